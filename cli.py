@@ -1,0 +1,328 @@
+"""The command line (DESIGN.md §7): argument parsing and printing, nothing else.
+
+Like the window, this is a presentation layer: every command calls the same service functions
+the window calls. No command here imports Qt, so automation runs without a display.
+
+Exit status: 0 done, 1 rejected input (nothing written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-31") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rackbook",
+        description="Rackbook: GPU and infrastructure procurement, PPAs and customer contracts.",
+    )
+    parser.add_argument(
+        "--db", help="SQLite file path or SQLAlchemy URL (default: your data folder)"
+    )
+    parser.add_argument("--user", help="who is acting (default: your login name)")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the window on a separate demo database"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("demo", help="load the demo data set into the database")
+
+    p = sub.add_parser("import", help="import a spreadsheet or CSV file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--kind", help="what the file holds (detected from its headers when omitted)")
+    p.add_argument("--sheet", help="the sheet to read (detected when omitted)")
+    p.add_argument("--vendor", help="the vendor, for files that name it once for the whole file")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help="map a column header to a field (repeatable)",
+    )
+    p.add_argument("--profile", help="apply (or, with --save-profile, save) this mapping profile")
+    p.add_argument("--save-profile", metavar="NAME", help="save the header mapping as a profile")
+    p.add_argument("--dayfirst", action="store_true", help="read 03/04/2027 as 3 April")
+    p.add_argument("--decimal-comma", action="store_true", help="read 1.234,50 as 1234.50")
+    p.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="write the valid rows, list the rest"
+    )
+    p.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="write rejected rows here")
+
+    p = sub.add_parser("import-undo", help="undo an import batch")
+    p.add_argument("batch", type=int)
+
+    p = sub.add_parser("export", help="write a workbook (contracts, a list, or template-KIND)")
+    p.add_argument("kind")
+    p.add_argument("out", type=Path)
+    p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
+
+    p = sub.add_parser("alerts", help="supply-risk alerts")
+    p.add_argument("--as-of", type=_date)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--all", action="store_true", help="include acknowledged alerts")
+
+    p = sub.add_parser("alerts-ack", help="acknowledge (and snooze) an alert")
+    p.add_argument("key")
+    p.add_argument("--until", type=_date, help="hide it until this day")
+    p.add_argument("--note")
+
+    p = sub.add_parser("list", help="print the records of a kind")
+    p.add_argument("kind")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
+    p.add_argument("name", nargs="?")
+    p.add_argument("value", nargs="?")
+
+    db = sub.add_parser("db", help="database upkeep")
+    dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    dbsub.required = True
+    dbsub.add_parser("upgrade", help="bring the schema up to date")
+    dbsub.add_parser("check", help="integrity, foreign keys and schema check")
+    p = dbsub.add_parser("backup", help="write a consistent copy of the database")
+    p.add_argument("file", type=Path)
+    return parser
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    out: TextIO
+    err: TextIO
+
+    @property
+    def user(self) -> str:
+        return str(self.args.user or _login_name())
+
+    def database(self) -> Any:
+        from models.database import open_database
+
+        return open_database(database_location(self.args))
+
+    def actor(self) -> Any:
+        from services.audit import Actor
+
+        return Actor(self.user)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers and services
+        return "rackbook"
+
+
+def database_location(args: argparse.Namespace) -> str:
+    from services import paths
+
+    if args.db:
+        return str(args.db)
+    return str(paths.demo_database() if args.demo else paths.default_database())
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_demo(ctx: Context) -> int:
+    from services import demo
+
+    database = ctx.database()
+    with database.write() as session:
+        summary = demo.load(session, ctx.actor())
+    ctx.out.write(f"Demo data loaded into {database.name}: {summary}\n")
+    return EXIT_OK
+
+
+def cmd_list(ctx: Context) -> int:
+    from services import records
+    from services.schema import kind
+
+    spec = kind(ctx.args.kind)
+    database = ctx.database()
+    with database.session() as session:
+        rows = records.list_records(session, spec.name)
+    names = spec.field_names
+    if ctx.args.json:
+        payload = [{n: records.typed_value(row.get(n)) for n in names} for row in rows]
+        json.dump(payload, ctx.out, indent=2, ensure_ascii=False)
+        ctx.out.write("\n")
+        return EXIT_OK
+    table = [[_cell(row.get(n)) for n in names] for row in rows]
+    _print_table(ctx.out, [spec.field(n).title for n in names], table)
+    ctx.out.write(f"{len(rows)} {spec.label.lower()}\n")
+    return EXIT_OK
+
+
+def _cell(value: Any) -> str:
+    from services import records
+
+    shown = records.typed_value(value)
+    if shown is None:
+        return ""
+    if isinstance(shown, bool):
+        return "yes" if shown else "no"
+    return str(shown)
+
+
+def _print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, min(len(c), 40)) for w, c in zip(widths, row, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out.write(line.rstrip() + "\n")
+    for row in rows:
+        cells = (c if len(c) <= 40 else c[:39] + "…" for c in row)
+        out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n")
+
+
+def cmd_settings(ctx: Context) -> int:
+    from services import settings
+    from services.errors import UsageError
+
+    database = ctx.database()
+    if ctx.args.name and ctx.args.value is None:
+        raise UsageError("give a value to set, as in: settings slip_threshold_days 21")
+    if ctx.args.name:
+        with database.write() as session:
+            value = settings.set_value(session, ctx.args.name, ctx.args.value, ctx.actor())
+        ctx.out.write(f"{ctx.args.name} = {value}\n")
+        return EXIT_OK
+    with database.session() as session:
+        values = settings.get_all(session)
+    for opt in settings.OPTIONS:
+        ctx.out.write(f"{opt.name:30} {values[opt.name]!s:>10}   {opt.label}\n")
+    return EXIT_OK
+
+
+def cmd_db(ctx: Context) -> int:
+    from services import maintenance
+
+    action = ctx.args.db_command
+    location = database_location(ctx.args)
+    if action == "upgrade":
+        report = maintenance.upgrade(location)
+        ctx.out.write(report + "\n")
+        return EXIT_OK
+    if action == "check":
+        result = maintenance.check(location)
+        for line in result.lines:
+            ctx.out.write(line + "\n")
+        return EXIT_OK if result.ok else EXIT_REJECTED
+    if action == "backup":
+        ctx.out.write(maintenance.backup(location, ctx.args.file) + "\n")
+        return EXIT_OK
+    raise AssertionError(action)
+
+
+COMMANDS: dict[str, Callable[[Context], int]] = {
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "settings": cmd_settings,
+    "db": cmd_db,
+}
+
+
+def run(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run one headless command; returns the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    ctx = Context(args, out, err)
+    if args.command is None:
+        parser.print_usage(err)
+        return EXIT_USAGE
+    handler = COMMANDS.get(args.command)
+    if handler is None:
+        err.write(f"rackbook: the {args.command!r} command is not available yet\n")
+        return EXIT_USAGE
+    return guarded(lambda: handler(ctx), err)
+
+
+def guarded(action: Callable[[], int], err: TextIO) -> int:
+    """Run ``action``; a person's mistake or an unusable database becomes one clear message."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from models.migrate import MigrationError
+    from services.errors import RackbookError
+
+    try:
+        return action()
+    except RackbookError as exc:
+        err.write(f"rackbook: {exc}\n")
+        return exc.exit_status
+    except MigrationError as exc:
+        err.write(f"rackbook: {exc}\n")
+        return EXIT_REJECTED
+    except OperationalError as exc:
+        err.write(f"rackbook: the database cannot be used: {_first_line(exc.orig)}\n")
+        return EXIT_REJECTED
+    except SQLAlchemyError as exc:
+        return _internal_error(err, exc)
+    except OSError as exc:
+        name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        err.write(f"rackbook: cannot use{name}: {exc.strerror or exc}\n")
+        return EXIT_REJECTED
+    except Exception as exc:  # a bug: logged in full, one line for the person
+        return _internal_error(err, exc)
+
+
+def _first_line(error: object) -> str:
+    from models.database import to_url
+
+    text = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    # Connection errors can quote the URL: never show a password.
+    if "://" in text:
+        words = [
+            to_url(w).render_as_string(hide_password=True) if "://" in w else w
+            for w in text.split()
+        ]
+        text = " ".join(words)
+    return text
+
+
+def _internal_error(err: TextIO, exc: BaseException) -> int:
+    from services import paths
+
+    log = paths.log_folder() / "rackbook-errors.log"
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"--- {dt.datetime.now().isoformat()}\n")
+        handle.write("".join(traceback.format_exception(exc)))
+    logging.getLogger("rackbook").debug("internal error", exc_info=exc)
+    err.write(
+        f"rackbook: internal error ({exc.__class__.__name__}); nothing was written. "
+        f"Details are in {log}\n"
+    )
+    return EXIT_REJECTED

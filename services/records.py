@@ -1,0 +1,953 @@
+"""Create, read, update and delete records of every kind, with validation and the audit trail.
+
+Every kind has an adapter that knows its table(s): how to list it as records (one Core
+``SELECT`` with canonical column labels, so 100,000 order lines load as tuples, not ORM
+objects), how to find a row by natural key, and how to write a record's values onto a row
+(resolving names of vendors, sites, products and customers to their rows).
+
+The session's lifetime is the caller's: these functions flush but never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from models import (
+    Customer,
+    CustomerContract,
+    FxRate,
+    LeadTimeQuote,
+    OrderLine,
+    Ppa,
+    Product,
+    PurchaseOrder,
+    Site,
+    Vendor,
+    VendorAlias,
+)
+from models.base import Base
+from services import audit
+from services.audit import Actor
+from services.errors import (
+    ConflictError,
+    NotFoundError,
+    Problem,
+    ReferencedError,
+    ValidationError,
+)
+from services.schema import Kind, kind
+from services.validation import validate
+
+Record = dict[str, Any]
+
+DEFAULTS: dict[str, Record] = {
+    "sites": {"status": "planned"},
+    "products": {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
+    "orders": {"status": "placed", "received_qty": 0, "currency": "USD"},
+    "ppas": {"currency": "USD"},
+    "contracts": {"status": "signed", "currency": "USD", "auto_renew": False},
+}
+
+
+def name_key(name: str) -> str:
+    """How names are compared: case, surrounding and repeated spaces ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The known name most like ``name`` (rapidfuzz), or None when nothing is close."""
+    found = process.extractOne(name, list(candidates), scorer=fuzz.WRatio, score_cutoff=60)
+    return found[0] if found else None
+
+
+def _unknown(field: str, value: str, label: str, known: Iterable[str]) -> Problem:
+    guess = closest(value, known)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    return Problem(field, value, f"no {label} is called {value!r}{hint}")
+
+
+# --- looking up referenced records -------------------------------------------------------
+
+
+def find_vendor(session: Session, name: str) -> Vendor | None:
+    """A vendor by name or by one of its aliases, whatever the case."""
+    key = name_key(name)
+    vendor = session.scalar(select(Vendor).where(Vendor.name_key == key))
+    if vendor is None:
+        vendor = session.scalar(
+            select(Vendor).join(VendorAlias).where(VendorAlias.alias_key == key)
+        )
+    return vendor
+
+
+def vendor_names(session: Session) -> list[str]:
+    names = list(session.scalars(select(Vendor.name)))
+    return names + list(session.scalars(select(VendorAlias.alias)))
+
+
+def find_site(session: Session, name: str) -> Site | None:
+    return session.scalar(select(Site).where(func.lower(Site.name) == name.strip().lower()))
+
+
+def find_product(session: Session, vendor: Vendor, sku: str) -> Product | None:
+    return session.scalar(
+        select(Product).where(
+            Product.vendor_id == vendor.id, func.lower(Product.sku) == sku.strip().lower()
+        )
+    )
+
+
+def find_customer(session: Session, name: str) -> Customer | None:
+    return session.scalar(select(Customer).where(func.lower(Customer.name) == name.strip().lower()))
+
+
+def _require_vendor(session: Session, record: Record, problems: list[Problem]) -> Vendor | None:
+    name = record.get("vendor")
+    if not name:
+        return None
+    vendor = find_vendor(session, name)
+    if vendor is None:
+        problems.append(_unknown("vendor", name, "vendor", vendor_names(session)))
+    return vendor
+
+
+def _require_site(session: Session, record: Record, problems: list[Problem]) -> Site | None:
+    name = record.get("site")
+    if not name:
+        return None
+    site = find_site(session, name)
+    if site is None:
+        problems.append(_unknown("site", name, "site", session.scalars(select(Site.name))))
+    return site
+
+
+def _require_product(
+    session: Session, vendor: Vendor | None, record: Record, problems: list[Problem]
+) -> Product | None:
+    sku = record.get("sku")
+    if vendor is None or not sku:
+        return None
+    product = find_product(session, vendor, sku)
+    if product is None:
+        skus = session.scalars(select(Product.sku).where(Product.vendor_id == vendor.id))
+        problems.append(_unknown("sku", sku, f"{vendor.name} product", skus))
+    return product
+
+
+# --- adapters ----------------------------------------------------------------------------
+
+
+class Adapter:
+    """How one kind maps onto its table(s). Subclasses fill in the specifics."""
+
+    kind_name: ClassVar[str]
+    model: ClassVar[type[Base]]
+    # Record fields copied straight onto the row's attribute of the same name.
+    plain: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def spec(self) -> Kind:
+        return kind(self.kind_name)
+
+    def select(self) -> Select[Any]:
+        raise NotImplementedError
+
+    def id_column(self) -> ColumnElement[int]:
+        return self.model.id  # type: ignore[attr-defined, no-any-return]
+
+    def find(self, session: Session, record: Record) -> Any | None:
+        raise NotImplementedError
+
+    def assign(self, session: Session, row: Any, record: Record, actor: Actor) -> list[Problem]:
+        """Write the record's values onto ``row``; return problems with references."""
+        for name in self.plain:
+            setattr(row, name, record.get(name))
+        return []
+
+    def in_use(self, session: Session, row: Any) -> str | None:
+        """Why ``row`` cannot be deleted, or None."""
+        return None
+
+    def delete(self, session: Session, row: Any) -> None:
+        session.delete(row)
+
+    def finish(self, session: Session, records: list[Record]) -> list[Record]:
+        return records
+
+
+def _count(session: Session, column: Any, value: int) -> int:
+    return session.scalar(select(func.count()).where(column == value)) or 0
+
+
+def _versioned(model: Any, *columns: Any) -> Select[Any]:
+    return select(model.id.label("id"), model.version.label("version"), *columns)
+
+
+class SiteAdapter(Adapter):
+    kind_name = "sites"
+    model = Site
+    plain = ("name", "country", "region", "grid_capacity_mw", "pue", "status", "notes")
+
+    def select(self) -> Select[Any]:
+        return _versioned(Site, *(getattr(Site, n).label(n) for n in self.plain)).order_by(
+            Site.name
+        )
+
+    def find(self, session: Session, record: Record) -> Site | None:
+        return find_site(session, record["name"])
+
+    def in_use(self, session: Session, row: Site) -> str | None:
+        orders = _count(session, PurchaseOrder.site_id, row.id)
+        ppas = _count(session, Ppa.site_id, row.id)
+        contracts = _count(session, CustomerContract.site_id, row.id)
+        if orders or ppas or contracts:
+            return (
+                f"site {row.name!r} still has {orders} purchase orders, {ppas} PPAs and "
+                f"{contracts} customer contracts"
+            )
+        return None
+
+
+class VendorAdapter(Adapter):
+    kind_name = "vendors"
+    model = Vendor
+    plain = ("name", "country", "category", "contact", "payment_terms", "notes")
+
+    def select(self) -> Select[Any]:
+        return _versioned(Vendor, *(getattr(Vendor, n).label(n) for n in self.plain)).order_by(
+            Vendor.name_key
+        )
+
+    def find(self, session: Session, record: Record) -> Vendor | None:
+        return session.scalar(select(Vendor).where(Vendor.name_key == name_key(record["name"])))
+
+    def assign(self, session: Session, row: Vendor, record: Record, actor: Actor) -> list[Problem]:
+        super().assign(session, row, record, actor)
+        row.name = " ".join(row.name.split())
+        row.name_key = name_key(row.name)
+        problems: list[Problem] = []
+        wanted: dict[str, str] = {}
+        for alias in split_aliases(record.get("aliases")):
+            if name_key(alias) != row.name_key:
+                wanted.setdefault(name_key(alias), alias)
+        for key, alias in wanted.items():
+            owner = session.scalar(
+                select(Vendor.name).join(VendorAlias).where(VendorAlias.alias_key == key)
+            )
+            other = session.scalar(select(Vendor.name).where(Vendor.name_key == key))
+            clash = other if other is not None and other != row.name else owner
+            if clash is not None and clash != row.name:
+                problems.append(
+                    Problem("aliases", alias, f"{alias!r} already names vendor {clash!r}")
+                )
+        if problems:
+            return problems
+        current = {a.alias_key: a for a in row.aliases}
+        for key in set(current) - set(wanted):
+            row.aliases.remove(current[key])
+        if set(current) - set(wanted):
+            session.flush()
+        for key, alias in wanted.items():
+            if key in current:
+                current[key].alias = alias
+            else:
+                row.aliases.append(VendorAlias(alias=alias, alias_key=key))
+        return []
+
+    def finish(self, session: Session, records: list[Record]) -> list[Record]:
+        aliases: dict[int, list[str]] = {}
+        for vendor_id, alias in session.execute(
+            select(VendorAlias.vendor_id, VendorAlias.alias).order_by(VendorAlias.alias)
+        ):
+            aliases.setdefault(vendor_id, []).append(alias)
+        for record in records:
+            record["aliases"] = "; ".join(aliases.get(record["id"], [])) or None
+        return records
+
+    def in_use(self, session: Session, row: Vendor) -> str | None:
+        orders = _count(session, PurchaseOrder.vendor_id, row.id)
+        products = _count(session, Product.vendor_id, row.id)
+        if orders or products:
+            return f"vendor {row.name!r} still has {orders} purchase orders and {products} products"
+        return None
+
+
+def split_aliases(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [" ".join(part.split()) for part in text.replace(",", ";").split(";") if part.strip()]
+
+
+class ProductAdapter(Adapter):
+    kind_name = "products"
+    model = Product
+    plain = (
+        "sku",
+        "description",
+        "category",
+        "gpus_per_unit",
+        "kw_per_unit",
+        "list_price",
+        "currency",
+    )
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                Product,
+                Product.sku.label("sku"),
+                Vendor.name.label("vendor"),
+                *(getattr(Product, n).label(n) for n in self.plain[1:]),
+            )
+            .join(Vendor, Product.vendor_id == Vendor.id)
+            .order_by(Vendor.name_key, Product.sku)
+        )
+
+    def find(self, session: Session, record: Record) -> Product | None:
+        vendor = find_vendor(session, record["vendor"])
+        return find_product(session, vendor, record["sku"]) if vendor else None
+
+    def assign(self, session: Session, row: Product, record: Record, actor: Actor) -> list[Problem]:
+        problems: list[Problem] = []
+        vendor = _require_vendor(session, record, problems)
+        if problems or vendor is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.vendor = vendor
+        return []
+
+    def in_use(self, session: Session, row: Product) -> str | None:
+        lines = _count(session, OrderLine.product_id, row.id)
+        quotes = _count(session, LeadTimeQuote.product_id, row.id)
+        if lines or quotes:
+            return f"product {row.sku!r} is on {lines} order lines and {quotes} lead-time quotes"
+        return None
+
+
+class LeadTimeAdapter(Adapter):
+    kind_name = "leadtimes"
+    model = LeadTimeQuote
+    plain = ("lead_days", "quote_date", "valid_until", "notes")
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                LeadTimeQuote,
+                Vendor.name.label("vendor"),
+                Product.sku.label("sku"),
+                *(getattr(LeadTimeQuote, n).label(n) for n in self.plain),
+            )
+            .join(Product, LeadTimeQuote.product_id == Product.id)
+            .join(Vendor, Product.vendor_id == Vendor.id)
+            .order_by(Vendor.name_key, Product.sku, LeadTimeQuote.quote_date)
+        )
+
+    def find(self, session: Session, record: Record) -> LeadTimeQuote | None:
+        vendor = find_vendor(session, record["vendor"])
+        product = find_product(session, vendor, record["sku"]) if vendor else None
+        if product is None:
+            return None
+        return session.scalar(
+            select(LeadTimeQuote).where(
+                LeadTimeQuote.product_id == product.id,
+                LeadTimeQuote.quote_date == record["quote_date"],
+            )
+        )
+
+    def assign(
+        self, session: Session, row: LeadTimeQuote, record: Record, actor: Actor
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        vendor = _require_vendor(session, record, problems)
+        product = _require_product(session, vendor, record, problems)
+        if problems or product is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.product = product
+        return []
+
+
+ORDER_FIELDS = ("vendor", "site", "order_date", "currency")
+
+
+class OrderLineAdapter(Adapter):
+    """Order lines, each with its purchase order's fields; a new PO number creates the order."""
+
+    kind_name = "orders"
+    model = OrderLine
+    plain = (
+        "description",
+        "quantity",
+        "unit_price",
+        "requested_date",
+        "promised_date",
+        "eta",
+        "received_qty",
+        "received_date",
+        "status",
+        "notes",
+    )
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                OrderLine,
+                PurchaseOrder.po_number.label("po_number"),
+                OrderLine.line_no.label("line"),
+                Vendor.name.label("vendor"),
+                Product.sku.label("sku"),
+                OrderLine.quantity.label("quantity"),
+                Site.name.label("site"),
+                PurchaseOrder.order_date.label("order_date"),
+                OrderLine.description.label("description"),
+                Product.category.label("category"),
+                OrderLine.unit_price.label("unit_price"),
+                PurchaseOrder.currency.label("currency"),
+                *(getattr(OrderLine, n).label(n) for n in self.plain[3:]),
+                PurchaseOrder.id.label("order_id"),
+                Product.gpus_per_unit.label("gpus_per_unit"),
+            )
+            .join(PurchaseOrder, OrderLine.order_id == PurchaseOrder.id)
+            .join(Vendor, PurchaseOrder.vendor_id == Vendor.id)
+            .join(Site, PurchaseOrder.site_id == Site.id)
+            .join(Product, OrderLine.product_id == Product.id)
+            .order_by(PurchaseOrder.po_number, OrderLine.line_no)
+        )
+
+    def find(self, session: Session, record: Record) -> OrderLine | None:
+        return session.scalar(
+            select(OrderLine)
+            .join(PurchaseOrder)
+            .where(
+                PurchaseOrder.po_number == record["po_number"],
+                OrderLine.line_no == record["line"],
+            )
+        )
+
+    def assign(
+        self, session: Session, row: OrderLine, record: Record, actor: Actor
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        vendor = _require_vendor(session, record, problems)
+        site = _require_site(session, record, problems)
+        product = _require_product(session, vendor, record, problems)
+        if problems or vendor is None or site is None or product is None:
+            return problems
+        order = session.scalar(
+            select(PurchaseOrder).where(PurchaseOrder.po_number == record["po_number"])
+        )
+        if order is None:
+            order = PurchaseOrder(
+                po_number=record["po_number"],
+                status="open",
+                created_by=actor.user,
+                updated_by=actor.user,
+            )
+            session.add(order)
+        elif row.id is not None and row.order_id != order.id:
+            problems.append(Problem("po_number", record["po_number"], "a line cannot move orders"))
+            return problems
+        before = {
+            "vendor": order.vendor.name if order.vendor_id else None,
+            "site": order.site.name if order.site_id else None,
+            "order_date": order.order_date,
+            "currency": order.currency,
+        }
+        order.vendor = vendor
+        order.site = site
+        order.order_date = record["order_date"]
+        order.currency = record.get("currency") or "USD"
+        after = {
+            "vendor": vendor.name,
+            "site": site.name,
+            "order_date": order.order_date,
+            "currency": order.currency,
+        }
+        if order.id is not None:
+            changes = audit.diff(before, after, ORDER_FIELDS)
+            if changes:
+                order.updated_by = actor.user
+                audit.write_entries(
+                    session,
+                    [
+                        audit.entry(
+                            actor,
+                            "purchase_orders",
+                            order.id,
+                            order.po_number,
+                            "update",
+                            c.field,
+                            c.old,
+                            c.new,
+                        )
+                        for c in changes
+                    ],
+                )
+        super().assign(session, row, record, actor)
+        row.line_no = record["line"]
+        row.received_qty = record.get("received_qty") or 0
+        row.order = order
+        row.product = product
+        return []
+
+    def delete(self, session: Session, row: OrderLine) -> None:
+        order = row.order
+        session.delete(row)
+        session.flush()
+        if not order.lines:
+            session.delete(order)
+
+
+class PpaAdapter(Adapter):
+    kind_name = "ppas"
+    model = Ppa
+    plain = (
+        "ppa_ref",
+        "counterparty",
+        "capacity_mw",
+        "start_date",
+        "end_date",
+        "price_per_mwh",
+        "currency",
+        "structure",
+        "escalation_pct",
+        "renewable_pct",
+        "take_or_pay_pct",
+        "notice_days",
+    )
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                Ppa,
+                Ppa.ppa_ref.label("ppa_ref"),
+                Ppa.counterparty.label("counterparty"),
+                Site.name.label("site"),
+                *(getattr(Ppa, n).label(n) for n in self.plain[2:]),
+            )
+            .join(Site, Ppa.site_id == Site.id)
+            .order_by(Ppa.ppa_ref)
+        )
+
+    def find(self, session: Session, record: Record) -> Ppa | None:
+        return session.scalar(select(Ppa).where(Ppa.ppa_ref == record["ppa_ref"]))
+
+    def assign(self, session: Session, row: Ppa, record: Record, actor: Actor) -> list[Problem]:
+        problems: list[Problem] = []
+        site = _require_site(session, record, problems)
+        if problems or site is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.site = site
+        return []
+
+
+class CustomerAdapter(Adapter):
+    kind_name = "customers"
+    model = Customer
+    plain = ("name", "country", "contact")
+
+    def select(self) -> Select[Any]:
+        return _versioned(Customer, *(getattr(Customer, n).label(n) for n in self.plain)).order_by(
+            Customer.name
+        )
+
+    def find(self, session: Session, record: Record) -> Customer | None:
+        return find_customer(session, record["name"])
+
+    def in_use(self, session: Session, row: Customer) -> str | None:
+        contracts = _count(session, CustomerContract.customer_id, row.id)
+        return f"customer {row.name!r} still has {contracts} contracts" if contracts else None
+
+
+class ContractAdapter(Adapter):
+    """Customer contracts; a customer named for the first time is created with the contract."""
+
+    kind_name = "contracts"
+    model = CustomerContract
+    plain = (
+        "contract_ref",
+        "start_date",
+        "end_date",
+        "price",
+        "price_unit",
+        "service",
+        "committed_gpus",
+        "committed_mw",
+        "currency",
+        "sla_uptime_pct",
+        "auto_renew",
+        "notice_days",
+        "status",
+    )
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                CustomerContract,
+                CustomerContract.contract_ref.label("contract_ref"),
+                Customer.name.label("customer"),
+                Site.name.label("site"),
+                *(getattr(CustomerContract, n).label(n) for n in self.plain[1:]),
+            )
+            .join(Customer, CustomerContract.customer_id == Customer.id)
+            .join(Site, CustomerContract.site_id == Site.id)
+            .order_by(CustomerContract.contract_ref)
+        )
+
+    def find(self, session: Session, record: Record) -> CustomerContract | None:
+        return session.scalar(
+            select(CustomerContract).where(CustomerContract.contract_ref == record["contract_ref"])
+        )
+
+    def assign(
+        self, session: Session, row: CustomerContract, record: Record, actor: Actor
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        site = _require_site(session, record, problems)
+        if problems or site is None:
+            return problems
+        customer = find_customer(session, record["customer"])
+        if customer is None:
+            customer = Customer(
+                name=" ".join(record["customer"].split()),
+                created_by=actor.user,
+                updated_by=actor.user,
+            )
+            session.add(customer)
+            session.flush()
+            audit.write_entries(
+                session,
+                [
+                    audit.entry(
+                        actor, "customers", customer.id, customer.name, "create", new=customer.name
+                    )
+                ],
+            )
+        super().assign(session, row, record, actor)
+        row.auto_renew = bool(record.get("auto_renew"))
+        row.customer = customer
+        row.site = site
+        return []
+
+
+class FxRateAdapter(Adapter):
+    kind_name = "fxrates"
+    model = FxRate
+    plain = ("currency", "rate", "valid_from")
+
+    def select(self) -> Select[Any]:
+        return _versioned(FxRate, *(getattr(FxRate, n).label(n) for n in self.plain)).order_by(
+            FxRate.currency, FxRate.valid_from
+        )
+
+    def find(self, session: Session, record: Record) -> FxRate | None:
+        return session.scalar(
+            select(FxRate).where(
+                FxRate.currency == record["currency"], FxRate.valid_from == record["valid_from"]
+            )
+        )
+
+
+ADAPTERS: dict[str, Adapter] = {
+    a.kind_name: a
+    for a in (
+        SiteAdapter(),
+        VendorAdapter(),
+        ProductAdapter(),
+        LeadTimeAdapter(),
+        OrderLineAdapter(),
+        PpaAdapter(),
+        CustomerAdapter(),
+        ContractAdapter(),
+        FxRateAdapter(),
+    )
+}
+
+
+def adapter(kind_name: str) -> Adapter:
+    kind(kind_name)  # a UsageError naming the known kinds when it is unknown
+    return ADAPTERS[kind_name]
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def list_records(
+    session: Session,
+    kind_name: str,
+    *,
+    where: Callable[[Select[Any]], Select[Any]] | None = None,
+) -> list[Record]:
+    """Every record of a kind as plain dicts (canonical field names, plus ``id``, ``version``)."""
+    ad = adapter(kind_name)
+    query = ad.select()
+    if where is not None:
+        query = where(query)
+    result = session.execute(query)
+    keys = list(result.keys())
+    records = [dict(zip(keys, row, strict=True)) for row in result]
+    return ad.finish(session, records)
+
+
+def get_record(session: Session, kind_name: str, record_id: int) -> Record:
+    ad = adapter(kind_name)
+    found = list_records(session, kind_name, where=lambda q: q.where(ad.id_column() == record_id))
+    if not found:
+        raise NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
+    return found[0]
+
+
+def find_record(session: Session, kind_name: str, key: Record) -> Record | None:
+    """The record whose natural key fields equal those in ``key``, or None."""
+    ad = adapter(kind_name)
+    row = ad.find(session, key)
+    return None if row is None else get_record(session, kind_name, row.id)
+
+
+def record_key(kind_name: str, record: Record) -> str:
+    return kind(kind_name).key_of(record)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def complete(kind_name: str, values: Record) -> Record:
+    """``values`` with every field of the kind present, defaults filled in, text trimmed."""
+    spec = kind(kind_name)
+    record: Record = {}
+    defaults = DEFAULTS.get(kind_name, {})
+    for field in spec.writable:
+        value = values.get(field.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            value = defaults.get(field.name)
+        record[field.name] = value
+    if kind_name == "orders":
+        follow_receipts(record)
+    return record
+
+
+def follow_receipts(record: Record) -> None:
+    """A line's status follows its receipts: all units in makes it ``received``, some of them
+    ``partially_received`` (a cancelled line stays cancelled)."""
+    quantity, received = record.get("quantity"), record.get("received_qty") or 0
+    if not isinstance(quantity, int) or not isinstance(received, int):
+        return
+    if record.get("status") == "cancelled" or quantity <= 0:
+        return
+    if received >= quantity:
+        record["status"] = "received"
+    elif received > 0:
+        record["status"] = "partially_received"
+    elif record.get("status") in ("received", "partially_received"):
+        record["status"] = "shipped"
+
+
+def _stamp(row: Any, actor: Actor, creating: bool) -> None:
+    if creating:
+        row.created_by = actor.user
+    row.updated_by = actor.user
+
+
+def _raise_if(problems: list[Problem], kind_name: str, record: Record) -> None:
+    if problems:
+        subject = f"{kind(kind_name).singular} {record_key(kind_name, record)}"
+        raise ValidationError(problems, subject=subject)
+
+
+def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Record:
+    """Validate and insert one record; the audit trail gets one ``create`` entry."""
+    ad = adapter(kind_name)
+    record = complete(kind_name, values)
+    _raise_if(validate(kind_name, record), kind_name, record)
+    if ad.find(session, record) is not None:
+        key = record_key(kind_name, record)
+        raise ValidationError(
+            [Problem(ad.spec.key[0], key, f"{key} already exists")],
+            subject=f"{ad.spec.singular} {key}",
+        )
+    row = ad.model()
+    _stamp(row, actor, creating=True)
+    with session.no_autoflush:
+        problems = ad.assign(session, row, record, actor)
+    if problems:
+        session.expunge(row) if row in session else None
+        _raise_if(problems, kind_name, record)
+    session.add(row)
+    session.flush()
+    saved = get_record(session, kind_name, row.id)
+    audit.write_entries(
+        session,
+        [
+            audit.entry(
+                actor,
+                kind_name,
+                row.id,
+                record_key(kind_name, saved),
+                "create",
+                new=_summary(ad.spec, saved),
+            )
+        ],
+    )
+    if kind_name == "orders" and saved.get("eta") is not None:
+        audit.record_eta_change(session, actor, row.id, None, saved["eta"])
+    _after_line_change(session, kind_name, row)
+    return saved
+
+
+def _summary(spec: Kind, record: Record) -> str:
+    return "; ".join(
+        f"{f.name}={audit.as_text(record.get(f.name))}"
+        for f in spec.writable
+        if record.get(f.name) not in (None, "")
+    )
+
+
+def update(
+    session: Session,
+    kind_name: str,
+    record_id: int,
+    changes: Record,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Record:
+    """Apply ``changes`` to one record. With ``expected_version`` (the version the user saw),
+    a record saved by someone else in between raises ConflictError and nothing is written."""
+    ad = adapter(kind_name)
+    row = session.get(ad.model, record_id)
+    if row is None:
+        raise NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
+    current = get_record(session, kind_name, record_id)
+    merged = complete(kind_name, {**current, **changes})
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            ad.spec.singular,
+            record_key(kind_name, current),
+            mine=merged,
+            theirs=current,
+            by=row.updated_by or None,
+        )
+    _raise_if(validate(kind_name, merged), kind_name, merged)
+    if any(merged[k] != current[k] for k in ad.spec.key) and ad.find(session, merged) is not None:
+        key = record_key(kind_name, merged)
+        raise ValidationError(
+            [Problem(ad.spec.key[0], key, f"{key} already exists")],
+            subject=f"{ad.spec.singular} {record_key(kind_name, current)}",
+        )
+    changed = audit.diff(current, merged, (f.name for f in ad.spec.writable))
+    if not changed:
+        return current
+    with session.no_autoflush:
+        _raise_if(ad.assign(session, row, merged, actor), kind_name, merged)
+    _stamp(row, actor, creating=False)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(ad.spec.singular, record_key(kind_name, current), mine=merged) from exc
+    saved = get_record(session, kind_name, record_id)
+    key = record_key(kind_name, saved)
+    audit.write_entries(
+        session,
+        [
+            audit.entry(actor, kind_name, record_id, key, "update", c.field, c.old, c.new)
+            for c in changed
+            if c.field not in ORDER_FIELDS or kind_name != "orders"
+        ],
+    )
+    if kind_name == "orders" and current.get("eta") != saved.get("eta"):
+        audit.record_eta_change(session, actor, record_id, current.get("eta"), saved.get("eta"))
+    _after_line_change(session, kind_name, row)
+    return saved
+
+
+def delete(
+    session: Session,
+    kind_name: str,
+    record_id: int,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> None:
+    ad = adapter(kind_name)
+    row = session.get(ad.model, record_id)
+    if row is None:
+        raise NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
+    current = get_record(session, kind_name, record_id)
+    key = record_key(kind_name, current)
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(ad.spec.singular, key, theirs=current, by=row.updated_by or None)
+    reason = ad.in_use(session, row)
+    if reason:
+        raise ReferencedError(f"{key} cannot be deleted: {reason}.")
+    order = row.order if kind_name == "orders" else None
+    ad.delete(session, row)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(ad.spec.singular, key, theirs=current) from exc
+    audit.write_entries(
+        session,
+        [audit.entry(actor, kind_name, record_id, key, "delete", old=_summary(ad.spec, current))],
+    )
+    if order is not None and order in session:
+        refresh_order_status(order)
+
+
+def _after_line_change(session: Session, kind_name: str, row: Any) -> None:
+    if kind_name == "orders":
+        refresh_order_status(row.order)
+        session.flush()
+
+
+def refresh_order_status(order: PurchaseOrder) -> None:
+    """A purchase order's status summarises its lines."""
+    statuses = {line.status for line in order.lines}
+    open_statuses = statuses - {"received", "cancelled"}
+    if not statuses or statuses == {"cancelled"}:
+        status = "cancelled"
+    elif statuses == {"draft"}:
+        status = "draft"
+    elif not open_statuses:
+        status = "received"
+    elif "received" in statuses or "partially_received" in statuses:
+        status = "partially_received"
+    else:
+        status = "open"
+    if order.status != status:
+        order.status = status
+
+
+@dataclass(frozen=True)
+class Counts:
+    kind: str
+    rows: int
+
+
+def counts(session: Session) -> list[Counts]:
+    """How many records of each kind there are."""
+    result = []
+    for name, ad in ADAPTERS.items():
+        total = session.scalar(select(func.count()).select_from(ad.model)) or 0
+        result.append(Counts(name, total))
+    return result
+
+
+def typed_value(value: Any) -> Any:
+    """A record value as JSON wants it: ISO dates, money and measures as strings."""
+    if isinstance(value, Decimal):
+        return audit.plain_decimal(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,265 @@
+"""The record kinds Rackbook reads and writes, with their canonical field names (DESIGN.md §5).
+
+A *record* is a plain dict keyed by these names, holding typed Python values (str, int,
+Decimal, date, bool, None). Records are what services return, what the import builds, what
+``list --json`` prints and what the exports write, so one name means one thing everywhere.
+References to other records are by natural key (a vendor's name, a site's name, a sku).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from models import enums
+
+FieldType = Literal["text", "int", "decimal", "money", "date", "bool", "choice"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    # The kind whose natural key this field names (vendor -> vendors), if any.
+    ref: str | None = None
+    # Decimal places kept for decimal and money fields.
+    scale: int = 4
+    # Shown in lists and exports but derived from other records, never written from a record.
+    derived: bool = False
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    singular: str = ""
+    importable: bool = True
+
+    def field(self, name: str) -> Field:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def writable(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.derived)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def key_of(self, record: dict[str, object]) -> str:
+        """The natural key as a person reads it: ``PO-1042/3``, ``Dell / XE9680``."""
+        parts = [str(record.get(name, "")) for name in self.key]
+        if self.name == "orders":
+            return f"{parts[0]}/{parts[1]}"
+        return " / ".join(parts)
+
+
+def _text(name: str, required: bool = False, **kw: object) -> Field:
+    return Field(name, "text", required, **kw)  # type: ignore[arg-type]
+
+
+def _choice(name: str, choices: tuple[str, ...], required: bool = False) -> Field:
+    return Field(name, "choice", required, choices=choices)
+
+
+CURRENCY = Field("currency", "text", label="Currency")
+
+SITES = Kind(
+    "sites",
+    "Sites",
+    (
+        _text("name", True),
+        _text("country"),
+        _text("region"),
+        Field("grid_capacity_mw", "decimal", label="Grid capacity (MW)"),
+        Field("pue", "decimal", label="PUE"),
+        _choice("status", enums.SITE_STATUSES),
+        _text("notes"),
+    ),
+    key=("name",),
+    singular="Site",
+)
+
+VENDORS = Kind(
+    "vendors",
+    "Vendors",
+    (
+        _text("name", True),
+        _text("aliases"),
+        _text("country"),
+        _text("category"),
+        _text("contact"),
+        _text("payment_terms"),
+        _text("notes"),
+    ),
+    key=("name",),
+    singular="Vendor",
+)
+
+PRODUCTS = Kind(
+    "products",
+    "Products",
+    (
+        _text("sku", True, label="SKU"),
+        _text("vendor", True, ref="vendors"),
+        _text("description"),
+        _choice("category", enums.PRODUCT_CATEGORIES),
+        Field("gpus_per_unit", "int", label="GPUs per unit"),
+        Field("kw_per_unit", "decimal", label="kW per unit"),
+        Field("list_price", "money"),
+        CURRENCY,
+    ),
+    key=("vendor", "sku"),
+    singular="Product",
+)
+
+LEADTIMES = Kind(
+    "leadtimes",
+    "Lead times",
+    (
+        _text("vendor", True, ref="vendors"),
+        _text("sku", True, ref="products", label="SKU"),
+        # The import reads this from a phrase ("12-14 wks") under the name lead_time.
+        Field("lead_days", "int", True, label="Lead time (days)"),
+        Field("quote_date", "date", True),
+        Field("valid_until", "date"),
+        _text("notes"),
+    ),
+    key=("vendor", "sku", "quote_date"),
+    singular="Lead-time quote",
+)
+
+ORDERS = Kind(
+    "orders",
+    "Order lines",
+    (
+        _text("po_number", True, label="PO number"),
+        Field("line", "int", True),
+        _text("vendor", True, ref="vendors"),
+        _text("sku", True, ref="products", label="SKU"),
+        Field("quantity", "int", True),
+        _text("site", True, ref="sites"),
+        Field("order_date", "date", True),
+        _text("description"),
+        Field("category", "choice", choices=enums.PRODUCT_CATEGORIES, derived=True),
+        Field("unit_price", "money"),
+        CURRENCY,
+        Field("requested_date", "date"),
+        Field("promised_date", "date"),
+        Field("eta", "date", label="ETA"),
+        Field("received_qty", "int", label="Received qty"),
+        Field("received_date", "date"),
+        _choice("status", enums.LINE_STATUSES),
+        _text("notes"),
+    ),
+    key=("po_number", "line"),
+    singular="Order line",
+)
+
+PPAS = Kind(
+    "ppas",
+    "PPAs",
+    (
+        _text("ppa_ref", True, label="PPA ref"),
+        _text("counterparty", True),
+        _text("site", True, ref="sites"),
+        Field("capacity_mw", "decimal", True, label="Capacity (MW)"),
+        Field("start_date", "date", True),
+        Field("end_date", "date", True),
+        Field("price_per_mwh", "money", label="Price per MWh"),
+        CURRENCY,
+        _choice("structure", enums.PPA_STRUCTURES),
+        Field("escalation_pct", "decimal", label="Escalation %"),
+        Field("renewable_pct", "decimal", label="Renewable %"),
+        Field("take_or_pay_pct", "decimal", label="Take-or-pay %"),
+        Field("notice_days", "int"),
+    ),
+    key=("ppa_ref",),
+    singular="PPA",
+)
+
+CUSTOMERS = Kind(
+    "customers",
+    "Customers",
+    (_text("name", True), _text("country"), _text("contact")),
+    key=("name",),
+    singular="Customer",
+)
+
+CONTRACTS = Kind(
+    "contracts",
+    "Contracts",
+    (
+        _text("contract_ref", True, label="Contract"),
+        _text("customer", True, ref="customers"),
+        _text("site", True, ref="sites"),
+        Field("start_date", "date", True),
+        Field("end_date", "date", True),
+        Field("price", "money", True),
+        _choice("price_unit", enums.PRICE_UNITS, True),
+        _choice("service", enums.SERVICES),
+        Field("committed_gpus", "int", label="Committed GPUs"),
+        Field("committed_mw", "decimal", label="Committed MW"),
+        CURRENCY,
+        Field("sla_uptime_pct", "decimal", label="SLA uptime %"),
+        Field("auto_renew", "bool"),
+        Field("notice_days", "int"),
+        _choice("status", enums.CONTRACT_STATUSES),
+    ),
+    key=("contract_ref",),
+    singular="Contract",
+)
+
+FXRATES = Kind(
+    "fxrates",
+    "FX rates",
+    (
+        _text("currency", True),
+        Field("rate", "decimal", True, scale=8),
+        Field("valid_from", "date", True),
+    ),
+    key=("currency", "valid_from"),
+    singular="FX rate",
+)
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (SITES, VENDORS, PRODUCTS, LEADTIMES, ORDERS, PPAS, CUSTOMERS, CONTRACTS, FXRATES)
+}
+
+# The kinds DESIGN.md §5 lists for import (customers arrive with their contracts).
+IMPORT_KINDS = (
+    "sites",
+    "vendors",
+    "products",
+    "leadtimes",
+    "orders",
+    "ppas",
+    "contracts",
+    "fxrates",
+)
+
+
+def kind(name: str) -> Kind:
+    from services.errors import UsageError
+
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UsageError(f"unknown kind {name!r}; choose one of: {', '.join(KINDS)}") from None

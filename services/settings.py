@@ -1,0 +1,129 @@
+"""Typed settings with their defaults (DESIGN.md §2 and §4), stored in the ``setting`` table.
+
+Each option is declared once with its type, default and meaning; reading a setting that was
+never saved gives its default, and a value is checked before it is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Setting
+from services import audit
+from services.audit import Actor
+from services.errors import Problem, UsageError, ValidationError
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: type
+    default: Any
+    label: str
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("slip_threshold_days", int, 14, "ETA slip before an alert (days)", 0, 3650),
+    Option("unconfirmed_days", int, 10, "Days an order may stay unconfirmed", 0, 3650),
+    Option("lead_time_drift_pct", Decimal, Decimal("20"), "Lead-time drift alert (%)", 0, 1000),
+    Option(
+        "vendor_concentration_pct", Decimal, Decimal("80"), "Vendor concentration alert (%)", 0, 100
+    ),
+    Option("ppa_expiry_horizon_days", int, 90, "PPA notice horizon (days)", 0, 3650),
+    Option("contract_notice_horizon_days", int, 90, "Contract notice horizon (days)", 0, 3650),
+    Option(
+        "install_buffer_days", int, 14, "Install buffer before a contract starts (days)", 0, 365
+    ),
+    Option("reporting_currency", str, "USD", "Reporting currency"),
+    Option("default_pue", Decimal, Decimal("1.3"), "Default PUE", 1, 3),
+    Option("default_kw_per_gpu", Decimal, Decimal("1.9"), "Default kW per GPU", 0, 100),
+    Option("backups_to_keep", int, 5, "Automatic backups kept", 0, 1000),
+)
+OPTIONS_BY_NAME = {o.name: o for o in OPTIONS}
+
+
+def option(name: str) -> Option:
+    try:
+        return OPTIONS_BY_NAME[name]
+    except KeyError:
+        raise UsageError(
+            f"unknown setting {name!r}; known settings: {', '.join(OPTIONS_BY_NAME)}"
+        ) from None
+
+
+def parse(opt: Option, value: Any) -> Any:
+    """``value`` (text from a file or a field, or a typed value) as the option's type."""
+    try:
+        if opt.type is int:
+            parsed: Any = int(str(value).strip())
+        elif opt.type is Decimal:
+            parsed = Decimal(str(value).strip())
+            if not parsed.is_finite():
+                raise InvalidOperation
+        else:
+            parsed = str(value).strip()
+    except (ValueError, InvalidOperation):
+        kind = "a whole number" if opt.type is int else "a number"
+        raise ValidationError(
+            [Problem(opt.name, value, f"{opt.label} must be {kind}")], subject="The setting"
+        ) from None
+    if opt.name == "reporting_currency" and not (len(parsed) == 3 and parsed.isalpha()):
+        raise ValidationError(
+            [Problem(opt.name, value, "must be a three-letter currency code")],
+            subject="The setting",
+        )
+    if opt.name == "reporting_currency":
+        parsed = parsed.upper()
+    if opt.minimum is not None and parsed < opt.minimum:
+        raise ValidationError(
+            [Problem(opt.name, value, f"{opt.label} must be at least {opt.minimum}")],
+            subject="The setting",
+        )
+    if opt.maximum is not None and parsed > opt.maximum:
+        raise ValidationError(
+            [Problem(opt.name, value, f"{opt.label} must be at most {opt.maximum}")],
+            subject="The setting",
+        )
+    return parsed
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    """Every setting, saved value or default, typed."""
+    values = {o.name: o.default for o in OPTIONS}
+    for name, text in session.execute(select(Setting.name, Setting.value)):
+        if name in OPTIONS_BY_NAME:
+            values[name] = parse(OPTIONS_BY_NAME[name], text)
+    return values
+
+
+def get(session: Session, name: str) -> Any:
+    opt = option(name)
+    text = session.scalar(select(Setting.value).where(Setting.name == name))
+    return opt.default if text is None else parse(opt, text)
+
+
+def set_value(session: Session, name: str, value: Any, actor: Actor) -> Any:
+    opt = option(name)
+    parsed = parse(opt, value)
+    row = session.get(Setting, name)
+    old = opt.default if row is None else parse(opt, row.value)
+    text = audit.as_text(parsed) or ""
+    if row is None:
+        session.add(Setting(name=name, value=text, created_by=actor.user, updated_by=actor.user))
+    elif row.value != text:
+        row.value = text
+        row.updated_by = actor.user
+    else:
+        return parsed
+    session.flush()
+    audit.write_entries(
+        session, [audit.entry(actor, "settings", None, name, "update", name, old, parsed)]
+    )
+    return parsed

@@ -1,0 +1,236 @@
+"""The one validation per kind: the rules of DESIGN.md §5 that apply to a single record.
+
+The import, the command line and the edit dialogs all call ``validate`` so a rule holds
+everywhere. Each function takes a complete record (canonical names, typed values) and returns
+the problems found; an empty list means the record may be written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from services.errors import Problem
+from services.schema import Field, Kind, kind
+
+Record = dict[str, Any]
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+TEXT_LIMITS = {"notes": 10_000, "description": 255, "contact": 255, "aliases": 2_000}
+DEFAULT_TEXT_LIMIT = 120
+
+
+def _type_problem(field: Field, value: Any) -> str | None:
+    if field.type in ("text", "choice"):
+        if not isinstance(value, str):
+            return "must be text"
+        limit = TEXT_LIMITS.get(field.name, DEFAULT_TEXT_LIMIT)
+        if len(value) > limit:
+            return f"is {len(value)} characters long; at most {limit} fit"
+        if field.type == "choice" and value not in field.choices:
+            return f"is not one of: {', '.join(field.choices)}"
+    elif field.type == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "must be a whole number"
+    elif field.type in ("decimal", "money"):
+        if isinstance(value, bool) or not isinstance(value, Decimal | int):
+            return "must be a number"
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                return "must be a finite number"
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > field.scale:
+                return f"has more than {field.scale} decimal places"
+            if abs(value) >= Decimal(10) ** (18 - field.scale):
+                return "is too large"
+    elif field.type == "date":
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            return "must be a date"
+    elif field.type == "bool" and not isinstance(value, bool):
+        return "must be yes or no"
+    return None
+
+
+def check_fields(spec: Kind, record: Record) -> list[Problem]:
+    """Required fields present and every value of its field's type."""
+    problems: list[Problem] = []
+    for field in spec.writable:
+        value = record.get(field.name)
+        if value is None or value == "":
+            if field.required:
+                problems.append(Problem(field.name, value, "is required"))
+            continue
+        reason = _type_problem(field, value)
+        if reason:
+            problems.append(Problem(field.name, value, f"{field.title} {reason}"))
+    return problems
+
+
+def _at_least(
+    record: Record, name: str, minimum: Decimal | int, strict: bool = False
+) -> str | None:
+    value = record.get(name)
+    if value is None or isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    if strict and value <= minimum:
+        return f"must be more than {minimum}"
+    if not strict and value < minimum:
+        return f"must not be below {minimum}"
+    return None
+
+
+def _percent(record: Record, problems: list[Problem], *names: str) -> None:
+    for name in names:
+        value = record.get(name)
+        if (
+            isinstance(value, Decimal | int)
+            and not isinstance(value, bool)
+            and not (0 <= value <= 100)
+        ):
+            problems.append(Problem(name, value, "must be a percentage between 0 and 100"))
+
+
+def _non_negative(record: Record, problems: list[Problem], *names: str) -> None:
+    for name in names:
+        reason = _at_least(record, name, 0)
+        if reason:
+            problems.append(Problem(name, record[name], reason))
+
+
+def _currency(record: Record, problems: list[Problem]) -> None:
+    value = record.get("currency")
+    if isinstance(value, str) and value and not _CURRENCY.match(value):
+        problems.append(
+            Problem("currency", value, "must be a three-letter ISO code such as USD or EUR")
+        )
+
+
+def _dates_in_order(
+    record: Record, problems: list[Problem], first: str, later: str, strict: bool, why: str
+) -> None:
+    a, b = record.get(first), record.get(later)
+    if isinstance(a, dt.date) and isinstance(b, dt.date) and (b <= a if strict else b < a):
+        problems.append(Problem(later, b.isoformat(), why.format(a=a.isoformat())))
+
+
+def _sites(r: Record, p: list[Problem]) -> None:
+    _non_negative(r, p, "grid_capacity_mw")
+    pue = r.get("pue")
+    if isinstance(pue, Decimal) and not (Decimal(1) <= pue <= Decimal(3)):
+        p.append(Problem("pue", pue, "PUE must be between 1.0 and 3.0"))
+
+
+def _vendors(r: Record, p: list[Problem]) -> None:
+    return None
+
+
+def _products(r: Record, p: list[Problem]) -> None:
+    _non_negative(r, p, "gpus_per_unit", "kw_per_unit", "list_price")
+    _currency(r, p)
+
+
+def _leadtimes(r: Record, p: list[Problem]) -> None:
+    days = r.get("lead_days")
+    if isinstance(days, int) and not 0 < days <= 3650:
+        p.append(Problem("lead_days", days, "a lead time must be between 1 day and 10 years"))
+    _dates_in_order(r, p, "quote_date", "valid_until", False, "is before the quote date {a}")
+
+
+def _orders(r: Record, p: list[Problem]) -> None:
+    quantity = r.get("quantity")
+    line = r.get("line")
+    if isinstance(line, int) and line < 1:
+        p.append(Problem("line", line, "line numbers start at 1"))
+    if isinstance(quantity, int) and quantity <= 0:
+        p.append(Problem("quantity", quantity, "quantity must be more than 0"))
+    _non_negative(r, p, "unit_price", "received_qty")
+    received = r.get("received_qty") or 0
+    if isinstance(received, int) and isinstance(quantity, int) and received > quantity > 0:
+        p.append(
+            Problem("received_qty", received, f"more units received than ordered ({quantity})")
+        )
+    if isinstance(received, int) and received > 0 and not r.get("received_date"):
+        p.append(Problem("received_date", None, "received units need the date they arrived"))
+    status = r.get("status")
+    if (
+        status == "received"
+        and isinstance(received, int)
+        and isinstance(quantity, int)
+        and received < quantity
+    ):
+        p.append(
+            Problem("status", status, f"only {received} of {quantity} units have been received")
+        )
+    _dates_in_order(
+        r, p, "order_date", "promised_date", False, "the promised date is before the order date {a}"
+    )
+    _dates_in_order(
+        r, p, "order_date", "received_date", False, "goods cannot arrive before the order date {a}"
+    )
+    _currency(r, p)
+
+
+def _ppas(r: Record, p: list[Problem]) -> None:
+    reason = _at_least(r, "capacity_mw", 0, strict=True)
+    if reason:
+        p.append(Problem("capacity_mw", r["capacity_mw"], reason))
+    _non_negative(r, p, "price_per_mwh", "notice_days")
+    _percent(r, p, "renewable_pct", "take_or_pay_pct")
+    esc = r.get("escalation_pct")
+    if isinstance(esc, Decimal | int) and not -50 <= esc <= 100:
+        p.append(Problem("escalation_pct", esc, "escalation must be between -50 % and 100 %"))
+    _dates_in_order(
+        r, p, "start_date", "end_date", True, "the end date must be after the start {a}"
+    )
+    _currency(r, p)
+
+
+def _customers(r: Record, p: list[Problem]) -> None:
+    return None
+
+
+def _contracts(r: Record, p: list[Problem]) -> None:
+    _non_negative(r, p, "price", "committed_gpus", "committed_mw", "notice_days")
+    _percent(r, p, "sla_uptime_pct")
+    _dates_in_order(
+        r, p, "start_date", "end_date", True, "the end date must be after the start {a}"
+    )
+    unit = r.get("price_unit")
+    if unit == "per_gpu_hour" and not r.get("committed_gpus"):
+        p.append(Problem("committed_gpus", None, "a price per GPU-hour needs committed GPUs"))
+    if unit == "per_kw_month" and not r.get("committed_mw"):
+        p.append(Problem("committed_mw", None, "a price per kW-month needs committed MW"))
+    _currency(r, p)
+
+
+def _fxrates(r: Record, p: list[Problem]) -> None:
+    reason = _at_least(r, "rate", 0, strict=True)
+    if reason:
+        p.append(Problem("rate", r["rate"], reason))
+    _currency(r, p)
+
+
+RULES: dict[str, Callable[[Record, list[Problem]], None]] = {
+    "sites": _sites,
+    "vendors": _vendors,
+    "products": _products,
+    "leadtimes": _leadtimes,
+    "orders": _orders,
+    "ppas": _ppas,
+    "customers": _customers,
+    "contracts": _contracts,
+    "fxrates": _fxrates,
+}
+
+
+def validate(kind_name: str, record: Record) -> list[Problem]:
+    """Every problem with ``record`` as a ``kind_name`` record; empty when it may be written."""
+    spec = kind(kind_name)
+    problems = check_fields(spec, record)
+    bad_fields = {p.field for p in problems}
+    # Cross-field rules only look at fields that passed the type checks.
+    clean = {k: v for k, v in record.items() if k not in bad_fields}
+    RULES[kind_name](clean, problems)
+    return problems
