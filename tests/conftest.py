@@ -1,0 +1,132 @@
+"""Shared fixtures: a fresh database per test on SQLite and, when configured, PostgreSQL.
+
+Each backend's schema is migrated once per run into a template (a SQLite file, a PostgreSQL
+template database) and copied for every test, so tests stay fast and fully isolated.
+PostgreSQL tests run when RACKBOOK_TEST_PG_URL names a server (CI sets it); they skip with a
+reason otherwise, and fail in CI, where a skipped database would hide a broken suite.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from models.database import Database, open_database
+from models.migrate import sqlite_backup
+from services import paths
+from services.audit import Actor
+
+PG_ENV = "RACKBOOK_TEST_PG_URL"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pg_server_url() -> URL | None:
+    raw = os.environ.get(PG_ENV)
+    if not raw:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set in CI: the PostgreSQL tests must run there")
+        return None
+    url = make_url(raw)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _admin_execute(server: URL, statement: str) -> None:
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def create_pg_database(template: str | None = None) -> URL:
+    """A new, empty (or template-copied) PostgreSQL database on the test server."""
+    server = pg_server_url()
+    assert server is not None
+    name = f"rackbook_t_{uuid.uuid4().hex[:12]}"
+    suffix = f" TEMPLATE {template}" if template else ""
+    _admin_execute(server, f'CREATE DATABASE "{name}"{suffix}')
+    return server.set(database=name)
+
+
+def drop_pg_database(url: URL) -> None:
+    server = pg_server_url()
+    assert server is not None
+    _admin_execute(server, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def rackbook_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every path Rackbook uses points into a temporary folder during a test."""
+    home = tmp_path_factory.mktemp("home")
+    paths.set_home(home)
+    yield home
+    paths.set_home(None)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    open_database(path).dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    if pg_server_url() is None:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (CI does)")
+    url = create_pg_database()
+    open_database(url.render_as_string(hide_password=False)).dispose()
+    yield str(url.database)
+    drop_pg_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL (or SQLite path) of a fresh, migrated database on the backend under test."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "rackbook.db"
+        sqlite_backup(template, target)
+        yield str(target)
+        return
+    template_name: str = request.getfixturevalue("pg_template")
+    url = create_pg_database(template=template_name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        drop_pg_database(url)
+
+
+@pytest.fixture
+def database(db_url: str) -> Iterator[Database]:
+    db = open_database(db_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def actor() -> Actor:
+    return Actor("tester")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgresql":
+            item.add_marker(pytest.mark.pg)

@@ -1,0 +1,50 @@
+"""Money and measures round-trip exactly on SQLite and PostgreSQL (DESIGN.md §8: a plain
+Numeric on SQLite is a float and loses digits)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Product
+from tests.helpers import basic_world, make
+
+VALUES = [
+    Decimal("3950000.00"),
+    Decimal("0.0001"),
+    Decimal("12345678901234.5678"),
+    Decimal("0"),
+]
+
+
+@pytest.mark.parametrize("price", VALUES)
+def test_money_round_trips_exactly(database, actor, price: Decimal) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        make(session, "products", actor, vendor="Nvidia", sku="X1", list_price=price)
+    with database.session() as session:
+        stored = session.scalar(select(Product.list_price).where(Product.sku == "X1"))
+    assert stored == price
+    assert isinstance(stored, Decimal)
+    assert str(stored.normalize()) == str(price.normalize())
+
+
+def test_sums_in_sql_stay_exact(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        for i in range(10):
+            make(session, "products", actor, vendor="Nvidia", sku=f"P{i}",
+                 list_price=Decimal("0.1"))
+    with database.session() as session:
+        total = session.scalar(select(func.sum(Product.list_price)).where(Product.sku != "GB300-NVL72"))
+    assert total == Decimal("1.0")
+
+
+def test_float_is_refused(database, actor) -> None:
+    from services.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="must be a number"), database.write() as session:
+        basic_world(session, actor)
+        make(session, "products", actor, vendor="Nvidia", sku="F1", list_price=0.1)
