@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 14:05:43.247819
+Create Date: 2026-11-26 14:13:18.873347
 """
 
 from collections.abc import Sequence
@@ -148,7 +148,7 @@ def upgrade() -> None:
     sa.Column('contract_ref', sa.String(length=60), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('site_id', sa.Integer(), nullable=False),
-    sa.Column('service', sa.Enum('colocation', 'gpu_lease', 'managed_training', 'inference', name='contract_service', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('service', sa.Enum('colocation', 'gpu_lease', 'managed_training', 'inference', name='contract_service', native_enum=False, create_constraint=True, length=24), nullable=True),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=False),
     sa.Column('committed_gpus', sa.Integer(), nullable=True),
