@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from ui.app import run_window
 
-        return run_window(args)
+        return int(run_window(args))
     return cli.run(argv)
 
 

@@ -34,7 +34,6 @@ from models import (
     Vendor,
     VendorAlias,
 )
-from models.base import Base
 from services import audit
 from services.audit import Actor
 from services.errors import (
@@ -150,7 +149,8 @@ class Adapter:
     """How one kind maps onto its table(s). Subclasses fill in the specifics."""
 
     kind_name: ClassVar[str]
-    model: ClassVar[type[Base]]
+    # Any: the mapped classes share columns (id, version) that Base itself does not declare.
+    model: ClassVar[type[Any]]
     # Record fields copied straight onto the row's attribute of the same name.
     plain: ClassVar[tuple[str, ...]] = ()
 
@@ -162,7 +162,7 @@ class Adapter:
         raise NotImplementedError
 
     def id_column(self) -> ColumnElement[int]:
-        return self.model.id  # type: ignore[attr-defined, no-any-return]
+        return self.model.id  # type: ignore[no-any-return]
 
     def find(self, session: Session, record: Record) -> Any | None:
         raise NotImplementedError
@@ -782,7 +782,8 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
     with session.no_autoflush:
         problems = ad.assign(session, row, record, actor)
     if problems:
-        session.expunge(row) if row in session else None
+        if row in session:
+            session.expunge(row)
         _raise_if(problems, kind_name, record)
     session.add(row)
     session.flush()
