@@ -1,0 +1,156 @@
+"""Order operations of the window: receive, move an ETA, cancel a line, read a PO."""
+
+from __future__ import annotations
+
+import pytest
+
+from services import audit, lists, orders, records
+from services.audit import Actor
+from services.errors import ConflictError, NotFoundError, ValidationError
+from tests.helpers import D, basic_world, day, make
+
+
+@pytest.fixture
+def line_id(database, actor):
+    with database.write() as session:
+        basic_world(session, actor)
+        line = make(
+            session,
+            "orders",
+            actor,
+            po_number="PO-1",
+            line=1,
+            vendor="Nvidia",
+            sku="GB300-NVL72",
+            quantity=10,
+            site="Panther Creek",
+            order_date=day("2026-01-10"),
+            unit_price=D("3950000"),
+            promised_date=day("2026-06-01"),
+            eta=day("2026-06-01"),
+        )
+        make(
+            session,
+            "orders",
+            actor,
+            po_number="PO-1",
+            line=2,
+            vendor="NVDA",
+            sku="GB300-NVL72",
+            quantity=2,
+            site="Panther Creek",
+            order_date=day("2026-01-10"),
+            unit_price=D("100.5"),
+        )
+    return line["id"]
+
+
+def test_receiving_part_then_the_rest_makes_the_line_received(database, line_id):
+    buyer = Actor("maria")
+    with database.write() as session:
+        line = orders.receive(session, line_id, 4, day("2026-05-20"), buyer)
+    assert (line["received_qty"], line["status"]) == (4, "partially_received")
+    assert line["received_date"] == day("2026-05-20")
+    with database.write() as session:
+        line = orders.receive(session, line_id, 6, day("2026-06-02"), buyer)
+    assert (line["received_qty"], line["status"]) == (10, "received")
+    with database.session() as session:
+        trail = audit.history(session, "orders", line_id)
+        view = orders.purchase_order(session, "PO-1")
+    fields = {(h.field, h.old_value, h.new_value, h.user) for h in trail}
+    assert ("received_qty", "4", "10", "maria") in fields
+    assert ("status", "partially_received", "received", "maria") in fields
+    assert view.status == "partially_received"  # line 2 is still open
+
+
+def test_receiving_more_than_ordered_or_nothing_is_refused(database, line_id, actor):
+    with database.write() as session, pytest.raises(ValidationError, match="more units received"):
+        orders.receive(session, line_id, 11, day("2026-05-20"), actor)
+    with database.write() as session, pytest.raises(ValidationError, match="more than 0"):
+        orders.receive(session, line_id, 0, day("2026-05-20"), actor)
+    with database.write() as session, pytest.raises(ValidationError, match="before the order"):
+        orders.receive(session, line_id, 1, day("2025-12-31"), actor)
+    with database.session() as session:
+        assert records.get_record(session, "orders", line_id)["received_qty"] == 0
+
+
+def test_changing_the_eta_goes_to_the_eta_history_with_the_user(database, line_id):
+    with database.write() as session:
+        line = orders.change_eta(session, line_id, day("2026-07-15"), Actor("li"))
+    assert line["eta"] == day("2026-07-15")
+    assert line["promised_date"] == day("2026-06-01")
+    with database.session() as session:
+        moves = audit.eta_history(session, line_id)
+    assert [(m.old_date, m.new_date, m.changed_by) for m in moves][-1] == (
+        day("2026-06-01"),
+        day("2026-07-15"),
+        "li",
+    )
+
+
+def test_a_stale_version_raises_a_conflict_with_both_versions(database, line_id, actor):
+    with database.session() as session:
+        seen = records.get_record(session, "orders", line_id)
+    with database.write() as session:
+        orders.change_eta(session, line_id, day("2026-08-01"), Actor("someone else"))
+    with (
+        database.write() as session,
+        pytest.raises(ConflictError) as caught,
+    ):
+        orders.receive(
+            session, line_id, 1, day("2026-05-01"), actor, expected_version=seen["version"]
+        )
+    assert caught.value.theirs["eta"] == day("2026-08-01")
+    assert caught.value.mine["received_qty"] == 1
+    with database.session() as session:
+        assert records.get_record(session, "orders", line_id)["received_qty"] == 0
+
+
+def test_cancelling_a_line_and_the_order_follows(database, line_id, actor):
+    with database.session() as session:
+        other = orders.purchase_order(session, "PO-1").lines[1]["id"]
+    with database.write() as session:
+        assert orders.cancel_line(session, line_id, actor)["status"] == "cancelled"
+        orders.cancel_line(session, other, actor)
+    with database.session() as session:
+        view = orders.purchase_order(session, "PO-1")
+    assert view.status == "cancelled"
+    assert view.order_value == 0
+    with database.write() as session, pytest.raises(ValidationError, match="cancelled line"):
+        orders.receive(session, line_id, 1, day("2026-05-01"), actor)
+
+
+def test_a_received_line_cannot_be_cancelled_or_moved(database, line_id, actor):
+    with database.write() as session:
+        orders.receive(session, line_id, 10, day("2026-05-01"), actor)
+    with database.write() as session, pytest.raises(ValidationError, match="nothing to cancel"):
+        orders.cancel_line(session, line_id, actor)
+    with database.write() as session, pytest.raises(ValidationError, match="no ETA to move"):
+        orders.change_eta(session, line_id, day("2026-09-01"), actor)
+
+
+def test_purchase_order_view(database, line_id):
+    with database.session() as session:
+        view = orders.purchase_order(session, "PO-1")
+        with pytest.raises(NotFoundError):
+            orders.purchase_order(session, "PO-404")
+    assert (view.vendor, view.site, view.currency) == ("Nvidia", "Panther Creek", "USD")
+    assert [line["line"] for line in view.lines] == [1, 2]
+    assert view.order_value == D("39500000") + D("201")
+
+
+def test_list_marks_and_totals(database, line_id, actor):
+    with database.write() as session:
+        orders.receive(session, line_id, 3, day("2026-05-01"), actor)
+        rows = records.list_records(session, "orders")
+        names = list(rows[0])
+        tuples = [tuple(r[n] for n in names) for r in rows]
+        marks = lists.marks(session, "orders", names, tuples, today=day("2026-06-10"))
+        names_for_picks = lists.reference_names(session)
+    assert marks[0] is not None and marks[0].level == "overdue"
+    assert marks[1] is None  # no date: nothing to be late against
+    figures = {t.label: t.value for t in lists.totals("orders", names, tuples)}
+    assert figures["Open order value"] == {"USD": 7 * D("3950000") + 2 * D("100.5")}
+    assert figures["GPUs on order"] == (7 + 2) * 72
+    assert names_for_picks.skus("NVIDIA") == ["GB300-NVL72"]
+    assert names_for_picks.sites == ["Panther Creek"]
