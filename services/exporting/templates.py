@@ -1,0 +1,264 @@
+"""Import templates (``export template-KIND``): a workbook to fill in and import back.
+
+The first sheet has the header row of the kind (the canonical names the import reads without
+any mapping; required columns are highlighted and carry a note), drop-down lists for every
+enumeration (status, service, price unit, category, structure) and for the vendors and sites
+already in the database, and date and whole-number checks. A second sheet explains every
+column. The drop-down sources live on a hidden ``Lists`` sheet, so lists of any length work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Site, Vendor
+from services.exporting.cells import DATE_FORMAT, Column, WorkbookWriter
+from services.exporting.lists import header_for, list_columns
+from services.schema import IMPORT_KINDS, Field, Kind, kind
+
+# Data validation covers this many rows below the header.
+TEMPLATE_ROWS = 10_000
+
+# What each column holds, in the buyer's words (the Instructions sheet).
+FIELD_HELP: dict[str, str] = {
+    "name": "The name, as people write it",
+    "country": "Country",
+    "region": "Region or state",
+    "grid_capacity_mw": "Grid interconnect capacity in MW",
+    "pue": "Power usage effectiveness (blank: the default PUE setting)",
+    "notes": "Free text",
+    "aliases": "Other names the vendor appears under in files, separated by ;",
+    "category": "What kind of product it is",
+    "contact": "Contact person, e-mail or phone",
+    "payment_terms": "Payment terms, such as Net 30",
+    "sku": "The vendor's part number",
+    "vendor": "A vendor already in Rackbook (its name or one of its aliases)",
+    "description": "Description",
+    "gpus_per_unit": "GPUs in one unit (72 for an NVL72 rack; 0 for non-GPU gear)",
+    "kw_per_unit": "Power draw of one unit in kW",
+    "list_price": "List price of one unit",
+    "currency": "Three-letter currency code (USD, EUR…); blank means USD",
+    "lead_time": "Lead time: a number of days, or 16 weeks, 12-14 wks, 90 days, 6 months",
+    "quote_date": "The day the vendor quoted the lead time",
+    "valid_until": "Last day the quote holds",
+    "po_number": "Purchase order number",
+    "line": "Line number within the purchase order",
+    "quantity": "Units ordered (a whole number above 0)",
+    "site": "A site already in Rackbook",
+    "order_date": "The day the order was placed",
+    "unit_price": "Price of one unit",
+    "requested_date": "The delivery day we asked for",
+    "promised_date": "The vendor's first delivery commitment",
+    "eta": "The vendor's current delivery estimate",
+    "received_qty": "Units received so far",
+    "received_date": "The day units were received",
+    "status": "Status (choose from the list)",
+    "ppa_ref": "The PPA's reference",
+    "counterparty": "The power seller",
+    "capacity_mw": "Contracted capacity in MW",
+    "start_date": "First day",
+    "end_date": "Last day",
+    "price_per_mwh": "Price per MWh",
+    "structure": "Price structure",
+    "escalation_pct": "Yearly price escalation in % (3 means 3 %)",
+    "renewable_pct": "Renewable share in %",
+    "take_or_pay_pct": "Take-or-pay share in %",
+    "notice_days": "Days of notice needed before the end date",
+    "contract_ref": "The contract's reference",
+    "customer": "The customer (created when new)",
+    "price": "Price, in the price unit",
+    "price_unit": "What the price is per",
+    "service": "The service sold",
+    "committed_gpus": "GPUs promised to the customer",
+    "committed_mw": "Megawatts promised to the customer",
+    "sla_uptime_pct": "Uptime promised in %",
+    "auto_renew": "Renews by itself unless notice is given: TRUE or FALSE",
+    "rate": "Units of the reporting currency one unit of this currency buys",
+    "valid_from": "First day the rate applies",
+}
+
+FORMAT_HELP = {
+    "text": "text",
+    "int": "whole number",
+    "decimal": "number",
+    "money": "amount (1250000.00; $ and thousands commas are fine)",
+    "date": "date (a date cell, 2027-04-20, 20-Apr-2027 or 04/20/2027)",
+    "bool": "TRUE or FALSE",
+    "choice": "one of the listed values",
+}
+
+# Choice fields whose import also takes other words (vendor status words): a warning, not a stop.
+LENIENT_CHOICES = {("orders", "status")}
+
+
+def template_kinds() -> tuple[str, ...]:
+    return IMPORT_KINDS
+
+
+def _choices_of(spec: Kind, field: Field) -> tuple[str, ...]:
+    if field.type == "choice":
+        return field.choices
+    if field.type == "bool":
+        return ("TRUE", "FALSE")
+    return ()
+
+
+def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> int:
+    """Write the import template of ``kind_name`` into ``book``; returns 0 (no data rows)."""
+    spec = kind(kind_name)
+    if spec.name not in IMPORT_KINDS:
+        raise_unknown(kind_name)
+    vendors = list(session.scalars(select(Vendor.name).order_by(Vendor.name_key)))
+    sites = list(session.scalars(select(Site.name).order_by(Site.name)))
+
+    columns = [
+        replace(c, min_width=max(14, len(c.header) + 4), comment=_note(spec, spec.field(name)))
+        for c, name in zip(list_columns(spec), spec.field_names, strict=True)
+    ]
+    sheet = book.add_sheet(spec.label, columns)
+    required_fmt = book.format(bold=True, bg_color="#F8CBAD", bottom=1, text_wrap=True)
+    sheet.header()
+    for col, name in enumerate(spec.field_names):
+        if spec.field(name).required:
+            # Rewrite the header cell highlighted: the required columns stand out.
+            sheet.ws.write_string(0, col, header_for(spec.name, name), required_fmt)
+
+    lists = book.add_plain_sheet("Lists")
+    lists.hide()
+    list_columns_used = 0
+
+    def list_source(title: str, values: list[str] | tuple[str, ...]) -> str:
+        nonlocal list_columns_used
+        col = list_columns_used
+        list_columns_used += 1
+        lists.write_string(0, col, title)
+        for row, value in enumerate(values, start=1):
+            lists.write_string(row, col, value)
+        letter = _column_letter(col)
+        return f"=Lists!${letter}$2:${letter}${max(len(values), 1) + 1}"
+
+    first, last = 1, TEMPLATE_ROWS
+    sources: dict[str, str] = {}
+    if any(spec.field(n).ref == "vendors" for n in spec.field_names):
+        sources["vendors"] = list_source("vendors", vendors)
+    if any(spec.field(n).ref == "sites" for n in spec.field_names):
+        sources["sites"] = list_source("sites", sites)
+    for col, name in enumerate(spec.field_names):
+        field = spec.field(name)
+        header = header_for(spec.name, name)
+        options: dict[str, Any] | None = None
+        choices = _choices_of(spec, field)
+        if choices:
+            lenient = (spec.name, name) in LENIENT_CHOICES
+            options = {
+                "validate": "list",
+                "source": list_source(header, choices),
+                "error_type": "warning" if lenient else "stop",
+                "error_title": header,
+                "error_message": f"Choose one of: {', '.join(choices)}",
+            }
+        elif field.ref in sources:
+            options = {
+                "validate": "list",
+                "source": sources[field.ref],
+                # A vendor may be written by an alias, which the list does not show.
+                "error_type": "warning",
+                "error_title": header,
+                "error_message": f"Not a known {field.ref[:-1]}: the import will refuse it "
+                "unless it is an alias.",
+            }
+        elif field.type == "date":
+            options = {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.date(1990, 1, 1),
+                "maximum": dt.date(2100, 12, 31),
+                "error_type": "warning",
+                "error_title": header,
+                "error_message": "Enter a date, such as 2027-04-20.",
+            }
+            sheet.ws.set_column(col, col, None, book.format(num_format=DATE_FORMAT))
+        elif field.type == "int" and header != "lead_time":
+            options = {
+                "validate": "integer",
+                "criteria": ">=",
+                "value": 0,
+                "error_type": "warning",
+                "error_title": header,
+                "error_message": "Enter a whole number.",
+            }
+        if options is not None:
+            sheet.ws.data_validation(first, col, last, col, options)
+
+    _instructions(book, spec)
+    return 0
+
+
+def _note(spec: Kind, field: Field) -> str:
+    header = header_for(spec.name, field.name)
+    help_text = FIELD_HELP.get(header, field.title)
+    return f"{'Required. ' if field.required else ''}{help_text}."
+
+
+def _column_letter(col: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return str(xl_col_to_name(col))
+
+
+def _instructions(book: WorkbookWriter, spec: Kind) -> None:
+    columns = [
+        Column("Column"),
+        Column("Required"),
+        Column("What it holds", wrap=True, min_width=50),
+        Column("Format", wrap=True, min_width=30),
+        Column("Allowed values", wrap=True, min_width=30),
+    ]
+    sheet = book.add_sheet("Instructions", columns)
+    sheet.title(f"How to fill in the {spec.label.lower()} template", size=14)
+    lines = [
+        f"Fill in one row per {spec.singular.lower() or 'record'} on the sheet "
+        f"'{spec.label}', under the header row. Keep the header names as they are.",
+        "Columns marked required (highlighted) must be filled in; the others may stay blank.",
+        f"Rows are matched on {', '.join(header_for(spec.name, k) for k in spec.key)}: "
+        "an existing record is updated, a new one is created, an unchanged one is left alone.",
+        "Import the file with Rackbook's import (rackbook import FILE.xlsx). "
+        "Nothing is written while any row has a problem; every problem is listed with its row.",
+    ]
+    for line in lines:
+        sheet.title(line, bold=False)
+    sheet.skip()
+    sheet.header()
+    for name in spec.field_names:
+        field = spec.field(name)
+        header = header_for(spec.name, name)
+        choices = _choices_of(spec, field)
+        allowed = ", ".join(choices)
+        if (spec.name, name) in LENIENT_CHOICES:
+            allowed += " (vendor words such as 'in transit' or 'delivered' are understood too)"
+        if name == "category" and spec.name == "orders":
+            allowed += " (taken from the product; informative only)"
+        sheet.write_row(
+            [
+                header,
+                "yes" if field.required else "",
+                FIELD_HELP.get(header, field.title),
+                FORMAT_HELP["text" if header == "lead_time" else field.type],
+                allowed or None,
+            ]
+        )
+    sheet.no_filter()
+
+
+def raise_unknown(kind_name: str) -> None:
+    from services.errors import UsageError
+
+    raise UsageError(
+        f"there is no import template for {kind_name!r}; choose one of: "
+        + ", ".join(f"template-{k}" for k in IMPORT_KINDS)
+    )
