@@ -241,11 +241,76 @@ def cmd_db(ctx: Context) -> int:
     raise AssertionError(action)
 
 
+def cmd_alerts(ctx: Context) -> int:
+    from services import alerts
+
+    database = ctx.database()
+    as_of = ctx.args.as_of or dt.date.today()
+    with database.session() as session:
+        found = alerts.visible_alerts(session, as_of, include_acknowledged=ctx.args.all)
+    if ctx.args.json:
+        json.dump([a.as_json() for a in found], ctx.out, indent=2, ensure_ascii=False)
+        ctx.out.write("\n")
+        return EXIT_OK
+    if not found:
+        ctx.out.write(f"No alerts as of {as_of}.\n")
+        return EXIT_OK
+    for severity in alerts.SEVERITIES:
+        group = [a for a in found if a.severity == severity]
+        if not group:
+            continue
+        ctx.out.write(f"{severity.upper()} ({len(group)})\n")
+        site: str | None = "\0"
+        for alert in group:
+            if alert.site != site:
+                site = alert.site
+                ctx.out.write(f"  {site or 'All sites'}\n")
+            mark = ""
+            if alert.acknowledged is not None:
+                ack = alert.acknowledged
+                until = f" until {ack.snoozed_until}" if ack.snoozed_until else ""
+                state = "hidden" if alert.hidden else "shown again"
+                mark = f" [acknowledged by {ack.user}{until}, {state}]"
+            ctx.out.write(f"    {alert.key}  {alert.message}{mark}\n")
+    hidden = sum(1 for a in found if a.hidden)
+    ctx.out.write(f"{len(found)} alerts as of {as_of}")
+    ctx.out.write(f" ({hidden} acknowledged and hidden)\n" if hidden else "\n")
+    return EXIT_OK
+
+
+def cmd_alerts_ack(ctx: Context) -> int:
+    from services import alerts
+
+    database = ctx.database()
+    with database.write() as session:
+        alert = alerts.acknowledge(
+            session, ctx.args.key, ctx.actor(), until=ctx.args.until, note=ctx.args.note
+        )
+    until = f" until {ctx.args.until}" if ctx.args.until else " until it gets worse"
+    ctx.out.write(f"Acknowledged {alert.key} (hidden{until}).\n")
+    return EXIT_OK
+
+
+def cmd_export(ctx: Context) -> int:
+    from services import exporting
+
+    exporting.export_kind(ctx.args.kind)  # an unknown kind is a usage error before any work
+    result = exporting.export(ctx.database(), ctx.args.kind, ctx.args.out, as_of=ctx.args.as_of)
+    for warning in result.warnings:
+        ctx.err.write(f"rackbook: warning: {warning}\n")
+    sheets = ", ".join(result.sheets)
+    ctx.out.write(f"Wrote {result.path} ({result.rows} rows; sheets: {sheets})\n")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Context], int]] = {
     "demo": cmd_demo,
     "list": cmd_list,
     "settings": cmd_settings,
     "db": cmd_db,
+    "export": cmd_export,
+    "alerts": cmd_alerts,
+    "alerts-ack": cmd_alerts_ack,
 }
 
 
