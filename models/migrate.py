@@ -111,8 +111,9 @@ def _run(database: Database, config: Config, step: object) -> None:
     sqlite = is_sqlite(database.url)
     with database.engine.connect() as connection:
         if sqlite:
-            # Outside any transaction, or SQLite ignores it.
-            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            # Must run outside any transaction or SQLite ignores it, so it goes straight to
+            # the driver: Connection.execute would begin a transaction first.
+            _raw_sqlite(connection).execute("PRAGMA foreign_keys = OFF")
         try:
             config.attributes["connection"] = connection
             try:
@@ -138,4 +139,10 @@ def _run(database: Database, config: Config, step: object) -> None:
                 config.attributes.pop("connection", None)
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                _raw_sqlite(connection).execute("PRAGMA foreign_keys = ON")
+
+
+def _raw_sqlite(connection: Connection) -> sqlite3.Connection:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw

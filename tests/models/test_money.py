@@ -35,10 +35,13 @@ def test_sums_in_sql_stay_exact(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
         for i in range(10):
-            make(session, "products", actor, vendor="Nvidia", sku=f"P{i}",
-                 list_price=Decimal("0.1"))
+            make(
+                session, "products", actor, vendor="Nvidia", sku=f"P{i}", list_price=Decimal("0.1")
+            )
     with database.session() as session:
-        total = session.scalar(select(func.sum(Product.list_price)).where(Product.sku != "GB300-NVL72"))
+        total = session.scalar(
+            select(func.sum(Product.list_price)).where(Product.sku != "GB300-NVL72")
+        )
     assert total == Decimal("1.0")
 
 

@@ -1,0 +1,167 @@
+"""Migrations: one head, upgrade of an empty and a populated database, models match the
+migrations, up/down round trip, and a migration that fails halfway changes nothing."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select
+
+from models import Base, OrderLine, PurchaseOrder
+from models.database import open_database
+from models.migrate import MigrationError, alembic_config, downgrade, head_revision, upgrade
+from services import demo
+from services.audit import Actor
+
+
+def test_single_head() -> None:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1
+    assert head_revision() == heads[0]
+
+
+def _empty_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return str(tmp_path / "empty.db")
+    from tests.conftest import create_pg_database, drop_pg_database, pg_server_url
+
+    if pg_server_url() is None:
+        pytest.skip("PostgreSQL not configured: set RACKBOOK_TEST_PG_URL (CI does)")
+    url = create_pg_database()
+    request.addfinalizer(lambda: drop_pg_database(url))
+    return url.render_as_string(hide_password=False)
+
+
+def test_upgrade_empty_database_matches_models(backend, tmp_path, request) -> None:
+    database = open_database(_empty_url(backend, tmp_path, request))
+    try:
+        with database.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            tables = set(inspect(connection).get_table_names())
+        assert differences == []
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        database.dispose()
+
+
+def test_downgrade_to_base_and_up_again(backend, tmp_path, request) -> None:
+    database = open_database(_empty_url(backend, tmp_path, request))
+    try:
+        downgrade(database, "base")
+        with database.engine.connect() as connection:
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+        upgrade(database)
+        with database.engine.connect() as connection:
+            assert set(Base.metadata.tables) <= set(inspect(connection).get_table_names())
+    finally:
+        database.dispose()
+
+
+def _write_migration(folder: Path, body: str) -> None:
+    """A migration on top of Rackbook's head, kept outside the real versions folder."""
+    folder.mkdir(exist_ok=True)
+    steps = textwrap.indent(textwrap.dedent(body).strip(), "    ")
+    source = "\n".join(
+        [
+            "import sqlalchemy as sa",
+            "from alembic import op",
+            "",
+            'revision = "9001"',
+            f"down_revision = {head_revision()!r}",
+            "branch_labels = None",
+            "depends_on = None",
+            "",
+            "",
+            "def upgrade():",
+            steps,
+            "",
+            "",
+            "def downgrade():",
+            '    mode = "always" if op.get_bind().dialect.name == "sqlite" else "auto"',
+            '    with op.batch_alter_table("purchase_order", recreate=mode) as batch:',
+            '        batch.drop_column("buyer")',
+            "",
+        ]
+    )
+    (folder / "9001_test_step.py").write_text(source)
+
+
+BATCH_ALTER_PARENT = """
+# SQLite copies the whole table (the dangerous case); PostgreSQL alters it in place.
+mode = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+with op.batch_alter_table("purchase_order", recreate=mode) as batch:
+    batch.add_column(sa.Column("buyer", sa.String(60), nullable=True))
+"""
+
+
+def _counts(database) -> tuple[int, int]:
+    with database.session() as session:
+        orders = session.scalar(select(func.count()).select_from(PurchaseOrder)) or 0
+        lines = session.scalar(select(func.count()).select_from(OrderLine)) or 0
+    return orders, lines
+
+
+@pytest.fixture
+def populated(database):
+    with database.write() as session:
+        demo.load(session, Actor("tester"))
+    return database
+
+
+def test_upgrade_of_populated_database_keeps_every_row(populated, tmp_path) -> None:
+    """A batch migration that recreates purchase_order (the parent of order_line, whose
+    foreign key cascades on delete) must keep every order line (DESIGN.md §8)."""
+    before = _counts(populated)
+    assert before[1] > 100
+    extra = tmp_path / "versions"
+    _write_migration(extra, BATCH_ALTER_PARENT)
+    config = alembic_config([extra])
+    backup = upgrade(populated, config=config)
+    assert _counts(populated) == before
+    with populated.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("purchase_order")}
+    assert "buyer" in columns
+    if populated.is_sqlite:
+        # The older schema was saved before the upgrade, with all its rows.
+        assert backup is not None and backup.exists()
+        copy = open_database(backup, upgrade=False)
+        assert _counts(copy) == before
+        copy.dispose()
+    downgrade(populated, head_revision(), config=config)
+    assert _counts(populated) == before
+
+
+def test_failed_migration_changes_nothing_and_can_be_retried(populated, tmp_path) -> None:
+    before = _counts(populated)
+    extra = tmp_path / "versions"
+    _write_migration(
+        extra,
+        BATCH_ALTER_PARENT
+        + """
+op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+raise RuntimeError("power cut halfway")
+""",
+    )
+    config = alembic_config([extra])
+    with pytest.raises(MigrationError, match="nothing was changed"):
+        upgrade(populated, config=config)
+    with populated.engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        columns = {c["name"] for c in inspect(connection).get_columns("purchase_order")}
+        from models.migrate import current_revision
+
+        assert current_revision(connection) == head_revision()
+    assert "half_done" not in tables
+    assert not any(t.startswith("_alembic_tmp") for t in tables)
+    assert "buyer" not in columns
+    assert _counts(populated) == before
+
+    # Fixed, the same migration goes through.
+    _write_migration(extra, BATCH_ALTER_PARENT)
+    upgrade(populated, config=config)
+    assert _counts(populated) == before
