@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 
 from services.errors import RackbookError, UsageError
@@ -130,6 +131,8 @@ class WorkbookWriter:
         path = Path(path)
         if path.suffix.lower() != ".xlsx":
             raise UsageError(f"exports are Excel workbooks: name the file .xlsx, not {path.name}")
+        if not path.parent.is_dir():
+            raise RackbookError(f"cannot write {path}: the folder {path.parent} does not exist")
         self.path = path
         self.partial = path.with_name(f".{path.name}.{os.getpid()}.part")
         self.progress = progress
@@ -198,8 +201,12 @@ class WorkbookWriter:
         for sheet in self.sheets:
             sheet.finish()
         self._closed = True
-        self.book.close()
-        os.replace(self.partial, self.path)
+        try:
+            self.book.close()
+            os.replace(self.partial, self.path)
+        except (FileCreateError, OSError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise RackbookError(f"cannot write {self.path}: {reason}") from exc
         if self.progress is not None:
             self.progress(self.rows_done, self.rows_done)
 
