@@ -260,7 +260,7 @@ def load_snapshot(session: Session) -> Snapshot:
         .subquery()
     )
     # (A Result has .keys(), so dict(result) would take it for a mapping: build it by hand.)
-    first_etas: dict[int, dt.date] = {
+    first_etas: dict[int, dt.date | None] = {
         line_id: new_date
         for line_id, new_date in session.execute(
             select(EtaChange.order_line_id, EtaChange.new_date).join(
