@@ -1,0 +1,1 @@
+"""Spreadsheet import (DESIGN.md §5): read → headers → values → plan → commit/undo."""

@@ -1,0 +1,582 @@
+"""Rows → records → validation → what an import would do, row by row, before anything is written.
+
+For each data row of the sheet the plan says: create, update (with the changed fields),
+unchanged, or rejected (with every problem: the sheet's row number, the column header, the
+value and the reason). Nothing is written here; ``commit`` writes a plan.
+
+Speed matters (100,000 order lines): existing records and the names they refer to are loaded
+once per kind (one query each), cell conversions are cached per column (a vendor file repeats
+few distinct dates, statuses and SKUs), and the per-record rules are the one shared
+``services.validation.validate``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Customer, Product, Site, Vendor, VendorAlias
+from services import records
+from services.audit import Change, diff
+from services.errors import Problem, RackbookError
+from services.importing import values as conv
+from services.importing.headers import ColumnMatch, Mapping, normalise_header
+from services.importing.read import Sheet
+from services.schema import Field, kind
+from services.validation import validate
+
+Record = dict[str, Any]
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+PROGRESS_EVERY = 2000
+TOTALS_WORDS = ("total", "totals", "grand total", "subtotal", "sub total", "sum")
+
+
+class ImportCancelled(RackbookError):
+    def __init__(self) -> None:
+        super().__init__("the import was cancelled; nothing was written")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    dayfirst: bool = False
+    decimal_comma: bool = False
+
+
+@dataclass(slots=True)
+class RowPlan:
+    row: int  # as Excel numbers it
+    index: int  # into Sheet.rows
+    action: str  # create | update | unchanged | rejected
+    key: str
+    record: Record
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    existing: Record | None = None
+    refs: dict[str, int | None] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    file: str
+    file_path: str
+    sha256: str
+    format: str
+    sheet_name: str
+    kind: str
+    mapping: Mapping
+    rows: list[RowPlan]
+    skipped: list[tuple[int, str]]
+    notes: list[str]
+    sheet: Sheet
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        result = {"create": 0, "update": 0, "unchanged": 0, "rejected": 0}
+        for row in self.rows:
+            result[row.action] += 1
+        return result
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.rows for p in r.problems]
+
+
+# --- references, loaded once ------------------------------------------------------------
+
+
+@dataclass
+class References:
+    vendors: dict[str, tuple[int, str]]  # name or alias key -> (id, name)
+    alias_owner: dict[str, int]  # alias key -> vendor id
+    sites: dict[str, tuple[int, str]]
+    products: dict[tuple[int, str], tuple[int, str]]  # (vendor id, sku key) -> (id, sku)
+    customers: dict[str, tuple[int, str]]
+
+    @classmethod
+    def load(cls, session: Session) -> References:
+        vendors = {
+            key: (vid, name)
+            for vid, name, key in session.execute(select(Vendor.id, Vendor.name, Vendor.name_key))
+        }
+        names = {vid: name for vid, name in vendors.values()}
+        alias_owner = dict(
+            session.execute(select(VendorAlias.alias_key, VendorAlias.vendor_id)).tuples()
+        )
+        for key, vid in alias_owner.items():
+            vendors.setdefault(key, (vid, names[vid]))
+        sites = {
+            name.strip().lower(): (sid, name)
+            for sid, name in session.execute(select(Site.id, Site.name))
+        }
+        products = {
+            (vid, sku.strip().lower()): (pid, sku)
+            for pid, vid, sku in session.execute(select(Product.id, Product.vendor_id, Product.sku))
+        }
+        customers = {
+            name.strip().lower(): (cid, name)
+            for cid, name in session.execute(select(Customer.id, Customer.name))
+        }
+        return cls(vendors, alias_owner, sites, products, customers)
+
+    def vendor(self, name: str) -> tuple[int, str] | None:
+        return self.vendors.get(records.name_key(name))
+
+    def site(self, name: str) -> tuple[int, str] | None:
+        return self.sites.get(name.strip().lower())
+
+    def product(self, vendor_id: int, sku: str) -> tuple[int, str] | None:
+        return self.products.get((vendor_id, sku.strip().lower()))
+
+
+def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Problem:
+    guess = records.closest(value, known)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    return Problem(field_name, value, f"no {label} is called {value!r}{hint}")
+
+
+# --- converting cells ---------------------------------------------------------------------
+
+
+def converter_for(kind_name: str, spec_field: Field | None, name: str, options: ReadOptions,
+                  dayfirst: bool) -> Callable[[Any], Any]:
+    if name == "lead_time":
+        return conv.to_lead_days
+    assert spec_field is not None
+    if name == "status" and kind_name == "orders":
+        return conv.to_line_status
+    if name == "currency":
+        return conv.to_currency
+    kind_of = spec_field.type
+    if kind_of == "choice":
+        return lambda raw: conv.to_choice(raw, spec_field.choices)
+    if kind_of == "int":
+        return lambda raw: conv.to_int(raw, options.decimal_comma)
+    if kind_of in ("decimal", "money"):
+        if name.endswith("_pct"):
+            return lambda raw: conv.to_percent(raw, options.decimal_comma)
+        return lambda raw: conv.to_decimal(raw, options.decimal_comma)
+    if kind_of == "date":
+        return lambda raw: conv.to_date(raw, dayfirst)
+    if kind_of == "bool":
+        return conv.to_bool
+    return conv.to_text
+
+
+class _Column:
+    """One mapped column with a cache of its conversions (raw cell -> value or problem)."""
+
+    __slots__ = ("cache", "convert", "field", "header", "index")
+
+    def __init__(self, match: ColumnMatch, convert: Callable[[Any], Any]) -> None:
+        self.index = match.index
+        self.field = match.field or ""
+        self.header = match.header
+        self.convert = convert
+        self.cache: dict[Any, Any] = {}
+
+    def value(self, raw: Any) -> Any:
+        # The type is part of the key: True, 1 and 1.0 are equal as dict keys but not as cells.
+        cache_key = (raw.__class__, raw)
+        try:
+            return self.cache[cache_key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell never comes from calamine or csv, but be safe
+            return self._convert(raw)
+        result = self._convert(raw)
+        if len(self.cache) < 200_000:
+            self.cache[cache_key] = result
+        return result
+
+    def _convert(self, raw: Any) -> Any:
+        try:
+            return self.convert(raw)
+        except conv.ValueProblem as problem:
+            return problem
+
+
+def _infer_dayfirst(sheet: Sheet, mapping: Mapping, start: int) -> dict[str, str]:
+    """Date columns whose text dates only make sense day first (``14/11/2026``)."""
+    found: dict[str, str] = {}
+    spec = kind(mapping.kind)
+    for column in mapping.columns:
+        if not column.field or column.field == "lead_time":
+            continue
+        if spec.field(column.field).type != "date":
+            continue
+        orders = set()
+        for row in sheet.rows[start:]:
+            if column.index < len(row):
+                order = conv.numeric_date_order(row[column.index])
+                if order:
+                    orders.add(order)
+                    if len(orders) == 2:
+                        break
+        if orders == {"dayfirst"}:
+            found[column.field] = column.header
+    return found
+
+
+# --- building the plan ------------------------------------------------------------------
+
+
+def _is_blank_row(cells: list[Any]) -> bool:
+    return all(c == "" or c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _totals_row(cells: list[Any], key_indexes: list[int]) -> bool:
+    """A row whose key columns are empty or say "Total", with "Total" somewhere in it."""
+    words = [normalise_header(c) for c in cells if isinstance(c, str) and c.strip()]
+    if not any(w in TOTALS_WORDS or w.startswith(("total ", "grand total")) for w in words):
+        return False
+    for index in key_indexes:
+        value = cells[index] if index < len(cells) else ""
+        if isinstance(value, str):
+            text = normalise_header(value)
+            if text and text not in TOTALS_WORDS and not text.startswith("total"):
+                return False
+        elif value not in ("", None):
+            return False
+    return True
+
+
+def plan_import(
+    session: Session,
+    sheet: Sheet,
+    mapping: Mapping,
+    *,
+    file: str,
+    file_path: str = "",
+    sha256: str = "",
+    file_format: str = "",
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Plan:
+    """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing."""
+    options = options or ReadOptions()
+    kind_name = mapping.kind
+    spec = kind(kind_name)
+    notes = list(mapping.notes)
+    start = mapping.header_row + 1
+    dayfirst_columns = {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start)
+    for header in dayfirst_columns.values():
+        notes.append(f"dates in {header!r} read day first (a value there only makes sense so)")
+    columns = []
+    for match in mapping.columns:
+        if not match.field:
+            continue
+        spec_field = None if match.field == "lead_time" else spec.field(match.field)
+        dayfirst = options.dayfirst or match.field in dayfirst_columns
+        columns.append(
+            _Column(match, converter_for(kind_name, spec_field, match.field, options, dayfirst))
+        )
+    header_of = {c.field: c.header for c in columns}
+    if kind_name == "leadtimes" and "lead_time" in header_of:
+        header_of["lead_days"] = header_of["lead_time"]
+    present = {c.field for c in columns} | set(mapping.constants)
+    present = {"lead_days" if f == "lead_time" else f for f in present}
+    key_indexes = [c.index for c in columns if c.field in spec.key]
+
+    refs = References.load(session)
+    existing = _existing(session, kind_name, refs)
+    checker = _Checker(kind_name, refs)
+    sheet_label = sheet.name if sheet.name else None
+
+    rows: list[RowPlan] = []
+    skipped: list[tuple[int, str]] = []
+    data = sheet.rows[start:]
+    total = len(data)
+    constants = mapping.constants
+    writable = [f.name for f in spec.writable]
+    for offset, cells in enumerate(data):
+        if offset % PROGRESS_EVERY == 0:
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(offset, total)
+        index = start + offset
+        excel_row = sheet.excel_row(index)
+        if _is_blank_row(cells):
+            continue
+        if _totals_row(cells, key_indexes):
+            skipped.append((excel_row, "a totals row"))
+            continue
+        incoming: Record = {}
+        problems: list[Problem] = []
+        width = len(cells)
+        for column in columns:
+            raw = cells[column.index] if column.index < width else ""
+            value = column.value(raw)
+            if isinstance(value, conv.ValueProblem):
+                problems.append(
+                    Problem(column.field, raw, f"{column.header} {value}", excel_row,
+                            column.header, file, sheet_label)
+                )
+                continue
+            incoming[column.field] = value
+        for name, value in constants.items():
+            if incoming.get(name) is None:
+                incoming[name] = value
+        if "lead_time" in incoming:
+            incoming["lead_days"] = incoming.pop("lead_time")
+        bad_fields = {p.field for p in problems}
+        ref_problems, row_refs = checker.resolve(incoming)
+        for problem in ref_problems:
+            problems.append(_placed(problem, excel_row, header_of, cells, columns, file, sheet_label))
+        key_value = _key(kind_name, incoming, row_refs)
+        current = existing.get(key_value) if key_value is not None else None
+        if current is not None:
+            merged = records.complete(
+                kind_name, {**current, **{k: v for k, v in incoming.items() if k in present}}
+            )
+        else:
+            merged = records.complete(kind_name, incoming)
+        for problem in validate(kind_name, merged):
+            if problem.field in bad_fields:
+                continue  # already said: the cell could not be read
+            problems.append(_placed(problem, excel_row, header_of, cells, columns, file, sheet_label))
+        key_text = spec.key_of(merged)
+        plan_row = RowPlan(excel_row, index, "rejected", key_text, merged, [], problems, current,
+                           row_refs)
+        if not problems:
+            if current is None:
+                plan_row.action = "create"
+            else:
+                plan_row.changes = diff(current, merged, writable)
+                plan_row.action = "update" if plan_row.changes else "unchanged"
+        rows.append(plan_row)
+    if progress is not None:
+        progress(total, total)
+    checker.whole_file(rows, header_of, file, sheet_label)
+    return Plan(file, file_path, sha256, file_format, sheet.name, kind_name, mapping, rows,
+                skipped, notes, sheet)
+
+
+def _placed(problem: Problem, row: int, header_of: dict[str, str], cells: list[Any],
+            columns: list[_Column], file: str, sheet: str | None) -> Problem:
+    header = header_of.get(problem.field)
+    value = problem.value
+    if header is not None:
+        for column in columns:
+            if column.header == header and column.index < len(cells):
+                value = cells[column.index] if cells[column.index] != "" else problem.value
+                break
+    return Problem(problem.field, value, problem.reason, row, header, file, sheet)
+
+
+def _reject(row: RowPlan, problem: Problem) -> None:
+    row.problems.append(problem)
+    row.action = "rejected"
+    row.changes = []
+
+
+# --- natural keys -----------------------------------------------------------------------
+
+
+def _text_key(value: Any) -> str | None:
+    return value.strip().lower() if isinstance(value, str) and value.strip() else None
+
+
+def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
+    """The natural key as the existing-records map holds it (None when incomplete)."""
+    if kind_name == "sites":
+        return _text_key(record.get("name"))
+    if kind_name == "vendors":
+        name = record.get("name")
+        return records.name_key(name) if isinstance(name, str) and name.strip() else None
+    if kind_name == "products":
+        sku = _text_key(record.get("sku"))
+        return (refs.get("vendor_id"), sku) if sku and refs.get("vendor_id") else None
+    if kind_name == "leadtimes":
+        product = refs.get("product_id")
+        quote = record.get("quote_date")
+        return (product, quote) if product and isinstance(quote, dt.date) else None
+    if kind_name == "orders":
+        po, line = record.get("po_number"), record.get("line")
+        return (po.strip(), line) if isinstance(po, str) and isinstance(line, int) else None
+    if kind_name == "ppas":
+        return record.get("ppa_ref") or None
+    if kind_name == "contracts":
+        return record.get("contract_ref") or None
+    if kind_name == "fxrates":
+        currency, since = record.get("currency"), record.get("valid_from")
+        return (currency, since) if currency and isinstance(since, dt.date) else None
+    raise AssertionError(kind_name)
+
+
+def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, Record]:
+    """Every existing record of the kind by natural key: one query."""
+    result: dict[Any, Record] = {}
+    rows = records.list_records(session, kind_name)
+    for record in rows:
+        row_refs: dict[str, int | None] = {}
+        if kind_name in ("products", "leadtimes"):
+            vendor = refs.vendor(record["vendor"])
+            row_refs["vendor_id"] = vendor[0] if vendor else None
+            if kind_name == "leadtimes" and vendor:
+                product = refs.product(vendor[0], record["sku"])
+                row_refs["product_id"] = product[0] if product else None
+        key = _key(kind_name, record, row_refs)
+        if key is not None:
+            result[key] = record
+    return result
+
+
+# --- references and rules that need more than one record --------------------------------
+
+
+class _Checker:
+    def __init__(self, kind_name: str, refs: References) -> None:
+        self.kind = kind_name
+        self.refs = refs
+        self._vendor_names: list[str] | None = None
+
+    def vendor_names(self) -> list[str]:
+        if self._vendor_names is None:
+            self._vendor_names = sorted({name for _, name in self.refs.vendors.values()}) + [
+                k for k in self.refs.alias_owner
+            ]
+        return self._vendor_names
+
+    def resolve(self, record: Record) -> tuple[list[Problem], dict[str, int | None]]:
+        """Names of other records → their ids, the record's names made canonical."""
+        problems: list[Problem] = []
+        found: dict[str, int | None] = {}
+        kind_name = self.kind
+        if kind_name in ("products", "leadtimes", "orders"):
+            name = record.get("vendor")
+            if isinstance(name, str) and name.strip():
+                vendor = self.refs.vendor(name)
+                if vendor is None:
+                    problems.append(_unknown("vendor", name, "vendor", self.vendor_names()))
+                else:
+                    found["vendor_id"], record["vendor"] = vendor
+        if kind_name in ("orders", "ppas", "contracts"):
+            name = record.get("site")
+            if isinstance(name, str) and name.strip():
+                site = self.refs.site(name)
+                if site is None:
+                    known = [n for _, n in self.refs.sites.values()]
+                    problems.append(_unknown("site", name, "site", known))
+                else:
+                    found["site_id"], record["site"] = site
+        if kind_name in ("leadtimes", "orders") and found.get("vendor_id"):
+            sku = record.get("sku")
+            vendor_id = found["vendor_id"]
+            if isinstance(sku, str) and sku.strip() and vendor_id is not None:
+                product = self.refs.product(vendor_id, sku)
+                if product is None:
+                    known = [s for (v, _), (_, s) in self.refs.products.items() if v == vendor_id]
+                    problems.append(
+                        _unknown("sku", sku, f"{record['vendor']} product", known)
+                    )
+                else:
+                    found["product_id"], record["sku"] = product
+        if kind_name == "contracts":
+            name = record.get("customer")
+            if isinstance(name, str) and name.strip():
+                customer = self.refs.customers.get(name.strip().lower())
+                if customer is not None:
+                    found["customer_id"], record["customer"] = customer
+                else:
+                    found["customer_id"] = None  # created with the contract
+        return problems, found
+
+    def whole_file(self, rows: list[RowPlan], header_of: dict[str, str], file: str,
+                   sheet: str | None) -> None:
+        spec = kind(self.kind)
+        key_field = spec.key[0]
+        header = header_of.get(key_field)
+        by_key: dict[str, list[RowPlan]] = {}
+        for row in rows:
+            if all(row.record.get(k) not in (None, "") for k in spec.key):
+                by_key.setdefault(_normal_key(self.kind, row), []).append(row)
+        for same in by_key.values():
+            if len(same) < 2:
+                continue
+            for row in same:
+                others = ", ".join(str(o.row) for o in same if o is not row)
+                _reject(row, Problem(key_field, row.key,
+                                     f"{row.key} appears more than once in the file (also on row "
+                                     f"{others})", row.row, header, file, sheet))
+        if self.kind == "orders":
+            self._orders_agree(rows, header_of, file, sheet)
+        if self.kind == "vendors":
+            self._aliases_free(rows, header_of, file, sheet)
+
+    def _orders_agree(self, rows: list[RowPlan], header_of: dict[str, str], file: str,
+                      sheet: str | None) -> None:
+        """The lines of one purchase order name one vendor, site, order date and currency."""
+        first: dict[str, RowPlan] = {}
+        for row in rows:
+            if row.action == "rejected":
+                continue
+            po = row.record["po_number"]
+            seen = first.setdefault(po, row)
+            if seen is row:
+                continue
+            for name in records.ORDER_FIELDS:
+                if conv_text(seen.record.get(name)) != conv_text(row.record.get(name)):
+                    _reject(row, Problem(
+                        name, row.record.get(name),
+                        f"PO {po} has {name.replace('_', ' ')} "
+                        f"{conv_text(seen.record.get(name))!r} on row {seen.row}; one purchase "
+                        "order has one value",
+                        row.row, header_of.get(name), file, sheet))
+                    break
+
+    def _aliases_free(self, rows: list[RowPlan], header_of: dict[str, str], file: str,
+                      sheet: str | None) -> None:
+        """An alias names one vendor only: not another vendor's name or alias."""
+        claimed: dict[str, tuple[str, RowPlan]] = {}
+        for row in rows:
+            if row.action == "rejected":
+                continue
+            own = records.name_key(row.record["name"])
+            own_id = row.existing["id"] if row.existing else None
+            for alias in records.split_aliases(row.record.get("aliases")):
+                key = records.name_key(alias)
+                if key == own:
+                    continue
+                holder = self.refs.vendors.get(key)
+                reason = None
+                if holder is not None and holder[0] != own_id:
+                    reason = f"{alias!r} already names vendor {holder[1]!r}"
+                elif key in claimed and claimed[key][0] != own:
+                    reason = f"{alias!r} is also given for {claimed[key][1].record['name']!r} " \
+                             f"on row {claimed[key][1].row}"
+                if reason:
+                    _reject(row, Problem("aliases", alias, reason, row.row,
+                                         header_of.get("aliases"), file, sheet))
+                    break
+                claimed[key] = (own, row)
+
+
+def conv_text(value: Any) -> str | None:
+    from services.audit import as_text
+
+    return as_text(value)
+
+
+def _normal_key(kind_name: str, row: RowPlan) -> str:
+    spec = kind(kind_name)
+    parts = []
+    for name in spec.key:
+        value = row.record.get(name)
+        parts.append(value.strip().casefold() if isinstance(value, str) else conv_text(value) or "")
+    return "\x1f".join(parts)
+
+
+def existing_count(session: Session, kind_name: str) -> int:
+    model = records.adapter(kind_name).model
+    return session.scalar(select(func.count()).select_from(model)) or 0

@@ -1,0 +1,422 @@
+"""Reading a vendor file into sheets of raw rows, after checks that keep hostile files out.
+
+Order of work, each step refusing with one clear message (never a traceback):
+
+1. pre-flight: the file exists, is not empty and not larger than ``MAX_FILE_BYTES``;
+2. sniffing by content, not by name: a zip (xlsx, xlsm, xlsb, ods), an OLE file (xls, or an
+   Excel file protected by a password), or text (CSV); a CSV named ``.xlsx`` is read as CSV;
+3. for zip-based files, before any parsing: the archive's declared sizes and compression ratios
+   (a zip bomb inflates to gigabytes; its directory says so), no XML part declares a DTD
+   (entity expansion), and the sheet's declared dimension is within ``MAX_ROWS``;
+4. python-calamine (xlsx, xlsm, xlsb, xls, ods) or the csv module (encoding and delimiter
+   detected) turns a sheet into rows of raw cells with the sheet's own row numbers.
+
+Macros are never run: calamine reads cell values only.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from defusedxml import ElementTree as SafeXml
+
+from services.errors import RackbookError
+
+MAX_FILE_BYTES = 250 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
+# Sheet XML compresses 10-30 times; a zip bomb's members, thousands of times.
+MAX_RATIO = 300
+MAX_MEMBERS = 10_000
+MAX_ROWS = 1_048_576
+_HEAD = 64 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+FORMAT_NAMES = {
+    "xlsx": "Excel workbook (.xlsx)",
+    "xlsm": "Excel macro workbook (.xlsm)",
+    "xlsb": "Excel binary workbook (.xlsb)",
+    "xls": "Excel 97-2003 workbook (.xls)",
+    "ods": "OpenDocument spreadsheet (.ods)",
+    "csv": "CSV text",
+}
+
+
+class FileProblem(RackbookError):
+    """The file cannot be read at all (missing, empty, damaged, protected, hostile)."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}; nothing was imported.")
+        self.file = file
+        self.reason = reason
+
+
+@dataclass
+class Sheet:
+    """One sheet's cells as read: ``rows[i][j]`` is the cell in Excel row ``first_row + i``
+    and (0-based) column ``first_col + j``; blank cells are ``""``."""
+
+    name: str
+    rows: list[list[Any]]
+    first_row: int = 1
+    first_col: int = 0
+    hidden_columns: frozenset[int] = frozenset()
+    visible: bool = True
+
+    def excel_row(self, index: int) -> int:
+        return self.first_row + index
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Workbook:
+    path: Path
+    format: str
+    sha256: str
+    sheet_names: list[str]
+    hidden_sheets: frozenset[str] = frozenset()
+    notes: list[str] = field(default_factory=list)
+    _load: Callable[[str], Sheet] | None = None
+    _cache: dict[str, Sheet] = field(default_factory=dict)
+    # CSV only: the separator found, so decimal commas can be presumed after semicolons.
+    delimiter: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def sheet(self, name: str) -> Sheet:
+        if name not in self._cache:
+            if name not in self.sheet_names:
+                known = ", ".join(repr(s) for s in self.sheet_names)
+                raise FileProblem(self.name, f"there is no sheet {name!r} (sheets: {known})")
+            assert self._load is not None
+            self._cache[name] = self._load(name)
+        return self._cache[name]
+
+    @property
+    def visible_sheets(self) -> list[str]:
+        return [s for s in self.sheet_names if s not in self.hidden_sheets]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_file(path: str | Path) -> Workbook:
+    """Check, sniff and open ``path``; sheets are read when first asked for."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileProblem(str(path), "there is no such file") from None
+    except OSError as exc:
+        raise FileProblem(str(path), f"cannot be opened ({exc.strerror or exc})") from None
+    if path.is_dir():
+        raise FileProblem(str(path), "is a folder, not a file")
+    if size == 0:
+        raise FileProblem(name, "the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise FileProblem(
+            name, f"the file is {size // 2**20} MB; files over {MAX_FILE_BYTES // 2**20} MB "
+            "are refused"
+        )
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD)
+    kind = sniff(name, path, head)
+    sha = file_sha256(path)
+    suffix = path.suffix.lower().lstrip(".")
+    notes = []
+    if suffix in FORMAT_NAMES and suffix != kind and {suffix, kind} != {"xlsx", "xlsm"}:
+        notes.append(f"the file is named .{suffix} but holds {FORMAT_NAMES[kind]}; read as such")
+    if kind == "csv":
+        return _csv_workbook(path, sha, notes)
+    return _calamine_workbook(path, kind, sha, notes)
+
+
+def sniff(name: str, path: Path, head: bytes) -> str:
+    """The format by content: xlsx, xlsm, xlsb, ods, xls or csv (or a FileProblem)."""
+    if head.startswith(ZIP_MAGICS):
+        return _check_zip(name, path)
+    if head.startswith(OLE_MAGIC):
+        data = path.read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p" in data:
+            raise FileProblem(
+                name, "the workbook is protected by a password; save an unprotected copy "
+                "in Excel (File > Info > Protect Workbook) and import that"
+            )
+        return "xls"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<?xml", b"<html", b"<!doctype", b"<table")):
+        raise FileProblem(
+            name, "holds a web page or XML text, not a spreadsheet; open it in Excel and "
+            "save it as .xlsx"
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text with its byte order mark
+    if b"\x00" in head:
+        raise FileProblem(name, "is not a spreadsheet or CSV file Rackbook can read")
+    return "csv"
+
+
+def _check_zip(name: str, path: Path) -> str:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise FileProblem(name, "the file is damaged or incomplete (not a readable archive)") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise FileProblem(name, f"the archive holds {len(infos)} parts; refused as unsafe")
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise FileProblem(
+                name, f"the archive would unpack to {total // 2**20} MB; refused as unsafe"
+            )
+        for info in infos:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > 1_000_000 and ratio > MAX_RATIO:
+                raise FileProblem(
+                    name, f"part {info.filename} is compressed {ratio:.0f} to 1 (a zip bomb?); "
+                    "refused as unsafe"
+                )
+        names = {i.filename for i in infos}
+        if "EncryptedPackage" in names:
+            raise FileProblem(name, "the workbook is protected by a password")
+        try:
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with archive.open(info) as part:
+                        part_head = part.read(_HEAD)
+                    if b"<!DOCTYPE" in part_head or b"<!ENTITY" in part_head:
+                        raise FileProblem(
+                            name, f"part {info.filename} declares XML entities (a document "
+                            "type definition), which spreadsheets never need; refused as unsafe"
+                        )
+            if "xl/workbook.xml" in names:
+                return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100]
+                if b"opendocument.spreadsheet" in mimetype:
+                    return "ods"
+        except (zipfile.BadZipFile, EOFError, OSError, zlib_error()):
+            raise FileProblem(name, "the file is damaged or incomplete") from None
+    if any(n.startswith("word/") for n in names):
+        raise FileProblem(name, "is a Word document, not a spreadsheet")
+    raise FileProblem(name, "is a zip archive, not a spreadsheet")
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+# --- xlsx structure read cheaply, before calamine parses anything ---------------------------
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?[A-Z]*(\d+)"')
+_COL = re.compile(rb"<(?:\w+:)?col\s([^>]*)/?>")
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+
+
+@dataclass
+class _XlsxSheetInfo:
+    rows: int | None
+    hidden_columns: frozenset[int]
+
+
+def _xlsx_sheet_info(name: str, path: Path) -> dict[str, _XlsxSheetInfo]:
+    """Per sheet: the declared number of rows and the hidden columns (from ``<cols>``)."""
+    info: dict[str, _XlsxSheetInfo] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = SafeXml.fromstring(archive.read("xl/workbook.xml"))
+            rels = SafeXml.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in book.iter(f"{_NS_MAIN}sheet"):
+                target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                try:
+                    with archive.open(part) as stream:
+                        head = stream.read(_HEAD)
+                except KeyError:
+                    continue
+                head = head.split(b"<sheetData", 1)[0]
+                dimension = _DIMENSION.search(head)
+                hidden: set[int] = set()
+                for col in _COL.finditer(head):
+                    attrs = dict(_ATTR.findall(col.group(1)))
+                    if attrs.get(b"hidden") in (b"1", b"true"):
+                        low, high = int(attrs.get(b"min", 1)), int(attrs.get(b"max", 1))
+                        hidden.update(range(low - 1, min(high, 16384)))
+                info[sheet.get("name", "")] = _XlsxSheetInfo(
+                    int(dimension.group(1)) if dimension else None, frozenset(hidden)
+                )
+    except (KeyError, ValueError, SyntaxError, zipfile.BadZipFile):
+        # defusedxml's EntitiesForbidden is a ValueError; a malformed part, a SyntaxError.
+        raise FileProblem(name, "the workbook's structure is damaged or unsafe") from None
+    return info
+
+
+# --- calamine ---------------------------------------------------------------------------------
+
+
+def _calamine_error(name: str, exc: BaseException) -> FileProblem:
+    text = str(exc)
+    if isinstance(exc, python_calamine.PasswordError) or "password" in text.lower():
+        return FileProblem(name, "the workbook is protected by a password")
+    if "EntitiesForbidden" in text or "entit" in text.lower():
+        return FileProblem(name, "the workbook declares XML entities; refused as unsafe")
+    return FileProblem(name, "the file is damaged or incomplete and cannot be read")
+
+
+def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Workbook:
+    name = path.name
+    sheet_info = _xlsx_sheet_info(name, path) if kind in ("xlsx", "xlsm") else {}
+    for sheet_name, info in sheet_info.items():
+        if info.rows is not None and info.rows > MAX_ROWS:
+            raise FileProblem(
+                name, f"sheet {sheet_name!r} declares {info.rows:,} rows; at most {MAX_ROWS:,} "
+                "are read"
+            )
+    try:
+        with path.open("rb") as handle:
+            book = python_calamine.CalamineWorkbook.from_filelike(handle)
+        metadata = book.sheets_metadata
+    except Exception as exc:  # calamine raises its own, ValueError and others
+        raise _calamine_error(name, exc) from None
+    hidden = frozenset(
+        m.name for m in metadata if m.visible != python_calamine.SheetVisibleEnum.Visible
+    )
+    worksheets = [
+        m.name for m in metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ] or list(book.sheet_names)
+
+    def load(sheet_name: str) -> Sheet:
+        try:
+            sheet = book.get_sheet_by_name(sheet_name)
+            if sheet.height > MAX_ROWS:
+                raise FileProblem(name, f"sheet {sheet_name!r} has more than {MAX_ROWS:,} rows")
+            rows: list[list[Any]] = sheet.to_python(skip_empty_area=True)
+            merged = sheet.merged_cell_ranges or []
+            start = sheet.start or (0, 0)
+        except FileProblem:
+            raise
+        except Exception as exc:
+            raise _calamine_error(name, exc) from None
+        _fill_merged_down(rows, merged, start)
+        info = sheet_info.get(sheet_name)
+        return Sheet(
+            sheet_name,
+            rows,
+            first_row=start[0] + 1,
+            first_col=start[1],
+            hidden_columns=info.hidden_columns if info else frozenset(),
+            visible=sheet_name not in hidden,
+        )
+
+    return Workbook(path, kind, sha, worksheets, hidden, notes, load)
+
+
+def _fill_merged_down(
+    rows: list[list[Any]], merged: list[Any], start: tuple[int, int]
+) -> None:
+    """A value merged over several rows (a PO number spanning its lines) belongs to each row."""
+    for (top, left), (bottom, _right) in merged:
+        if bottom <= top:
+            continue
+        r0, c = top - start[0], left - start[1]
+        if not (0 <= r0 < len(rows)) or c < 0 or c >= len(rows[r0]):
+            continue
+        value = rows[r0][c]
+        for r in range(r0 + 1, min(bottom - start[0] + 1, len(rows))):
+            if c < len(rows[r]) and rows[r][c] == "":
+                rows[r][c] = value
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+_DELIMITERS = ",;\t|"
+
+
+def decode_text(name: str, data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was read with: a byte order mark, else UTF-8, else
+    Windows-1252 (what Excel writes on Western Windows)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                raise FileProblem(name, f"the text is not valid {encoding}") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def detect_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        pass
+    lines = [line for line in sample.splitlines() if line.strip()][:20]
+    best, best_score = ",", 0
+    for delimiter in _DELIMITERS:
+        counts = [line.count(delimiter) for line in lines]
+        score = min(counts) if counts else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_workbook(path: Path, sha: str, notes: list[str]) -> Workbook:
+    name = path.name
+    text, encoding = decode_text(name, path.read_bytes())
+    if "\x00" in text:
+        raise FileProblem(name, "is not a spreadsheet or CSV file Rackbook can read")
+    delimiter = detect_delimiter(text)
+    shown = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "bar"}[delimiter]
+    notes.append(f"CSV read as {encoding}, separated by {shown}s")
+    sheet_name = path.stem
+
+    def load(_: str) -> Sheet:
+        rows: list[list[Any]] = []
+        try:
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+                rows.append(row)
+                if len(rows) > MAX_ROWS:
+                    raise FileProblem(name, f"the file has more than {MAX_ROWS:,} rows")
+        except csv.Error as exc:
+            raise FileProblem(name, f"the CSV text is malformed near row {len(rows) + 1} ({exc})") from None
+        return Sheet(sheet_name, rows)
+
+    workbook = Workbook(path, "csv", sha, [sheet_name], frozenset(), notes, load)
+    workbook.delimiter = delimiter
+    return workbook
