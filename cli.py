@@ -9,6 +9,7 @@ Exit status: 0 done, 1 rejected input (nothing written), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import json
@@ -322,7 +323,8 @@ def run(
     err = err or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
     ctx = Context(args, out, err)

@@ -96,21 +96,67 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL (or SQLite path) of a fresh, migrated database on the backend under test."""
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    sqlite_backup(sqlite_template, path)
+    _load_demo(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_template: str) -> Iterator[str]:
+    url = create_pg_database(template=pg_template)
+    _load_demo(url.render_as_string(hide_password=False))
+    yield str(url.database)
+    drop_pg_database(url)
+
+
+def _load_demo(location: str) -> None:
+    from services import demo
+
+    database = open_database(location)
+    with database.write() as session:
+        demo.load(session, Actor("demo"))
+    database.dispose()
+
+
+def _fresh_copy(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, demo: bool
+) -> Iterator[str]:
     if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path / "rackbook.db"
+        template: Path = request.getfixturevalue(
+            "sqlite_demo_template" if demo else "sqlite_template"
+        )
+        target = tmp_path / ("demo.db" if demo else "rackbook.db")
         sqlite_backup(template, target)
         yield str(target)
         return
-    template_name: str = request.getfixturevalue("pg_template")
+    template_name: str = request.getfixturevalue("pg_demo_template" if demo else "pg_template")
     url = create_pg_database(template=template_name)
     try:
         yield url.render_as_string(hide_password=False)
     finally:
         drop_pg_database(url)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL (or SQLite path) of a fresh, migrated, empty database on the backend under test."""
+    yield from _fresh_copy(backend, request, tmp_path, demo=False)
+
+
+@pytest.fixture
+def demo_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh copy of a database holding the demo data set (loaded once per run, as of today)."""
+    yield from _fresh_copy(backend, request, tmp_path, demo=True)
+
+
+@pytest.fixture
+def demo_database(demo_url: str) -> Iterator[Database]:
+    db = open_database(demo_url)
+    yield db
+    db.dispose()
 
 
 @pytest.fixture

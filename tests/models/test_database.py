@@ -56,16 +56,18 @@ def test_two_instances_saving_the_same_row_conflict_instead_of_losing_one(db_url
                 actor,
                 expected_version=seen["version"],
             )
-        with pytest.raises(ConflictError, match="Site Panther Creek was changed by tester"):
-            with second.write() as session:
-                records.update(
-                    session,
-                    "sites",
-                    seen["id"],
-                    {"notes": "second user's note"},
-                    actor,
-                    expected_version=seen["version"],
-                )
+        with (
+            pytest.raises(ConflictError, match="Site Panther Creek was changed by tester"),
+            second.write() as session,
+        ):
+            records.update(
+                session,
+                "sites",
+                seen["id"],
+                {"notes": "second user's note"},
+                actor,
+                expected_version=seen["version"],
+            )
         with second.session() as session:
             final = records.get_record(session, "sites", seen["id"])
         assert final["grid_capacity_mw"] == D("360")

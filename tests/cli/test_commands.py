@@ -1,0 +1,198 @@
+"""The command line as automation uses it: exit statuses, JSON, one-line messages."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import cli
+from services import records
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def demo_db(demo_url: str) -> str:
+    return demo_url
+
+
+def test_demo_command_loads_the_data_set(db_url) -> None:
+    status, out, err = run("--db", db_url, "demo")
+    assert status == 0, err
+    assert "13 sites" in out and "60 purchase orders" in out
+
+
+def test_demo_lists_13_sites_with_691_mw(demo_db) -> None:
+    status, out, _ = run("--db", demo_db, "list", "sites", "--json")
+    assert status == 0
+    sites = json.loads(out)
+    assert len(sites) == 13
+    assert sum(Decimal(s["grid_capacity_mw"]) for s in sites) == Decimal("691")
+    assert set(sites[0]) == set(records.kind("sites").field_names)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["vendors", "products", "leadtimes", "orders", "ppas", "customers", "contracts", "fxrates"],
+)
+def test_every_kind_lists_demo_rows(demo_db, kind) -> None:
+    status, out, _ = run("--db", demo_db, "list", kind, "--json")
+    assert status == 0
+    rows = json.loads(out)
+    assert rows
+    assert list(rows[0]) == list(records.kind(kind).field_names)
+    if kind == "leadtimes":
+        assert all(isinstance(r["lead_days"], int) for r in rows)
+    if kind == "orders":
+        assert all(isinstance(r["unit_price"], str) for r in rows)
+        assert {r["status"] for r in rows} >= {"received", "partially_received", "placed"}
+
+
+def test_list_as_a_table(demo_db) -> None:
+    status, out, _ = run("--db", demo_db, "list", "ppas")
+    assert status == 0
+    assert out.splitlines()[0].startswith("PPA ref")
+    assert out.rstrip().endswith("13 ppas")
+
+
+def test_db_check_passes_on_the_demo(demo_db) -> None:
+    status, out, _ = run("--db", demo_db, "db", "check")
+    assert status == 0, out
+    assert "FAIL" not in out
+
+
+def test_db_upgrade_reports_up_to_date(demo_db) -> None:
+    status, out, _ = run("--db", demo_db, "db", "upgrade")
+    assert status == 0
+    assert "up to date" in out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_db_backup_is_a_full_copy(demo_db, tmp_path) -> None:
+    target = tmp_path / "copy.db"
+    status, out, _ = run("--db", demo_db, "db", "backup", str(target))
+    assert status == 0, out
+    status, out, _ = run("--db", str(target), "list", "orders", "--json")
+    assert len(json.loads(out)) == len(
+        json.loads(run("--db", demo_db, "list", "orders", "--json")[1])
+    )
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_db_backup_on_postgresql_uses_pg_dump_or_says_how(demo_db, tmp_path) -> None:
+    import shutil
+
+    target = tmp_path / "team.dump"
+    status, _, err = run("--db", demo_db, "db", "backup", str(target))
+    if shutil.which("pg_dump"):
+        assert status == 0, err
+        assert target.stat().st_size > 0
+    else:
+        assert status == 1
+        assert "pg_dump --format=custom" in err
+
+
+def test_demo_refuses_a_database_that_holds_data(demo_db) -> None:
+    status, _, err = run("--db", demo_db, "demo")
+    assert status == 1
+    assert err.count("\n") == 1 and "empty database only" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list", "gizmos"],
+        ["list"],
+        ["frobnicate"],
+        ["alerts", "--as-of", "someday"],
+        ["db"],
+        ["settings", "colour", "blue"],
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(db_url, argv) -> None:
+    status, _, err = run("--db", db_url, *argv)
+    assert status == 2
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+def test_settings_command(db_url) -> None:
+    status, out, _ = run("--db", db_url, "settings", "slip_threshold_days", "21")
+    assert status == 0 and "= 21" in out
+    status, out, _ = run("--db", db_url, "settings")
+    assert "slip_threshold_days" in out and " 21 " in out
+    status, _, err = run("--db", db_url, "settings", "default_pue", "0.2")
+    assert status == 1 and "at least 1" in err
+
+
+def test_user_is_recorded(db_url) -> None:
+    status, _, _ = run("--db", db_url, "--user", "maria", "settings", "unconfirmed_days", "7")
+    assert status == 0
+    from sqlalchemy import select
+
+    from models import AuditEntry
+    from models.database import open_database
+
+    database = open_database(db_url)
+
+    with database.session() as session:
+        users = set(session.scalars(select(AuditEntry.user)))
+    database.dispose()
+    assert users == {"maria"}
+
+
+def test_an_unusable_database_is_one_clear_line(tmp_path) -> None:
+    folder = tmp_path / "not-a-db.db"
+    folder.write_text("this is not a database")
+    status, _, err = run("--db", str(folder), "list", "sites")
+    assert status == 1
+    assert err.startswith("rackbook:") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_headless_commands_never_import_qt(tmp_path) -> None:
+    """Automation runs without a display: the command line must not load Qt."""
+    script = (
+        "import sys, cli\n"
+        f"status = cli.run(['--db', {str(tmp_path / 'h.db')!r}, 'demo'])\n"
+        f"status |= cli.run(['--db', {str(tmp_path / 'h.db')!r}, 'list', 'orders', '--json'])\n"
+        f"status |= cli.run(['--db', {str(tmp_path / 'h.db')!r}, 'db', 'check'])\n"
+        "import services, pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(services.__path__, 'services.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'ui'))]\n"
+        "sys.exit(status)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"RACKBOOK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_main_entry_point_runs_a_command(tmp_path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "main.py", "--db", str(tmp_path / "m.db"), "list", "sites", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"RACKBOOK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == []

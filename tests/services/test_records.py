@@ -1,0 +1,370 @@
+"""Create, read, update and delete for every kind, with validation and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEntry, Customer
+from services import records
+from services.audit import Actor, eta_history, history
+from services.errors import (
+    ConflictError,
+    NotFoundError,
+    ReferencedError,
+    UsageError,
+    ValidationError,
+)
+from tests.helpers import D, basic_world, day, make
+
+ORDER = dict(
+    po_number="PC-1",
+    line=1,
+    vendor="nvda",
+    sku="gb300-nvl72",
+    quantity=8,
+    site="panther creek",
+    order_date=day("2026-03-02"),
+    unit_price=D("3950000.00"),
+    promised_date=day("2026-10-01"),
+    eta=day("2026-10-01"),
+)
+
+
+def full_world(session, actor):
+    basic_world(session, actor)
+    make(
+        session,
+        "leadtimes",
+        actor,
+        vendor="Nvidia",
+        sku="GB300-NVL72",
+        lead_days=182,
+        quote_date=day("2026-01-10"),
+        valid_until=day("2026-04-10"),
+    )
+    make(session, "orders", actor, **ORDER)
+    make(
+        session,
+        "ppas",
+        actor,
+        ppa_ref="PPA-1",
+        counterparty="OG&E",
+        site="Panther Creek",
+        capacity_mw=D("120"),
+        start_date=day("2026-01-01"),
+        end_date=day("2036-12-31"),
+        price_per_mwh=D("38.50"),
+        structure="fixed",
+        notice_days=180,
+    )
+    make(
+        session,
+        "contracts",
+        actor,
+        contract_ref="C-1",
+        customer="Helios AI",
+        site="Panther Creek",
+        service="gpu_lease",
+        start_date=day("2027-01-01"),
+        end_date=day("2029-12-31"),
+        committed_gpus=576,
+        price=D("2.35"),
+        price_unit="per_gpu_hour",
+    )
+    make(
+        session,
+        "fxrates",
+        actor,
+        currency="EUR",
+        rate=D("1.08501234"),
+        valid_from=day("2026-01-01"),
+    )
+
+
+def test_every_kind_is_created_and_listed_with_canonical_fields(database, actor) -> None:
+    with database.write() as session:
+        full_world(session, actor)
+    with database.session() as session:
+        for name in records.ADAPTERS:
+            rows = records.list_records(session, name)
+            assert rows, name
+            spec = records.kind(name)
+            assert set(spec.field_names) <= set(rows[0]), name
+        line = records.list_records(session, "orders")[0]
+        fx = records.list_records(session, "fxrates")[0]
+        customers = records.list_records(session, "customers")
+    assert line["vendor"] == "Nvidia"  # found by alias, stored under its own name
+    assert line["site"] == "Panther Creek"
+    assert line["sku"] == "GB300-NVL72"
+    assert line["category"] == "gpu_system"
+    assert line["status"] == "placed"
+    assert fx["rate"] == D("1.08501234")
+    # The contract's customer was created with it.
+    assert [c["name"] for c in customers] == ["Helios AI"]
+
+
+def test_create_writes_one_audit_entry_and_update_one_per_field(database, actor) -> None:
+    buyer = Actor("maria", source="user")
+    with database.write() as session:
+        basic_world(session, actor)
+        line = make(session, "orders", buyer, **ORDER)
+    with database.write() as session:
+        records.update(
+            session,
+            "orders",
+            line["id"],
+            {"eta": day("2026-11-15"), "quantity": 10},
+            buyer,
+            expected_version=line["version"],
+        )
+    with database.session() as session:
+        trail = history(session, "orders", line["id"])
+        etas = eta_history(session, line["id"])
+    assert [(h.action, h.field) for h in trail] == [
+        ("update", "eta"),
+        ("update", "quantity"),
+        ("create", None),
+    ] or [(h.action, h.field) for h in trail] == [
+        ("update", "quantity"),
+        ("update", "eta"),
+        ("create", None),
+    ]
+    by_field = {h.field: h for h in trail}
+    assert (by_field["quantity"].old_value, by_field["quantity"].new_value) == ("8", "10")
+    assert by_field["eta"].user == "maria"
+    assert [(e.old_date, e.new_date) for e in etas] == [
+        (None, day("2026-10-01")),
+        (day("2026-10-01"), day("2026-11-15")),
+    ]
+
+
+def test_an_unchanged_update_writes_nothing(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        site = records.find_record(session, "sites", {"name": "Panther Creek"})
+        assert site is not None
+        same = records.update(session, "sites", site["id"], {"pue": D("1.250")}, actor)
+        assert same["version"] == site["version"]
+        count = len(session.scalars(select(AuditEntry)).all())
+        records.update(session, "sites", site["id"], {"name": "Panther Creek"}, actor)
+        assert len(session.scalars(select(AuditEntry)).all()) == count
+
+
+def test_receiving_makes_the_status_follow(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        line = make(session, "orders", actor, **ORDER)
+        part = records.update(
+            session,
+            "orders",
+            line["id"],
+            {"received_qty": 3, "received_date": day("2026-10-03")},
+            actor,
+        )
+        assert part["status"] == "partially_received"
+        full = records.update(session, "orders", line["id"], {"received_qty": 8}, actor)
+        assert full["status"] == "received"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"quantity": 0}, "quantity", "more than 0"),
+        (
+            {"quantity": 2, "received_qty": 3, "received_date": day("2026-10-01")},
+            "received_qty",
+            "more units received than ordered",
+        ),
+        ({"promised_date": day("2026-01-01")}, "promised_date", "before the order date"),
+        ({"status": "shipping"}, "status", "is not one of"),
+        ({"unit_price": D("1.23456")}, "unit_price", "more than 4 decimal places"),
+        ({"received_qty": 2}, "received_date", "need the date they arrived"),
+        ({"currency": "Euro"}, "currency", "three-letter"),
+        ({"vendor": "Nvidai"}, "vendor", "did you mean 'Nvidia'"),
+        ({"site": "Panter Creek"}, "site", "did you mean 'Panther Creek'"),
+        ({"sku": "GB300-NVL7"}, "sku", "did you mean 'GB300-NVL72'"),
+    ],
+)
+def test_order_line_validation(database, actor, changes, field, reason) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+    with pytest.raises(ValidationError) as caught, database.write() as session:
+        make(session, "orders", actor, **{**ORDER, **changes})
+    problems = caught.value.problems
+    assert any(p.field == field and reason in p.reason for p in problems), problems
+    assert "Order line PC-1/1 was not saved" in str(caught.value)
+    with database.session() as session:
+        assert records.list_records(session, "orders") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "field", "reason"),
+    [
+        (
+            "ppas",
+            dict(
+                ppa_ref="P",
+                counterparty="X",
+                site="Panther Creek",
+                capacity_mw=D("10"),
+                start_date=day("2027-01-01"),
+                end_date=day("2027-01-01"),
+            ),
+            "end_date",
+            "after the start",
+        ),
+        (
+            "ppas",
+            dict(
+                ppa_ref="P",
+                counterparty="X",
+                site="Panther Creek",
+                capacity_mw=D("0"),
+                start_date=day("2027-01-01"),
+                end_date=day("2028-01-01"),
+            ),
+            "capacity_mw",
+            "more than 0",
+        ),
+        (
+            "contracts",
+            dict(
+                contract_ref="C",
+                customer="A",
+                site="Panther Creek",
+                start_date=day("2027-01-01"),
+                end_date=day("2026-01-01"),
+                price=D("1"),
+                price_unit="per_month",
+            ),
+            "end_date",
+            "after the start",
+        ),
+        (
+            "contracts",
+            dict(
+                contract_ref="C",
+                customer="A",
+                site="Panther Creek",
+                start_date=day("2027-01-01"),
+                end_date=day("2028-01-01"),
+                price=D("2.1"),
+                price_unit="per_gpu_hour",
+            ),
+            "committed_gpus",
+            "needs committed GPUs",
+        ),
+        ("sites", dict(name="S", pue=D("0.9")), "pue", "between 1.0 and 3.0"),
+        (
+            "leadtimes",
+            dict(vendor="Nvidia", sku="GB300-NVL72", lead_days=0, quote_date=day("2026-01-01")),
+            "lead_days",
+            "between 1 day",
+        ),
+        (
+            "fxrates",
+            dict(currency="EUR", rate=D("0"), valid_from=day("2026-01-01")),
+            "rate",
+            "more than 0",
+        ),
+        (
+            "products",
+            dict(vendor="Nvidia", sku="X", gpus_per_unit=-1),
+            "gpus_per_unit",
+            "not be below 0",
+        ),
+        ("vendors", dict(name="Acme", aliases="Nvidia"), "aliases", "already names vendor"),
+        ("sites", dict(name="Panther Creek"), "name", "already exists"),
+        ("vendors", dict(name="nvidia"), "name", "already exists"),
+    ],
+)
+def test_validation_of_every_kind(database, actor, kind, values, field, reason) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+    with pytest.raises(ValidationError) as caught, database.write() as session:
+        make(session, kind, actor, **values)
+    assert any(p.field == field and reason in p.reason for p in caught.value.problems), (
+        caught.value.problems
+    )
+
+
+def test_required_fields_are_named(database, actor) -> None:
+    with pytest.raises(ValidationError) as caught, database.write() as session:
+        make(session, "contracts", actor, contract_ref="C-9")
+    missing = {p.field for p in caught.value.problems if p.reason == "is required"}
+    assert missing == {"customer", "site", "start_date", "end_date", "price", "price_unit"}
+
+
+def test_version_conflict_carries_both_versions(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        vendor = records.find_record(session, "vendors", {"name": "Nvidia"})
+        assert vendor is not None
+        records.update(
+            session, "vendors", vendor["id"], {"contact": "a@nvidia.example"}, Actor("ana")
+        )
+    with pytest.raises(ConflictError) as caught, database.write() as session:
+        records.update(
+            session,
+            "vendors",
+            vendor["id"],
+            {"contact": "b@nvidia.example"},
+            Actor("ben"),
+            expected_version=vendor["version"],
+        )
+    assert caught.value.theirs["contact"] == "a@nvidia.example"
+    assert caught.value.mine["contact"] == "b@nvidia.example"
+    assert "Vendor Nvidia was changed by ana" in str(caught.value)
+
+
+def test_delete_refuses_records_still_in_use_and_audits_the_rest(database, actor) -> None:
+    with database.write() as session:
+        full_world(session, actor)
+    with database.session() as session:
+        vendor = records.find_record(session, "vendors", {"name": "Nvidia"})
+        line = records.find_record(session, "orders", {"po_number": "PC-1", "line": 1})
+        assert vendor and line
+    with (
+        pytest.raises(ReferencedError, match="still has 1 purchase orders and 1 products"),
+        database.write() as session,
+    ):
+        records.delete(session, "vendors", vendor["id"], actor)
+    with database.write() as session:
+        records.delete(session, "orders", line["id"], actor, expected_version=line["version"])
+    with database.session() as session:
+        assert records.list_records(session, "orders") == []
+        trail = history(session, "orders", line["id"])
+        assert trail[0].action == "delete" and "po_number=PC-1" in (trail[0].old_value or "")
+    with pytest.raises(NotFoundError), database.write() as session:
+        records.delete(session, "orders", line["id"], actor)
+
+
+def test_vendor_aliases_are_kept_in_step(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        vendor = records.find_record(session, "vendors", {"name": "Nvidia"})
+        assert vendor is not None
+        records.update(
+            session, "vendors", vendor["id"], {"aliases": "NVIDIA Corporation; nvda"}, actor
+        )
+    with database.session() as session:
+        assert records.find_vendor(session, "nvidia corporation") is not None
+        assert records.find_vendor(session, "NVDA") is not None
+        assert records.get_record(session, "vendors", vendor["id"])["aliases"] == (
+            "NVIDIA Corporation; nvda"
+        )
+
+
+def test_unknown_kind_is_a_usage_error(database) -> None:
+    with pytest.raises(UsageError, match="unknown kind 'gizmo'"), database.session() as session:
+        records.list_records(session, "gizmo")
+
+
+def test_customer_created_by_a_contract_is_audited(database, actor) -> None:
+    with database.write() as session:
+        full_world(session, actor)
+        customer = session.scalar(select(Customer))
+        assert customer is not None
+        trail = history(session, "customers", customer.id)
+    assert [h.action for h in trail] == ["create"]
