@@ -606,7 +606,7 @@ def acknowledgements(session: Session) -> dict[str, Acknowledgement]:
     )
     return {
         key: Acknowledgement(user, note, at, until, figure)
-        for key, user, note, at, until, figure in rows.tuples()
+        for key, user, note, at, until, figure in rows
     }
 
 
