@@ -1,1 +1,222 @@
-"""Spreadsheet import (DESIGN.md §5): read → headers → values → plan → commit/undo."""
+"""Spreadsheet import (DESIGN.md §5): read → headers → values → plan → commit/undo.
+
+The steps are separate so the window's import wizard can drive them one page at a time
+(``read_file`` → ``choose_sheets``/``match_headers`` → ``plan_import`` for the preview →
+``commit``), each taking a progress callback and a cancel flag where the work is long. The
+command line calls ``import_file``, which runs the same steps for every sheet of a file in
+the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.errors import RackbookError, UsageError
+from services.importing.commit import BatchResult, UndoResult, commit, undo_batch
+from services.importing.errors_workbook import write_errors
+from services.importing.headers import (
+    ColumnMatch,
+    Mapping,
+    Profile,
+    SheetFit,
+    choose_sheets,
+    find_profile,
+    header_signature,
+    match_headers,
+    parse_overrides,
+    save_profile,
+)
+from services.importing.plan import (
+    ImportCancelled,
+    Plan,
+    ReadOptions,
+    RowPlan,
+    plan_import,
+)
+from services.importing.read import FileProblem, Sheet, Workbook, read_file
+from services.schema import IMPORT_KINDS
+
+__all__ = [
+    "BatchResult",
+    "ColumnMatch",
+    "FileProblem",
+    "ImportCancelled",
+    "ImportReport",
+    "ImportRequest",
+    "MissingColumns",
+    "Mapping",
+    "Plan",
+    "Profile",
+    "ReadOptions",
+    "RowPlan",
+    "Sheet",
+    "SheetFit",
+    "SheetReport",
+    "UndoResult",
+    "Workbook",
+    "choose_sheets",
+    "commit",
+    "find_profile",
+    "import_file",
+    "match_headers",
+    "plan_import",
+    "read_file",
+    "save_profile",
+    "undo_batch",
+    "write_errors",
+]
+
+VENDOR_KINDS = ("products", "leadtimes", "orders")
+
+
+@dataclass
+class ImportRequest:
+    """What the person asked for (the command line's options, the wizard's choices)."""
+
+    kind: str | None = None
+    sheet: str | None = None
+    vendor: str | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+    dayfirst: bool = False
+    # None: decimal commas presumed in a semicolon-separated CSV only.
+    decimal_comma: bool | None = None
+    skip_invalid: bool = False
+    profile: str | None = None
+    save_profile: str | None = None
+
+    @classmethod
+    def from_map_options(cls, maps: list[str], **kw: Any) -> ImportRequest:
+        return cls(overrides=parse_overrides(maps), **kw)
+
+
+@dataclass
+class SheetReport:
+    plan: Plan
+    result: BatchResult | None = None
+
+
+@dataclass
+class ImportReport:
+    file: str
+    format: str
+    notes: list[str]
+    sheets: list[SheetReport]
+    # Sheets not imported because an earlier sheet was rejected (all or nothing).
+    not_reached: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.not_reached and all(
+            s.result is not None for s in self.sheets
+        )
+
+    @property
+    def rejected(self) -> int:
+        return sum(s.plan.count("rejected") for s in self.sheets)
+
+
+def import_file(
+    session: Session,
+    path: str | Path,
+    request: ImportRequest,
+    user: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Plan and write every sheet the request names (or every sheet that fits), in the
+    session's transaction. The caller commits when ``report.ok`` (and not a dry run), and
+    rolls back otherwise: in all-or-nothing mode a rejected row leaves ``report.ok`` false."""
+    if request.kind is not None and request.kind not in IMPORT_KINDS:
+        raise UsageError(f"unknown kind {request.kind!r}; choose one of: {', '.join(IMPORT_KINDS)}")
+    workbook = read_file(path)
+    named = find_profile(session, "", request.profile) if request.profile else None
+    kind_name = request.kind or (named.kind if named else None)
+    vendor = request.vendor or (named.vendor if named else None)
+    given = ("vendor",) if vendor else ()
+    fits = choose_sheets(workbook, kind_name, request.sheet, given)
+    report = ImportReport(workbook.name, workbook.format, list(workbook.notes), [])
+    for position, fit in enumerate(fits):
+        sheet = workbook.sheet(fit.sheet)
+        signature = header_signature(sheet, fit.header_row)
+        profile = named
+        if profile is None and not request.overrides:
+            profile = find_profile(session, signature)
+            if profile is not None and profile.kind != fit.kind:
+                profile = None
+        overrides = {**(profile.overrides if profile else {}), **request.overrides}
+        sheet_vendor = vendor or (profile.vendor if profile else None)
+        constants: dict[str, Any] = {}
+        if sheet_vendor and fit.kind in VENDOR_KINDS:
+            constants["vendor"] = sheet_vendor
+        mapping = match_headers(sheet, fit.kind, fit.header_row, overrides, constants)
+        if profile is not None:
+            mapping.profile = profile.name
+            mapping.notes.insert(0, f"mapping from saved profile {profile.name!r}")
+        if mapping.missing_required:
+            raise MissingColumns(workbook.name, fit.sheet, mapping)
+        options = _read_options(request, workbook, profile)
+        if options.decimal_comma and workbook.format == "csv" and request.decimal_comma is None:
+            mapping.notes.append("numbers read with decimal commas (a semicolon-separated file)")
+        plan = plan_import(
+            session, sheet, mapping, file=workbook.name, file_path=str(workbook.path),
+            sha256=workbook.sha256, file_format=workbook.format, options=options,
+            progress=progress, cancel=cancel,
+        )
+        sheet_report = SheetReport(plan)
+        report.sheets.append(sheet_report)
+        if plan.count("rejected") and not request.skip_invalid:
+            report.not_reached = [f.sheet for f in fits[position + 1 :]]
+            break
+        sheet_report.result = commit(session, plan, user, skip_invalid=request.skip_invalid)
+        if request.save_profile:
+            _save(session, request, mapping, signature, sheet_vendor, options, user)
+    return report
+
+
+class MissingColumns(RackbookError):
+    """No column holds a required field: one message, instead of one per row."""
+
+    def __init__(self, file: str, sheet: str, mapping: Mapping) -> None:
+        found = ", ".join(f"{c.header!r} as {c.field}" for c in mapping.columns if c.field)
+        others = ", ".join(repr(c.header) for c in mapping.ignored)
+        missing = ", ".join(mapping.missing_required)
+        hint = ' (for files that name the vendor once, give --vendor NAME)' if (
+            "vendor" in mapping.missing_required) else ""
+        super().__init__(
+            f"{file}, sheet {sheet!r}: no column holds {missing} for {mapping.kind}{hint}. "
+            f"Matched: {found or 'nothing'}. Other columns: {others or 'none'}. "
+            'Map a column with --map "Header=field"; nothing was imported.'
+        )
+        self.mapping = mapping
+
+
+def _read_options(request: ImportRequest, workbook: Workbook, profile: Profile | None) -> ReadOptions:
+    saved = profile.options if profile else {}
+    dayfirst = request.dayfirst or bool(saved.get("dayfirst"))
+    if request.decimal_comma is not None:
+        decimal_comma = request.decimal_comma
+    elif "decimal_comma" in saved:
+        decimal_comma = bool(saved["decimal_comma"])
+    else:
+        decimal_comma = workbook.format == "csv" and workbook.delimiter == ";"
+    return ReadOptions(dayfirst=dayfirst, decimal_comma=decimal_comma)
+
+
+def _save(session: Session, request: ImportRequest, mapping: Mapping, signature: str,
+          vendor: str | None, options: ReadOptions, user: str) -> None:
+    from services.records import find_vendor
+
+    assert request.save_profile is not None
+    vendor_row = find_vendor(session, vendor) if vendor else None
+    save_profile(
+        session, request.save_profile, mapping, signature,
+        vendor_row.id if vendor_row else None,
+        {"dayfirst": options.dayfirst, "decimal_comma": options.decimal_comma},
+        user,
+    )

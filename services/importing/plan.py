@@ -109,7 +109,7 @@ class References:
         }
         names = {vid: name for vid, name in vendors.values()}
         alias_owner = dict(
-            session.execute(select(VendorAlias.alias_key, VendorAlias.vendor_id)).tuples()
+            session.execute(select(VendorAlias.alias_key, VendorAlias.vendor_id)).all()
         )
         for key, vid in alias_owner.items():
             vendors.setdefault(key, (vid, names[vid]))

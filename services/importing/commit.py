@@ -1,0 +1,656 @@
+"""Writing an import plan, and undoing an import batch.
+
+The write path uses SQLAlchemy Core bulk statements (``insert``/``update`` with executemany),
+not the ORM unit of work: DESIGN §8 measured 100,000 rows at 2 s this way against 12-15 s with
+ORM objects. Bulk statements bypass ORM events, so everything the ORM path of
+``services.records`` does is done here explicitly, in the same transaction: version numbers
+incremented (and checked: a record changed since the preview is a ConflictError),
+created/updated by and at, the audit trail (one entry per created record, one per changed
+field, with the import batch as source), ETA moves into EtaChange, order statuses.
+
+The caller owns the transaction: ``commit`` flushes statements into the session's connection
+and never commits, so an import is all or nothing and a killed process leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from models import (
+    AuditEntry,
+    Customer,
+    CustomerContract,
+    EtaChange,
+    FxRate,
+    ImportBatch,
+    LeadTimeQuote,
+    OrderLine,
+    Ppa,
+    Product,
+    PurchaseOrder,
+    Site,
+    Vendor,
+    VendorAlias,
+)
+from models.base import utcnow
+from services import audit, records
+from services.audit import Actor
+from services.errors import ConflictError, NotFoundError, Problem, RackbookError, ValidationError
+from services.importing.plan import Plan, RowPlan
+from services.schema import kind
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: int
+    kind: str
+    sheet: str
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+# --- per-kind row values ------------------------------------------------------------------
+
+TABLES: dict[str, Any] = {
+    "sites": Site,
+    "vendors": Vendor,
+    "products": Product,
+    "leadtimes": LeadTimeQuote,
+    "orders": OrderLine,
+    "ppas": Ppa,
+    "contracts": CustomerContract,
+    "fxrates": FxRate,
+}
+
+
+def row_values(kind_name: str, record: dict[str, Any], refs: dict[str, int | None]) -> dict[str, Any]:
+    """The main table's column values for a record whose references are resolved."""
+    plain = records.adapter(kind_name).plain
+    values = {name: record.get(name) for name in plain}
+    if kind_name == "vendors":
+        values["name"] = " ".join(str(record["name"]).split())
+        values["name_key"] = records.name_key(values["name"])
+    elif kind_name == "products":
+        values["vendor_id"] = refs["vendor_id"]
+    elif kind_name == "leadtimes":
+        values["product_id"] = refs["product_id"]
+    elif kind_name == "orders":
+        values["line_no"] = record["line"]
+        values["product_id"] = refs["product_id"]
+        values["received_qty"] = record.get("received_qty") or 0
+        values["order_id"] = refs["order_id"]
+    elif kind_name == "ppas":
+        values["site_id"] = refs["site_id"]
+    elif kind_name == "contracts":
+        values["site_id"] = refs["site_id"]
+        values["customer_id"] = refs["customer_id"]
+        values["auto_renew"] = bool(record.get("auto_renew"))
+    return values
+
+
+# --- commit ---------------------------------------------------------------------------------
+
+
+def commit(session: Session, plan: Plan, user: str, *, skip_invalid: bool = False) -> BatchResult:
+    """Write ``plan`` in the session's transaction; the caller commits (or rolls back)."""
+    rejected = [r for r in plan.rows if r.action == "rejected"]
+    if rejected and not skip_invalid:
+        raise ValidationError(plan.problems, subject=f"{plan.file} ({len(rejected)} rows rejected)")
+    counts = plan.counts
+    conn = session.connection()
+    started = utcnow()
+    batch_id = conn.execute(
+        insert(_table(ImportBatch)).returning(_table(ImportBatch).c.id),
+        {
+            "file_name": plan.file[:500],
+            "file_sha256": plan.sha256 or "",
+            "sheet": plan.sheet_name[:120],
+            "kind": plan.kind,
+            "user": user,
+            "started_at": started,
+        },
+    ).scalar_one()
+    actor = Actor(user, "import", batch_id)
+    writer = _Writer(conn, plan, actor)
+    writer.write()
+    conn.execute(
+        update(_table(ImportBatch))
+        .where(_table(ImportBatch).c.id == batch_id)
+        .values(
+            finished_at=utcnow(),
+            created=counts["create"],
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            rejected=counts["rejected"],
+        )
+    )
+    session.expire_all()
+    return BatchResult(
+        batch_id, plan.kind, plan.sheet_name, counts["create"], counts["update"],
+        counts["unchanged"], counts["rejected"],
+    )
+
+
+class _Writer:
+    def __init__(self, conn: Connection, plan: Plan, actor: Actor) -> None:
+        self.conn = conn
+        self.plan = plan
+        self.kind = plan.kind
+        self.actor = actor
+        self.now = utcnow()
+        self.audit: list[dict[str, Any]] = []
+        self.spec = kind(plan.kind)
+        self.table = _table(TABLES[plan.kind])
+
+    def entry(self, entity: str, entity_id: int | None, key: str, action: str,
+              field: str | None = None, old: Any = None, new: Any = None) -> None:
+        self.audit.append(
+            audit.entry(self.actor, entity, entity_id, key, action, field, old, new, at=self.now)
+        )
+
+    def flush_audit(self) -> None:
+        for start in range(0, len(self.audit), CHUNK * 4):
+            self.conn.execute(insert(_table(AuditEntry)), self.audit[start : start + CHUNK * 4])
+        self.audit = []
+
+    def write(self) -> None:
+        creates = [r for r in self.plan.rows if r.action == "create"]
+        updates = [r for r in self.plan.rows if r.action == "update"]
+        if self.kind == "contracts":
+            self._customers(creates + updates)
+        if self.kind == "orders":
+            self._purchase_orders(creates + updates)
+        created_ids = self._insert(creates)
+        self._update(updates)
+        if self.kind == "vendors":
+            self._aliases(creates, created_ids, updates)
+        if self.kind == "orders":
+            self._eta_changes(creates, created_ids, updates)
+        self.flush_audit()
+        if self.kind == "orders":
+            refresh_order_statuses(self.conn, {r.refs["order_id"] for r in creates + updates},
+                                   self.actor.user)
+
+    # -- main table --
+
+    def _insert(self, rows: list[RowPlan]) -> list[int]:
+        if not rows:
+            return []
+        stamp = {"version": 1, "created_by": self.actor.user, "updated_by": self.actor.user,
+                 "created_at": self.now, "updated_at": self.now}
+        ids: list[int] = []
+        statement = insert(self.table).returning(self.table.c.id, sort_by_parameter_order=True)
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            params = [{**row_values(self.kind, r.record, r.refs), **stamp} for r in chunk]
+            ids.extend(self.conn.execute(statement, params).scalars().all())
+        for row, new_id in zip(rows, ids, strict=True):
+            self.entry(self.kind, new_id, row.key, "create",
+                       new=records._summary(self.spec, row.record))
+            row.refs["id"] = new_id
+        return ids
+
+    def _update(self, rows: list[RowPlan]) -> None:
+        if not rows:
+            return
+        table = self.table
+        columns = list(row_values(self.kind, rows[0].record, rows[0].refs))
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("p_id"), table.c.version == bindparam("p_version"))
+            .values(
+                {c: bindparam(f"p_{c}", type_=table.c[c].type) for c in columns},
+                version=table.c.version + 1,
+                updated_by=self.actor.user,
+                updated_at=self.now,
+            )
+        )
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            params = []
+            for row in chunk:
+                assert row.existing is not None
+                values = row_values(self.kind, row.record, row.refs)
+                params.append(
+                    {f"p_{c}": v for c, v in values.items()}
+                    | {"p_id": row.existing["id"], "p_version": row.existing["version"]}
+                )
+            result = self.conn.execute(statement, params)
+            if self.conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(chunk):
+                self._conflict(chunk)
+        order_fields = set(records.ORDER_FIELDS) if self.kind == "orders" else set()
+        for row in rows:
+            assert row.existing is not None
+            for change in row.changes:
+                if change.field not in order_fields:
+                    self.entry(self.kind, row.existing["id"], row.key, "update", change.field,
+                               change.old, change.new)
+
+    def _conflict(self, rows: list[RowPlan]) -> None:
+        ids = {r.existing["id"]: r for r in rows if r.existing}
+        current = dict(
+            self.conn.execute(
+                select(self.table.c.id, self.table.c.version).where(self.table.c.id.in_(ids))
+            ).all()
+        )
+        for record_id, row in ids.items():
+            assert row.existing is not None
+            if current.get(record_id) != row.existing["version"]:
+                raise ConflictError(self.spec.singular, row.key)
+        raise ConflictError(self.spec.singular, rows[0].key)
+
+    # -- contracts: customers named for the first time --
+
+    def _customers(self, rows: list[RowPlan]) -> None:
+        missing: dict[str, str] = {}
+        for row in rows:
+            if row.refs.get("customer_id") is None:
+                name = " ".join(str(row.record["customer"]).split())
+                missing.setdefault(name.lower(), name)
+        if not missing:
+            return
+        table = _table(Customer)
+        stamp = {"version": 1, "created_by": self.actor.user, "updated_by": self.actor.user,
+                 "created_at": self.now, "updated_at": self.now}
+        names = list(missing.values())
+        ids = self.conn.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [{"name": n, **stamp} for n in names],
+        ).scalars().all()
+        by_name = {n.lower(): i for n, i in zip(names, ids, strict=True)}
+        for name, new_id in zip(names, ids, strict=True):
+            self.entry("customers", new_id, name, "create", new=name)
+        for row in rows:
+            if row.refs.get("customer_id") is None:
+                row.refs["customer_id"] = by_name[" ".join(str(row.record["customer"]).split()).lower()]
+
+    # -- vendors: aliases --
+
+    def _aliases(self, creates: list[RowPlan], created_ids: list[int], updates: list[RowPlan]) -> None:
+        table = _table(VendorAlias)
+        changed = [r for r in updates if any(c.field in ("aliases", "name") for c in r.changes)]
+        if changed:
+            ids = [r.existing["id"] for r in changed if r.existing]
+            self.conn.execute(delete(table).where(table.c.vendor_id.in_(ids)))
+        wanted = []
+        for row in [*creates, *changed]:
+            vendor_id = row.refs["id"] if row.action == "create" else row.existing["id"]  # type: ignore[index]
+            own = records.name_key(row.record["name"])
+            seen: set[str] = set()
+            for alias in records.split_aliases(row.record.get("aliases")):
+                key = records.name_key(alias)
+                if key != own and key not in seen:
+                    seen.add(key)
+                    wanted.append({"vendor_id": vendor_id, "alias": alias, "alias_key": key})
+        if wanted:
+            self.conn.execute(insert(table), wanted)
+
+    # -- orders: purchase orders and ETA history --
+
+    def _purchase_orders(self, rows: list[RowPlan]) -> None:
+        table = _table(PurchaseOrder)
+        wanted: dict[str, RowPlan] = {}
+        for row in rows:
+            wanted.setdefault(row.record["po_number"], row)
+        existing = {
+            r.po_number: r
+            for r in self.conn.execute(
+                select(table.c.id, table.c.po_number, table.c.vendor_id, table.c.site_id,
+                       table.c.order_date, table.c.currency, table.c.version)
+            )
+        }
+        names = _names(self.conn)
+        new, changed = [], []
+        for po, row in wanted.items():
+            values = {
+                "vendor_id": row.refs["vendor_id"],
+                "site_id": row.refs["site_id"],
+                "order_date": row.record["order_date"],
+                "currency": row.record.get("currency") or "USD",
+            }
+            current = existing.get(po)
+            if current is None:
+                new.append((po, row, values))
+                continue
+            before = {
+                "vendor": names["vendor"].get(current.vendor_id),
+                "site": names["site"].get(current.site_id),
+                "order_date": current.order_date,
+                "currency": current.currency,
+            }
+            after = {name: row.record.get(name) for name in records.ORDER_FIELDS}
+            after["currency"] = values["currency"]
+            changes = audit.diff(before, after, records.ORDER_FIELDS)
+            if changes:
+                changed.append({"p_id": current.id, "p_version": current.version,
+                                **{f"p_{k}": v for k, v in values.items()}})
+                for c in changes:
+                    self.entry("purchase_orders", current.id, po, "update", c.field, c.old, c.new)
+        order_ids = {po: r.id for po, r in existing.items()}
+        if new:
+            stamp = {"version": 1, "created_by": self.actor.user, "updated_by": self.actor.user,
+                     "created_at": self.now, "updated_at": self.now, "status": "open"}
+            ids = self.conn.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [{"po_number": po, **values, **stamp} for po, _, values in new],
+            ).scalars().all()
+            for (po, _row, _values), new_id in zip(new, ids, strict=True):
+                order_ids[po] = new_id
+                self.entry("purchase_orders", new_id, po, "create", new=po)
+        if changed:
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("p_id"), table.c.version == bindparam("p_version"))
+                .values(
+                    vendor_id=bindparam("p_vendor_id"),
+                    site_id=bindparam("p_site_id"),
+                    order_date=bindparam("p_order_date"),
+                    currency=bindparam("p_currency"),
+                    version=table.c.version + 1,
+                    updated_by=self.actor.user,
+                    updated_at=self.now,
+                )
+            )
+            result = self.conn.execute(statement, changed)
+            if self.conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(changed):
+                raise ConflictError("Purchase order", "of this file")
+        for row in rows:
+            row.refs["order_id"] = order_ids[row.record["po_number"]]
+        # A line of an existing order keeps its order (the key includes the PO number).
+        for row in rows:
+            if row.existing is not None and row.existing.get("order_id") not in (
+                None, row.refs["order_id"]
+            ):
+                raise RackbookError(f"order line {row.key} cannot move to another order")
+
+    def _eta_changes(self, creates: list[RowPlan], created_ids: list[int],
+                     updates: list[RowPlan]) -> None:
+        moves = []
+        base = {"changed_at": self.now, "changed_by": self.actor.user, "source": "import",
+                "import_batch_id": self.actor.import_batch_id}
+        for row, line_id in zip(creates, created_ids, strict=True):
+            if row.record.get("eta") is not None:
+                moves.append({"order_line_id": line_id, "old_date": None,
+                              "new_date": row.record["eta"], **base})
+        for row in updates:
+            assert row.existing is not None
+            if row.existing.get("eta") != row.record.get("eta"):
+                moves.append({"order_line_id": row.existing["id"],
+                              "old_date": row.existing.get("eta"),
+                              "new_date": row.record.get("eta"), **base})
+        for start in range(0, len(moves), CHUNK * 4):
+            self.conn.execute(insert(_table(EtaChange)), moves[start : start + CHUNK * 4])
+
+
+def _names(conn: Connection) -> dict[str, dict[int, str]]:
+    return {
+        "vendor": dict(conn.execute(select(Vendor.id, Vendor.name)).all()),
+        "site": dict(conn.execute(select(Site.id, Site.name)).all()),
+    }
+
+
+def refresh_order_statuses(conn: Connection, order_ids: Iterable[int | None], user: str) -> None:
+    """Each order's status summarises its lines (records.order_status), for these orders."""
+    ids = sorted(i for i in order_ids if i is not None)
+    lines = _table(OrderLine)
+    orders = _table(PurchaseOrder)
+    changes = []
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        statuses: dict[int, set[str]] = {i: set() for i in chunk}
+        for order_id, status in conn.execute(
+            select(lines.c.order_id, lines.c.status).where(lines.c.order_id.in_(chunk))
+        ):
+            statuses[order_id].add(status)
+        current = dict(
+            conn.execute(select(orders.c.id, orders.c.status).where(orders.c.id.in_(chunk))).all()
+        )
+        for order_id, found in statuses.items():
+            status = records.order_status(found)
+            if order_id in current and current[order_id] != status:
+                changes.append({"p_id": order_id, "p_status": status})
+    if changes:
+        conn.execute(
+            update(orders)
+            .where(orders.c.id == bindparam("p_id"))
+            .values(status=bindparam("p_status"), version=orders.c.version + 1,
+                    updated_by=user, updated_at=utcnow()),
+            changes,
+        )
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+ENTITY_TABLES: dict[str, Any] = {**TABLES, "purchase_orders": PurchaseOrder, "customers": Customer}
+
+
+def typed_from_text(kind_name: str, field_name: str, text: str | None) -> Any:
+    """An audit trail value back to its typed value."""
+    if text is None:
+        return None
+    if kind_name == "purchase_orders":
+        return dt.date.fromisoformat(text) if field_name == "order_date" else text
+    spec_field = kind(kind_name).field(field_name)
+    if spec_field.type == "date":
+        return dt.date.fromisoformat(text)
+    if spec_field.type in ("decimal", "money"):
+        return Decimal(text)
+    if spec_field.type == "int":
+        return int(text)
+    if spec_field.type == "bool":
+        return text == "yes"
+    return text
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: int
+    deleted: int
+    restored: int
+
+
+def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
+    """Revert import batch ``batch_id``: delete what it created, restore what it changed.
+
+    Refused (nothing written) when a later change touched one of its records, naming it.
+    """
+    conn = session.connection()
+    batch_table = _table(ImportBatch)
+    batch = conn.execute(select(batch_table).where(batch_table.c.id == batch_id)).first()
+    if batch is None:
+        raise NotFoundError(f"there is no import batch {batch_id}")
+    if batch.undone_at is not None:
+        raise RackbookError(
+            f"import batch {batch_id} was already undone by {batch.undone_by} on "
+            f"{batch.undone_at:%Y-%m-%d %H:%M}"
+        )
+    entries_table = _table(AuditEntry)
+    entries = list(
+        conn.execute(
+            select(entries_table)
+            .where(entries_table.c.import_batch_id == batch_id)
+            .order_by(entries_table.c.id)
+        )
+    )
+    touched = {(e.entity, e.entity_id) for e in entries}
+    if entries:
+        _refuse_if_changed_later(conn, batch_id, entries[-1].id, touched)
+    actor = Actor(user, "undo", batch_id)
+    now = utcnow()
+    undo_entries: list[dict[str, Any]] = []
+    restored = 0
+    # Changed fields back to their old values, newest first.
+    updates: dict[tuple[str, int], dict[str, Any]] = {}
+    keys: dict[tuple[str, int], str] = {}
+    for e in reversed(entries):
+        if e.action == "update" and e.entity_id is not None:
+            updates.setdefault((e.entity, e.entity_id), {})[e.field] = (e.old_value, e.new_value)
+            keys[(e.entity, e.entity_id)] = e.entity_key
+    orders_touched: set[int] = set()
+    for (entity, entity_id), fields in updates.items():
+        restored += 1
+        _restore(conn, entity, entity_id, fields, user, now, orders_touched)
+        for name, (old, new) in fields.items():
+            undo_entries.append(audit.entry(actor, entity, entity_id, keys[(entity, entity_id)],
+                                            "update", name, old, new, at=now) | {
+                "old_value": new, "new_value": old})
+            if entity == "orders" and name == "eta":
+                conn.execute(insert(_table(EtaChange)), [{
+                    "order_line_id": entity_id,
+                    "old_date": typed_from_text("orders", "eta", new),
+                    "new_date": typed_from_text("orders", "eta", old),
+                    "changed_at": now, "changed_by": user, "source": "undo",
+                    "import_batch_id": batch_id}])
+    # Created records deleted, dependants first (lines before orders, contracts before customers).
+    created: dict[str, list[tuple[int, str]]] = {}
+    for e in entries:
+        if e.action == "create" and e.entity_id is not None:
+            created.setdefault(e.entity, []).append((e.entity_id, e.entity_key))
+    deleted = 0
+    order = ["orders", "leadtimes", "contracts", "ppas", "fxrates", "products", "purchase_orders",
+             "customers", "vendors", "sites"]
+    for entity in order:
+        items = created.get(entity, [])
+        if not items:
+            continue
+        table = _table(ENTITY_TABLES[entity])
+        ids = [i for i, _ in items]
+        if entity == "orders":
+            lines = _table(OrderLine)
+            for start in range(0, len(ids), CHUNK):
+                orders_touched.update(
+                    conn.execute(select(lines.c.order_id).where(
+                        lines.c.id.in_(ids[start : start + CHUNK]))).scalars()
+                )
+        _refuse_if_in_use(session, entity, items)
+        for start in range(0, len(ids), CHUNK):
+            conn.execute(delete(table).where(table.c.id.in_(ids[start : start + CHUNK])))
+        deleted += len(ids)
+        undo_entries.extend(
+            audit.entry(actor, entity, i, key, "delete", old=key, at=now) for i, key in items
+        )
+    for start in range(0, len(undo_entries), CHUNK * 4):
+        conn.execute(insert(entries_table), undo_entries[start : start + CHUNK * 4])
+    orders = _table(PurchaseOrder)
+    remaining = set(
+        conn.execute(select(orders.c.id).where(orders.c.id.in_(sorted(orders_touched)))).scalars()
+    ) if orders_touched else set()
+    refresh_order_statuses(conn, remaining, user)
+    conn.execute(
+        update(batch_table).where(batch_table.c.id == batch_id).values(undone_at=now, undone_by=user)
+    )
+    session.expire_all()
+    return UndoResult(batch_id, deleted, restored)
+
+
+def _refuse_if_changed_later(conn: Connection, batch_id: int, last_entry: int,
+                             touched: set[tuple[str, int | None]]) -> None:
+    table = _table(AuditEntry)
+    later = conn.execute(
+        select(table.c.entity, table.c.entity_id, table.c.entity_key, table.c.field,
+               table.c.user, table.c.at, table.c.source, table.c.import_batch_id)
+        .where(table.c.id > last_entry)
+        .where((table.c.import_batch_id != batch_id) | table.c.import_batch_id.is_(None))
+        .order_by(table.c.id)
+    )
+    for entry in later:
+        if (entry.entity, entry.entity_id) in touched:
+            what = kind(entry.entity).singular if entry.entity in TABLES else entry.entity.replace(
+                "_", " ").rstrip("s")
+            by = f"import batch {entry.import_batch_id}" if entry.import_batch_id else entry.user
+            field = f" ({entry.field})" if entry.field else ""
+            raise RackbookError(
+                f"import batch {batch_id} cannot be undone: {what} {entry.entity_key} was "
+                f"changed later{field} by {by} on {entry.at:%Y-%m-%d %H:%M}; nothing was changed"
+            )
+
+
+def _refuse_if_in_use(session: Session, entity: str, items: Sequence[tuple[int, str]]) -> None:
+    """A record the batch created that others now use (a product on a later order) stays."""
+    if entity not in records.ADAPTERS or entity == "orders":
+        return
+    adapter = records.adapter(entity)
+    for record_id, key in items:
+        row = session.get(adapter.model, record_id)
+        reason = adapter.in_use(session, row) if row is not None else None
+        if reason:
+            raise RackbookError(
+                f"this import cannot be undone: {key} is used by records added later ({reason})"
+            )
+
+
+def _restore(conn: Connection, entity: str, entity_id: int, fields: dict[str, Any], user: str,
+             now: dt.datetime, orders_touched: set[int]) -> None:
+    table = _table(ENTITY_TABLES[entity])
+    values: dict[str, Any] = {}
+    aliases: str | None = None
+    restore_aliases = False
+    for name, (old, _new) in fields.items():
+        if entity == "purchase_orders":
+            if name == "vendor":
+                values["vendor_id"] = _id_by_name(conn, Vendor, old)
+            elif name == "site":
+                values["site_id"] = _id_by_name(conn, Site, old)
+            else:
+                values[name] = typed_from_text(entity, name, old)
+            continue
+        if entity == "vendors" and name == "aliases":
+            aliases, restore_aliases = old, True
+            continue
+        if entity == "orders" and name == "sku":
+            product = conn.execute(
+                select(Product.id).join(OrderLine, OrderLine.id == entity_id)
+                .join(PurchaseOrder, PurchaseOrder.id == OrderLine.order_id)
+                .where(Product.vendor_id == PurchaseOrder.vendor_id, Product.sku == old)
+            ).scalar()
+            values["product_id"] = product
+            continue
+        column = {"line": "line_no"}.get(name, name)
+        if column in table.c:
+            values[column] = typed_from_text(entity, name, old)
+            if entity == "vendors" and name == "name":
+                values["name_key"] = records.name_key(old or "")
+    if entity == "orders":
+        orders_touched.update(
+            conn.execute(select(OrderLine.order_id).where(OrderLine.id == entity_id)).scalars()
+        )
+        if "received_qty" in values and values["received_qty"] is None:
+            values["received_qty"] = 0
+    if values:
+        conn.execute(
+            update(table).where(table.c.id == entity_id).values(
+                **values, version=table.c.version + 1, updated_by=user, updated_at=now
+            )
+        )
+    if restore_aliases:
+        alias_table = _table(VendorAlias)
+        conn.execute(delete(alias_table).where(alias_table.c.vendor_id == entity_id))
+        rows = [{"vendor_id": entity_id, "alias": a, "alias_key": records.name_key(a)}
+                for a in records.split_aliases(aliases)]
+        if rows:
+            conn.execute(insert(alias_table), rows)
+
+
+def _id_by_name(conn: Connection, model: Any, name: str | None) -> int | None:
+    if name is None:
+        return None
+    found: int | None = conn.execute(select(model.id).where(model.name == name)).scalar()
+    return found
+
