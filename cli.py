@@ -304,6 +304,115 @@ def cmd_export(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_import(ctx: Context) -> int:
+    from services import importing
+
+    args = ctx.args
+    request = importing.ImportRequest.from_map_options(
+        args.map,
+        kind=args.kind,
+        sheet=args.sheet,
+        vendor=args.vendor,
+        dayfirst=args.dayfirst,
+        decimal_comma=True if args.decimal_comma else None,
+        skip_invalid=args.skip_invalid,
+        profile=args.profile,
+        save_profile=args.save_profile,
+    )
+    database = ctx.database()
+    with database.write() as session:
+        report = importing.import_file(session, args.file, request, ctx.user)
+        written = report.ok and not args.dry_run
+        if not written:
+            session.rollback()
+    _print_import_report(ctx, report, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    if args.errors is not None:
+        count = importing.write_errors([s.plan for s in report.sheets], args.errors)
+        ctx.out.write(f"{count} rejected rows written to {args.errors}\n")
+    return EXIT_OK if report.ok else EXIT_REJECTED
+
+
+def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_invalid: bool) -> None:
+    out = ctx.out
+    out.write(f"File: {report.file} ({report.format})\n")
+    for note in report.notes:
+        out.write(f"  note: {note}\n")
+    problems = []
+    for sheet_report in report.sheets:
+        plan = sheet_report.plan
+        mapping = plan.mapping
+        detected = "given" if ctx.args.kind else "detected from the headers"
+        out.write(
+            f"Sheet {plan.sheet_name!r}: {plan.kind} ({detected}), headers on row "
+            f"{plan.sheet.excel_row(mapping.header_row)}\n"
+        )
+        for note in plan.notes:
+            out.write(f"  note: {note}\n")
+        matched = [
+            f"{c.header!r} -> {c.field}"
+            + ("" if c.confidence >= 100 else f" ({c.how}, {c.confidence}%)")
+            + (" [hidden]" if c.hidden else "")
+            for c in mapping.columns
+            if c.field
+        ]
+        out.write("  Columns: " + "; ".join(matched) + "\n")
+        if mapping.constants:
+            given = "; ".join(f"{k} = {v}" for k, v in mapping.constants.items())
+            out.write(f"  For every row: {given}\n")
+        if mapping.ignored:
+            ignored = "; ".join(f"{c.header!r} ({c.note})" for c in mapping.ignored)
+            out.write(f"  Ignored columns: {ignored}\n")
+        for row, why in plan.skipped:
+            out.write(f"  Skipped row {row}: {why}\n")
+        counts = plan.counts
+        batch = (
+            f" (import batch {sheet_report.result.batch_id})"
+            if sheet_report.result and report.ok and not dry_run
+            else ""
+        )
+        out.write(
+            f"  {counts['create']} created, {counts['update']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['rejected']} rejected{batch}\n"
+        )
+        if dry_run:
+            for row in plan.rows:
+                if row.action == "update":
+                    changed = ", ".join(
+                        f"{c.field} {_cell(c.old) or '(none)'} -> {_cell(c.new) or '(none)'}"
+                        for c in row.changes
+                    )
+                    out.write(f"    row {row.row} {row.key}: {changed}\n")
+        problems.extend(plan.problems)
+    if report.not_reached:
+        out.write(f"Not imported (stopped at the first rejected sheet): {report.not_reached}\n")
+    if problems:
+        out.write(f"Problems ({len(problems)}):\n")
+        for problem in problems:
+            out.write(f"  - {problem}\n")
+    if dry_run:
+        out.write("Dry run: nothing was written.\n")
+    elif not report.ok:
+        out.write(
+            f"Nothing was written: {report.rejected} rows rejected. Fix them and import again, "
+            "or use --skip-invalid to write the valid rows.\n"
+        )
+    elif skip_invalid and report.rejected:
+        out.write(f"The valid rows were written; {report.rejected} rows were left out.\n")
+
+
+def cmd_import_undo(ctx: Context) -> int:
+    from services import importing
+
+    database = ctx.database()
+    with database.write() as session:
+        result = importing.undo_batch(session, ctx.args.batch, ctx.user)
+    ctx.out.write(
+        f"Import batch {result.batch_id} undone: {result.deleted} records removed, "
+        f"{result.restored} records restored.\n"
+    )
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Context], int]] = {
     "demo": cmd_demo,
     "list": cmd_list,
@@ -312,6 +421,8 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "export": cmd_export,
     "alerts": cmd_alerts,
     "alerts-ack": cmd_alerts_ack,
+    "import": cmd_import,
+    "import-undo": cmd_import_undo,
 }
 
 

@@ -914,20 +914,24 @@ def _after_line_change(session: Session, kind_name: str, row: Any) -> None:
 
 def refresh_order_status(order: PurchaseOrder) -> None:
     """A purchase order's status summarises its lines."""
-    statuses = {line.status for line in order.lines}
-    open_statuses = statuses - {"received", "cancelled"}
-    if not statuses or statuses == {"cancelled"}:
-        status = "cancelled"
-    elif statuses == {"draft"}:
-        status = "draft"
-    elif not open_statuses:
-        status = "received"
-    elif "received" in statuses or "partially_received" in statuses:
-        status = "partially_received"
-    else:
-        status = "open"
+    status = order_status({line.status for line in order.lines})
     if order.status != status:
         order.status = status
+
+
+def order_status(statuses: set[str]) -> str:
+    """The status of a purchase order whose lines have ``statuses`` (the import's bulk path
+    uses this too)."""
+    open_statuses = statuses - {"received", "cancelled"}
+    if not statuses or statuses == {"cancelled"}:
+        return "cancelled"
+    if statuses == {"draft"}:
+        return "draft"
+    if not open_statuses:
+        return "received"
+    if "received" in statuses or "partially_received" in statuses:
+        return "partially_received"
+    return "open"
 
 
 @dataclass(frozen=True)
