@@ -50,6 +50,7 @@ CUT_MARKER = "… [cut: {length:,} characters in all]"
 # Excel's serial day 0 is 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
 MAX_COLUMN_WIDTH = 60
+ROW_HEIGHT = 15  # points, Excel's default row
 # Progress and the cancel flag are looked at every this many rows.
 PROGRESS_EVERY = 1000
 
@@ -92,9 +93,16 @@ def exact_float(value: Decimal) -> float | None:
 def currency_format(code: str | None) -> str:
     """An Excel currency number format showing the ISO code (``USD 1,250.00``)."""
     if not code:
-        return "#,##0.00"
+        return "#,##0.00##"
     safe = "".join(ch for ch in code if ch.isalnum())[:3]
-    return f'"{safe} "#,##0.00;-"{safe} "#,##0.00'
+    return f'"{safe} "#,##0.00##;-"{safe} "#,##0.00##'
+
+
+def _wrapped_lines(value: Any, width: int) -> int:
+    """How many lines ``value`` takes in a column wrapping at ``width`` characters."""
+    if not isinstance(value, str) or not value:
+        return 1
+    return sum(max(1, -(-len(part) // width)) for part in value.split("\n"))
 
 
 @dataclass(frozen=True)
@@ -111,8 +119,12 @@ class Column:
     total: bool = False
     # Decimal values a double cannot hold are written as text (plain list exports).
     exact: bool = False
-    # Long text wraps at this width instead of widening the column.
+    # Long text wraps at this width (characters) instead of widening the column further;
+    # rows grow to show every wrapped line.
     wrap: bool = False
+    wrap_width: int = 60
+    # An Excel number format replacing the type's default.
+    num_format: str | None = None
     min_width: float = 0
     comment: str | None = None
 
@@ -158,7 +170,11 @@ class WorkbookWriter:
     # --- formats ---------------------------------------------------------------------------
 
     def format(self, **properties: Any) -> Any:
-        """A shared XlsxWriter format for these properties (one per distinct set)."""
+        """A shared XlsxWriter format for these properties (one per distinct set).
+
+        Cells sit at the top of their row unless told otherwise, so a row made taller by
+        wrapped text still reads across."""
+        properties.setdefault("valign", "top")
         key = tuple(sorted(properties.items()))
         found = self._formats.get(key)
         if found is None:
@@ -245,6 +261,7 @@ class SheetWriter:
         self.widths = [max(len(c.header) + 2, c.min_width, 8.0) for c in self.columns]
         self._pending = 0
         self._money_formats: dict[str, Any] = {}
+        self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap and c.type == "text"]
         self._writers = [self._writer_for(i, c) for i, c in enumerate(self.columns)]
         self._autofilter = True
 
@@ -275,8 +292,12 @@ class SheetWriter:
         self.row += rows
 
     def header(self) -> None:
-        fmt = self.book.format(bold=True, bg_color="#DCE6F1", bottom=1, text_wrap=True)
+        header = {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True}
+        left = self.book.format(**header)
+        right = self.book.format(**header, align="right")
         for col, column in enumerate(self.columns):
+            # Headers of number columns sit right, over their figures.
+            fmt = left if column.type in ("text", "bool") else right
             self.write_text(self.row, col, column.header, fmt)
             if column.comment:
                 self.ws.write_comment(self.row, col, column.comment)
@@ -303,8 +324,8 @@ class SheetWriter:
         fmt_of = self.book.format
 
         if column.type == "text":
-            wrap_fmt = fmt_of(text_wrap=True, valign="top") if column.wrap else None
-            limit = MAX_COLUMN_WIDTH if not column.wrap else 80
+            wrap_fmt = fmt_of(text_wrap=True) if column.wrap else fmt_of()
+            limit = MAX_COLUMN_WIDTH if not column.wrap else column.wrap_width + 2
 
             def write_text(row: int, c: int, value: Any, record: Any) -> None:
                 text = value if isinstance(value, str) else str(value)
@@ -319,7 +340,7 @@ class SheetWriter:
             return write_text
 
         if column.type == "date":
-            date_fmt = fmt_of(num_format=DATE_FORMAT)
+            date_fmt = fmt_of(num_format=column.num_format or DATE_FORMAT)
             widths[col] = max(widths[col], 12)
 
             def write_date(row: int, c: int, value: Any, record: Any) -> None:
@@ -331,14 +352,17 @@ class SheetWriter:
             return write_date
 
         if column.type == "bool":
+            bool_fmt = fmt_of()
 
             def write_bool(row: int, c: int, value: Any, record: Any) -> None:
-                ws.write_boolean(row, c, bool(value))
+                ws.write_boolean(row, c, bool(value), bool_fmt)
 
             return write_bool
 
         if column.type in ("int", "days"):
-            int_fmt = fmt_of(num_format=INT_FORMAT if column.type == "int" else "0")
+            int_fmt = fmt_of(
+                num_format=column.num_format or (INT_FORMAT if column.type == "int" else "0")
+            )
 
             def write_int(row: int, c: int, value: Any, record: Any) -> None:
                 ws.write_number(row, c, value, int_fmt)
@@ -349,7 +373,7 @@ class SheetWriter:
             return write_int
 
         if column.type == "percent":
-            pct_fmt = fmt_of(num_format=PERCENT_FORMAT)
+            pct_fmt = fmt_of(num_format=column.num_format or PERCENT_FORMAT)
 
             def write_percent(row: int, c: int, value: Any, record: Any) -> None:
                 # Stored as percent points (5 means 5 %); a percent cell holds the fraction.
@@ -359,7 +383,7 @@ class SheetWriter:
 
         if column.type in ("decimal", "money"):
             if column.type == "decimal":
-                fixed_fmt = fmt_of(num_format=DECIMAL_FORMAT)
+                fixed_fmt = fmt_of(num_format=column.num_format or DECIMAL_FORMAT)
 
                 def number_format(record: Any) -> Any:
                     return fixed_fmt
@@ -405,6 +429,14 @@ class SheetWriter:
             if value is None or value == "":
                 continue
             writers[col](row, col, value, record)
+        if self._wrapped:
+            lines = max(
+                _wrapped_lines(values[col], self.columns[col].wrap_width) for col in self._wrapped
+            )
+            if lines > 1:
+                # Constant-memory mode writes the row out when the next one starts, so its
+                # height can still be set here.
+                self.ws.set_row(row, ROW_HEIGHT * lines)
         self.last_data_row = row
         self.row += 1
         self._pending += 1
@@ -452,7 +484,9 @@ class SheetWriter:
             if column.type == "money":
                 fmt = self._money_format(currency or column.currency, bold=True)
             elif column.type == "decimal":
-                fmt = self.book.format(bold=True, top=1, num_format=DECIMAL_FORMAT)
+                fmt = self.book.format(
+                    bold=True, top=1, num_format=column.num_format or DECIMAL_FORMAT
+                )
             else:
                 fmt = self.book.format(bold=True, top=1, num_format=INT_FORMAT)
             cached = (values or {}).get(col, 0)
@@ -480,9 +514,13 @@ class SheetWriter:
         self.flush_progress()
         for col, width in enumerate(self.widths):
             column = self.columns[col]
-            fmt = self.book.format(text_wrap=True, valign="top") if column.wrap else None
+            fmt = self.book.format(text_wrap=True) if column.wrap else None
             self.ws.set_column(col, col, round(width, 1), fmt)
+        # Printed (or rendered to PDF) landscape, one page wide, the header on every page.
+        self.ws.set_landscape()
+        self.ws.fit_to_pages(1, 0)
         if self.header_row is not None:
+            self.ws.repeat_rows(self.header_row)
             self.ws.freeze_panes(self.header_row + 1, 0)
             if self._autofilter and self.columns:
                 last = self.last_data_row if self.last_data_row is not None else self.header_row

@@ -215,9 +215,9 @@ def _instructions(book: WorkbookWriter, spec: Kind) -> None:
     columns = [
         Column("Column"),
         Column("Required"),
-        Column("What it holds", wrap=True, min_width=50),
-        Column("Format", wrap=True, min_width=30),
-        Column("Allowed values", wrap=True, min_width=30),
+        Column("What it holds", wrap=True, wrap_width=50),
+        Column("Format", wrap=True, wrap_width=30),
+        Column("Allowed values", wrap=True, wrap_width=45),
     ]
     sheet = book.add_sheet("Instructions", columns)
     sheet.title(f"How to fill in the {spec.label.lower()} template", size=14)
