@@ -1,0 +1,1 @@
+"""The Rackbook window: Qt widgets, item models and dialogs over the services (never SQL)."""

@@ -1,0 +1,1 @@
+"""Edit, conflict, order-operation and settings dialogs."""

@@ -1,0 +1,220 @@
+"""Settings: alert thresholds, reporting currency, defaults (stored in the database through
+services.settings), the user name and the database in use (stored for this computer).
+
+Load → check → save: every value is checked with ``services.settings.parse`` while typing,
+OK stays disabled while any is wrong, and all database settings are saved in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services import settings as options
+from services.errors import ValidationError
+from ui import format as fmt
+from ui.context import AppContext
+from ui.screens.list_screen import table_view
+from ui.tables.model import PlainTableModel
+from ui.widgets import show_error
+
+THRESHOLDS = (
+    "slip_threshold_days",
+    "unconfirmed_days",
+    "lead_time_drift_pct",
+    "vendor_concentration_pct",
+    "ppa_expiry_horizon_days",
+    "contract_notice_horizon_days",
+    "install_buffer_days",
+)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Settings")
+        self.values: dict[str, Any] = {}
+        self.editors: dict[str, QLineEdit] = {}
+        self.problems: dict[str, QLabel] = {}
+        tabs = QTabWidget()
+        tabs.addTab(self._option_page(THRESHOLDS, "Alerts fire when these are exceeded."), "Alerts")
+        figures = [o.name for o in options.OPTIONS if o.name not in THRESHOLDS]
+        money_page = self._option_page(
+            figures, "Figures use these when a record leaves them blank."
+        )
+        self.fx_model = PlainTableModel(["Currency", "Rate", "Valid from"], self)
+        fx_view = table_view()
+        fx_view.setObjectName("fxRates")
+        fx_view.setModel(self.fx_model)
+        money_layout = money_page.layout()
+        assert money_layout is not None
+        money_layout.addWidget(
+            QLabel("FX rates to the reporting currency (edit them on the FX rates screen):")
+        )
+        money_layout.addWidget(fx_view)
+        tabs.addTab(money_page, "Currency and defaults")
+        tabs.addTab(self._you_page(), "You and the database")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.buttons)
+        self.resize(560, 520)
+        self._load()
+
+    def _option_page(self, names: Any, intro: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        note = QLabel(intro)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        form = QFormLayout()
+        for name in names:
+            option = options.option(name)
+            editor = QLineEdit()
+            editor.setObjectName(f"setting_{name}")
+            editor.textChanged.connect(lambda _t: self._check())
+            problem = QLabel()
+            problem.setStyleSheet("color: #b71c1c;")
+            problem.hide()
+            self.editors[name] = editor
+            self.problems[name] = problem
+            form.addRow(option.label, editor)
+            form.addRow("", problem)
+        layout.addLayout(form)
+        return page
+
+    def _you_page(self) -> QWidget:
+        from models.database import masked
+
+        page = QWidget()
+        form = QFormLayout(page)
+        self.user_edit = QLineEdit(self.context.user)
+        self.user_edit.setObjectName("userName")
+        self.user_edit.textChanged.connect(lambda _t: self._check())
+        form.addRow("Your name (in the audit trail)", self.user_edit)
+        database = self.context.db
+        in_use = QLabel(
+            masked(database.url) if not database.is_sqlite else str(database.url.database)
+        )
+        in_use.setObjectName("databaseInUse")
+        in_use.setWordWrap(True)
+        form.addRow("Database in use", in_use)
+        self.next_database = QLineEdit()
+        self.next_database.setObjectName("nextDatabase")
+        self.next_database.setEchoMode(QLineEdit.EchoMode.Normal)
+        self.next_database.setPlaceholderText("SQLite file, or postgresql+psycopg://user@host/db")
+        saved = self.context.settings.value("database/location")
+        self.next_database.setText(str(saved) if saved else "")
+        browse = QPushButton("Choose file…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.next_database, 1)
+        row.addWidget(browse)
+        form.addRow("Database at next start", row)
+        note = QLabel(
+            "A PostgreSQL password typed here is kept in the system keyring, never shown and "
+            "never written to the settings file. Leave empty for the default database."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Database file",
+            "",
+            "Rackbook database (*.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.next_database.setText(path)
+
+    def _load(self) -> None:
+        def read(session: Any) -> Any:
+            from services import records
+
+            return options.get_all(session), records.list_records(session, "fxrates")
+
+        self.context.read(read, self._loaded, lambda e: show_error(self, e))
+
+    def _loaded(self, found: Any) -> None:
+        values, fx = found
+        self.values = values
+        for name, editor in self.editors.items():
+            value = values[name]
+            editor.setText(fmt.plain_number(value) if not isinstance(value, str) else value)
+        self.fx_model.set_rows(
+            (r["currency"], fmt.number(r["rate"]), fmt.date(r["valid_from"])) for r in fx
+        )
+        self._check()
+
+    def parsed(self) -> tuple[dict[str, Any], bool]:
+        """Every option's typed value from its editor, and whether all are valid."""
+        result: dict[str, Any] = {}
+        ok = True
+        for name, editor in self.editors.items():
+            option = options.option(name)
+            text = editor.text().strip().replace(fmt.locale().decimalPoint(), ".")
+            try:
+                result[name] = options.parse(option, text)
+                self.problems[name].hide()
+            except ValidationError as exc:
+                ok = False
+                self.problems[name].setText(exc.problems[0].reason)
+                self.problems[name].show()
+        return result, ok
+
+    def _check(self) -> bool:
+        _values, ok = self.parsed()
+        ok = ok and bool(self.user_edit.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        return ok
+
+    def accept(self) -> None:
+        if not self._check():
+            return
+        wanted, _ = self.parsed()
+        changed = {n: v for n, v in wanted.items() if v != self.values.get(n)}
+        from ui.app import save_location
+
+        self.context.user = self.user_edit.text().strip()
+        self.context.settings.setValue("user/name", self.context.user)
+        save_location(self.context.settings, self.next_database.text().strip() or None)
+        if not changed:
+            super().accept()
+            return
+
+        def save(session: Any, actor: Any) -> None:
+            for name, value in changed.items():
+                options.set_value(session, name, value, actor)
+
+        self.buttons.setEnabled(False)
+        self.context.write(save, lambda _n: self._saved(), self._failed)
+
+    def _saved(self) -> None:
+        self.buttons.setEnabled(True)
+        self.context.changed.emit("settings")
+        super().accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        show_error(self, error)

@@ -1,0 +1,119 @@
+"""How values look on screen and how typed text becomes values again, in the user's locale.
+
+Money stays Decimal: it is formatted by Python's exact decimal formatting and only the
+separators are taken from the locale (QLocale's number formatting goes through double).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale
+
+
+def locale() -> QLocale:
+    return QLocale()
+
+
+def _localise(text: str) -> str:
+    """Swap Python's ``,`` grouping and ``.`` decimal point for the locale's."""
+    loc = locale()
+    group, point = loc.groupSeparator(), loc.decimalPoint()
+    if (group, point) == (",", "."):
+        return text
+    return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+
+
+def money(value: Decimal | None, currency: str | None = None) -> str:
+    if value is None:
+        return ""
+    text = _localise(format(value, ",.2f"))
+    return f"{text} {currency}" if currency else text
+
+
+def number(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return _localise(format(value, ","))
+    plain = value.normalize()
+    if plain == plain.to_integral_value():
+        return _localise(format(plain.quantize(Decimal(1)), ","))
+    return _localise(format(plain, ",f"))
+
+
+def plain_number(value: Decimal | int | None) -> str:
+    """A number as an editor shows it: no grouping, the locale's decimal point."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    text = format(value.normalize(), "f")
+    return text.replace(".", locale().decimalPoint())
+
+
+def date(value: dt.date | None) -> str:
+    if value is None:
+        return ""
+    return locale().toString(
+        QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat
+    )
+
+
+def when(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{date(value.date())} {value:%H:%M}"
+
+
+def choice(value: str | None) -> str:
+    """An enumeration value as words: ``in_production`` -> ``in production``."""
+    return "" if value is None else value.replace("_", " ")
+
+
+def display(kind: str, value: Any, currency: str | None = None) -> str:
+    """Any record value as text, by its field type."""
+    if value is None:
+        return ""
+    if kind == "money":
+        return money(value, currency)
+    if kind in ("int", "decimal"):
+        return number(value)
+    if kind == "date":
+        return date(value)
+    if kind == "bool":
+        return "yes" if value else "no"
+    if kind == "choice":
+        return choice(value)
+    return str(value)
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """Typed text as a Decimal (locale separators, spaces and a leading currency sign allowed)."""
+    loc = locale()
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").lstrip("$€£")
+    if not cleaned:
+        return None
+    cleaned = cleaned.replace(loc.groupSeparator(), "").replace(loc.decimalPoint(), ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise NotANumber(text) from None
+    if not value.is_finite():
+        raise NotANumber(text)
+    return value
+
+
+def parse_int(text: str) -> int | None:
+    value = parse_decimal(text)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise NotANumber(text)
+    return int(value)

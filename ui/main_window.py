@@ -1,0 +1,427 @@
+"""The main window: navigation on the left, one screen at a time, toolbar, menus, status bar.
+
+Start-up matters (DESIGN.md §8): this module imports only Qt at load time. The window shows
+itself first; the database opens in the background, and a screen is built the first time it
+is visited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+)
+
+from ui.context import AppContext
+from ui.resources import icon
+
+# (screen id, sidebar label); list screens use the kind name as their id.
+NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("dashboard", "Dashboard"),
+    ("orders", "Orders"),
+    ("vendors", "Vendors"),
+    ("products", "Products"),
+    ("leadtimes", "Lead times"),
+    ("sites", "Sites"),
+    ("ppas", "PPAs"),
+    ("contracts", "Contracts"),
+    ("customers", "Customers"),
+    ("alerts", "Alerts"),
+    ("imports", "Imports"),
+    ("fxrates", "FX rates"),
+)
+RECORD_SCREENS = {
+    "orders",
+    "vendors",
+    "products",
+    "leadtimes",
+    "sites",
+    "ppas",
+    "contracts",
+    "customers",
+    "fxrates",
+}
+# Which screens show names from which kinds: a change to the key reloads the values.
+DEPENDS_ON = {
+    "sites": {"orders", "ppas", "contracts", "dashboard"},
+    "vendors": {"orders", "products", "leadtimes", "dashboard"},
+    "products": {"orders", "leadtimes", "dashboard"},
+    "customers": {"contracts", "dashboard"},
+    "contracts": {"customers", "dashboard"},
+    "orders": {"dashboard"},
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, database_name: str) -> None:
+        super().__init__()
+        self.context = context
+        self.database_name = database_name
+        self.screens: dict[str, Any] = {}
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Rackbook — {database_name}")
+        self.setWindowIcon(icon("rackbook"))
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(170)
+        for screen_id, label in NAVIGATION:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, screen_id)
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        self.loading = QLabel("Opening the database…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
+        splitter = QSplitter()
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._make_actions()
+        self._make_menus()
+        self._make_status_bar()
+        self.navigation.currentRowChanged.connect(self._navigate)
+        self.context.changed.connect(self._records_changed)
+        self.context.tasks.busy_changed.connect(self._busy)
+        self.context.opened.connect(self._database_opened)
+        self._restore_geometry()
+
+    # --- building ------------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Any,
+        shortcut: Any = None,
+        icon_name: str | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        S = QKeySequence.StandardKey
+        self.new_action = self._action(
+            "&New…", self.new_record, S.New, "new", "New record (Ctrl+N)"
+        )
+        self.edit_action = self._action(
+            "&Edit…", self.edit_record, "Ctrl+Return", "edit", "Edit the selected record"
+        )
+        self.delete_action = self._action(
+            "&Delete…",
+            self.delete_record,
+            QKeySequence(Qt.Key.Key_Delete),
+            "delete",
+            "Delete the selected record (Del)",
+        )
+        self.import_action = self._action(
+            "&Import…", self.import_file, "Ctrl+I", "import", "Import a spreadsheet (Ctrl+I)"
+        )
+        self.export_action = self._action(
+            "E&xport…", self.export_file, "Ctrl+E", "export", "Export a workbook (Ctrl+E)"
+        )
+        self.refresh_action = self._action(
+            "&Refresh", self.refresh, S.Refresh, "refresh", "Reload from the database (F5)"
+        )
+        self.refresh_action.setShortcuts([QKeySequence("F5")])
+        self.find_action = self._action("&Find", self.focus_search, S.Find, tip="Search the list")
+        self.settings_action = self._action("&Settings…", self.open_settings, S.Preferences)
+        self.quit_action = self._action("&Quit", self.close, S.Quit)
+        self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        self.columns_action = self._action("&Columns…", self.choose_columns, tip="Columns shown")
+        self.about_action = self._action("&About Rackbook", self.about)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        toolbar.setMovable(False)
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.export_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.refresh_action)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+        for action in (self.import_action, self.export_action, self.settings_action):
+            action.setEnabled(False)  # until the database is open
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.refresh_action)
+        view_menu.addAction(self.columns_action)
+        view_menu.addSeparator()
+        for i, (screen_id, label) in enumerate(NAVIGATION):
+            action = self._action(label, lambda _c=False, s=screen_id: self.show_screen(s))
+            if i < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            view_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        self.database_label = QLabel(f"Database: {self.database_name}")
+        self.database_label.setObjectName("statusDatabase")
+        self.user_label = QLabel(f"User: {self.context.user}")
+        self.user_label.setObjectName("statusUser")
+        self.alerts_label = QLabel("Alerts: …")
+        self.alerts_label.setObjectName("statusAlerts")
+        self.busy_label = QLabel("")
+        for label in (self.busy_label, self.alerts_label, self.user_label, self.database_label):
+            status.addPermanentWidget(label)
+
+    def _transfers_available(self) -> None:
+        from ui.screens.simple import has_service
+
+        self.settings_action.setEnabled(True)
+        if _importing_ready():
+            self.import_action.setEnabled(True)
+        else:
+            self.import_action.setToolTip(
+                "Import is not available in the window yet; use: main.py import FILE"
+            )
+        if has_service("services.exporting"):
+            self.export_action.setEnabled(True)
+        else:
+            self.export_action.setToolTip("Export is not available yet")
+
+    # --- screens -------------------------------------------------------------------------
+
+    def _database_opened(self) -> None:
+        database = self.context.database
+        if database is not None:
+            self.database_name = database.name
+            self.setWindowTitle(f"Rackbook — {database.name}")
+            self.database_label.setText(f"Database: {database.name}")
+        self._transfers_available()
+        last = str(self.context.settings.value("window/screen", "orders"))
+        self.show_screen(last if last in dict(NAVIGATION) else "orders")
+        self.update_alert_counts()
+
+    def screen(self, screen_id: str) -> Any:
+        """The screen ``screen_id``, built on first use."""
+        if screen_id not in self.screens:
+            self.screens[screen_id] = self._build(screen_id)
+            self.stack.addWidget(self.screens[screen_id])
+            self.screens[screen_id].restore_state()
+        return self.screens[screen_id]
+
+    def _build(self, screen_id: str) -> Any:
+        from ui.screens import simple
+
+        if screen_id == "orders":
+            from ui.screens.orders_screen import OrdersScreen
+
+            return OrdersScreen(self.context)
+        if screen_id in RECORD_SCREENS:
+            from ui.screens.list_screen import ListScreen
+
+            return ListScreen(screen_id, self.context)
+        if screen_id == "dashboard":
+            return simple.DashboardScreen(self.context)
+        if screen_id == "alerts":
+            return simple.AlertsScreen(self.context)
+        return simple.ImportsScreen(self.context)
+
+    def show_screen(self, screen_id: str) -> None:
+        row = [s for s, _ in NAVIGATION].index(screen_id)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)  # comes back through _navigate
+            return
+        self._navigate(row)
+
+    def _navigate(self, row: int) -> None:
+        if row < 0 or self.context.database is None:
+            return
+        screen_id = NAVIGATION[row][0]
+        screen = self.screen(screen_id)
+        self.stack.setCurrentWidget(screen)
+        self.context.settings.setValue("window/screen", screen_id)
+        if screen.stale:
+            screen.refresh()
+        records = screen_id in RECORD_SCREENS
+        for action in (self.new_action, self.edit_action, self.delete_action, self.columns_action):
+            action.setEnabled(records)
+        if hasattr(screen, "search"):
+            QTimer.singleShot(0, screen.search.setFocus)
+
+    def current_screen(self) -> Any:
+        widget = self.stack.currentWidget()
+        return widget if widget is not self.loading else None
+
+    def _records_changed(self, kind: str) -> None:
+        for screen_id in DEPENDS_ON.get(kind, set()):
+            if screen_id in self.screens:
+                self.screens[screen_id].stale = True
+        self.update_alert_counts()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _record_screen(self) -> Any:
+        screen = self.current_screen()
+        return screen if screen is not None and hasattr(screen, "new_record") else None
+
+    def new_record(self) -> None:
+        screen = self._record_screen()
+        if screen is not None:
+            screen.new_record()
+
+    def edit_record(self) -> None:
+        screen = self._record_screen()
+        if screen is not None:
+            screen.edit_record()
+
+    def delete_record(self) -> None:
+        screen = self._record_screen()
+        if screen is not None:
+            screen.delete_record()
+
+    def refresh(self) -> None:
+        screen = self.current_screen()
+        if screen is not None:
+            screen.refresh()
+        self.update_alert_counts()
+
+    def focus_search(self) -> None:
+        screen = self.current_screen()
+        if screen is not None and hasattr(screen, "search"):
+            screen.search.setFocus()
+            screen.search.selectAll()
+
+    def choose_columns(self) -> None:
+        screen = self._record_screen()
+        if screen is not None:
+            screen.columns_button.showMenu()
+
+    def import_file(self) -> None:
+        from ui.dialogs.transfer import import_file
+
+        import_file(self)
+
+    def export_file(self) -> None:
+        from ui.dialogs.transfer import export_file
+
+        screen = self.current_screen()
+        export_file(self, getattr(screen, "kind", None))
+
+    def open_settings(self) -> None:
+        from ui.dialogs.settings_dialog import SettingsDialog
+
+        if self.context.database is None:
+            return
+        dialog = SettingsDialog(self.context, self)
+        if dialog.exec():
+            self.user_label.setText(f"User: {self.context.user}")
+            for screen in self.screens.values():
+                screen.stale = True
+            self.refresh()
+
+    def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(
+            self,
+            "About Rackbook",
+            "Rackbook: GPU and infrastructure procurement, lead times, PPAs and customer "
+            "contracts for AI data-centre build-outs.",
+        )
+
+    # --- status bar ----------------------------------------------------------------------
+
+    def _busy(self, busy: bool) -> None:
+        self.busy_label.setText("Working…" if busy else "")
+
+    def update_alert_counts(self) -> None:
+        from ui.screens.simple import has_service
+
+        if self.context.database is None:
+            return
+        if not has_service("services.alerts"):
+            self.alerts_label.setText("Alerts: not available yet")
+            return
+        from services import alerts
+
+        def count(session: Any) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for alert in alerts.visible_alerts(session):
+                found[alert.severity] = found.get(alert.severity, 0) + 1
+            return found
+
+        self.context.read(count, self._show_alert_counts, lambda _e: None)
+
+    def _show_alert_counts(self, counts: dict[str, int]) -> None:
+        order = ("critical", "warning", "info")
+        parts = [f"{counts.get(s, 0)} {s}" for s in order]
+        self.alerts_label.setText("Alerts: " + ", ".join(parts))
+        self.alerts_label.setToolTip("Open alerts by severity (acknowledged ones not counted)")
+
+    # --- remembering the window ----------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.context.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.context.settings.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+    def save_state(self) -> None:
+        settings = self.context.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        for screen in self.screens.values():
+            screen.save_state()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.context.tasks.wait(10_000)
+        super().closeEvent(event)
+
+
+def _importing_ready() -> bool:
+    """The window's import needs the import service's one-call entry point."""
+    try:
+        import importlib
+
+        module = importlib.import_module("services.importing")
+    except Exception:
+        return False
+    return hasattr(module, "import_file")

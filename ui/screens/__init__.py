@@ -1,0 +1,1 @@
+"""The screens of the main window, one per kind of record (plus dashboard, alerts, imports)."""

@@ -1,0 +1,560 @@
+"""One list screen per kind: search, filters, sortable columns, a column chooser, marked rows,
+a footer with counts and totals, and the selected record's history underneath.
+
+Loading runs in the background (``AppContext.read``): big lists show their first rows at once
+and the rest when they arrive. All the filtering and sorting happens in the table model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.schema import KINDS
+from ui import format as fmt
+from ui.context import AppContext
+from ui.tables.kinds import LISTS, ListSpec
+from ui.tables.model import ID_ROLE, PlainTableModel, RecordTableModel, haystack_for
+from ui.widgets import DateField, show_error
+
+Record = dict[str, Any]
+
+# Fields every list row carries besides the kind's own (see services.records adapters).
+_EXTRA = {"orders": ("order_id", "gpus_per_unit")}
+
+
+@dataclass
+class Loaded:
+    names: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    marks: list[Any]
+    haystack: list[str]
+    complete: bool
+    searched: list[str]
+
+
+def prepare(
+    session: Any, kind_name: str, found: list[Record], searched: list[str], complete: bool
+) -> Loaded:
+    """Records -> row tuples, their marks and search text: done in the loading task, so the
+    main thread only swaps lists."""
+    from services import lists
+
+    if found:
+        names = tuple(found[0])
+    else:
+        names = ("id", "version", *KINDS[kind_name].field_names, *_EXTRA.get(kind_name, ()))
+    rows = [tuple(record.get(n) for n in names) for record in found]
+    marks = lists.marks(session, kind_name, names, rows)
+    return Loaded(names, rows, marks, haystack_for(names, rows, searched), complete, searched)
+
+
+def _plural(word: str) -> str:
+    if word.endswith(("s", "x")):
+        return word + "es"
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def table_view(parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setSectionsMovable(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class ListScreen(QWidget):
+    """The list of one kind of record."""
+
+    selection_changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, kind_name: str, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"screen_{kind_name}")
+        self.kind = kind_name
+        self.spec: ListSpec = LISTS[kind_name]
+        self.context = context
+        self.stale = True
+        self.complete = False
+        self._restoring_id: int | None = None
+        self._generation = 0
+
+        self.model = RecordTableModel(self.spec.columns(), self)
+        self.view = table_view(self)
+        self.view.setObjectName("recordTable")
+        self.view.setModel(self.model)
+        # No sort until the user asks: rows come in the services' order (PO, line...).
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self._sized = False
+        self.view.doubleClicked.connect(lambda _i: self.edit_record())
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        header = self.view.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        header.sectionResized.connect(lambda *_a: None)
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_current)
+        self.model.modelReset.connect(self._footer_later)
+
+        self.title = QLabel(self.spec.title)
+        self.title.setObjectName("screenTitle")
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search (Ctrl+F)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.search.textChanged.connect(self.model.set_search)
+
+        self.filters: dict[str, QComboBox] = {}
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.title)
+        filter_row.addSpacing(12)
+        filter_row.addWidget(self.search, 2)
+        for name in self.spec.filters:
+            combo = QComboBox()
+            combo.setObjectName(f"filter_{name}")
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.addItem(f"All {_plural(self._title_of(name).lower())}", None)
+            combo.currentIndexChanged.connect(lambda _i, n=name: self._filter_changed(n))
+            combo.setToolTip(f"Show only one {self._title_of(name).lower()}")
+            self.filters[name] = combo
+            filter_row.addWidget(combo, 1)
+        self.date_field: QComboBox | None = None
+        if self.spec.dates:
+            self.date_field = QComboBox()
+            self.date_field.setObjectName("dateField")
+            for name in self.spec.dates:
+                self.date_field.addItem(self._title_of(name), name)
+            self.date_from = DateField()
+            self.date_from.setObjectName("dateFrom")
+            self.date_from.setToolTip("From this day")
+            self.date_to = DateField()
+            self.date_to.setObjectName("dateTo")
+            self.date_to.setToolTip("To this day")
+            self.date_field.currentIndexChanged.connect(lambda _i: self._dates_changed())
+            self.date_from.changed.connect(self._dates_changed)
+            self.date_to.changed.connect(self._dates_changed)
+            filter_row.addWidget(self.date_field)
+            filter_row.addWidget(self.date_from)
+            filter_row.addWidget(QLabel("–"))
+            filter_row.addWidget(self.date_to)
+        self.columns_button = QToolButton()
+        self.columns_button.setObjectName("columnsButton")
+        self.columns_button.setText("Columns")
+        self.columns_button.setToolTip("Choose the columns shown")
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_button.setMenu(QMenu(self.columns_button))
+        self.columns_button.menu().aboutToShow.connect(
+            lambda: self._fill_column_menu(self.columns_button.menu())
+        )
+        filter_row.addWidget(self.columns_button)
+
+        self.footer = QLabel()
+        self.footer.setObjectName("footer")
+        self.footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._footer_timer = QTimer(self)
+        self._footer_timer.setSingleShot(True)
+        self._footer_timer.setInterval(120)
+        self._footer_timer.timeout.connect(self.update_footer)
+
+        self.details = QTabWidget()
+        self.details.setObjectName("details")
+        self.history_model = PlainTableModel(
+            ["When", "Who", "Source", "Action", "Field", "Old value", "New value"], self
+        )
+        self.history_view = table_view()
+        self.history_view.setObjectName("historyTable")
+        self.history_view.setModel(self.history_model)
+        self._add_detail_tabs()
+        self.details.addTab(self.history_view, "History")
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(80)
+        self._detail_timer.timeout.connect(self.load_details)
+
+        table_area = QWidget()
+        table_layout = QVBoxLayout(table_area)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.view)
+        table_layout.addWidget(self.footer)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(table_area)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([520, 200])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.splitter, 1)
+        self._apply_default_hidden()
+
+    def _add_detail_tabs(self) -> None:
+        """Screens with more to show about the selected record add tabs here."""
+
+    @staticmethod
+    def _title_of(name: str) -> str:
+        for spec in KINDS.values():
+            if name in spec.field_names:
+                return spec.field(name).title
+        return name.replace("_", " ").capitalize()
+
+    # --- columns -------------------------------------------------------------------------
+
+    def _apply_default_hidden(self) -> None:
+        header = self.view.horizontalHeader()
+        for i, column in enumerate(self.model.columns):
+            header.setSectionHidden(i, column.name in self.spec.hidden)
+        self._hidden_changed()
+
+    def _hidden_changed(self) -> None:
+        header = self.view.horizontalHeader()
+        shown = [c.name for i, c in enumerate(self.model.columns) if not header.isSectionHidden(i)]
+        self.model.set_searched_columns(shown)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_column_menu(menu)
+        menu.exec(self.view.horizontalHeader().mapToGlobal(pos))
+
+    def _fill_column_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        header = self.view.horizontalHeader()
+        for i, column in enumerate(self.model.columns):
+            action = menu.addAction(column.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.toggled.connect(lambda on, i=i: self.set_column_shown(i, on))
+
+    def set_column_shown(self, section: int, shown: bool) -> None:
+        header = self.view.horizontalHeader()
+        if not shown and header.count() - header.hiddenSectionCount() <= 1:
+            return  # keep at least one column
+        header.setSectionHidden(section, not shown)
+        self._hidden_changed()
+
+    def save_state(self) -> None:
+        settings = self.context.settings
+        settings.setValue(f"columns/{self.kind}", self.view.horizontalHeader().saveState())
+        settings.setValue(f"splitter/{self.kind}", self.splitter.saveState())
+
+    def restore_state(self) -> None:
+        settings = self.context.settings
+        state = settings.value(f"columns/{self.kind}")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.view.horizontalHeader().restoreState(state)
+            self._hidden_changed()
+        splitter = settings.value(f"splitter/{self.kind}")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    # --- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the list from the database (first rows first when the list is big)."""
+        if self.context.database is None:
+            return
+        from services import lists, records
+
+        self.stale = False
+        self._generation += 1
+        generation = self._generation
+        kind, searched = self.kind, self.model.searched
+        first = self.spec.first_page
+        if first and not self.model.total_rows:
+            self.context.read(
+                lambda s: prepare(s, kind, lists.first_records(s, kind, first), searched, False),
+                lambda loaded: self._loaded(loaded, generation),
+                self._load_failed,
+            )
+        self.context.read(
+            lambda s: prepare(s, kind, records.list_records(s, kind), searched, True),
+            lambda loaded: self._loaded(loaded, generation),
+            self._load_failed,
+        )
+
+    def _loaded(self, loaded: Loaded, generation: int) -> None:
+        if generation != self._generation or (
+            self.complete and not loaded.complete and self.model.total_rows
+        ):
+            return  # a newer load has arrived or is on its way
+        self.complete = loaded.complete
+        # Search text built for other columns (hidden or shown meanwhile) is built again.
+        haystack = loaded.haystack if loaded.searched == self.model.searched else None
+        self.model.set_rows(loaded.names, loaded.rows, loaded.marks, haystack)
+        if not self._sized and loaded.rows:
+            # First rows on screen: fit the columns once (the user's widths are kept after).
+            self._sized = True
+            if self.context.settings.value(f"columns/{self.kind}") is None:
+                self.view.resizeColumnsToContents()
+        if not self.view.currentIndex().isValid() and self.model.rowCount():
+            self.view.selectRow(0)
+        if loaded.complete:
+            self._fill_filters()
+            self.loaded.emit()
+
+    def _load_failed(self, error: BaseException) -> None:
+        self.stale = True
+        show_error(self, error, f"Rackbook — {self.spec.title}")
+
+    def _fill_filters(self) -> None:
+        for name, combo in self.filters.items():
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in self.model.distinct(name):
+                text = fmt.choice(value) if isinstance(value, str) else str(value)
+                combo.addItem(text, value)
+            index = combo.findData(current) if current is not None else 0
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+    def _filter_changed(self, name: str) -> None:
+        value = self.filters[name].currentData()
+        self.model.set_filter(name, None if value is None else [value])
+
+    def _dates_changed(self) -> None:
+        if self.date_field is None:
+            return
+        self.model.set_date_range(
+            self.date_field.currentData(), self.date_from.value(), self.date_to.value()
+        )
+
+    def set_date_range(self, name: str, start: dt.date | None, end: dt.date | None) -> None:
+        assert self.date_field is not None
+        self.date_field.setCurrentIndex(self.date_field.findData(name))
+        self.date_from.set_value(start)
+        self.date_to.set_value(end)
+
+    # --- selection -----------------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.model.data(index, ID_ROLE)
+        return int(value) if value is not None else None
+
+    def selected_record(self) -> Record | None:
+        index = self.view.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
+
+    def select_id(self, record_id: int) -> bool:
+        row = self.model.row_of_id(record_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.selectRow(row)
+        self.view.scrollTo(index)
+        return True
+
+    def _remember_current(self) -> None:
+        self._restoring_id = self.selected_id()
+
+    def _restore_current(self) -> None:
+        if self._restoring_id is not None:
+            self.select_id(self._restoring_id)
+        self._restoring_id = None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.selection_changed.emit()
+        if self.model.total_rows:
+            self._detail_timer.start()
+
+    def load_details(self) -> None:
+        record_id = self.selected_id()
+        if record_id is None or self.context.database is None:
+            self.history_model.set_rows([])
+            return
+        from services import audit
+
+        kind = self.kind
+        self.context.read(
+            lambda s: audit.history(s, kind, record_id),
+            self._show_history,
+            lambda exc: None,
+        )
+
+    def _show_history(self, rows: list[Any]) -> None:
+        self.history_model.set_rows(
+            (
+                fmt.when(h.at),
+                h.user,
+                h.source,
+                h.action,
+                h.field or "",
+                h.old_value or "",
+                h.new_value or "",
+            )
+            for h in rows
+        )
+        self.history_view.resizeColumnsToContents()
+
+    # --- footer --------------------------------------------------------------------------
+
+    def _footer_later(self) -> None:
+        self._footer_timer.start()
+
+    def update_footer(self) -> None:
+        from services import lists
+
+        shown = self.model.rowCount()
+        total = self.model.total_rows
+        what = self.spec.schema.label.lower()
+        parts = [f"{fmt.number(shown)} of {fmt.number(total)} {what}"]
+        if not self.complete and self.spec.first_page:
+            parts[0] += " (loading…)"
+        levels = [m.level for m in self.model.shown_marks() if m is not None]
+        if levels:
+            overdue, at_risk = levels.count("overdue"), levels.count("at_risk")
+            if overdue:
+                parts.append(f"{fmt.number(overdue)} overdue")
+            if at_risk:
+                parts.append(f"{fmt.number(at_risk)} at risk")
+        for total_figure in lists.totals(self.kind, self.model.names, self.model.shown_rows()):
+            value = total_figure.value
+            if isinstance(value, dict):
+                text = ", ".join(fmt.money(v, c) for c, v in sorted(value.items())) or "none"
+            else:
+                text = fmt.number(value)
+            parts.append(f"{total_figure.label}: {text}")
+        self.footer.setText("   ·   ".join(parts))
+
+    # --- records -------------------------------------------------------------------------
+
+    def store(self) -> Any:
+        return ScreenStore(self)
+
+    def new_record(self) -> None:
+        self._open_dialog(None)
+
+    def edit_record(self) -> None:
+        record = self.selected_record()
+        if record is not None:
+            self._open_dialog(record)
+
+    def _open_dialog(self, record: Record | None) -> None:
+        from services import lists
+
+        self.context.read(
+            lists.reference_names,
+            lambda names: self._show_dialog(record, names),
+            lambda exc: show_error(self, exc),
+        )
+
+    def _show_dialog(self, record: Record | None, names: Any) -> None:
+        from ui.dialogs.record_dialog import RecordDialog
+
+        dialog = RecordDialog(self.kind, self.store(), names, record, self)
+        self.last_dialog = dialog
+        if dialog.exec() and dialog.saved is not None:
+            self.after_write([dialog.saved], (), record is None)
+
+    def delete_record(self) -> None:
+        record = self.selected_record()
+        if record is None:
+            return
+        key = self.spec.schema.key_of(record)
+        answer = QMessageBox.question(
+            self,
+            f"Delete {self.spec.schema.singular.lower()}",
+            f"Delete {self.spec.schema.singular.lower()} {key}? This cannot be undone here; "
+            "the audit trail keeps what it held.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from services import records
+
+        kind, record_id, version = self.kind, record["id"], record["version"]
+        self.context.write(
+            lambda s, actor: records.delete(s, kind, record_id, actor, expected_version=version),
+            lambda _none: self.after_write([], [record_id], False),
+            lambda exc: self._write_failed(exc),
+        )
+
+    def _write_failed(self, error: BaseException) -> None:
+        show_error(self, error, f"Rackbook — {self.spec.title}")
+        self.refresh()
+
+    def after_write(self, saved: list[Record], removed_ids: Any, created: bool) -> None:
+        """Show what was just written and tell the other screens."""
+        self.context.changed.emit(self.kind)
+        self.stale = False
+        self.refresh()
+        self._select_after = saved[0]["id"] if saved else None
+        if self._select_after is not None:
+            target = self._select_after
+            self.loaded.connect(
+                lambda: self.select_id(target), Qt.ConnectionType.SingleShotConnection
+            )
+        self.load_details()
+
+
+class ScreenStore:
+    """Saving and reloading records of a screen's kind, in the background."""
+
+    def __init__(self, screen: ListScreen) -> None:
+        self.screen = screen
+
+    def save(
+        self,
+        values: Record,
+        record_id: int | None,
+        expected_version: int | None,
+        done: Any,
+        failed: Any,
+    ) -> None:
+        from services import records
+
+        kind = self.screen.kind
+        if record_id is None:
+            self.screen.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
+        else:
+            self.screen.context.write(
+                lambda s, a: records.update(
+                    s, kind, record_id, values, a, expected_version=expected_version
+                ),
+                done,
+                failed,
+            )
+
+    def fetch(self, record_id: int, done: Any, failed: Any) -> None:
+        from services import records
+
+        kind = self.screen.kind
+        self.screen.context.read(lambda s: records.get_record(s, kind, record_id), done, failed)

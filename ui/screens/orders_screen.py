@@ -1,0 +1,285 @@
+"""Orders: every order line in one searchable list (the master), and for the selected line its
+purchase order with all its lines, where goods are received, ETAs moved and lines cancelled
+(the detail), plus the line's audit trail and ETA history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.errors import ConflictError
+from ui import format as fmt
+from ui.context import AppContext
+from ui.screens.list_screen import ListScreen, prepare, table_view
+from ui.tables.model import Column, PlainTableModel, RecordTableModel
+from ui.widgets import show_error
+
+Record = dict[str, Any]
+
+LINE_COLUMNS = [
+    Column("line", "Line", "int"),
+    Column("sku", "SKU"),
+    Column("description", "Description"),
+    Column("quantity", "Quantity", "int"),
+    Column("received_qty", "Received", "int"),
+    Column("unit_price", "Unit price", "money", currency="currency"),
+    Column("status", "Status", "choice"),
+    Column("promised_date", "Promised", "date"),
+    Column("eta", "ETA", "date"),
+    Column("received_date", "Received on", "date"),
+]
+
+
+class OrdersScreen(ListScreen):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        self.order: Any = None
+        super().__init__("orders", context, parent)
+
+    def _add_detail_tabs(self) -> None:
+        page = QWidget()
+        page.setObjectName("purchaseOrderTab")
+        self.order_header = QFrame()
+        self.order_header.setObjectName("orderHeader")
+        grid = QGridLayout(self.order_header)
+        self.header_labels: dict[str, QLabel] = {}
+        for i, (name, title) in enumerate(
+            [
+                ("po_number", "PO"),
+                ("vendor", "Vendor"),
+                ("site", "Site"),
+                ("order_date", "Ordered"),
+                ("status", "Status"),
+                ("value", "Order value"),
+            ]
+        ):
+            label = QLabel()
+            label.setObjectName(f"order_{name}")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.header_labels[name] = label
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, i)
+            grid.addWidget(label, 1, i)
+        self.lines_model = RecordTableModel(LINE_COLUMNS, self)
+        self.lines_view = table_view()
+        self.lines_view.setObjectName("orderLines")
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        self.receive_button = QPushButton("Receive goods…")
+        self.receive_button.setObjectName("receiveButton")
+        self.eta_button = QPushButton("Change ETA…")
+        self.eta_button.setObjectName("etaButton")
+        self.cancel_button = QPushButton("Cancel line")
+        self.cancel_button.setObjectName("cancelLineButton")
+        self.receive_button.clicked.connect(self.receive_goods)
+        self.eta_button.clicked.connect(self.change_eta)
+        self.cancel_button.clicked.connect(self.cancel_line)
+        buttons = QHBoxLayout()
+        for button in (self.receive_button, self.eta_button, self.cancel_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.order_header)
+        layout.addLayout(buttons)
+        layout.addWidget(self.lines_view, 1)
+        self.details.addTab(page, "Purchase order")
+        self.eta_model = PlainTableModel(["Changed", "By", "Source", "Old ETA", "New ETA"], self)
+        self.eta_view = table_view()
+        self.eta_view.setObjectName("etaHistory")
+        self.eta_view.setModel(self.eta_model)
+        self.details.addTab(self.eta_view, "ETA history")
+        self._enable()
+
+    # --- the selected line's order -------------------------------------------------------
+
+    def load_details(self) -> None:
+        super().load_details()
+        record = self.selected_record()
+        if record is None or self.context.database is None:
+            return
+        from services import audit, orders
+
+        po_number, line_id, searched = record["po_number"], record["id"], self.lines_model.searched
+
+        def work(session: Any) -> tuple[Any, Any, list[Any]]:
+            view = orders.purchase_order(session, po_number)
+            lines = prepare(session, "orders", view.lines, searched, True)
+            return view, lines, audit.eta_history(session, line_id)
+
+        self.context.read(work, lambda found: self._show_order(line_id, *found), lambda e: None)
+
+    def _show_order(self, line_id: int, view: Any, lines: Any, eta_moves: list[Any]) -> None:
+        self.order = view
+        labels = self.header_labels
+        labels["po_number"].setText(view.po_number)
+        labels["vendor"].setText(view.vendor)
+        labels["site"].setText(view.site)
+        labels["order_date"].setText(fmt.date(view.order_date))
+        labels["status"].setText(fmt.choice(view.status))
+        labels["value"].setText(fmt.money(view.order_value, view.currency))
+        self.lines_model.set_rows(lines.names, lines.rows, lines.marks, lines.haystack)
+        row = self.lines_model.row_of_id(line_id)
+        if row >= 0:
+            self.lines_view.setCurrentIndex(self.lines_model.index(row, 0))
+            self.lines_view.selectRow(row)
+        self.lines_view.resizeColumnsToContents()
+        self.eta_model.set_rows(
+            (
+                fmt.when(m.changed_at),
+                m.changed_by,
+                m.source,
+                fmt.date(m.old_date) or "none",
+                fmt.date(m.new_date) or "none",
+            )
+            for m in eta_moves
+        )
+        self.eta_view.resizeColumnsToContents()
+        self._enable()
+
+    def target_line(self) -> Record | None:
+        """The line the order buttons act on: the one selected in the order's lines."""
+        index = self.lines_view.currentIndex()
+        if index.isValid():
+            return self.lines_model.record(index.row())
+        return None
+
+    def _enable(self) -> None:
+        line = self.target_line()
+        status = line["status"] if line else None
+        self.receive_button.setEnabled(status not in (None, "received", "cancelled"))
+        self.eta_button.setEnabled(status not in (None, "received", "cancelled"))
+        self.cancel_button.setEnabled(status not in (None, "received", "cancelled"))
+
+    # --- order operations ----------------------------------------------------------------
+
+    def receive_goods(self) -> None:
+        from ui.dialogs.order_dialogs import ReceiveDialog
+
+        line = self.target_line()
+        if line is None:
+            return
+        dialog = ReceiveDialog(line, self)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return
+        quantity, day = dialog.values()
+        from services import orders
+
+        self._line_operation(
+            line,
+            lambda s, a: orders.receive(
+                s, line["id"], quantity, day, a, expected_version=line["version"]
+            ),
+        )
+
+    def change_eta(self) -> None:
+        from ui.dialogs.order_dialogs import EtaDialog
+
+        line = self.target_line()
+        if line is None:
+            return
+        dialog = EtaDialog(line, self)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return
+        eta = dialog.value()
+        from services import orders
+
+        self._line_operation(
+            line,
+            lambda s, a: orders.change_eta(s, line["id"], eta, a, expected_version=line["version"]),
+        )
+
+    def cancel_line(self) -> None:
+        line = self.target_line()
+        if line is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Cancel order line",
+            f"Cancel line {line['line']} of {line['po_number']} ({line['sku']})? Units already "
+            "received stay received.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from services import orders
+
+        self._line_operation(
+            line,
+            lambda s, a: orders.cancel_line(s, line["id"], a, expected_version=line["version"]),
+        )
+
+    def _line_operation(self, line: Record, work: Any) -> None:
+        def failed(error: BaseException) -> None:
+            if isinstance(error, ConflictError):
+                QMessageBox.warning(
+                    self,
+                    "Order line changed",
+                    f"{error}\n\nThe line has been reloaded; look at it again before retrying.",
+                )
+                self.after_write([line], (), False)
+                return
+            show_error(self, error, "Rackbook — Orders")
+
+        self.context.write(work, lambda saved: self.after_write([saved], (), False), failed)
+
+    # --- keeping 100,000 rows in place ---------------------------------------------------
+
+    def after_write(self, saved: list[Record], removed_ids: Any, created: bool) -> None:
+        """Reload only the purchase orders touched (a PO's fields show on all its lines)."""
+        self.context.changed.emit(self.kind)
+        if not self.complete:
+            self.refresh()
+            return
+        from services import records
+
+        po_numbers = {r["po_number"] for r in saved}
+        searched = self.model.searched
+        removed = list(removed_ids)
+
+        def work(session: Any) -> Any:
+            from services import orders
+            from services.errors import NotFoundError
+
+            fresh: list[Record] = []
+            for po in po_numbers:
+                try:
+                    fresh += orders.purchase_order(session, po).lines
+                except NotFoundError:
+                    continue
+            return prepare(session, "orders", fresh, searched, True)
+
+        def done(loaded: Any) -> None:
+            if loaded.rows and loaded.names != self.model.names:
+                self.refresh()
+                return
+            # Lines of those POs that no longer exist go too.
+            known = {row[0] for row in loaded.rows} if loaded.rows else set()
+            gone = set(removed)
+            at_po = self.model.names.index("po_number")
+            at_id = self.model.names.index("id")
+            for row in self.model._rows:
+                if row[at_po] in po_numbers and row[at_id] not in known:
+                    gone.add(row[at_id])
+            self.model.update_rows(loaded.rows, loaded.marks, gone)
+            if saved:
+                self.select_id(saved[0]["id"])
+            self.load_details()
+
+        del records
+        self.context.read(work, done, lambda exc: self.refresh())
+
+    def delete_record(self) -> None:
+        super().delete_record()

@@ -1,0 +1,100 @@
+"""What each list screen shows: its columns (from services.schema), the columns hidden until
+the user asks for them, the fields offered as filters and the dates a range can apply to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.schema import KINDS, Kind
+from ui.tables.model import Column
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    kind: str
+    hidden: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    # Load the first rows at once and the rest in the background (big lists).
+    first_page: int | None = None
+    order: tuple[str, ...] = field(default=())
+
+    @property
+    def schema(self) -> Kind:
+        return KINDS[self.kind]
+
+    @property
+    def title(self) -> str:
+        return self.schema.label
+
+    def columns(self) -> list[Column]:
+        spec = self.schema
+        names = self.order or spec.field_names
+        return [
+            Column(
+                f.name,
+                f.title,
+                f.type,
+                currency="currency"
+                if f.type == "money" and "currency" in spec.field_names
+                else None,
+            )
+            for f in (spec.field(n) for n in names)
+        ]
+
+
+LISTS: dict[str, ListSpec] = {
+    s.kind: s
+    for s in (
+        ListSpec(
+            "orders",
+            hidden=("description", "category", "currency", "requested_date", "notes"),
+            filters=("status", "site", "vendor"),
+            dates=("eta", "promised_date", "order_date", "received_date", "requested_date"),
+            first_page=200,
+            order=(
+                "po_number",
+                "line",
+                "vendor",
+                "site",
+                "sku",
+                "description",
+                "category",
+                "quantity",
+                "received_qty",
+                "unit_price",
+                "currency",
+                "status",
+                "order_date",
+                "requested_date",
+                "promised_date",
+                "eta",
+                "received_date",
+                "notes",
+            ),
+        ),
+        ListSpec("vendors", hidden=("notes",), filters=("country", "category")),
+        ListSpec("products", hidden=("currency",), filters=("vendor", "category")),
+        ListSpec(
+            "leadtimes",
+            filters=("vendor",),
+            dates=("quote_date", "valid_until"),
+            hidden=("notes",),
+        ),
+        ListSpec("sites", hidden=("notes",), filters=("status", "country")),
+        ListSpec(
+            "ppas",
+            hidden=("escalation_pct", "take_or_pay_pct", "currency"),
+            filters=("site", "structure"),
+            dates=("end_date", "start_date"),
+        ),
+        ListSpec(
+            "contracts",
+            hidden=("currency", "sla_uptime_pct", "auto_renew"),
+            filters=("status", "site", "service", "customer"),
+            dates=("start_date", "end_date"),
+        ),
+        ListSpec("customers", filters=("country",)),
+        ListSpec("fxrates", filters=("currency",), dates=("valid_from",)),
+    )
+}
