@@ -74,8 +74,8 @@ def hostile_world(session: Session) -> None:
     make(
         session,
         "orders",
-        po_number="=PO-1",
-        line=2,
+        po_number="+PO-2",
+        line=1,
         vendor="+Plus Power",
         sku="-PDU-1",
         quantity=10,
