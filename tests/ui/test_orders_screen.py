@@ -1,0 +1,143 @@
+"""The orders screen on the demo data: search, sort, filter, receive, move an ETA, cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from services import audit, orders, records
+from services.audit import Actor
+from ui.dialogs.order_dialogs import EtaDialog, ReceiveDialog
+from ui.screens.orders_screen import OrdersScreen
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def screen(qtbot, context):
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    screen.show()
+    return screen
+
+
+def _open_line(screen):
+    """Select an open line with units still to come, and show its order."""
+    model = screen.model
+    for row in range(model.rowCount()):
+        record = model.record(row)
+        if record["status"] in ("placed", "confirmed", "in_production", "shipped"):
+            screen.select_id(record["id"])
+            screen.load_details()
+            return record
+    raise AssertionError("the demo data has no open line")
+
+
+def test_shows_every_line_with_footer_and_order_detail(screen, context):
+    with context.db.session() as session:
+        total = len(records.list_records(session, "orders"))
+    assert screen.model.rowCount() == total
+    screen.update_footer()
+    assert f"{total} of {total}" in screen.footer.text().replace(",", "")
+    assert "GPUs on order" in screen.footer.text()
+    line = _open_line(screen)
+    assert screen.header_labels["po_number"].text() == line["po_number"]
+    target = screen.target_line()
+    assert target is not None and target["id"] == line["id"]
+    assert screen.receive_button.isEnabled()
+
+
+def test_search_box_and_filters(screen, qtbot):
+    qtbot.keyClicks(screen.search, "dell")
+    shown = [screen.model.record(r) for r in range(screen.model.rowCount())]
+    assert shown and all("dell" in (r["vendor"] + r["sku"] + r["site"]).lower() or
+                         "dell" in str(r["description"]).lower() for r in shown)
+    screen.search.clear()
+    combo = screen.filters["status"]
+    combo.setCurrentIndex(combo.findData("received"))
+    assert {screen.model.record(r)["status"] for r in range(screen.model.rowCount())} == {
+        "received"
+    }
+    screen.set_date_range("received_date", dt.date(2025, 1, 1), None)
+    assert all(
+        screen.model.record(r)["received_date"] >= dt.date(2025, 1, 1)
+        for r in range(screen.model.rowCount())
+    )
+
+
+def test_header_click_sorts(screen, qtbot):
+    column = [c.name for c in screen.model.columns].index("eta")
+    screen.view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    etas = [screen.model.record(r)["eta"] for r in range(screen.model.rowCount())]
+    filled = [e for e in etas if e is not None]
+    assert filled == sorted(filled)
+
+
+def test_receive_goods(screen, context, monkeypatch):
+    line = _open_line(screen)
+    open_units = line["quantity"] - (line["received_qty"] or 0)
+
+    def fill(dialog):
+        dialog.quantity.setValue(1)
+        dialog.received_on.set_value(max(line["order_date"], dt.date.today()))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ReceiveDialog, "exec", fill)
+    screen.receive_goods()
+    with context.db.session() as session:
+        saved = records.get_record(session, "orders", line["id"])
+        trail = audit.history(session, "orders", line["id"])
+    assert saved["received_qty"] == (line["received_qty"] or 0) + 1
+    expected = "received" if open_units == 1 else "partially_received"
+    assert saved["status"] == expected
+    assert trail[0].user == "tester"
+    # The list shows the saved line without a reload of every row.
+    row = screen.model.row_of_id(line["id"])
+    assert screen.model.record(row)["received_qty"] == saved["received_qty"]
+
+
+def test_change_eta_goes_to_eta_history(screen, context, monkeypatch):
+    line = _open_line(screen)
+    new_eta = dt.date.today() + dt.timedelta(days=200)
+
+    def fill(dialog):
+        dialog.eta.set_value(new_eta)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(EtaDialog, "exec", fill)
+    screen.change_eta()
+    with context.db.session() as session:
+        moves = audit.eta_history(session, line["id"])
+    assert (moves[-1].new_date, moves[-1].changed_by) == (new_eta, "tester")
+    screen.load_details()
+    assert screen.eta_model.rowCount() == len(moves)
+
+
+def test_cancel_line(screen, context, monkeypatch):
+    line = _open_line(screen)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    screen.cancel_line()
+    with context.db.session() as session:
+        assert records.get_record(session, "orders", line["id"])["status"] == "cancelled"
+    assert not screen.cancel_button.isEnabled()
+
+
+def test_operation_on_a_line_changed_by_someone_else_is_refused(screen, context, monkeypatch):
+    line = _open_line(screen)
+    with context.db.write() as session:
+        orders.change_eta(session, line["id"], dt.date(2031, 1, 1), Actor("someone else"))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+    monkeypatch.setattr(ReceiveDialog, "exec", lambda d: QDialog.DialogCode.Accepted)
+    screen.receive_goods()
+    assert warnings and "someone else" in warnings[0]
+    with context.db.session() as session:
+        assert records.get_record(session, "orders", line["id"])["received_qty"] == (
+            line["received_qty"] or 0
+        )
+    row = screen.model.row_of_id(line["id"])
+    assert screen.model.record(row)["eta"] == dt.date(2031, 1, 1)  # reloaded: theirs shown
