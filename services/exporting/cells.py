@@ -262,6 +262,8 @@ class SheetWriter:
         self._pending = 0
         self._money_formats: dict[str, Any] = {}
         self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap and c.type == "text"]
+        # Formats for whole columns (cells typed in later, as in an import template).
+        self.column_formats: dict[int, Any] = {}
         self._writers = [self._writer_for(i, c) for i, c in enumerate(self.columns)]
         self._autofilter = True
 
@@ -515,6 +517,7 @@ class SheetWriter:
         for col, width in enumerate(self.widths):
             column = self.columns[col]
             fmt = self.book.format(text_wrap=True) if column.wrap else None
+            fmt = self.column_formats.get(col, fmt)
             self.ws.set_column(col, col, round(width, 1), fmt)
         # Printed (or rendered to PDF) landscape, one page wide, the header on every page.
         self.ws.set_landscape()

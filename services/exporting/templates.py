@@ -10,6 +10,7 @@ column. The drop-down sources live on a hidden ``Lists`` sheet, so lists of any 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -128,17 +129,13 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
             # Rewrite the header cell highlighted: the required columns stand out.
             sheet.ws.write_string(0, col, header_for(spec.name, name), required_fmt)
 
-    lists = book.add_plain_sheet("Lists")
-    lists.hide()
-    list_columns_used = 0
+    # The drop-down sources, one column each on the hidden Lists sheet (written at the end,
+    # row by row, as constant-memory mode requires).
+    list_values: list[tuple[str, Sequence[str]]] = []
 
-    def list_source(title: str, values: list[str] | tuple[str, ...]) -> str:
-        nonlocal list_columns_used
-        col = list_columns_used
-        list_columns_used += 1
-        lists.write_string(0, col, title)
-        for row, value in enumerate(values, start=1):
-            lists.write_string(row, col, value)
+    def list_source(title: str, values: Sequence[str]) -> str:
+        col = len(list_values)
+        list_values.append((title, values))
         letter = _column_letter(col)
         return f"=Lists!${letter}$2:${letter}${max(len(values), 1) + 1}"
 
@@ -182,7 +179,7 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
                 "error_title": header,
                 "error_message": "Enter a date, such as 2027-04-20.",
             }
-            sheet.ws.set_column(col, col, None, book.format(num_format=DATE_FORMAT))
+            sheet.column_formats[col] = book.format(num_format=DATE_FORMAT)
         elif field.type == "int" and header != "lead_time":
             options = {
                 "validate": "integer",
@@ -195,6 +192,14 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
         if options is not None:
             sheet.ws.data_validation(first, col, last, col, options)
 
+    lists = book.add_plain_sheet("Lists")
+    lists.hide()
+    for row in range(1 + max((len(v) for _, v in list_values), default=0)):
+        for col, (title, values) in enumerate(list_values):
+            if row == 0:
+                lists.write_string(0, col, title)
+            elif row <= len(values):
+                lists.write_string(row, col, values[row - 1])
     _instructions(book, spec)
     return 0
 
