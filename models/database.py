@@ -26,6 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 WRITE_OPTION = "rackbook_write"
 
 
@@ -83,7 +90,12 @@ def make_engine(url: URL, **kwargs: Any) -> Engine:
         engine = create_engine(url, poolclass=NullPool, **kwargs)
         _install_sqlite_hooks(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # pool_pre_ping: a connection the server dropped (restart, pg_terminate_backend, network
+    # cut) is replaced at the next checkout instead of failing the next action. A connect
+    # timeout and TCP keepalives turn a silently dead network into an error within about a
+    # minute rather than a window frozen until the operating system gives up.
+    connect_args = {**PG_CONNECT_ARGS, **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 @dataclass

@@ -1,0 +1,372 @@
+"""A team on one PostgreSQL database: set-up, roles, and who is acting.
+
+Roles. ``db init`` creates two group roles per team database, named after the database so
+several teams can share one server without a reader of one team reading another's orders:
+
+* ``rackbook_<database>_reader``: connect and SELECT only;
+* ``rackbook_<database>_buyer``: SELECT, INSERT, UPDATE, DELETE, except that the audit trail
+  (``audit_entry``) and the ETA history (``eta_change``) are insert-only, and the schema
+  version table is read-only, so no buyer can rewrite history.
+
+People log in with their own PostgreSQL login roles, made members of one of the two with
+``db grant USER reader|buyer``. The database's CONNECT right is taken from PUBLIC, so a login
+that is in neither role cannot open it at all.
+
+Who is acting. On a team database the audit trail records the database login
+(``current_user``), never a name typed in a field: a trigger installed by ``db init`` stamps
+``audit_entry.user`` and ``eta_change.changed_by`` with ``current_user`` on insert, and
+:func:`acting_user` gives the services the same login for ``created_by``/``updated_by``.
+
+Access. :func:`access` tells the window whether it may offer editing at all, and why not.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import URL
+
+from models.database import Database, display_name, is_sqlite, open_database, to_url
+from services import maintenance
+from services.audit import Actor
+from services.errors import RackbookError, UsageError
+from services.faults import database_problems
+
+READER, BUYER = "reader", "buyer"
+ROLE_KINDS = (READER, BUYER)
+HISTORY_TABLES = ("audit_entry", "eta_change")
+SCHEMA_VERSION_TABLE = "alembic_version"
+PG_NAME_LIMIT = 63
+
+
+@dataclass(frozen=True)
+class Roles:
+    reader: str
+    buyer: str
+
+    def of(self, kind: str) -> str:
+        return self.reader if kind == READER else self.buyer
+
+
+def role_names(database_name: str) -> Roles:
+    """The two group roles of the team database ``database_name``."""
+    base = f"rackbook_{database_name}"
+    if len(base) + len("_reader") > PG_NAME_LIMIT:
+        digest = hashlib.sha1(database_name.encode()).hexdigest()[:8]
+        base = f"rackbook_{database_name[:40]}_{digest}"
+    return Roles(reader=f"{base}_reader", buyer=f"{base}_buyer")
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the person at the window may do here.
+
+    ``read_only``: open the window read-only (editing actions disabled, ``reason`` in a
+    banner). ``login``: who the audit trail will name. ``role``: ``single user`` (a SQLite
+    file), ``administrator``, ``buyer`` or ``reader``. ``team``: a database set up by
+    ``db init``.
+    """
+
+    read_only: bool
+    login: str
+    role: str
+    reason: str = ""
+    team: bool = False
+
+
+def _os_login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers and services
+        return "rackbook"
+
+
+def access(database: Database, typed_user: str | None = None) -> Access:
+    """May this person change this database? Asks the database itself (a PostgreSQL login's
+    privileges, a SQLite file's permissions); raises a DatabaseProblem when it cannot be
+    reached."""
+    if database.is_sqlite:
+        return _sqlite_access(database, typed_user or _os_login())
+    roles = role_names(str(database.url.database))
+    with database_problems(database), database.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT current_user,"
+                " has_table_privilege('order_line', 'UPDATE')"
+                "   AND has_table_privilege('audit_entry', 'INSERT'),"
+                " current_setting('transaction_read_only') = 'on' OR pg_is_in_recovery(),"
+                " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+                "   OR pg_get_userbyid(d.datdba) = current_user,"
+                " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :buyer)"
+                " FROM pg_database d WHERE d.datname = current_database()"
+            ),
+            {"buyer": roles.buyer},
+        ).one()
+        conn.rollback()
+    login, can_write, server_read_only, administrator, team = row
+    if server_read_only:
+        return Access(
+            True,
+            login,
+            "administrator" if administrator else (BUYER if can_write else READER),
+            f"The database server of {database.name} is read-only at the moment (a standby "
+            "server, or set read-only by its administrator): you can look, not change.",
+            team,
+        )
+    if administrator:
+        return Access(False, login, "administrator", "", team)
+    if can_write:
+        return Access(False, login, BUYER, "", team)
+    return Access(
+        True,
+        login,
+        READER,
+        f"You are signed in as {login}, a reader of the team database {database.name}: you "
+        "can look at everything and export it, but not change it. Ask its administrator for "
+        "the buyer role to make changes.",
+        team,
+    )
+
+
+def _sqlite_access(database: Database, login: str) -> Access:
+    path = Path(database.url.database or "")
+    read_only_uri = database.url.query.get("mode") == "ro"
+    folder_writable = os.access(path.parent, os.W_OK)
+    file_writable = not path.exists() or os.access(path, os.W_OK)
+    if read_only_uri or not file_writable or not folder_writable:
+        where = "file" if read_only_uri or not file_writable else "folder of the file"
+        return Access(
+            True,
+            login,
+            "single user",
+            f"The {where} {path.name} is read-only here: you can look at everything and "
+            "export it, but not change it. Open a copy, or ask for write access.",
+        )
+    return Access(False, login, "single user")
+
+
+def acting_user(database: Database, typed_user: str | None = None) -> str:
+    """The name the audit trail records: the database login on PostgreSQL (``current_user``),
+    the typed name (else the operating system login) on a single-user SQLite file."""
+    if database.is_sqlite:
+        return typed_user or _os_login()
+    with database_problems(database), database.engine.connect() as conn:
+        login = str(conn.execute(text("SELECT current_user")).scalar_one())
+        conn.rollback()
+    return login
+
+
+def actor(database: Database, typed_user: str | None = None, source: str = "user") -> Actor:
+    return Actor(acting_user(database, typed_user), source)
+
+
+# --- set-up (administrator) --------------------------------------------------------------
+
+
+def _postgres_only(location: str) -> URL:
+    url = to_url(location)
+    if is_sqlite(url):
+        raise UsageError(
+            "team roles exist on PostgreSQL only: a SQLite file is a single-user database "
+            "(give --db postgresql+psycopg://ADMIN@HOST/DATABASE)"
+        )
+    if not url.database:
+        raise UsageError("the URL must name the team database, as in …@HOST:5432/rackbook")
+    return url
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote_identifier(name)
+
+
+def _create_database_if_missing(url: URL) -> bool:
+    """Create the team database (as the administrator) when it does not exist yet."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with database_problems(), engine.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).first()
+            if exists:
+                return False
+            conn.execute(text(f"CREATE DATABASE {_quote(conn, str(url.database))}"))
+            return True
+    finally:
+        engine.dispose()
+
+
+def _ensure_role(conn: Connection, name: str) -> bool:
+    if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first():
+        return False
+    conn.execute(text(f"CREATE ROLE {_quote(conn, name)} NOLOGIN"))
+    return True
+
+
+def _apply_grants(conn: Connection, database_name: str, roles: Roles) -> None:
+    q = _quote(conn, database_name)
+    reader, buyer = _quote(conn, roles.reader), _quote(conn, roles.buyer)
+    history = ", ".join(HISTORY_TABLES)
+    statements = [
+        # Only the team's roles (and the administrator) may connect at all.
+        f"REVOKE ALL ON DATABASE {q} FROM PUBLIC",
+        f"GRANT CONNECT ON DATABASE {q} TO {reader}, {buyer}",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA public TO {reader}, {buyer}",
+        # Start from nothing so that running db init again gives exactly these rights.
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {reader}, {buyer}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}, {buyer}",
+        f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {buyer}",
+        f"REVOKE UPDATE, DELETE ON {history} FROM {buyer}",
+        f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA_VERSION_TABLE} FROM {buyer}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {buyer}",
+        # Tables a later upgrade adds get the same rights (run db init again after an
+        # upgrade all the same: it re-applies the history restrictions).
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {reader}, {buyer}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT INSERT, UPDATE, DELETE ON TABLES TO {buyer}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO {buyer}",
+    ]
+    for statement in statements:
+        conn.execute(text(statement))
+
+
+def _install_login_stamps(conn: Connection) -> None:
+    """History rows name the database login, whatever name the client sent."""
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION rackbook_stamp_login() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "IF TG_TABLE_NAME = 'audit_entry' THEN NEW.\"user\" := current_user; "
+            "ELSE NEW.changed_by := current_user; END IF; "
+            "RETURN NEW; END $$"
+        )
+    )
+    for table in HISTORY_TABLES:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_login_stamp ON {table}"))
+        conn.execute(
+            text(
+                f"CREATE TRIGGER rackbook_login_stamp BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION rackbook_stamp_login()"
+            )
+        )
+
+
+def init(location: str) -> list[str]:
+    """Create (or upgrade) a team database as its administrator: the database when missing,
+    the schema, the reader and buyer roles and their rights, the login stamps. Running it
+    again is safe, and is how rights are re-applied after an upgrade."""
+    url = _postgres_only(location)
+    lines: list[str] = []
+    if _create_database_if_missing(url):
+        lines.append(f"Created the database {url.database}.")
+    lines.append(maintenance.upgrade(location))
+    roles = role_names(str(url.database))
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.begin() as conn:
+            created = [r for r in (roles.reader, roles.buyer) if _ensure_role(conn, r)]
+            _apply_grants(conn, str(url.database), roles)
+            _install_login_stamps(conn)
+    finally:
+        database.dispose()
+    made = f" (created {', '.join(created)})" if created else ""
+    lines.append(
+        f"Team roles ready{made}: {roles.reader} may read; {roles.buyer} may read and write, "
+        "with the audit trail and ETA history insert-only."
+    )
+    lines.append(
+        f"Next: give each person a login with `db grant LOGIN {BUYER}` or `db grant LOGIN "
+        f"{READER}`."
+    )
+    return lines
+
+
+def _require_roles(conn: Connection, roles: Roles, database_name: str) -> None:
+    found = conn.execute(
+        text("SELECT count(*) FROM pg_roles WHERE rolname IN (:r, :b)"),
+        {"r": roles.reader, "b": roles.buyer},
+    ).scalar_one()
+    if found != 2:
+        raise RackbookError(
+            f"{database_name} is not set up as a team database yet: run `db init` first"
+        )
+
+
+def _check_login_name(user: str) -> None:
+    if not user or len(user) > PG_NAME_LIMIT or user.startswith("pg_"):
+        raise UsageError(f"{user!r} cannot be a PostgreSQL login name")
+
+
+def grant(location: str, user: str, role_kind: str) -> str:
+    """Make the login ``user`` a reader or a buyer of the team database (and no longer the
+    other). A login that does not exist yet is created, without a password."""
+    if role_kind not in ROLE_KINDS:
+        raise UsageError(f"the role is {READER!r} or {BUYER!r}, not {role_kind!r}")
+    _check_login_name(user)
+    url = _postgres_only(location)
+    roles = role_names(str(url.database))
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.begin() as conn:
+            _require_roles(conn, roles, str(url.database))
+            created = _create_login_if_missing(conn, user)
+            login = _quote(conn, user)
+            other = roles.of(BUYER if role_kind == READER else READER)
+            conn.execute(text(f"REVOKE {_quote(conn, other)} FROM {login}"))
+            conn.execute(text(f"GRANT {_quote(conn, roles.of(role_kind))} TO {login}"))
+    finally:
+        database.dispose()
+    what = "may read and change orders" if role_kind == BUYER else "may read only"
+    line = f"{user} is now a {role_kind} of {display_name(url)}: {what}."
+    if created:
+        line += (
+            f" The login {user} was created without a password: set one with "
+            f'psql -c "\\password {user}" (as the administrator).'
+        )
+    return line
+
+
+def _create_login_if_missing(conn: Connection, user: str) -> bool:
+    if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": user}).first():
+        return False
+    conn.execute(text(f"CREATE ROLE {_quote(conn, user)} LOGIN"))
+    return True
+
+
+def revoke(location: str, user: str) -> str:
+    """Take both team roles from ``user`` (the login itself stays)."""
+    _check_login_name(user)
+    url = _postgres_only(location)
+    roles = role_names(str(url.database))
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.begin() as conn:
+            _require_roles(conn, roles, str(url.database))
+            login = _quote(conn, user)
+            for role in (roles.reader, roles.buyer):
+                conn.execute(text(f"REVOKE {_quote(conn, role)} FROM {login}"))
+    finally:
+        database.dispose()
+    return f"{user} may no longer open {display_name(url)}."
+
+
+def drop_roles(location: str) -> None:
+    """Remove the team roles of a database (when the team database itself goes away)."""
+    url = _postgres_only(location)
+    roles = role_names(str(url.database))
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.begin() as conn:
+            for role in (roles.reader, roles.buyer):
+                if conn.execute(
+                    text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": role}
+                ).first():
+                    conn.execute(text(f"DROP OWNED BY {_quote(conn, role)}"))
+                    conn.execute(text(f"DROP ROLE {_quote(conn, role)}"))
+    finally:
+        database.dispose()
