@@ -9,6 +9,7 @@ References to other records are by natural key (a vendor's name, a site's name, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from models import enums
@@ -50,15 +51,15 @@ class Kind:
                 return candidate
         raise KeyError(name)
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def writable(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if not f.derived)
 
-    @property
+    @cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
 

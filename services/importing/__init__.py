@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import RackbookError, UsageError
-from services.importing.commit import BatchResult, UndoResult, commit, undo_batch
 from services.importing.errors_workbook import write_errors
 from services.importing.headers import (
     ColumnMatch,
@@ -39,6 +38,7 @@ from services.importing.plan import (
     plan_import,
 )
 from services.importing.read import FileProblem, Sheet, Workbook, read_file
+from services.importing.writer import BatchResult, UndoResult, commit, undo_batch
 from services.schema import IMPORT_KINDS
 
 __all__ = [
@@ -48,8 +48,8 @@ __all__ = [
     "ImportCancelled",
     "ImportReport",
     "ImportRequest",
-    "MissingColumns",
     "Mapping",
+    "MissingColumns",
     "Plan",
     "Profile",
     "ReadOptions",
@@ -111,9 +111,7 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.not_reached and all(
-            s.result is not None for s in self.sheets
-        )
+        return not self.not_reached and all(s.result is not None for s in self.sheets)
 
     @property
     def rejected(self) -> int:
@@ -164,9 +162,16 @@ def import_file(
         if options.decimal_comma and workbook.format == "csv" and request.decimal_comma is None:
             mapping.notes.append("numbers read with decimal commas (a semicolon-separated file)")
         plan = plan_import(
-            session, sheet, mapping, file=workbook.name, file_path=str(workbook.path),
-            sha256=workbook.sha256, file_format=workbook.format, options=options,
-            progress=progress, cancel=cancel,
+            session,
+            sheet,
+            mapping,
+            file=workbook.name,
+            file_path=str(workbook.path),
+            sha256=workbook.sha256,
+            file_format=workbook.format,
+            options=options,
+            progress=progress,
+            cancel=cancel,
         )
         sheet_report = SheetReport(plan)
         report.sheets.append(sheet_report)
@@ -186,8 +191,11 @@ class MissingColumns(RackbookError):
         found = ", ".join(f"{c.header!r} as {c.field}" for c in mapping.columns if c.field)
         others = ", ".join(repr(c.header) for c in mapping.ignored)
         missing = ", ".join(mapping.missing_required)
-        hint = ' (for files that name the vendor once, give --vendor NAME)' if (
-            "vendor" in mapping.missing_required) else ""
+        hint = (
+            " (for files that name the vendor once, give --vendor NAME)"
+            if ("vendor" in mapping.missing_required)
+            else ""
+        )
         super().__init__(
             f"{file}, sheet {sheet!r}: no column holds {missing} for {mapping.kind}{hint}. "
             f"Matched: {found or 'nothing'}. Other columns: {others or 'none'}. "
@@ -196,7 +204,9 @@ class MissingColumns(RackbookError):
         self.mapping = mapping
 
 
-def _read_options(request: ImportRequest, workbook: Workbook, profile: Profile | None) -> ReadOptions:
+def _read_options(
+    request: ImportRequest, workbook: Workbook, profile: Profile | None
+) -> ReadOptions:
     saved = profile.options if profile else {}
     dayfirst = request.dayfirst or bool(saved.get("dayfirst"))
     if request.decimal_comma is not None:
@@ -208,14 +218,24 @@ def _read_options(request: ImportRequest, workbook: Workbook, profile: Profile |
     return ReadOptions(dayfirst=dayfirst, decimal_comma=decimal_comma)
 
 
-def _save(session: Session, request: ImportRequest, mapping: Mapping, signature: str,
-          vendor: str | None, options: ReadOptions, user: str) -> None:
+def _save(
+    session: Session,
+    request: ImportRequest,
+    mapping: Mapping,
+    signature: str,
+    vendor: str | None,
+    options: ReadOptions,
+    user: str,
+) -> None:
     from services.records import find_vendor
 
     assert request.save_profile is not None
     vendor_row = find_vendor(session, vendor) if vendor else None
     save_profile(
-        session, request.save_profile, mapping, signature,
+        session,
+        request.save_profile,
+        mapping,
+        signature,
         vendor_row.id if vendor_row else None,
         {"dayfirst": options.dayfirst, "decimal_comma": options.decimal_comma},
         user,

@@ -49,7 +49,7 @@ def _put(ws: Any, row: int, col: int, value: Any) -> Any:
 def write_errors(plans: Sequence[Plan], out: str | Path) -> int:
     """Write the rejected rows of ``plans`` to ``out``; returns how many rows were written."""
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     written = 0
     for plan in plans:
         rejected = [r for r in plan.rows if r.action == "rejected"]
@@ -84,9 +84,7 @@ def write_errors(plans: Sequence[Plan], out: str | Path) -> int:
                 cell = ws.cell(row=out_row, column=offset + index)
                 cell.fill = BAD_FILL
                 cell.comment = Comment("\n".join(texts)[:2000], "Rackbook")
-            message = "; ".join(
-                f"{p.column or p.field}: {p.reason}" for p in plan_row.problems
-            )
+            message = "; ".join(f"{p.column or p.field}: {p.reason}" for p in plan_row.problems)
             _put(ws, out_row, error_col, f"row {plan_row.row}: {message}")
             out_row += 1
             written += 1

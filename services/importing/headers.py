@@ -30,7 +30,29 @@ ACCEPT = 70  # the lowest confidence at which a header is taken for a field
 HEADER_SCAN_ROWS = 30
 
 CURRENCY_CODES = frozenset(
-    "usd eur gbp jpy chf cad aud cny sek nok dkk sgd hkd inr krw brl mxn ars clp nzd zar".split()
+    [
+        "usd",
+        "eur",
+        "gbp",
+        "jpy",
+        "chf",
+        "cad",
+        "aud",
+        "cny",
+        "sek",
+        "nok",
+        "dkk",
+        "sgd",
+        "hkd",
+        "inr",
+        "krw",
+        "brl",
+        "mxn",
+        "ars",
+        "clp",
+        "nzd",
+        "zar",
+    ]
 )
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 MONEY_FIELDS = ("unit_price", "list_price", "price", "price_per_mwh")
@@ -41,16 +63,49 @@ ERROR_COLUMN = "Error"
 COMMON: dict[str, tuple[str, ...]] = {
     "vendor": ("supplier", "vendor name", "supplier name", "manufacturer", "mfr", "oem", "brand"),
     "sku": (
-        "part no", "part number", "part", "item no", "item", "item number", "item code",
-        "article", "article no", "article number", "material", "material no", "model",
-        "model no", "product code", "product id", "mpn", "vendor sku", "catalog no", "pn",
+        "part no",
+        "part number",
+        "part",
+        "item no",
+        "item",
+        "item number",
+        "item code",
+        "article",
+        "article no",
+        "article number",
+        "material",
+        "material no",
+        "model",
+        "model no",
+        "product code",
+        "product id",
+        "mpn",
+        "vendor sku",
+        "catalog no",
+        "pn",
     ),
     "site": (
-        "site name", "ship to", "ship to site", "deliver to", "delivery location", "location",
-        "destination", "data center", "datacenter", "dc", "facility", "campus",
+        "site name",
+        "ship to",
+        "ship to site",
+        "deliver to",
+        "delivery location",
+        "location",
+        "destination",
+        "data center",
+        "datacenter",
+        "dc",
+        "facility",
+        "campus",
     ),
-    "description": ("desc", "item description", "product description", "product name",
-                    "details", "product"),
+    "description": (
+        "desc",
+        "item description",
+        "product description",
+        "product name",
+        "details",
+        "product",
+    ),
     "currency": ("ccy", "cur", "curr", "currency code"),
     "notes": ("note", "comments", "comment", "remarks", "remark", "memo"),
     "status": ("state",),
@@ -64,8 +119,14 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
     "sites": {
         "name": ("site", "site name"),
         "region": ("state", "province", "area"),
-        "grid_capacity_mw": ("grid capacity", "grid mw", "interconnect", "interconnect mw",
-                             "capacity mw", "grid"),
+        "grid_capacity_mw": (
+            "grid capacity",
+            "grid mw",
+            "interconnect",
+            "interconnect mw",
+            "capacity mw",
+            "grid",
+        ),
         "pue": ("power usage effectiveness",),
     },
     "vendors": {
@@ -80,38 +141,134 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
         "list_price": ("price", "msrp", "unit price"),
     },
     "leadtimes": {
-        "lead_time": ("lead time", "leadtime", "quoted lead time", "lt", "lead time weeks",
-                      "lead time days", "delivery time", "lead_days"),
+        "lead_time": (
+            "lead time",
+            "leadtime",
+            "quoted lead time",
+            "lt",
+            "lead time weeks",
+            "lead time days",
+            "delivery time",
+            "lead_days",
+        ),
         "quote_date": ("date quoted", "quoted on", "quotation date", "quote", "date"),
-        "valid_until": ("expires", "expiry", "expiration", "valid to", "good until",
-                        "expiry date", "valid through"),
+        "valid_until": (
+            "expires",
+            "expiry",
+            "expiration",
+            "valid to",
+            "good until",
+            "expiry date",
+            "valid through",
+        ),
     },
     "orders": {
         "po_number": (
-            "po", "po no", "po number", "purchase order", "purchase order no",
-            "purchase order number", "cust po", "customer po", "order no", "order number",
-            "your order", "your po", "po ref",
+            "po",
+            "po no",
+            "po number",
+            "purchase order",
+            "purchase order no",
+            "purchase order number",
+            "cust po",
+            "customer po",
+            "order no",
+            "order number",
+            "your order",
+            "your po",
+            "po ref",
         ),
-        "line": ("line no", "line item", "po line", "pos", "position", "item line", "ln",
-                 "line number", "seq"),
-        "quantity": ("qty", "ordered qty", "order qty", "qty ordered", "quantity ordered",
-                     "units", "ordered quantity"),
-        "order_date": ("po date", "date ordered", "order placed", "placed on", "ordered on",
-                       "date of order", "order dt"),
-        "unit_price": ("price", "unit cost", "cost", "price each", "net price",
-                       "price per unit", "unit net price"),
-        "requested_date": ("request date", "need by", "need by date", "required date", "rdd",
-                           "requested delivery", "requested delivery date"),
-        "promised_date": ("promise date", "confirmed delivery", "confirmed date",
-                          "committed date", "commit date", "acknowledged date", "ack date",
-                          "confirmed ship date", "promised delivery", "original eta"),
-        "eta": ("estimated delivery", "estimated arrival", "est delivery", "expected delivery",
-                "expected date", "delivery date", "current eta", "revised eta", "ship date",
-                "estimated ship date", "est ship date", "eta date", "revised delivery"),
-        "received_qty": ("received", "qty received", "delivered qty", "delivered quantity",
-                         "received quantity", "qty delivered"),
-        "received_date": ("date received", "delivered on", "received on", "delivery date actual",
-                          "actual delivery", "delivered date", "receipt date"),
+        "line": (
+            "line no",
+            "line item",
+            "po line",
+            "pos",
+            "position",
+            "item line",
+            "ln",
+            "line number",
+            "seq",
+        ),
+        "quantity": (
+            "qty",
+            "ordered qty",
+            "order qty",
+            "qty ordered",
+            "quantity ordered",
+            "units",
+            "ordered quantity",
+        ),
+        "order_date": (
+            "po date",
+            "date ordered",
+            "order placed",
+            "placed on",
+            "ordered on",
+            "date of order",
+            "order dt",
+        ),
+        "unit_price": (
+            "price",
+            "unit cost",
+            "cost",
+            "price each",
+            "net price",
+            "price per unit",
+            "unit net price",
+        ),
+        "requested_date": (
+            "request date",
+            "need by",
+            "need by date",
+            "required date",
+            "rdd",
+            "requested delivery",
+            "requested delivery date",
+        ),
+        "promised_date": (
+            "promise date",
+            "confirmed delivery",
+            "confirmed date",
+            "committed date",
+            "commit date",
+            "acknowledged date",
+            "ack date",
+            "confirmed ship date",
+            "promised delivery",
+            "original eta",
+        ),
+        "eta": (
+            "estimated delivery",
+            "estimated arrival",
+            "est delivery",
+            "expected delivery",
+            "expected date",
+            "delivery date",
+            "current eta",
+            "revised eta",
+            "ship date",
+            "estimated ship date",
+            "est ship date",
+            "eta date",
+            "revised delivery",
+        ),
+        "received_qty": (
+            "received",
+            "qty received",
+            "delivered qty",
+            "delivered quantity",
+            "received quantity",
+            "qty delivered",
+        ),
+        "received_date": (
+            "date received",
+            "delivered on",
+            "received on",
+            "delivery date actual",
+            "actual delivery",
+            "delivered date",
+            "receipt date",
+        ),
         "status": ("order status", "line status", "po status"),
     },
     "ppas": {
@@ -156,7 +313,8 @@ def required_fields(kind_name: str) -> tuple[str, ...]:
 
 
 def normalise_header(text: Any) -> str:
-    """``PO #`` → ``po no``; ``Unit Cost (USD)`` → ``unit cost``; ``Renewable %`` → ``renewable``."""
+    """``PO #`` → ``po no``; ``Unit Cost (USD)`` → ``unit cost``; ``Renewable %`` → ``renewable``.
+    """
     if not isinstance(text, str):
         return ""
     lowered = text.casefold().replace("#", " no ").replace("%", " ").replace("_", " ")
@@ -248,7 +406,9 @@ def _cell_header(value: Any) -> str:
 def _fit(headers: Sequence[str], kind_name: str, given: Iterable[str] = ()) -> tuple[float, int]:
     """How well a row of headers fits a kind: (share of required fields found, fields found)."""
     fields = {
-        f for h in headers for f, score, _ in header_scores(normalise_header(h), kind_name)
+        f
+        for h in headers
+        for f, score, _ in header_scores(normalise_header(h), kind_name)
         if score >= ACCEPT
     } | set(given)
     required = required_fields(kind_name)
@@ -265,7 +425,9 @@ class SheetFit:
     fields: int
 
 
-def best_fit(sheet: Sheet, kind_name: str | None = None, given: Iterable[str] = ()) -> SheetFit | None:
+def best_fit(
+    sheet: Sheet, kind_name: str | None = None, given: Iterable[str] = ()
+) -> SheetFit | None:
     """The header row and kind that fit ``sheet`` best (None when nothing fits)."""
     given = tuple(given)
     kinds = [kind_name] if kind_name else list(IMPORT_KINDS)
@@ -301,7 +463,7 @@ def choose_sheets(
         if fit is None:
             raise NotFoundError(
                 f"{workbook.name}: sheet {sheet_name!r} has no header row Rackbook recognises; "
-                "give --kind and --map \"Header=field\""
+                'give --kind and --map "Header=field"'
             )
         return [fit]
     fits = [
@@ -316,7 +478,7 @@ def choose_sheets(
         raise NotFoundError(
             f"{workbook.name}: no sheet holds {what}records Rackbook recognises "
             f"(sheets: {', '.join(repr(s) for s in workbook.sheet_names)}); "
-            "give --kind, --sheet and --map \"Header=field\""
+            'give --kind, --sheet and --map "Header=field"'
         )
     return sorted(fits, key=lambda f: IMPORT_KINDS.index(f.kind))
 
@@ -334,7 +496,7 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         header, sep, target = pair.partition("=")
         if not sep or not header.strip():
-            raise UsageError(f"--map {pair!r}: write it as \"Header=field\"")
+            raise UsageError(f'--map {pair!r}: write it as "Header=field"')
         result[normalise_header(header.strip())] = target.strip()
     return result
 
@@ -411,8 +573,11 @@ def _currency_from_header(mapping: Mapping) -> None:
         column = mapping.by_field.get(name)
         if column is None:
             continue
-        codes = [w.upper() for w in re.findall(r"[A-Za-z]+", column.header)
-                 if w.casefold() in CURRENCY_CODES]
+        codes = [
+            w.upper()
+            for w in re.findall(r"[A-Za-z]+", column.header)
+            if w.casefold() in CURRENCY_CODES
+        ]
         codes += [code for sign, code in CURRENCY_SIGNS.items() if sign in column.header]
         if len(set(codes)) == 1:
             mapping.constants["currency"] = codes[0]

@@ -137,6 +137,9 @@ class References:
         return self.products.get((vendor_id, sku.strip().lower()))
 
 
+_MISSING = object()
+
+
 def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Problem:
     guess = records.closest(value, known)
     hint = f"; did you mean {guess!r}?" if guess else ""
@@ -146,8 +149,9 @@ def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Probl
 # --- converting cells ---------------------------------------------------------------------
 
 
-def converter_for(kind_name: str, spec_field: Field | None, name: str, options: ReadOptions,
-                  dayfirst: bool) -> Callable[[Any], Any]:
+def converter_for(
+    kind_name: str, spec_field: Field | None, name: str, options: ReadOptions, dayfirst: bool
+) -> Callable[[Any], Any]:
     if name == "lead_time":
         return conv.to_lead_days
     assert spec_field is not None
@@ -172,36 +176,38 @@ def converter_for(kind_name: str, spec_field: Field | None, name: str, options: 
 
 
 class _Column:
-    """One mapped column with a cache of its conversions (raw cell -> value or problem)."""
+    """One mapped column and its conversion."""
 
-    __slots__ = ("cache", "convert", "field", "header", "index")
+    __slots__ = ("convert", "field", "header", "index")
 
     def __init__(self, match: ColumnMatch, convert: Callable[[Any], Any]) -> None:
         self.index = match.index
         self.field = match.field or ""
         self.header = match.header
         self.convert = convert
-        self.cache: dict[Any, Any] = {}
 
-    def value(self, raw: Any) -> Any:
-        # The type is part of the key: True, 1 and 1.0 are equal as dict keys but not as cells.
-        cache_key = (raw.__class__, raw)
-        try:
-            return self.cache[cache_key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable cell never comes from calamine or csv, but be safe
-            return self._convert(raw)
-        result = self._convert(raw)
-        if len(self.cache) < 200_000:
-            self.cache[cache_key] = result
-        return result
-
-    def _convert(self, raw: Any) -> Any:
-        try:
-            return self.convert(raw)
-        except conv.ValueProblem as problem:
-            return problem
+    def convert_all(self, data: list[list[Any]]) -> list[Any]:
+        """The column's value (or ValueProblem) on every row, each distinct cell converted
+        once: a vendor file repeats few distinct dates, statuses and SKUs."""
+        j = self.index
+        convert = self.convert
+        # The type is part of the key: True, 1 and 1.0 are equal as dict keys, not as cells.
+        cache: dict[tuple[type, Any], Any] = {}
+        out: list[Any] = []
+        append = out.append
+        for cells in data:
+            raw = cells[j] if j < len(cells) else ""
+            key = (raw.__class__, raw)
+            try:
+                append(cache[key])
+            except KeyError:
+                try:
+                    value = convert(raw)
+                except conv.ValueProblem as problem:
+                    value = problem
+                cache[key] = value
+                append(value)
+        return out
 
 
 def _infer_dayfirst(sheet: Sheet, mapping: Mapping, start: int) -> dict[str, str]:
@@ -227,6 +233,14 @@ def _infer_dayfirst(sheet: Sheet, mapping: Mapping, start: int) -> dict[str, str
 
 
 # --- building the plan ------------------------------------------------------------------
+
+
+def _plain_key(cell: Any) -> bool:
+    """A key cell that makes the row a data row at once (the fast path for most rows)."""
+    if isinstance(cell, str):
+        text = cell.strip()
+        return bool(text) and not text[:5].casefold().startswith(("total", "grand", "sub", "sum"))
+    return cell is not None and cell != ""
 
 
 def _is_blank_row(cells: list[Any]) -> bool:
@@ -298,32 +312,43 @@ def plan_import(
     total = len(data)
     constants = mapping.constants
     writable = [f.name for f in spec.writable]
-    for offset, cells in enumerate(data):
+    fields = [c.field for c in columns]
+    converted = [c.convert_all(data) for c in columns]
+    first_key = key_indexes[0] if key_indexes else None
+    for offset, row_values in enumerate(zip(*converted, strict=True)):
         if offset % PROGRESS_EVERY == 0:
             if cancel is not None and cancel():
                 raise ImportCancelled()
             if progress is not None:
                 progress(offset, total)
+        cells = data[offset]
         index = start + offset
         excel_row = sheet.excel_row(index)
-        if _is_blank_row(cells):
-            continue
-        if _totals_row(cells, key_indexes):
-            skipped.append((excel_row, "a totals row"))
-            continue
-        incoming: Record = {}
-        problems: list[Problem] = []
-        width = len(cells)
-        for column in columns:
-            raw = cells[column.index] if column.index < width else ""
-            value = column.value(raw)
-            if isinstance(value, conv.ValueProblem):
-                problems.append(
-                    Problem(column.field, raw, f"{column.header} {value}", excel_row,
-                            column.header, file, sheet_label)
-                )
+        key_cell = cells[first_key] if first_key is not None and first_key < len(cells) else ""
+        if not _plain_key(key_cell):
+            if _is_blank_row(cells):
                 continue
-            incoming[column.field] = value
+            if _totals_row(cells, key_indexes):
+                skipped.append((excel_row, "a totals row"))
+                continue
+        incoming: Record = dict(zip(fields, row_values, strict=True))
+        problems: list[Problem] = []
+        for position, value in enumerate(row_values):
+            if isinstance(value, conv.ValueProblem):
+                column = columns[position]
+                raw = cells[column.index] if column.index < len(cells) else ""
+                problems.append(
+                    Problem(
+                        column.field,
+                        raw,
+                        f"{column.header} {value}",
+                        excel_row,
+                        column.header,
+                        file,
+                        sheet_label,
+                    )
+                )
+                del incoming[column.field]
         for name, value in constants.items():
             if incoming.get(name) is None:
                 incoming[name] = value
@@ -332,7 +357,9 @@ def plan_import(
         bad_fields = {p.field for p in problems}
         ref_problems, row_refs = checker.resolve(incoming)
         for problem in ref_problems:
-            problems.append(_placed(problem, excel_row, header_of, cells, columns, file, sheet_label))
+            problems.append(
+                _placed(problem, excel_row, header_of, cells, columns, file, sheet_label)
+            )
         key_value = _key(kind_name, incoming, row_refs)
         current = existing.get(key_value) if key_value is not None else None
         if current is not None:
@@ -341,14 +368,27 @@ def plan_import(
             )
         else:
             merged = records.complete(kind_name, incoming)
-        for problem in validate(kind_name, merged):
-            if problem.field in bad_fields:
-                continue  # already said: the cell could not be read
-            problems.append(_placed(problem, excel_row, header_of, cells, columns, file, sheet_label))
+        # A row equal to its stored record writes nothing, so it needs no validation (the
+        # record was validated when it was stored): the common case of a re-import.
+        unchanged = (
+            not problems
+            and current is not None
+            and all(current.get(n) == merged[n] for n in writable)
+        )
+        if not unchanged:
+            for problem in validate(kind_name, merged):
+                if problem.field in bad_fields:
+                    continue  # already said: the cell could not be read
+                problems.append(
+                    _placed(problem, excel_row, header_of, cells, columns, file, sheet_label)
+                )
         key_text = spec.key_of(merged)
-        plan_row = RowPlan(excel_row, index, "rejected", key_text, merged, [], problems, current,
-                           row_refs)
-        if not problems:
+        plan_row = RowPlan(
+            excel_row, index, "rejected", key_text, merged, [], problems, current, row_refs
+        )
+        if unchanged:
+            plan_row.action = "unchanged"
+        elif not problems:
             if current is None:
                 plan_row.action = "create"
             else:
@@ -358,12 +398,30 @@ def plan_import(
     if progress is not None:
         progress(total, total)
     checker.whole_file(rows, header_of, file, sheet_label)
-    return Plan(file, file_path, sha256, file_format, sheet.name, kind_name, mapping, rows,
-                skipped, notes, sheet)
+    return Plan(
+        file,
+        file_path,
+        sha256,
+        file_format,
+        sheet.name,
+        kind_name,
+        mapping,
+        rows,
+        skipped,
+        notes,
+        sheet,
+    )
 
 
-def _placed(problem: Problem, row: int, header_of: dict[str, str], cells: list[Any],
-            columns: list[_Column], file: str, sheet: str | None) -> Problem:
+def _placed(
+    problem: Problem,
+    row: int,
+    header_of: dict[str, str],
+    cells: list[Any],
+    columns: list[_Column],
+    file: str,
+    sheet: str | None,
+) -> Problem:
     header = header_of.get(problem.field)
     value = problem.value
     if header is not None:
@@ -417,7 +475,11 @@ def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
 def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, Record]:
     """Every existing record of the kind by natural key: one query."""
     result: dict[Any, Record] = {}
-    rows = records.list_records(session, kind_name)
+    adapter = records.adapter(kind_name)
+    # Core execution of the adapter's query: plain rows, without the ORM's per-row loading.
+    found = session.connection().execute(adapter.select())
+    keys = list(found.keys())
+    rows = adapter.finish(session, [dict(zip(keys, row, strict=True)) for row in found])
     for record in rows:
         row_refs: dict[str, int | None] = {}
         if kind_name in ("products", "leadtimes"):
@@ -440,6 +502,37 @@ class _Checker:
         self.kind = kind_name
         self.refs = refs
         self._vendor_names: list[str] | None = None
+        # A file names few vendors, sites and SKUs, 100,000 times over: resolve each once.
+        self._memo: dict[tuple[str, Any], Any] = {}
+        self._vendors: dict[str, Any] = {}
+        self._sites: dict[str, Any] = {}
+        self._products: dict[tuple[int, str], Any] = {}
+
+    def _once(self, what: str, arg: Any, find: Callable[[], Any]) -> Any:
+        key = (what, arg)
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._memo[key] = find()
+        return found
+
+    def _vendor(self, name: str) -> tuple[int, str] | None:
+        found = self._vendors.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._vendors[name] = self.refs.vendor(name)
+        return found  # type: ignore[no-any-return]
+
+    def _site(self, name: str) -> tuple[int, str] | None:
+        found = self._sites.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._sites[name] = self.refs.site(name)
+        return found  # type: ignore[no-any-return]
+
+    def _product(self, vendor_id: int, sku: str) -> tuple[int, str] | None:
+        key = (vendor_id, sku)
+        found = self._products.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._products[key] = self.refs.product(vendor_id, sku)
+        return found  # type: ignore[no-any-return]
 
     def vendor_names(self) -> list[str]:
         if self._vendor_names is None:
@@ -453,69 +546,106 @@ class _Checker:
         problems: list[Problem] = []
         found: dict[str, int | None] = {}
         kind_name = self.kind
+        refs = self.refs
         if kind_name in ("products", "leadtimes", "orders"):
             name = record.get("vendor")
             if isinstance(name, str) and name.strip():
-                vendor = self.refs.vendor(name)
+                vendor = self._vendor(name)
                 if vendor is None:
-                    problems.append(_unknown("vendor", name, "vendor", self.vendor_names()))
+                    problems.append(
+                        self._once(
+                            "no vendor",
+                            name,
+                            lambda: _unknown("vendor", name, "vendor", self.vendor_names()),
+                        )
+                    )
                 else:
                     found["vendor_id"], record["vendor"] = vendor
         if kind_name in ("orders", "ppas", "contracts"):
-            name = record.get("site")
-            if isinstance(name, str) and name.strip():
-                site = self.refs.site(name)
+            site_name = record.get("site")
+            if isinstance(site_name, str) and site_name.strip():
+                site = self._site(site_name)
                 if site is None:
-                    known = [n for _, n in self.refs.sites.values()]
-                    problems.append(_unknown("site", name, "site", known))
+                    problems.append(
+                        self._once(
+                            "no site",
+                            site_name,
+                            lambda: _unknown(
+                                "site", site_name, "site", [n for _, n in refs.sites.values()]
+                            ),
+                        )
+                    )
                 else:
                     found["site_id"], record["site"] = site
-        if kind_name in ("leadtimes", "orders") and found.get("vendor_id"):
+        vendor_id = found.get("vendor_id")
+        if kind_name in ("leadtimes", "orders") and vendor_id is not None:
             sku = record.get("sku")
-            vendor_id = found["vendor_id"]
-            if isinstance(sku, str) and sku.strip() and vendor_id is not None:
-                product = self.refs.product(vendor_id, sku)
+            if isinstance(sku, str) and sku.strip():
+                product = self._product(vendor_id, sku)
                 if product is None:
-                    known = [s for (v, _), (_, s) in self.refs.products.items() if v == vendor_id]
+                    label = f"{record['vendor']} product"
                     problems.append(
-                        _unknown("sku", sku, f"{record['vendor']} product", known)
+                        self._once(
+                            "no sku",
+                            (vendor_id, sku),
+                            lambda: _unknown(
+                                "sku",
+                                sku,
+                                label,
+                                [s for (v, _), (_, s) in refs.products.items() if v == vendor_id],
+                            ),
+                        )
                     )
                 else:
                     found["product_id"], record["sku"] = product
         if kind_name == "contracts":
-            name = record.get("customer")
-            if isinstance(name, str) and name.strip():
-                customer = self.refs.customers.get(name.strip().lower())
+            customer_name = record.get("customer")
+            if isinstance(customer_name, str) and customer_name.strip():
+                customer = refs.customers.get(customer_name.strip().lower())
                 if customer is not None:
                     found["customer_id"], record["customer"] = customer
                 else:
                     found["customer_id"] = None  # created with the contract
         return problems, found
 
-    def whole_file(self, rows: list[RowPlan], header_of: dict[str, str], file: str,
-                   sheet: str | None) -> None:
+    def whole_file(
+        self, rows: list[RowPlan], header_of: dict[str, str], file: str, sheet: str | None
+    ) -> None:
         spec = kind(self.kind)
         key_field = spec.key[0]
         header = header_of.get(key_field)
-        by_key: dict[str, list[RowPlan]] = {}
+        by_key: dict[tuple[Any, ...], RowPlan] = {}
+        repeated: dict[tuple[Any, ...], list[RowPlan]] = {}
         for row in rows:
-            if all(row.record.get(k) not in (None, "") for k in spec.key):
-                by_key.setdefault(_normal_key(self.kind, row), []).append(row)
-        for same in by_key.values():
-            if len(same) < 2:
+            key = tuple(_key_part(row.record.get(k)) for k in spec.key)
+            if None in key:
                 continue
+            first = by_key.setdefault(key, row)
+            if first is not row:
+                repeated.setdefault(key, [first]).append(row)
+        for same in repeated.values():
             for row in same:
                 others = ", ".join(str(o.row) for o in same if o is not row)
-                _reject(row, Problem(key_field, row.key,
-                                     f"{row.key} appears more than once in the file (also on row "
-                                     f"{others})", row.row, header, file, sheet))
+                _reject(
+                    row,
+                    Problem(
+                        key_field,
+                        row.key,
+                        f"{row.key} appears more than once in the file (also on row {others})",
+                        row.row,
+                        header,
+                        file,
+                        sheet,
+                    ),
+                )
         if self.kind == "orders":
             self._orders_agree(rows, header_of, file, sheet)
         if self.kind == "vendors":
             self._aliases_free(rows, header_of, file, sheet)
 
-    def _orders_agree(self, rows: list[RowPlan], header_of: dict[str, str], file: str,
-                      sheet: str | None) -> None:
+    def _orders_agree(
+        self, rows: list[RowPlan], header_of: dict[str, str], file: str, sheet: str | None
+    ) -> None:
         """The lines of one purchase order name one vendor, site, order date and currency."""
         first: dict[str, RowPlan] = {}
         for row in rows:
@@ -526,17 +656,28 @@ class _Checker:
             if seen is row:
                 continue
             for name in records.ORDER_FIELDS:
+                if seen.record.get(name) == row.record.get(name):
+                    continue
                 if conv_text(seen.record.get(name)) != conv_text(row.record.get(name)):
-                    _reject(row, Problem(
-                        name, row.record.get(name),
-                        f"PO {po} has {name.replace('_', ' ')} "
-                        f"{conv_text(seen.record.get(name))!r} on row {seen.row}; one purchase "
-                        "order has one value",
-                        row.row, header_of.get(name), file, sheet))
+                    _reject(
+                        row,
+                        Problem(
+                            name,
+                            row.record.get(name),
+                            f"PO {po} has {name.replace('_', ' ')} "
+                            f"{conv_text(seen.record.get(name))!r} on row {seen.row}; one purchase "
+                            "order has one value",
+                            row.row,
+                            header_of.get(name),
+                            file,
+                            sheet,
+                        ),
+                    )
                     break
 
-    def _aliases_free(self, rows: list[RowPlan], header_of: dict[str, str], file: str,
-                      sheet: str | None) -> None:
+    def _aliases_free(
+        self, rows: list[RowPlan], header_of: dict[str, str], file: str, sheet: str | None
+    ) -> None:
         """An alias names one vendor only: not another vendor's name or alias."""
         claimed: dict[str, tuple[str, RowPlan]] = {}
         for row in rows:
@@ -553,11 +694,17 @@ class _Checker:
                 if holder is not None and holder[0] != own_id:
                     reason = f"{alias!r} already names vendor {holder[1]!r}"
                 elif key in claimed and claimed[key][0] != own:
-                    reason = f"{alias!r} is also given for {claimed[key][1].record['name']!r} " \
-                             f"on row {claimed[key][1].row}"
+                    reason = (
+                        f"{alias!r} is also given for {claimed[key][1].record['name']!r} "
+                        f"on row {claimed[key][1].row}"
+                    )
                 if reason:
-                    _reject(row, Problem("aliases", alias, reason, row.row,
-                                         header_of.get("aliases"), file, sheet))
+                    _reject(
+                        row,
+                        Problem(
+                            "aliases", alias, reason, row.row, header_of.get("aliases"), file, sheet
+                        ),
+                    )
                     break
                 claimed[key] = (own, row)
 
@@ -568,13 +715,10 @@ def conv_text(value: Any) -> str | None:
     return as_text(value)
 
 
-def _normal_key(kind_name: str, row: RowPlan) -> str:
-    spec = kind(kind_name)
-    parts = []
-    for name in spec.key:
-        value = row.record.get(name)
-        parts.append(value.strip().casefold() if isinstance(value, str) else conv_text(value) or "")
-    return "\x1f".join(parts)
+def _key_part(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip().casefold() or None
+    return value
 
 
 def existing_count(session: Session, kind_name: str) -> int:

@@ -136,8 +136,8 @@ def read_file(path: str | Path) -> Workbook:
         raise FileProblem(name, "the file is empty")
     if size > MAX_FILE_BYTES:
         raise FileProblem(
-            name, f"the file is {size // 2**20} MB; files over {MAX_FILE_BYTES // 2**20} MB "
-            "are refused"
+            name,
+            f"the file is {size // 2**20} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused",
         )
     with path.open("rb") as handle:
         head = handle.read(_HEAD)
@@ -160,15 +160,17 @@ def sniff(name: str, path: Path, head: bytes) -> str:
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p" in data:
             raise FileProblem(
-                name, "the workbook is protected by a password; save an unprotected copy "
-                "in Excel (File > Info > Protect Workbook) and import that"
+                name,
+                "the workbook is protected by a password; save an unprotected copy "
+                "in Excel (File > Info > Protect Workbook) and import that",
             )
         return "xls"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<?xml", b"<html", b"<!doctype", b"<table")):
         raise FileProblem(
-            name, "holds a web page or XML text, not a spreadsheet; open it in Excel and "
-            "save it as .xlsx"
+            name,
+            "holds a web page or XML text, not a spreadsheet; open it in Excel and "
+            "save it as .xlsx",
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"  # UTF-16 text with its byte order mark
@@ -181,7 +183,9 @@ def _check_zip(name: str, path: Path) -> str:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise FileProblem(name, "the file is damaged or incomplete (not a readable archive)") from None
+        raise FileProblem(
+            name, "the file is damaged or incomplete (not a readable archive)"
+        ) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -195,8 +199,9 @@ def _check_zip(name: str, path: Path) -> str:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > 1_000_000 and ratio > MAX_RATIO:
                 raise FileProblem(
-                    name, f"part {info.filename} is compressed {ratio:.0f} to 1 (a zip bomb?); "
-                    "refused as unsafe"
+                    name,
+                    f"part {info.filename} is compressed {ratio:.0f} to 1 (a zip bomb?); "
+                    "refused as unsafe",
                 )
         names = {i.filename for i in infos}
         if "EncryptedPackage" in names:
@@ -208,8 +213,9 @@ def _check_zip(name: str, path: Path) -> str:
                         part_head = part.read(_HEAD)
                     if b"<!DOCTYPE" in part_head or b"<!ENTITY" in part_head:
                         raise FileProblem(
-                            name, f"part {info.filename} declares XML entities (a document "
-                            "type definition), which spreadsheets never need; refused as unsafe"
+                            name,
+                            f"part {info.filename} declares XML entities (a document "
+                            "type definition), which spreadsheets never need; refused as unsafe",
                         )
             if "xl/workbook.xml" in names:
                 return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
@@ -298,8 +304,8 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
     for sheet_name, info in sheet_info.items():
         if info.rows is not None and info.rows > MAX_ROWS:
             raise FileProblem(
-                name, f"sheet {sheet_name!r} declares {info.rows:,} rows; at most {MAX_ROWS:,} "
-                "are read"
+                name,
+                f"sheet {sheet_name!r} declares {info.rows:,} rows; at most {MAX_ROWS:,} are read",
             )
     try:
         with path.open("rb") as handle:
@@ -340,9 +346,7 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
     return Workbook(path, kind, sha, worksheets, hidden, notes, load)
 
 
-def _fill_merged_down(
-    rows: list[list[Any]], merged: list[Any], start: tuple[int, int]
-) -> None:
+def _fill_merged_down(rows: list[list[Any]], merged: list[Any], start: tuple[int, int]) -> None:
     """A value merged over several rows (a PO number spanning its lines) belongs to each row."""
     for (top, left), (bottom, _right) in merged:
         if bottom <= top:
@@ -414,7 +418,9 @@ def _csv_workbook(path: Path, sha: str, notes: list[str]) -> Workbook:
                 if len(rows) > MAX_ROWS:
                     raise FileProblem(name, f"the file has more than {MAX_ROWS:,} rows")
         except csv.Error as exc:
-            raise FileProblem(name, f"the CSV text is malformed near row {len(rows) + 1} ({exc})") from None
+            raise FileProblem(
+                name, f"the CSV text is malformed near row {len(rows) + 1} ({exc})"
+            ) from None
         return Sheet(sheet_name, rows)
 
     workbook = Workbook(path, "csv", sha, [sheet_name], frozenset(), notes, load)

@@ -30,8 +30,25 @@ class ValueProblem(ValueError):
 
 # Words that mean "no value yet" in a date, number or text column.
 NO_VALUE_WORDS = frozenset(
-    {"", "tbd", "tba", "tbc", "n/a", "na", "n.a.", "-", "--", "—", "–", "pending", "none",
-     "null", "?", "unknown", "nil"}
+    {
+        "",
+        "tbd",
+        "tba",
+        "tbc",
+        "n/a",
+        "na",
+        "n.a.",
+        "-",
+        "--",
+        "—",
+        "–",
+        "pending",
+        "none",
+        "null",
+        "?",
+        "unknown",
+        "nil",
+    }
 )
 
 # Excel's day zero (it counts 1900-02-29, so serials from 61 on are offset by this date).
@@ -52,8 +69,9 @@ def _float_text(value: float) -> str:
 
 # --- numbers ------------------------------------------------------------------------------
 
-_CURRENCY_SIGNS = re.compile(r"[$€£¥₹]|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|SEK|NOK|DKK|SGD)\b",
-                             re.IGNORECASE)
+_CURRENCY_SIGNS = re.compile(
+    r"[$€£¥₹]|\b(?:USD|EUR|GBP|JPY|CHF|CAD|AUD|CNY|SEK|NOK|DKK|SGD)\b", re.IGNORECASE
+)
 _GROUPED_POINT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,234,567.89
 _GROUPED_COMMA = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 1.234.567,89
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$|^\.\d+$")
@@ -150,10 +168,32 @@ _NUMERIC_DATE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$")
 _DATE_TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _MONTH_WORDS = frozenset(
     m.casefold()
-    for m in (
-        "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april "
-        "june july august september october november december"
-    ).split()
+    for m in [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 
 

@@ -43,7 +43,7 @@ from models import (
 from models.base import utcnow
 from services import audit, records
 from services.audit import Actor
-from services.errors import ConflictError, NotFoundError, Problem, RackbookError, ValidationError
+from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
 from services.importing.plan import Plan, RowPlan
 from services.schema import kind
 
@@ -80,13 +80,16 @@ TABLES: dict[str, Any] = {
 }
 
 
-def row_values(kind_name: str, record: dict[str, Any], refs: dict[str, int | None]) -> dict[str, Any]:
+def row_values(
+    kind_name: str, record: dict[str, Any], refs: dict[str, int | None]
+) -> dict[str, Any]:
     """The main table's column values for a record whose references are resolved."""
     plain = records.adapter(kind_name).plain
     values = {name: record.get(name) for name in plain}
     if kind_name == "vendors":
-        values["name"] = " ".join(str(record["name"]).split())
-        values["name_key"] = records.name_key(values["name"])
+        name = " ".join(str(record["name"]).split())
+        values["name"] = name
+        values["name_key"] = records.name_key(name)
     elif kind_name == "products":
         values["vendor_id"] = refs["vendor_id"]
     elif kind_name == "leadtimes":
@@ -143,8 +146,13 @@ def commit(session: Session, plan: Plan, user: str, *, skip_invalid: bool = Fals
     )
     session.expire_all()
     return BatchResult(
-        batch_id, plan.kind, plan.sheet_name, counts["create"], counts["update"],
-        counts["unchanged"], counts["rejected"],
+        batch_id,
+        plan.kind,
+        plan.sheet_name,
+        counts["create"],
+        counts["update"],
+        counts["unchanged"],
+        counts["rejected"],
     )
 
 
@@ -159,8 +167,16 @@ class _Writer:
         self.spec = kind(plan.kind)
         self.table = _table(TABLES[plan.kind])
 
-    def entry(self, entity: str, entity_id: int | None, key: str, action: str,
-              field: str | None = None, old: Any = None, new: Any = None) -> None:
+    def entry(
+        self,
+        entity: str,
+        entity_id: int | None,
+        key: str,
+        action: str,
+        field: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
         self.audit.append(
             audit.entry(self.actor, entity, entity_id, key, action, field, old, new, at=self.now)
         )
@@ -185,25 +201,33 @@ class _Writer:
             self._eta_changes(creates, created_ids, updates)
         self.flush_audit()
         if self.kind == "orders":
-            refresh_order_statuses(self.conn, {r.refs["order_id"] for r in creates + updates},
-                                   self.actor.user)
+            refresh_order_statuses(
+                self.conn, {r.refs["order_id"] for r in creates + updates}, self.actor.user
+            )
 
     # -- main table --
 
     def _insert(self, rows: list[RowPlan]) -> list[int]:
+        """Plain executemany inserts (no RETURNING: on SQLite that runs row by row), then
+        the new ids read back by natural key in one query."""
         if not rows:
             return []
-        stamp = {"version": 1, "created_by": self.actor.user, "updated_by": self.actor.user,
-                 "created_at": self.now, "updated_at": self.now}
-        ids: list[int] = []
-        statement = insert(self.table).returning(self.table.c.id, sort_by_parameter_order=True)
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            params = [{**row_values(self.kind, r.record, r.refs), **stamp} for r in chunk]
-            ids.extend(self.conn.execute(statement, params).scalars().all())
+        stamp = {
+            "version": 1,
+            "created_by": self.actor.user,
+            "updated_by": self.actor.user,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+        params = [{**row_values(self.kind, r.record, r.refs), **stamp} for r in rows]
+        statement = insert(self.table)
+        for start in range(0, len(params), CHUNK * 4):
+            self.conn.execute(statement, params[start : start + CHUNK * 4])
+        ids_by_key = _ids_by_key(self.conn, self.kind, params)
+        ids = [ids_by_key[_row_key(self.kind, p)] for p in params]
+        summary = _Summary(self.spec)
         for row, new_id in zip(rows, ids, strict=True):
-            self.entry(self.kind, new_id, row.key, "create",
-                       new=records._summary(self.spec, row.record))
+            self.entry(self.kind, new_id, row.key, "create", new=summary(row.record))
             row.refs["id"] = new_id
         return ids
 
@@ -240,8 +264,15 @@ class _Writer:
             assert row.existing is not None
             for change in row.changes:
                 if change.field not in order_fields:
-                    self.entry(self.kind, row.existing["id"], row.key, "update", change.field,
-                               change.old, change.new)
+                    self.entry(
+                        self.kind,
+                        row.existing["id"],
+                        row.key,
+                        "update",
+                        change.field,
+                        change.old,
+                        change.new,
+                    )
 
     def _conflict(self, rows: list[RowPlan]) -> None:
         ids = {r.existing["id"]: r for r in rows if r.existing}
@@ -267,23 +298,30 @@ class _Writer:
         if not missing:
             return
         table = _table(Customer)
-        stamp = {"version": 1, "created_by": self.actor.user, "updated_by": self.actor.user,
-                 "created_at": self.now, "updated_at": self.now}
+        stamp = {
+            "version": 1,
+            "created_by": self.actor.user,
+            "updated_by": self.actor.user,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
         names = list(missing.values())
-        ids = self.conn.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [{"name": n, **stamp} for n in names],
-        ).scalars().all()
-        by_name = {n.lower(): i for n, i in zip(names, ids, strict=True)}
-        for name, new_id in zip(names, ids, strict=True):
-            self.entry("customers", new_id, name, "create", new=name)
+        self.conn.execute(insert(table), [{"name": n, **stamp} for n in names])
+        all_ids = {n.lower(): i for i, n in self.conn.execute(select(table.c.id, table.c.name))}
+        by_name = {n.lower(): all_ids[n.lower()] for n in names}
+        for name in names:
+            self.entry("customers", by_name[name.lower()], name, "create", new=name)
         for row in rows:
             if row.refs.get("customer_id") is None:
-                row.refs["customer_id"] = by_name[" ".join(str(row.record["customer"]).split()).lower()]
+                row.refs["customer_id"] = by_name[
+                    " ".join(str(row.record["customer"]).split()).lower()
+                ]
 
     # -- vendors: aliases --
 
-    def _aliases(self, creates: list[RowPlan], created_ids: list[int], updates: list[RowPlan]) -> None:
+    def _aliases(
+        self, creates: list[RowPlan], created_ids: list[int], updates: list[RowPlan]
+    ) -> None:
         table = _table(VendorAlias)
         changed = [r for r in updates if any(c.field in ("aliases", "name") for c in r.changes)]
         if changed:
@@ -312,8 +350,15 @@ class _Writer:
         existing = {
             r.po_number: r
             for r in self.conn.execute(
-                select(table.c.id, table.c.po_number, table.c.vendor_id, table.c.site_id,
-                       table.c.order_date, table.c.currency, table.c.version)
+                select(
+                    table.c.id,
+                    table.c.po_number,
+                    table.c.vendor_id,
+                    table.c.site_id,
+                    table.c.order_date,
+                    table.c.currency,
+                    table.c.version,
+                )
             )
         }
         names = _names(self.conn)
@@ -339,21 +384,32 @@ class _Writer:
             after["currency"] = values["currency"]
             changes = audit.diff(before, after, records.ORDER_FIELDS)
             if changes:
-                changed.append({"p_id": current.id, "p_version": current.version,
-                                **{f"p_{k}": v for k, v in values.items()}})
+                changed.append(
+                    {
+                        "p_id": current.id,
+                        "p_version": current.version,
+                        **{f"p_{k}": v for k, v in values.items()},
+                    }
+                )
                 for c in changes:
                     self.entry("purchase_orders", current.id, po, "update", c.field, c.old, c.new)
         order_ids = {po: r.id for po, r in existing.items()}
         if new:
-            stamp = {"version": 1, "created_by": self.actor.user, "updated_by": self.actor.user,
-                     "created_at": self.now, "updated_at": self.now, "status": "open"}
-            ids = self.conn.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [{"po_number": po, **values, **stamp} for po, _, values in new],
-            ).scalars().all()
-            for (po, _row, _values), new_id in zip(new, ids, strict=True):
-                order_ids[po] = new_id
-                self.entry("purchase_orders", new_id, po, "create", new=po)
+            stamp = {
+                "version": 1,
+                "created_by": self.actor.user,
+                "updated_by": self.actor.user,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "status": "open",
+            }
+            self.conn.execute(
+                insert(table), [{"po_number": po, **values, **stamp} for po, _, values in new]
+            )
+            all_ids = dict(self.conn.execute(select(table.c.po_number, table.c.id)).all())
+            for po, _row, _values in new:
+                order_ids[po] = all_ids[po]
+                self.entry("purchase_orders", all_ids[po], po, "create", new=po)
         if changed:
             statement = (
                 update(table)
@@ -376,27 +432,121 @@ class _Writer:
         # A line of an existing order keeps its order (the key includes the PO number).
         for row in rows:
             if row.existing is not None and row.existing.get("order_id") not in (
-                None, row.refs["order_id"]
+                None,
+                row.refs["order_id"],
             ):
                 raise RackbookError(f"order line {row.key} cannot move to another order")
 
-    def _eta_changes(self, creates: list[RowPlan], created_ids: list[int],
-                     updates: list[RowPlan]) -> None:
+    def _eta_changes(
+        self, creates: list[RowPlan], created_ids: list[int], updates: list[RowPlan]
+    ) -> None:
         moves = []
-        base = {"changed_at": self.now, "changed_by": self.actor.user, "source": "import",
-                "import_batch_id": self.actor.import_batch_id}
+        base = {
+            "changed_at": self.now,
+            "changed_by": self.actor.user,
+            "source": "import",
+            "import_batch_id": self.actor.import_batch_id,
+        }
         for row, line_id in zip(creates, created_ids, strict=True):
             if row.record.get("eta") is not None:
-                moves.append({"order_line_id": line_id, "old_date": None,
-                              "new_date": row.record["eta"], **base})
+                moves.append(
+                    {
+                        "order_line_id": line_id,
+                        "old_date": None,
+                        "new_date": row.record["eta"],
+                        **base,
+                    }
+                )
         for row in updates:
             assert row.existing is not None
             if row.existing.get("eta") != row.record.get("eta"):
-                moves.append({"order_line_id": row.existing["id"],
-                              "old_date": row.existing.get("eta"),
-                              "new_date": row.record.get("eta"), **base})
+                moves.append(
+                    {
+                        "order_line_id": row.existing["id"],
+                        "old_date": row.existing.get("eta"),
+                        "new_date": row.record.get("eta"),
+                        **base,
+                    }
+                )
         for start in range(0, len(moves), CHUNK * 4):
             self.conn.execute(insert(_table(EtaChange)), moves[start : start + CHUNK * 4])
+
+
+class _Summary:
+    """A created record as the audit trail shows it (``records._summary``'s format), with
+    the text of repeated values (dates, prices, statuses) computed once."""
+
+    def __init__(self, spec: Any) -> None:
+        self.names = [f.name for f in spec.writable]
+        self.texts: dict[tuple[type, Any], str | None] = {}
+
+    def __call__(self, record: dict[str, Any]) -> str:
+        parts = []
+        texts = self.texts
+        for name in self.names:
+            value = record.get(name)
+            if value is None or value == "":
+                continue
+            key = (value.__class__, value)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = audit.as_text(value)
+            parts.append(f"{name}={text}")
+        return "; ".join(parts)
+
+
+def _row_key(kind_name: str, values: dict[str, Any]) -> Any:
+    """A new row's natural key, as ``_ids_by_key`` reads it back."""
+    if kind_name == "sites":
+        return values["name"].strip().lower()
+    if kind_name == "vendors":
+        return values["name_key"]
+    if kind_name == "products":
+        return (values["vendor_id"], values["sku"])
+    if kind_name == "leadtimes":
+        return (values["product_id"], values["quote_date"])
+    if kind_name == "orders":
+        return (values["order_id"], values["line_no"])
+    if kind_name == "ppas":
+        return values["ppa_ref"]
+    if kind_name == "contracts":
+        return values["contract_ref"]
+    if kind_name == "fxrates":
+        return (values["currency"], values["valid_from"])
+    raise AssertionError(kind_name)
+
+
+def _ids_by_key(conn: Connection, kind_name: str, params: list[dict[str, Any]]) -> dict[Any, int]:
+    table = _table(TABLES[kind_name])
+    c = table.c
+    if kind_name == "orders":
+        found: dict[Any, int] = {}
+        order_ids = sorted({p["order_id"] for p in params})
+        for start in range(0, len(order_ids), CHUNK):
+            chunk = order_ids[start : start + CHUNK]
+            for line_id, order_id, line_no in conn.execute(
+                select(c.id, c.order_id, c.line_no).where(c.order_id.in_(chunk))
+            ):
+                found[(order_id, line_no)] = line_id
+        return found
+    columns = {
+        "sites": (c.id, c.name),
+        "vendors": (c.id, c.name_key),
+        "products": (c.id, c.vendor_id, c.sku),
+        "leadtimes": (c.id, c.product_id, c.quote_date),
+        "ppas": (c.id, c.ppa_ref),
+        "contracts": (c.id, c.contract_ref),
+        "fxrates": (c.id, c.currency, c.valid_from),
+    }[kind_name]
+    result: dict[Any, int] = {}
+    for row in conn.execute(select(*columns)):
+        if kind_name == "sites":
+            result[row[1].strip().lower()] = row[0]
+        elif len(row) == 2:
+            result[row[1]] = row[0]
+        else:
+            result[(row[1], row[2])] = row[0]
+    return result
 
 
 def _names(conn: Connection) -> dict[str, dict[int, str]]:
@@ -430,8 +580,12 @@ def refresh_order_statuses(conn: Connection, order_ids: Iterable[int | None], us
         conn.execute(
             update(orders)
             .where(orders.c.id == bindparam("p_id"))
-            .values(status=bindparam("p_status"), version=orders.c.version + 1,
-                    updated_by=user, updated_at=utcnow()),
+            .values(
+                status=bindparam("p_status"),
+                version=orders.c.version + 1,
+                updated_by=user,
+                updated_at=utcnow(),
+            ),
             changes,
         )
 
@@ -508,24 +662,53 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
         restored += 1
         _restore(conn, entity, entity_id, fields, user, now, orders_touched)
         for name, (old, new) in fields.items():
-            undo_entries.append(audit.entry(actor, entity, entity_id, keys[(entity, entity_id)],
-                                            "update", name, old, new, at=now) | {
-                "old_value": new, "new_value": old})
+            undo_entries.append(
+                audit.entry(
+                    actor,
+                    entity,
+                    entity_id,
+                    keys[(entity, entity_id)],
+                    "update",
+                    name,
+                    old,
+                    new,
+                    at=now,
+                )
+                | {"old_value": new, "new_value": old}
+            )
             if entity == "orders" and name == "eta":
-                conn.execute(insert(_table(EtaChange)), [{
-                    "order_line_id": entity_id,
-                    "old_date": typed_from_text("orders", "eta", new),
-                    "new_date": typed_from_text("orders", "eta", old),
-                    "changed_at": now, "changed_by": user, "source": "undo",
-                    "import_batch_id": batch_id}])
+                conn.execute(
+                    insert(_table(EtaChange)),
+                    [
+                        {
+                            "order_line_id": entity_id,
+                            "old_date": typed_from_text("orders", "eta", new),
+                            "new_date": typed_from_text("orders", "eta", old),
+                            "changed_at": now,
+                            "changed_by": user,
+                            "source": "undo",
+                            "import_batch_id": batch_id,
+                        }
+                    ],
+                )
     # Created records deleted, dependants first (lines before orders, contracts before customers).
     created: dict[str, list[tuple[int, str]]] = {}
     for e in entries:
         if e.action == "create" and e.entity_id is not None:
             created.setdefault(e.entity, []).append((e.entity_id, e.entity_key))
     deleted = 0
-    order = ["orders", "leadtimes", "contracts", "ppas", "fxrates", "products", "purchase_orders",
-             "customers", "vendors", "sites"]
+    order = [
+        "orders",
+        "leadtimes",
+        "contracts",
+        "ppas",
+        "fxrates",
+        "products",
+        "purchase_orders",
+        "customers",
+        "vendors",
+        "sites",
+    ]
     for entity in order:
         items = created.get(entity, [])
         if not items:
@@ -536,8 +719,9 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
             lines = _table(OrderLine)
             for start in range(0, len(ids), CHUNK):
                 orders_touched.update(
-                    conn.execute(select(lines.c.order_id).where(
-                        lines.c.id.in_(ids[start : start + CHUNK]))).scalars()
+                    conn.execute(
+                        select(lines.c.order_id).where(lines.c.id.in_(ids[start : start + CHUNK]))
+                    ).scalars()
                 )
         _refuse_if_in_use(session, entity, items)
         for start in range(0, len(ids), CHUNK):
@@ -549,31 +733,51 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
     for start in range(0, len(undo_entries), CHUNK * 4):
         conn.execute(insert(entries_table), undo_entries[start : start + CHUNK * 4])
     orders = _table(PurchaseOrder)
-    remaining = set(
-        conn.execute(select(orders.c.id).where(orders.c.id.in_(sorted(orders_touched)))).scalars()
-    ) if orders_touched else set()
+    remaining = (
+        set(
+            conn.execute(
+                select(orders.c.id).where(orders.c.id.in_(sorted(orders_touched)))
+            ).scalars()
+        )
+        if orders_touched
+        else set()
+    )
     refresh_order_statuses(conn, remaining, user)
     conn.execute(
-        update(batch_table).where(batch_table.c.id == batch_id).values(undone_at=now, undone_by=user)
+        update(batch_table)
+        .where(batch_table.c.id == batch_id)
+        .values(undone_at=now, undone_by=user)
     )
     session.expire_all()
     return UndoResult(batch_id, deleted, restored)
 
 
-def _refuse_if_changed_later(conn: Connection, batch_id: int, last_entry: int,
-                             touched: set[tuple[str, int | None]]) -> None:
+def _refuse_if_changed_later(
+    conn: Connection, batch_id: int, last_entry: int, touched: set[tuple[str, int | None]]
+) -> None:
     table = _table(AuditEntry)
     later = conn.execute(
-        select(table.c.entity, table.c.entity_id, table.c.entity_key, table.c.field,
-               table.c.user, table.c.at, table.c.source, table.c.import_batch_id)
+        select(
+            table.c.entity,
+            table.c.entity_id,
+            table.c.entity_key,
+            table.c.field,
+            table.c.user,
+            table.c.at,
+            table.c.source,
+            table.c.import_batch_id,
+        )
         .where(table.c.id > last_entry)
         .where((table.c.import_batch_id != batch_id) | table.c.import_batch_id.is_(None))
         .order_by(table.c.id)
     )
     for entry in later:
         if (entry.entity, entry.entity_id) in touched:
-            what = kind(entry.entity).singular if entry.entity in TABLES else entry.entity.replace(
-                "_", " ").rstrip("s")
+            what = (
+                kind(entry.entity).singular
+                if entry.entity in TABLES
+                else entry.entity.replace("_", " ").rstrip("s")
+            )
             by = f"import batch {entry.import_batch_id}" if entry.import_batch_id else entry.user
             field = f" ({entry.field})" if entry.field else ""
             raise RackbookError(
@@ -596,8 +800,15 @@ def _refuse_if_in_use(session: Session, entity: str, items: Sequence[tuple[int, 
             )
 
 
-def _restore(conn: Connection, entity: str, entity_id: int, fields: dict[str, Any], user: str,
-             now: dt.datetime, orders_touched: set[int]) -> None:
+def _restore(
+    conn: Connection,
+    entity: str,
+    entity_id: int,
+    fields: dict[str, Any],
+    user: str,
+    now: dt.datetime,
+    orders_touched: set[int],
+) -> None:
     table = _table(ENTITY_TABLES[entity])
     values: dict[str, Any] = {}
     aliases: str | None = None
@@ -616,7 +827,8 @@ def _restore(conn: Connection, entity: str, entity_id: int, fields: dict[str, An
             continue
         if entity == "orders" and name == "sku":
             product = conn.execute(
-                select(Product.id).join(OrderLine, OrderLine.id == entity_id)
+                select(Product.id)
+                .join(OrderLine, OrderLine.id == entity_id)
                 .join(PurchaseOrder, PurchaseOrder.id == OrderLine.order_id)
                 .where(Product.vendor_id == PurchaseOrder.vendor_id, Product.sku == old)
             ).scalar()
@@ -635,15 +847,17 @@ def _restore(conn: Connection, entity: str, entity_id: int, fields: dict[str, An
             values["received_qty"] = 0
     if values:
         conn.execute(
-            update(table).where(table.c.id == entity_id).values(
-                **values, version=table.c.version + 1, updated_by=user, updated_at=now
-            )
+            update(table)
+            .where(table.c.id == entity_id)
+            .values(**values, version=table.c.version + 1, updated_by=user, updated_at=now)
         )
     if restore_aliases:
         alias_table = _table(VendorAlias)
         conn.execute(delete(alias_table).where(alias_table.c.vendor_id == entity_id))
-        rows = [{"vendor_id": entity_id, "alias": a, "alias_key": records.name_key(a)}
-                for a in records.split_aliases(aliases)]
+        rows = [
+            {"vendor_id": entity_id, "alias": a, "alias_key": records.name_key(a)}
+            for a in records.split_aliases(aliases)
+        ]
         if rows:
             conn.execute(insert(alias_table), rows)
 
@@ -653,4 +867,3 @@ def _id_by_name(conn: Connection, model: Any, name: str | None) -> int | None:
         return None
     found: int | None = conn.execute(select(model.id).where(model.name == name)).scalar()
     return found
-

@@ -1,0 +1,233 @@
+"""Import speed: a 100,000-line vendor order file into an empty database, then the same file
+again (every row unchanged), each against python-calamine merely reading the file into Python
+lists, measured in the same run. Target: both ratios within 3x; peak memory under 500 MB.
+
+For reference it also times openpyxl read-only reading and, when pandas is installed,
+``pandas.read_excel`` plus ``to_sql`` (a raw load with no matching, validation or audit).
+
+    python bench/bench_import.py [--lines 100000] [--db URL] [--skip-openpyxl]
+
+Without ``--db`` a fresh SQLite file in a temporary folder is used; give a PostgreSQL URL
+(``postgresql+psycopg://postgres@127.0.0.1:5432/bench``, an empty database) to measure there.
+Each measurement runs in its own process so peak memory (ru_maxrss) is the import's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SITES = ["Moses Lake", "Rio Cuarto", "Panther Creek", "Rockdale", "Odessa"]
+SKUS = [f"SKU-{n:03d}" for n in range(40)]
+STATUS_WORDS = ["Open", "Acknowledged", "In Production", "Shipped", "On Hold", "Booked"]
+HEADERS = [
+    "PO #",
+    "Line",
+    "Part No.",
+    "Description",
+    "Qty",
+    "Unit Price",
+    "Order Date",
+    "Promise Date",
+    "ETA",
+    "Ship To",
+    "Status",
+    "Buyer",
+    "Region",
+    "Incoterms",
+    "Comments",
+]
+
+
+def make_file(path: Path, lines: int) -> None:
+    import xlsxwriter
+
+    rng = random.Random(7)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Open Orders")
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    money = book.add_format({"num_format": "#,##0.00"})
+    sheet.write_row(0, 0, ["Acme Compute - open order report"])
+    sheet.write_row(2, 0, HEADERS)
+    start = dt.date(2026, 1, 1)
+    row = 3
+    for n in range(lines):
+        po, line = divmod(n, 4)
+        order_date = start + dt.timedelta(days=po % 300)
+        promised = order_date + dt.timedelta(days=90 + rng.randrange(60))
+        eta = promised + dt.timedelta(days=rng.randrange(-10, 40))
+        sku = SKUS[(po + line) % len(SKUS)]
+        sheet.write_string(row, 0, f"PO-{po:06d}")
+        sheet.write_number(row, 1, line + 1)
+        sheet.write_string(row, 2, sku)
+        sheet.write_string(row, 3, f"Item {sku}")
+        sheet.write_number(row, 4, 1 + rng.randrange(40))
+        sheet.write_number(row, 5, round(1000 + rng.random() * 50000, 2), money)
+        sheet.write_datetime(row, 6, dt.datetime.combine(order_date, dt.time()), date_format)
+        sheet.write_datetime(row, 7, dt.datetime.combine(promised, dt.time()), date_format)
+        sheet.write_datetime(row, 8, dt.datetime.combine(eta, dt.time()), date_format)
+        sheet.write_string(row, 9, SITES[po % len(SITES)])
+        sheet.write_string(row, 10, STATUS_WORDS[(po + line) % len(STATUS_WORDS)])
+        sheet.write_string(row, 11, "j.doe")
+        sheet.write_string(row, 12, "NA")
+        sheet.write_string(row, 13, "DAP")
+        sheet.write_string(row, 14, "" if n % 7 else "expedite")
+        row += 1
+    book.close()
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(task: str, file: str, db: str) -> None:
+    """One measurement in this process; prints a JSON line."""
+    started = time.perf_counter()
+    extra: dict[str, object] = {}
+    if task == "calamine":
+        import python_calamine
+
+        rows = python_calamine.CalamineWorkbook.from_path(file).get_sheet_by_index(0).to_python()
+        extra["rows"] = len(rows)
+    elif task == "openpyxl":
+        import openpyxl
+
+        book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        count = sum(1 for _ in book.worksheets[0].iter_rows(values_only=True))
+        extra["rows"] = count
+    elif task == "pandas":
+        import pandas
+        from sqlalchemy import create_engine
+
+        frame = pandas.read_excel(file, header=2)
+        engine = create_engine(f"sqlite:///{db}")
+        frame.to_sql("raw_orders", engine, if_exists="replace", index=False)
+    elif task == "import":
+        from models.database import open_database
+        from services import importing
+
+        database = open_database(db)
+        with database.write() as session:
+            report = importing.import_file(
+                session, file, importing.ImportRequest(kind="orders", vendor="Acme"), "bench"
+            )
+        counts = report.sheets[0].plan.counts
+        extra.update(counts)
+        extra["ok"] = report.ok
+    print(
+        json.dumps(
+            {"task": task, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), **extra}
+        )
+    )
+
+
+def prepare_database(db: str) -> None:
+    from decimal import Decimal
+
+    from models.database import open_database
+    from services import records
+    from services.audit import Actor
+
+    database = open_database(db)
+    actor = Actor("bench")
+    with database.write() as session:
+        for site in SITES:
+            records.create(session, "sites", {"name": site, "status": "live"}, actor)
+        records.create(session, "vendors", {"name": "Acme Compute", "aliases": "Acme"}, actor)
+        for sku in SKUS:
+            records.create(
+                session,
+                "products",
+                {
+                    "vendor": "Acme Compute",
+                    "sku": sku,
+                    "category": "gpu_server",
+                    "gpus_per_unit": 8,
+                    "list_price": Decimal("25000"),
+                },
+                actor,
+            )
+    database.dispose()
+
+
+def run(task: str, file: Path, db: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", task, str(file), db],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{task} failed:\n{done.stderr}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--db", help="an empty database URL (default: a new SQLite file)")
+    parser.add_argument("--skip-openpyxl", action="store_true")
+    parser.add_argument("--child", nargs=3, metavar=("TASK", "FILE", "DB"))
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    folder = Path(tempfile.gettempdir()) / "rackbook-bench"
+    folder.mkdir(exist_ok=True)
+    file = folder / f"orders-{args.lines}.xlsx"
+    if not file.exists():
+        print(f"writing {file} ({args.lines:,} lines)...", flush=True)
+        make_file(file, args.lines)
+    workdir = Path(tempfile.mkdtemp(prefix="rackbook-bench-"))
+    db = args.db or str(workdir / "bench.db")
+    prepare_database(db)
+
+    read = run("calamine", file, db)
+    first = run("import", file, db)
+    again = run("import", file, db)
+    base = float(read["seconds"])  # type: ignore[arg-type]
+    print(f"file: {file.name}, {args.lines:,} order lines x {len(HEADERS)} columns")
+    print(f"database: {'SQLite' if not args.db else args.db.split('@')[-1]}")
+    print(
+        f"python-calamine read into lists  {base:7.2f} s   "
+        f"peak {read['peak_mb']:.0f} MB  (baseline)"
+    )
+    for label, result in (
+        ("import into empty database", first),
+        ("re-import, all unchanged", again),
+    ):
+        seconds = float(result["seconds"])  # type: ignore[arg-type]
+        print(
+            f"{label:32} {seconds:7.2f} s   peak {result['peak_mb']:.0f} MB   "
+            f"ratio {seconds / base:.2f}x (target <= 3x)   "
+            f"created {result['create']}, updated {result['update']}, "
+            f"unchanged {result['unchanged']}, rejected {result['rejected']}"
+        )
+    if not args.skip_openpyxl:
+        reference = run("openpyxl", file, db)
+        seconds = float(reference["seconds"])  # type: ignore[arg-type]
+        print(f"openpyxl read-only read (reference) {seconds:7.2f} s   ratio {seconds / base:.2f}x")
+    try:
+        import pandas  # noqa: F401
+
+        reference = run("pandas", file, str(workdir / "pandas.db"))
+        seconds = float(reference["seconds"])  # type: ignore[arg-type]
+        print(f"pandas read_excel + to_sql (ref.)  {seconds:7.2f} s   ratio {seconds / base:.2f}x")
+    except ImportError:
+        print("pandas is not installed: no pandas.read_excel + to_sql reference in this run")
+
+
+if __name__ == "__main__":
+    main()
