@@ -42,6 +42,7 @@ from services.audit import Actor
 from services.errors import NotFoundError, UsageError
 from services.figures import (
     CENT,
+    NOT_OPEN_STATUSES,
     ZERO,
     ContractFigures,
     LineRow,
@@ -149,7 +150,8 @@ def _alert(
         subject=subject,
         site=site,
         message=message,
-        figure=quantize(Decimal(figure)),
+        # Whole numbers are exact as they are; measures keep the 4 places an ack stores.
+        figure=Decimal(figure) if isinstance(figure, int) else quantize(figure),
         related=tuple(related),
     )
 
@@ -184,16 +186,31 @@ class Context:
     supply: dict[int, SiteSupply]
     contracts: dict[str, ContractFigures]
     power: dict[int, list[PowerDay]]
-    # Sites where a signed or active contract is short of GPUs.
-    short_sites: set[str]
+    # Per site, the signed or active contracts (not ended) short of GPUs.
+    short_contracts: dict[str, list[str]]
+    # Placed lines with units still to come, and how many: what the line rules look at.
+    open_lines: list[tuple[LineRow, int]]
 
 
 def _context(snapshot: Snapshot, as_of: dt.date) -> Context:
     supply = site_supply(snapshot)
     contracts = compute_contract_figures(snapshot, supply)
-    short_sites = {c.site for c in contracts.values() if c.shortfall > 0 and c.end_date >= as_of}
+    short_contracts: dict[str, list[str]] = defaultdict(list)
+    for c in sorted(contracts.values(), key=lambda c: c.ref):
+        if c.shortfall > 0 and c.end_date >= as_of:
+            short_contracts[c.site].append(c.ref)
     return Context(
-        snapshot, as_of, supply, contracts, compute_power_days(snapshot, as_of), short_sites
+        snapshot,
+        as_of,
+        supply,
+        contracts,
+        compute_power_days(snapshot, as_of),
+        dict(short_contracts),
+        [
+            (line, units)
+            for line in snapshot.lines
+            if line.status not in NOT_OPEN_STATUSES and (units := line.open_units) > 0
+        ],
     )
 
 
@@ -206,49 +223,46 @@ def _line_label(snapshot: Snapshot, line: LineRow) -> str:
 
 
 def _units_text(snapshot: Snapshot, line: LineRow, units: int) -> str:
-    gpus = units * snapshot.gpus_per_unit(line)
-    text = f"{_count(units, 'unit')}"
+    gpus = units * snapshot.products[line.product_id].gpus_per_unit
+    text = "1 unit" if units == 1 else f"{units:,} units"
     return f"{text} = {gpus:,} GPUs" if gpus else text
 
 
 def _line_severity(ctx: Context, line: LineRow) -> str:
     carries_gpus = ctx.snapshot.gpus_per_unit(line) > 0
     site = ctx.snapshot.site_name(line.site_id)
-    return CRITICAL if carries_gpus and site in ctx.short_sites else WARNING
+    return CRITICAL if carries_gpus and site in ctx.short_contracts else WARNING
 
 
 def _short_note(ctx: Context, line: LineRow, severity: str) -> str:
     if severity != CRITICAL:
         return ""
     site = ctx.snapshot.site_name(line.site_id)
-    short = sorted(c.ref for c in ctx.contracts.values() if c.site == site and c.shortfall > 0)
-    return f" {site} is already short of GPUs for {_listed(short)}."
+    return f" {site} is already short of GPUs for {_listed(ctx.short_contracts[site])}."
 
 
 def rule_overdue_delivery(ctx: Context) -> list[Alert]:
     """An open line whose ETA (else promised date) is before the day. Figure: open units."""
     alerts = []
     snapshot = ctx.snapshot
-    for line in snapshot.lines:
-        expected = line.expected_date
-        if expected is None or expected >= ctx.as_of or not line.is_open:
+    as_of = ctx.as_of
+    for line, units in ctx.open_lines:
+        expected = line.eta or line.promised_date
+        if expected is None or expected >= as_of:
             continue
-        late = (ctx.as_of - expected).days
+        late = (as_of - expected).days
         which = "ETA" if line.eta else "promised date"
         severity = _line_severity(ctx, line)
         vendor = snapshot.vendors[line.vendor_id]
         site = snapshot.site_name(line.site_id)
         message = (
             f"{_line_label(snapshot, line)} for {site} is {_days(late)} overdue: its {which} "
-            f"{expected} has passed with {_units_text(snapshot, line, line.open_units)} of "
+            f"{expected} has passed with {_units_text(snapshot, line, units)} of "
             f"{line.quantity:,} still open. Ask {vendor} for a new ETA."
             + _short_note(ctx, line, severity)
         )
-        alerts.append(
-            _alert(
-                "overdue_delivery", severity, line.ref, site, message, line.open_units, [line.ref]
-            )
-        )
+        ref = line.ref
+        alerts.append(_alert("overdue_delivery", severity, ref, site, message, units, (ref,)))
     return alerts
 
 
@@ -258,9 +272,9 @@ def rule_eta_slip(ctx: Context) -> list[Alert]:
     threshold = ctx.snapshot.settings.slip_threshold_days
     alerts = []
     snapshot = ctx.snapshot
-    for line in snapshot.lines:
-        first = line.first_commitment
-        if line.eta is None or first is None or not line.is_open:
+    for line, units in ctx.open_lines:
+        first = line.promised_date or line.first_eta
+        if line.eta is None or first is None:
             continue
         slip = (line.eta - first).days
         if slip <= threshold:
@@ -271,10 +285,10 @@ def rule_eta_slip(ctx: Context) -> list[Alert]:
         message = (
             f"{_line_label(snapshot, line)} for {site} slipped {_days(slip)}: ETA {line.eta} "
             f"against the {which} {first} (threshold {_days(threshold)}), "
-            f"{_units_text(snapshot, line, line.open_units)} open."
-            + _short_note(ctx, line, severity)
+            f"{_units_text(snapshot, line, units)} open." + _short_note(ctx, line, severity)
         )
-        alerts.append(_alert("eta_slip", severity, line.ref, site, message, slip, [line.ref]))
+        ref = line.ref
+        alerts.append(_alert("eta_slip", severity, ref, site, message, slip, (ref,)))
     return alerts
 
 
@@ -284,9 +298,8 @@ def rule_unconfirmed_order(ctx: Context) -> list[Alert]:
     limit = ctx.snapshot.settings.unconfirmed_days
     snapshot = ctx.snapshot
     orders: dict[str, list[LineRow]] = defaultdict(list)
-    for line in snapshot.lines:
-        if line.is_open:
-            orders[line.po_number].append(line)
+    for line, _ in ctx.open_lines:
+        orders[line.po_number].append(line)
     alerts = []
     for po_number, lines in sorted(orders.items()):
         first = lines[0]
@@ -379,10 +392,12 @@ def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
     for figures in ctx.contracts.values():
         if figures.shortfall <= 0 or figures.end_date < ctx.as_of:
             continue
-        later = [str(line) for line in figures.late_lines]
-        if later:
-            verb = "arrives" if len(later) == 1 else "arrive"
-            tail = f"; {_count(len(later), 'order line')} {verb} later: {_listed(later)}"
+        late = figures.late_lines
+        if late:
+            verb = "arrives" if len(late) == 1 else "arrive"
+            shown = ", ".join(str(line) for line in late[:SHOWN])
+            more = f" and {len(late) - SHOWN} more" if len(late) > SHOWN else ""
+            tail = f"; {_count(len(late), 'order line')} {verb} later: {shown}{more}"
         else:
             tail = "; no open order line brings more GPUs to the site: order more"
         message = (

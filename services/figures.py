@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -94,17 +94,18 @@ class LineRow:
     status: str
     # The first ETA ever recorded, for lines without a promised date (see ``first_commitment``).
     first_eta: dt.date | None = None
+    # Units still expected from the vendor: none on a cancelled or received line. Worked out
+    # once here because every figure and most rules read it.
+    open_units: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        remaining = self.quantity - self.received_qty
+        closed = self.status == "cancelled" or self.status == "received"
+        self.open_units = 0 if closed or remaining < 0 else remaining
 
     @property
     def ref(self) -> str:
         return f"{self.po_number}/{self.line_no}"
-
-    @property
-    def open_units(self) -> int:
-        """Units still expected from the vendor: none on a cancelled or received line."""
-        if self.status in ("cancelled", "received"):
-            return 0
-        return max(self.quantity - self.received_qty, 0)
 
     @property
     def expected_date(self) -> dt.date | None:
@@ -216,17 +217,23 @@ class Snapshot:
 
 
 def load_snapshot(session: Session) -> Snapshot:
-    """Read what the figures and rules need: a few Core SELECTs into plain rows."""
+    """Read what the figures and rules need: a few Core SELECTs into plain rows.
+
+    The statements run on the session's connection, not through ``Session.execute``: plain
+    Core rows skip the ORM's result machinery, which costs more than the query itself on
+    100,000 order lines.
+    """
+    connection = session.connection()
     sites = {
         row[0]: SiteRow(*row)
-        for row in session.execute(
+        for row in connection.execute(
             select(Site.id, Site.name, Site.grid_capacity_mw, Site.pue, Site.status)
         )
     }
-    vendors = {vid: name for vid, name in session.execute(select(Vendor.id, Vendor.name))}
+    vendors = {vid: name for vid, name in connection.execute(select(Vendor.id, Vendor.name))}
     products = {
         row[0]: ProductRow(*row)
-        for row in session.execute(
+        for row in connection.execute(
             select(
                 Product.id, Product.vendor_id, Product.sku, Product.category, Product.gpus_per_unit
             )
@@ -249,7 +256,8 @@ def load_snapshot(session: Session) -> Snapshot:
         OrderLine.received_date,
         OrderLine.status,
     ).join(PurchaseOrder, OrderLine.order_id == PurchaseOrder.id)
-    lines = [LineRow(*tuple(row)) for row in session.execute(line_query)]
+    line_rows = cast(Iterable[tuple[Any, ...]], connection.execute(line_query))
+    lines = [LineRow(*row) for row in line_rows]
 
     # The first ETA ever recorded, only needed where the vendor gave no promised date.
     first_change = (
@@ -262,7 +270,7 @@ def load_snapshot(session: Session) -> Snapshot:
     # (A Result has .keys(), so dict(result) would take it for a mapping: build it by hand.)
     first_etas: dict[int, dt.date | None] = {
         line_id: new_date
-        for line_id, new_date in session.execute(
+        for line_id, new_date in connection.execute(
             select(EtaChange.order_line_id, EtaChange.new_date).join(
                 first_change, EtaChange.id == first_change.c.first_id
             )
@@ -275,7 +283,7 @@ def load_snapshot(session: Session) -> Snapshot:
 
     contracts = [
         ContractRow(*tuple(row))
-        for row in session.execute(
+        for row in connection.execute(
             select(
                 CustomerContract.id,
                 CustomerContract.contract_ref,
@@ -297,7 +305,7 @@ def load_snapshot(session: Session) -> Snapshot:
     ]
     ppas = [
         PpaRow(*row)
-        for row in session.execute(
+        for row in connection.execute(
             select(
                 Ppa.id,
                 Ppa.ppa_ref,
@@ -312,12 +320,12 @@ def load_snapshot(session: Session) -> Snapshot:
     ]
     quotes = [
         QuoteRow(*row)
-        for row in session.execute(
+        for row in connection.execute(
             select(LeadTimeQuote.product_id, LeadTimeQuote.quote_date, LeadTimeQuote.lead_days)
         )
     ]
     fx: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for currency, valid_from, rate in session.execute(
+    for currency, valid_from, rate in connection.execute(
         select(FxRate.currency, FxRate.valid_from, FxRate.rate).order_by(FxRate.valid_from)
     ):
         fx[currency.upper()].append((valid_from, rate))
@@ -717,6 +725,21 @@ class SiteSupply:
     # (expected date, line ref, gpus, status), sorted; undated lines separately
     open_lines: list[tuple[dt.date, str, int, str]]
     undated_lines: list[tuple[str, int, str]]
+    _late: list[LateLine] | None = field(default=None, repr=False)
+    _late_days: list[dt.date] = field(default_factory=list, repr=False)
+
+    def late_after(self, day: dt.date) -> tuple[LateLine, ...]:
+        """Open GPU lines expected after ``day``, soonest first, then the undated ones."""
+        if self._late is None:
+            # Built once per site and sliced per contract: short contracts share them.
+            self._late = [
+                LateLine(ref, gpus, d, status) for d, ref, gpus, status in self.open_lines
+            ]
+            self._late += [
+                LateLine(ref, gpus, None, status) for ref, gpus, status in self.undated_lines
+            ]
+            self._late_days = [d for d, _, _, _ in self.open_lines]
+        return tuple(self._late[bisect_right(self._late_days, day) :])
 
 
 def site_supply(snapshot: Snapshot) -> dict[int, SiteSupply]:
@@ -783,7 +806,7 @@ def compute_contract_figures(
         shortfall = committed - got if c.binding else 0
         late: tuple[LateLine, ...] = ()
         if shortfall > 0:
-            late = _late_lines(supply[c.site_id], need_by)
+            late = supply[c.site_id].late_after(need_by)
         result[c.ref] = ContractFigures(
             ref=c.ref,
             customer=c.customer,
@@ -807,15 +830,6 @@ def compute_contract_figures(
             late_lines=late,
         )
     return result
-
-
-def _late_lines(supply: SiteSupply, need_by: dt.date) -> tuple[LateLine, ...]:
-    start = bisect_right(supply.open_lines, (need_by, "\uffff"))
-    later = [
-        LateLine(ref, gpus, day, status) for day, ref, gpus, status in supply.open_lines[start:]
-    ]
-    undated = [LateLine(ref, gpus, None, status) for ref, gpus, status in supply.undated_lines]
-    return tuple(later + undated)
 
 
 def contract_figures(session: Session, as_of: dt.date) -> dict[str, ContractFigures]:

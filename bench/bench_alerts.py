@@ -1,0 +1,280 @@
+"""Benchmark: every alert rule over 100,000 order lines, 2,000 contracts, 200 PPAs, 50 sites.
+
+The target (issue 4): evaluating all rules takes at most 3x the time one plain SELECT of all
+order lines into Python tuples takes, measured in the same run on the same database.
+
+    python bench/bench_alerts.py                 # a temporary SQLite file
+    python bench/bench_alerts.py --db postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    python bench/bench_alerts.py --lines 20000   # a smaller run
+
+A PostgreSQL database given with --db must exist and be empty (it is migrated here). The data
+is written with Core bulk inserts. Each timing is the best of --repeat runs. Prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from models import (  # noqa: E402
+    Customer,
+    CustomerContract,
+    EtaChange,
+    FxRate,
+    LeadTimeQuote,
+    OrderLine,
+    Ppa,
+    Product,
+    PurchaseOrder,
+    Site,
+    Vendor,
+)
+from models.database import open_database  # noqa: E402
+from services import alerts  # noqa: E402
+
+TODAY = dt.date(2026, 11, 26)
+CATEGORIES = ("gpu_system", "gpu_server", "network", "storage", "power", "cooling")
+LINE_STATUSES = ("placed", "confirmed", "in_production", "shipped", "on_hold")
+
+
+def day(offset: int) -> dt.date:
+    return TODAY + dt.timedelta(days=offset)
+
+
+def generate(database: Any, lines: int, contracts: int, ppas: int, sites: int) -> None:
+    rnd = random.Random(4)
+    stamp = {"created_by": "bench", "updated_by": "bench"}
+    with database.write() as session:
+        session.execute(
+            insert(Site),
+            [
+                {
+                    "id": i,
+                    "name": f"Site {i:02d}",
+                    "grid_capacity_mw": Decimal(rnd.choice((50, 100, 150, 350))),
+                    "pue": Decimal("1.25") if i % 3 else None,
+                    "status": "converting",
+                    **stamp,
+                }
+                for i in range(1, sites + 1)
+            ],
+        )
+        vendors = 20
+        session.execute(
+            insert(Vendor),
+            [
+                {"id": i, "name": f"Vendor {i}", "name_key": f"vendor {i}", **stamp}
+                for i in range(1, vendors + 1)
+            ],
+        )
+        products = []
+        for i in range(1, 101):
+            category = CATEGORIES[i % len(CATEGORIES)]
+            products.append(
+                {
+                    "id": i,
+                    "vendor_id": (i % vendors) + 1,
+                    "sku": f"SKU-{i}",
+                    "category": category,
+                    "gpus_per_unit": 72 if category == "gpu_system" else 0,
+                    "currency": "USD",
+                    **stamp,
+                }
+            )
+        session.execute(insert(Product), products)
+        session.execute(
+            insert(LeadTimeQuote),
+            [
+                {
+                    "product_id": p,
+                    "quote_date": day(-300 + 100 * q),
+                    "lead_days": rnd.randint(60, 200),
+                    **stamp,
+                }
+                for p in range(1, 101)
+                for q in range(3)
+            ],
+        )
+        session.execute(
+            insert(FxRate),
+            [
+                {"currency": "EUR", "rate": Decimal("1.08"), "valid_from": day(-900), **stamp},
+                {"currency": "CAD", "rate": Decimal("0.73"), "valid_from": day(-900), **stamp},
+            ],
+        )
+        orders = lines // 10
+        session.execute(
+            insert(PurchaseOrder),
+            [
+                {
+                    "id": i,
+                    "po_number": f"PO-{i:06d}",
+                    "vendor_id": (i % vendors) + 1,
+                    "site_id": (i % sites) + 1,
+                    "order_date": day(-rnd.randint(5, 400)),
+                    "currency": rnd.choice(("USD", "USD", "EUR", "CAD", "GBP")),
+                    "status": "open",
+                    **stamp,
+                }
+                for i in range(1, orders + 1)
+            ],
+        )
+        rows = []
+        for i in range(1, lines + 1):
+            order_id = (i - 1) // 10 + 1
+            vendor_id = (order_id % vendors) + 1
+            product_id = vendor_id + vendors * rnd.randint(0, 4)
+            quantity = rnd.randint(1, 40)
+            promised = day(rnd.randint(-200, 300)) if rnd.random() < 0.85 else None
+            eta = (promised or day(0)) + dt.timedelta(days=rnd.randint(-10, 60))
+            received = 0
+            received_date = None
+            status = rnd.choice(LINE_STATUSES)
+            roll = rnd.random()
+            if roll < 0.3:
+                received, received_date, status = quantity, day(-rnd.randint(0, 100)), "received"
+            elif roll < 0.4:
+                received = rnd.randint(1, quantity - 1) if quantity > 1 else 0
+                received_date = day(-rnd.randint(0, 100)) if received else None
+                status = "partially_received" if received else status
+            elif roll < 0.45:
+                status = "cancelled"
+            rows.append(
+                {
+                    "id": i,
+                    "order_id": order_id,
+                    "line_no": (i - 1) % 10 + 1,
+                    "product_id": product_id,
+                    "quantity": quantity,
+                    "unit_price": Decimal(rnd.randint(1000, 4_000_000)),
+                    "promised_date": promised,
+                    "eta": eta if rnd.random() < 0.9 else None,
+                    "received_qty": received,
+                    "received_date": received_date,
+                    "status": status,
+                    **stamp,
+                }
+            )
+        for start in range(0, len(rows), 20_000):
+            session.execute(insert(OrderLine), rows[start : start + 20_000])
+        # The first ETA recorded for the lines without a promised date.
+        changes = [
+            {"order_line_id": r["id"], "old_date": None, "new_date": r["eta"], "source": "bench"}
+            for r in rows
+            if r["promised_date"] is None and r["eta"] is not None
+        ]
+        if changes:
+            session.execute(insert(EtaChange), changes)
+        session.execute(
+            insert(Customer),
+            [{"id": i, "name": f"Customer {i}", **stamp} for i in range(1, 101)],
+        )
+        contract_rows = []
+        for i in range(1, contracts + 1):
+            start = day(rnd.randint(-300, 500))
+            contract_rows.append(
+                {
+                    "contract_ref": f"C-{i:05d}",
+                    "customer_id": rnd.randint(1, 100),
+                    "site_id": rnd.randint(1, sites),
+                    "start_date": start,
+                    "end_date": start + dt.timedelta(days=rnd.choice((365, 730, 1095))),
+                    "committed_gpus": rnd.choice((72, 144, 576, 1152)),
+                    "committed_mw": Decimal(rnd.randint(1, 8)) if rnd.random() < 0.5 else None,
+                    "price": Decimal("2.45"),
+                    "price_unit": "per_gpu_hour",
+                    "currency": "USD",
+                    "notice_days": rnd.choice((None, 30, 90, 180)),
+                    "status": rnd.choice(("signed", "active", "active", "draft")),
+                    **stamp,
+                }
+            )
+        session.execute(insert(CustomerContract), contract_rows)
+        ppa_rows = []
+        for i in range(1, ppas + 1):
+            start = day(rnd.randint(-900, 0))
+            ppa_rows.append(
+                {
+                    "ppa_ref": f"PPA-{i:04d}",
+                    "counterparty": "Utility",
+                    "site_id": (i % sites) + 1,
+                    "capacity_mw": Decimal(rnd.randint(5, 100)),
+                    "start_date": start,
+                    "end_date": start + dt.timedelta(days=rnd.randint(400, 3000)),
+                    "notice_days": rnd.choice((None, 90, 180)),
+                    "currency": "USD",
+                    **stamp,
+                }
+            )
+        session.execute(insert(Ppa), ppa_rows)
+
+
+def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--contracts", type=int, default=2_000)
+    parser.add_argument("--ppas", type=int, default=200)
+    parser.add_argument("--sites", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        location = args.db or str(Path(folder) / "bench.db")
+        database = open_database(location)
+        try:
+            started = time.perf_counter()
+            generate(database, args.lines, args.contracts, args.ppas, args.sites)
+            print(
+                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
+                f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
+                f"({time.perf_counter() - started:.1f} s to generate)"
+            )
+
+            def baseline() -> int:
+                with database.session() as session:
+                    return len(session.execute(select(OrderLine.__table__)).all())
+
+            def evaluate() -> list[alerts.Alert]:
+                with database.session() as session:
+                    return alerts.evaluate(session, TODAY)
+
+            baseline_time, count = best_of(args.repeat, baseline)
+            alerts_time, found = best_of(args.repeat, evaluate)
+        finally:
+            database.dispose()
+    by_rule: dict[str, int] = {}
+    for alert in found:
+        by_rule[alert.rule] = by_rule.get(alert.rule, 0) + 1
+    print(f"baseline: SELECT of {count:,} order lines into tuples   {baseline_time:.3f} s")
+    print(f"alerts:   every rule ({len(found):,} alerts)            {alerts_time:.3f} s")
+    print("          " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())))
+    ratio = alerts_time / baseline_time
+    verdict = "within" if ratio <= 3 else "NOT within"
+    print(f"ratio: {ratio:.2f}x the baseline ({verdict} the 3x target)")
+    return 0 if ratio <= 3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
