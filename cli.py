@@ -109,6 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("check", help="integrity, foreign keys and schema check")
     p = dbsub.add_parser("backup", help="write a consistent copy of the database")
     p.add_argument("file", type=Path)
+    p = dbsub.add_parser(
+        "restore", help="replace the database with a backup (checked in full first)"
+    )
+    p.add_argument("file", type=Path)
+    dbsub.add_parser(
+        "init",
+        help="set up a PostgreSQL team database as its administrator: schema, reader and "
+        "buyer roles",
+    )
+    p = dbsub.add_parser("grant", help="make a PostgreSQL login a reader or a buyer")
+    p.add_argument("login")
+    p.add_argument("role", choices=("reader", "buyer"))
+    dbsub.add_parser(
+        "password",
+        help="keep the PostgreSQL password of --db in this computer's keyring (asked for)",
+    )
     return parser
 
 
@@ -118,14 +134,25 @@ class Context:
     out: TextIO
     err: TextIO
 
+    _database: Any = None
+
     @property
     def user(self) -> str:
-        return str(self.args.user or _login_name())
+        """Who the audit trail names: on a team database the database login, whatever
+        --user says; on a SQLite file --user, else the login name."""
+        typed = str(self.args.user or _login_name())
+        if "://" not in database_location(self.args):
+            return typed
+        from services import team
+
+        return team.acting_user(self.database(), typed)
 
     def database(self) -> Any:
-        from models.database import open_database
+        if self._database is None:
+            from models.database import open_database
 
-        return open_database(database_location(self.args))
+            self._database = open_database(database_location(self.args))
+        return self._database
 
     def actor(self) -> Any:
         from services.audit import Actor
@@ -144,7 +171,10 @@ def database_location(args: argparse.Namespace) -> str:
     from services import paths
 
     if args.db:
-        return str(args.db)
+        from services import credentials
+
+        # A team database's password comes from the keyring when --db carries none.
+        return credentials.url_with_password(str(args.db))
     return str(paths.demo_database() if args.demo else paths.default_database())
 
 
@@ -239,7 +269,46 @@ def cmd_db(ctx: Context) -> int:
     if action == "backup":
         ctx.out.write(maintenance.backup(location, ctx.args.file) + "\n")
         return EXIT_OK
+    if action == "restore":
+        ctx.out.write(maintenance.restore(location, ctx.args.file) + "\n")
+        return EXIT_OK
+    if action in ("init", "grant", "password"):
+        return _db_team(ctx, action, location)
     raise AssertionError(action)
+
+
+def _db_team(ctx: Context, action: str, location: str) -> int:
+    from services import credentials, team
+    from services.errors import UsageError
+
+    if action == "init":
+        for line in team.init(location):
+            ctx.out.write(line + "\n")
+        return EXIT_OK
+    if action == "grant":
+        ctx.out.write(team.grant(location, ctx.args.login, ctx.args.role) + "\n")
+        return EXIT_OK
+    if "://" not in location:
+        raise UsageError("give the team database with --db postgresql+psycopg://LOGIN@HOST/DB")
+    password = _read_password(f"Password for {credentials.masked(location)}: ")
+    credentials.store_password(location, password)
+    ctx.out.write(
+        f"The password for {credentials.account(location)} is kept in this computer's keyring; "
+        "give --db without it from now on.\n"
+    )
+    return EXIT_OK
+
+
+def _read_password(prompt: str) -> str:
+    from services.errors import UsageError
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass(prompt)
+    else:  # a script piping the password in
+        password = (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\n")
+    if not password:
+        raise UsageError("no password was given")
+    return password
 
 
 def cmd_alerts(ctx: Context) -> int:
@@ -464,10 +533,16 @@ def guarded(action: Callable[[], int], err: TextIO) -> int:
     except MigrationError as exc:
         err.write(f"rackbook: {exc}\n")
         return EXIT_REJECTED
-    except OperationalError as exc:
-        err.write(f"rackbook: the database cannot be used: {_first_line(exc.orig)}\n")
-        return EXIT_REJECTED
     except SQLAlchemyError as exc:
+        from services.faults import explain
+
+        problem = explain(exc)
+        if problem is not None:
+            err.write(f"rackbook: {problem}\n")
+            return problem.exit_status
+        if isinstance(exc, OperationalError):
+            err.write(f"rackbook: the database cannot be used: {_first_line(exc.orig)}\n")
+            return EXIT_REJECTED
         return _internal_error(err, exc)
     except OSError as exc:
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
@@ -493,11 +568,13 @@ def _first_line(error: object) -> str:
 
 def _internal_error(err: TextIO, exc: BaseException) -> int:
     from services import paths
+    from services.credentials import mask_text
 
     log = paths.log_folder() / "rackbook-errors.log"
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"--- {dt.datetime.now().isoformat()}\n")
-        handle.write("".join(traceback.format_exception(exc)))
+        # A traceback can quote a database URL: never write its password to the log.
+        handle.write(mask_text("".join(traceback.format_exception(exc))))
     logging.getLogger("rackbook").debug("internal error", exc_info=exc)
     err.write(
         f"rackbook: internal error ({exc.__class__.__name__}); nothing was written. "

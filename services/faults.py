@@ -111,12 +111,7 @@ def explain(exc: BaseException, database: Database | None = None) -> DatabasePro
             f"Another user saved the same record at the same moment{where}; {NOT_SAVED}. "
             "Try again: Rackbook will show you their version first."
         )
-    if (
-        isinstance(exc, DBAPIError)
-        and orig is not None
-        and orig.__class__.__name__ == "OperationalError"
-        and not state
-    ):
+    if orig is not None and orig.__class__.__name__ == "OperationalError" and not state:
         # psycopg raises a bare OperationalError (no SQLSTATE) when it cannot connect at all.
         return Unreachable(
             f"Rackbook cannot reach the database{where}: {_first_line(orig)}. Check that the "

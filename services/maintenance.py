@@ -1,20 +1,29 @@
-"""Database upkeep for ``db upgrade``, ``db check`` and ``db backup``."""
+"""Database upkeep: ``db upgrade``, ``db check``, ``db backup``, ``db restore`` and the rolling
+automatic backup a SQLite database gets when the window opens it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 import shutil
+import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import URL
 
 from models import Base
 from models.database import Database, display_name, masked, open_database, to_url
-from models.migrate import current_revision, head_revision, sqlite_backup
+from models.migrate import alembic_config, current_revision, head_revision, sqlite_backup
 from models.migrate import upgrade as migrate_up
+from services import paths
 from services.errors import RackbookError
 
 
@@ -149,3 +158,250 @@ def backup(location: str, target: Path) -> str:
         message = completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else ""
         raise RackbookError(f"pg_dump failed for {masked(url)}: {message}")
     return f"{display_name(url)} backed up to {target} with pg_dump (custom format)."
+
+
+# --- restore ----------------------------------------------------------------------------
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def restore(location: str, source: Path) -> str:
+    """Replace the database's contents with the backup ``source``, after checking the backup
+    in full: nothing is replaced unless the check passes. The current contents are saved
+    first (SQLite: in the backups folder; PostgreSQL: with pg_dump when it is installed)."""
+    source = source.expanduser().resolve()
+    if not source.is_file():
+        raise RackbookError(f"there is no backup file at {source}")
+    url = to_url(location)
+    if url.get_backend_name() == "sqlite":
+        return _restore_sqlite(url, source)
+    return _restore_postgresql(location, url, source)
+
+
+def _restore_sqlite(url: URL, source: Path) -> str:
+    target = Path(url.database or "")
+    if target.exists() and target.resolve() == source:
+        raise RackbookError("the backup to restore must be another file than the database")
+    with tempfile.TemporaryDirectory(prefix="rackbook-restore-") as scratch:
+        # Check a private copy, then restore from that same copy: the file checked is the
+        # file restored, even if the backup is being written to meanwhile.
+        copy = Path(scratch) / "restore.db"
+        revision = _checked_sqlite_copy(source, copy)
+        saved = None
+        if target.exists():
+            saved = paths.backups_folder() / _backup_name(target, "before-restore")
+            sqlite_backup(target, saved)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # The online backup API writes into the live file under its write lock, in one go:
+        # other connections see the old contents or the new, never a mix, and no file is
+        # swapped under their feet.
+        src = sqlite3.connect(str(copy))
+        try:
+            dst = sqlite3.connect(str(target), timeout=30)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    upgraded = upgrade(str(target)) if revision != head_revision() else ""
+    kept = f" The previous contents were saved as {saved}." if saved else ""
+    then = f" {upgraded}" if upgraded else ""
+    return f"{target.name} restored from {source.name} (schema {revision}).{then}{kept}"
+
+
+def _checked_sqlite_copy(source: Path, copy: Path) -> str:
+    with source.open("rb") as handle:
+        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise RackbookError(f"{source.name} is not a SQLite database; nothing was replaced")
+    try:
+        sqlite_backup(source, copy)
+        connection = sqlite3.connect(str(copy))
+        try:
+            integrity = [r[0] for r in connection.execute("PRAGMA integrity_check")]
+            orphans = connection.execute("PRAGMA foreign_key_check").fetchall()
+            tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise RackbookError(f"{source.name} is damaged ({exc}); nothing was replaced") from None
+    if integrity != ["ok"]:
+        raise RackbookError(
+            f"{source.name} fails the integrity check ({'; '.join(integrity[:3])}); "
+            "nothing was replaced"
+        )
+    if orphans:
+        raise RackbookError(
+            f"{source.name} has {len(orphans)} rows pointing at missing records; "
+            "nothing was replaced"
+        )
+    return _known_revision(source.name, revision)
+
+
+def _known_revision(name: str, revision: str | None) -> str:
+    if revision is None:
+        raise RackbookError(f"{name} is not a Rackbook database; nothing was replaced")
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        known = script.get_revision(revision) is not None
+    except Exception:  # alembic raises its own error types for unknown revisions
+        known = False
+    if not known:
+        raise RackbookError(
+            f"{name} was written by a newer Rackbook (schema {revision}); update Rackbook "
+            "before restoring it. Nothing was replaced"
+        )
+    return revision
+
+
+def _pg_environment(url: URL) -> dict[str, str]:
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return env
+
+
+def _pg_connection_args(url: URL) -> list[str]:
+    return [
+        "--host",
+        url.host or "localhost",
+        "--port",
+        str(url.port or 5432),
+        "--username",
+        url.username or "postgres",
+    ]
+
+
+def _restore_postgresql(location: str, url: URL, source: Path) -> str:
+    pg_restore = shutil.which("pg_restore")
+    if pg_restore is None:
+        raise RackbookError(
+            "pg_restore is not installed here. Install the PostgreSQL client tools, or run on "
+            "a machine that has them:\n  PGPASSWORD=… pg_restore --clean --if-exists "
+            "--no-owner --no-privileges --single-transaction "
+            f"{' '.join(_pg_connection_args(url))} --dbname {url.database} {source}"
+        )
+    env = _pg_environment(url)
+    # The check: the archive's table of contents names a Rackbook schema, and reading the
+    # whole archive (every table's data, decompressed) to nowhere succeeds.
+    listing = subprocess.run(
+        [pg_restore, "--list", str(source)], capture_output=True, text=True, check=False
+    )
+    if listing.returncode != 0:
+        raise RackbookError(
+            f"{source.name} is not a readable pg_dump archive ({_last_line(listing.stderr)}); "
+            "nothing was replaced"
+        )
+    if "alembic_version" not in listing.stdout:
+        raise RackbookError(f"{source.name} is not a Rackbook backup; nothing was replaced")
+    full_read = subprocess.run(
+        [pg_restore, "--file", os.devnull, str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if full_read.returncode != 0:
+        raise RackbookError(
+            f"{source.name} is damaged ({_last_line(full_read.stderr)}); nothing was replaced"
+        )
+    saved = ""
+    if shutil.which("pg_dump"):
+        before = paths.backups_folder() / (f"{url.database}-before-restore-{_stamp()}.dump")
+        backup(location, before)
+        saved = f" The previous contents were saved as {before}."
+    completed = subprocess.run(
+        [
+            pg_restore,
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            *_pg_connection_args(url),
+            "--dbname",
+            url.database or "",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RackbookError(
+            f"the restore into {display_name(url)} failed and was rolled back, so nothing was "
+            f"replaced: {_last_line(completed.stderr)}"
+        )
+    from services import team  # team set-up uses this module: imported here, not at the top
+
+    lines = [upgrade(location)]
+    if team.has_team_roles(location):
+        lines = team.init(location)
+    return f"{display_name(url)} restored from {source.name}. {' '.join(lines[:2])}{saved}"
+
+
+def _last_line(text_out: str) -> str:
+    lines = [line for line in text_out.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no message"
+
+
+# --- rolling automatic backups ---------------------------------------------------------
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _family(database_file: Path) -> str:
+    """Backups of one database file share this prefix (two rackbook.db in different
+    folders do not mix)."""
+    digest = hashlib.sha1(str(database_file.resolve()).encode()).hexdigest()[:8]
+    return f"{database_file.stem}-{digest}"
+
+
+def _backup_name(database_file: Path, label: str) -> str:
+    return f"{database_file.stem}-{label}-{_stamp()}{database_file.suffix or '.db'}"
+
+
+def automatic_backups(database_file: Path) -> list[Path]:
+    """The rolling automatic backups of ``database_file``, oldest first."""
+    folder = paths.backups_folder()
+    return sorted(folder.glob(f"{_family(database_file)}-auto-*{database_file.suffix or '.db'}"))
+
+
+def automatic_backup(database: Database, keep: int | None = None) -> Path | None:
+    """On open: copy a SQLite database into the backups folder and keep only the newest
+    ``keep`` copies (setting ``backups_to_keep``). Returns the new copy, or None when there
+    is nothing to do (PostgreSQL: the server's own backups apply; ``keep`` 0; nothing
+    changed since the newest copy)."""
+    if not database.is_sqlite or not database.url.database:
+        return None
+    source = Path(database.url.database)
+    if not source.exists():
+        return None
+    if keep is None:
+        from services import settings
+
+        with database.session() as session:
+            keep = int(settings.get(session, "backups_to_keep"))
+    existing = automatic_backups(source)
+    if keep <= 0:
+        return None
+    if existing and _unchanged_since(source, existing[-1]):
+        return None
+    target = paths.backups_folder() / (f"{_family(source)}-auto-{_stamp()}{source.suffix or '.db'}")
+    sqlite_backup(source, target)
+    for old in automatic_backups(source)[:-keep]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _unchanged_since(source: Path, newest: Path) -> bool:
+    taken = newest.stat().st_mtime
+    wal = source.with_name(source.name + "-wal")
+    changed = max(source.stat().st_mtime, wal.stat().st_mtime if wal.exists() else 0.0)
+    return changed < taken

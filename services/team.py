@@ -151,14 +151,20 @@ def _sqlite_access(database: Database, login: str) -> Access:
 
 
 def acting_user(database: Database, typed_user: str | None = None) -> str:
-    """The name the audit trail records: the database login on PostgreSQL (``current_user``),
-    the typed name (else the operating system login) on a single-user SQLite file."""
+    """The name the audit trail records: on a team database (set up by ``db init``) the
+    database login (``current_user``), whatever was typed; elsewhere (a SQLite file, a
+    PostgreSQL database used by one person) the typed name, else the operating system login."""
+    typed = typed_user or _os_login()
     if database.is_sqlite:
-        return typed_user or _os_login()
+        return typed
+    roles = role_names(str(database.url.database))
     with database_problems(database), database.engine.connect() as conn:
-        login = str(conn.execute(text("SELECT current_user")).scalar_one())
+        login, team = conn.execute(
+            text("SELECT current_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :b)"),
+            {"b": roles.buyer},
+        ).one()
         conn.rollback()
-    return login
+    return str(login) if team else typed
 
 
 def actor(database: Database, typed_user: str | None = None, source: str = "user") -> Actor:
@@ -370,3 +376,22 @@ def drop_roles(location: str) -> None:
                     conn.execute(text(f"DROP ROLE {_quote(conn, role)}"))
     finally:
         database.dispose()
+
+
+def has_team_roles(location: str) -> bool:
+    """Whether ``db init`` set this PostgreSQL database up for a team."""
+    url = to_url(location)
+    if is_sqlite(url):
+        return False
+    roles = role_names(str(url.database))
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT count(*) FROM pg_roles WHERE rolname IN (:r, :b)"),
+                {"r": roles.reader, "b": roles.buyer},
+            ).scalar_one()
+            conn.rollback()
+    finally:
+        database.dispose()
+    return bool(found == 2)
