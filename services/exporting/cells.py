@@ -100,7 +100,7 @@ def currency_format(code: str | None) -> str:
 
 def _wrapped_lines(value: Any, width: int) -> int:
     """How many lines ``value`` takes in a column wrapping at ``width`` characters."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or (len(value) <= width and "\n" not in value):
         return 1
     return sum(max(1, -(-len(part) // width)) for part in value.split("\n"))
 
@@ -246,6 +246,20 @@ class WorkbookWriter:
 CellWriter = Callable[[int, int, Any, Any], None]
 
 
+class _FastCells:
+    """XlsxWriter's typed cell writers without the decorator that accepts "A1" notation.
+
+    The public ``write_*`` methods only convert A1 strings to numbers before calling these
+    (a measurable share of the time on 100,000-row exports, where every call already has
+    numbers). Should a later XlsxWriter rename them, the public methods are used instead.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self.write_string = getattr(ws, "_write_string", ws.write_string)
+        self.write_number = getattr(ws, "_write_number", ws.write_number)
+        self.write_boolean = getattr(ws, "_write_boolean", ws.write_boolean)
+
+
 class SheetWriter:
     """One worksheet written top to bottom: title lines, header, rows, totals."""
 
@@ -262,6 +276,7 @@ class SheetWriter:
         self._pending = 0
         self._money_formats: dict[str, Any] = {}
         self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap and c.type == "text"]
+        self._values: Sequence[Any] = ()
         # Formats for whole columns (cells typed in later, as in an import template).
         self.column_formats: dict[int, Any] = {}
         self._writers = [self._writer_for(i, c) for i, c in enumerate(self.columns)]
@@ -321,7 +336,7 @@ class SheetWriter:
 
     def _writer_for(self, col: int, column: Column) -> CellWriter:
         """A function writing one value of this column (chosen once, used for every row)."""
-        ws = self.ws
+        ws = _FastCells(self.ws)
         widths = self.widths
         fmt_of = self.book.format
 
@@ -331,6 +346,8 @@ class SheetWriter:
 
             def write_text(row: int, c: int, value: Any, record: Any) -> None:
                 text = value if isinstance(value, str) else str(value)
+                if not text:
+                    return
                 if len(text) > MAX_CELL_CHARS or text.startswith(FORMULA_STARTS):
                     self.write_text(row, c, text, wrap_fmt)
                 else:
@@ -387,19 +404,30 @@ class SheetWriter:
             if column.type == "decimal":
                 fixed_fmt = fmt_of(num_format=column.num_format or DECIMAL_FORMAT)
 
-                def number_format(record: Any) -> Any:
+                def number_format(record: Any, values: Sequence[Any]) -> Any:
                     return fixed_fmt
 
             elif column.currency_from:
                 source = column.currency_from
+                # Rows given as plain values take the code from the column of that header.
+                headers = [c.header for c in self.columns]
+                source_col = headers.index(source) if source in headers else None
+                by_code: dict[str | None, Any] = {}
 
-                def number_format(record: Any) -> Any:
-                    return self._money_format(record.get(source) if record else None)
+                def number_format(record: Any, values: Sequence[Any]) -> Any:
+                    if record is not None:
+                        code = record.get(source)
+                    else:
+                        code = values[source_col] if source_col is not None else None
+                    found = by_code.get(code)
+                    if found is None:
+                        found = by_code[code] = self._money_format(code)
+                    return found
 
             else:
                 fixed_money = self._money_format(column.currency)
 
-                def number_format(record: Any) -> Any:
+                def number_format(record: Any, values: Sequence[Any]) -> Any:
                     return fixed_money
 
             exact = column.exact
@@ -414,7 +442,7 @@ class SheetWriter:
                         return
                 else:
                     number = value
-                ws.write_number(row, c, number, number_format(record))
+                ws.write_number(row, c, number, number_format(record, self._values))
                 length = len(f"{number:,.2f}") + extra
                 if length > widths[c] - 2:
                     widths[c] = min(length + 2, MAX_COLUMN_WIDTH)
@@ -424,13 +452,14 @@ class SheetWriter:
         raise AssertionError(column.type)
 
     def write_row(self, values: Sequence[Any], record: Any = None) -> None:
-        """One data row; None leaves a cell empty. ``record`` feeds per-row formats."""
+        """One data row; None and "" leave a cell empty. ``record`` (a mapping) feeds per-row
+        currency formats; without it they come from the row's own currency column."""
         row = self.row
+        self._values = values
         writers = self._writers
         for col, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            writers[col](row, col, value, record)
+            if value is not None:
+                writers[col](row, col, value, record)
         if self._wrapped:
             lines = max(
                 _wrapped_lines(values[col], self.columns[col].wrap_width) for col in self._wrapped

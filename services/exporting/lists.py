@@ -16,13 +16,14 @@ batches, so 100,000 order lines are never all in memory at once.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services import records
-from services.exporting.cells import CellType, Column, SheetWriter, WorkbookWriter
+from services.exporting.cells import CellType, Column, WorkbookWriter
 from services.schema import Field, Kind, kind
 
 # Record field -> column header, where the import's canonical name differs from the record's.
@@ -66,40 +67,39 @@ def count_records(session: Session, kind_name: str) -> int:
     return session.scalar(select(func.count()).select_from(query)) or 0
 
 
-def stream_records(session: Session, kind_name: str) -> Iterator[dict[str, Any]]:
-    """Every record of a kind, as ``records.list_records`` gives them, fetched in batches."""
+def stream_rows(
+    session: Session, kind_name: str, field_names: Sequence[str]
+) -> Iterator[Sequence[Any]]:
+    """The values of ``field_names`` for every record of a kind, in the order
+    ``records.list_records`` gives them, fetched in batches as plain tuples."""
     adapter = records.adapter(kind_name)
     if type(adapter).finish is not records.Adapter.finish:
         # This kind completes its records from other tables (vendor aliases): small lists,
         # read whole through the one shared function.
-        yield from records.list_records(session, kind_name)
+        for record in records.list_records(session, kind_name):
+            yield [record.get(name) for name in field_names]
         return
     result = session.execute(adapter.select().execution_options(yield_per=STREAM_BATCH))
     keys = list(result.keys())
+    pick = itemgetter(*(keys.index(name) for name in field_names))
+    if len(field_names) == 1:
+        for row in result:
+            yield (pick(row),)
+        return
     for row in result:
-        yield dict(zip(keys, row, strict=True))
-
-
-def write_list_sheet(
-    book: WorkbookWriter,
-    sheet_name: str,
-    spec: Kind,
-    rows: Iterator[dict[str, Any]],
-    field_names: Sequence[str] | None = None,
-) -> SheetWriter:
-    names = list(field_names or spec.field_names)
-    sheet = book.add_sheet(sheet_name, list_columns(spec, names))
-    sheet.header()
-    for record in rows:
-        sheet.write_row([record.get(name) for name in names], record)
-    return sheet
+        yield pick(row)
 
 
 def export_list(session: Session, kind_name: str, book: WorkbookWriter) -> int:
     """Write the plain list of ``kind_name`` into ``book``; returns the number of rows."""
     spec = kind(kind_name)
     book.total_rows = count_records(session, spec.name)
-    sheet = write_list_sheet(book, spec.label, spec, stream_records(session, spec.name))
+    names = spec.field_names
+    sheet = book.add_sheet(spec.label, list_columns(spec, names))
+    sheet.header()
+    write_row = sheet.write_row
+    for values in stream_rows(session, spec.name, names):
+        write_row(values)
     sheet.flush_progress()
     first, last = sheet.first_data_row, sheet.last_data_row
     return 0 if first is None or last is None else last - first + 1

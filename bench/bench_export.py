@@ -1,0 +1,172 @@
+"""Benchmark: Excel exports of 100,000 order lines and of the contract summary.
+
+Targets (issue 5), measured in the same run on the same database:
+
+* ``export orders`` of 100,000 order lines takes at most 1.5x the time bare XlsxWriter takes
+  to write the same values in constant-memory mode (the baseline starts from the values
+  already in memory and calls the typed ``write_*`` methods directly, the fastest way to drive
+  XlsxWriter; the export also reads the database and keeps every cell safe);
+* ``export contracts`` (the contract summary) for 2,000 contracts over those 100,000 lines
+  takes at most 3x the orders export.
+
+    python bench/bench_export.py                 # a temporary SQLite file
+    python bench/bench_export.py --db postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    python bench/bench_export.py --lines 20000   # a smaller run
+
+The data is written with SQLAlchemy Core bulk inserts (the generator of bench_alerts.py, plus
+a description and a note on every line so text cells are part of the work). A PostgreSQL
+database given with --db must exist and be empty. Each timing is the best of --repeat runs.
+Prints the ratios; exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import xlsxwriter  # noqa: E402
+from sqlalchemy import String, cast, literal, update  # noqa: E402
+
+from bench_alerts import TODAY, generate  # noqa: E402
+from models import OrderLine  # noqa: E402
+from models.database import open_database  # noqa: E402
+from services import exporting, records  # noqa: E402
+from services.schema import kind  # noqa: E402
+
+
+def add_text(database: Any) -> None:
+    """Give every line a description and a note, as real order lines have."""
+    with database.write() as session:
+        session.execute(
+            update(OrderLine).values(
+                description=literal("GB300 NVL72 rack, liquid cooled, line ")
+                + cast(OrderLine.id, String),
+                notes=literal("Vendor confirmed by e-mail; dock booking ref ")
+                + cast(OrderLine.line_no, String),
+            )
+        )
+
+
+def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def bare_xlsxwriter(path: Path, headers: list[str], rows: list[list[Any]]) -> int:
+    """The baseline: the same values, typed write calls, constant memory, nothing else."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Order lines")
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header)
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            elif isinstance(value, bool):
+                sheet.write_boolean(r, c, value)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, date_format)
+            elif isinstance(value, Decimal):
+                sheet.write_number(r, c, float(value))
+            else:
+                sheet.write_number(r, c, value)
+    book.close()
+    return len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--contracts", type=int, default=2_000)
+    parser.add_argument("--ppas", type=int, default=200)
+    parser.add_argument("--sites", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        location = args.db or str(out / "bench.db")
+        database = open_database(location)
+        try:
+            started = time.perf_counter()
+            generate(database, args.lines, args.contracts, args.ppas, args.sites)
+            add_text(database)
+            print(
+                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
+                f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
+                f"({time.perf_counter() - started:.1f} s to generate)"
+            )
+            spec = kind("orders")
+            with database.session() as session:
+                values = [
+                    [record.get(name) for name in spec.field_names]
+                    for record in records.list_records(session, "orders")
+                ]
+            headers = list(spec.field_names)
+
+            baseline_time, count = best_of(
+                args.repeat, lambda: bare_xlsxwriter(out / "bare.xlsx", headers, values)
+            )
+            orders_time, orders = best_of(
+                args.repeat, lambda: exporting.export(database, "orders", out / "orders.xlsx")
+            )
+            summary_time, summary = best_of(
+                args.repeat,
+                lambda: exporting.export(
+                    database, "contracts", out / "summary.xlsx", as_of=TODAY
+                ),
+            )
+            sizes = {
+                name: (out / f"{name}.xlsx").stat().st_size / 1e6
+                for name in ("bare", "orders", "summary")
+            }
+        finally:
+            database.dispose()
+
+    cells = count * len(headers)
+    print(
+        f"baseline: bare XlsxWriter, {count:,} rows x {len(headers)} columns "
+        f"({cells:,} cells, {sizes['bare']:.1f} MB)       {baseline_time:.3f} s"
+    )
+    print(
+        f"orders:   export orders ({orders.rows:,} rows, reads the database, "
+        f"{sizes['orders']:.1f} MB)   {orders_time:.3f} s"
+    )
+    print(
+        f"summary:  export contracts ({summary.rows:,} contracts, sheets "
+        f"{', '.join(summary.sheets)})   {summary_time:.3f} s"
+    )
+    orders_ratio = orders_time / baseline_time
+    summary_ratio = summary_time / orders_time
+    ok_orders, ok_summary = orders_ratio <= 1.5, summary_ratio <= 3
+    print(
+        f"ratio orders/bare XlsxWriter: {orders_ratio:.2f}x "
+        f"({'within' if ok_orders else 'NOT within'} the 1.5x target)"
+    )
+    print(
+        f"ratio summary/orders export:  {summary_ratio:.2f}x "
+        f"({'within' if ok_summary else 'NOT within'} the 3x target)"
+    )
+    return 0 if ok_orders and ok_summary else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
