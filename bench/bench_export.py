@@ -34,14 +34,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import xlsxwriter  # noqa: E402
-from sqlalchemy import String, cast, literal, update  # noqa: E402
+import xlsxwriter
+from bench_alerts import TODAY, generate
+from sqlalchemy import String, cast, literal, update
 
-from bench_alerts import TODAY, generate  # noqa: E402
-from models import OrderLine  # noqa: E402
-from models.database import open_database  # noqa: E402
-from services import exporting, records  # noqa: E402
-from services.schema import kind  # noqa: E402
+from models import OrderLine
+from models.database import open_database
+from services import exporting, records
+from services.schema import kind
 
 
 def add_text(database: Any) -> None:
@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             summary_time, summary = best_of(
                 args.repeat,
-                lambda: exporting.export(
-                    database, "contracts", out / "summary.xlsx", as_of=TODAY
-                ),
+                lambda: exporting.export(database, "contracts", out / "summary.xlsx", as_of=TODAY),
             )
             sizes = {
                 name: (out / f"{name}.xlsx").stat().st_size / 1e6
