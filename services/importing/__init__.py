@@ -137,7 +137,7 @@ def import_file(
     kind_name = request.kind or (named.kind if named else None)
     vendor = request.vendor or (named.vendor if named else None)
     given = ("vendor",) if vendor else ()
-    fits = choose_sheets(workbook, kind_name, request.sheet, given)
+    fits = choose_sheets(workbook, kind_name, request.sheet, given, request.overrides)
     report = ImportReport(workbook.name, workbook.format, list(workbook.notes), [])
     for position, fit in enumerate(fits):
         sheet = workbook.sheet(fit.sheet)

@@ -28,6 +28,9 @@ from services.schema import IMPORT_KINDS, kind
 
 ACCEPT = 70  # the lowest confidence at which a header is taken for a field
 HEADER_SCAN_ROWS = 30
+# The least share of a kind's required fields a header row must have for that kind to be
+# detected; what is missing is then named (MissingColumns) rather than guessed.
+MIN_SHARE = 0.6
 
 CURRENCY_CODES = frozenset(
     [
@@ -79,6 +82,8 @@ COMMON: dict[str, tuple[str, ...]] = {
         "model no",
         "product code",
         "product id",
+        "product number",
+        "product no",
         "mpn",
         "vendor sku",
         "catalog no",
@@ -148,7 +153,6 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
             "lt",
             "lead time weeks",
             "lead time days",
-            "delivery time",
             "lead_days",
         ),
         "quote_date": ("date quoted", "quoted on", "quotation date", "quote", "date"),
@@ -313,8 +317,7 @@ def required_fields(kind_name: str) -> tuple[str, ...]:
 
 
 def normalise_header(text: Any) -> str:
-    """``PO #`` → ``po no``; ``Unit Cost (USD)`` → ``unit cost``; ``Renewable %`` → ``renewable``.
-    """
+    """``PO #`` → ``po no``; ``Unit Cost (USD)`` → ``unit cost``; ``Notes %`` → ``notes``."""
     if not isinstance(text, str):
         return ""
     lowered = text.casefold().replace("#", " no ").replace("%", " ").replace("_", " ")
@@ -403,14 +406,44 @@ def _cell_header(value: Any) -> str:
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _fit(headers: Sequence[str], kind_name: str, given: Iterable[str] = ()) -> tuple[float, int]:
+def _greedy(
+    headers: Sequence[tuple[int, str, bool]], kind_name: str, taken: set[str]
+) -> dict[int, tuple[str, int, str]]:
+    """Column index → (field, confidence, how): the best pairs first, each field and each
+    column used once. Visible columns come first: a hidden column only fills a field that no
+    visible column fills."""
+    candidates: list[tuple[bool, int, int, str, str]] = []
+    for index, header, hidden in headers:
+        for name, score, how in header_scores(normalise_header(header), kind_name):
+            if score >= ACCEPT and name not in taken:
+                candidates.append((not hidden, score, -index, name, how))
+    chosen: dict[int, tuple[str, int, str]] = {}
+    used = set(taken)
+    for _visible, score, neg_index, name, how in sorted(candidates, reverse=True):
+        if -neg_index in chosen or name in used:
+            continue
+        chosen[-neg_index] = (name, score, how)
+        used.add(name)
+    return chosen
+
+
+def _fit(
+    headers: Sequence[str],
+    kind_name: str,
+    given: Iterable[str] = (),
+    overrides: dict[str, str] | None = None,
+) -> tuple[float, int]:
     """How well a row of headers fits a kind: (share of required fields found, fields found)."""
-    fields = {
-        f
-        for h in headers
-        for f, score, _ in header_scores(normalise_header(h), kind_name)
-        if score >= ACCEPT
-    } | set(given)
+    overrides = overrides or {}
+    entries = [(i, h, False) for i, h in enumerate(headers) if h]
+    mapped = {
+        overrides[normalise_header(h)] for _, h, _ in entries if normalise_header(h) in overrides
+    }
+    mapped = {
+        "lead_time" if f == "lead_days" else f for f in mapped if f and f not in ("-", "ignore")
+    }
+    entries = [e for e in entries if normalise_header(e[1]) not in overrides]
+    fields = {f for f, _, _ in _greedy(entries, kind_name, mapped).values()} | set(given) | mapped
     required = required_fields(kind_name)
     share = sum(1 for f in required if f in fields) / len(required)
     return share, len(fields)
@@ -426,7 +459,10 @@ class SheetFit:
 
 
 def best_fit(
-    sheet: Sheet, kind_name: str | None = None, given: Iterable[str] = ()
+    sheet: Sheet,
+    kind_name: str | None = None,
+    given: Iterable[str] = (),
+    overrides: dict[str, str] | None = None,
 ) -> SheetFit | None:
     """The header row and kind that fit ``sheet`` best (None when nothing fits)."""
     given = tuple(given)
@@ -437,11 +473,13 @@ def best_fit(
         if sum(1 for h in headers if h) < 2:
             continue
         for name in kinds:
-            share, count = _fit(headers, name, given if name != "vendors" else ())
-            if count < 2 or (kind_name is None and share < 1):
+            share, count = _fit(headers, name, given if name != "vendors" else (), overrides)
+            # Detecting: most of the kind's required fields, and the kind that explains the
+            # most columns (a sheet with a Site column is not a list of sites for that).
+            if count < 2 or (kind_name is None and share < MIN_SHARE):
                 continue
             candidate = SheetFit(sheet.name, name, index, share, count)
-            if best is None or (share, count) > (best.share, best.fields):
+            if best is None or (count, share) > (best.fields, best.share):
                 best = candidate
     return best
 
@@ -451,12 +489,13 @@ def choose_sheets(
     kind_name: str | None = None,
     sheet_name: str | None = None,
     given: Iterable[str] = (),
+    overrides: dict[str, str] | None = None,
 ) -> list[SheetFit]:
     """The sheet(s) to import: the one named, or the best one for the kind, or (neither given)
     every visible sheet that fits a kind, in the order their references need."""
     given = tuple(given)
     if sheet_name is not None:
-        fit = best_fit(workbook.sheet(sheet_name), kind_name, given)
+        fit = best_fit(workbook.sheet(sheet_name), kind_name, given, overrides)
         if fit is None and kind_name:
             # The user named both: take the first row with headers and report what is missing.
             fit = SheetFit(sheet_name, kind_name, _first_text_row(workbook.sheet(sheet_name)), 0, 0)
@@ -468,11 +507,14 @@ def choose_sheets(
         return [fit]
     fits = [
         f
-        for f in (best_fit(workbook.sheet(s), kind_name, given) for s in workbook.visible_sheets)
+        for f in (
+            best_fit(workbook.sheet(s), kind_name, given, overrides)
+            for s in workbook.visible_sheets
+        )
         if f is not None
     ]
     if kind_name:
-        fits = sorted(fits, key=lambda f: (f.share, f.fields), reverse=True)[:1]
+        fits = sorted(fits, key=lambda f: (f.fields, f.share), reverse=True)[:1]
     if not fits:
         what = f"{kind_name} " if kind_name else ""
         raise NotFoundError(
@@ -532,25 +574,19 @@ def match_headers(
         column.note = "" if target else "ignored by your mapping"
         if target:
             taken.add(target)
-    candidates: list[tuple[bool, int, int, str, str]] = []
+    entries = []
     for column in columns:
         if column.how == "map" or not column.header:
             continue
         if column.header.casefold() == ERROR_COLUMN.casefold():
             column.note = "Rackbook's error notes"
             continue
-        for name, score, how in header_scores(normalise_header(column.header), kind_name):
-            if score >= ACCEPT and name not in taken:
-                # Visible columns first: a hidden column only fills a field nobody else fills.
-                candidates.append((not column.hidden, score, -column.index, name, how))
-    for visible, score, neg_index, name, how in sorted(candidates, reverse=True):
-        column = columns[-neg_index]
-        if column.field or name in taken:
-            continue
+        entries.append((column.index, column.header, column.hidden))
+    for index, (name, score, how) in _greedy(entries, kind_name, taken).items():
+        column = columns[index]
         column.field, column.confidence, column.how = name, score, how
-        if not visible:
+        if column.hidden:
             column.note = "hidden column"
-        taken.add(name)
     for column in columns:
         if column.header and not column.field and not column.note:
             column.note = "hidden column" if column.hidden else "not a field of " + kind_name

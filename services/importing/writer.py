@@ -529,15 +529,16 @@ def _ids_by_key(conn: Connection, kind_name: str, params: list[dict[str, Any]]) 
             ):
                 found[(order_id, line_no)] = line_id
         return found
-    columns = {
-        "sites": (c.id, c.name),
-        "vendors": (c.id, c.name_key),
-        "products": (c.id, c.vendor_id, c.sku),
-        "leadtimes": (c.id, c.product_id, c.quote_date),
-        "ppas": (c.id, c.ppa_ref),
-        "contracts": (c.id, c.contract_ref),
-        "fxrates": (c.id, c.currency, c.valid_from),
+    names = {
+        "sites": ("name",),
+        "vendors": ("name_key",),
+        "products": ("vendor_id", "sku"),
+        "leadtimes": ("product_id", "quote_date"),
+        "ppas": ("ppa_ref",),
+        "contracts": ("contract_ref",),
+        "fxrates": ("currency", "valid_from"),
     }[kind_name]
+    columns = (c.id, *(c[n] for n in names))
     result: dict[Any, int] = {}
     for row in conn.execute(select(*columns)):
         if kind_name == "sites":
