@@ -58,7 +58,7 @@ def role_names(database_name: str) -> Roles:
     base = f"rackbook_{database_name}"
     if len(base) + len("_reader") > PG_NAME_LIMIT:
         digest = hashlib.sha1(database_name.encode()).hexdigest()[:8]
-        base = f"rackbook_{database_name[:40]}_{digest}"
+        base = f"rackbook_{database_name[:38]}_{digest}"
     return Roles(reader=f"{base}_reader", buyer=f"{base}_buyer")
 
 
