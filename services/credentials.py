@@ -85,7 +85,11 @@ def without_password(location: str | URL) -> str:
     if isinstance(location, str) and "://" not in location:
         return location
     url = _url(location)
-    return url.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) means "leave it as it is": build the URL again without it.
+    bare = URL.create(
+        url.drivername, url.username, None, url.host, url.port, url.database, url.query
+    )
+    return bare.render_as_string(hide_password=False)
 
 
 def remember(location: str) -> str:

@@ -17,6 +17,7 @@ from services.faults import NotAllowed, Unreachable, database_problems
 from tests.helpers import D, basic_world, day, make
 from tests.services.team.conftest import PG_ONLY
 
+
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = cli.run(list(argv), out=out, err=err)
@@ -92,7 +93,7 @@ def test_reader_window_is_read_only_and_a_refused_write_is_a_clear_message(login
 
 @PG_ONLY
 def test_reader_write_from_the_command_line_is_one_line_and_exit_1(login) -> None:
-    status, out, err = run("--db", login("manager", "reader"), "demo")
+    status, _, err = run("--db", login("manager", "reader"), "demo")
     assert status == 1
     assert err.startswith("rackbook: The database") and "refused the change" in err
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -149,7 +150,9 @@ def test_audit_trail_records_the_database_login_not_a_typed_name(login) -> None:
         assert users == {alice} and changed_by == {alice}
     finally:
         buyer.dispose()
-    status, _, err = run("--db", alice_url, "--user", "Typed Name", "settings", "default_pue", "1.4")
+    status, _, err = run(
+        "--db", alice_url, "--user", "Typed Name", "settings", "default_pue", "1.4"
+    )
     assert status == 0, err
     database = open_database(alice_url, upgrade=False)
     try:
