@@ -26,9 +26,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-from models import (  # noqa: E402
+from models import (
     Customer,
     CustomerContract,
     EtaChange,
@@ -41,8 +41,9 @@ from models import (  # noqa: E402
     Site,
     Vendor,
 )
-from models.database import open_database  # noqa: E402
-from services import alerts  # noqa: E402
+from models.database import open_database
+from services import alerts
+from services.figures import collector_paused
 
 TODAY = dt.date(2026, 11, 26)
 CATEGORIES = ("gpu_system", "gpu_server", "network", "storage", "power", "cooling")
@@ -53,7 +54,71 @@ def day(offset: int) -> dt.date:
     return TODAY + dt.timedelta(days=offset)
 
 
-def generate(database: Any, lines: int, contracts: int, ppas: int, sites: int) -> None:
+def _realistic_line(rnd: random.Random, order_date: dt.date, unconfirmed: bool) -> dict[str, Any]:
+    """A line as a real book holds it: what was due is mostly in; some 15 % of what is still
+    due has slipped by more than two weeks; a few lines are late or cancelled."""
+    quantity = rnd.randint(1, 40)
+    line: dict[str, Any] = {
+        "quantity": quantity,
+        "promised_date": None,
+        "eta": None,
+        "received_qty": 0,
+        "received_date": None,
+        "status": rnd.choice(LINE_STATUSES),
+    }
+    if unconfirmed:
+        line["status"] = "placed"
+        return line
+    promised = order_date + dt.timedelta(days=rnd.randint(60, 200))
+    line["promised_date"] = promised
+    roll = rnd.random()
+    if promised <= day(-5):
+        if roll < 0.90:
+            arrived = min(promised + dt.timedelta(days=rnd.randint(-5, 10)), day(0))
+            line.update(received_qty=quantity, received_date=arrived, status="received")
+        elif roll < 0.93 and quantity > 1:
+            line.update(received_qty=quantity // 2, received_date=promised)
+            line.update(status="partially_received", eta=day(rnd.randint(-10, 30)))
+        elif roll < 0.95:
+            line["status"] = "cancelled"
+        else:
+            line["eta"] = promised + dt.timedelta(days=rnd.randint(0, 20))
+        return line
+    if roll < 0.05:
+        line["status"] = "cancelled"
+    elif roll < 0.95:
+        slip = rnd.randint(15, 60) if rnd.random() < 0.15 else rnd.randint(-5, 10)
+        line["eta"] = promised + dt.timedelta(days=slip)
+    return line
+
+
+def _stress_line(rnd: random.Random) -> dict[str, Any]:
+    """A line from a book in bad shape: most open lines late or slipped (--stress)."""
+    quantity = rnd.randint(1, 40)
+    promised = day(rnd.randint(-200, 300)) if rnd.random() < 0.85 else None
+    eta = (promised or day(0)) + dt.timedelta(days=rnd.randint(-10, 60))
+    received, received_date, status = 0, None, rnd.choice(LINE_STATUSES)
+    roll = rnd.random()
+    if roll < 0.3:
+        received, received_date, status = quantity, day(-rnd.randint(0, 100)), "received"
+    elif roll < 0.4 and quantity > 1:
+        received, received_date = rnd.randint(1, quantity - 1), day(-rnd.randint(0, 100))
+        status = "partially_received"
+    elif roll < 0.45:
+        status = "cancelled"
+    return {
+        "quantity": quantity,
+        "promised_date": promised,
+        "eta": eta if rnd.random() < 0.9 else None,
+        "received_qty": received,
+        "received_date": received_date,
+        "status": status,
+    }
+
+
+def generate(
+    database: Any, lines: int, contracts: int, ppas: int, sites: int, stress: bool = False
+) -> None:
     rnd = random.Random(4)
     stamp = {"created_by": "bench", "updated_by": "bench"}
     with database.write() as session:
@@ -81,7 +146,8 @@ def generate(database: Any, lines: int, contracts: int, ppas: int, sites: int) -
         )
         products = []
         for i in range(1, 101):
-            category = CATEGORIES[i % len(CATEGORIES)]
+            # Product 100 is the only one of its category: its vendor holds all of it.
+            category = "other" if i == 100 else CATEGORIES[i % len(CATEGORIES)]
             products.append(
                 {
                     "id": i,
@@ -115,6 +181,7 @@ def generate(database: Any, lines: int, contracts: int, ppas: int, sites: int) -
             ],
         )
         orders = lines // 10
+        order_dates = [day(-rnd.randint(5, 400)) for _ in range(orders + 1)]
         session.execute(
             insert(PurchaseOrder),
             [
@@ -123,7 +190,7 @@ def generate(database: Any, lines: int, contracts: int, ppas: int, sites: int) -
                     "po_number": f"PO-{i:06d}",
                     "vendor_id": (i % vendors) + 1,
                     "site_id": (i % sites) + 1,
-                    "order_date": day(-rnd.randint(5, 400)),
+                    "order_date": order_dates[i],
                     "currency": rnd.choice(("USD", "USD", "EUR", "CAD", "GBP")),
                     "status": "open",
                     **stamp,
@@ -131,42 +198,25 @@ def generate(database: Any, lines: int, contracts: int, ppas: int, sites: int) -
                 for i in range(1, orders + 1)
             ],
         )
+        # About 1 % of the orders were never confirmed: no dates on any line.
+        unconfirmed = {i for i in range(1, orders + 1) if rnd.random() < 0.01}
         rows = []
         for i in range(1, lines + 1):
             order_id = (i - 1) // 10 + 1
             vendor_id = (order_id % vendors) + 1
-            product_id = vendor_id + vendors * rnd.randint(0, 4)
-            quantity = rnd.randint(1, 40)
-            promised = day(rnd.randint(-200, 300)) if rnd.random() < 0.85 else None
-            eta = (promised or day(0)) + dt.timedelta(days=rnd.randint(-10, 60))
-            received = 0
-            received_date = None
-            status = rnd.choice(LINE_STATUSES)
-            roll = rnd.random()
-            if roll < 0.3:
-                received, received_date, status = quantity, day(-rnd.randint(0, 100)), "received"
-            elif roll < 0.4:
-                received = rnd.randint(1, quantity - 1) if quantity > 1 else 0
-                received_date = day(-rnd.randint(0, 100)) if received else None
-                status = "partially_received" if received else status
-            elif roll < 0.45:
-                status = "cancelled"
-            rows.append(
-                {
-                    "id": i,
-                    "order_id": order_id,
-                    "line_no": (i - 1) % 10 + 1,
-                    "product_id": product_id,
-                    "quantity": quantity,
-                    "unit_price": Decimal(rnd.randint(1000, 4_000_000)),
-                    "promised_date": promised,
-                    "eta": eta if rnd.random() < 0.9 else None,
-                    "received_qty": received,
-                    "received_date": received_date,
-                    "status": status,
-                    **stamp,
-                }
-            )
+            row = {
+                "id": i,
+                "order_id": order_id,
+                "line_no": (i - 1) % 10 + 1,
+                "product_id": vendor_id + vendors * rnd.randint(0, 4),
+                "unit_price": Decimal(rnd.randint(1000, 4_000_000)),
+                **stamp,
+            }
+            if stress:
+                row.update(_stress_line(rnd))
+            else:
+                row.update(_realistic_line(rnd, order_dates[order_id], order_id in unconfirmed))
+            rows.append(row)
         for start in range(0, len(rows), 20_000):
             session.execute(insert(OrderLine), rows[start : start + 20_000])
         # The first ETA recorded for the lines without a promised date.
@@ -238,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ppas", type=int, default=200)
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--stress", action="store_true", help="a book in bad shape: about half the lines alert"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -245,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         database = open_database(location)
         try:
             started = time.perf_counter()
-            generate(database, args.lines, args.contracts, args.ppas, args.sites)
+            generate(database, args.lines, args.contracts, args.ppas, args.sites, args.stress)
             print(
                 f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
                 f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
@@ -260,7 +313,12 @@ def main(argv: list[str] | None = None) -> int:
                 with database.session() as session:
                     return alerts.evaluate(session, TODAY)
 
+            def baseline_collector_paused() -> int:
+                with collector_paused():
+                    return baseline()
+
             baseline_time, count = best_of(args.repeat, baseline)
+            paused_time, _ = best_of(args.repeat, baseline_collector_paused)
             alerts_time, found = best_of(args.repeat, evaluate)
         finally:
             database.dispose()
@@ -273,6 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     ratio = alerts_time / baseline_time
     verdict = "within" if ratio <= 3 else "NOT within"
     print(f"ratio: {ratio:.2f}x the baseline ({verdict} the 3x target)")
+    # The rules pause the garbage collector while they build rows (figures.collector_paused);
+    # this ratio gives the plain SELECT the same advantage, for a like-for-like comparison.
+    print(
+        f"like for like: {alerts_time / paused_time:.2f}x the SELECT with the collector paused "
+        f"too ({paused_time:.3f} s)"
+    )
     return 0 if ratio <= 3 else 1
 
 

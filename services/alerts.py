@@ -50,6 +50,7 @@ from services.figures import (
     SiteSupply,
     Snapshot,
     actual_lead_days,
+    collector_paused,
     compute_contract_figures,
     load_snapshot,
     median,
@@ -593,11 +594,12 @@ def _sort_key(alert: Alert) -> tuple[int, str, str, str]:
 
 def evaluate_snapshot(snapshot: Snapshot, as_of: dt.date) -> list[Alert]:
     """Every rule over one snapshot, sorted by severity, site, rule and subject."""
-    ctx = _context(snapshot, as_of)
-    found: list[Alert] = []
-    for rule in RULE_FUNCTIONS.values():
-        found.extend(rule(ctx))
-    return sorted(found, key=_sort_key)
+    with collector_paused():
+        ctx = _context(snapshot, as_of)
+        found: list[Alert] = []
+        for rule in RULE_FUNCTIONS.values():
+            found.extend(rule(ctx))
+        return sorted(found, key=_sort_key)
 
 
 def evaluate(session: Session, as_of: dt.date | None = None) -> list[Alert]:
