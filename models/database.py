@@ -51,6 +51,16 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite URL (also of a ``file:…?mode=ro&uri=true`` URI), else None."""
+    if not is_sqlite(url) or url.database in (None, "", ":memory:"):
+        return None
+    database = str(url.database)
+    if url.query.get("uri") == "true" and database.startswith("file:"):
+        database = database.removeprefix("file:")
+    return Path(database)
+
+
 def display_name(url: URL) -> str:
     """What to show a person: the file name, or the database and host; never a password."""
     if is_sqlite(url):
@@ -154,8 +164,9 @@ def open_database(db: str | Path, *, upgrade: bool = True, backup: bool = True) 
     from models import migrate
 
     url = to_url(db)
-    if is_sqlite(url) and url.database:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    file = sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
     database = Database(url, make_engine(url))
     if upgrade:
         migrate.upgrade(database, backup=backup)

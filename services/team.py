@@ -31,7 +31,14 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL
 
-from models.database import Database, display_name, is_sqlite, open_database, to_url
+from models.database import (
+    Database,
+    display_name,
+    is_sqlite,
+    open_database,
+    sqlite_file,
+    to_url,
+)
 from services import maintenance
 from services.audit import Actor
 from services.errors import RackbookError, UsageError
@@ -134,7 +141,7 @@ def access(database: Database, typed_user: str | None = None) -> Access:
 
 
 def _sqlite_access(database: Database, login: str) -> Access:
-    path = Path(database.url.database or "")
+    path = sqlite_file(database.url) or Path(database.url.database or "")
     read_only_uri = database.url.query.get("mode") == "ro"
     folder_writable = os.access(path.parent, os.W_OK)
     file_writable = not path.exists() or os.access(path, os.W_OK)

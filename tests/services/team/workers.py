@@ -26,12 +26,13 @@ def edit_site(location: str, name: str, note: str) -> None:
     database.dispose()
 
 
-def hold_write_lock(path: str, seconds: str) -> None:
-    """Another program holding a SQLite file's write lock (a sync tool, a second app)."""
+def hold_write_lock(path: str) -> None:
+    """Another program holding a SQLite file's write lock (a sync tool, a second app) until
+    a line arrives on its standard input."""
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("BEGIN IMMEDIATE")
     print("locked", flush=True)
-    time.sleep(float(seconds))
+    sys.stdin.readline()
     connection.execute("ROLLBACK")
     connection.close()
 
