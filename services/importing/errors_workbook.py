@@ -84,7 +84,14 @@ def write_errors(plans: Sequence[Plan], out: str | Path) -> int:
                 cell = ws.cell(row=out_row, column=offset + index)
                 cell.fill = BAD_FILL
                 cell.comment = Comment("\n".join(texts)[:2000], "Rackbook")
-            message = "; ".join(f"{p.column or p.field}: {p.reason}" for p in plan_row.problems)
+            message = "; ".join(
+                p.reason
+                if p.column and p.reason.startswith(p.column)
+                else f"{p.column or p.field}: {p.reason}"
+                if p.column
+                else p.reason
+                for p in plan_row.problems
+            )
             _put(ws, out_row, error_col, f"row {plan_row.row}: {message}")
             out_row += 1
             written += 1

@@ -340,7 +340,7 @@ def plan_import(
                 problems.append(
                     Problem(
                         column.field,
-                        raw,
+                        shown(raw),
                         f"{column.header} {value}",
                         excel_row,
                         column.header,
@@ -427,9 +427,18 @@ def _placed(
     if header is not None:
         for column in columns:
             if column.header == header and column.index < len(cells):
-                value = cells[column.index] if cells[column.index] != "" else problem.value
+                if cells[column.index] != "":
+                    value = shown(cells[column.index])
                 break
     return Problem(problem.field, value, problem.reason, row, header, file, sheet)
+
+
+def shown(raw: Any) -> Any:
+    """A cell as the person sees it in the sheet: ``-2`` rather than ``-2.0``."""
+    try:
+        return conv.to_text(raw)
+    except conv.ValueProblem:
+        return raw
 
 
 def _reject(row: RowPlan, problem: Problem) -> None:

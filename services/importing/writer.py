@@ -240,10 +240,12 @@ class _Writer:
             update(table)
             .where(table.c.id == bindparam("p_id"), table.c.version == bindparam("p_version"))
             .values(
-                {c: bindparam(f"p_{c}", type_=table.c[c].type) for c in columns},
-                version=table.c.version + 1,
-                updated_by=self.actor.user,
-                updated_at=self.now,
+                {
+                    **{c: bindparam(f"p_{c}", type_=table.c[c].type) for c in columns},
+                    "version": table.c.version + 1,
+                    "updated_by": self.actor.user,
+                    "updated_at": self.now,
+                }
             )
         )
         for start in range(0, len(rows), CHUNK):
@@ -757,6 +759,7 @@ def _refuse_if_changed_later(
     conn: Connection, batch_id: int, last_entry: int, touched: set[tuple[str, int | None]]
 ) -> None:
     table = _table(AuditEntry)
+    batches = _table(ImportBatch)
     later = conn.execute(
         select(
             table.c.entity,
@@ -770,6 +773,13 @@ def _refuse_if_changed_later(
         )
         .where(table.c.id > last_entry)
         .where((table.c.import_batch_id != batch_id) | table.c.import_batch_id.is_(None))
+        # A later batch that was itself undone (its entries and its undo's) left no change.
+        .where(
+            table.c.import_batch_id.is_(None)
+            | table.c.import_batch_id.not_in(
+                select(batches.c.id).where(batches.c.undone_at.is_not(None))
+            )
+        )
         .order_by(table.c.id)
     )
     for entry in later:

@@ -35,8 +35,14 @@ def build_world(database: Database) -> None:
     """Sites, vendors (with the aliases their files use) and products of the layouts below."""
     with database.write() as session:
         for name in ("Panther Creek", "Moses Lake", "Rio Cuarto"):
-            make(session, "sites", name=name, country="US", status="converting",
-                 grid_capacity_mw=D("100"))
+            make(
+                session,
+                "sites",
+                name=name,
+                country="US",
+                status="converting",
+                grid_capacity_mw=D("100"),
+            )
         make(session, "vendors", name="Supermicro", aliases="SMC; Super Micro Computer")
         make(session, "vendors", name="Eaton", aliases="Eaton Electrical")
         make(session, "vendors", name="Hewlett Packard Enterprise", aliases="HPE")
@@ -48,8 +54,15 @@ def build_world(database: Database) -> None:
             ("Hewlett Packard Enterprise", "CRAY-XD670", "gpu_server", 8),
             ("Hewlett Packard Enterprise", "GB300-RACK", "gpu_system", 72),
         ):
-            make(session, "products", vendor=vendor, sku=sku, category=category,
-                 gpus_per_unit=gpus, list_price=D("1000"))
+            make(
+                session,
+                "products",
+                vendor=vendor,
+                sku=sku,
+                category=category,
+                gpus_per_unit=gpus,
+                list_price=D("1000"),
+            )
 
 
 def run_import(database: Database, path: Path, **request: Any) -> ImportReport:
@@ -77,17 +90,67 @@ def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
     ws.merge_cells("A1:F1")
     ws["A2"] = "Customer: Rackbook Data Centres    Run date: 10/02/2026"
     ws.append([])
-    ws.append(["Cust PO", "Ln", "Part No.", "Qty", "Unit Price", "Internal Margin",
-               "Ship Date", "Ship-to", "PO Date", "Status", "Sales Rep"])
+    ws.append(
+        [
+            "Cust PO",
+            "Ln",
+            "Part No.",
+            "Qty",
+            "Unit Price",
+            "Internal Margin",
+            "Ship Date",
+            "Ship-to",
+            "PO Date",
+            "Status",
+            "Sales Rep",
+        ]
+    )
     ws.column_dimensions["F"].hidden = True
-    data = rows if rows is not None else [
-        ["PC-2027-001", 1, "AS-8125GS", 4, "$285,000.00", 0.12, "04/20/2027", "Panther Creek",
-         "10/01/2026", "Booked", "J. Smith"],
-        ["", 2, "SYS-821GE", 2, "$310,500.50", 0.1, 46500, "Panther Creek", "10/01/2026",
-         "In Transit", "J. Smith"],
-        ["PC-2027-002", 1, "AS-8125GS", 8, "$285,000.00", 0.12, "TBD", "Moses Lake",
-         "10/15/2026", "Backordered", "A. Jones"],
-    ]
+    data = (
+        rows
+        if rows is not None
+        else [
+            [
+                "PC-2027-001",
+                1,
+                "AS-8125GS",
+                4,
+                "$285,000.00",
+                0.12,
+                "04/20/2027",
+                "Panther Creek",
+                "10/01/2026",
+                "Booked",
+                "J. Smith",
+            ],
+            [
+                "",
+                2,
+                "SYS-821GE",
+                2,
+                "$310,500.50",
+                0.1,
+                46500,
+                "Panther Creek",
+                "10/01/2026",
+                "In Transit",
+                "J. Smith",
+            ],
+            [
+                "PC-2027-002",
+                1,
+                "AS-8125GS",
+                8,
+                "$285,000.00",
+                0.12,
+                "TBD",
+                "Moses Lake",
+                "10/15/2026",
+                "Backordered",
+                "A. Jones",
+            ],
+        ]
+    )
     for row in data:
         ws.append(row)
     if rows is None:
@@ -103,16 +166,64 @@ def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
 def eaton_schedule(path: Path, rows: list[list[str]] | None = None) -> Path:
     """Semicolons, Windows-1252 text (``€``), day-first dates with slashes, decimal commas,
     its own status words, and the vendor named on every row."""
-    header = ["Order No.", "Item", "Article No.", "Supplier", "Quantity", "Net Price €",
-              "Delivery Date", "Site", "Order Date", "State", "Remarks"]
-    data = rows if rows is not None else [
-        ["PC-2027-100", "1", "93PM-500", "Eaton Electrical", "3", "142.000,00", "14/11/2026",
-         "Panther Creek", "03/06/2026", "Confirmed", "Lieferung frei Haus"],
-        ["PC-2027-100", "2", "PDU-G4", "Eaton", "40", "1.234,50", "02/02/2027",
-         "Panther Creek", "03/06/2026", "In Production", ""],
-        ["MO-2027-007", "1", "PDU-G4", "Eaton", "12", "1.234,50", "", "Moses Lake",
-         "21/07/2026", "Dispatched", "Teillieferung möglich"],
+    header = [
+        "Order No.",
+        "Item",
+        "Article No.",
+        "Supplier",
+        "Quantity",
+        "Net Price €",
+        "Delivery Date",
+        "Site",
+        "Order Date",
+        "State",
+        "Remarks",
     ]
+    data = (
+        rows
+        if rows is not None
+        else [
+            [
+                "PC-2027-100",
+                "1",
+                "93PM-500",
+                "Eaton Electrical",
+                "3",
+                "142.000,00",
+                "14/11/2026",
+                "Panther Creek",
+                "03/06/2026",
+                "Confirmed",
+                "Lieferung frei Haus",
+            ],
+            [
+                "PC-2027-100",
+                "2",
+                "PDU-G4",
+                "Eaton",
+                "40",
+                "1.234,50",
+                "02/02/2027",
+                "Panther Creek",
+                "03/06/2026",
+                "In Production",
+                "",
+            ],
+            [
+                "MO-2027-007",
+                "1",
+                "PDU-G4",
+                "Eaton",
+                "12",
+                "1.234,50",
+                "",
+                "Moses Lake",
+                "21/07/2026",
+                "Dispatched",
+                "Teillieferung möglich",
+            ],
+        ]
+    )
     with path.open("w", encoding="cp1252", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(header)
@@ -131,18 +242,74 @@ def hpe_status(path: Path, rows: list[list[Any]] | None = None) -> Path:
     notes.title = "Notes"
     notes["A1"] = "Generated by HPE Order Status Portal"
     ws = wb.create_sheet("Order Lines")
-    ws.append(["Purchase Order Number", "Line Number", "Supplier", "Product Number",
-               "Ordered Quantity", "Unit Net Price (USD)", "Promised Delivery", "Revised ETA",
-               "Deliver To", "PO Date", "Line Status", "Qty Received", "Date Received"])
-    data = rows if rows is not None else [
-        ["RC-2027-050", 1, "HPE", "GB300-RACK", 2, 3950000, "20-Apr-2027",
-         dt.date(2027, 5, 4), "Rio Cuarto", dt.date(2026, 9, 1), "Accepted", None, None],
-        ["RC-2027-050", 2, "HPE", "CRAY-XD670", 16, 412000.25, "01-Mar-2027", None,
-         "Rio Cuarto", dt.date(2026, 9, 1), "Manufacturing", 0, None],
-        ["RC-2027-051", 1, "hpe", "CRAY-XD670", 4, 412000.25, "15-Dec-2026",
-         dt.date(2026, 12, 10), "Rio Cuarto", dt.date(2026, 9, 20), "Delivered", 4,
-         "2026-12-09"],
-    ]
+    ws.append(
+        [
+            "Purchase Order Number",
+            "Line Number",
+            "Supplier",
+            "Product Number",
+            "Ordered Quantity",
+            "Unit Net Price (USD)",
+            "Promised Delivery",
+            "Revised ETA",
+            "Deliver To",
+            "PO Date",
+            "Line Status",
+            "Qty Received",
+            "Date Received",
+        ]
+    )
+    data = (
+        rows
+        if rows is not None
+        else [
+            [
+                "RC-2027-050",
+                1,
+                "HPE",
+                "GB300-RACK",
+                2,
+                3950000,
+                "20-Apr-2027",
+                dt.date(2027, 5, 4),
+                "Rio Cuarto",
+                dt.date(2026, 9, 1),
+                "Accepted",
+                None,
+                None,
+            ],
+            [
+                "RC-2027-050",
+                2,
+                "HPE",
+                "CRAY-XD670",
+                16,
+                412000.25,
+                "01-Mar-2027",
+                None,
+                "Rio Cuarto",
+                dt.date(2026, 9, 1),
+                "Manufacturing",
+                0,
+                None,
+            ],
+            [
+                "RC-2027-051",
+                1,
+                "hpe",
+                "CRAY-XD670",
+                4,
+                412000.25,
+                "15-Dec-2026",
+                dt.date(2026, 12, 10),
+                "Rio Cuarto",
+                dt.date(2026, 9, 20),
+                "Delivered",
+                4,
+                "2026-12-09",
+            ],
+        ]
+    )
     for row in data:
         ws.append(row)
     wb.save(path)

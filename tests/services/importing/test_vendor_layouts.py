@@ -133,8 +133,10 @@ def test_shared_samples_in_order_with_the_options_a_user_gives(database: Databas
         report = run_import(database, folder / name, **options)
         assert report.ok, (name, [str(p) for s in report.sheets for p in s.plan.problems])
     with database.session() as session:
-        kinds = {k: records.list_records(session, k) for k in ("sites", "vendors", "products",
-                                                             "orders", "leadtimes")}
+        kinds = {
+            k: records.list_records(session, k)
+            for k in ("sites", "vendors", "products", "orders", "leadtimes")
+        }
     assert len(kinds["sites"]) == 2 and len(kinds["vendors"]) == 4 and len(kinds["products"]) == 5
     lines = {f"{r['po_number']}/{r['line']}": r for r in kinds["orders"]}
     assert len(lines) == 7
@@ -159,21 +161,73 @@ def test_every_kind_detected_and_imported_from_one_workbook(
     build_world(database)
     wb = openpyxl.Workbook()
     sheets = {
-        "Sites": [["Site", "Country", "Grid MW", "PUE", "Status"],
-                  ["Odessa", "US", 120, 1.3, "Planned"]],
+        "Sites": [
+            ["Site", "Country", "Grid MW", "PUE", "Status"],
+            ["Odessa", "US", 120, 1.3, "Planned"],
+        ],
         "Vendors": [["Vendor", "Country", "Also known as"], ["Vertiv", "US", "Vertiv Co."]],
-        "Parts": [["Part No.", "Supplier", "Description", "Category", "GPUs", "kW", "List price"],
-                  ["XDU1350", "Vertiv", "CDU", "Cooling", 0, 3, "$142,000"]],
-        "Quotes": [["Supplier", "Part No.", "Lead Time", "Quote Date"],
-                   ["Vertiv", "XDU1350", "12-14 wks", "2026-08-01"]],
-        "PPAs": [["PPA", "Counterparty", "Site", "Capacity MW", "Start", "End",
-                  "Price per MWh", "Structure", "Escalation", "Renewable %", "Notice days"],
-                 ["PPA-ODS-1", "Ercot Wind LLC", "Odessa", 80, "2027-01-01", "2036-12-31",
-                  "$41.50", "Fixed", "2%", "100%", 180]],
-        "Contracts": [["Contract", "Customer", "Site", "Start", "End", "Price", "Unit",
-                       "Service", "GPUs", "Auto renew"],
-                      ["C-77", "Lumen AI", "Odessa", "2027-03-01", "2030-02-28", "2.10",
-                       "per GPU hour", "GPU lease", 1152, "yes"]],
+        "Parts": [
+            ["Part No.", "Supplier", "Description", "Category", "GPUs", "kW", "List price"],
+            ["XDU1350", "Vertiv", "CDU", "Cooling", 0, 3, "$142,000"],
+        ],
+        "Quotes": [
+            ["Supplier", "Part No.", "Lead Time", "Quote Date"],
+            ["Vertiv", "XDU1350", "12-14 wks", "2026-08-01"],
+        ],
+        "PPAs": [
+            [
+                "PPA",
+                "Counterparty",
+                "Site",
+                "Capacity MW",
+                "Start",
+                "End",
+                "Price per MWh",
+                "Structure",
+                "Escalation",
+                "Renewable %",
+                "Notice days",
+            ],
+            [
+                "PPA-ODS-1",
+                "Ercot Wind LLC",
+                "Odessa",
+                80,
+                "2027-01-01",
+                "2036-12-31",
+                "$41.50",
+                "Fixed",
+                "2%",
+                "100%",
+                180,
+            ],
+        ],
+        "Contracts": [
+            [
+                "Contract",
+                "Customer",
+                "Site",
+                "Start",
+                "End",
+                "Price",
+                "Unit",
+                "Service",
+                "GPUs",
+                "Auto renew",
+            ],
+            [
+                "C-77",
+                "Lumen AI",
+                "Odessa",
+                "2027-03-01",
+                "2030-02-28",
+                "2.10",
+                "per GPU hour",
+                "GPU lease",
+                1152,
+                "yes",
+            ],
+        ],
         "FX": [["Currency", "Exchange rate", "Valid from"], ["EUR", "1.0850", "2026-01-01"]],
     }
     first = True
@@ -190,7 +244,13 @@ def test_every_kind_detected_and_imported_from_one_workbook(
 
     assert report.ok, [str(p) for s in report.sheets for p in s.plan.problems]
     assert [s.plan.kind for s in report.sheets] == [
-        "sites", "vendors", "products", "leadtimes", "ppas", "contracts", "fxrates"
+        "sites",
+        "vendors",
+        "products",
+        "leadtimes",
+        "ppas",
+        "contracts",
+        "fxrates",
     ]
     with database.session() as session:
         ppa = records.list_records(session, "ppas")[0]
