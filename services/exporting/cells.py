@@ -26,6 +26,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -111,11 +113,11 @@ class Column:
 
     header: str
     type: CellType = "text"
-    # Money columns: the record field holding each row's currency code (per-row format), or
-    # a fixed code; None writes a plain two-decimal number.
+    # Money columns: where each row's currency code comes from (a key of the row's record,
+    # else the column with that header), or a fixed code; neither: a plain number format.
     currency_from: str | None = None
     currency: str | None = None
-    # Totals row: "sum" writes a live SUM formula under this column.
+    # Totals row: a live SUM formula goes under this column.
     total: bool = False
     # Decimal values a double cannot hold are written as text (plain list exports).
     exact: bool = False
@@ -153,10 +155,14 @@ class WorkbookWriter:
         self.rows_done = 0
         self.warnings: list[str] = []
         self.sheets: list[SheetWriter] = []
+        # Constant-memory mode streams each sheet's rows to a temporary file; keeping them in
+        # a folder of our own lets a cancelled export drop them without assembling the file.
+        self.scratch = Path(tempfile.mkdtemp(prefix="rackbook-export-"))
         self.book = xlsxwriter.Workbook(
             str(self.partial),
             {
                 "constant_memory": True,
+                "tmpdir": str(self.scratch),
                 # Our strings are text, whatever they look like: never URLs or numbers.
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
@@ -223,15 +229,22 @@ class WorkbookWriter:
         except (FileCreateError, OSError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
             raise RackbookError(f"cannot write {self.path}: {reason}") from exc
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
         if self.progress is not None:
             self.progress(self.rows_done, self.rows_done)
 
     def discard(self) -> None:
+        """Drop everything written so far, at once (no workbook is assembled)."""
         if not self._closed:
             self._closed = True
-            # XlsxWriter cleans its temporary row files up only when closing.
-            with contextlib.suppress(Exception):
-                self.book.close()
+            for ws in self.book.worksheets():
+                # The open row files must be closed before they can be removed on Windows.
+                handle = getattr(ws, "row_data_fh", None)
+                with contextlib.suppress(Exception):
+                    if handle is not None:
+                        handle.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
         with contextlib.suppress(FileNotFoundError):
             self.partial.unlink()
 
@@ -341,7 +354,9 @@ class SheetWriter:
         fmt_of = self.book.format
 
         if column.type == "text":
-            wrap_fmt = fmt_of(text_wrap=True) if column.wrap else fmt_of()
+            # Wrapped text (alerts, notes) gets a small indent: it often follows a
+            # right-aligned date or number.
+            wrap_fmt = fmt_of(text_wrap=True, indent=1) if column.wrap else fmt_of()
             limit = MAX_COLUMN_WIDTH if not column.wrap else column.wrap_width + 2
 
             def write_text(row: int, c: int, value: Any, record: Any) -> None:
@@ -545,7 +560,7 @@ class SheetWriter:
         self.flush_progress()
         for col, width in enumerate(self.widths):
             column = self.columns[col]
-            fmt = self.book.format(text_wrap=True) if column.wrap else None
+            fmt = self.book.format(text_wrap=True, indent=1) if column.wrap else None
             fmt = self.column_formats.get(col, fmt)
             self.ws.set_column(col, col, round(width, 1), fmt)
         # Printed (or rendered to PDF) landscape, one page wide, the header on every page.

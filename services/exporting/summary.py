@@ -342,6 +342,28 @@ def _sites_sheet(book: WorkbookWriter, heading: str, sites: Sequence[figures.Sit
         )
     _shade_positive(book, sheet, 11)
     sheet.totals("Total", values=dict(sums))
+    _gpu_chart(book, sheet)
+
+
+def _gpu_chart(book: WorkbookWriter, sheet: SheetWriter) -> None:
+    """A native Excel column chart under the table: GPUs committed, delivered and expected."""
+    first, last, header = sheet.first_data_row, sheet.last_data_row, sheet.header_row
+    if first is None or last is None or header is None:
+        return
+    chart = book.book.add_chart({"type": "column"})
+    for col in (8, 9, 10):
+        chart.add_series(
+            {
+                "name": [sheet.name, header, col],
+                "categories": [sheet.name, first, 0, last, 0],
+                "values": [sheet.name, first, col, last, col],
+            }
+        )
+    chart.set_title({"name": "GPUs per site"})
+    chart.set_y_axis({"name": "GPUs", "num_format": "#,##0"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 960, "height": 360})
+    sheet.ws.insert_chart(sheet.row + 1, 0, chart)
 
 
 # --- PPAs --------------------------------------------------------------------------------

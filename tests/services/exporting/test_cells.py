@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -126,10 +127,13 @@ def test_progress_every_thousand_rows_and_a_cancel_event(tmp_path: Path) -> None
             yield [str(i)]
 
     before = out.read_bytes()
+    scratch = set(Path(tempfile.gettempdir()).glob("rackbook-export-*"))
     with pytest.raises(exporting.ExportCancelled, match="cancelled; nothing was written"):
         exporting.export_rows(out, ["n"], rows(), cancel=stop)
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["many.xlsx"]
+    # The rows streamed so far are gone too.
+    assert set(Path(tempfile.gettempdir()).glob("rackbook-export-*")) == scratch
 
 
 def test_the_target_must_be_an_xlsx_in_an_existing_folder(tmp_path: Path) -> None:

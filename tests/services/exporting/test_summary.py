@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,19 @@ def test_sites_sheet(summary: Workbook) -> None:
     assert ws["A6"].value == "Total"
     assert ws["I6"].value == "=SUM(I4:I5)"
     assert ws["C6"].value == "=SUM(C4:C5)"
+
+
+def test_sites_sheet_has_a_native_gpu_chart(database: Database, tmp_path: Path) -> None:
+    with database.write() as session:
+        summary_world(session)
+    out = tmp_path / "summary.xlsx"
+    exporting.export(database, "contracts", out, as_of=AS_OF)
+    with zipfile.ZipFile(out) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode()
+    assert "<c:barChart>" in xml
+    assert "Sites!$I$4:$I$5" in xml and "Sites!$A$4:$A$5" in xml
 
 
 def test_ppas_sheet(summary: Workbook) -> None:
