@@ -476,8 +476,10 @@ def _lead_time_records(today: dt.date) -> list[dict[str, Any]]:
         for q in range(quarters):
             quote_date = today - dt.timedelta(days=91 * (quarters - 1 - q) + 10)
             if q < quarters - 1:
-                # Drift slowly from the first quote to the one before last.
-                days = first + (int(newest / 1.05) - first) * q // (quarters - 2)
+                # Drift slowly from the first quote to the one before last. Nvidia's racks
+                # then jump 25 % in the last quarter, so the demo shows a lead_time_drift alert.
+                jump = 1.25 if (vendor, sku) == ("Nvidia", "GB300-NVL72") else 1.05
+                days = first + (int(newest / jump) - first) * q // (quarters - 2)
             else:
                 days = newest
             days = max(days, 1)
