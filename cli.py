@@ -80,7 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch", type=int)
 
     p = sub.add_parser("export", help="write a workbook (contracts, a list, or template-KIND)")
-    p.add_argument("kind")
+    p.add_argument(
+        "kind",
+        help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
+        "sites, ppas, contract-list, customers, fxrates, alerts; or an import template: "
+        "template-orders, template-vendors…",
+    )
     p.add_argument("out", type=Path)
     p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
 
