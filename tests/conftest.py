@@ -37,7 +37,9 @@ def pg_server_url() -> URL | None:
     url = make_url(raw)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
-    return url
+    # Tests need isolation, not durability across a server crash: skipping the WAL flush at
+    # each commit makes the PostgreSQL half of the suite several times faster.
+    return url.update_query_dict({"options": "-c synchronous_commit=off"})
 
 
 def _admin_execute(server: URL, statement: str) -> None:
@@ -88,6 +90,8 @@ def pg_template() -> Iterator[str]:
     url = create_pg_database()
     open_database(url.render_as_string(hide_password=False)).dispose()
     yield str(url.database)
+    while _pg_pool:
+        drop_pg_database(_pg_pool.pop())
     drop_pg_database(url)
 
 
@@ -121,6 +125,53 @@ def _load_demo(location: str) -> None:
     database.dispose()
 
 
+# Empty PostgreSQL test databases are recycled: emptied with one TRUNCATE (milliseconds)
+# instead of dropped and created again from the template (about a second each).
+_pg_pool: list[URL] = []
+
+
+def _take_empty_pg(template_name: str) -> URL:
+    return _pg_pool.pop() if _pg_pool else create_pg_database(template=template_name)
+
+
+def _recycle_empty_pg(url: URL) -> None:
+    from models import Base
+    from models.migrate import current_revision, head_revision
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            tables = set(
+                conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                ).scalars()
+            )
+            expected = set(Base.metadata.tables) | {"alembic_version"}
+            reusable = tables == expected and current_revision(conn) == head_revision()
+            if reusable:
+                # DELETE beats TRUNCATE on a few rows: TRUNCATE makes new files per table.
+                for table in reversed(Base.metadata.sorted_tables):
+                    conn.execute(table.delete())
+                conn.execute(
+                    text(
+                        "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                        "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"
+                    )
+                )
+    finally:
+        engine.dispose()
+    if reusable:
+        _pg_pool.append(url)
+    else:
+        drop_pg_database(url)
+
+
 def _fresh_copy(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, demo: bool
 ) -> Iterator[str]:
@@ -132,12 +183,18 @@ def _fresh_copy(
         sqlite_backup(template, target)
         yield str(target)
         return
-    template_name: str = request.getfixturevalue("pg_demo_template" if demo else "pg_template")
-    url = create_pg_database(template=template_name)
+    if demo:
+        url = create_pg_database(template=request.getfixturevalue("pg_demo_template"))
+        try:
+            yield url.render_as_string(hide_password=False)
+        finally:
+            drop_pg_database(url)
+        return
+    url = _take_empty_pg(request.getfixturevalue("pg_template"))
     try:
         yield url.render_as_string(hide_password=False)
     finally:
-        drop_pg_database(url)
+        _recycle_empty_pg(url)
 
 
 @pytest.fixture
