@@ -253,7 +253,7 @@ def _known_revision(name: str, revision: str | None) -> str:
     if not known:
         raise RackbookError(
             f"{name} was written by a newer Rackbook (schema {revision}); update Rackbook "
-            "before restoring it. Nothing was replaced"
+            "before restoring it; nothing was replaced"
         )
     return revision
 
