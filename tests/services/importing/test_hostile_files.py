@@ -58,9 +58,8 @@ BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 def test_defusedxml_is_installed() -> None:
     import defusedxml  # noqa: F401
-    from defusedxml.common import EntitiesForbidden
-
     from defusedxml import ElementTree
+    from defusedxml.common import EntitiesForbidden
 
     with pytest.raises(EntitiesForbidden):
         ElementTree.fromstring(BILLION_LAUGHS)
