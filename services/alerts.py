@@ -402,10 +402,10 @@ def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
         else:
             tail = "; no open order line brings more GPUs to the site: order more"
         message = (
-            f"{figures.ref} at {figures.site} is {figures.shortfall:,} GPUs short on its need-by "
-            f"date {figures.need_by} ({figures.gpus_secured:,} of {figures.committed_gpus:,} "
-            f"committed GPUs secured for {figures.customer}, starting {figures.start_date})"
-            f"{tail}."
+            f"{figures.ref} at {figures.site} is {_count(figures.shortfall, 'GPU')} short on its "
+            f"need-by date {figures.need_by} ({figures.gpus_secured:,} of "
+            f"{figures.committed_gpus:,} committed GPUs secured for {figures.customer}, "
+            f"starting {figures.start_date}){tail}."
         )
         alerts.append(
             _alert(

@@ -703,7 +703,8 @@ class LateLine:
 
     def __str__(self) -> str:
         when = f"ETA {self.expected}" if self.expected else "no date yet"
-        return f"{self.ref} ({self.gpus} GPUs, {when})"
+        gpus = "1 GPU" if self.gpus == 1 else f"{self.gpus:,} GPUs"
+        return f"{self.ref} ({gpus}, {when})"
 
 
 @dataclass(frozen=True)

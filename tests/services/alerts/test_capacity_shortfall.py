@@ -33,10 +33,10 @@ def test_fires_one_gpu_short_not_at_the_commitment(database):
     assert alert.severity == "critical" and alert.site == "Panther Creek"
     assert alert.figure == figure(1)
     assert alert.message.startswith(
-        "C-1 at Panther Creek is 1 GPUs short on its need-by date 2027-03-01"
+        "C-1 at Panther Creek is 1 GPU short on its need-by date 2027-03-01"
     )
     assert "99 of 100 committed GPUs secured for Helios AI" in alert.message
-    assert "1 order line arrives later: PO-2/1 (1 GPUs, ETA 2027-03-02)" in alert.message
+    assert "1 order line arrives later: PO-2/1 (1 GPU, ETA 2027-03-02)" in alert.message
     assert alert.related == ("C-1", "PO-2/1")
 
 
