@@ -402,3 +402,21 @@ def has_team_roles(location: str) -> bool:
     finally:
         database.dispose()
     return bool(found == 2)
+
+
+def dissolve(location: str) -> None:
+    """Turn a team database back into a plain one: the team roles dropped, history rows no
+    longer stamped with the login, CONNECT given back to every login of the server."""
+    url = _postgres_only(location)
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.begin() as conn:
+            for table in HISTORY_TABLES:
+                conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_login_stamp ON {table}"))
+            conn.execute(text("DROP FUNCTION IF EXISTS rackbook_stamp_login()"))
+            conn.execute(
+                text(f"GRANT CONNECT ON DATABASE {_quote(conn, str(url.database))} TO PUBLIC")
+            )
+    finally:
+        database.dispose()
+    drop_roles(location)

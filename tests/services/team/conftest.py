@@ -30,7 +30,7 @@ def team_url(db_url: str) -> Iterator[str]:
     try:
         yield db_url
     finally:
-        team.drop_roles(db_url)
+        team.dissolve(db_url)
 
 
 def _drop_login(name: str) -> None:

@@ -222,3 +222,19 @@ def test_init_from_the_command_line_creates_a_missing_database(db_url) -> None:
         from tests.conftest import drop_pg_database
 
         drop_pg_database(fresh)
+
+
+@PG_ONLY
+def test_dissolving_a_team_leaves_a_plain_database(db_url, actor) -> None:
+    team.init(db_url)
+    team.dissolve(db_url)
+    assert not team.has_team_roles(db_url)
+    database = open_database(db_url)
+    try:
+        assert team.acting_user(database, "maria") == "maria"
+        with database.write() as session:
+            make(session, "sites", actor, name="Panther Creek")
+        with database.session() as session:
+            assert session.scalar(text('SELECT "user" FROM audit_entry')) == actor.user
+    finally:
+        database.dispose()
