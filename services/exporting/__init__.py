@@ -3,7 +3,10 @@
 The command line (``export KIND OUT.xlsx [--as-of DATE]``) and the window call the same
 functions here:
 
-* :func:`export` writes one of :data:`EXPORT_KINDS` from a session or an open database;
+* :func:`export` writes one of :data:`EXPORT_KINDS` from a session or an open database:
+  ``contracts`` is the contract summary; the plain lists are named after their kind
+  (``orders``, ``vendors``…, ``alerts``), except the plain list of contracts, which is
+  ``contract-list`` (the one that imports back); ``template-KIND`` is an import template;
 * :func:`export_rows` writes exactly the rows and columns given (what a list screen shows);
 * :func:`columns_for` gives the columns of a kind's fields, for :func:`export_rows`.
 
