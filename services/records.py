@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -856,7 +856,12 @@ def update(
     try:
         session.flush()
     except StaleDataError as exc:
-        raise ConflictError(ad.spec.singular, record_key(kind_name, current), mine=merged) from exc
+        # The other save committed while this transaction waited for the row: its version is
+        # read on a connection of its own (this session must roll back first).
+        theirs = committed_record(session, kind_name, record_id)
+        raise ConflictError(
+            ad.spec.singular, record_key(kind_name, current), mine=merged, theirs=theirs
+        ) from exc
     saved = get_record(session, kind_name, record_id)
     key = record_key(kind_name, saved)
     audit.write_entries(
@@ -871,6 +876,19 @@ def update(
         audit.record_eta_change(session, actor, record_id, current.get("eta"), saved.get("eta"))
     _after_line_change(session, kind_name, row)
     return saved
+
+
+def committed_record(session: Session, kind_name: str, record_id: int) -> Record | None:
+    """The record as other connections see it now (committed), or None when it is gone."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with Session(engine) as other:
+        try:
+            return get_record(other, kind_name, record_id)
+        except NotFoundError:
+            return None
+        finally:
+            other.rollback()
 
 
 def delete(
