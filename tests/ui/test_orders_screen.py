@@ -54,8 +54,11 @@ def test_shows_every_line_with_footer_and_order_detail(screen, context):
 def test_search_box_and_filters(screen, qtbot):
     qtbot.keyClicks(screen.search, "dell")
     shown = [screen.model.record(r) for r in range(screen.model.rowCount())]
-    assert shown and all("dell" in (r["vendor"] + r["sku"] + r["site"]).lower() or
-                         "dell" in str(r["description"]).lower() for r in shown)
+    assert shown and all(
+        "dell" in (r["vendor"] + r["sku"] + r["site"]).lower()
+        or "dell" in str(r["description"]).lower()
+        for r in shown
+    )
     screen.search.clear()
     combo = screen.filters["status"]
     combo.setCurrentIndex(combo.findData("received"))

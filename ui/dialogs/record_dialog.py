@@ -40,7 +40,7 @@ Record = dict[str, Any]
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
-NUMBER_PATTERN = QRegularExpression(r"^\s*[-+]?[$€£]?[\d\s.,\u00a0]*\s*$")
+NUMBER_PATTERN = QRegularExpression(r"^\s*[-+]?[$€£]?[\d\s.,\x{00a0}]*\s*$")
 CURRENCY_PATTERN = QRegularExpression(r"^[A-Za-z]{0,3}$")
 
 

@@ -134,9 +134,9 @@ class AlertsScreen(TableScreen):
     def read(self, session: Any) -> Any:
         if not has_service("services.alerts"):
             return []
-        from ui.alerts_bridge import current_alerts
+        from services import alerts
 
         return [
-            (a.severity, a.rule, a.subject, a.site or "", a.message)
-            for a in current_alerts(session)
+            (a.severity, a.rule.replace("_", " "), a.subject, a.site or "", a.message)
+            for a in alerts.visible_alerts(session)
         ]

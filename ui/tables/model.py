@@ -295,9 +295,7 @@ class RecordTableModel(QAbstractTableModel):
             values = [v.casefold() if isinstance(v, str) else v for v in values]
         filled = [i for i, v in enumerate(values) if v is not None]
         blank = [i for i, v in enumerate(values) if v is None]
-        filled.sort(
-            key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        filled.sort(key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
         return filled + blank  # blanks last either way: the rows with a value matter
 
     def _refilter(self) -> None:
