@@ -178,7 +178,14 @@ def import_file(
         if plan.count("rejected") and not request.skip_invalid:
             report.not_reached = [f.sheet for f in fits[position + 1 :]]
             break
-        sheet_report.result = commit(session, plan, user, skip_invalid=request.skip_invalid)
+        sheet_report.result = commit(
+            session,
+            plan,
+            user,
+            skip_invalid=request.skip_invalid,
+            progress=progress,
+            cancel=cancel,
+        )
         if request.save_profile:
             _save(session, request, mapping, signature, sheet_vendor, options, user)
     return report

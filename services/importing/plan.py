@@ -34,6 +34,7 @@ Record = dict[str, Any]
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 PROGRESS_EVERY = 2000
+CACHE_LIMIT = 20_000
 TOTALS_WORDS = ("total", "totals", "grand total", "subtotal", "sub total", "sum")
 
 
@@ -205,7 +206,8 @@ class _Column:
                     value = convert(raw)
                 except conv.ValueProblem as problem:
                     value = problem
-                cache[key] = value
+                if len(cache) < CACHE_LIMIT:  # a column of unique notes is not worth caching
+                    cache[key] = value
                 append(value)
         return out
 
@@ -362,14 +364,34 @@ def plan_import(
             )
         key_value = _key(kind_name, incoming, row_refs)
         current = existing.get(key_value) if key_value is not None else None
+        # A row equal to its stored record writes nothing, so it needs no validation (the
+        # record was validated when it was stored): the common case of a re-import, decided
+        # first on the cells read, then on the completed record.
+        if (
+            current is not None
+            and not problems
+            and all(current.get(k) == v for k, v in incoming.items())
+        ):
+            rows.append(
+                RowPlan(
+                    excel_row,
+                    index,
+                    "unchanged",
+                    spec.key_of(current),
+                    current,
+                    [],
+                    [],
+                    current,
+                    row_refs,
+                )
+            )
+            continue
         if current is not None:
             merged = records.complete(
                 kind_name, {**current, **{k: v for k, v in incoming.items() if k in present}}
             )
         else:
             merged = records.complete(kind_name, incoming)
-        # A row equal to its stored record writes nothing, so it needs no validation (the
-        # record was validated when it was stored): the common case of a re-import.
         unchanged = (
             not problems
             and current is not None

@@ -44,7 +44,7 @@ from models.base import utcnow
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
-from services.importing.plan import Plan, RowPlan
+from services.importing.plan import Cancel, ImportCancelled, Plan, Progress, RowPlan
 from services.schema import kind
 
 CHUNK = 5000
@@ -111,7 +111,15 @@ def row_values(
 # --- commit ---------------------------------------------------------------------------------
 
 
-def commit(session: Session, plan: Plan, user: str, *, skip_invalid: bool = False) -> BatchResult:
+def commit(
+    session: Session,
+    plan: Plan,
+    user: str,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> BatchResult:
     """Write ``plan`` in the session's transaction; the caller commits (or rolls back)."""
     rejected = [r for r in plan.rows if r.action == "rejected"]
     if rejected and not skip_invalid:
@@ -131,7 +139,7 @@ def commit(session: Session, plan: Plan, user: str, *, skip_invalid: bool = Fals
         },
     ).scalar_one()
     actor = Actor(user, "import", batch_id)
-    writer = _Writer(conn, plan, actor)
+    writer = _Writer(conn, plan, actor, progress, cancel)
     writer.write()
     conn.execute(
         update(_table(ImportBatch))
@@ -157,7 +165,18 @@ def commit(session: Session, plan: Plan, user: str, *, skip_invalid: bool = Fals
 
 
 class _Writer:
-    def __init__(self, conn: Connection, plan: Plan, actor: Actor) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        plan: Plan,
+        actor: Actor,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> None:
+        self.progress = progress
+        self.cancel = cancel
+        self.written = 0
+        self.total = sum(1 for r in plan.rows if r.action in ("create", "update"))
         self.conn = conn
         self.plan = plan
         self.kind = plan.kind
@@ -180,10 +199,21 @@ class _Writer:
         self.audit.append(
             audit.entry(self.actor, entity, entity_id, key, action, field, old, new, at=self.now)
         )
+        if len(self.audit) >= CHUNK:
+            self.flush_audit()
+
+    def step(self, done: int) -> None:
+        """Rows written so far, for the progress bar; the cancel flag checked between chunks
+        (cancelling raises, and the caller's transaction is rolled back)."""
+        self.written += done
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled()
+        if self.progress is not None:
+            self.progress(self.written, self.total)
 
     def flush_audit(self) -> None:
-        for start in range(0, len(self.audit), CHUNK * 4):
-            self.conn.execute(insert(_table(AuditEntry)), self.audit[start : start + CHUNK * 4])
+        if self.audit:
+            self.conn.execute(insert(_table(AuditEntry)), self.audit)
         self.audit = []
 
     def write(self) -> None:
@@ -209,7 +239,8 @@ class _Writer:
 
     def _insert(self, rows: list[RowPlan]) -> list[int]:
         """Plain executemany inserts (no RETURNING: on SQLite that runs row by row), then
-        the new ids read back by natural key in one query."""
+        the new ids read back by natural key in one query. Rows are built a chunk at a time
+        so 100,000 of them never sit in memory as statement parameters at once."""
         if not rows:
             return []
         stamp = {
@@ -219,12 +250,18 @@ class _Writer:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        params = [{**row_values(self.kind, r.record, r.refs), **stamp} for r in rows]
         statement = insert(self.table)
-        for start in range(0, len(params), CHUNK * 4):
-            self.conn.execute(statement, params[start : start + CHUNK * 4])
-        ids_by_key = _ids_by_key(self.conn, self.kind, params)
-        ids = [ids_by_key[_row_key(self.kind, p)] for p in params]
+        keys: list[Any] = []
+        for start in range(0, len(rows), CHUNK):
+            params = [
+                {**row_values(self.kind, r.record, r.refs), **stamp}
+                for r in rows[start : start + CHUNK]
+            ]
+            self.conn.execute(statement, params)
+            keys.extend(_row_key(self.kind, p) for p in params)
+            self.step(len(params))
+        ids_by_key = _ids_by_key(self.conn, self.kind, keys)
+        ids = [ids_by_key[key] for key in keys]
         summary = _Summary(self.spec)
         for row, new_id in zip(rows, ids, strict=True):
             self.entry(self.kind, new_id, row.key, "create", new=summary(row.record))
@@ -261,6 +298,7 @@ class _Writer:
             result = self.conn.execute(statement, params)
             if self.conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(chunk):
                 self._conflict(chunk)
+            self.step(len(chunk))
         order_fields = set(records.ORDER_FIELDS) if self.kind == "orders" else set()
         for row in rows:
             assert row.existing is not None
@@ -518,12 +556,12 @@ def _row_key(kind_name: str, values: dict[str, Any]) -> Any:
     raise AssertionError(kind_name)
 
 
-def _ids_by_key(conn: Connection, kind_name: str, params: list[dict[str, Any]]) -> dict[Any, int]:
+def _ids_by_key(conn: Connection, kind_name: str, keys: list[Any]) -> dict[Any, int]:
     table = _table(TABLES[kind_name])
     c = table.c
     if kind_name == "orders":
         found: dict[Any, int] = {}
-        order_ids = sorted({p["order_id"] for p in params})
+        order_ids = sorted({order_id for order_id, _line in keys})
         for start in range(0, len(order_ids), CHUNK):
             chunk = order_ids[start : start + CHUNK]
             for line_id, order_id, line_no in conn.execute(

@@ -73,13 +73,13 @@ def test_entity_expansion_is_refused_fast_and_in_little_memory(tmp_path: Path) -
     script = (
         "import resource, sys, time\n"
         "from services.importing import read_file, FileProblem\n"
-        "started = time.perf_counter()\n"
+        "started = time.process_time()\n"
         "try:\n"
         f"    read_file({str(bomb)!r}).sheet('Backlog')\n"
         "    print('READ')\n"
         "except FileProblem as problem:\n"
         "    print('REFUSED', problem)\n"
-        "print(time.perf_counter() - started)\n"
+        "print(time.process_time() - started)\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
     )
     done = subprocess.run(
@@ -92,7 +92,7 @@ def test_entity_expansion_is_refused_fast_and_in_little_memory(tmp_path: Path) -
     )
     verdict, seconds, peak_mb = done.stdout.strip().splitlines()
     assert verdict.startswith("REFUSED") and "entities" in verdict
-    assert float(seconds) < 1.0
+    assert float(seconds) < 1.0, seconds  # processor time: other work on the machine aside
     assert int(peak_mb) < 200  # the interpreter and its imports; the bomb added nothing
 
 
