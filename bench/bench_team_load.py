@@ -1,0 +1,290 @@
+"""Load test of a team database: 5 writer processes making 1,000 edits each to overlapping
+order lines, on PostgreSQL and on SQLite in WAL mode (issue 8). Not a timed test: it checks
+that nothing is lost under load, and prints figures.
+
+Each edit is what a buyer does: open a line (read its version), think a moment, save new
+notes and a new ETA with ``expected_version``. An edit either lands or is reported as a
+conflict (someone saved the line in between) or refused (the database was busy). Afterwards
+the final rows, the audit trail and the ETA history must reconcile exactly with what the
+writers reported, and ``db check`` must pass.
+
+    python bench/bench_team_load.py                       # both databases
+    python bench/bench_team_load.py --backend sqlite
+    python bench/bench_team_load.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    python bench/bench_team_load.py --writers 5 --edits 1000 --lines 20
+
+The PostgreSQL server URL names a database to connect to for creating (and at the end
+dropping) a scratch database. The baseline is one writer alone making the same number of
+edits per writer, measured in the same run: the ratio says how much the team's total
+throughput gains (or loses) over one person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import multiprocessing
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from models.database import open_database
+from services import audit, maintenance, records
+from services.audit import Actor
+from services.errors import ConflictError, DatabaseProblem
+from services.faults import database_problems
+
+ETAS = [dt.date(2027, 1, 1) + dt.timedelta(days=7 * n) for n in range(12)]
+
+
+@dataclass
+class WriterReport:
+    writer: str
+    # (line id, notes written, eta written, version after the save)
+    landed: list[tuple[int, str, dt.date, int]] = field(default_factory=list)
+    conflicts: int = 0
+    refused: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def write_edits(
+    location: str, writer: str, line_ids: list[int], edits: int, seed: int, start: Any
+) -> dict[str, Any]:
+    """One buyer's process: ``edits`` saves on randomly chosen lines shared with the others."""
+    chooser = random.Random(seed)
+    database = open_database(location, upgrade=False)
+    actor = Actor(writer)
+    report = WriterReport(writer)
+    with database.session() as session:  # connected and warm before the clock starts
+        records.get_record(session, "orders", line_ids[0])
+    start.wait()  # every writer starts at once, after the processes have started up
+    started = time.perf_counter()
+    try:
+        for number in range(1, edits + 1):
+            line_id = chooser.choice(line_ids)
+            notes = f"{writer} edit {number}"
+            eta = chooser.choice(ETAS)
+            try:
+                with database_problems(database), database.session() as session:
+                    seen = records.get_record(session, "orders", line_id)
+                # The buyer looks at the line for a moment before saving.
+                time.sleep(chooser.random() * 0.002)
+                with database_problems(database), database.write() as session:
+                    saved = records.update(
+                        session,
+                        "orders",
+                        line_id,
+                        {"notes": notes, "eta": eta},
+                        actor,
+                        expected_version=seen["version"],
+                    )
+                report.landed.append((line_id, notes, eta, saved["version"]))
+            except ConflictError:
+                report.conflicts += 1
+            except DatabaseProblem as problem:
+                report.refused.append(str(problem))
+    finally:
+        report.seconds = time.perf_counter() - started
+        database.dispose()
+    return asdict(report)  # plain data across the process boundary
+
+
+def prepare(location: str, lines: int) -> list[int]:
+    database = open_database(location)
+    actor = Actor("setup")
+    ids = []
+    try:
+        with database.write() as session:
+            records.create(
+                session, "sites", {"name": "Panther Creek", "grid_capacity_mw": Decimal(350)}, actor
+            )
+            records.create(session, "vendors", {"name": "Nvidia"}, actor)
+            records.create(
+                session,
+                "products",
+                {"vendor": "Nvidia", "sku": "GB300-NVL72", "gpus_per_unit": 72},
+                actor,
+            )
+            for number in range(lines):
+                line = records.create(
+                    session,
+                    "orders",
+                    {
+                        "po_number": f"PO-{number // 5 + 1:03}",
+                        "line": number % 5 + 1,
+                        "vendor": "Nvidia",
+                        "sku": "GB300-NVL72",
+                        "quantity": 4,
+                        "site": "Panther Creek",
+                        "order_date": dt.date(2026, 9, 1),
+                        "unit_price": Decimal("3950000"),
+                        "eta": ETAS[0],
+                    },
+                    actor,
+                )
+                ids.append(line["id"])
+    finally:
+        database.dispose()
+    return ids
+
+
+def reconcile(location: str, line_ids: list[int], reports: list[WriterReport]) -> list[str]:
+    """Every difference between what the writers say landed and what the database holds."""
+    problems: list[str] = []
+    landed: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
+    for report in reports:
+        for line_id, notes, eta, version in report.landed:
+            landed[line_id].append((version, notes, eta))
+    database = open_database(location, upgrade=False)
+    try:
+        with database.session() as session:
+            for line_id in line_ids:
+                saves = sorted(landed[line_id])
+                row = records.get_record(session, "orders", line_id)
+                versions = [v for v, _, _ in saves]
+                if versions != list(range(2, 2 + len(saves))):
+                    problems.append(f"line {line_id}: versions landed {versions[:10]}…")
+                if row["version"] != 1 + len(saves):
+                    problems.append(f"line {line_id}: version {row['version']}, saves {len(saves)}")
+                if saves and (row["notes"], row["eta"]) != saves[-1][1:]:
+                    problems.append(f"line {line_id}: final row is not the last save")
+                trail = list(
+                    session.execute(
+                        text(
+                            "SELECT new_value FROM audit_entry WHERE entity = 'orders' AND "
+                            "action = 'update' AND field = 'notes' AND entity_id = :id "
+                            "ORDER BY id"
+                        ),
+                        {"id": line_id},
+                    ).scalars()
+                )
+                if trail != [notes for _, notes, _ in saves]:
+                    problems.append(
+                        f"line {line_id}: audit trail has {len(trail)} notes changes, "
+                        f"writers report {len(saves)}"
+                    )
+                history = audit.eta_history(session, line_id)
+                chain_ok = all(a.new_date == b.old_date for a, b in itertools.pairwise(history))
+                # The creation is one move (none -> first ETA), then every save that changed it.
+                etas = [ETAS[0], *(eta for _, _, eta in saves)]
+                expected_moves = 1 + sum(1 for a, b in itertools.pairwise(etas) if a != b)
+                if not chain_ok or len(history) != expected_moves:
+                    problems.append(
+                        f"line {line_id}: ETA history {len(history)} moves, expected "
+                        f"{expected_moves}, chain {'ok' if chain_ok else 'broken'}"
+                    )
+                if history and history[-1].new_date != row["eta"]:
+                    problems.append(f"line {line_id}: ETA history does not end at the ETA")
+    finally:
+        database.dispose()
+    check = maintenance.check(location)
+    if not check.ok:
+        problems += [line for line in check.lines if line.startswith("FAIL")]
+    return problems
+
+
+def run_writers(location: str, line_ids: list[int], writers: int, edits: int) -> list[Any]:
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(writers) as pool:
+        start = manager.Barrier(writers)
+        jobs = [
+            pool.apply_async(
+                write_edits, (location, f"writer{n}", line_ids, edits, 1000 + n, start)
+            )
+            for n in range(1, writers + 1)
+        ]
+        return [WriterReport(**job.get(timeout=3600)) for job in jobs]
+
+
+def scratch_database(backend: str, pg_server: str, folder: Path) -> tuple[str, Any]:
+    if backend == "sqlite":
+        return str(folder / f"load-{uuid.uuid4().hex[:6]}.db"), None
+    server = make_url(pg_server)
+    name = f"rackbook_load_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+def measured_run(
+    backend: str, args: argparse.Namespace, folder: Path, writers: int
+) -> tuple[list[WriterReport], float, list[str]]:
+    """Fresh data, ``writers`` processes, reconciliation: (reports, wall seconds, problems)."""
+    location, drop = scratch_database(backend, args.pg, folder)
+    try:
+        line_ids = prepare(location, args.lines)
+        reports = run_writers(location, line_ids, writers, args.edits)
+        # Writers start together (a barrier): the longest one is the team's time.
+        wall = max(r.seconds for r in reports)
+        return reports, wall, reconcile(location, line_ids, reports)
+    finally:
+        if drop:
+            drop()
+
+
+def bench(backend: str, args: argparse.Namespace, folder: Path) -> bool:
+    _, alone_wall, alone_problems = measured_run(backend, args, folder, 1)
+    reports, wall, problems = measured_run(backend, args, folder, args.writers)
+    landed = sum(len(r.landed) for r in reports)
+    conflicts = sum(r.conflicts for r in reports)
+    refused = sum(len(r.refused) for r in reports)
+    total = args.writers * args.edits
+    print(f"\n{backend}: {args.writers} writers x {args.edits} edits on {args.lines} lines")
+    print(
+        f"  landed {landed}, conflicts {conflicts}, refused {refused} "
+        f"(sum {landed + conflicts + refused} of {total})"
+    )
+    if refused:
+        print(f"  first refusal: {next(r.refused[0] for r in reports if r.refused)}")
+    alone_rate = args.edits / alone_wall
+    team_rate = total / wall
+    print(f"  one writer alone: {args.edits} edits in {alone_wall:.1f} s ({alone_rate:.0f}/s)")
+    print(f"  team: {total} edits in {wall:.1f} s ({team_rate:.0f}/s)")
+    print(f"  ratio team/alone (edits per second): {team_rate / alone_rate:.2f}")
+    mismatches = problems + alone_problems
+    for problem in mismatches[:20]:
+        print(f"  MISMATCH {problem}")
+    ok = landed + conflicts + refused == total and not mismatches
+    print(
+        "  reconciliation (rows, audit trail, ETA history) and db check: "
+        + ("PASS" if ok else "FAIL")
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--writers", type=int, default=5)
+    parser.add_argument("--edits", type=int, default=1000)
+    parser.add_argument("--lines", type=int, default=20)
+    args = parser.parse_args()
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    with tempfile.TemporaryDirectory(prefix="rackbook-load-") as folder:
+        results = [bench(b, args, Path(folder)) for b in backends]
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
