@@ -81,7 +81,7 @@ def run_import(database: Database, path: Path, **request: Any) -> ImportReport:
 def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
     """Title rows (one merged), a blank row, its own header words, a hidden internal column,
     an extra column, month-first text dates and Excel serials, ``$1,234.50`` text money,
-    status words of its own, a PO number merged over its lines, and a totals row."""
+    status words of its own, a PO number merged over its lines, a blank row and a totals row."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Backlog"
@@ -155,6 +155,7 @@ def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
         ws.append(row)
     if rows is None:
         ws.merge_cells("A5:A6")  # the PO number spans its two lines
+        ws.append([])  # a blank row before the totals
         ws.append(["Total", "", "", "=SUM(D5:D7)", "", "", "", "", "", "", ""])
     wb.save(path)
     return path

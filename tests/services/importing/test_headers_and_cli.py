@@ -128,7 +128,7 @@ def test_cli_summary_problems_and_exit_status(
     assert "Sheet 'Backlog': orders (detected from the headers), headers on row 4" in out
     assert "'Cust PO' -> po_number" in out and "'Ship Date' -> eta" in out
     assert "Ignored columns: 'Internal Margin' (hidden column); 'Sales Rep'" in out
-    assert "Skipped row 8: a totals row" in out
+    assert "Skipped row 9: a totals row" in out
     assert "3 created, 0 updated, 0 unchanged, 0 rejected" in out
     assert "Dry run: nothing was written." in out
     with database.session() as session:

@@ -120,7 +120,7 @@ def test_row_limit_checked_from_the_declared_dimension(tmp_path: Path) -> None:
     source = _xlsx(tmp_path)
     with zipfile.ZipFile(source) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml")
-    huge = re.sub(rb'<dimension ref="A1:K8"\s*/>', b'<dimension ref="A1:K2000000"/>', sheet)
+    huge = re.sub(rb'<dimension ref="A1:K9"\s*/>', b'<dimension ref="A1:K2000000"/>', sheet)
     assert huge != sheet
     target = _rewrite_member(source, tmp_path / "huge.xlsx", "xl/worksheets/sheet1.xml", huge)
     with pytest.raises(FileProblem, match="2,000,000 rows"):

@@ -43,7 +43,7 @@ def test_us_backlog_with_titles_merged_hidden_totals_and_text_money(
     ignored = {c.header: c.note for c in plan.mapping.ignored}
     assert ignored["Internal Margin"] == "hidden column"
     assert "Sales Rep" in ignored
-    assert plan.skipped == [(8, "a totals row")]
+    assert plan.skipped == [(9, "a totals row")]
     lines = _lines(database)
     first = lines["PC-2027-001/1"]
     assert first["vendor"] == "Supermicro"  # named once, by its alias
@@ -265,3 +265,23 @@ def test_every_kind_detected_and_imported_from_one_workbook(
     assert [c["name"] for c in customers] == ["Lumen AI"]  # created with its contract
     assert quote["lead_days"] == 98
     assert fx["rate"] == D("1.0850")
+
+
+def test_macro_workbook_is_read_and_its_macros_never_run(
+    database: Database, tmp_path: Path
+) -> None:
+    import zipfile
+
+    build_world(database)
+    plain = supermicro_backlog(tmp_path / "plain.xlsx")
+    macro = tmp_path / "backlog.xlsm"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(macro, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        # A VBA project: its bytes are never executed or even parsed, only its presence noted.
+        target.writestr("xl/vbaProject.bin", b'Attribute VB_Name = "Auto_Open"' + bytes(64))
+
+    report = run_import(database, macro, kind="orders", vendor="Supermicro")
+
+    assert report.ok and report.format == "xlsm"
+    assert report.sheets[0].plan.counts["create"] == 3
