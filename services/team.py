@@ -237,12 +237,15 @@ def _apply_grants(conn: Connection, database_name: str, roles: Roles) -> None:
         f"REVOKE UPDATE, DELETE ON {history} FROM {buyer}",
         f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA_VERSION_TABLE} FROM {buyer}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {buyer}",
+        # Reading a sequence's position lets any member take a backup with pg_dump.
+        f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {reader}, {buyer}",
         # Tables a later upgrade adds get the same rights (run db init again after an
         # upgrade all the same: it re-applies the history restrictions).
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {reader}, {buyer}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public "
         f"GRANT INSERT, UPDATE, DELETE ON TABLES TO {buyer}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO {buyer}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON SEQUENCES TO {reader}, {buyer}",
     ]
     for statement in statements:
         conn.execute(text(statement))

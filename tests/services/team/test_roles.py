@@ -238,3 +238,10 @@ def test_dissolving_a_team_leaves_a_plain_database(db_url, actor) -> None:
             assert session.scalar(text('SELECT "user" FROM audit_entry')) == actor.user
     finally:
         database.dispose()
+
+
+@PG_ONLY
+def test_a_reader_can_take_a_backup(login, tmp_path) -> None:
+    status, out, err = run("--db", login("manager", "reader"), "db", "backup", str(tmp_path / "b"))
+    assert status == 0, err
+    assert "backed up" in out and (tmp_path / "b").stat().st_size > 0
