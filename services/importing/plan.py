@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Customer, Product, Site, Vendor, VendorAlias
 from services import records
-from services.audit import Change, diff
+from services.audit import Change, as_text, diff
 from services.errors import Problem, RackbookError
 from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
@@ -689,14 +689,14 @@ class _Checker:
             for name in records.ORDER_FIELDS:
                 if seen.record.get(name) == row.record.get(name):
                     continue
-                if conv_text(seen.record.get(name)) != conv_text(row.record.get(name)):
+                if _as_text(seen.record.get(name)) != _as_text(row.record.get(name)):
                     _reject(
                         row,
                         Problem(
                             name,
                             row.record.get(name),
                             f"PO {po} has {name.replace('_', ' ')} "
-                            f"{conv_text(seen.record.get(name))!r} on row {seen.row}; one purchase "
+                            f"{_as_text(seen.record.get(name))!r} on row {seen.row}; one purchase "
                             "order has one value",
                             row.row,
                             header_of.get(name),
@@ -740,9 +740,7 @@ class _Checker:
                 claimed[key] = (own, row)
 
 
-def conv_text(value: Any) -> str | None:
-    from services.audit import as_text
-
+def _as_text(value: Any) -> str | None:
     return as_text(value)
 
 
@@ -750,8 +748,3 @@ def _key_part(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip().casefold() or None
     return value
-
-
-def existing_count(session: Session, kind_name: str) -> int:
-    model = records.adapter(kind_name).model
-    return session.scalar(select(func.count()).select_from(model)) or 0

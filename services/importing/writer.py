@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import (
@@ -140,7 +141,15 @@ def commit(
     ).scalar_one()
     actor = Actor(user, "import", batch_id)
     writer = _Writer(conn, plan, actor, progress, cancel)
-    writer.write()
+    try:
+        writer.write()
+    except IntegrityError as exc:
+        # Between a preview and its commit someone else added one of these records (or
+        # removed one they refer to); the unique and foreign keys refused the write.
+        raise RackbookError(
+            f"{plan.file}: some {kind(plan.kind).label.lower()} were added, changed or removed "
+            "by someone else since the preview; nothing was written. Preview the import again."
+        ) from exc
     conn.execute(
         update(_table(ImportBatch))
         .where(_table(ImportBatch).c.id == batch_id)
