@@ -1,0 +1,362 @@
+"""The dashboard screen.
+
+One background read (``services.dashboard.dashboard``) brings every figure; the screen only
+draws. Clicking a site or a vendor asks the window to filter the lists by it
+(``filter_requested(screen, field, value)``); any change to the records marks the screen stale
+and it redraws the next time it is shown (at once when it is on screen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.dashboard import Dashboard, SiteSupplySeries, VendorLeadTimes, sites_at_risk
+from ui import format as fmt
+from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Chart
+from ui.context import AppContext
+from ui.dashboard.tiles import Tile
+from ui.widgets import show_error
+
+EXPECTED = "GPUs expected (received + ETAs)"
+COMMITTED = "GPUs committed to contracts"
+SHORTFALL = "Shortfall"
+QUOTED = "Quoted lead time"
+ACTUAL = "Actual lead time"
+GRID = "Grid MW"
+REQUIRED = "MW required (peak, committed × PUE)"
+PPA = "PPA MW"
+_ONE_DECIMAL = Decimal("0.1")
+
+
+class DashboardScreen(QWidget):
+    # (screen id, field, value): show that list filtered on that value.
+    filter_requested = Signal(str, str, str)
+    # The alerts screen was asked for (the alerts tile clicked).
+    alerts_requested = Signal()
+    # A new dashboard has been drawn.
+    drawn = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        as_of: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen_dashboard")
+        self.context = context
+        self.as_of = as_of
+        self.stale = True
+        self.board: Dashboard | None = None
+
+        self.title = QLabel("Dashboard")
+        self.title.setObjectName("screenTitle")
+        self.risk_note = QLabel("")
+        self.risk_note.setObjectName("riskNote")
+        self.risk_note.setWordWrap(True)
+
+        self.tiles = {
+            "delivered": Tile("GPUs delivered"),
+            "on_order": Tile("GPUs on order"),
+            "committed": Tile("GPUs committed"),
+            "open_value": Tile("Open order value"),
+            "revenue": Tile("Monthly contracted revenue"),
+            "power": Tile("MW committed × PUE"),
+            "alerts": Tile("Open alerts"),
+        }
+        self.tiles["alerts"].clicked.connect(self.alerts_requested)
+        self.tiles["alerts"].setToolTip("Click to open the alerts")
+        tile_row = QHBoxLayout()
+        tile_row.setSpacing(6)
+        for tile in self.tiles.values():
+            tile_row.addWidget(tile, 1)
+
+        self.site_choice = QComboBox()
+        self.site_choice.setObjectName("siteChoice")
+        self.site_choice.setMinimumContentsLength(22)
+        self.site_choice.currentIndexChanged.connect(lambda _i: self.draw_supply())
+        self.site_orders = QPushButton("Show orders of this site")
+        self.site_orders.clicked.connect(self._site_orders)
+        self.supply_chart = Chart("GPU supply against commitments, next 24 months", y_label="GPUs")
+        self.supply_chart.setObjectName("supplyChart")
+        self.supply_chart.clicked.connect(lambda _name: self._site_orders())
+
+        self.vendor_choice = QComboBox()
+        self.vendor_choice.setObjectName("vendorChoice")
+        self.vendor_choice.setMinimumContentsLength(18)
+        self.vendor_choice.currentIndexChanged.connect(lambda _i: self.draw_lead_times())
+        self.vendor_orders = QPushButton("Show orders of this vendor")
+        self.vendor_orders.clicked.connect(self._vendor_orders)
+        self.lead_chart = Chart("Lead times: quoted against actual", y_label="days")
+        self.lead_chart.setObjectName("leadTimeChart")
+        self.lead_chart.clicked.connect(lambda _name: self._vendor_orders())
+
+        self.power_chart = Chart("Power per site: grid, required, PPA", dates=False, y_label="MW")
+        self.power_chart.setObjectName("powerChart")
+        self.power_chart.clicked.connect(
+            lambda site: self.filter_requested.emit("orders", "site", site)
+        )
+
+        supply_box = QVBoxLayout()
+        supply_head = QHBoxLayout()
+        supply_head.addWidget(QLabel("Site:"))
+        supply_head.addWidget(self.site_choice, 1)
+        supply_head.addWidget(self.site_orders)
+        supply_box.addLayout(supply_head)
+        supply_box.addWidget(self.supply_chart, 1)
+
+        lead_box = QVBoxLayout()
+        lead_head = QHBoxLayout()
+        lead_head.addWidget(QLabel("Vendor:"))
+        lead_head.addWidget(self.vendor_choice, 1)
+        lead_head.addWidget(self.vendor_orders)
+        lead_box.addLayout(lead_head)
+        lead_box.addWidget(self.lead_chart, 1)
+
+        power_box = QVBoxLayout()
+        power_head = QLabel("Click a site's bars to see its orders.")
+        power_head.setObjectName("tileDetail")
+        power_box.addWidget(power_head)
+        power_box.addWidget(self.power_chart, 1)
+
+        grid = QGridLayout()
+        grid.addLayout(supply_box, 0, 0, 1, 2)
+        grid.addLayout(lead_box, 1, 0)
+        grid.addLayout(power_box, 1, 1)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.title)
+        layout.addLayout(tile_row)
+        layout.addWidget(self.risk_note)
+        layout.addLayout(grid, 1)
+        context.changed.connect(self._records_changed)
+
+    # --- the screen protocol of the main window ------------------------------------------
+
+    def refresh(self) -> None:
+        if self.context.database is None:
+            return
+        from services import dashboard
+
+        self.stale = False
+        as_of = self.as_of
+        self.context.read(
+            lambda session: dashboard.dashboard(session, as_of),
+            self.show_dashboard,
+            self._failed,
+        )
+
+    def save_state(self) -> None:
+        settings = self.context.settings
+        settings.setValue("dashboard/site", self.site_choice.currentData() or "")
+        settings.setValue("dashboard/vendor", self.vendor_choice.currentData() or "")
+
+    def restore_state(self) -> None:
+        self._wanted_site = str(self.context.settings.value("dashboard/site", "") or "")
+        self._wanted_vendor = str(self.context.settings.value("dashboard/vendor", "") or "")
+
+    _wanted_site = ""
+    _wanted_vendor = ""
+
+    def _records_changed(self, _kind: str) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.stale = True
+        show_error(self, error, "Rackbook — Dashboard")
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def show_dashboard(self, board: Dashboard) -> None:
+        self.board = board
+        self.title.setText(f"Dashboard — as of {fmt.date(board.as_of)}")
+        self._show_tiles(board)
+        at_risk = sites_at_risk(board)
+        if at_risk:
+            self.risk_note.setText(
+                "Supply runs behind commitments at: "
+                + ", ".join(at_risk)
+                + ". The red area on the chart is the shortfall."
+            )
+        else:
+            self.risk_note.setText("Expected GPUs cover every commitment over the next 24 months.")
+        short = {s.name: s.gpus_short for s in board.sites}
+        self._fill_choice(
+            self.site_choice,
+            [
+                (s.site, self._site_label(s, short.get(s.site, 0), s.site in at_risk))
+                for s in self._sites_in_order(board, at_risk)
+            ],
+            self.site_choice.currentData() or self._wanted_site,
+        )
+        self._fill_choice(
+            self.vendor_choice,
+            [(v.vendor, v.vendor) for v in board.lead_times],
+            self.vendor_choice.currentData() or self._wanted_vendor,
+        )
+        self.draw_supply()
+        self.draw_lead_times()
+        self.draw_power()
+        self.drawn.emit()
+
+    @staticmethod
+    def _site_label(series: SiteSupplySeries, contract_short: int, at_risk: bool) -> str:
+        if contract_short > 0:
+            return f"⚠ {series.site} ({fmt.number(contract_short)} GPUs short for contracts)"
+        if at_risk:
+            return f"⚠ {series.site} (up to {fmt.number(series.worst_shortfall)} GPUs behind)"
+        return series.site
+
+    @staticmethod
+    def _sites_in_order(board: Dashboard, at_risk: list[str]) -> list[SiteSupplySeries]:
+        rank = {name: i for i, name in enumerate(at_risk)}
+        return sorted(board.supply, key=lambda s: (rank.get(s.site, len(rank)), s.site))
+
+    @staticmethod
+    def _fill_choice(combo: QComboBox, items: list[tuple[str, str]], wanted: str) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        for value, text in items:
+            combo.addItem(text, value)
+        index = combo.findData(wanted) if wanted else -1
+        combo.setCurrentIndex(index if index >= 0 else (0 if items else -1))
+        combo.blockSignals(False)
+
+    def _show_tiles(self, board: Dashboard) -> None:
+        t = board.tiles
+        cur = t.reporting_currency
+        self.tiles["delivered"].show_figure(fmt.number(t.gpus_delivered), "received so far")
+        self.tiles["on_order"].show_figure(fmt.number(t.gpus_on_order), "placed, not yet received")
+        short = sum(s.gpus_short for s in board.sites)
+        self.tiles["committed"].show_figure(
+            fmt.number(t.gpus_committed),
+            f"signed and active; {fmt.number(short)} short"
+            if short
+            else "signed and active; all secured",
+            "bad" if short else "good",
+        )
+        missing = "; ".join(t.missing_rates)
+        self.tiles["open_value"].show_figure(
+            fmt.money(t.open_order_value, cur),
+            "rates missing: see tooltip" if missing else "not cancelled, not received",
+            "warn" if missing else "",
+            missing,
+        )
+        self.tiles["revenue"].show_figure(
+            fmt.money(t.monthly_revenue, cur), "signed and active contracts"
+        )
+        over = t.mw_required_peak > t.grid_mw or t.mw_required_peak > t.ppa_mw
+        self.tiles["power"].show_figure(
+            f"{fmt.number(t.mw_required_peak.quantize(_ONE_DECIMAL))} MW",
+            f"grid {fmt.number(t.grid_mw)} MW · PPA {fmt.number(t.ppa_mw)} MW",
+            "warn" if over else "good",
+            f"IT load committed {fmt.number(t.mw_committed_it.quantize(_ONE_DECIMAL))} MW, "
+            "× each site's PUE at its peak day",
+        )
+        counts = t.alerts_by_severity
+        self.tiles["alerts"].show_figure(
+            f"{counts.get('critical', 0)} critical",
+            f"{counts.get('warning', 0)} warning · {counts.get('info', 0)} info",
+            "bad" if counts.get("critical") else ("warn" if counts.get("warning") else "good"),
+            "Click to open the alerts",
+        )
+
+    def site_series(self, site: str) -> SiteSupplySeries | None:
+        if self.board is None:
+            return None
+        return next((s for s in self.board.supply if s.site == site), None)
+
+    def vendor_series(self, vendor: str) -> VendorLeadTimes | None:
+        if self.board is None:
+            return None
+        return next((v for v in self.board.lead_times if v.vendor == vendor), None)
+
+    def draw_supply(self) -> None:
+        chart = self.supply_chart
+        chart.clear()
+        series = self.site_series(self.site_choice.currentData() or "")
+        self.site_orders.setEnabled(series is not None)
+        if series is None:
+            chart.set_title("GPU supply against commitments: no site has GPUs yet")
+            return
+        days = [p.day for p in series.points]
+        chart.set_title(f"{series.site}: GPU supply against commitments, next 24 months")
+        chart.step_line(EXPECTED, days, [p.gpus_expected for p in series.points], BLUE)
+        chart.step_line(COMMITTED, days, [p.gpus_committed for p in series.points], ORANGE)
+        chart.shade_gap(SHORTFALL, EXPECTED, COMMITTED, RED)
+        chart.fit()
+
+    def draw_lead_times(self) -> None:
+        chart = self.lead_chart
+        chart.clear()
+        vendor = self.vendor_series(self.vendor_choice.currentData() or "")
+        self.vendor_orders.setEnabled(vendor is not None)
+        if vendor is None:
+            chart.set_title("Lead times: no quotes or receipts yet")
+            return
+        chart.set_title(f"{vendor.vendor}: lead times, quoted against actual")
+        if vendor.quoted:
+            chart.line(QUOTED, [d for d, _ in vendor.quoted], [n for _, n in vendor.quoted], PURPLE)
+        if vendor.actual:
+            chart.points(
+                ACTUAL, [d for d, _ in vendor.actual], [n for _, n in vendor.actual], GREEN
+            )
+        chart.fit()
+
+    def draw_power(self) -> None:
+        chart = self.power_chart
+        chart.clear()
+        if self.board is None:
+            return
+        sites = [s for s in self.board.sites if s.grid_mw or s.mw_required_peak or s.ppa_mw]
+        labels = [s.name for s in sites]
+        chart.bars(
+            labels,
+            [
+                (GRID, [s.grid_mw for s in sites], GREY),
+                (REQUIRED, [s.mw_required_peak for s in sites], ORANGE),
+                (PPA, [s.ppa_mw for s in sites], GREEN),
+            ],
+        )
+        short = [s.name for s in sites if s.headroom_mw is not None and s.headroom_mw < 0]
+        chart.set_title(
+            "Power per site: grid, required, PPA"
+            + (f" — over the grid at {', '.join(short)}" if short else "")
+        )
+
+    # --- filtering the lists -------------------------------------------------------------
+
+    def _site_orders(self) -> None:
+        site = self.site_choice.currentData()
+        if site:
+            self.filter_requested.emit("orders", "site", site)
+
+    def _vendor_orders(self) -> None:
+        vendor = self.vendor_choice.currentData()
+        if vendor:
+            self.filter_requested.emit("orders", "vendor", vendor)
+
+    def select_site(self, site: str) -> None:
+        self.site_choice.setCurrentIndex(max(self.site_choice.findData(site), 0))
+
+    def select_vendor(self, vendor: str) -> None:
+        self.vendor_choice.setCurrentIndex(max(self.vendor_choice.findData(vendor), 0))
