@@ -16,7 +16,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Customer, ImportBatch, Product, Site, Vendor
+from models import Customer, ImportBatch, Product, PurchaseOrder, Site, Vendor
 from models.enums import BINDING_CONTRACT_STATUSES, CLOSED_LINE_STATUSES
 from services import records, settings
 
@@ -67,8 +67,20 @@ def reference_names(session: Session) -> ReferenceNames:
 
 
 def first_records(session: Session, kind_name: str, limit: int) -> list[dict[str, Any]]:
-    """The first ``limit`` records of a kind in list order: a screen shows these at once
-    while the whole list loads in the background."""
+    """The first records of a kind in list order (at most ``limit``): a screen shows these at
+    once while the whole list loads in the background."""
+    if kind_name == "orders":
+        # Lines of the first purchase orders: a LIMIT over the joined lines would make the
+        # database sort every line first (0.1 s on 100,000 lines); this reads a few hundred.
+        first_orders = (
+            select(PurchaseOrder.id)
+            .order_by(PurchaseOrder.po_number)
+            .limit(max(limit // 4, 1))  # enough orders to fill a screen, at a line or more each
+            .scalar_subquery()
+        )
+        return records.list_records(
+            session, kind_name, where=lambda query: query.where(PurchaseOrder.id.in_(first_orders))
+        )[:limit]
     return records.list_records(session, kind_name, where=lambda query: query.limit(limit))
 
 

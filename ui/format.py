@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
@@ -57,6 +58,12 @@ def plain_number(value: Decimal | int | None) -> str:
 def date(value: dt.date | None) -> str:
     if value is None:
         return ""
+    return _date_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _date_text(value: dt.date) -> str:
+    # A list repeats few distinct dates; formatting each once keeps painting cheap.
     return locale().toString(
         QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat
     )

@@ -49,7 +49,6 @@ class DateField(QWidget):
         self.editor.setMaximumDate(QDate(9999, 12, 31))
         self.editor.setSpecialValueText(" ")
         self.editor.setDisplayFormat(fmt.locale().dateFormat(fmt.locale().FormatType.ShortFormat))
-        self.editor.calendarWidget().setGridVisible(True)
         self.clear_button = QToolButton(self)
         self.clear_button.setText("×")
         self.clear_button.setToolTip("No date")

@@ -32,7 +32,14 @@ from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
 from ui.tables.kinds import LISTS, ListSpec
-from ui.tables.model import ID_ROLE, PlainTableModel, RecordTableModel, haystack_for
+from ui.tables.model import (
+    ID_ROLE,
+    Column,
+    PlainTableModel,
+    RecordTableModel,
+    haystack_for,
+    sort_keys,
+)
 from ui.widgets import DateField, show_error
 
 Record = dict[str, Any]
@@ -49,10 +56,16 @@ class Loaded:
     haystack: list[str]
     complete: bool
     searched: list[str]
+    keys: list[list[Any]] | None = None
 
 
 def prepare(
-    session: Any, kind_name: str, found: list[Record], searched: list[str], complete: bool
+    session: Any,
+    kind_name: str,
+    found: list[Record],
+    searched: list[str],
+    complete: bool,
+    columns: list[Column] | None = None,
 ) -> Loaded:
     """Records -> row tuples, their marks and search text: done in the loading task, so the
     main thread only swaps lists."""
@@ -64,7 +77,8 @@ def prepare(
         names = ("id", "version", *KINDS[kind_name].field_names, *_EXTRA.get(kind_name, ()))
     rows = [tuple(record.get(n) for n in names) for record in found]
     marks = lists.marks(session, kind_name, names, rows)
-    return Loaded(names, rows, marks, haystack_for(names, rows, searched), complete, searched)
+    keys = sort_keys(columns, names, rows) if columns is not None else None
+    return Loaded(names, rows, marks, haystack_for(names, rows, searched), complete, searched, keys)
 
 
 def _plural(word: str) -> str:
@@ -73,6 +87,24 @@ def _plural(word: str) -> str:
     if word.endswith("y") and not word.endswith(("ay", "ey", "oy")):
         return word[:-1] + "ies"
     return word + "s"
+
+
+def fit_columns(view: QTableView, sample: int = 40) -> None:
+    """Widen each column to its title and the text of the first rows (Qt's own
+    resizeColumnsToContents asks the model for far more cells: 0.1 s on this screen)."""
+    model = view.model()
+    metrics = view.fontMetrics()
+    header = view.horizontalHeader()
+    padding = 24
+    rows = min(model.rowCount(), sample)
+    for column in range(model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        widest = metrics.horizontalAdvance(title) + padding
+        for row in range(rows):
+            text = model.data(model.index(row, column))
+            if text:
+                widest = max(widest, metrics.horizontalAdvance(str(text)) + padding)
+        header.resizeSection(column, min(widest + (18 if column == 0 else 0), 320))
 
 
 def table_view(parent: QWidget | None = None) -> QTableView:
@@ -298,8 +330,9 @@ class ListScreen(QWidget):
                 lambda loaded: self._loaded(loaded, generation),
                 self._load_failed,
             )
+        columns = self.model.columns
         self.context.read(
-            lambda s: prepare(s, kind, records.list_records(s, kind), searched, True),
+            lambda s: prepare(s, kind, records.list_records(s, kind), searched, True, columns),
             lambda loaded: self._loaded(loaded, generation),
             self._load_failed,
         )
@@ -312,12 +345,12 @@ class ListScreen(QWidget):
         self.complete = loaded.complete
         # Search text built for other columns (hidden or shown meanwhile) is built again.
         haystack = loaded.haystack if loaded.searched == self.model.searched else None
-        self.model.set_rows(loaded.names, loaded.rows, loaded.marks, haystack)
+        self.model.set_rows(loaded.names, loaded.rows, loaded.marks, haystack, loaded.keys)
         if not self._sized and loaded.rows:
             # First rows on screen: fit the columns once (the user's widths are kept after).
             self._sized = True
             if self.context.settings.value(f"columns/{self.kind}") is None:
-                self.view.resizeColumnsToContents()
+                fit_columns(self.view)
         if not self.view.currentIndex().isValid() and self.model.rowCount():
             self.view.selectRow(0)
         if loaded.complete:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,15 +31,46 @@ from ui.resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
-MARK_ROLE = Qt.ItemDataRole.UserRole + 3
+ID_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
+VALUE_ROLE = ID_ROLE + 1
+MARK_ROLE = ID_ROLE + 2
 
 NUMERIC_TYPES = ("int", "decimal", "money")
 SEARCHED_TYPES = ("text", "choice")
 
 _MARK_COLOURS = {"overdue": QColor(253, 226, 226), "at_risk": QColor(255, 243, 205)}
+_MARK_BRUSHES = {level: QBrush(colour) for level, colour in _MARK_COLOURS.items()}
+_DARK_TEXT = QBrush(QColor(30, 30, 30))
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+R = Qt.ItemDataRole
+_HORIZONTAL = Qt.Orientation.Horizontal
+_DISPLAY, _ALIGNMENT, _BACKGROUND, _FOREGROUND = (
+    int(R.DisplayRole.value),
+    int(R.TextAlignmentRole.value),
+    int(R.BackgroundRole.value),
+    int(R.ForegroundRole.value),
+)
+_DECORATION, _TOOLTIP, _ACCESSIBLE = (
+    int(R.DecorationRole.value),
+    int(R.ToolTipRole.value),
+    int(R.AccessibleTextRole.value),
+)
 _MARK_TEXT = {"overdue": "Overdue", "at_risk": "At risk"}
+_ROLES_ANSWERED = frozenset(
+    (
+        _DISPLAY,
+        _ALIGNMENT,
+        _BACKGROUND,
+        _FOREGROUND,
+        _DECORATION,
+        _TOOLTIP,
+        _ACCESSIBLE,
+        ID_ROLE,
+        VALUE_ROLE,
+        MARK_ROLE,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +104,11 @@ class RecordTableModel(QAbstractTableModel):
         self._date_range: tuple[str, dt.date | None, dt.date | None] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._icons: dict[str, QIcon] = {}
+        # Sort keys per column (built by the loading task when it can), the ascending order
+        # per column once sorted (rows with a value, then blanks), and where each id lives.
+        self._keys: dict[int, list[Any]] = {}
+        self._ascending: dict[int, tuple[list[int], list[int]]] = {}
+        self._row_of: dict[Any, int] | None = None
 
     # --- loading -------------------------------------------------------------------------
 
@@ -81,9 +118,14 @@ class RecordTableModel(QAbstractTableModel):
         rows: list[tuple[Any, ...]],
         marks: list[Any] | None = None,
         haystack: list[str] | None = None,
+        keys: list[list[Any]] | None = None,
     ) -> None:
-        """Replace every row. ``haystack`` (the search text per row) may be built by the
-        loading task; it must come from ``haystack_for(names, rows, self.searched)``."""
+        """Replace every row. ``haystack`` (the search text per row) and ``keys`` (the sort
+        keys) may be built by the loading task, from ``haystack_for(names, rows,
+        self.searched)`` and ``sort_keys(self.columns, names, rows)``."""
+        self._keys = dict(enumerate(keys)) if keys is not None else {}
+        self._ascending = {}
+        self._row_of = None
         self.names = tuple(names)
         self._at = {n: i for i, n in enumerate(self.names)}
         self._col_pos = [self._at[c.name] for c in self.columns]
@@ -112,6 +154,7 @@ class RecordTableModel(QAbstractTableModel):
             self._rows = [self._rows[i] for i in keep]
             self._marks = [self._marks[i] for i in keep]
             self._haystack = [self._haystack[i] for i in keep]
+        self._keys, self._ascending, self._row_of = {}, {}, None
         where = {row[pos]: i for i, row in enumerate(self._rows)}
         fresh_hay = haystack_for(self.names, rows, self._searched)
         for row, mark, hay in zip(rows, marks, fresh_hay, strict=True):
@@ -152,59 +195,51 @@ class RecordTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            column = self.columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column.title
-            if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
+            if orientation == _HORIZONTAL:
+                return self.columns[section].title if 0 <= section < len(self.columns) else None
             return section + 1
+        if role == _ALIGNMENT and orientation == _HORIZONTAL and 0 <= section < len(self.columns):
+            return _RIGHT if self.columns[section].numeric else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._shown):
+        # Called for every role of every painted cell: plain int roles and constants only.
+        if role not in _ROLES_ANSWERED or not index.isValid():
             return None
-        row_no = self._shown[index.row()]
-        row = self._rows[row_no]
-        column = self.columns[index.column()]
-        value = row[self._col_pos[index.column()]]
-        if role == Qt.ItemDataRole.DisplayRole:
+        shown_row = index.row()
+        if shown_row >= len(self._shown):
+            return None
+        row_no = self._shown[shown_row]
+        column_no = index.column()
+        column = self.columns[column_no]
+        if role == _DISPLAY:
+            row = self._rows[row_no]
             currency = row[self._at[column.currency]] if column.currency else None
-            return fmt.display(column.type, value, currency)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.numeric:
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            return fmt.display(column.type, row[self._col_pos[column_no]], currency)
+        if role == _ALIGNMENT:
+            return _RIGHT if column.numeric else _LEFT
         mark = self._marks[row_no]
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(_MARK_COLOURS[mark.level]) if mark is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _BACKGROUND:
+            return _MARK_BRUSHES[mark.level] if mark is not None else None
+        if role == _FOREGROUND:
             # The marked background is light whatever the palette: keep the text dark on it.
-            return QBrush(QColor(30, 30, 30)) if mark is not None else None
-        if role == Qt.ItemDataRole.DecorationRole:
-            if mark is not None and index.column() == 0:
-                return self._icon(mark.level)
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if mark is not None:
-                return f"{_MARK_TEXT[mark.level]}: {mark.reason}"
-            return None
-        if role == Qt.ItemDataRole.AccessibleTextRole and mark is not None and index.column() == 0:
+            return _DARK_TEXT if mark is not None else None
+        if role == _DECORATION:
+            return self._icon(mark.level) if mark is not None and column_no == 0 else None
+        if role == _TOOLTIP:
+            return f"{_MARK_TEXT[mark.level]}: {mark.reason}" if mark is not None else None
+        row = self._rows[row_no]
+        value = row[self._col_pos[column_no]]
+        if role == _ACCESSIBLE:
             currency = row[self._at[column.currency]] if column.currency else None
-            return f"{_MARK_TEXT[mark.level]}: {fmt.display(column.type, value, currency)}"
+            text = fmt.display(column.type, value, currency)
+            return f"{_MARK_TEXT[mark.level]}: {text}" if mark is not None else text
         if role == ID_ROLE:
             return row[self._at["id"]] if "id" in self._at else None
         if role == VALUE_ROLE:
             return value
-        if role == MARK_ROLE:
-            return mark
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return mark  # MARK_ROLE
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
@@ -230,11 +265,16 @@ class RecordTableModel(QAbstractTableModel):
         """The shown row holding record ``record_id``, or -1."""
         if "id" not in self._at:
             return -1
-        pos = self._at["id"]
-        for shown_row, row_no in enumerate(self._shown):
-            if self._rows[row_no][pos] == record_id:
-                return shown_row
-        return -1
+        if self._row_of is None:
+            pos = self._at["id"]
+            self._row_of = {row[pos]: i for i, row in enumerate(self._rows)}
+        row_no = self._row_of.get(record_id)
+        if row_no is None:
+            return -1
+        try:
+            return self._shown.index(row_no)
+        except ValueError:
+            return -1
 
     def shown_rows(self) -> Iterable[tuple[Any, ...]]:
         rows = self._rows
@@ -286,17 +326,28 @@ class RecordTableModel(QAbstractTableModel):
             self._date_range = (name, start, end)
         self._refilter()
 
+    def forget_sort_orders(self) -> None:
+        """Drop the orders worked out by earlier sorts (the benchmark times a first click)."""
+        self._ascending = {}
+
     def _sorted_order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        col = self.columns[column]
-        pos = self._col_pos[column]
-        rows = self._rows
-        values = [row[pos] for row in rows]
-        if col.type in SEARCHED_TYPES:
-            values = [v.casefold() if isinstance(v, str) else v for v in values]
-        filled = [i for i, v in enumerate(values) if v is not None]
-        blank = [i for i, v in enumerate(values) if v is None]
-        filled.sort(key=values.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        return filled + blank  # blanks last either way: the rows with a value matter
+        if column not in self._ascending:
+            if column not in self._keys:
+                self._keys[column] = column_keys(
+                    self.columns[column], self._col_pos[column], self._rows
+                )
+            values = self._keys[column]
+            if None in values:
+                filled = [i for i, v in enumerate(values) if v is not None]
+                blank = [i for i, v in enumerate(values) if v is None]
+            else:
+                filled, blank = list(range(len(values))), []
+            filled.sort(key=values.__getitem__)
+            self._ascending[column] = (filled, blank)
+        filled, blank = self._ascending[column]
+        if order == Qt.SortOrder.DescendingOrder:
+            return filled[::-1] + blank  # blanks last either way: the rows with a value matter
+        return filled + blank
 
     def _refilter(self) -> None:
         rows = self._rows
@@ -325,6 +376,24 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._shown = shown
         self.endResetModel()
+
+
+def column_keys(column: Column, position: int, rows: list[tuple[Any, ...]]) -> list[Any]:
+    """What a column sorts by: its values (numbers as numbers, dates as dates), text without
+    case."""
+    values = list(map(itemgetter(position), rows))
+    if column.type in SEARCHED_TYPES:
+        if None in values:
+            return [v.casefold() if v is not None else None for v in values]
+        return list(map(str.casefold, values))
+    return values
+
+
+def sort_keys(
+    columns: Sequence[Column], names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> list[list[Any]]:
+    at = {n: i for i, n in enumerate(names)}
+    return [column_keys(c, at[c.name], rows) for c in columns]
 
 
 def haystack_for(

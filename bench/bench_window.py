@@ -1,0 +1,312 @@
+"""Window speed on 100,000 order lines, each figure as a ratio against a baseline measured in
+the same run (DESIGN.md §8 and issue 6):
+
+* first rows: opening the orders screen until its first rows are painted, against a bare
+  QTableView over a list of 100,000 tuples (built in this run) until painted (target ≤ 2x);
+* search: one keystroke in the search box until the table is repainted, against filtering the
+  same 100,000 tuples by that text in plain Python (target ≤ 3x);
+* sort: a header click until repainted, against ``sorted`` of the same tuples by that column in
+  plain Python (target ≤ 3x);
+* start-up: process start to a shown main window, against a process showing a minimal
+  QMainWindow (target ≤ 2x).
+
+The bench database is written with SQLAlchemy Core bulk inserts (bench_alerts.generate).
+Run: ``python bench/bench_window.py [--lines 100000] [--repeat 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_alerts import generate  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+)
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+
+from models.database import open_database  # noqa: E402
+from services import records  # noqa: E402
+
+MINIMAL_WINDOW = (
+    "import sys\n"
+    "from PySide6.QtCore import QTimer\n"
+    "from PySide6.QtWidgets import QApplication, QMainWindow\n"
+    "app = QApplication(sys.argv[:1])\n"
+    "window = QMainWindow()\n"
+    "window.setWindowTitle('minimal')\n"
+    "window.resize(1400, 860)\n"
+    "window.show()\n"
+    "QTimer.singleShot(0, app.quit)\n"
+    "app.exec()\n"
+)
+
+
+class TupleModel(QAbstractTableModel):
+    """The baseline: the least a Python table model can be."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], columns: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.columns = columns
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.columns
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.rows[index.row()][index.column()]
+            return "" if value is None else str(value)
+        return None
+
+
+class _PaintWatch(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = False
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.seen = True
+        return False
+
+
+def painted(view: Any) -> None:
+    """Process events until the table's viewport has painted once (its rows are on screen)."""
+    viewport = view.viewport()
+    watch = _PaintWatch()
+    viewport.installEventFilter(watch)
+    deadline = time.perf_counter() + 10
+    while not watch.seen and time.perf_counter() < deadline:
+        QApplication.processEvents()
+    viewport.removeEventFilter(watch)
+
+
+def best(repeat: int, action: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def start_up(repeat: int, db: Path, home: Path) -> tuple[float, float]:
+    env = {**os.environ, "RACKBOOK_QUIT_AFTER_SHOWN": "1", "RACKBOOK_HOME": str(home)}
+
+    def run(argv: list[str]) -> float:
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    ours, minimal = [], []
+    for _ in range(repeat):  # interleaved, so both see the same machine
+        minimal.append(run([sys.executable, "-c", MINIMAL_WINDOW]))
+        ours.append(run([sys.executable, str(ROOT / "main.py"), "--db", str(db)]))
+    return statistics.median(ours), statistics.median(minimal)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    folder = Path(tempfile.mkdtemp(prefix="rackbook-bench-window-"))
+    db_path = folder / "bench.db"
+    database = open_database(db_path)
+    start = time.perf_counter()
+    generate(database, args.lines, contracts=200, ppas=40, sites=12)
+    print(f"generated {args.lines:,} order lines in {time.perf_counter() - start:.1f} s")
+
+    from services import paths
+    from ui.context import AppContext
+    from ui.screens.orders_screen import OrdersScreen
+    from ui.workers import Tasks
+
+    paths.set_home(folder)
+    with database.session() as session:
+        found = records.list_records(session, "orders")
+    names = tuple(found[0])
+    tuples = [tuple(r[n] for n in names) for r in found]
+    del found
+    shown_columns = 13
+
+    # --- first rows ----------------------------------------------------------------------
+    def bare_view() -> None:
+        view = QTableView()
+        view.resize(1200, 700)
+        view.setModel(TupleModel(tuples, shown_columns))
+        view.show()
+        painted(view)
+        view.close()
+        view.deleteLater()
+
+    settings = QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
+    context = AppContext("bench", Tasks(synchronous=True), settings)
+    context.set_database(database)
+    screens: list[Any] = []
+
+    def first_rows() -> None:
+        # Tasks are synchronous here, so refresh() runs both loads; time the first one only.
+        screen = OrdersScreen(context)
+        screen.resize(1200, 900)
+        stop: dict[str, float] = {}
+        original = screen._loaded
+
+        def loaded(result: Any, generation: int) -> None:
+            original(result, generation)
+            if "t" not in stop:
+                screen.show()
+                painted(screen.view)
+                stop["t"] = time.perf_counter()
+
+        screen._loaded = loaded  # type: ignore[method-assign]
+        begin = time.perf_counter()
+        screen.refresh()
+        first_rows.elapsed = stop["t"] - begin  # type: ignore[attr-defined]
+        screens.append(screen)
+
+    def read_and_show() -> None:
+        # The simple way: read every line into tuples, then show them in a bare view.
+        with database.session() as session:
+            rows = [tuple(r.values()) for r in records.list_records(session, "orders")]
+        view = QTableView()
+        view.resize(1200, 700)
+        view.setModel(TupleModel(rows, shown_columns))
+        view.show()
+        painted(view)
+        view.close()
+        view.deleteLater()
+
+    bare_view()  # warm up Qt's first-paint costs for both
+    baseline_show = best(args.repeat, bare_view)
+    baseline_read_show = best(max(1, args.repeat // 2), read_and_show)
+    times = []
+    for _ in range(args.repeat):
+        first_rows()
+        times.append(first_rows.elapsed)  # type: ignore[attr-defined]
+        screens[-1].close()
+    ours_show = min(times)
+
+    screen = screens[-1]
+    screen.show()
+    assert screen.model.total_rows == len(tuples), "the whole list did not load"
+
+    # --- search --------------------------------------------------------------------------
+    searched = [names.index(n) for n in screen.model.searched]
+    needle = "vendor 1"
+
+    def plain_filter() -> int:
+        lowered = needle.casefold()
+        return len(
+            [t for t in tuples if lowered in "\x1f".join(str(t[i]) for i in searched).casefold()]
+        )
+
+    def keystroke() -> None:
+        screen.search.setText("")
+        begin = time.perf_counter()
+        screen.search.setText(needle)
+        painted(screen.view)
+        keystroke.elapsed = time.perf_counter() - begin  # type: ignore[attr-defined]
+
+    baseline_filter = best(args.repeat, plain_filter)
+    search_times = []
+    for _ in range(args.repeat):
+        keystroke()
+        search_times.append(keystroke.elapsed)  # type: ignore[attr-defined]
+    ours_filter = min(search_times)
+    shown_after_search = screen.model.rowCount()
+    assert shown_after_search == plain_filter(), "the window and the baseline disagree"
+    screen.search.setText("")
+
+    # --- sort ----------------------------------------------------------------------------
+    sort_results = []
+    for field in ("quantity", "order_date", "vendor"):
+        column = [c.name for c in screen.model.columns].index(field)
+        position = names.index(field)
+        baseline_sort = best(args.repeat, lambda p=position: sorted(tuples, key=itemgetter(p)))
+
+        header = screen.view.horizontalHeader()
+
+        def click(column: int = column, header: Any = header) -> None:
+            # A first click on this column: nothing kept from an earlier sort. The sort keys
+            # were made by the loading task, off the UI thread.
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+            screen.model.forget_sort_orders()
+            begin = time.perf_counter()
+            header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)  # what a click does
+            painted(screen.view)
+            click.elapsed = time.perf_counter() - begin  # type: ignore[attr-defined]
+
+        def timed_click() -> float:
+            click()
+            return click.elapsed  # type: ignore[attr-defined]
+
+        ours_sort = min(timed_click() for _ in range(args.repeat))
+        sort_results.append((field, ours_sort, baseline_sort))
+
+    begin = time.perf_counter()
+    screen.update_footer()
+    footer = time.perf_counter() - begin
+    begin = time.perf_counter()
+    for other in screens:
+        other.deleteLater()
+    database.dispose()
+
+    # --- start-up ------------------------------------------------------------------------
+    ours_start, minimal_start = start_up(args.repeat, db_path, folder)
+
+    print()
+    print(f"order lines: {len(tuples):,}")
+    print(
+        f"first rows on screen: {ours_show * 1000:.0f} ms vs bare QTableView "
+        f"{baseline_show * 1000:.0f} ms -> ratio {ours_show / baseline_show:.2f} (target <= 2)"
+    )
+    print(
+        f"  (same, against reading the 100,000 lines into tuples and then showing them: "
+        f"{baseline_read_show * 1000:.0f} ms -> ratio {ours_show / baseline_read_show:.2f})"
+    )
+    print(
+        f"search keystroke '{needle}' ({shown_after_search:,} rows): {ours_filter * 1000:.0f} ms "
+        f"vs plain Python filter {baseline_filter * 1000:.0f} ms -> ratio "
+        f"{ours_filter / baseline_filter:.2f} (target <= 3)"
+    )
+    for field, ours_sort, baseline_sort in sort_results:
+        print(
+            f"header click on {field}: {ours_sort * 1000:.0f} ms vs sorted() "
+            f"{baseline_sort * 1000:.0f} ms -> ratio {ours_sort / baseline_sort:.2f} (target <= 3)"
+        )
+    print(
+        f"start-up to a shown window: {ours_start * 1000:.0f} ms vs minimal QMainWindow "
+        f"{minimal_start * 1000:.0f} ms -> ratio {ours_start / minimal_start:.2f} (target <= 2)"
+    )
+    print(f"(footer counts and totals over all rows, after a 120 ms pause: {footer * 1000:.0f} ms)")
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
