@@ -221,14 +221,9 @@ def _infer_dayfirst(sheet: Sheet, mapping: Mapping, start: int) -> dict[str, str
             continue
         if spec.field(column.field).type != "date":
             continue
-        orders = set()
-        for row in sheet.rows[start:]:
-            if column.index < len(row):
-                order = conv.numeric_date_order(row[column.index])
-                if order:
-                    orders.add(order)
-                    if len(orders) == 2:
-                        break
+        j = column.index
+        texts = {row[j] for row in sheet.rows[start:] if j < len(row) and isinstance(row[j], str)}
+        orders = {conv.numeric_date_order(text) for text in texts} - {None}
         if orders == {"dayfirst"}:
             found[column.field] = column.header
     return found
@@ -538,6 +533,7 @@ class _Checker:
         self._vendors: dict[str, Any] = {}
         self._sites: dict[str, Any] = {}
         self._products: dict[tuple[int, str], Any] = {}
+        self._combinations: dict[Any, Any] = {}
 
     def _once(self, what: str, arg: Any, find: Callable[[], Any]) -> Any:
         key = (what, arg)
@@ -573,7 +569,35 @@ class _Checker:
         return self._vendor_names
 
     def resolve(self, record: Record) -> tuple[list[Problem], dict[str, int | None]]:
-        """Names of other records → their ids, the record's names made canonical."""
+        """Names of other records → their ids, the record's names made canonical.
+
+        A file repeats few combinations of vendor, site, SKU and customer: each is resolved
+        once and the answer reused."""
+        combination = (
+            record.get("vendor"),
+            record.get("site"),
+            record.get("sku"),
+            record.get("customer"),
+        )
+        try:
+            known = self._combinations.get(combination)
+        except TypeError:  # a cell of an unhashable kind: resolve it afresh
+            known = None
+            combination = None
+        if known is None:
+            names = {n: record.get(n) for n in ("vendor", "site", "sku", "customer")}
+            problems, found = self._resolve(names)
+            canonical = {n: v for n, v in names.items() if v is not None}
+            known = (problems, found, canonical)
+            if combination is not None:
+                self._combinations[combination] = known
+        problems, found, canonical = known
+        for name, value in canonical.items():
+            if name in record:
+                record[name] = value
+        return list(problems), dict(found)
+
+    def _resolve(self, record: Record) -> tuple[list[Problem], dict[str, int | None]]:
         problems: list[Problem] = []
         found: dict[str, int | None] = {}
         kind_name = self.kind
