@@ -573,7 +573,7 @@ class _Checker:
 
         A file repeats few combinations of vendor, site, SKU and customer: each is resolved
         once and the answer reused."""
-        combination = (
+        combination: tuple[Any, ...] | None = (
             record.get("vendor"),
             record.get("site"),
             record.get("sku"),
