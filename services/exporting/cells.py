@@ -169,6 +169,8 @@ class WorkbookWriter:
                 "strings_to_formulas": False,
             },
         )
+        # Unformatted cells sit at the top of their row too (see ``format``).
+        self.book.formats[0].set_align("top")
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._properties: dict[int, dict[str, Any]] = {}
         self._closed = False
@@ -290,6 +292,8 @@ class SheetWriter:
         self._money_formats: dict[str, Any] = {}
         self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap and c.type == "text"]
         self._values: Sequence[Any] = ()
+        # The largest magnitude written in each whole-number column (for its width).
+        self._magnitudes: list[Any] = [0] * len(self.columns)
         # Formats for whole columns (cells typed in later, as in an import template).
         self.column_formats: dict[int, Any] = {}
         self._writers = [self._writer_for(i, c) for i, c in enumerate(self.columns)]
@@ -356,7 +360,9 @@ class SheetWriter:
         if column.type == "text":
             # Wrapped text (alerts, notes) gets a small indent: it often follows a
             # right-aligned date or number.
-            wrap_fmt = fmt_of(text_wrap=True, indent=1) if column.wrap else fmt_of()
+            # Other text goes unformatted (the workbook's default format sits at the top too):
+            # a style on each of a million cells is measurable.
+            wrap_fmt = fmt_of(text_wrap=True, indent=1) if column.wrap else None
             limit = MAX_COLUMN_WIDTH if not column.wrap else column.wrap_width + 2
 
             def write_text(row: int, c: int, value: Any, record: Any) -> None:
@@ -386,10 +392,9 @@ class SheetWriter:
             return write_date
 
         if column.type == "bool":
-            bool_fmt = fmt_of()
 
             def write_bool(row: int, c: int, value: Any, record: Any) -> None:
-                ws.write_boolean(row, c, bool(value), bool_fmt)
+                ws.write_boolean(row, c, bool(value))
 
             return write_bool
 
@@ -398,11 +403,15 @@ class SheetWriter:
                 num_format=column.num_format or (INT_FORMAT if column.type == "int" else "0")
             )
 
+            magnitudes = self._magnitudes
+
             def write_int(row: int, c: int, value: Any, record: Any) -> None:
                 ws.write_number(row, c, value, int_fmt)
-                length = len(str(value)) * 1.3
-                if length > widths[c] - 2:
-                    widths[c] = min(length + 2, MAX_COLUMN_WIDTH)
+                # Widths come from the largest magnitude, measured once at the end.
+                if value > magnitudes[c]:
+                    magnitudes[c] = value
+                elif -value > magnitudes[c]:
+                    magnitudes[c] = -value
 
             return write_int
 
@@ -558,6 +567,11 @@ class SheetWriter:
     def finish(self) -> None:
         """Column widths, frozen header and auto-filter (XlsxWriter writes them at close)."""
         self.flush_progress()
+        for col, magnitude in enumerate(self._magnitudes):
+            if magnitude:
+                # Digits, thousands separators and a sign.
+                digits = len(f"{magnitude:,}") + 3
+                self.widths[col] = min(max(self.widths[col], digits), MAX_COLUMN_WIDTH)
         for col, width in enumerate(self.widths):
             column = self.columns[col]
             fmt = self.book.format(text_wrap=True, indent=1) if column.wrap else None

@@ -79,7 +79,10 @@ def stream_rows(
         for record in records.list_records(session, kind_name):
             yield [record.get(name) for name in field_names]
         return
-    result = session.execute(adapter.select().execution_options(yield_per=STREAM_BATCH))
+    # On the session's connection: plain Core rows skip the ORM's result machinery, which
+    # costs about as much as the query itself on 100,000 order lines.
+    statement = adapter.select().execution_options(yield_per=STREAM_BATCH)
+    result = session.connection().execute(statement)
     keys = list(result.keys())
     pick = itemgetter(*(keys.index(name) for name in field_names))
     if len(field_names) == 1:
