@@ -132,11 +132,15 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             }
             best: dict[str, float] = {}
+            best_cpu: dict[str, float] = {}
             results: dict[str, Any] = {}
             for _ in range(args.repeat):
                 for name, action in measures.items():
+                    cpu_started = time.process_time()
                     took, results[name] = best_of(1, action)
+                    cpu = time.process_time() - cpu_started
                     best[name] = min(best.get(name, took), took)
+                    best_cpu[name] = min(best_cpu.get(name, cpu), cpu)
             baseline_time, orders_time, summary_time = best["bare"], best["orders"], best["summary"]
             count, orders, summary = results["bare"], results["orders"], results["summary"]
             sizes = {
@@ -169,6 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"ratio summary/orders export:  {summary_ratio:.2f}x "
         f"({'within' if ok_summary else 'NOT within'} the 3x target)"
+    )
+    # CPU time of this process is steadier than wall-clock time on a busy machine; on
+    # PostgreSQL it leaves out the server's share of the work, so the targets use wall time.
+    print(
+        f"(CPU time of this process: orders/bare {best_cpu['orders'] / best_cpu['bare']:.2f}x, "
+        f"summary/orders {best_cpu['summary'] / best_cpu['orders']:.2f}x)"
     )
     return 0 if ok_orders and ok_summary else 1
 
