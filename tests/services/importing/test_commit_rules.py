@@ -404,3 +404,92 @@ def test_errors_workbook_never_turns_vendor_text_into_formulas(
     ws = openpyxl.load_workbook(out).active
     assert ws["G2"].value == '=HYPERLINK("http://x","y")' and ws["G2"].data_type == "s"
     assert ws["H2"].value == "row 2: Quantity: quantity must be more than 0"
+
+
+def test_undo_of_every_kind_in_reverse_order_leaves_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    wb = openpyxl.Workbook()
+    sheets = {
+        "Sites": [["Site", "Status"], ["Odessa", "planned"]],
+        "Vendors": [["Vendor", "Aliases"], ["Vertiv", "Vertiv Co.; Liebert"]],
+        "Products": [["SKU", "Vendor", "Category"], ["XDU1350", "Liebert", "cooling"]],
+        "Quotes": [
+            ["Vendor", "SKU", "Lead time", "Quote date"],
+            ["Vertiv", "XDU1350", "16 weeks", "2026-08-01"],
+        ],
+        "PPAs": [
+            ["PPA", "Counterparty", "Site", "MW", "Start", "End"],
+            ["P-1", "Wind LLC", "Odessa", 50, "2027-01-01", "2030-12-31"],
+        ],
+        "Contracts": [
+            ["Contract", "Customer", "Site", "Start", "End", "Price", "Price unit"],
+            ["C-1", "Lumen AI", "Odessa", "2027-03-01", "2029-02-28", "90000", "per month"],
+        ],
+        "FX": [["Currency", "Rate", "Valid from"], ["EUR", "1.08", "2026-01-01"]],
+    }
+    for index, (title, rows) in enumerate(sheets.items()):
+        ws = wb.active if index == 0 else wb.create_sheet(title)
+        ws.title = title
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / "all.xlsx"
+    wb.save(path)
+    report = run_import(database, path)
+    assert report.ok, _problems(report)
+    batches = [s.result.batch_id for s in report.sheets if s.result]
+    assert len(batches) == 7
+    with database.session() as session:
+        assert records.find_vendor(session, "Liebert") is not None  # found by alias
+
+    # The oldest batch cannot go first: its site now carries a PPA and a contract.
+    with pytest.raises(RackbookError, match="cannot be undone"), database.write() as session:
+        importing.undo_batch(session, batches[0], "tester")
+    for batch_id in reversed(batches):
+        with database.write() as session:
+            importing.undo_batch(session, batch_id, "tester")
+
+    with database.session() as session:
+        for kind_name in (
+            "sites",
+            "vendors",
+            "products",
+            "leadtimes",
+            "ppas",
+            "contracts",
+            "customers",
+            "fxrates",
+        ):
+            assert records.list_records(session, kind_name) == [], kind_name
+        assert records.find_vendor(session, "Liebert") is None
+
+
+def test_vendor_update_rewrites_aliases_and_undo_restores_them(
+    database: Database, tmp_path: Path
+) -> None:
+    def vendors_file(name: str, aliases: str) -> Path:
+        wb = openpyxl.Workbook()
+        wb.active.append(["Vendor", "Aliases", "Country"])
+        wb.active.append([name, aliases, "US"])
+        target = tmp_path / f"{aliases or 'none'}.xlsx"
+        wb.save(target)
+        return target
+
+    run_import(database, vendors_file("Dell Technologies", "Dell; Dell Inc."), kind="vendors")
+    report = run_import(database, vendors_file("dell technologies", "Dell EMC"), kind="vendors")
+    assert report.ok
+    changes = {c.field for c in report.sheets[0].plan.rows[0].changes}
+    assert changes == {"name", "aliases"}
+    with database.session() as session:
+        assert records.find_vendor(session, "Dell EMC") is not None
+        assert records.find_vendor(session, "Dell Inc.") is None
+    batch = report.sheets[0].result
+    assert batch is not None
+
+    with database.write() as session:
+        importing.undo_batch(session, batch.batch_id, "tester")
+
+    with database.session() as session:
+        vendor = records.find_vendor(session, "Dell Inc.")
+        assert vendor is not None and vendor.name == "Dell Technologies"
+        assert records.find_vendor(session, "Dell EMC") is None
