@@ -23,6 +23,11 @@ from services.schema import kind
 from ui import format as fmt
 
 
+def _shown(field: Any, record: dict[str, Any]) -> str:
+    currency = record.get("currency") if field.type == "money" else None
+    return fmt.display(field.type, record.get(field.name), currency)
+
+
 class ConflictDialog(QDialog):
     RELOAD = "reload"
     SAVE_MINE = "save_mine"
@@ -44,21 +49,23 @@ class ConflictDialog(QDialog):
             "version, or save yours on top of theirs."
         )
         intro.setWordWrap(True)
-        fields = list(spec.writable)
+        # The fields that differ first: they are what the user has to decide about.
+        fields = sorted(
+            spec.writable,
+            key=lambda f: _shown(f, mine) == _shown(f, theirs),
+        )
         self.table = QTableWidget(len(fields), 3, self)
         self.table.setObjectName("conflictTable")
         self.table.setHorizontalHeaderLabels(["Field", "Your version", "Their version (saved)"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         bold = QFont()
         bold.setBold(True)
         self.differing: list[str] = []
         for row, field in enumerate(fields):
-            currency_mine = mine.get("currency") if field.type == "money" else None
-            currency_theirs = theirs.get("currency") if field.type == "money" else None
-            a = fmt.display(field.type, mine.get(field.name), currency_mine)
-            b = fmt.display(field.type, theirs.get(field.name), currency_theirs)
+            a, b = _shown(field, mine), _shown(field, theirs)
             items = [QTableWidgetItem(field.title), QTableWidgetItem(a), QTableWidgetItem(b)]
             if a != b:
                 self.differing.append(field.name)

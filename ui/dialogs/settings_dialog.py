@@ -62,10 +62,11 @@ class SettingsDialog(QDialog):
         fx_view.setModel(self.fx_model)
         money_layout = money_page.layout()
         assert money_layout is not None
-        money_layout.addWidget(
-            QLabel("FX rates to the reporting currency (edit them on the FX rates screen):")
+        money_layout.insertWidget(
+            money_layout.count() - 1,
+            QLabel("FX rates to the reporting currency (edit them on the FX rates screen):"),
         )
-        money_layout.addWidget(fx_view)
+        money_layout.insertWidget(money_layout.count() - 1, fx_view, 1)
         tabs.addTab(money_page, "Currency and defaults")
         tabs.addTab(self._you_page(), "You and the database")
         self.buttons = QDialogButtonBox(
@@ -99,6 +100,7 @@ class SettingsDialog(QDialog):
             form.addRow(option.label, editor)
             form.addRow("", problem)
         layout.addLayout(form)
+        layout.addStretch(1)
         return page
 
     def _you_page(self) -> QWidget:
