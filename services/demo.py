@@ -43,6 +43,23 @@ SITES: list[tuple[str, str, str, str, str, str]] = [
     ("Panther Creek", "US", "Oklahoma", "350", "1.25", "converting"),
 ]
 
+# Purchase-order prefixes per site.
+SITE_CODES = {
+    "Moses Lake": "ML",
+    "Wenatchee": "WE",
+    "Scrubgrass": "SG",
+    "Clarion": "CL",
+    "Kittanning": "KT",
+    "Baie-Comeau": "BC",
+    "Drummondville": "DR",
+    "Saint-Jerome": "SJ",
+    "Matane": "MT",
+    "Villarrica": "VI",
+    "Hernandarias": "HE",
+    "Rio Cuarto": "RC",
+    "Panther Creek": "PC",
+}
+
 # name, aliases, country, category, payment terms
 VENDORS: list[tuple[str, str, str, str, str]] = [
     ("Nvidia", "NVDA; NVIDIA Corporation", "US", "GPU systems", "Net 30"),
@@ -194,6 +211,13 @@ LEAD_TIMES: dict[tuple[str, str], tuple[int, int]] = {
     ("Pure Storage", "FB-S500"): (60, 150),
 }
 
+# The last quarter's jump in quoted lead time (1.05 where not listed).
+LAST_QUARTER_JUMPS: dict[tuple[str, str], float] = {
+    ("Nvidia", "GB300-NVL72"): 1.25,
+    ("Hewlett Packard Enterprise", "P-GB300-NVL72"): 1.3,
+    ("Pure Storage", "FB-S500"): 1.5,
+}
+
 CUSTOMERS: list[tuple[str, str, str]] = [
     ("Helios AI", "US", "procurement@helios.example"),
     ("Kestrel Foundation Models", "US", "infra@kestrel.example"),
@@ -239,10 +263,13 @@ def _rack_orders() -> list[OrderSpec]:
             "PC-2026-001",
             "Panther Creek",
             300,
-            (
-                L("Nvidia", "GB300-NVL72", 8, 200, 0, "partially_received", 5),
-                L("Arista Networks", "7800R4", 2, 120, 0, "received", 2),
-            ),
+            (L("Nvidia", "GB300-NVL72", 8, 200, 0, "partially_received", 5),),
+        ),
+        OrderSpec(
+            "PC-2026-009",
+            "Panther Creek",
+            300,
+            (L("Arista Networks", "7800R4", 2, 120, 0, "received", 2),),
         ),
         OrderSpec(
             "PC-2026-002",
@@ -285,20 +312,31 @@ def _rack_orders() -> list[OrderSpec]:
             "PC-2026-007",
             "Panther Creek",
             180,
-            (
-                L("Vertiv", "XDU1350", 24, 110, 42, "in_production"),
-                L("Eaton", "9395XR-1500", 8, 120, 0, "confirmed"),
-                L("Schneider Electric", "GVXL-1250", 6, 140, 21, "confirmed"),
-            ),
+            (L("Vertiv", "XDU1350", 24, 110, 42, "in_production"),),
+        ),
+        OrderSpec(
+            "PC-2026-010",
+            "Panther Creek",
+            180,
+            (L("Eaton", "9395XR-1500", 8, 120, 0, "confirmed"),),
+        ),
+        OrderSpec(
+            "PC-2026-011",
+            "Panther Creek",
+            175,
+            (L("Schneider Electric", "GVXL-1250", 6, 140, 21, "confirmed"),),
         ),
         OrderSpec(
             "PC-2026-008",
             "Panther Creek",
             60,
-            (
-                L("Arista Networks", "7060X6", 48, 120, 0, "confirmed"),
-                L("Pure Storage", "FB-S500", 6, 150, 0, "confirmed"),
-            ),
+            (L("Arista Networks", "7060X6", 48, 120, 0, "confirmed"),),
+        ),
+        OrderSpec(
+            "PC-2026-012",
+            "Panther Creek",
+            58,
+            (L("Pure Storage", "FB-S500", 6, 150, 0, "confirmed"),),
         ),
         # Moses Lake conversion (Dell racks, as in the Dell sample file).
         OrderSpec(
@@ -351,10 +389,13 @@ def _rack_orders() -> list[OrderSpec]:
             "DR-2026-002",
             "Drummondville",
             240,
-            (
-                L("Hewlett Packard Enterprise", "P-GB300-NVL72", 5, 220, 56, "in_production"),
-                L("Schneider Electric", "MCDU-1MW", 4, 120, 0, "shipped"),
-            ),
+            (L("Hewlett Packard Enterprise", "P-GB300-NVL72", 5, 220, 56, "in_production"),),
+        ),
+        OrderSpec(
+            "DR-2026-003",
+            "Drummondville",
+            240,
+            (L("Schneider Electric", "MCDU-1MW", 4, 120, 0, "shipped"),),
             currency="CAD",
         ),
         OrderSpec(
@@ -371,8 +412,13 @@ def _rack_orders() -> list[OrderSpec]:
             (
                 L("Eaton", "9395XR-1500", 4, 140, 14, "in_production"),
                 L("Eaton", "PRL-SWBD", 6, 100, 0, "received", 6),
-                L("Vertiv", "XDU1350", 8, 112, 0, "confirmed"),
             ),
+        ),
+        OrderSpec(
+            "CL-2026-004",
+            "Clarion",
+            210,
+            (L("Vertiv", "XDU1350", 8, 112, 0, "confirmed"),),
         ),
         # Rio Cuarto and Paraguay.
         OrderSpec(
@@ -392,10 +438,13 @@ def _rack_orders() -> list[OrderSpec]:
             "HE-2026-002",
             "Hernandarias",
             150,
-            (
-                L("Foxconn", "FX-GB300-NVL72", 3, 160, 0, "confirmed"),
-                L("Vertiv", "APM2-600", 4, 120, 0, "on_hold"),
-            ),
+            (L("Foxconn", "FX-GB300-NVL72", 3, 160, 0, "confirmed"),),
+        ),
+        OrderSpec(
+            "HE-2026-003",
+            "Hernandarias",
+            150,
+            (L("Vertiv", "APM2-600", 4, 120, 0, "on_hold"),),
         ),
         OrderSpec(
             "VI-2026-001",
@@ -427,17 +476,20 @@ def _filler_orders(rng: random.Random) -> list[OrderSpec]:
         ("Eaton", "PRL-SWBD", (1, 6)),
         ("Nvidia", "SN5600", (2, 12)),
         ("Dell Technologies", "R770", (4, 16)),
+        ("Schneider Electric", "GVXL-1250", (1, 2)),
+        ("Eaton", "9395XR-1500", (1, 3)),
     ]
-    prefixes = {
-        name: "".join(w[0] for w in name.replace("-", " ").split())[:2].upper() for name in sites
-    }
+    vendors = sorted({vendor for vendor, _, _ in gear})
     orders = []
-    for n in range(38):
+    for n in range(31):
         site = sites[n % len(sites)]
         ago = rng.randint(20, 560)
-        count = rng.randint(1, 3)
+        # A purchase order goes to one vendor: pick it, then one or more of its products.
+        chosen = rng.choice(vendors)
+        vendor_gear = [g for g in gear if g[0] == chosen]
+        count = rng.randint(1, len(vendor_gear))
         lines = []
-        for vendor, sku, (lo, hi) in rng.sample(gear, count):
+        for vendor, sku, (lo, hi) in rng.sample(vendor_gear, count):
             quantity = rng.randint(lo, hi)
             promise = rng.randint(45, 140)
             due = ago - promise  # days ago the promise fell (negative: in the future)
@@ -464,7 +516,7 @@ def _filler_orders(rng: random.Random) -> list[OrderSpec]:
                     )
                 )
         orders.append(
-            OrderSpec(f"{prefixes[site]}-{2026 - (ago > 330)}-{100 + n}", site, ago, tuple(lines))
+            OrderSpec(f"{SITE_CODES[site]}-{2026 - (ago > 330)}-{100 + n}", site, ago, tuple(lines))
         )
     return orders
 
@@ -476,9 +528,9 @@ def _lead_time_records(today: dt.date) -> list[dict[str, Any]]:
         for q in range(quarters):
             quote_date = today - dt.timedelta(days=91 * (quarters - 1 - q) + 10)
             if q < quarters - 1:
-                # Drift slowly from the first quote to the one before last. Nvidia's racks
-                # then jump 25 % in the last quarter, so the demo shows a lead_time_drift alert.
-                jump = 1.25 if (vendor, sku) == ("Nvidia", "GB300-NVL72") else 1.05
+                # Drift slowly from the first quote to the one before last. Some items then
+                # jump in the last quarter, so the demo shows lead_time_drift alerts.
+                jump = LAST_QUARTER_JUMPS.get((vendor, sku), 1.05)
                 days = first + (int(newest / jump) - first) * q // (quarters - 2)
             else:
                 days = newest
@@ -671,13 +723,43 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
             customer="Meridian Bank",
             site="Baie-Comeau",
             service="inference",
-            start_date=on(-700),
+            start_date=on(-200),
             end_date=on(140),
             committed_gpus=288,
             price=D("6900000"),
             price_unit="per_year",
             sla_uptime_pct=D("99.95"),
             notice_days=90,
+            status="active",
+        ),
+        # Kittanning: a mining site sold as colocation before its interconnect upgrade.
+        dict(
+            contract_ref="C-1620",
+            customer="Cobalt Cloud",
+            site="Kittanning",
+            service="colocation",
+            start_date=on(200),
+            end_date=on(200 + 3 * 365 - 1),
+            committed_mw=D("20"),
+            price=D("138"),
+            price_unit="per_kw_month",
+            sla_uptime_pct=D("99.98"),
+            notice_days=180,
+            status="signed",
+        ),
+        # Saint-Jerome: inference capacity whose renewal must be decided soon.
+        dict(
+            contract_ref="C-0702",
+            customer="Quanta Research",
+            site="Saint-Jerome",
+            service="inference",
+            start_date=on(-300),
+            end_date=on(100),
+            committed_gpus=120,
+            price=D("2400000"),
+            price_unit="per_year",
+            sla_uptime_pct=D("99.9"),
+            notice_days=60,
             status="active",
         ),
         # Saint-Jerome: an old contract, expired.

@@ -456,6 +456,19 @@ class OrderLineAdapter(Adapter):
         elif row.id is not None and row.order_id != order.id:
             problems.append(Problem("po_number", record["po_number"], "a line cannot move orders"))
             return problems
+        elif order.vendor_id != vendor.id and any(
+            line.id != row.id and line.product.vendor_id != vendor.id for line in order.lines
+        ):
+            # A purchase order goes to one vendor; its other lines are that vendor's products.
+            problems.append(
+                Problem(
+                    "vendor",
+                    record["vendor"],
+                    f"{order.po_number} is ordered from {order.vendor.name}; "
+                    f"a line from {vendor.name} needs a purchase order of its own",
+                )
+            )
+            return problems
         before = {
             "vendor": order.vendor.name if order.vendor_id else None,
             "site": order.site.name if order.site_id else None,

@@ -31,7 +31,7 @@ def demo_db(demo_url: str) -> str:
 def test_demo_command_loads_the_data_set(db_url) -> None:
     status, out, err = run("--db", db_url, "demo")
     assert status == 0, err
-    assert "13 sites" in out and "60 purchase orders" in out
+    assert "13 sites" in out and "60 purchase orders" in out and "13 customer contracts" in out
 
 
 def test_demo_lists_13_sites_with_691_mw(demo_db) -> None:

@@ -117,7 +117,7 @@ def test_upgrade_of_populated_database_keeps_every_row(populated, tmp_path) -> N
     """A batch migration that recreates purchase_order (the parent of order_line, whose
     foreign key cascades on delete) must keep every order line (DESIGN.md §8)."""
     before = _counts(populated)
-    assert before[1] > 100
+    assert before[1] > 50
     extra = tmp_path / "versions"
     _write_migration(extra, BATCH_ALTER_PARENT)
     config = alembic_config([extra])

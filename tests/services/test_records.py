@@ -368,3 +368,16 @@ def test_customer_created_by_a_contract_is_audited(database, actor) -> None:
         assert customer is not None
         trail = history(session, "customers", customer.id)
     assert [h.action for h in trail] == ["create"]
+
+
+def test_a_purchase_order_goes_to_one_vendor(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        make(session, "vendors", actor, name="Arista Networks", aliases="Arista")
+        make(session, "products", actor, vendor="Arista", sku="7060X6", category="network")
+        make(session, "orders", actor, **ORDER)
+    with pytest.raises(ValidationError) as caught, database.write() as session:
+        make(session, "orders", actor, **{**ORDER, "line": 2, "vendor": "Arista", "sku": "7060X6"})
+    assert "PC-1 is ordered from Nvidia; a line from Arista Networks needs a purchase order" in (
+        str(caught.value)
+    )
