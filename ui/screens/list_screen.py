@@ -545,16 +545,14 @@ class ListScreen(QWidget):
         self.refresh()
 
     def after_write(self, saved: list[Record], removed_ids: Any, created: bool) -> None:
-        """Show what was just written and tell the other screens."""
+        """Show what was just written (selected) and tell the other screens."""
         self.context.changed.emit(self.kind)
-        self.stale = False
-        self.refresh()
-        self._select_after = saved[0]["id"] if saved else None
-        if self._select_after is not None:
-            target = self._select_after
+        if saved:
+            target = saved[0]["id"]
             self.loaded.connect(
                 lambda: self.select_id(target), Qt.ConnectionType.SingleShotConnection
             )
+        self.refresh()
         self.load_details()
 
 

@@ -1,0 +1,87 @@
+"""Workflow test helpers: an empty database in a SQLite file, the shared samples, and a way to
+walk the import wizard page by page as a buyer would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from models.database import Database, open_database
+from models.migrate import sqlite_backup
+from tests.ui.conftest import make_context
+from ui.context import AppContext
+from ui.import_wizard import ImportWizard
+
+SAMPLES = Path("/work/shared/samples")
+
+
+@pytest.fixture
+def empty_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    target = tmp_path / "rackbook.db"
+    sqlite_backup(sqlite_template, target)
+    database = open_database(target)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def empty_context(qtbot: Any, empty_db: Database, tmp_path: Path) -> AppContext:
+    return make_context(empty_db, tmp_path)
+
+
+def samples() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip("the shared sample files are not here")
+    return SAMPLES
+
+
+def open_wizard(qtbot: Any, context: AppContext, path: Path) -> ImportWizard:
+    wizard = ImportWizard(context, str(path))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.currentId() == ImportWizard.FILE
+    return wizard
+
+
+def forward(wizard: ImportWizard, to_page: int) -> None:
+    """Press Next, and check the wizard went on (else show why it stayed)."""
+    wizard.next()
+    if wizard.currentId() != to_page:
+        page = wizard.currentPage()
+        problem = getattr(page, "problem", None)
+        why = problem.text() if problem is not None else ""
+        raise AssertionError(f"stayed on {type(page).__name__}: {why}")
+
+
+def to_preview(
+    wizard: ImportWizard,
+    sheet: str | None = None,
+    vendor: str | None = None,
+    fields: dict[str, str | None] | None = None,
+    profile: str = "",
+    skip_invalid: bool = False,
+) -> None:
+    forward(wizard, ImportWizard.SHEET)
+    if sheet is not None:
+        combo = wizard.sheet_page.sheet
+        combo.setCurrentIndex(combo.findData(sheet))
+    forward(wizard, ImportWizard.MAPPING)
+    for header, field_name in (fields or {}).items():
+        wizard.mapping_page.set_field(header, field_name)
+    if profile:
+        wizard.mapping_page.profile_name.setText(profile)
+    forward(wizard, ImportWizard.OPTIONS)
+    if vendor is not None:
+        wizard.options_page.vendor.setCurrentText(vendor)
+    if skip_invalid:
+        wizard.options_page.skip_invalid.setChecked(True)
+    forward(wizard, ImportWizard.PREVIEW)
+
+
+def commit(qtbot: Any, wizard: ImportWizard) -> None:
+    assert wizard.preview_page.isComplete(), wizard.preview_page.problem.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.RESULT, timeout=20_000)

@@ -1,0 +1,189 @@
+"""The import wizard driven on the shared sample files: detection, a mapping changed by hand,
+a profile saved and found again, preview counts, commit, rejected rows and undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from models.database import Database
+from services import records
+from tests.ui.workflows.conftest import commit, forward, open_wizard, samples, to_preview
+from ui.context import AppContext
+from ui.import_wizard import ImportWizard
+from ui.screens.imports_screen import ImportsScreen
+
+pytestmark = pytest.mark.gui
+
+
+def _reference(qtbot: Any, context: AppContext) -> None:
+    for sheet in ("Sites", "Vendors", "Products"):
+        wizard = open_wizard(qtbot, context, samples() / "reference.xlsx")
+        to_preview(wizard, sheet=sheet)
+        assert wizard.job.kind == sheet.lower()
+        commit(qtbot, wizard)
+
+
+def _lines(database: Database) -> dict[str, dict[str, Any]]:
+    with database.session() as session:
+        return {f"{r['po_number']}/{r['line']}": r for r in records.list_records(session, "orders")}
+
+
+def test_a_day_of_imports_mapping_profile_preview_commit_undo(
+    qtbot: Any, empty_context: AppContext, empty_db: Database
+) -> None:
+    _reference(qtbot, empty_context)
+
+    # The European schedule: semicolons, decimal commas and day-first dates recognised; the
+    # buyer knows "Confirmed delivery" is the vendor's current estimate, not its first promise.
+    wizard = open_wizard(qtbot, empty_context, samples() / "vertiv_schedule_eu.csv")
+    forward(wizard, ImportWizard.SHEET)
+    assert wizard.sheet_page.kind.currentData() == "orders"
+    forward(wizard, ImportWizard.MAPPING)
+    page = wizard.mapping_page
+    assert page.combos[7].currentData() == "promised_date"  # 'Confirmed delivery'
+    assert "No saved profile" in page.profile_note.text()
+    page.set_field("Confirmed delivery", "eta")
+    assert wizard.job.mapping is not None
+    assert wizard.job.mapping.by_field["eta"].header == "Confirmed delivery"
+    assert wizard.job.mapping.by_field["eta"].how == "map"
+    page.profile_name.setText("Vertiv EU schedule")
+    forward(wizard, ImportWizard.OPTIONS)
+    options = wizard.options_page
+    assert options.decimal_comma.isChecked()
+    options.vendor.setCurrentText("Vertiv")
+    forward(wizard, ImportWizard.PREVIEW)
+    preview = wizard.preview_page
+    assert preview.model.rowCount() == 3
+    assert wizard.job.plan is not None
+    assert wizard.job.plan.counts == {"create": 3, "update": 0, "unchanged": 0, "rejected": 0}
+    assert "<b>3</b> new" in preview.counts.text()
+    commit(qtbot, wizard)
+    assert "3 created" in wizard.result_page.summary.text()
+    assert "Vertiv EU schedule" in wizard.result_page.summary.text()
+    lines = _lines(empty_db)
+    assert lines["ML-2026-020/1"]["eta"] == dt.date(2026, 11, 14)
+    assert lines["ML-2026-020/1"]["promised_date"] is None
+    assert lines["ML-2026-020/1"]["unit_price"] == records.typed_value(
+        "orders", "unit_price", "142000.00"
+    )
+
+    # The next file in the same layout: the profile is found by its headers and applied
+    # (mapping, vendor, options); an unchanged file has nothing to write.
+    wizard = open_wizard(qtbot, empty_context, samples() / "vertiv_schedule_eu.csv")
+    forward(wizard, ImportWizard.SHEET)
+    forward(wizard, ImportWizard.MAPPING)
+    assert "Vertiv EU schedule" in wizard.mapping_page.profile_note.text()
+    assert wizard.mapping_page.combos[7].currentData() == "eta"
+    forward(wizard, ImportWizard.OPTIONS)
+    assert wizard.options_page.vendor.currentText() == "Vertiv"
+    forward(wizard, ImportWizard.PREVIEW)
+    assert wizard.job.plan is not None
+    assert wizard.job.plan.counts["unchanged"] == 3
+    assert not wizard.preview_page.isComplete()
+    assert "Nothing to write" in wizard.preview_page.problem.text()
+    wizard.reject()
+
+    # Dell's report: title rows, its own header words, the vendor given once for the file.
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    to_preview(wizard, vendor="Dell")
+    assert wizard.job.plan is not None
+    assert wizard.job.plan.counts == {"create": 4, "update": 0, "unchanged": 0, "rejected": 0}
+    commit(qtbot, wizard)
+    assert wizard.job.result is not None
+    dell_batch = wizard.job.result.batch_id
+    assert "ML-2026-014/2" in _lines(empty_db)
+    shown_kinds: list[str] = []
+    wizard.show_records.connect(shown_kinds.append)
+    wizard.result_page.show_button.click()
+    assert shown_kinds == ["orders"]
+
+    # The Imports screen lists every batch with its counts, and undoes Dell's.
+    screen = ImportsScreen(empty_context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    assert [b.id for b in screen.batches][0] == dell_batch
+    assert screen.model.text(0, 6) == "4"  # created
+    screen.select_batch(dell_batch)
+    assert screen.undo_button.isEnabled()
+    screen.undo_selected(confirm=False)
+    lines = _lines(empty_db)
+    assert "ML-2026-014/2" not in lines and "ML-2026-020/1" in lines
+    assert screen.batches[0].undone_at is not None
+    assert not screen.undo_button.isEnabled()
+
+
+def test_edits_show_old_and_new_and_errors_go_to_a_workbook(
+    qtbot: Any, empty_context: AppContext, empty_db: Database, tmp_path: Path
+) -> None:
+    _reference(qtbot, empty_context)
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    to_preview(wizard, vendor="Dell")
+    commit(qtbot, wizard)
+
+    # The vendor's next report: one ETA moved, one row with a quantity that is not a number.
+    book = openpyxl.load_workbook(samples() / "dell_order_status.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    sheet["H4"] = dt.date(2027, 3, 5)  # ML-2026-014/1 estimated delivery
+    sheet["E6"] = "lots"  # ML-2026-015/1 ordered qty
+    changed = tmp_path / "dell week 2.xlsx"
+    book.save(changed)
+
+    wizard = open_wizard(qtbot, empty_context, changed)
+    to_preview(wizard, vendor="Dell")
+    plan = wizard.job.plan
+    assert plan is not None
+    assert plan.counts == {"create": 0, "update": 1, "unchanged": 2, "rejected": 1}
+    preview = wizard.preview_page
+    assert not preview.isComplete()  # all or nothing, with an error
+    assert "rows have errors" in preview.problem.text()
+    model = preview.model
+    eta_column = 2 + model.fields.index("eta")
+    quantity_column = 2 + model.fields.index("quantity")
+    rows = {model.row_plan(r).row: r for r in range(model.rowCount())}
+    eta_cell = model.index(rows[4], eta_column)
+    assert model.data(eta_cell) == "2027-01-22 → 2027-03-05"
+    assert model.data(model.index(rows[4], 1)) == "update"
+    bad_cell = model.index(rows[6], quantity_column)
+    assert model.data(model.index(rows[6], 1)) == "error"
+    assert "lots" in model.data(model.index(rows[6], model.columnCount() - 1)) or model.data(
+        bad_cell, 3
+    )
+    preview.show_only.setCurrentIndex(preview.show_only.findData("rejected"))
+    assert model.rowCount() == 1
+
+    # Rejected rows to a workbook, with an Error column, ready to fix and import again.
+    from ui.import_wizard.wizard import save_rejected_rows
+
+    out = tmp_path / "rejected.xlsx"
+    assert save_rejected_rows(wizard, preview, str(out)) == 1
+    errors = openpyxl.load_workbook(out).active
+    assert errors is not None
+    texts = [str(c.value) for row in errors.iter_rows() for c in row if c.value]
+    assert any(t.startswith("row 6") for t in texts)
+
+    # Skip invalid: the valid change is written, the bad row is left out.
+    wizard.back()
+    wizard.options_page.skip_invalid.setChecked(True)
+    forward(wizard, ImportWizard.PREVIEW)
+    assert wizard.preview_page.isComplete()
+    commit(qtbot, wizard)
+    assert "1 rejected" in wizard.result_page.summary.text()
+    assert wizard.result_page.save_rejected.isEnabled()
+    assert _lines(empty_db)["ML-2026-014/1"]["eta"] == dt.date(2027, 3, 5)
+
+
+def test_a_file_that_cannot_be_read_says_why_and_stays(
+    qtbot: Any, empty_context: AppContext, tmp_path: Path
+) -> None:
+    bad = tmp_path / "orders.xlsx"
+    bad.write_text("po;line\n1;2\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, empty_context, bad)
+    wizard.next()
+    assert wizard.currentId() == ImportWizard.FILE
+    assert "orders.xlsx" in wizard.file_page.problem.text()
