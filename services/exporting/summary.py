@@ -190,7 +190,8 @@ def alerts_by_contract(
 def alert_words(alert: Alert, contract: ContractFigures) -> str:
     figure = alert.figure
     if alert.rule == "capacity_shortfall":
-        text = f"{int(figure):,} GPUs short on {contract.need_by.isoformat()}"
+        gpus = int(figure)
+        text = f"{gpus:,} GPU{'' if gpus == 1 else 's'} short on {contract.need_by.isoformat()}"
     elif alert.rule == "power_shortfall":
         text = f"site grid short by {_mw(figure)}"
     elif alert.rule == "ppa_coverage_gap":
