@@ -144,3 +144,71 @@ def test_operation_on_a_line_changed_by_someone_else_is_refused(screen, context,
         )
     row = screen.model.row_of_id(line["id"])
     assert screen.model.record(row)["eta"] == dt.date(2031, 1, 1)  # reloaded: theirs shown
+
+
+def test_edit_a_line_through_the_screen_updates_its_order_in_place(screen, context, monkeypatch):
+    from ui.dialogs.record_dialog import RecordDialog
+
+    line = _open_line(screen)
+
+    def fill(dialog):
+        dialog.editors["quantity"].widget.setText(str(line["quantity"] + 5))
+        dialog.editors["notes"].widget.setPlainText("expedite")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(RecordDialog, "exec", fill)
+    total = screen.model.total_rows
+    screen.edit_record()
+    row = screen.model.row_of_id(line["id"])
+    assert screen.model.record(row)["quantity"] == line["quantity"] + 5
+    assert screen.model.total_rows == total
+    assert screen.selected_id() == line["id"]
+    with context.db.session() as session:
+        assert records.get_record(session, "orders", line["id"])["notes"] == "expedite"
+
+
+def test_delete_the_last_line_of_an_order(screen, context, monkeypatch):
+    with context.db.write() as session:
+        first = records.list_records(session, "orders")[0]
+        records.create(
+            session,
+            "orders",
+            {
+                **{k: first[k] for k in ("vendor", "sku", "site", "order_date")},
+                "po_number": "PO-ONE-LINE",
+                "line": 1,
+                "quantity": 1,
+            },
+            Actor("tester"),
+        )
+    screen.refresh()
+    with context.db.session() as session:
+        only = records.find_record(session, "orders", {"po_number": "PO-ONE-LINE", "line": 1})
+    screen.select_id(only["id"])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    total = screen.model.total_rows
+    screen.delete_record()
+    assert screen.model.total_rows == total - 1
+    assert screen.model.row_of_id(only["id"]) == -1
+    with context.db.session() as session, pytest.raises(Exception, match="no longer exists"):
+        orders.purchase_order(session, "PO-ONE-LINE")
+
+
+def test_export_from_the_toolbar_writes_the_workbook(qtbot, context, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context, "demo")
+    qtbot.addWidget(window)
+    window._database_opened()
+    assert window.export_action.isEnabled()
+    target = tmp_path / "lines.xlsx"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Order lines", True))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    window.export_file()
+    assert target.exists() and target.stat().st_size > 0
+    assert told and "rows written" in told[0]

@@ -89,7 +89,7 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
-def fit_columns(view: QTableView, sample: int = 40) -> None:
+def fit_columns(view: QTableView, sample: int = 25) -> None:
     """Widen each column to its title and the text of the first rows (Qt's own
     resizeColumnsToContents asks the model for far more cells: 0.1 s on this screen)."""
     model = view.model()

@@ -243,8 +243,6 @@ class OrdersScreen(ListScreen):
         if not self.complete:
             self.refresh()
             return
-        from services import records
-
         po_numbers = {r["po_number"] for r in saved}
         searched = self.model.searched
         removed = list(removed_ids)
@@ -265,21 +263,13 @@ class OrdersScreen(ListScreen):
             if loaded.rows and loaded.names != self.model.names:
                 self.refresh()
                 return
-            # Lines of those POs that no longer exist go too.
-            known = {row[0] for row in loaded.rows} if loaded.rows else set()
-            gone = set(removed)
-            at_po = self.model.names.index("po_number")
-            at_id = self.model.names.index("id")
-            for row in self.model._rows:
-                if row[at_po] in po_numbers and row[at_id] not in known:
-                    gone.add(row[at_id])
+            # Lines of those orders that are gone (deleted with their order) leave the list.
+            at_id = loaded.names.index("id") if loaded.rows else 0
+            still_there = {row[at_id] for row in loaded.rows}
+            gone = set(removed) | (self.model.ids_where("po_number", po_numbers) - still_there)
             self.model.update_rows(loaded.rows, loaded.marks, gone)
             if saved:
                 self.select_id(saved[0]["id"])
             self.load_details()
 
-        del records
         self.context.read(work, done, lambda exc: self.refresh())
-
-    def delete_record(self) -> None:
-        super().delete_record()

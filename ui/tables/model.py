@@ -276,6 +276,13 @@ class RecordTableModel(QAbstractTableModel):
         except ValueError:
             return -1
 
+    def ids_where(self, name: str, values: Iterable[Any]) -> set[Any]:
+        """The ids of all rows (shown or not) whose ``name`` is one of ``values``."""
+        if name not in self._at or "id" not in self._at:
+            return set()
+        pos, at_id, wanted = self._at[name], self._at["id"], set(values)
+        return {row[at_id] for row in self._rows if row[pos] in wanted}
+
     def shown_rows(self) -> Iterable[tuple[Any, ...]]:
         rows = self._rows
         return (rows[i] for i in self._shown)
