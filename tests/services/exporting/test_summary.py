@@ -231,3 +231,13 @@ def test_alert_list_export(database: Database, tmp_path: Path) -> None:
     assert headers == ["key", "rule", "severity", "subject", "site", "message", "figure"]
     assert result.rows == len(rows) == 3
     assert rows[0]["key"] == "capacity_shortfall:C-2" and rows[0]["figure"] == 216
+
+
+def test_export_from_the_callers_session_names_its_database(
+    database: Database, tmp_path: Path
+) -> None:
+    out = tmp_path / "summary.xlsx"
+    with database.session() as session:
+        exporting.export(session, "contracts", out, as_of=AS_OF)
+    title = load(out)["Contracts"]["A1"].value
+    assert title == f"Contract summary as of 2026-12-10 — database {database.name}"
