@@ -28,6 +28,12 @@ def from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+def edit_format() -> str:
+    """The locale's short date format with a four-digit year: a typed ``26`` is ambiguous."""
+    text = fmt.locale().dateFormat(fmt.locale().FormatType.ShortFormat)
+    return text if "yyyy" in text else text.replace("yy", "yyyy")
+
+
 class _DateEdit(QDateEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         # A blank field would open its calendar in 1900: start from today instead.
@@ -48,7 +54,7 @@ class DateField(QWidget):
         self.editor.setMinimumDate(BLANK)
         self.editor.setMaximumDate(QDate(9999, 12, 31))
         self.editor.setSpecialValueText(" ")
-        self.editor.setDisplayFormat(fmt.locale().dateFormat(fmt.locale().FormatType.ShortFormat))
+        self.editor.setDisplayFormat(edit_format())
         self.clear_button = QToolButton(self)
         self.clear_button.setText("×")
         self.clear_button.setToolTip("No date")
