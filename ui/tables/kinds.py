@@ -51,7 +51,7 @@ LISTS: dict[str, ListSpec] = {
             hidden=("description", "category", "currency", "requested_date", "notes"),
             filters=("status", "site", "vendor"),
             dates=("eta", "promised_date", "order_date", "received_date", "requested_date"),
-            first_page=200,
+            first_page=100,
             order=(
                 "po_number",
                 "line",
