@@ -104,8 +104,6 @@ class SettingsDialog(QDialog):
         return page
 
     def _you_page(self) -> QWidget:
-        from models.database import masked
-
         page = QWidget()
         form = QFormLayout(page)
         self.user_edit = QLineEdit(self.context.user)
@@ -114,7 +112,9 @@ class SettingsDialog(QDialog):
         form.addRow("Your name (in the audit trail)", self.user_edit)
         database = self.context.db
         in_use = QLabel(
-            masked(database.url) if not database.is_sqlite else str(database.url.database)
+            database.url.render_as_string(hide_password=True)
+            if not database.is_sqlite
+            else str(database.url.database)
         )
         in_use.setObjectName("databaseInUse")
         in_use.setWordWrap(True)
