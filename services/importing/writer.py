@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, literal, null, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -496,16 +496,35 @@ class _Writer:
             "source": "import",
             "import_batch_id": self.actor.import_batch_id,
         }
-        for row, line_id in zip(creates, created_ids, strict=True):
-            if row.record.get("eta") is not None:
-                moves.append(
-                    {
-                        "order_line_id": line_id,
-                        "old_date": None,
-                        "new_date": row.record["eta"],
-                        **base,
-                    }
+        # A new line's first ETA is copied by the database from the rows just written:
+        # INSERT ... SELECT, no 100,000 parameter sets through Python.
+        eta_table = _table(EtaChange)
+        lines = _table(OrderLine)
+        with_eta = [i for r, i in zip(creates, created_ids, strict=True) if r.record.get("eta")]
+        for start in range(0, len(with_eta), CHUNK):
+            chunk = with_eta[start : start + CHUNK]
+            self.conn.execute(
+                insert(eta_table).from_select(
+                    [
+                        "order_line_id",
+                        "old_date",
+                        "new_date",
+                        "changed_at",
+                        "changed_by",
+                        "source",
+                        "import_batch_id",
+                    ],
+                    select(
+                        lines.c.id,
+                        null(),
+                        lines.c.eta,
+                        literal(self.now, eta_table.c.changed_at.type),
+                        literal(self.actor.user, eta_table.c.changed_by.type),
+                        literal("import", eta_table.c.source.type),
+                        literal(self.actor.import_batch_id, eta_table.c.import_batch_id.type),
+                    ).where(lines.c.id.in_(chunk)),
                 )
+            )
         for row in updates:
             assert row.existing is not None
             if row.existing.get("eta") != row.record.get("eta"):
