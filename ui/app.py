@@ -97,7 +97,11 @@ def run_window(args: argparse.Namespace) -> int:
     from ui.resources import style_sheet
 
     app.setStyleSheet(style_sheet())
-    settings = QSettings()
+    from services import paths
+
+    # The window's own settings live with the database in Rackbook's folder (services.paths):
+    # RACKBOOK_HOME and the tests' temporary homes keep them apart.
+    settings = QSettings(str(paths.home() / "window.ini"), QSettings.Format.IniFormat)
     user = args.user or settings.value("user/name") or login_name()
     location = args.db or (None if args.demo else saved_location(settings))
     if location is None:
