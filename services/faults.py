@@ -172,6 +172,17 @@ def database_problems(database: Database | None = None) -> Iterator[None]:
         raise problem from exc
 
 
+def _caused_by_a_concurrent_write(error: BaseException) -> bool:
+    """A refusal (such as an import's "added by someone else since the preview") whose
+    cause was another transaction's write: the same work started again can succeed."""
+    seen: BaseException | None = error.__cause__ or error.__context__
+    while seen is not None:
+        if isinstance(explain(seen), SavedMeanwhile):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 @dataclass
 class Attempts:
     """What a retried transaction had to retry: one line per attempt that did not commit."""
@@ -201,12 +212,13 @@ def write_with_retry(
         try:
             with database_problems(database), database.write() as session:
                 return work(session)
-        except (SavedMeanwhile, Locked) as exc:
-            if attempt == attempts:
-                raise
-            report.retried.append(f"attempt {attempt}: {exc}")
-        except ConflictError as exc:
-            if not retry_conflicts or attempt == attempts:
+        except RackbookError as exc:
+            retry = (
+                isinstance(exc, (SavedMeanwhile, Locked))
+                or (retry_conflicts and isinstance(exc, ConflictError))
+                or _caused_by_a_concurrent_write(exc)
+            )
+            if not retry or attempt == attempts:
                 raise
             report.retried.append(f"attempt {attempt}: {exc}")
     raise AssertionError("unreachable")
