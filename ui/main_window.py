@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         from ui.screens.simple import has_service
 
         self.settings_action.setEnabled(True)
-        if _importing_ready():
+        if has_service("ui.import_wizard.wizard") or _importing_ready():
             self.import_action.setEnabled(True)
         else:
             self.import_action.setToolTip(
@@ -246,6 +246,27 @@ class MainWindow(QMainWindow):
     def _build(self, screen_id: str) -> Any:
         from ui.screens import simple
 
+        # The dashboard, alerts and imports screens of the later issues, once they are there.
+        if screen_id == "dashboard" and simple.has_service("ui.dashboard.screen"):
+            from ui.dashboard.screen import DashboardScreen
+
+            dashboard = DashboardScreen(self.context)
+            dashboard.filter_requested.connect(self.show_filtered)
+            dashboard.alerts_requested.connect(lambda: self.show_screen("alerts"))
+            return dashboard
+        if screen_id == "alerts" and simple.has_service("ui.screens.alerts_screen"):
+            from ui.screens.alerts_screen import AlertsScreen
+
+            alerts_screen = AlertsScreen(self.context)
+            alerts_screen.open_record.connect(self.show_searched)
+            alerts_screen.counts_changed.connect(self._show_alert_counts)
+            return alerts_screen
+        if screen_id == "imports" and simple.has_service("ui.screens.imports_screen"):
+            from ui.screens.imports_screen import ImportsScreen
+
+            imports_screen = ImportsScreen(self.context)
+            imports_screen.undone.connect(lambda _batch: self._imported())
+            return imports_screen
         if screen_id == "orders":
             from ui.screens.orders_screen import OrdersScreen
 
@@ -281,6 +302,28 @@ class MainWindow(QMainWindow):
             action.setEnabled(records)
         if hasattr(screen, "search"):
             QTimer.singleShot(0, screen.search.setFocus)
+
+    def show_filtered(self, screen_id: str, field: str, value: str) -> None:
+        """Show a list with one of its filters set (or, failing that, searched) to ``value``."""
+        self.show_screen(screen_id)
+        screen = self.current_screen()
+        combo = getattr(screen, "filters", {}).get(field)
+        if combo is not None and combo.findData(value) >= 0:
+            combo.setCurrentIndex(combo.findData(value))
+        elif hasattr(screen, "search"):
+            screen.search.setText(value)
+
+    def show_searched(self, screen_id: str, text: str) -> None:
+        self.show_screen(screen_id)
+        screen = self.current_screen()
+        if hasattr(screen, "search"):
+            screen.search.setText(text)
+
+    def _imported(self) -> None:
+        """Records came in (or went out) by import: every screen reads them again."""
+        for screen in self.screens.values():
+            screen.stale = True
+        self.refresh()
 
     def current_screen(self) -> Any:
         widget = self.stack.currentWidget()
@@ -331,9 +374,20 @@ class MainWindow(QMainWindow):
             screen.columns_button.showMenu()
 
     def import_file(self) -> None:
-        from ui.dialogs.transfer import import_file
+        from ui.screens.simple import has_service
 
-        import_file(self)
+        if not has_service("ui.import_wizard.wizard"):
+            from ui.dialogs.transfer import import_file
+
+            import_file(self)
+            return
+        from ui.import_wizard.wizard import ImportWizard
+
+        wizard = ImportWizard(self.context, parent=self)
+        wizard.imported.connect(lambda _kind, _batch: self._imported())
+        wizard.show_records.connect(self.show_screen)
+        self.last_wizard = wizard
+        wizard.open()
 
     def export_file(self) -> None:
         from ui.dialogs.transfer import export_file

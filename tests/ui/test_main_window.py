@@ -39,7 +39,8 @@ def test_title_status_bar_and_every_screen(window, context):
             assert window.new_action.isEnabled()
         else:
             assert not window.new_action.isEnabled()
-    assert window.screens["dashboard"].model.rowCount() == len(counts)
+    for screen_id in ("dashboard", "alerts", "imports"):
+        assert not window.screens[screen_id].stale  # loaded when shown
     assert window.screens["alerts"].model.rowCount() > 0
 
 
@@ -116,3 +117,11 @@ def test_background_tasks_post_results_to_the_main_thread(qtbot, demo_db, tmp_pa
     with qtbot.waitSignal(context.tasks.busy_changed, check_params_cb=lambda busy: not busy):
         context.read(lambda s: 1 / 0, None, failures.append)
     assert isinstance(failures[0], ZeroDivisionError)
+
+
+def test_import_opens_the_import_wizard_when_it_is_there(window):
+    pytest.importorskip("ui.import_wizard.wizard")
+    assert window.import_action.isEnabled()
+    window.import_file()
+    assert window.last_wizard.isVisible()
+    window.last_wizard.reject()
