@@ -60,8 +60,6 @@ class Locked(DatabaseProblem):
 class SavedMeanwhile(DatabaseProblem):
     """Another user's transaction saved the same record (or locked it) at the same moment."""
 
-    retryable = True
-
 
 def _sqlstate(error: BaseException | None) -> str:
     return str(getattr(error, "sqlstate", "") or "")
@@ -113,10 +111,22 @@ def explain(exc: BaseException, database: Database | None = None) -> DatabasePro
         )
     if orig is not None and orig.__class__.__name__ == "OperationalError" and not state:
         # psycopg raises a bare OperationalError (no SQLSTATE) when it cannot connect at all.
-        return Unreachable(
-            f"Rackbook cannot reach the database{where}: {_first_line(orig)}. Check that the "
-            "server is running and the network is up, then try again."
-        )
+        reason = _first_line(orig)
+        if "password authentication failed" in reason or "no password supplied" in reason:
+            advice = (
+                "The server refused the login: keep the right password in this computer's "
+                "keyring with `db password` (or the Settings screen)."
+            )
+        elif "does not exist" in reason:
+            advice = (
+                "The server has no such database or login: check the URL, or ask the "
+                "administrator to run `db init` and `db grant`."
+            )
+        elif "permission denied" in reason:
+            advice = "This login is not a member of the team: ask for `db grant LOGIN reader`."
+        else:
+            advice = "Check that the server is running and the network is up, then try again."
+        return Unreachable(f"Rackbook cannot reach the database{where}: {reason}. {advice}")
     return None
 
 
