@@ -87,7 +87,11 @@ LIST_EXPORTS: dict[str, str] = {
 EXPORT_KINDS: tuple[ExportKind, ...] = (
     ExportKind("contracts", "Contract summary", "summary"),
     *(
-        ExportKind(name, KINDS[record_kind].label, "list")
+        ExportKind(
+            name,
+            "Contracts (plain list)" if name == "contract-list" else KINDS[record_kind].label,
+            "list",
+        )
         for name, record_kind in LIST_EXPORTS.items()
     ),
     ExportKind("alerts", "Alerts", "list"),

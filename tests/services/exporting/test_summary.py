@@ -10,7 +10,8 @@ import pytest
 from openpyxl.workbook import Workbook
 
 from models.database import Database
-from services import exporting
+from services import alerts, exporting
+from services.audit import Actor
 from tests.helpers import D, basic_world, day, make
 from tests.services.exporting.summary_world import AS_OF, summary_world
 from tests.services.exporting.workbooks import load, table
@@ -241,3 +242,17 @@ def test_export_from_the_callers_session_names_its_database(
         exporting.export(session, "contracts", out, as_of=AS_OF)
     title = load(out)["Contracts"]["A1"].value
     assert title == f"Contract summary as of 2026-12-10 — database {database.name}"
+
+
+def test_acknowledged_alerts_stay_off_the_summary(
+    database: Database, tmp_path: Path, actor: Actor
+) -> None:
+    with database.write() as session:
+        summary_world(session)
+        alerts.acknowledge(session, "vendor_concentration:Nvidia", actor, as_of=AS_OF)
+    out = tmp_path / "summary.xlsx"
+    exporting.export(database, "contracts", out, as_of=AS_OF)
+    ws = load(out)["Alerts"]
+    assert ws["A2"].value.startswith("2 open alerts; 1 acknowledged and hidden")
+    _, rows = table(ws, header_row=4)
+    assert [r["Subject"] for r in rows] == ["C-2", "Panther Creek"]
