@@ -423,3 +423,35 @@ def dissolve(location: str) -> None:
     finally:
         database.dispose()
     drop_roles(location)
+
+
+@dataclass
+class Opened:
+    """A database opened for a person at the window: what the window needs at start-up."""
+
+    database: Database
+    #: May this person edit here (else: read-only banner with ``access.reason``)?
+    access: Access
+    #: Whom the audit trail names for this person's changes (the login on a team database).
+    actor: Actor
+    #: The rolling automatic backup made on opening (SQLite), or None.
+    backup: Path | None
+
+
+def open_for(location: str, typed_user: str | None = None) -> Opened:
+    """Open ``location`` (a SQLite path, or a URL saved without its password) the way the
+    window does: the kept password put back, the schema brought up to date, a rolling backup
+    of a SQLite file taken, and the person's access and acting name found out. Faults come
+    out as DatabaseProblem subclasses (services.faults)."""
+    from services import credentials
+
+    with database_problems():
+        database = open_database(credentials.url_with_password(location))
+    try:
+        with database_problems(database):
+            backup = maintenance.automatic_backup(database)
+        found = access(database, typed_user)
+        return Opened(database, found, actor(database, typed_user), backup)
+    except BaseException:
+        database.dispose()
+        raise

@@ -245,3 +245,28 @@ def test_a_reader_can_take_a_backup(login, tmp_path) -> None:
     status, out, err = run("--db", login("manager", "reader"), "db", "backup", str(tmp_path / "b"))
     assert status == 0, err
     assert "backed up" in out and (tmp_path / "b").stat().st_size > 0
+
+
+def test_opening_for_the_window_on_a_single_user_file(tmp_path, rackbook_home) -> None:
+    opened = team.open_for(str(tmp_path / "mine.db"), "maria")
+    try:
+        assert not opened.access.read_only and opened.access.role == "single user"
+        assert opened.actor == Actor("maria")
+        assert opened.backup is not None and opened.backup.parent.parent == rackbook_home
+    finally:
+        opened.database.dispose()
+
+
+@PG_ONLY
+def test_opening_for_the_window_as_a_reader(login, memory_keyring) -> None:
+    url = make_url(login("manager", "reader"))
+    from services import credentials
+
+    credentials.store_password(url, "kept-in-the-keyring")
+    opened = team.open_for(credentials.without_password(url), "Typed Name")
+    try:
+        assert opened.access.read_only and opened.access.role == "reader"
+        assert opened.actor.user == url.username and opened.backup is None
+        assert opened.database.url.password == "kept-in-the-keyring"
+    finally:
+        opened.database.dispose()
