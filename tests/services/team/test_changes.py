@@ -119,3 +119,20 @@ def test_watcher_survives_a_lost_connection_and_says_to_refresh(db_url, database
         assert watcher.poll() is False
         _colleague_edits(db_url, "after it came back", actor)
         assert _poll_until(watcher)
+
+
+@PG_ONLY
+def test_every_table_announces_its_changes(database) -> None:
+    """A table added by a later migration without its notice trigger would go unseen."""
+    from models import Base
+
+    with database.session() as session:
+        announced = set(
+            session.scalars(
+                text(
+                    "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE t.tgname = 'rackbook_change_notice'"
+                )
+            )
+        )
+    assert announced == set(Base.metadata.tables)
