@@ -339,6 +339,7 @@ def plan_import(
     }
     first_key = key_indexes[0] if key_indexes else None
     getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
+    kept_commitments = 0
     first_row = sheet.first_row
     constant_items = list(constants.items())
     renames_lead_time = "lead_time" in fields
@@ -413,9 +414,9 @@ def plan_import(
             )
             continue
         if current is not None:
-            merged = records.complete(
-                kind_name, {**current, **{k: v for k, v in incoming.items() if k in present}}
-            )
+            if kind_name == "orders" and _keep_first_commitment(current, incoming, present):
+                kept_commitments += 1
+            merged = records.complete(kind_name, {**current, **incoming})
         else:
             merged = records.complete(kind_name, incoming)
         unchanged = (
@@ -445,6 +446,11 @@ def plan_import(
         rows.append(plan_row)
     if progress is not None:
         progress(total, total)
+    if kept_commitments:
+        notes.append(
+            f"{kept_commitments} lines already had a promised date (the vendor's first "
+            "commitment): it is kept, and the file's new date is taken as the ETA"
+        )
     checker.whole_file(rows, header_of, file, sheet_label)
     return Plan(
         file,
@@ -459,6 +465,24 @@ def plan_import(
         notes,
         sheet,
     )
+
+
+def _keep_first_commitment(current: Record, incoming: Record, present: set[str]) -> bool:
+    """A line's promised date is the vendor's first commitment and is never overwritten (the
+    slip alert measures the ETA against it). A file that brings another promised date for
+    such a line is reporting a new estimate: it becomes the ETA, unless the file has an ETA
+    column of its own. Returns whether the incoming record was changed so."""
+    first = current.get("promised_date")
+    if first is None or "promised_date" not in incoming:
+        return False
+    new = incoming["promised_date"]
+    incoming["promised_date"] = first
+    if new is None or new == first:
+        return False
+    if "eta" in present:
+        return True
+    incoming["eta"] = new
+    return current.get("eta") != new
 
 
 def _same(

@@ -493,3 +493,30 @@ def test_vendor_update_rewrites_aliases_and_undo_restores_them(
         vendor = records.find_vendor(session, "Dell Inc.")
         assert vendor is not None and vendor.name == "Dell Technologies"
         assert records.find_vendor(session, "Dell EMC") is None
+
+
+def test_first_commitment_is_never_overwritten_a_new_confirmed_date_is_the_eta(
+    database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+    header = "PO No.;Pos.;Article;Qty;Site;Order date;Confirmed delivery\n"
+    week1 = tmp_path / "week1.csv"
+    week1.write_text(header + "PC-7;1;93PM-500;2;Panther Creek;03.06.2026;14.11.2026\n")
+    week2 = tmp_path / "week2.csv"
+    week2.write_text(header + "PC-7;1;93PM-500;2;Panther Creek;03.06.2026;02.02.2027\n")
+    assert run_import(database, week1, vendor="Eaton").ok
+
+    report = run_import(database, week2, vendor="Eaton")
+
+    assert report.ok
+    plan = report.sheets[0].plan
+    assert any("first commitment" in note for note in plan.notes)
+    line = _line(database, "PC-7", 1)
+    assert line["promised_date"] == day("2026-11-14")  # the first commitment stays
+    assert line["eta"] == day("2027-02-02")  # the slip is the current estimate
+    with database.session() as session:
+        etas = audit.eta_history(session, line["id"])
+    assert [(e.old_date, e.new_date) for e in etas] == [(None, day("2027-02-02"))]
+    again = run_import(database, week2, vendor="Eaton")
+    assert again.sheets[0].plan.counts["unchanged"] == 1
+    assert not any("first commitment" in note for note in again.sheets[0].plan.notes)
