@@ -1,0 +1,137 @@
+"""The preview table: every planned row as new / update / unchanged / error, with the changed
+fields as old → new and the problems next to their cells.
+
+A model over the plan's own row list (a 100,000-row file is shown without copying it); the
+action filter is a list of row numbers, as in the list models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from services.importing import Plan
+
+Index = QModelIndex | QPersistentModelIndex
+
+ACTION_WORDS = {"create": "new", "update": "update", "unchanged": "unchanged", "rejected": "error"}
+CHANGED = QColor(255, 243, 205)
+ERROR = QColor(253, 226, 226)
+NEW = QColor(226, 244, 228)
+DARK = QColor(30, 30, 30)
+GREYED = QColor(140, 140, 140)
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+class PreviewModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.plan: Plan | None = None
+        self.fields: list[str] = []
+        self.headers: list[str] = []
+        self._shown: list[int] = []
+        self._action: str | None = None
+
+    def set_plan(self, plan: Plan) -> None:
+        self.beginResetModel()
+        self.plan = plan
+        columns = [c for c in plan.mapping.columns if c.field]
+        self.fields = [c.field for c in columns if c.field]
+        self.headers = ["Row", "Action"] + [f"{c.header} → {c.field}" for c in columns]
+        self.headers.append("Problems")
+        self._refilter()
+        self.endResetModel()
+
+    def set_action(self, action: str | None) -> None:
+        self.beginResetModel()
+        self._action = action
+        self._refilter()
+        self.endResetModel()
+
+    def _refilter(self) -> None:
+        rows = self.plan.rows if self.plan is not None else []
+        wanted = self._action
+        self._shown = [i for i, r in enumerate(rows) if wanted is None or r.action == wanted]
+
+    def row_plan(self, row: int) -> Any:
+        assert self.plan is not None
+        return self.plan.rows[self._shown[row]]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return section + 1
+
+    def _field_problems(self, row: Any, field_name: str) -> list[str]:
+        return [p.reason for p in row.problems if p.field == field_name]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._shown):
+            return None
+        row = self.row_plan(index.row())
+        column = index.column()
+        last = len(self.headers) - 1
+        field_name = self.fields[column - 2] if 2 <= column < last else None
+        change = None
+        if field_name is not None and row.action == "update":
+            change = next((c for c in row.changes if c.field == field_name), None)
+        problems = self._field_problems(row, field_name) if field_name else []
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return row.row
+            if column == 1:
+                return ACTION_WORDS.get(row.action, row.action)
+            if column == last:
+                return "; ".join(p.reason for p in row.problems)
+            assert field_name is not None
+            if change is not None:
+                return f"{shown(change.old)} → {shown(change.new)}"
+            return shown(row.record.get(field_name))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if problems or (column in (1, last) and row.action == "rejected"):
+                return QBrush(ERROR)
+            if change is not None or (column == 1 and row.action == "update"):
+                return QBrush(CHANGED)
+            if column == 1 and row.action == "create":
+                return QBrush(NEW)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if row.action == "unchanged":
+                return QBrush(GREYED)
+            if problems or change is not None or column == 1:
+                return QBrush(DARK)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if problems:
+                return "\n".join(problems)
+            if change is not None:
+                old, new = shown(change.old) or "(blank)", shown(change.new) or "(blank)"
+                return f"was {old}, becomes {new}"
+            if column == last and row.problems:
+                return "\n".join(str(p) for p in row.problems)
+        return None

@@ -1,0 +1,444 @@
+"""The alerts screen: supply-risk alerts with filters, "go to" the record behind an alert, and
+acknowledge or snooze with a note.
+
+The alerts are evaluated in the background by ``services.alerts``; acknowledging writes
+through the same service. After an acknowledgement the screen announces a change of kind
+``alerts`` on the context, so the window recounts the open critical alerts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import format as fmt
+from ui.context import AppContext
+from ui.resources import icon
+from ui.screens.list_screen import table_view
+from ui.widgets import DateField, show_error
+
+Index = QModelIndex | QPersistentModelIndex
+SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
+HEADERS = ("Severity", "Rule", "Subject", "Site", "Message", "Acknowledged")
+
+# Which list shows the record behind an alert, by rule.
+RULE_SCREENS = {
+    "overdue_delivery": "orders",
+    "eta_slip": "orders",
+    "unconfirmed_order": "orders",
+    "lead_time_drift": "leadtimes",
+    "capacity_shortfall": "contracts",
+    "contract_notice_due": "contracts",
+    "power_shortfall": "sites",
+    "ppa_coverage_gap": "sites",
+    "vendor_concentration": "vendors",
+    "ppa_expiring": "ppas",
+}
+
+
+def record_behind(rule: str, subject: str) -> tuple[str, str]:
+    """(screen id, text to search there) for the record an alert is about."""
+    screen = RULE_SCREENS.get(rule, "orders")
+    if screen == "orders":
+        return screen, subject.split("/")[0].strip()  # PO/line: the purchase order
+    if screen == "leadtimes":
+        return screen, subject.split(" / ")[-1].strip()  # vendor / sku: the sku
+    return screen, subject
+
+
+class AlertTableModel(QAbstractTableModel):
+    """Alerts (``services.alerts.Alert``) filtered in place, like the list models."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._alerts: list[Any] = []
+        self._shown: list[Any] = []
+        self._filters: dict[str, str | None] = {"severity": None, "rule": None, "site": None}
+        self._needle = ""
+        self._icons: dict[str, QIcon] = {}
+
+    def set_alerts(self, alerts: Sequence[Any]) -> None:
+        self._alerts = list(alerts)
+        self._refilter()
+
+    def set_filter(self, name: str, value: str | None) -> None:
+        self._filters[name] = value
+        self._refilter()
+
+    def set_search(self, text: str) -> None:
+        self._needle = text.strip().casefold()
+        self._refilter()
+
+    def _refilter(self) -> None:
+        shown = []
+        for alert in self._alerts:
+            if any(
+                value is not None and (getattr(alert, name) or "") != value
+                for name, value in self._filters.items()
+            ):
+                continue
+            if self._needle and self._needle not in _haystack(alert):
+                continue
+            shown.append(alert)
+        self.beginResetModel()
+        self._shown = shown
+        self.endResetModel()
+
+    def alert(self, row: int) -> Any:
+        return self._shown[row]
+
+    def distinct(self, name: str) -> list[str]:
+        return sorted({getattr(a, name) for a in self._alerts if getattr(a, name)})
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+        return section + 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._shown):
+            return None
+        alert = self._shown[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            ack = alert.acknowledged
+            return (
+                alert.severity,
+                fmt.choice(alert.rule),
+                alert.subject,
+                alert.site or "",
+                alert.message,
+                _ack_text(ack) if ack is not None else "",
+            )[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            name = SEVERITY_ICONS.get(alert.severity, "info")
+            if name not in self._icons:
+                self._icons[name] = icon(name)
+            return self._icons[name]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return alert.message
+        if role == Qt.ItemDataRole.ForegroundRole and alert.hidden:
+            return QBrush(QColor(130, 130, 130))
+        return None
+
+
+def _haystack(alert: Any) -> str:
+    return " ".join(
+        (alert.rule.replace("_", " "), alert.subject, alert.site or "", alert.message)
+    ).casefold()
+
+
+def _ack_text(ack: Any) -> str:
+    text = f"{ack.user}, {fmt.when(ack.acknowledged_at)}"
+    if ack.snoozed_until:
+        text += f", until {fmt.date(ack.snoozed_until)}"
+    if ack.note:
+        text += f": {ack.note}"
+    return text
+
+
+class AcknowledgeDialog(QDialog):
+    """A note, and optionally the day until which the alert stays hidden."""
+
+    def __init__(
+        self,
+        alert: Any,
+        snooze: bool,
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Snooze alert" if snooze else "Acknowledge alert")
+        self.today = today
+        message = QLabel(alert.message)
+        message.setWordWrap(True)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("ackNote")
+        self.note.setPlaceholderText("Why it can wait, who is on it…")
+        self.note.setFixedHeight(70)
+        self.until = DateField()
+        self.until.setObjectName("ackUntil")
+        if snooze:
+            self.until.set_value(today + dt.timedelta(days=7))
+        form = QFormLayout()
+        form.addRow("Alert:", message)
+        form.addRow("Note:", self.note)
+        form.addRow("Hidden until:", self.until)
+        hint = QLabel(
+            "The alert comes back after that day, or sooner if it gets worse. "
+            "Without a date it stays hidden until it gets worse."
+        )
+        hint.setWordWrap(True)
+        hint.setObjectName("tileDetail")
+        self.problem = QLabel("")
+        self.problem.setProperty("problem", True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.resize(520, 260)
+
+    def accept(self) -> None:
+        until = self.until.value()
+        if until is not None and until < self.today:
+            self.problem.setText(
+                f"The day to hide it until has already passed ({fmt.date(until)})."
+            )
+            return
+        super().accept()
+
+    def values(self) -> tuple[str | None, dt.date | None]:
+        note = self.note.toPlainText().strip()
+        return (note or None), self.until.value()
+
+
+class AlertsScreen(QWidget):
+    # (screen id, search text): show the record behind the selected alert.
+    open_record = Signal(str, str)
+    # severity -> open (not hidden) alerts, after each load.
+    counts_changed = Signal(dict)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        as_of: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen_alerts")
+        self.context = context
+        self.as_of = as_of
+        self.stale = True
+        self.counts: dict[str, int] = {}
+
+        self.title = QLabel("Alerts")
+        self.title.setObjectName("screenTitle")
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search (Ctrl+F)…")
+        self.search.setClearButtonEnabled(True)
+        self.model = AlertTableModel(self)
+        self.search.textChanged.connect(self.model.set_search)
+        self.filters: dict[str, QComboBox] = {}
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.title)
+        filter_row.addSpacing(12)
+        filter_row.addWidget(self.search, 2)
+        for name, everything in (
+            ("severity", "All severities"),
+            ("rule", "All rules"),
+            ("site", "All sites"),
+        ):
+            combo = QComboBox()
+            combo.setObjectName(f"filter_{name}")
+            combo.addItem(everything, None)
+            combo.currentIndexChanged.connect(
+                lambda _i, n=name, c=combo: self.model.set_filter(n, c.currentData())
+            )
+            self.filters[name] = combo
+            filter_row.addWidget(combo, 1)
+        self.show_acknowledged = QCheckBox("Show acknowledged")
+        self.show_acknowledged.setObjectName("showAcknowledged")
+        self.show_acknowledged.toggled.connect(lambda _on: self.refresh())
+        filter_row.addWidget(self.show_acknowledged)
+
+        self.view = table_view(self)
+        self.view.setObjectName("alertTable")
+        self.view.setModel(self.model)
+        self.view.setWordWrap(False)
+        self.view.doubleClicked.connect(lambda _i: self.go_to())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        self.model.modelReset.connect(self._enable)
+
+        self.go_button = QPushButton("Go to record")
+        self.go_button.setObjectName("goTo")
+        self.go_button.setToolTip("Open the record behind the alert (double-click)")
+        self.go_button.clicked.connect(self.go_to)
+        self.ack_button = QPushButton("Acknowledge…")
+        self.ack_button.setObjectName("acknowledge")
+        self.ack_button.clicked.connect(lambda: self.acknowledge(snooze=False))
+        self.snooze_button = QPushButton("Snooze…")
+        self.snooze_button.setObjectName("snooze")
+        self.snooze_button.clicked.connect(lambda: self.acknowledge(snooze=True))
+        self.footer = QLabel("")
+        self.footer.setObjectName("footer")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.footer, 1)
+        for button in (self.go_button, self.ack_button, self.snooze_button):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._enable()
+        context.changed.connect(self._records_changed)
+
+    # --- the screen protocol of the main window ------------------------------------------
+
+    def refresh(self) -> None:
+        if self.context.database is None:
+            return
+        from services import alerts
+
+        self.stale = False
+        day, everything = self.today(), self.show_acknowledged.isChecked()
+        self.context.read(
+            lambda session: alerts.visible_alerts(session, day, include_acknowledged=everything),
+            self.show_alerts,
+            self._failed,
+        )
+
+    def save_state(self) -> None:
+        self.context.settings.setValue("alerts/acknowledged", self.show_acknowledged.isChecked())
+
+    def restore_state(self) -> None:
+        value = self.context.settings.value("alerts/acknowledged", False)
+        self.show_acknowledged.blockSignals(True)
+        self.show_acknowledged.setChecked(value in (True, "true"))
+        self.show_acknowledged.blockSignals(False)
+
+    def today(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    def _records_changed(self, kind: str) -> None:
+        if kind == "alerts":
+            return  # this screen's own acknowledgement: it reloads itself
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.stale = True
+        show_error(self, error, "Rackbook — Alerts")
+
+    # --- showing -------------------------------------------------------------------------
+
+    def show_alerts(self, alerts: list[Any]) -> None:
+        current = self.selected_alert()
+        self.model.set_alerts(alerts)
+        for name, combo in self.filters.items():
+            wanted = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in self.model.distinct(name):
+                combo.addItem(fmt.choice(value) if name == "rule" else value, value)
+            combo.setCurrentIndex(max(combo.findData(wanted), 0) if wanted else 0)
+            combo.blockSignals(False)
+            self.model.set_filter(name, combo.currentData())
+        open_alerts = [a for a in alerts if not a.hidden]
+        self.counts = {
+            s: sum(1 for a in open_alerts if a.severity == s)
+            for s in ("critical", "warning", "info")
+        }
+        hidden = len(alerts) - len(open_alerts)
+        self.footer.setText(
+            f"{self.counts['critical']} critical, {self.counts['warning']} warning, "
+            f"{self.counts['info']} info open"
+            + (f"; {hidden} acknowledged shown in grey" if hidden else "")
+            + f" — as of {fmt.date(self.today())}"
+        )
+        if self.model.rowCount():
+            self.view.resizeColumnsToContents()
+            self.view.setColumnWidth(4, min(self.view.columnWidth(4), 620))
+        if current is not None:
+            self.select_key(current.key)
+        elif self.model.rowCount():
+            self.view.selectRow(0)
+        self._enable()
+        self.counts_changed.emit(dict(self.counts))
+        self.loaded.emit()
+
+    def selected_alert(self) -> Any:
+        index = self.view.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.alert(index.row())
+
+    def select_key(self, key: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.alert(row).key == key:
+                self.view.selectRow(row)
+                return True
+        return False
+
+    def _enable(self) -> None:
+        chosen = self.selected_alert() is not None
+        for button in (self.go_button, self.ack_button, self.snooze_button):
+            button.setEnabled(chosen)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def go_to(self) -> None:
+        alert = self.selected_alert()
+        if alert is not None:
+            self.open_record.emit(*record_behind(alert.rule, alert.subject))
+
+    def acknowledge(self, snooze: bool = False) -> None:
+        alert = self.selected_alert()
+        if alert is None:
+            return
+        dialog = AcknowledgeDialog(alert, snooze, self.today(), self)
+        self.dialog = dialog  # tests fill it in
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        note, until = dialog.values()
+        self.acknowledge_alert(alert.key, note, until)
+
+    def acknowledge_alert(self, key: str, note: str | None, until: dt.date | None) -> None:
+        from services import alerts
+
+        day = self.today()
+
+        def done(_alert: Any) -> None:
+            self.context.changed.emit("alerts")
+            self.refresh()
+
+        self.context.write(
+            lambda session, actor: alerts.acknowledge(session, key, actor, until, note, day),
+            done,
+            self._failed,
+        )

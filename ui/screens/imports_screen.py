@@ -1,0 +1,156 @@
+"""The imports screen: every import batch with its counts, and Undo for the selected one.
+
+Undo goes through ``services.importing.undo_batch``, which refuses (naming the record) when a
+later change touched one of the batch's records; the refusal is shown as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from ui import format as fmt
+from ui.context import AppContext
+from ui.screens.list_screen import table_view
+from ui.tables.model import PlainTableModel
+from ui.widgets import show_error
+
+HEADERS = (
+    "Batch",
+    "File",
+    "Sheet",
+    "Kind",
+    "User",
+    "Started",
+    "Created",
+    "Updated",
+    "Unchanged",
+    "Rejected",
+    "Undone",
+)
+
+
+class ImportsScreen(QWidget):
+    loaded = Signal()
+    # An import batch was undone (batch id).
+    undone = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen_imports")
+        self.context = context
+        self.stale = True
+        self.batches: list[Any] = []
+        self.title = QLabel("Imports")
+        self.title.setObjectName("screenTitle")
+        note = QLabel(
+            "Every spreadsheet imported, newest first. Undo deletes what a batch created and "
+            "puts back what it changed, as long as nothing changed those records since."
+        )
+        note.setWordWrap(True)
+        self.model = PlainTableModel(HEADERS, self)
+        self.view = table_view(self)
+        self.view.setObjectName("batchTable")
+        self.view.setModel(self.model)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        self.model.modelReset.connect(self._enable)
+        self.undo_button = QPushButton("Undo import…")
+        self.undo_button.setObjectName("undoImport")
+        self.undo_button.clicked.connect(self.undo_selected)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._enable()
+
+    def refresh(self) -> None:
+        if self.context.database is None:
+            return
+        from services import lists
+
+        self.stale = False
+        self.context.read(lists.import_batches, self.show_batches, self._failed)
+
+    def save_state(self) -> None:
+        pass
+
+    def restore_state(self) -> None:
+        pass
+
+    def _failed(self, error: BaseException) -> None:
+        self.stale = True
+        show_error(self, error, "Rackbook — Imports")
+
+    def show_batches(self, batches: list[Any]) -> None:
+        self.batches = list(batches)
+        self.model.set_rows(
+            (
+                b.id,
+                b.file_name,
+                b.sheet or "",
+                b.kind,
+                b.user,
+                fmt.when(b.started_at),
+                b.created,
+                b.updated,
+                b.unchanged,
+                b.rejected,
+                fmt.when(b.undone_at),
+            )
+            for b in self.batches
+        )
+        self.view.resizeColumnsToContents()
+        if self.batches:
+            self.view.selectRow(0)
+        self._enable()
+        self.loaded.emit()
+
+    def selected_batch(self) -> Any:
+        index = self.view.currentIndex()
+        if not index.isValid() or index.row() >= len(self.batches):
+            return None
+        return self.batches[index.row()]
+
+    def select_batch(self, batch_id: int) -> None:
+        for row, batch in enumerate(self.batches):
+            if batch.id == batch_id:
+                self.view.selectRow(row)
+
+    def _enable(self) -> None:
+        batch = self.selected_batch()
+        self.undo_button.setEnabled(batch is not None and batch.undone_at is None)
+
+    def undo_selected(self, confirm: bool = True) -> None:
+        batch = self.selected_batch()
+        if batch is None or batch.undone_at is not None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                "Undo import",
+                f"Undo import {batch.id} ({batch.file_name}, {batch.kind}): delete the "
+                f"{batch.created} records it created and put back the {batch.updated} it "
+                "changed?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.undo(batch.id, batch.kind)
+
+    def undo(self, batch_id: int, kind: str) -> None:
+        from services.importing import undo_batch
+
+        def done(result: Any) -> None:
+            self.context.changed.emit(kind)
+            self.undone.emit(batch_id)
+            self.refresh()
+
+        self.context.write(
+            lambda session, actor: undo_batch(session, batch_id, actor.user), done, self._failed
+        )
