@@ -30,7 +30,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,7 +41,6 @@ from services import audit
 from services.audit import Actor
 from services.errors import NotFoundError, UsageError
 from services.figures import (
-    CENT,
     NOT_OPEN_STATUSES,
     ZERO,
     ContractFigures,
@@ -174,8 +173,14 @@ def _mw(value: Decimal) -> str:
     return f"{audit.plain_decimal(value)} MW"
 
 
-def _pct(value: Decimal) -> str:
-    return f"{audit.plain_decimal(value.quantize(Decimal('0.1')))}%"
+def _pct(value: Decimal, above: Decimal | None = None) -> str:
+    """A percentage to one decimal; with ``above`` (a threshold the value exceeds), as many
+    more decimals as it takes not to print 80.002 % as "80 %" next to "threshold 80 %"."""
+    for places in range(1, 9):
+        shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+        if above is None or shown > above:
+            break
+    return f"{audit.plain_decimal(shown)}%"
 
 
 @dataclass
@@ -360,7 +365,7 @@ def rule_lead_time_drift(ctx: Context) -> list[Alert]:
                 above = Decimal(newest - previous) * 100 / previous
                 drift = max(drift, above)
                 findings.append(
-                    f"the newest quote ({newest_day}) is {_days(newest)}, {_pct(above)} above "
+                    f"the newest quote ({newest_day}) is {_days(newest)}, {_pct(above, pct)} above "
                     f"the previous quote of {_days(previous)} ({previous_day})"
                 )
         received = actual.get(product_id, [])
@@ -370,8 +375,8 @@ def rule_lead_time_drift(ctx: Context) -> list[Alert]:
             drift = max(drift, above)
             findings.append(
                 f"the median actual lead time of {_count(len(received), 'received line')} is "
-                f"{audit.plain_decimal(typical)} days, {_pct(above)} above the newest quote of "
-                f"{_days(newest)}"
+                f"{audit.plain_decimal(typical)} days, {_pct(above, pct)} above the newest "
+                f"quote of {_days(newest)}"
             )
         if not findings:
             continue
@@ -492,7 +497,7 @@ def rule_vendor_concentration(ctx: Context) -> list[Alert]:
         vendor = snapshot.vendors[vendor_id]
         items.sort(reverse=True)
         parts = [
-            f"{_pct(share)} of the open {category} order value "
+            f"{_pct(share, limit)} of the open {category} order value "
             f"({currency} {value:,.2f} of {total:,.2f})"
             for share, category, value, total in items
         ]
@@ -717,7 +722,3 @@ def acknowledge(
     )
     ack = Acknowledgement(row.user, row.note, row.acknowledged_at, until, alert.figure)
     return replace(alert, acknowledged=ack, hidden=is_hidden(alert, ack, day))
-
-
-def money(value: Decimal) -> str:
-    return f"{value.quantize(CENT):,.2f}"
