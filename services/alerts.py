@@ -30,7 +30,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -177,7 +177,7 @@ def _pct(value: Decimal, above: Decimal | None = None) -> str:
     """A percentage to one decimal; with ``above`` (a threshold the value exceeds), as many
     more decimals as it takes not to print 80.002 % as "80 %" next to "threshold 80 %"."""
     for places in range(1, 9):
-        shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+        shown = value.quantize(Decimal(1).scaleb(-places))
         if above is None or shown > above:
             break
     return f"{audit.plain_decimal(shown)}%"
