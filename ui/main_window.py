@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.context.tasks.busy_changed.connect(self._busy)
         self.context.opened.connect(self._database_opened)
         self._restore_geometry()
+        # A spreadsheet dropped on the window opens the import wizard on it.
+        self.setAcceptDrops(True)
 
     # --- building ------------------------------------------------------------------------
 
@@ -381,19 +383,46 @@ class MainWindow(QMainWindow):
 
             import_file(self)
             return
+        self.open_import_wizard(None)
+
+    def open_import_wizard(self, path: str | None) -> None:
         from ui.import_wizard.wizard import ImportWizard
 
-        wizard = ImportWizard(self.context, parent=self)
+        wizard = ImportWizard(self.context, path, parent=self)
         wizard.imported.connect(lambda _kind, _batch: self._imported())
         wizard.show_records.connect(self.show_screen)
         self.last_wizard = wizard
         wizard.open()
 
     def export_file(self) -> None:
-        from ui.dialogs.transfer import export_file
+        from ui.dialogs.export_dialog import ExportDialog
 
-        screen = self.current_screen()
-        export_file(self, getattr(screen, "kind", None))
+        # A list screen is offered "as shown" (its filter, search, sort and columns).
+        dialog = ExportDialog(self.context, self._record_screen(), self)
+        self.last_export = dialog
+        dialog.open()
+
+    def _dropped_spreadsheet(self, event: QDragEnterEvent | QDropEvent) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) != 1 or not urls[0].isLocalFile() or not self.import_action.isEnabled():
+            return None
+        path = urls[0].toLocalFile()
+        suffixes = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
+        return path if path.lower().endswith(suffixes) else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_spreadsheet(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_spreadsheet(event)
+        if path is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.open_import_wizard(path)
 
     def open_settings(self) -> None:
         from ui.dialogs.settings_dialog import SettingsDialog
@@ -445,6 +474,12 @@ class MainWindow(QMainWindow):
         parts = [f"{counts.get(s, 0)} {s}" for s in order]
         self.alerts_label.setText("Alerts: " + ", ".join(parts))
         self.alerts_label.setToolTip("Open alerts by severity (acknowledged ones not counted)")
+        # The sidebar shows the open critical alerts next to "Alerts".
+        row = [s for s, _ in NAVIGATION].index("alerts")
+        critical = counts.get("critical", 0)
+        item = self.navigation.item(row)
+        item.setText(f"Alerts ({critical})" if critical else "Alerts")
+        item.setToolTip(f"{critical} open critical alerts")
 
     # --- remembering the window ----------------------------------------------------------
 
