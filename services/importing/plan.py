@@ -482,7 +482,7 @@ def _keep_first_commitment(current: Record, incoming: Record, present: set[str])
     if "eta" in present:
         return True
     incoming["eta"] = new
-    return current.get("eta") != new
+    return bool(current.get("eta") != new)
 
 
 def _same(

@@ -222,7 +222,7 @@ class _Writer:
 
     def flush_audit(self) -> None:
         if self.audit:
-            self.conn.execute(insert(_table(AuditEntry)), self.audit)
+            insert_rows(self.conn, _table(AuditEntry), self.audit)
         self.audit = []
 
     def write(self) -> None:
@@ -259,14 +259,13 @@ class _Writer:
             "created_at": self.now,
             "updated_at": self.now,
         }
-        statement = insert(self.table)
         keys: list[Any] = []
         for start in range(0, len(rows), CHUNK):
             params = [
                 {**row_values(self.kind, r.record, r.refs), **stamp}
                 for r in rows[start : start + CHUNK]
             ]
-            self.conn.execute(statement, params)
+            insert_rows(self.conn, self.table, params)
             keys.extend(_row_key(self.kind, p) for p in params)
             self.step(len(params))
         ids_by_key = _ids_by_key(self.conn, self.kind, keys)
@@ -452,8 +451,8 @@ class _Writer:
                 "updated_at": self.now,
                 "status": "open",
             }
-            self.conn.execute(
-                insert(table), [{"po_number": po, **values, **stamp} for po, _, values in new]
+            insert_rows(
+                self.conn, table, [{"po_number": po, **values, **stamp} for po, _, values in new]
             )
             all_ids = dict(self.conn.execute(select(table.c.po_number, table.c.id)).all())
             for po, _row, _values in new:
@@ -500,9 +499,9 @@ class _Writer:
         # INSERT ... SELECT, no 100,000 parameter sets through Python.
         eta_table = _table(EtaChange)
         lines = _table(OrderLine)
-        with_eta = [i for r, i in zip(creates, created_ids, strict=True) if r.record.get("eta")]
-        for start in range(0, len(with_eta), CHUNK):
-            chunk = with_eta[start : start + CHUNK]
+        if created_ids:
+            # The new lines are exactly those in their id range stamped with this batch's
+            # creation time: one statement, no list of 100,000 ids.
             self.conn.execute(
                 insert(eta_table).from_select(
                     [
@@ -522,7 +521,12 @@ class _Writer:
                         literal(self.actor.user, eta_table.c.changed_by.type),
                         literal("import", eta_table.c.source.type),
                         literal(self.actor.import_batch_id, eta_table.c.import_batch_id.type),
-                    ).where(lines.c.id.in_(chunk)),
+                    ).where(
+                        lines.c.id.between(min(created_ids), max(created_ids)),
+                        lines.c.created_at == self.now,
+                        lines.c.created_by == self.actor.user,
+                        lines.c.eta.is_not(None),
+                    ),
                 )
             )
         for row in updates:
@@ -537,7 +541,7 @@ class _Writer:
                     }
                 )
         for start in range(0, len(moves), CHUNK * 4):
-            self.conn.execute(insert(_table(EtaChange)), moves[start : start + CHUNK * 4])
+            insert_rows(self.conn, _table(EtaChange), moves[start : start + CHUNK * 4])
 
 
 class _Summary:
@@ -616,6 +620,19 @@ def _ids_by_key(conn: Connection, kind_name: str, keys: list[Any]) -> dict[Any, 
         else:
             result[(row[1], row[2])] = row[0]
     return result
+
+
+def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One executemany INSERT. On PostgreSQL a RETURNING clause makes SQLAlchemy send the
+    rows as multi-row VALUES statements (its "insertmanyvalues"), many times faster there
+    than psycopg's row-by-row executemany; on SQLite, where RETURNING would go row by row, a
+    plain executemany is the fast path."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(insert(table).returning(table.c.id), list(rows)).all()
+    else:
+        conn.execute(insert(table), list(rows))
 
 
 def _names(conn: Connection) -> dict[str, dict[int, str]]:
