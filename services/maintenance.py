@@ -286,6 +286,7 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
             f"{' '.join(_pg_connection_args(url))} --dbname {url.database} {source}"
         )
     env = _pg_environment(url)
+    _require_owner(location, url)
     # The check: the archive's table of contents names a Rackbook schema, and reading the
     # whole archive (every table's data, decompressed) to nowhere succeeds.
     listing = subprocess.run(
@@ -344,9 +345,34 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
     return f"{display_name(url)} restored from {source.name}. {' '.join(lines[:2])}{saved}"
 
 
+def _require_owner(location: str, url: URL) -> None:
+    """Replacing every table is the administrator's job: refuse before any work."""
+    database = open_database(location, upgrade=False)
+    try:
+        with database.engine.connect() as connection:
+            may = connection.execute(
+                text(
+                    "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+                    "OR pg_get_userbyid(datdba) = current_user "
+                    "FROM pg_database WHERE datname = current_database()"
+                )
+            ).scalar_one()
+            connection.rollback()
+    finally:
+        database.dispose()
+    if not may:
+        raise RackbookError(
+            f"only the administrator (owner) of {display_name(url)} can restore it; "
+            "nothing was replaced"
+        )
+
+
 def _last_line(text_out: str) -> str:
+    """The line of a tool's output that says what went wrong (pg_restore follows its error
+    with the statement it was running)."""
     lines = [line for line in text_out.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "no message"
+    errors = [line for line in lines if "error:" in line]
+    return (errors or lines or ["no message"])[0 if errors else -1]
 
 
 # --- rolling automatic backups ---------------------------------------------------------

@@ -202,3 +202,13 @@ def test_no_automatic_file_backup_of_a_server_database(database) -> None:
 def test_restore_of_a_missing_file_is_a_clear_message(db_url, tmp_path) -> None:
     with pytest.raises(RackbookError, match="there is no backup file"):
         maintenance.restore(db_url, tmp_path / "nowhere.db")
+
+
+@PG_ONLY
+def test_only_the_administrator_restores_a_team_database(login, tmp_path) -> None:
+    buyer_url = login("alice", "buyer")
+    backup = tmp_path / "team.dump"
+    assert run("--db", buyer_url, "db", "backup", str(backup))[0] == 0
+    status, _, err = run("--db", buyer_url, "db", "restore", str(backup))
+    assert status == 1
+    assert "only the administrator" in err and "nothing was replaced" in err
