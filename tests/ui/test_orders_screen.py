@@ -195,9 +195,7 @@ def test_delete_the_last_line_of_an_order(screen, context, monkeypatch):
         orders.purchase_order(session, "PO-ONE-LINE")
 
 
-def test_export_from_the_toolbar_writes_the_workbook(qtbot, context, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QInputDialog
-
+def test_export_from_the_toolbar_writes_the_workbook(qtbot, context, tmp_path):
     from ui.main_window import MainWindow
 
     window = MainWindow(context, "demo")
@@ -205,10 +203,11 @@ def test_export_from_the_toolbar_writes_the_workbook(qtbot, context, tmp_path, m
     window._database_opened()
     assert window.export_action.isEnabled()
     target = tmp_path / "lines.xlsx"
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Order lines", True))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    told = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
-    window.export_file()
+    window.export_file()  # the export dialog (ui/dialogs/export_dialog.py)
+    dialog = window.last_export
+    dialog.choose("orders")
+    dialog.path.setText(str(target))
+    dialog.export_button.click()
     assert target.exists() and target.stat().st_size > 0
-    assert told and "rows written" in told[0]
+    assert "rows written" in dialog.status.text()
+    dialog.reject()

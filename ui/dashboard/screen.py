@@ -264,13 +264,20 @@ class DashboardScreen(QWidget):
         self.tiles["revenue"].show_figure(
             fmt.money(t.monthly_revenue, cur), "signed and active contracts"
         )
-        over = t.mw_required_peak > t.grid_mw or t.mw_required_peak > t.ppa_mw
+        # Totals hide a site over its grid: the colour follows the sites, not the sum.
+        over_grid = [s.name for s in board.sites if s.headroom_mw is not None and s.headroom_mw < 0]
+        detail = f"grid {fmt.number(t.grid_mw)} MW · PPA {fmt.number(t.ppa_mw)} MW"
+        if over_grid:
+            detail += f"; over the grid at {len(over_grid)} site" + (
+                "s" if len(over_grid) > 1 else ""
+            )
         self.tiles["power"].show_figure(
             f"{fmt.number(t.mw_required_peak.quantize(_ONE_DECIMAL))} MW",
-            f"grid {fmt.number(t.grid_mw)} MW · PPA {fmt.number(t.ppa_mw)} MW",
-            "warn" if over else "good",
+            detail,
+            "bad" if over_grid else ("warn" if t.mw_required_peak > t.ppa_mw else "good"),
             f"IT load committed {fmt.number(t.mw_committed_it.quantize(_ONE_DECIMAL))} MW, "
-            "× each site's PUE at its peak day",
+            "× each site's PUE at its peak day"
+            + (f"; over the grid at {', '.join(over_grid)}" if over_grid else ""),
         )
         counts = t.alerts_by_severity
         self.tiles["alerts"].show_figure(

@@ -383,7 +383,8 @@ class AlertsScreen(QWidget):
         )
         if self.model.rowCount():
             self.view.resizeColumnsToContents()
-            self.view.setColumnWidth(4, min(self.view.columnWidth(4), 620))
+            self.view.setColumnWidth(2, min(self.view.columnWidth(2), 200))
+            self.view.setColumnWidth(4, min(self.view.columnWidth(4), 760))
         if current is not None:
             self.select_key(current.key)
         elif self.model.rowCount():
