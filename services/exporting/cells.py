@@ -82,6 +82,12 @@ def fit_text(text: str) -> tuple[str, bool]:
     return text[: MAX_CELL_CHARS - len(marker)] + marker, True
 
 
+def sheet_name(text: str) -> str:
+    """``text`` as Excel allows a sheet name: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in text).strip().strip("'")
+    return cleaned[:31] or "Sheet"
+
+
 def excel_serial(day: dt.date) -> int:
     return day.toordinal() - EXCEL_EPOCH_ORDINAL
 
@@ -280,7 +286,7 @@ class SheetWriter:
 
     def __init__(self, book: WorkbookWriter, name: str, columns: Sequence[Column]) -> None:
         self.book = book
-        self.name = name[:31]
+        self.name = sheet_name(name)
         self.columns = list(columns)
         self.ws = book.book.add_worksheet(self.name)
         self.row = 0

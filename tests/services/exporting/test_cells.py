@@ -168,3 +168,12 @@ def test_command_line_export(database: Database, db_url: str, tmp_path: Path) ->
     assert cli.run(["--db", db_url, "export", "invoices", str(target)], out, err) == 2
     assert "cannot export 'invoices'" in err.getvalue()
     assert cli.run(["--db", db_url, "export", "orders", str(tmp_path / "o.txt")], out, err) == 2
+
+
+def test_a_screen_title_becomes_a_valid_sheet_name(tmp_path: Path) -> None:
+    out = tmp_path / "screen.xlsx"
+    result = exporting.export_rows(
+        out, ["a"], [["x"]], sheet="Orders / late: [PO] of vendor 'Dell'"
+    )
+    assert result.sheets == ("Orders - late- -PO- of vendor 'D",)
+    assert load(out).sheetnames == list(result.sheets)
