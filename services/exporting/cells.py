@@ -84,8 +84,9 @@ def fit_text(text: str) -> tuple[str, bool]:
 
 def sheet_name(text: str) -> str:
     """``text`` as Excel allows a sheet name: at most 31 characters, none of []:*?/\\."""
-    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in text).strip().strip("'")
-    return cleaned[:31] or "Sheet"
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in text)[:31]
+    # Nor may it start or end with an apostrophe.
+    return cleaned.strip().strip("'").strip() or "Sheet"
 
 
 def excel_serial(day: dt.date) -> int:
