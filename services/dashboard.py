@@ -72,12 +72,23 @@ class VendorLeadTimes:
 
 
 @dataclass(frozen=True)
+class ContractAtRisk:
+    ref: str
+    customer: str
+    site: str
+    need_by: dt.date
+    shortfall: int  # GPUs committed but not secured by the need-by date
+
+
+@dataclass(frozen=True)
 class Dashboard:
     as_of: dt.date
     tiles: Tiles
     supply: list[SiteSupplySeries]  # sites with GPUs committed or expected, by name
     lead_times: list[VendorLeadTimes]  # vendors with quotes or received lines, by name
     sites: list[SiteFigures]  # every site, by name (power and headroom)
+    # Signed and active contracts short of GPUs, soonest need-by date first.
+    contracts_at_risk: list[ContractAtRisk] = field(default_factory=list)
 
 
 def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
@@ -144,7 +155,13 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
         if any(p.gpus_expected or p.gpus_committed for p in points):
             series.append(SiteSupplySeries(site.name, points))
 
-    return Dashboard(day, tiles, series, lead_times(snapshot), sites)
+    at_risk = [
+        ContractAtRisk(c.ref, c.customer, c.site, c.need_by, c.shortfall)
+        for c in contracts.values()
+        if c.shortfall > 0 and c.end_date >= day
+    ]
+    at_risk.sort(key=lambda c: (c.need_by, c.ref))
+    return Dashboard(day, tiles, series, lead_times(snapshot), sites, at_risk)
 
 
 def lead_times(snapshot: figures.Snapshot) -> list[VendorLeadTimes]:

@@ -73,6 +73,22 @@ def test_supply_series_are_the_site_series_and_show_the_shortfall(demo_database:
     assert short_sites and short_sites <= set(at_risk)
 
 
+def test_contracts_at_risk_are_the_contracts_short_of_gpus(demo_database: Database) -> None:
+    today = dt.date.today()
+    with demo_database.session() as session:
+        board = dashboard.dashboard(session, today)
+        contracts = figures.contract_figures(session, today)
+        raised = {
+            a.subject for a in alerts.evaluate(session, today) if a.rule == "capacity_shortfall"
+        }
+    short = {ref for ref, c in contracts.items() if c.shortfall > 0 and c.end_date >= today}
+    assert short and {c.ref for c in board.contracts_at_risk} == short == raised
+    for contract in board.contracts_at_risk:
+        assert contract.shortfall == contracts[contract.ref].shortfall
+    needs = [c.need_by for c in board.contracts_at_risk]
+    assert needs == sorted(needs)
+
+
 def test_lead_times_per_vendor_quoted_and_actual(demo_database: Database) -> None:
     with demo_database.session() as session:
         board = dashboard.dashboard(session)

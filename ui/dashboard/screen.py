@@ -9,6 +9,7 @@ and it redraws the next time it is shown (at once when it is on screen).
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from decimal import Decimal
 
 from PySide6.QtCore import Signal
@@ -191,14 +192,7 @@ class DashboardScreen(QWidget):
         self.title.setText(f"Dashboard — as of {fmt.date(board.as_of)}")
         self._show_tiles(board)
         at_risk = sites_at_risk(board)
-        if at_risk:
-            self.risk_note.setText(
-                "Supply runs behind commitments at: "
-                + ", ".join(at_risk)
-                + ". The red area on the chart is the shortfall."
-            )
-        else:
-            self.risk_note.setText("Expected GPUs cover every commitment over the next 24 months.")
+        self.risk_note.setText(self._risk_text(board, at_risk))
         short = {s.name: s.gpus_short for s in board.sites}
         self._fill_choice(
             self.site_choice,
@@ -217,6 +211,36 @@ class DashboardScreen(QWidget):
         self.draw_lead_times()
         self.draw_power()
         self.drawn.emit()
+
+    @staticmethod
+    def _risk_text(board: Dashboard, at_risk: list[str]) -> str:
+        if not at_risk and not board.contracts_at_risk:
+            return "Expected GPUs cover every commitment over the next 24 months."
+        parts = []
+        if board.contracts_at_risk:
+            shown = board.contracts_at_risk[:4]
+            parts.append(
+                "<b>Contracts at risk:</b> "
+                + "; ".join(
+                    f"{escape(c.ref)} ({escape(c.customer)}, {escape(c.site)}) "
+                    f"{fmt.number(c.shortfall)} GPUs short "
+                    f"by {fmt.date(c.need_by)}"
+                    for c in shown
+                )
+                + (
+                    f"; and {len(board.contracts_at_risk) - len(shown)} more"
+                    if len(board.contracts_at_risk) > len(shown)
+                    else ""
+                )
+                + "."
+            )
+        if at_risk:
+            parts.append(
+                "Supply runs behind commitments at "
+                + ", ".join(at_risk)
+                + ": the red area on the chart is the gap."
+            )
+        return " ".join(parts)
 
     @staticmethod
     def _site_label(series: SiteSupplySeries, contract_short: int, at_risk: bool) -> str:

@@ -242,3 +242,16 @@ def test_export_a_list_exactly_as_shown(qtbot: Any, context: AppContext, tmp_pat
     assert len(body) == shown_rows
     site_column = visible.index(next(t for t in visible if t.lower() == "site"))
     assert {r[site_column] for r in body} == {site}
+
+
+def test_alert_model_passes_the_model_tester(qtmodeltester: Any, context: AppContext) -> None:
+    from ui.screens.alerts_screen import AlertTableModel
+
+    with context.db.session() as session:
+        raised = alerts.visible_alerts(session, include_acknowledged=True)
+    model = AlertTableModel()
+    model.set_alerts(raised)
+    qtmodeltester.check(model)
+    model.set_filter("severity", "warning")
+    model.set_search("slipped")
+    qtmodeltester.check(model)

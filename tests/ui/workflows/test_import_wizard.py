@@ -186,3 +186,14 @@ def test_a_file_that_cannot_be_read_says_why_and_stays(
     wizard.next()
     assert wizard.currentId() == ImportWizard.FILE
     assert "orders.xlsx" in wizard.file_page.problem.text()
+
+
+def test_preview_model_passes_the_model_tester(
+    qtbot: Any, qtmodeltester: Any, empty_context: AppContext
+) -> None:
+    _reference(qtbot, empty_context)
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    to_preview(wizard, vendor="Dell")
+    qtmodeltester.check(wizard.preview_page.model)
+    wizard.preview_page.show_only.setCurrentIndex(1)
+    qtmodeltester.check(wizard.preview_page.model)

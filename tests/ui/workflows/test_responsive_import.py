@@ -1,5 +1,5 @@
 """Long work never freezes the window: during a 100,000-row import through the wizard, with the
-tasks on a real worker thread, a timer on the main thread keeps ticking."""
+tasks on a real worker thread, a timer on the main thread keeps ticking; Cancel rolls back."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow]
 ROWS = 100_000
 
 
-def _sites_file(path: Path) -> Path:
+def _sites_file(path: Path, rows: int = ROWS) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Site name", "Country", "Grid MW", "PUE", "Status"])
-        for n in range(ROWS):
+        for n in range(rows):
             writer.writerow([f"Site {n:06d}", "US", str(10 + n % 90), "1.25", "planned"])
     return path
 
@@ -95,3 +95,34 @@ def test_event_loop_turns_during_a_100000_row_import(
     assert len(set(progress)) > 2  # the bar moved
     with empty_db.session() as session:
         assert len(records.list_records(session, "sites")) == ROWS
+
+
+def test_cancel_during_the_commit_rolls_everything_back(
+    qtbot: Any, empty_db: Database, tmp_path: Path
+) -> None:
+    path = _sites_file(tmp_path / "sites.csv", rows=30_000)
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    tasks = Tasks()
+    context = AppContext("tester", tasks, settings)
+    context.set_database(empty_db)
+    wizard = open_wizard(qtbot, context, path)
+    for page in (ImportWizard.SHEET, ImportWizard.MAPPING, ImportWizard.OPTIONS):
+        forward(wizard, page)
+    forward(wizard, ImportWizard.PREVIEW)
+    page = wizard.commit_page
+    # The buyer presses Cancel as soon as the first rows are reported written.
+    wizard.relay.progress.connect(lambda done, _total: done and page.cancel())
+    wizard.next()
+    qtbot.waitUntil(lambda: not page.running, timeout=60_000)
+    tasks.wait()
+
+    from services.importing import ImportCancelled
+
+    assert isinstance(page.error, ImportCancelled)
+    assert "nothing was written" in page.label.text()
+    assert wizard.currentId() == ImportWizard.COMMIT and not page.isComplete()
+    with empty_db.session() as session:
+        assert records.list_records(session, "sites") == []
+        from services import lists
+
+        assert lists.import_batches(session) == []
