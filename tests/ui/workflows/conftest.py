@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
 
 from models.database import Database, open_database
 from models.migrate import sqlite_backup
@@ -85,3 +87,18 @@ def commit(qtbot: Any, wizard: ImportWizard) -> None:
     assert wizard.preview_page.isComplete(), wizard.preview_page.problem.text()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.RESULT, timeout=20_000)
+
+
+def drop_file(window: Any, path: str) -> QDropEvent:
+    """Drop one local file on the window, as a file manager would."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(path)])
+    event = QDropEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    return event

@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import Qt
 
 from services import alerts
-from tests.ui.workflows.conftest import samples
+from tests.ui.workflows.conftest import drop_file, samples
 from ui.context import AppContext
 from ui.dialogs.export_dialog import SHOWN
 from ui.main_window import MainWindow
@@ -28,23 +27,9 @@ def window(qtbot: Any, context: AppContext) -> MainWindow:
     return window
 
 
-def _drop(window: MainWindow, path: str) -> QDropEvent:
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(path)])
-    event = QDropEvent(
-        QPoint(50, 50),
-        Qt.DropAction.CopyAction,
-        data,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    window.dropEvent(event)
-    return event
-
-
 def test_dropping_a_spreadsheet_opens_the_wizard_on_it(window: MainWindow) -> None:
     path = str(samples() / "dell_order_status.xlsx")
-    _drop(window, path)
+    drop_file(window, path)
     wizard = window.last_wizard
     assert wizard.isVisible()
     assert wizard.file_page.path.text() == path
