@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +28,7 @@ from services.faults import explain
 
 CHANNEL = "rackbook_changes"
 NOTICE_WAIT_S = 0.01
+RETRY_AFTER_S = 5.0
 
 
 class ChangeWatcher:
@@ -49,6 +51,10 @@ class ChangeWatcher:
         self._sqlite: sqlite3.Connection | None = None
         self._listener: Any = None
         self._last_version: int | None = None
+        #: After a lost connection, wait this long between attempts to reconnect: an attempt
+        #: can take up to the connect timeout when the network is down.
+        self.retry_after_s = RETRY_AFTER_S
+        self._next_attempt = 0.0
         self._connect()
 
     # --- connection -------------------------------------------------------------------
@@ -60,12 +66,16 @@ class ChangeWatcher:
             else:
                 self._connect_postgresql()
         except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-            problem = explain(exc, self.database)
-            self.problem = str(problem) if problem else f"changes cannot be watched: {exc}"
-            self._drop()
+            self._lost(exc)
             return False
         self.problem = None
         return True
+
+    def _lost(self, exc: BaseException) -> None:
+        problem = explain(exc, self.database)
+        self.problem = str(problem) if problem else f"changes cannot be watched: {exc}"
+        self._drop()
+        self._next_attempt = time.monotonic() + self.retry_after_s
 
     def _connect_sqlite(self) -> None:
         path = self.database.url.database or ""
@@ -105,6 +115,8 @@ class ChangeWatcher:
         since changes made meanwhile could not be seen."""
         self.tables = frozenset()
         if self._sqlite is None and self._listener is None:
+            if time.monotonic() < self._next_attempt:
+                return False
             return self._connect()
         try:
             if self._sqlite is not None:
@@ -118,9 +130,7 @@ class ChangeWatcher:
             self.tables = frozenset(tables)
             return bool(tables)
         except Exception as exc:  # the driver's own error types: psycopg or sqlite3
-            problem = explain(exc, self.database)
-            self.problem = str(problem) if problem else f"changes cannot be watched: {exc}"
-            self._drop()
+            self._lost(exc)
             return False
 
     def close(self) -> None:

@@ -107,6 +107,7 @@ def test_watcher_survives_a_lost_connection_and_says_to_refresh(db_url, database
     with database.write() as session:
         basic_world(session, actor)
     with ChangeWatcher(database) as watcher:
+        watcher.retry_after_s = 0.5
         _terminate(f"datname = '{database.url.database}' AND query LIKE 'LISTEN%'")
         deadline = time.monotonic() + 5
         while watcher.problem is None and time.monotonic() < deadline:
@@ -114,6 +115,8 @@ def test_watcher_survives_a_lost_connection_and_says_to_refresh(db_url, database
             time.sleep(0.05)
         assert watcher.problem is not None and "database" in watcher.problem
         _colleague_edits(db_url, "while the watcher was away", actor)
+        assert watcher.poll() is False  # no new attempt before retry_after_s
+        time.sleep(0.6)
         # Reconnected: it cannot know what it missed, so it asks for one refresh.
         assert watcher.poll() is True and watcher.problem is None
         assert watcher.poll() is False
