@@ -211,6 +211,29 @@ def main() -> int:
         screens[-1].close()
     ours_show = min(times)
 
+    threaded = AppContext("bench", Tasks(), settings)
+    threaded.set_database(database)
+
+    def first_rows_in_background() -> float:
+        # As the app runs: the first page is read by the worker thread while the screen
+        # builds and paints itself; time until the painted table holds rows.
+        begin = time.perf_counter()
+        screen = OrdersScreen(threaded)
+        screen.resize(1200, 900)
+        screen.refresh()
+        screen.show()
+        while screen.model.rowCount() == 0:
+            QApplication.processEvents()
+        painted(screen.view)
+        elapsed = time.perf_counter() - begin
+        threaded.tasks.wait()
+        QApplication.processEvents()
+        screen.close()
+        screen.deleteLater()
+        return elapsed
+
+    ours_background = min(first_rows_in_background() for _ in range(args.repeat))
+
     screen = screens[-1]
     screen.show()
     assert screen.model.total_rows == len(tuples), "the whole list did not load"
@@ -284,6 +307,10 @@ def main() -> int:
     print(
         f"first rows on screen: {ours_show * 1000:.0f} ms vs bare QTableView "
         f"{baseline_show * 1000:.0f} ms -> ratio {ours_show / baseline_show:.2f} (target <= 2)"
+    )
+    print(
+        f"  (with the first page read by the background worker, as the app does: "
+        f"{ours_background * 1000:.0f} ms -> ratio {ours_background / baseline_show:.2f})"
     )
     print(
         f"  (same, against reading the 100,000 lines into tuples and then showing them: "

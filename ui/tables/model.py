@@ -386,14 +386,20 @@ class RecordTableModel(QAbstractTableModel):
 
 
 def column_keys(column: Column, position: int, rows: list[tuple[Any, ...]]) -> list[Any]:
-    """What a column sorts by: its values (numbers as numbers, dates as dates), text without
-    case."""
+    """What a column sorts by: each value's rank among the column's distinct values (text
+    without case, numbers as numbers, dates as dates), None for a blank. Whole numbers compare
+    fastest of all, so a click sorts plain ints whatever the column holds."""
     values = list(map(itemgetter(position), rows))
+    if column.type == "int":
+        return values
+    distinct = {v for v in values if v is not None}
     if column.type in SEARCHED_TYPES:
-        if None in values:
-            return [v.casefold() if v is not None else None for v in values]
-        return list(map(str.casefold, values))
-    return values
+        ordered = sorted(distinct, key=str.casefold)
+    else:
+        ordered = sorted(distinct)
+    rank: dict[Any, int | None] = {v: i for i, v in enumerate(ordered)}
+    rank[None] = None
+    return list(map(rank.__getitem__, values))
 
 
 def sort_keys(
