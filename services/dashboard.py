@@ -147,11 +147,14 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
         missing_rates=tuple(missing),
     )
 
+    site_ids = {row.name: row.id for row in snapshot.sites.values()}
     series = []
     for site in sites:
         if not (site.gpus_committed or site.gpus_expected or site.gpus_delivered):
             continue
-        points = figures.site_supply_series(session, site.name, day, SUPPLY_MONTHS)
+        points = figures.compute_site_supply_series(
+            snapshot, site_ids[site.name], day, SUPPLY_MONTHS, supply
+        )
         if any(p.gpus_expected or p.gpus_committed for p in points):
             series.append(SiteSupplySeries(site.name, points))
 

@@ -969,8 +969,19 @@ def site_supply_series(
 ) -> list[SupplyPoint]:
     """Month by month from ``start``: cumulative GPUs expected at a site vs committed to it."""
     snapshot = load_snapshot(session)
-    site_id = _site_id(snapshot, site)
-    cumulative = site_supply(snapshot)[site_id].cumulative
+    return compute_site_supply_series(snapshot, _site_id(snapshot, site), start, months)
+
+
+def compute_site_supply_series(
+    snapshot: Snapshot,
+    site_id: int,
+    start: dt.date,
+    months: int,
+    supply: dict[int, SiteSupply] | None = None,
+) -> list[SupplyPoint]:
+    """``site_supply_series`` over a loaded snapshot (the dashboard draws every site from one)."""
+    supply = supply if supply is not None else site_supply(snapshot)
+    cumulative = supply[site_id].cumulative
     config = snapshot.settings
     needs = sorted(
         (need_by_date(c.start_date, config.install_buffer_days), c.committed_gpus or 0)
