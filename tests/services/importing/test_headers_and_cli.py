@@ -116,6 +116,14 @@ def test_profile_saved_and_found_again_from_the_headers(
         line = records.find_record(session, "orders", {"po_number": "PC-2027-100", "line": 1})
     assert line is not None and line["eta"] == day("2026-12-20")
 
+    # Named explicitly, the profile also brings its vendor and its kind.
+    third = eaton_schedule(tmp_path / "eaton-august.csv", later)
+    status, out, err = _run(db_url, "import", str(third), "--profile", "Eaton EU schedule")
+    assert status == 0, err + out
+    assert "1 unchanged" in out and "For every row: vendor = Eaton" in out
+    status, out, err = _run(db_url, "import", str(third), "--profile", "Nobody")
+    assert status == 1 and "there is no import profile 'Nobody'" in err
+
 
 def test_cli_summary_problems_and_exit_status(
     db_url: str, database: Database, tmp_path: Path

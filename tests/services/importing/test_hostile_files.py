@@ -254,3 +254,19 @@ def test_killing_the_process_mid_import_leaves_the_database_as_it_was(
     )
     assert status == 0, err
     assert "3000 created" in out
+
+
+def test_size_and_row_limits_refuse_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.importing import read
+
+    csv_file = tmp_path / "long.csv"
+    csv_file.write_text("PO #,Line,Qty\n" + "".join(f"P{n},1,1\n" for n in range(50)))
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 100)
+    with pytest.raises(FileProblem, match="files over 0 MB are refused"):
+        read_file(csv_file)
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(read, "MAX_ROWS", 20)
+    with pytest.raises(FileProblem, match="more than 20 rows"):
+        read_file(csv_file).sheet("long")
