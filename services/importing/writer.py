@@ -805,6 +805,17 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
                         select(lines.c.order_id).where(lines.c.id.in_(ids[start : start + CHUNK]))
                     ).scalars()
                 )
+        if entity == "purchase_orders":
+            # An order the batch created stays while lines added later still belong to it
+            # (deleting it would take those lines with it).
+            lines = _table(OrderLine)
+            in_use = set(
+                conn.execute(
+                    select(lines.c.order_id).where(lines.c.order_id.in_(ids)).distinct()
+                ).scalars()
+            )
+            items = [(i, key) for i, key in items if i not in in_use]
+            ids = [i for i, _ in items]
         _refuse_if_in_use(session, entity, items)
         for start in range(0, len(ids), CHUNK):
             conn.execute(delete(table).where(table.c.id.in_(ids[start : start + CHUNK])))

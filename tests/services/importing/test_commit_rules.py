@@ -520,3 +520,27 @@ def test_first_commitment_is_never_overwritten_a_new_confirmed_date_is_the_eta(
     again = run_import(database, week2, vendor="Eaton")
     assert again.sheets[0].plan.counts["unchanged"] == 1
     assert not any("first commitment" in note for note in again.sheets[0].plan.notes)
+
+
+def test_undo_keeps_an_order_that_later_lines_belong_to(database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    first = run_import(
+        database,
+        supermicro_backlog(tmp_path / "a.xlsx", GOOD[:1]),
+        kind="orders",
+        vendor="Supermicro",
+    )
+    run_import(
+        database,
+        supermicro_backlog(tmp_path / "b.xlsx", GOOD[1:]),
+        kind="orders",
+        vendor="Supermicro",
+    )
+    batch = first.sheets[0].result
+    assert batch is not None
+
+    with database.write() as session:
+        importing.undo_batch(session, batch.batch_id, "tester")
+
+    remaining = {f"{r['po_number']}/{r['line']}" for r in _all(database)}
+    assert remaining == {"PC-1/2"}  # the later line and its order survive
