@@ -147,6 +147,8 @@ class ListScreen(QWidget):
         self.view.setSortingEnabled(True)
         self._sized = False
         self.view.doubleClicked.connect(lambda _i: self.edit_record())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._row_menu)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         header = self.view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -274,6 +276,14 @@ class ListScreen(QWidget):
         header = self.view.horizontalHeader()
         shown = [c.name for i, c in enumerate(self.model.columns) if not header.isSectionHidden(i)]
         self.model.set_searched_columns(shown)
+
+    def _row_menu(self, pos: QPoint) -> None:
+        if not self.view.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("Edit…", self.edit_record)
+        menu.addAction("Delete…", self.delete_record)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)

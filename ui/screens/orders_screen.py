@@ -98,7 +98,14 @@ class OrdersScreen(ListScreen):
         self.eta_view.setObjectName("etaHistory")
         self.eta_view.setModel(self.eta_model)
         self.details.addTab(self.eta_view, "ETA history")
+        # Until the newly selected line's order is on screen, the buttons would act on the
+        # line shown before: keep them off meanwhile.
+        self.selection_changed.connect(self._order_pending)
         self._enable()
+
+    def _order_pending(self) -> None:
+        for button in (self.receive_button, self.eta_button, self.cancel_button):
+            button.setEnabled(False)
 
     # --- the selected line's order -------------------------------------------------------
 
@@ -119,6 +126,8 @@ class OrdersScreen(ListScreen):
         self.context.read(work, lambda found: self._show_order(line_id, *found), lambda e: None)
 
     def _show_order(self, line_id: int, view: Any, lines: Any, eta_moves: list[Any]) -> None:
+        if line_id != self.selected_id():
+            return  # the selection moved on meanwhile; its own order is on its way
         self.order = view
         labels = self.header_labels
         labels["po_number"].setText(view.po_number)
