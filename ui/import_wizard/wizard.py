@@ -176,8 +176,10 @@ class FilePage(QWizardPage):
     def validatePage(self) -> bool:
         self.problem.setText("")
         path = self.path.text().strip()
+        job = self.w.job
         try:
-            self.w.job.read(path)
+            # Reading and recognising a big file takes seconds: not on the window's thread.
+            self.w.wait_for(lambda _session: job.read(path))
         except Exception as error:  # a clear message for a person's file, never a traceback
             self.problem.setText(str(error))
             return False

@@ -66,3 +66,15 @@ def test_sidebar_and_status_bar_count_open_critical_alerts(
     screen.acknowledge_alert(critical[0].key, "on it", None)
     assert item.text() == f"Alerts ({len(critical) - 1})"
     assert f"{len(critical) - 1} critical" in window.alerts_label.text()
+
+
+def test_a_click_on_the_dashboard_filters_the_orders(window: MainWindow) -> None:
+    window.show_screen("dashboard")
+    dashboard = window.screens["dashboard"]
+    site = dashboard.site_choice.currentData()
+    dashboard.site_orders.click()
+    orders = window.current_screen()
+    assert orders is window.screens["orders"]
+    assert orders.filters["site"].currentData() == site
+    shown = [orders.model.record(r)["site"] for r in range(orders.model.rowCount())]
+    assert shown and set(shown) == {site}
