@@ -10,12 +10,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 
 from models.database import Database
 from services import records
 from tests.ui.workflows.conftest import commit, forward, open_wizard, samples, to_preview
 from ui.context import AppContext
 from ui.import_wizard import ImportWizard
+from ui.import_wizard.preview import CHANGED, ERROR
 from ui.screens.imports_screen import ImportsScreen
 
 pytestmark = pytest.mark.gui
@@ -150,9 +152,11 @@ def test_edits_show_old_and_new_and_errors_go_to_a_workbook(
     assert model.data(model.index(rows[4], 1)) == "update"
     bad_cell = model.index(rows[6], quantity_column)
     assert model.data(model.index(rows[6], 1)) == "error"
-    assert "lots" in model.data(model.index(rows[6], model.columnCount() - 1)) or model.data(
-        bad_cell, 3
-    )
+    # The error sits on its cell (red, the reason as tooltip) and in the last column.
+    assert model.data(bad_cell, Qt.ItemDataRole.BackgroundRole).color() == ERROR
+    reason = model.data(bad_cell, Qt.ItemDataRole.ToolTipRole)
+    assert reason and reason in model.data(model.index(rows[6], model.columnCount() - 1))
+    assert model.data(eta_cell, Qt.ItemDataRole.BackgroundRole).color() == CHANGED
     preview.show_only.setCurrentIndex(preview.show_only.findData("rejected"))
     assert model.rowCount() == 1
 
