@@ -78,3 +78,21 @@ def test_a_click_on_the_dashboard_filters_the_orders(window: MainWindow) -> None
     assert orders.filters["site"].currentData() == site
     shown = [orders.model.record(r)["site"] for r in range(orders.model.rowCount())]
     assert shown and set(shown) == {site}
+
+
+def test_go_to_from_an_alert_shows_its_order(window: MainWindow) -> None:
+    window.show_screen("alerts")
+    screen = window.screens["alerts"]
+    row = next(
+        r
+        for r in range(screen.model.rowCount())
+        if screen.model.alert(r).rule in ("overdue_delivery", "eta_slip")
+    )
+    screen.view.selectRow(row)
+    alert = screen.selected_alert()
+    screen.go_button.click()
+    orders = window.current_screen()
+    assert orders is window.screens["orders"]
+    po_number = alert.subject.split("/")[0]
+    shown = {orders.model.record(r)["po_number"] for r in range(orders.model.rowCount())}
+    assert shown == {po_number}
