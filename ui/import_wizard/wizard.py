@@ -97,6 +97,11 @@ class ImportWizard(QWizard):
         if path:
             self.file_page.path.setText(path)
 
+    def reject(self) -> None:
+        # Closing while the rows are being written cancels the import: nothing is written.
+        self.commit_page.cancel()
+        super().reject()
+
     # --- background work -----------------------------------------------------------------
 
     def wait_for(self, work: Any, write: bool = False) -> Any:
