@@ -9,8 +9,8 @@ and it redraws the next time it is shown (at once when it is on screen).
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from decimal import Decimal
+from html import escape
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
