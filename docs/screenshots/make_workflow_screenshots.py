@@ -88,3 +88,7 @@ w.show_screen("alerts")
 settle()
 shot(w, "alerts.png")
 w.close()
+# pyqtgraph items still alive when the interpreter shuts down crash PySide6 6.12 there:
+# delete the window while Qt is still running.
+w.deleteLater()
+settle()
