@@ -27,7 +27,7 @@ from services.audit import Change, as_text, diff
 from services.errors import Problem, RackbookError
 from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
-from services.importing.read import Sheet
+from services.importing.read import Sheet, without_gc
 from services.schema import Field, kind
 from services.validation import validate
 
@@ -293,6 +293,24 @@ def plan_import(
     cancel: Cancel | None = None,
 ) -> Plan:
     """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing."""
+    with without_gc():
+        return _plan(
+            session, sheet, mapping, file, file_path, sha256, file_format, options, progress, cancel
+        )
+
+
+def _plan(
+    session: Session,
+    sheet: Sheet,
+    mapping: Mapping,
+    file: str,
+    file_path: str,
+    sha256: str,
+    file_format: str,
+    options: ReadOptions | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> Plan:
     options = options or ReadOptions()
     kind_name = mapping.kind
     spec = kind(kind_name)

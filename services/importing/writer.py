@@ -45,7 +45,14 @@ from models.base import utcnow
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
-from services.importing.plan import Cancel, ImportCancelled, Plan, Progress, RowPlan
+from services.importing.plan import (
+    Cancel,
+    ImportCancelled,
+    Plan,
+    Progress,
+    RowPlan,
+)
+from services.importing.read import without_gc
 from services.schema import kind
 
 CHUNK = 5000
@@ -142,7 +149,8 @@ def commit(
     actor = Actor(user, "import", batch_id)
     writer = _Writer(conn, plan, actor, progress, cancel)
     try:
-        writer.write()
+        with without_gc():
+            writer.write()
     except IntegrityError as exc:
         # Between a preview and its commit someone else added one of these records (or
         # removed one they refer to); the unique and foreign keys refused the write.
