@@ -44,6 +44,9 @@ from ui.widgets import DateField, show_error
 
 Record = dict[str, Any]
 
+# Pause between showing the first rows and reading all of them (see ListScreen.refresh).
+FULL_LOAD_DELAY_MS = 30
+
 # Fields every list row carries besides the kind's own (see services.records adapters).
 _EXTRA = {"orders": ("order_id", "gpus_per_unit")}
 
@@ -334,16 +337,33 @@ class ListScreen(QWidget):
         generation = self._generation
         kind, searched = self.kind, self.model.searched
         first = self.spec.first_page
-        if first and not self.model.total_rows:
+        columns = self.model.columns
+
+        def load_all() -> None:
+            if generation != self._generation:
+                return
             self.context.read(
-                lambda s: prepare(s, kind, lists.first_records(s, kind, first), searched, False),
+                lambda s: prepare(s, kind, records.list_records(s, kind), searched, True, columns),
                 lambda loaded: self._loaded(loaded, generation),
                 self._load_failed,
             )
-        columns = self.model.columns
+
+        if not first or self.model.total_rows:
+            load_all()
+            return
+
+        def first_done(loaded: Loaded) -> None:
+            self._loaded(loaded, generation)
+            if self.context.tasks.synchronous:
+                load_all()
+            else:
+                # Start the whole list once the first rows are painted: reading 100,000 rows
+                # in the worker holds Python's lock often enough to slow that first paint.
+                QTimer.singleShot(FULL_LOAD_DELAY_MS, load_all)
+
         self.context.read(
-            lambda s: prepare(s, kind, records.list_records(s, kind), searched, True, columns),
-            lambda loaded: self._loaded(loaded, generation),
+            lambda s: prepare(s, kind, lists.first_records(s, kind, first), searched, False),
+            first_done,
             self._load_failed,
         )
 
