@@ -198,6 +198,7 @@ def main() -> None:
     # fastest of each over the rounds is kept (as timeit does): other work on the machine
     # only ever adds time.
     best: dict[str, dict[str, object]] = {}
+    rounds = 0
     for round_no in range(args.repeat):
         if args.db:
             db = args.db
@@ -215,6 +216,7 @@ def main() -> None:
             seconds = float(result["seconds"])  # type: ignore[arg-type]
             if name not in best or seconds < float(best[name]["seconds"]):  # type: ignore[arg-type]
                 best[name] = result
+        rounds += 1
     read, first, again = best["read"], best["first"], best["again"]
     base = float(read["seconds"])  # type: ignore[arg-type]
     print(f"file: {file.name}, {args.lines:,} order lines x {len(HEADERS)} columns")
