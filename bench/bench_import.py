@@ -198,13 +198,10 @@ def main() -> None:
     # fastest of each over the rounds is kept (as timeit does): other work on the machine
     # only ever adds time.
     best: dict[str, dict[str, object]] = {}
-    rounds = 0
-    for round_no in range(args.repeat):
+    rounds = args.repeat if not args.db else 1
+    for round_no in range(rounds):
         if args.db:
             db = args.db
-            if round_no:
-                print("--db given: one round only (the database is not emptied between rounds)")
-                break
         else:
             db = str(workdir / f"bench-{round_no}.db")
         prepare_database(db)
@@ -216,13 +213,12 @@ def main() -> None:
             seconds = float(result["seconds"])  # type: ignore[arg-type]
             if name not in best or seconds < float(best[name]["seconds"]):  # type: ignore[arg-type]
                 best[name] = result
-        rounds += 1
     read, first, again = best["read"], best["first"], best["again"]
     base = float(read["seconds"])  # type: ignore[arg-type]
     print(f"file: {file.name}, {args.lines:,} order lines x {len(HEADERS)} columns")
     print(
         f"database: {'SQLite' if not args.db else args.db.split('@')[-1]}, "
-        f"best of {args.repeat} rounds"
+        f"best of {rounds} round(s); with --db one round (the database is not emptied)"
     )
     print(
         f"python-calamine read into lists  {base:7.2f} s   "
