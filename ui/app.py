@@ -13,9 +13,10 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+_masking_logs = False
+
 # Set by the start-up benchmark: quit as soon as the window has been shown.
 QUIT_AFTER_SHOWN = "RACKBOOK_QUIT_AFTER_SHOWN"
-KEYRING_SERVICE = "Rackbook database"
 
 
 def quick_name(location: str) -> str:
@@ -28,51 +29,22 @@ def quick_name(location: str) -> str:
 
 
 def saved_location(settings: Any) -> str | None:
-    """The database chosen in Settings (password from the system keyring, never the file)."""
+    """The database chosen in Settings, as saved: a URL never carries its password there
+    (services.team.open_for puts the one kept in the keyring back when opening)."""
     location = settings.value("database/location")
-    if not location:
-        return None
-    location = str(location)
-    if "://" in location:
-        parts = urlsplit(location)
-        if parts.username and not parts.password:
-            password = _keyring_get(location)
-            if password:
-                user_host = f"{parts.username}:{password}@{parts.netloc.split('@', 1)[1]}"
-                location = location.replace(parts.netloc, user_host, 1)
-    return location
+    return str(location) if location else None
 
 
 def save_location(settings: Any, location: str | None) -> None:
-    """Remember the database for the next start; a URL's password goes to the keyring."""
+    """Remember the database for the next start. A URL's password goes to the system keyring
+    (services.credentials) and the URL is saved without it; with no keyring on this machine
+    KeyringUnavailable is raised and nothing is saved."""
     if not location:
         settings.remove("database/location")
         return
-    if "://" in location:
-        parts = urlsplit(location)
-        if parts.password:
-            bare_netloc = f"{parts.username}@{parts.netloc.split('@', 1)[1]}"
-            location = location.replace(parts.netloc, bare_netloc, 1)
-            _keyring_set(location, parts.password)
-    settings.setValue("database/location", location)
+    from services import credentials
 
-
-def _keyring_get(key: str) -> str | None:
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, key)
-    except Exception:  # no keyring backend on this machine: ask nothing, store nothing
-        return None
-
-
-def _keyring_set(key: str, password: str) -> None:
-    try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, key, password)
-    except Exception:
-        pass
+    settings.setValue("database/location", credentials.remember(location))
 
 
 def login_name() -> str:
@@ -119,31 +91,51 @@ def run_window(args: argparse.Namespace) -> int:
 
 
 def open_in_background(window: Any, location: str, demo: bool) -> None:
-    """Open (and migrate) the database off the UI thread; with --demo, fill an empty demo
-    database with the demo data set first."""
+    """Open the database off the UI thread the way services.team.open_for does for a person
+    (kept password put back, schema migrated, rolling backup of a SQLite file, access and
+    acting login found out); with --demo, fill an empty demo database with the demo data set
+    first."""
+    from services import credentials
+
+    global _masking_logs
+    if not _masking_logs:
+        # From now on no log line can carry a database password.
+        credentials.install_log_filter()
+        _masking_logs = True
     context = window.context
-    actor = context.actor()
+    typed_user = context.user
 
     def work() -> Any:
-        from models.database import open_database
+        from services import team
+        from services.faults import database_problems
 
-        database = open_database(location)
-        if demo:
+        opened = team.open_for(location, typed_user)
+        if demo and not opened.access.read_only:
             from services import lists
 
-            with database.session() as session:
+            database = opened.database
+            with database_problems(database), database.session() as session:
                 empty = lists.is_empty(session)
             if empty:
                 from services import demo as demo_data
 
-                with database.write() as session:
-                    demo_data.load(session, actor)
-        return database
+                with database_problems(database), database.write() as session:
+                    demo_data.load(session, opened.actor)
+        return opened
 
     def failed(error: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        window.loading.setText(f"The database could not be opened:\n{error}")
-        QMessageBox.critical(window, "Rackbook", f"The database could not be opened:\n{error}")
+        from services.errors import RackbookError
 
-    context.tasks.run(work, context.set_database, failed)
+        if not isinstance(error, RackbookError):
+            import logging
+
+            logging.getLogger("rackbook.ui").error("opening failed", exc_info=error)
+        message = credentials.mask_text(
+            f"The database {credentials.masked(location)} could not be opened:\n{error}"
+        )
+        window.loading.setText(message)
+        QMessageBox.critical(window, "Rackbook", message)
+
+    context.tasks.run(work, context.set_opened, failed)

@@ -1,5 +1,11 @@
 """What every screen and dialog shares: the open database, the background tasks, the user,
-and a signal telling screens that records of a kind changed."""
+and a signal telling screens that records of a kind changed.
+
+Every background read and write runs inside ``services.faults.database_problems``, so a fault
+of the database (connection lost, read-only role, read-only or locked file, full disk) reaches
+the screens as a DatabaseProblem with a message, never as a driver's exception; a lost
+connection is also announced on ``connection_problem`` for the window's banner.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,15 @@ from ui.workers import Tasks
 if TYPE_CHECKING:
     from models.database import Database
     from services.audit import Actor
+    from services.team import Access, Opened
 
 
 class AppContext(QObject):
     # A kind whose records were written (screens showing it, or names from it, reload).
     changed = Signal(str)
     opened = Signal()
+    # A background task lost the connection (the message), or one succeeded again ("").
+    connection_problem = Signal(str)
 
     def __init__(
         self,
@@ -31,10 +40,32 @@ class AppContext(QObject):
         self.tasks = tasks or Tasks(self)
         self.settings = settings or QSettings()
         self.database: Database | None = None
+        #: What this person may do here (services.team.access); None until opened.
+        self.access: Access | None = None
+        #: On a team database the audit trail names the database login, not the typed name.
+        self.login_actor: Actor | None = None
+        #: The rolling backup taken when the window opened a SQLite file.
+        self.backup: Any = None
 
     def set_database(self, database: Database) -> None:
         self.database = database
         self.opened.emit()
+
+    def set_opened(self, opened: Opened) -> None:
+        """The database as ``services.team.open_for`` opened it for this person."""
+        self.access = opened.access
+        self.login_actor = opened.actor if opened.access.team else None
+        self.backup = opened.backup
+        self.set_database(opened.database)
+
+    @property
+    def read_only(self) -> bool:
+        return self.access is not None and self.access.read_only
+
+    @property
+    def acting_user(self) -> str:
+        """The name the audit trail records for this person's changes."""
+        return self.login_actor.user if self.login_actor is not None else self.user
 
     @property
     def db(self) -> Database:
@@ -45,24 +76,53 @@ class AppContext(QObject):
     def actor(self) -> Actor:
         from services.audit import Actor
 
-        return Actor(self.user)
+        return self.login_actor or Actor(self.user)
 
     def read(self, work: Any, done: Any = None, failed: Any = None) -> None:
         """Run ``work(session)`` in a read session in the background."""
         database = self.db
 
         def task() -> Any:
-            with database.session() as session:
+            from services.faults import database_problems
+
+            with database_problems(database), database.session() as session:
                 return work(session)
 
-        self.tasks.run(task, done, failed)
+        self.tasks.run(task, self._succeeded(done), self._failed(failed))
 
     def write(self, work: Any, done: Any = None, failed: Any = None) -> None:
         """Run ``work(session, actor)`` in one write transaction in the background."""
         database, actor = self.db, self.actor()
 
         def task() -> Any:
-            with database.write() as session:
+            from services.faults import database_problems
+
+            with database_problems(database), database.write() as session:
                 return work(session, actor)
 
-        self.tasks.run(task, done, failed)
+        self.tasks.run(task, self._succeeded(done), self._failed(failed))
+
+    # A lost connection is told to the window (banner) as well as to the task's own handler,
+    # and the next task that reaches the database clears it.
+    def _succeeded(self, done: Any) -> Any:
+        def succeeded(result: Any) -> None:
+            self.connection_problem.emit("")
+            if done is not None:
+                done(result)
+
+        return succeeded
+
+    def _failed(self, failed: Any) -> Any:
+        def task_failed(error: BaseException) -> None:
+            from services.faults import ConnectionLost
+
+            if isinstance(error, ConnectionLost):
+                self.connection_problem.emit(str(error))
+            if failed is not None:
+                failed(error)
+            else:
+                from ui.workers import Tasks
+
+                Tasks._fail(None, error)
+
+        return task_failed

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -83,12 +84,23 @@ class MainWindow(QMainWindow):
         self.loading = QLabel("Opening the database…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
+        # Banners over the screens: why this window is read-only, and a lost connection.
+        self.read_only_banner = _banner("readOnlyBanner", "#fff4ce", "#8a6d00")
+        self.connection_banner = _banner("connectionBanner", "#fde7e9", "#b71c1c")
+        self.changes: Any = None  # the ChangePoller, once the database is open
+        self._watcher_problem = ""
         central = QWidget()
-        row = QHBoxLayout(central)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.connection_banner)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.navigation)
         row.addWidget(self.stack, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self._make_actions()
@@ -98,6 +110,7 @@ class MainWindow(QMainWindow):
         self.context.changed.connect(self._records_changed)
         self.context.tasks.busy_changed.connect(self._busy)
         self.context.opened.connect(self._database_opened)
+        self.context.connection_problem.connect(self._task_connection)
         self._restore_geometry()
         # A spreadsheet dropped on the window opens the import wizard on it.
         self.setAcceptDrops(True)
@@ -201,8 +214,9 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.database_label = QLabel(f"Database: {self.database_name}")
         self.database_label.setObjectName("statusDatabase")
-        self.user_label = QLabel(f"User: {self.context.user}")
+        self.user_label = QLabel()
         self.user_label.setObjectName("statusUser")
+        self._show_user()
         self.alerts_label = QLabel("Alerts: …")
         self.alerts_label.setObjectName("statusAlerts")
         self.busy_label = QLabel("")
@@ -213,7 +227,9 @@ class MainWindow(QMainWindow):
         from ui.screens.simple import has_service
 
         self.settings_action.setEnabled(True)
-        if has_service("ui.import_wizard.wizard") or _importing_ready():
+        if self.context.read_only:
+            self.import_action.setToolTip("Read-only: importing would change the database")
+        elif has_service("ui.import_wizard.wizard") or _importing_ready():
             self.import_action.setEnabled(True)
         else:
             self.import_action.setToolTip(
@@ -232,6 +248,8 @@ class MainWindow(QMainWindow):
             self.database_name = database.name
             self.setWindowTitle(f"Rackbook — {database.name}")
             self.database_label.setText(f"Database: {database.name}")
+            self._show_access()
+            self._watch_changes()
         self._transfers_available()
         last = str(self.context.settings.value("window/screen", "orders"))
         self.show_screen(last if last in dict(NAVIGATION) else "orders")
@@ -300,8 +318,9 @@ class MainWindow(QMainWindow):
         if screen.stale:
             screen.refresh()
         records = screen_id in RECORD_SCREENS
-        for action in (self.new_action, self.edit_action, self.delete_action, self.columns_action):
-            action.setEnabled(records)
+        for action in (self.new_action, self.edit_action, self.delete_action):
+            action.setEnabled(records and not self.context.read_only)
+        self.columns_action.setEnabled(records)
         if hasattr(screen, "search"):
             QTimer.singleShot(0, screen.search.setFocus)
 
@@ -431,7 +450,7 @@ class MainWindow(QMainWindow):
             return
         dialog = SettingsDialog(self.context, self)
         if dialog.exec():
-            self.user_label.setText(f"User: {self.context.user}")
+            self._show_user()
             for screen in self.screens.values():
                 screen.stale = True
             self.refresh()
@@ -447,6 +466,76 @@ class MainWindow(QMainWindow):
         )
 
     # --- status bar ----------------------------------------------------------------------
+
+    def _show_user(self) -> None:
+        """Who the audit trail will name: the database login on a team database."""
+        access = self.context.access
+        text = f"User: {self.context.acting_user}"
+        if access is not None and access.team:
+            text = f"Signed in as {self.context.acting_user} ({access.role})"
+        elif access is not None and access.read_only:
+            text += " (read-only)"
+        self.user_label.setText(text)
+        self.user_label.setToolTip(
+            "Your changes are recorded under your database login"
+            if access is not None and access.team
+            else "Your changes are recorded under this name (Settings)"
+        )
+
+    def _show_access(self) -> None:
+        access = self.context.access
+        self._show_user()
+        read_only = access is not None and access.read_only
+        self.read_only_banner.setText(f"Read-only. {access.reason}" if read_only else "")
+        self.read_only_banner.setVisible(read_only)
+        if read_only:
+            for action in (self.new_action, self.edit_action, self.delete_action):
+                action.setEnabled(False)
+                action.setToolTip("Read-only: " + (access.reason if access else ""))
+
+    # --- other people's changes and the connection ---------------------------------------
+
+    def _watch_changes(self) -> None:
+        from ui.changes import ChangePoller
+
+        if self.changes is not None:
+            self.changes.close()
+        self.changes = ChangePoller(self.context.db, parent=self)
+        self.changes.changed.connect(self.others_changed)
+        self.changes.problem.connect(self._watcher_connection)
+        if self.changes.last_problem:
+            self._watcher_connection(self.changes.last_problem)
+
+    def others_changed(self, _tables: Any = None) -> None:
+        """Someone committed: every screen reads again when shown; the one on screen now
+        (keeping its selection by record id); an open dialog is left as it is."""
+        for screen in self.screens.values():
+            screen.stale = True
+        screen = self.current_screen()
+        if screen is not None:
+            screen.refresh()
+        self.update_alert_counts()
+
+    def _watcher_connection(self, problem: str) -> None:
+        self._watcher_problem = problem
+        self._show_connection(problem)
+
+    def _task_connection(self, problem: str) -> None:
+        # A task that reached the database clears a lost connection only when the watcher
+        # is not still reporting one.
+        if problem or not self._watcher_problem:
+            self._show_connection(problem)
+
+    def _show_connection(self, problem: str) -> None:
+        from services.credentials import mask_text
+
+        was_lost = self.connection_banner.isVisible()
+        self.connection_banner.setText(mask_text(problem))
+        self.connection_banner.setVisible(bool(problem))
+        if problem:
+            self.statusBar().showMessage("Connection to the database lost: reconnecting…")
+        elif was_lost:
+            self.statusBar().showMessage("Connected to the database again.", 10_000)
 
     def _busy(self, busy: bool) -> None:
         self.busy_label.setText("Working…" if busy else "")
@@ -504,7 +593,22 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.context.tasks.wait(10_000)
+        if self.changes is not None:
+            self.changes.close()
+            self.changes = None
         super().closeEvent(event)
+
+
+def _banner(name: str, background: str, color: str) -> QLabel:
+    banner = QLabel()
+    banner.setObjectName(name)
+    banner.setWordWrap(True)
+    banner.setStyleSheet(
+        f"QLabel#{name} {{ background: {background}; color: {color}; padding: 6px 10px;"
+        f" border-bottom: 1px solid {color}; }}"
+    )
+    banner.hide()
+    return banner
 
 
 def _importing_ready() -> bool:

@@ -75,6 +75,16 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        if context.read_only and context.access is not None:
+            # Database settings are shared by the team: a reader sees them, cannot change them.
+            for editor in self.editors.values():
+                editor.setReadOnly(True)
+            note = QLabel(
+                f"The settings stored in the database are read-only here. {context.access.reason}"
+            )
+            note.setObjectName("readOnlyNote")
+            note.setWordWrap(True)
+            layout.addWidget(note)
         layout.addWidget(tabs)
         layout.addWidget(self.buttons)
         self.resize(560, 520)
@@ -110,6 +120,14 @@ class SettingsDialog(QDialog):
         self.user_edit.setObjectName("userName")
         self.user_edit.textChanged.connect(lambda _t: self._check())
         form.addRow("Your name (in the audit trail)", self.user_edit)
+        if self.context.login_actor is not None:
+            login = QLabel(
+                f"On this team database your changes are recorded under your database login, "
+                f"{self.context.login_actor.user}."
+            )
+            login.setObjectName("actingLogin")
+            login.setWordWrap(True)
+            form.addRow("", login)
         database = self.context.db
         in_use = QLabel(
             database.url.render_as_string(hide_password=True)
@@ -196,11 +214,17 @@ class SettingsDialog(QDialog):
             return
         wanted, _ = self.parsed()
         changed = {n: v for n, v in wanted.items() if v != self.values.get(n)}
+        from services.errors import RackbookError
         from ui.app import save_location
 
+        try:
+            # First: with no keyring for a typed password, nothing of the dialog is saved.
+            save_location(self.context.settings, self.next_database.text().strip() or None)
+        except RackbookError as exc:
+            show_error(self, exc)
+            return
         self.context.user = self.user_edit.text().strip()
         self.context.settings.setValue("user/name", self.context.user)
-        save_location(self.context.settings, self.next_database.text().strip() or None)
         if not changed:
             super().accept()
             return

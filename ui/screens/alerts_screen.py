@@ -408,8 +408,10 @@ class AlertsScreen(QWidget):
 
     def _enable(self) -> None:
         chosen = self.selected_alert() is not None
-        for button in (self.go_button, self.ack_button, self.snooze_button):
-            button.setEnabled(chosen)
+        self.go_button.setEnabled(chosen)
+        # Acknowledging writes to the database: not in a reader's window.
+        for button in (self.ack_button, self.snooze_button):
+            button.setEnabled(chosen and not self.context.read_only)
 
     # --- actions -------------------------------------------------------------------------
 

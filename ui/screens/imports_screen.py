@@ -125,7 +125,8 @@ class ImportsScreen(QWidget):
 
     def _enable(self) -> None:
         batch = self.selected_batch()
-        self.undo_button.setEnabled(batch is not None and batch.undone_at is None)
+        writable = not self.context.read_only  # a reader's window: undoing would write
+        self.undo_button.setEnabled(writable and batch is not None and batch.undone_at is None)
 
     def undo_selected(self, confirm: bool = True) -> None:
         batch = self.selected_batch()

@@ -165,9 +165,10 @@ class OrdersScreen(ListScreen):
     def _enable(self) -> None:
         line = self.target_line()
         status = line["status"] if line else None
-        self.receive_button.setEnabled(status not in (None, "received", "cancelled"))
-        self.eta_button.setEnabled(status not in (None, "received", "cancelled"))
-        self.cancel_button.setEnabled(status not in (None, "received", "cancelled"))
+        # In a reader's window the order operations stay off (each one writes).
+        open_line = status not in (None, "received", "cancelled") and not self.context.read_only
+        for button in (self.receive_button, self.eta_button, self.cancel_button):
+            button.setEnabled(open_line)
 
     # --- order operations ----------------------------------------------------------------
 
