@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import struct
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -318,3 +320,58 @@ def hpe_status(path: Path, rows: list[list[Any]] | None = None) -> Path:
 
 
 VendorFile = Callable[..., Path]
+
+
+# --- a binary workbook (.xlsb), written record by record ---------------------------------------
+# No library writes .xlsb, so the test writes the few records of MS-XLSB a reader needs: the
+# sheet list of the workbook part, and the sheet part's dimension, rows and cells (text inline,
+# numbers as doubles; dates as Excel serial numbers, as in a vendor file without date styles).
+
+
+def _record(kind: int, data: bytes = b"") -> bytes:
+    if kind < 0x80:
+        head = bytes([kind])
+    else:
+        head = bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, length = len(data), bytearray()
+    while True:
+        byte = size & 0x7F
+        size >>= 7
+        length.append(byte | (0x80 if size else 0))
+        if not size:
+            break
+    return head + bytes(length) + data
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def write_xlsb(path: Path, sheet_name: str, rows: list[list[Any]]) -> Path:
+    workbook = (
+        _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide(sheet_name))  # sheet
+        + _record(0x90)  # end of the sheet list
+        + _record(0x9D)  # calculation properties: the workbook part goes on after the list
+    )
+    width = max(len(r) for r in rows)
+    sheet = _record(0x81) + _record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0, width - 1))
+    sheet += _record(0x91)  # sheet data begins
+    for r, row in enumerate(rows):
+        sheet += _record(0x00, struct.pack("<I", r) + bytes(13))  # row header
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                sheet += _record(0x06, struct.pack("<II", c, 0) + _wide(value))
+            elif value is not None:
+                sheet += _record(0x05, struct.pack("<IId", c, 0, float(value)))
+    sheet += _record(0x92)  # sheet data ends
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.bin", workbook)
+        archive.writestr("xl/_rels/workbook.bin.rels", rels)
+        archive.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path

@@ -17,7 +17,12 @@ from tests.services.importing.conftest import (
     run_import,
     samples_folder,
     supermicro_backlog,
+    write_xlsb,
 )
+
+
+def _problems(report: object) -> list[str]:
+    return [str(p) for s in report.sheets for p in s.plan.problems]  # type: ignore[attr-defined]
 
 
 def _lines(database: Database) -> dict[str, dict]:
@@ -285,3 +290,26 @@ def test_macro_workbook_is_read_and_its_macros_never_run(
 
     assert report.ok and report.format == "xlsm"
     assert report.sheets[0].plan.counts["create"] == 3
+
+
+def test_binary_workbook_xlsb(database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    path = write_xlsb(
+        tmp_path / "backlog.xlsb",
+        "Backlog",
+        [
+            ["Supermicro backlog"],
+            [],
+            ["Cust PO", "Ln", "Part No.", "Qty", "Ship Date", "Ship-to", "Order Date", "Status"],
+            ["PC-2027-001", 1, "AS-8125GS", 4, 46461, "Panther Creek", 46296, "Booked"],
+            ["PC-2027-001", 2, "SYS-821GE", 2, "TBD", "Panther Creek", 46296, "Backordered"],
+        ],
+    )
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok and report.format == "xlsb", _problems(report)
+    lines = _lines(database)
+    assert lines["PC-2027-001/1"]["eta"] == day("2027-03-15")
+    assert lines["PC-2027-001/1"]["order_date"] == day("2026-10-01")
+    assert lines["PC-2027-001/2"]["status"] == "on_hold"
