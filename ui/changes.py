@@ -40,7 +40,7 @@ class ChangePoller(QObject):
     _polled = Signal(bool, object, str)
 
     def __init__(
-        self, database: Database, interval_ms: int = POLL_INTERVAL_MS, parent: QObject | None = None
+        self, database: Database, interval_ms: int | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         from services.changes import ChangeWatcher
@@ -53,7 +53,7 @@ class ChangePoller(QObject):
         self._closed = False
         self._polled.connect(self._deliver)
         self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
+        self.timer.setInterval(interval_ms or POLL_INTERVAL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
 

@@ -1,0 +1,337 @@
+"""The window on a team database (issue 8), against the real PostgreSQL server and real SQLite
+files: a reader's read-only window, the acting login, others' changes seen while working, a
+connection killed during a save, a read-only or locked SQLite file, passwords in the keyring.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import keyring
+from keyring.backends import fail
+from PySide6.QtWidgets import QLabel, QMessageBox
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+import models.database
+from models.database import open_database
+from services import audit, records
+from services.faults import NotAllowed, ReadOnlyFile
+from tests.helpers import make
+from tests.ui.team.conftest import PG_ONLY, SQLITE_ONLY, admin_execute
+from ui.dialogs.record_dialog import RecordDialog
+from ui.dialogs.settings_dialog import SettingsDialog
+
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOT = ROOT / "docs" / "screenshots" / "read-only.png"
+
+
+def sites_screen(window: Any) -> Any:
+    window.show_screen("sites")
+    screen = window.screens["sites"]
+    assert screen.complete and screen.model.total_rows > 1
+    return screen
+
+
+def edit_dialog(screen: Any, qtbot: Any, row: int = 0) -> RecordDialog:
+    """The edit dialog of the site on ``row``, open (not modal) as the screen opens it."""
+    screen.select_id(screen.model.record(row)["id"])
+    dialog = RecordDialog("sites", screen.store(), None, screen.selected_record(), screen)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def type_into(dialog: RecordDialog, notes: str, capacity: str) -> None:
+    dialog.editors["notes"].widget.setPlainText(notes)
+    dialog.editors["grid_capacity_mw"].widget.setText(capacity)
+
+
+def typed(dialog: RecordDialog) -> tuple[str, str]:
+    return (
+        dialog.editors["notes"].widget.toPlainText(),
+        dialog.editors["grid_capacity_mw"].widget.text(),
+    )
+
+
+def stored_site(location: str, site_id: int) -> dict[str, Any]:
+    database = open_database(location, upgrade=False)
+    try:
+        with database.session() as session:
+            return records.get_record(session, "sites", site_id)
+    finally:
+        database.dispose()
+
+
+# --- PostgreSQL: roles, logins and others' changes ---------------------------------------
+
+
+@PG_ONLY
+def test_a_readers_window_is_read_only_with_a_banner_and_a_refused_write_is_a_message(
+    qtbot, login, open_window
+) -> None:
+    reader = login("rita", "reader")
+    window = open_window(reader, "typed name")
+    context = window.context
+    name = make_url(reader).username
+    assert context.read_only and context.access.role == "reader"
+    assert window.read_only_banner.isVisible()
+    assert f"signed in as {name}, a reader" in window.read_only_banner.text()
+    assert window.user_label.text() == f"Signed in as {name} (reader)"
+
+    screen = sites_screen(window)
+    for action in (window.new_action, window.edit_action, window.delete_action):
+        assert not action.isEnabled()
+    assert not window.import_action.isEnabled() and window.export_action.isEnabled()
+    window.show_screen("orders")
+    orders = window.screens["orders"]
+    orders.select_id(orders.model.record(0)["id"])
+    orders.load_details()
+    assert orders.target_line() is not None
+    assert not any(
+        b.isEnabled() for b in (orders.receive_button, orders.eta_button, orders.cancel_button)
+    )
+    window.show_screen("alerts")
+    alerts_screen = window.screens["alerts"]
+    assert not alerts_screen.ack_button.isEnabled() and not alerts_screen.snooze_button.isEnabled()
+    settings = SettingsDialog(context, window)
+    qtbot.addWidget(settings)
+    assert all(editor.isReadOnly() for editor in settings.editors.values())
+
+    # Whatever gets through (a dialog opened before the role was taken away...), the
+    # database refuses it and the person reads why, in the dialog, which stays open.
+    window.show_screen("sites")
+    dialog = edit_dialog(screen, qtbot)
+    type_into(dialog, "a reader's note", "360")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.saved is None
+    assert "not allowed" in dialog.message.text() and "Traceback" not in dialog.message.text()
+    assert typed(dialog) == ("a reader's note", "360")
+    refused: list[BaseException] = []
+    context.write(lambda s, a: make(s, "sites", a, name="Nope"), refused.append, refused.append)
+    assert isinstance(refused[0], NotAllowed)
+    dialog.close()
+
+    if os.environ.get("RACKBOOK_SCREENSHOTS"):
+        window.show_screen("orders")
+        window.resize(1280, 760)
+        qtbot.wait(50)
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(SCREENSHOT))
+
+
+@PG_ONLY
+def test_a_buyers_changes_are_recorded_under_the_database_login(qtbot, login, open_window) -> None:
+    buyer = login("bo", "buyer")
+    window = open_window(buyer, "somebody else")
+    name = make_url(buyer).username
+    assert not window.context.read_only and not window.read_only_banner.isVisible()
+    assert window.user_label.text() == f"Signed in as {name} (buyer)"
+    assert window.context.actor().user == name
+    screen = sites_screen(window)
+    assert window.new_action.isEnabled() and window.edit_action.isEnabled()
+    dialog = edit_dialog(screen, qtbot)
+    type_into(dialog, "checked with the utility", "361")
+    dialog.accept()
+    assert dialog.saved is not None and not dialog.isVisible()
+    with window.context.db.session() as session:
+        history = audit.history(session, "sites", dialog.saved["id"])
+    assert history and history[0].user == name and history[0].field is not None
+
+
+@PG_ONLY
+def test_anothers_commit_refreshes_the_list_keeping_selection_and_open_dialog(
+    qtbot, login, open_window, team_demo_url
+) -> None:
+    window = open_window(login("bo", "buyer"))
+    screen = sites_screen(window)
+    rows = screen.model.total_rows
+    dialog = edit_dialog(screen, qtbot, row=2)
+    chosen = screen.selected_id()
+    type_into(dialog, "half-typed", "12")
+    window.show_screen("dashboard")
+    window.show_screen("sites")
+    qtbot.wait(150)  # the window's own reads and polls settle
+    other = open_database(team_demo_url, upgrade=False)
+    try:
+        with (
+            qtbot.waitSignal(window.changes.changed, timeout=5_000),
+            other.write() as session,
+        ):
+            make(session, "sites", name="Other buyer's site", country="US")
+    finally:
+        other.dispose()
+    qtbot.waitUntil(lambda: screen.model.total_rows == rows + 1, timeout=5_000)
+    assert screen.selected_id() == chosen
+    assert window.screens["dashboard"].stale  # read again when shown
+    assert dialog.isVisible() and typed(dialog) == ("half-typed", "12")
+
+
+@PG_ONLY
+def test_connection_killed_during_save_keeps_what_was_typed_and_saving_again_works(
+    qtbot, login, open_window
+) -> None:
+    buyer = login("bo", "buyer")
+    window = open_window(buyer)
+    engine = window.context.db.engine
+    screen = sites_screen(window)
+    dialog = edit_dialog(screen, qtbot, row=1)
+    site = dict(screen.selected_record())
+    type_into(dialog, "typed before the cut", "377")
+    killed: list[int] = []
+
+    def kill_at_update(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE") and not killed:
+            pid = conn.connection.dbapi_connection.info.backend_pid
+            killed.append(pid)
+            admin_execute(f"SELECT pg_terminate_backend({pid})")
+
+    event.listen(engine, "before_cursor_execute", kill_at_update)
+    try:
+        dialog.accept()
+    finally:
+        event.remove(engine, "before_cursor_execute", kill_at_update)
+    assert killed
+    assert dialog.isVisible() and dialog.saved is None
+    assert "connection to the database" in dialog.message.text()
+    assert "nothing of this action was saved" in dialog.message.text()
+    assert typed(dialog) == ("typed before the cut", "377")
+    assert window.connection_banner.isVisible()
+    assert stored_site(buyer, site["id"])["notes"] == site["notes"]
+
+    dialog.accept()  # the next save reconnects by itself
+    assert dialog.saved is not None and not dialog.isVisible()
+    saved = stored_site(buyer, site["id"])
+    assert (saved["notes"], saved["grid_capacity_mw"]) == ("typed before the cut", Decimal(377))
+    assert not window.connection_banner.isVisible()
+
+
+@PG_ONLY
+def test_a_server_restart_shows_in_the_banner_and_the_window_reconnects(
+    qtbot, login, open_window, team_demo_url
+) -> None:
+    window = open_window(login("bo", "buyer"))
+    window.changes.watcher.retry_after_s = 0.2
+    sites_screen(window)
+    database = make_url(team_demo_url).database
+    # Every connection to the database ended, as a restart does (the watcher's too).
+    with qtbot.waitSignal(window.changes.problem, timeout=5_000) as lost:
+        admin_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        )
+    assert "the database" in lost.args[0] and "try again" in lost.args[0]
+    assert window.connection_banner.isVisible()
+    assert "reconnecting" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=5_000)
+    assert "again" in window.statusBar().currentMessage()
+    window.refresh()  # and work goes on
+    assert window.screens["sites"].model.total_rows > 1
+
+
+# --- SQLite files ------------------------------------------------------------------------
+
+
+@SQLITE_ONLY
+def test_a_read_only_file_opens_read_only_and_a_write_is_refused_with_a_message(
+    qtbot, demo_url, open_window
+) -> None:
+    window = open_window(f"sqlite:///file:{demo_url}?mode=ro&uri=true")
+    assert window.context.read_only
+    assert window.read_only_banner.isVisible()
+    assert f"{Path(demo_url).name} is read-only" in window.read_only_banner.text()
+    screen = sites_screen(window)
+    assert not window.new_action.isEnabled()
+    dialog = edit_dialog(screen, qtbot)
+    type_into(dialog, "on a read-only file", "300")
+    dialog.accept()
+    assert dialog.isVisible() and "read-only" in dialog.message.text()
+    refused: list[BaseException] = []
+    window.context.write(lambda s, a: make(s, "sites", a, name="X"), None, refused.append)
+    assert isinstance(refused[0], ReadOnlyFile)
+    assert not window.changes.last_problem  # others' changes are watched all the same
+
+
+@SQLITE_ONLY
+def test_a_locked_file_is_a_message_nothing_is_half_written_and_the_dialog_keeps_its_values(
+    qtbot, demo_url, open_window, monkeypatch
+) -> None:
+    monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 200)
+    window = open_window(demo_url)
+    assert window.context.backup is not None and Path(window.context.backup).exists()
+    screen = sites_screen(window)
+    dialog = edit_dialog(screen, qtbot)
+    site = dict(screen.selected_record())
+    type_into(dialog, "typed while locked", "299")
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", demo_url],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        dialog.accept()
+        assert dialog.isVisible() and "locked by another program" in dialog.message.text()
+        assert typed(dialog) == ("typed while locked", "299")
+        assert stored_site(demo_url, site["id"])["notes"] == site["notes"]
+        holder.communicate("release\n", timeout=30)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    dialog.accept()
+    assert dialog.saved is not None
+    assert stored_site(demo_url, site["id"])["notes"] == "typed while locked"
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+@PG_ONLY
+def test_a_typed_password_goes_to_the_keyring_and_is_never_shown_or_saved(
+    qtbot, login, open_window, memory_keyring, monkeypatch
+) -> None:
+    from ui.app import saved_location
+
+    buyer = make_url(login("bo", "buyer"))
+    typed_url = buyer.set(password="s3cret-pw").render_as_string(hide_password=False)
+    window = open_window(buyer.render_as_string(hide_password=False))
+    settings = SettingsDialog(window.context, window)
+    qtbot.addWidget(settings)
+    settings.next_database.setText(typed_url)
+    settings.accept()
+    assert settings.result() == settings.DialogCode.Accepted
+    window.context.settings.sync()
+    saved = saved_location(window.context.settings)
+    assert saved == buyer.render_as_string(hide_password=False)
+    assert "s3cret-pw" not in Path(window.context.settings.fileName()).read_text()
+    assert list(memory_keyring.passwords.values()) == ["s3cret-pw"]
+
+    # The next start opens the saved URL with the kept password put back (trust
+    # authentication on the test server accepts it), and shows it nowhere.
+    again = open_window(saved)
+    assert again.context.db.url.password == "s3cret-pw"
+    dialog = SettingsDialog(again.context, again)
+    qtbot.addWidget(dialog)
+    in_use = dialog.findChild(QLabel, "databaseInUse")
+    shown = [again.windowTitle(), again.database_label.text(), again.user_label.text()]
+    shown += [in_use.text(), dialog.next_database.text()]
+    assert not any("s3cret" in text for text in shown)
+
+    # No keyring on this machine: the dialog says so and nothing is saved.
+    keyring.set_keyring(fail.Keyring())
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+    dialog.next_database.setText(buyer.set(password="other-pw").render_as_string(False))
+    dialog.accept()
+    assert warnings and "no keyring" in warnings[0] and "other-pw" not in warnings[0]
+    assert dialog.result() != dialog.DialogCode.Accepted
+    again.context.settings.sync()
+    assert saved_location(again.context.settings) is None  # nothing of it was saved
