@@ -118,11 +118,22 @@ def test_a_readers_window_is_read_only_with_a_banner_and_a_refused_write_is_a_me
     dialog.close()
 
     if os.environ.get("RACKBOOK_SCREENSHOTS"):
+        from PySide6.QtWidgets import QApplication
+
+        from ui.resources import style_sheet
+
+        QApplication.instance().setStyleSheet(style_sheet())
         window.show_screen("orders")
+        open_line = next(
+            r for r in range(orders.model.rowCount()) if orders.model.record(r)["received_qty"] == 0
+        )
+        orders.select_id(orders.model.record(open_line)["id"])
+        orders.load_details()
         window.resize(1280, 760)
         qtbot.wait(50)
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         assert window.grab().save(str(SCREENSHOT))
+        QApplication.instance().setStyleSheet("")
 
 
 @PG_ONLY
