@@ -87,7 +87,27 @@ def run_window(args: argparse.Namespace) -> int:
         QTimer.singleShot(0, app.quit)
     else:
         QTimer.singleShot(0, lambda: open_in_background(window, str(location), bool(args.demo)))
-    return int(app.exec())
+    status = int(app.exec())
+    shut_down(window)
+    return status
+
+
+def shut_down(window: Any) -> None:
+    """Destroy the window and its charts while Qt is still fully alive.
+
+    Left to the interpreter's final garbage collection, PySide6 6.12 with pyqtgraph items
+    still alive aborted the process at exit ("bool_dealloc") after the dashboard was shown.
+    """
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, 0)
+    del window
+    gc.collect()
 
 
 def open_in_background(window: Any, location: str, demo: bool) -> None:
