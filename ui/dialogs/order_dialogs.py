@@ -20,6 +20,16 @@ from ui import format as fmt
 from ui.widgets import DateField
 
 
+def _problem_label() -> QLabel:
+    """Why the last attempt to save did not go through (the dialog came back with it)."""
+    label = QLabel()
+    label.setObjectName("problem")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b71c1c;")
+    label.hide()
+    return label
+
+
 def _line_summary(line: dict[str, Any]) -> str:
     received = line.get("received_qty") or 0
     return (
@@ -54,12 +64,21 @@ class ReceiveDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Receive")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.message = _problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def values(self) -> tuple[int, dt.date]:
         return self.quantity.value(), self.received_on.value() or dt.date.today()
+
+    def set_values(self, quantity: int, day: dt.date, problem: str) -> None:
+        """What was typed before a save that did not go through, and why it did not."""
+        self.quantity.setValue(quantity)
+        self.received_on.set_value(day)
+        self.message.setText(problem)
+        self.message.setVisible(bool(problem))
 
 
 class EtaDialog(QDialog):
@@ -84,9 +103,17 @@ class EtaDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.message = _problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
 
     def value(self) -> dt.date | None:
         return self.eta.value()
+
+    def set_value(self, eta: dt.date | None, problem: str) -> None:
+        """What was typed before a save that did not go through, and why it did not."""
+        self.eta.set_value(eta)
+        self.message.setText(problem)
+        self.message.setVisible(bool(problem))

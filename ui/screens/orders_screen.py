@@ -173,12 +173,17 @@ class OrdersScreen(ListScreen):
     # --- order operations ----------------------------------------------------------------
 
     def receive_goods(self) -> None:
-        from ui.dialogs.order_dialogs import ReceiveDialog
-
         line = self.target_line()
         if line is None:
             return
+        self._receive(line, None, "")
+
+    def _receive(self, line: Record, typed: Any, problem: str) -> None:
+        from ui.dialogs.order_dialogs import ReceiveDialog
+
         dialog = ReceiveDialog(line, self)
+        if typed is not None:
+            dialog.set_values(*typed, problem)
         self.last_dialog = dialog
         if not dialog.exec():
             return
@@ -190,15 +195,21 @@ class OrdersScreen(ListScreen):
             lambda s, a: orders.receive(
                 s, line["id"], quantity, day, a, expected_version=line["version"]
             ),
+            lambda problem: self._receive(line, (quantity, day), problem),
         )
 
     def change_eta(self) -> None:
-        from ui.dialogs.order_dialogs import EtaDialog
-
         line = self.target_line()
         if line is None:
             return
+        self._change_eta(line, None, "")
+
+    def _change_eta(self, line: Record, typed: Any, problem: str) -> None:
+        from ui.dialogs.order_dialogs import EtaDialog
+
         dialog = EtaDialog(line, self)
+        if problem:
+            dialog.set_value(typed, problem)
         self.last_dialog = dialog
         if not dialog.exec():
             return
@@ -208,6 +219,7 @@ class OrdersScreen(ListScreen):
         self._line_operation(
             line,
             lambda s, a: orders.change_eta(s, line["id"], eta, a, expected_version=line["version"]),
+            lambda problem: self._change_eta(line, eta, problem),
         )
 
     def cancel_line(self) -> None:
@@ -231,8 +243,18 @@ class OrdersScreen(ListScreen):
             lambda s, a: orders.cancel_line(s, line["id"], a, expected_version=line["version"]),
         )
 
-    def _line_operation(self, line: Record, work: Any) -> None:
+    def _line_operation(self, line: Record, work: Any, again: Any = None) -> None:
+        """Run ``work`` on ``line``; when the database could not take it for a passing reason
+        (connection lost, file locked, disk full), ``again(message)`` opens the dialog once
+        more with what was typed and why it was not saved."""
+
         def failed(error: BaseException) -> None:
+            from services.faults import ConnectionLost, DiskFull, Locked, SavedMeanwhile
+
+            passing = (ConnectionLost, DiskFull, Locked, SavedMeanwhile)
+            if again is not None and isinstance(error, passing):
+                again(str(error))
+                return
             if isinstance(error, ConflictError):
                 QMessageBox.warning(
                     self,

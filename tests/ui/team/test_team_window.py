@@ -5,6 +5,7 @@ connection killed during a save, a read-only or locked SQLite file, passwords in
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from typing import Any
 
 import keyring
 from keyring.backends import fail
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -64,6 +65,15 @@ def stored_site(location: str, site_id: int) -> dict[str, Any]:
     try:
         with database.session() as session:
             return records.get_record(session, "sites", site_id)
+    finally:
+        database.dispose()
+
+
+def stored_order_line(location: str, line_id: int) -> dict[str, Any]:
+    database = open_database(location, upgrade=False)
+    try:
+        with database.session() as session:
+            return records.get_record(session, "orders", line_id)
     finally:
         database.dispose()
 
@@ -220,6 +230,54 @@ def test_connection_killed_during_save_keeps_what_was_typed_and_saving_again_wor
     saved = stored_site(buyer, site["id"])
     assert (saved["notes"], saved["grid_capacity_mw"]) == ("typed before the cut", Decimal(377))
     assert not window.connection_banner.isVisible()
+
+
+@PG_ONLY
+def test_receiving_goods_when_the_connection_drops_reopens_the_dialog_with_what_was_typed(
+    qtbot, login, open_window, monkeypatch
+) -> None:
+    from ui.dialogs.order_dialogs import ReceiveDialog
+
+    buyer = login("bo", "buyer")
+    window = open_window(buyer)
+    window.show_screen("orders")
+    orders = window.screens["orders"]
+    row = next(
+        r for r in range(orders.model.rowCount()) if orders.model.record(r)["status"] == "confirmed"
+    )
+    line = dict(orders.model.record(row))
+    orders.select_id(line["id"])
+    orders.load_details()
+    day = max(line["order_date"], dt.date.today())
+    shown: list[tuple[int, dt.date, str]] = []
+
+    def buyer_at_the_dialog(dialog: ReceiveDialog) -> QDialog.DialogCode:
+        if not shown:
+            dialog.quantity.setValue(1)
+            dialog.received_on.set_value(day)
+        quantity, received_on = dialog.values()
+        shown.append((quantity, received_on, dialog.message.text()))
+        return QDialog.DialogCode.Accepted
+
+    engine = window.context.db.engine
+    killed: list[int] = []
+
+    def kill_first_update(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE") and not killed:
+            killed.append(conn.connection.dbapi_connection.info.backend_pid)
+            admin_execute(f"SELECT pg_terminate_backend({killed[0]})")
+
+    monkeypatch.setattr(ReceiveDialog, "exec", buyer_at_the_dialog)
+    event.listen(engine, "before_cursor_execute", kill_first_update)
+    try:
+        orders.receive_goods()
+    finally:
+        event.remove(engine, "before_cursor_execute", kill_first_update)
+    # The dialog came back with the quantity and day typed and why it was not saved; the
+    # buyer pressed Receive again and it went through.
+    assert [s[:2] for s in shown] == [(1, day), (1, day)]
+    assert shown[0][2] == "" and "connection to the database" in shown[1][2]
+    assert stored_order_line(buyer, line["id"])["received_qty"] == (line["received_qty"] or 0) + 1
 
 
 @PG_ONLY
