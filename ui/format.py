@@ -64,17 +64,15 @@ def date(value: dt.date | None) -> str:
 @lru_cache(maxsize=8192)
 def _date_text(value: dt.date) -> str:
     # A list repeats few distinct dates; formatting each once keeps painting cheap.
-    if _date_format() is None:
-        return value.isoformat()
-    return locale().toString(QDate(value.year, value.month, value.day), _date_format())
+    return locale().toString(QDate(value.year, value.month, value.day), date_format())
 
 
 @lru_cache(maxsize=1)
-def _date_format() -> str | None:
-    """The locale's short date with a four-digit year; None (ISO dates) where the system has
-    no real locale (C/POSIX gives "3 08 2025", which nobody reads as a date)."""
+def date_format() -> str:
+    """The locale's short date with a four-digit year (a typed ``26`` is ambiguous); ISO
+    where the system has no real locale (C/POSIX would show "3 08 2025")."""
     if locale().language() == QLocale.Language.C:
-        return None
+        return "yyyy-MM-dd"
     short = locale().dateFormat(QLocale.FormatType.ShortFormat)
     return short if "yyyy" in short else short.replace("yy", "yyyy")
 

@@ -29,9 +29,8 @@ def from_qdate(value: QDate) -> dt.date:
 
 
 def edit_format() -> str:
-    """The locale's short date format with a four-digit year: a typed ``26`` is ambiguous."""
-    text = fmt.locale().dateFormat(fmt.locale().FormatType.ShortFormat)
-    return text if "yyyy" in text else text.replace("yy", "yyyy")
+    """Date editors show dates the way the lists do."""
+    return fmt.date_format()
 
 
 class _DateEdit(QDateEdit):
