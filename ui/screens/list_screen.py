@@ -284,8 +284,11 @@ class ListScreen(QWidget):
         if not self.view.indexAt(pos).isValid():
             return
         menu = QMenu(self)
-        menu.addAction("Edit…", self.edit_record)
-        menu.addAction("Delete…", self.delete_record)
+        for action in (
+            menu.addAction("Edit…", self.edit_record),
+            menu.addAction("Delete…", self.delete_record),
+        ):
+            action.setEnabled(not self.context.read_only)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def _header_menu(self, pos: QPoint) -> None:
@@ -522,11 +525,13 @@ class ListScreen(QWidget):
         return ScreenStore(self)
 
     def new_record(self) -> None:
-        self._open_dialog(None)
+        if not self.context.read_only:
+            self._open_dialog(None)
 
     def edit_record(self) -> None:
+        # A reader's window (double-click included) offers no editing: the banner says why.
         record = self.selected_record()
-        if record is not None:
+        if record is not None and not self.context.read_only:
             self._open_dialog(record)
 
     def _open_dialog(self, record: Record | None) -> None:
@@ -548,7 +553,7 @@ class ListScreen(QWidget):
 
     def delete_record(self) -> None:
         record = self.selected_record()
-        if record is None:
+        if record is None or self.context.read_only:
             return
         key = self.spec.schema.key_of(record)
         answer = QMessageBox.question(

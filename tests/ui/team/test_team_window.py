@@ -83,7 +83,7 @@ def stored_order_line(location: str, line_id: int) -> dict[str, Any]:
 
 @PG_ONLY
 def test_a_readers_window_is_read_only_with_a_banner_and_a_refused_write_is_a_message(
-    qtbot, login, open_window
+    qtbot, login, open_window, monkeypatch
 ) -> None:
     reader = login("rita", "reader")
     window = open_window(reader, "typed name")
@@ -98,6 +98,11 @@ def test_a_readers_window_is_read_only_with_a_banner_and_a_refused_write_is_a_me
     for action in (window.new_action, window.edit_action, window.delete_action):
         assert not action.isEnabled()
     assert not window.import_action.isEnabled() and window.export_action.isEnabled()
+    opened: list[RecordDialog] = []
+    monkeypatch.setattr(RecordDialog, "exec", lambda d: opened.append(d) or 0)
+    screen.edit_record()  # a double-click, or the row's menu
+    screen.new_record()
+    assert opened == []
     window.show_screen("orders")
     orders = window.screens["orders"]
     orders.select_id(orders.model.record(0)["id"])
