@@ -13,8 +13,6 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
-_masking_logs = False
-
 # Set by the start-up benchmark: quit as soon as the window has been shown.
 QUIT_AFTER_SHOWN = "RACKBOOK_QUIT_AFTER_SHOWN"
 
@@ -110,6 +108,23 @@ def shut_down(window: Any) -> None:
     gc.collect()
 
 
+def mask_logs() -> None:
+    """From now on no log line of the window can carry a database password: the window's
+    log (standard error unless configured otherwise) goes through the services' masking
+    filter. Safe to call again: each handler gets one filter."""
+    import logging
+
+    from services.credentials import MaskingFilter
+
+    root = logging.getLogger()
+    if not root.handlers:
+        # Without a handler Python's last-resort handler would write, unfiltered.
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for target in (root, *root.handlers):
+        if not any(isinstance(f, MaskingFilter) for f in target.filters):
+            target.addFilter(MaskingFilter())
+
+
 def open_in_background(window: Any, location: str, demo: bool) -> None:
     """Open the database off the UI thread the way services.team.open_for does for a person
     (kept password put back, schema migrated, rolling backup of a SQLite file, access and
@@ -117,11 +132,7 @@ def open_in_background(window: Any, location: str, demo: bool) -> None:
     first."""
     from services import credentials
 
-    global _masking_logs
-    if not _masking_logs:
-        # From now on no log line can carry a database password.
-        credentials.install_log_filter()
-        _masking_logs = True
+    mask_logs()
     context = window.context
     typed_user = context.user
 

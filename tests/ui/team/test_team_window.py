@@ -409,3 +409,53 @@ def test_a_typed_password_goes_to_the_keyring_and_is_never_shown_or_saved(
     assert dialog.result() != dialog.DialogCode.Accepted
     again.context.settings.sync()
     assert saved_location(again.context.settings) is None  # nothing of it was saved
+
+
+def test_the_windows_log_never_carries_a_password(tmp_path) -> None:
+    import logging
+
+    from ui.app import mask_logs
+
+    log_file = tmp_path / "window.log"
+    handler = logging.FileHandler(log_file)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        mask_logs()
+        mask_logs()  # again: still one filter per handler
+        assert len(handler.filters) == 1
+        try:
+            raise RuntimeError("cannot open postgresql+psycopg://ana:s3cret@db.example/team")
+        except RuntimeError as exc:
+            logging.getLogger("rackbook.ui").error(
+                "background task failed for %s", "postgresql://ana:s3cret@db/team", exc_info=exc
+            )
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    text = log_file.read_text()
+    assert "background task failed" in text and "cannot open" in text
+    assert "s3cret" not in text and "ana:***@" in text
+
+
+def test_a_database_that_cannot_be_opened_is_a_message_without_the_password(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.app import open_in_background
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.workers import Tasks
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: shown.append(text))
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    context = AppContext("ana", Tasks(synchronous=True), settings)
+    window = MainWindow(context, "team")
+    qtbot.addWidget(window)
+    # Nothing listens on port 9 of this machine.
+    open_in_background(window, "postgresql+psycopg://ana:s3cret@127.0.0.1:9/team", demo=False)
+    assert context.database is None
+    assert shown and "could not be opened" in shown[0] and "cannot reach" in shown[0]
+    assert "s3cret" not in shown[0] and "s3cret" not in window.loading.text()
