@@ -432,8 +432,9 @@ def _fit(
     kind_name: str,
     given: Iterable[str] = (),
     overrides: dict[str, str] | None = None,
-) -> tuple[float, int]:
-    """How well a row of headers fits a kind: (share of required fields found, fields found)."""
+) -> tuple[float, int, int]:
+    """How well a row of headers fits a kind: (share of required fields found, fields found,
+    headers that are no field)."""
     overrides = overrides or {}
     entries = [(i, h, False) for i, h in enumerate(headers) if h]
     mapped = {
@@ -443,10 +444,11 @@ def _fit(
         "lead_time" if f == "lead_days" else f for f in mapped if f and f not in ("-", "ignore")
     }
     entries = [e for e in entries if normalise_header(e[1]) not in overrides]
-    fields = {f for f, _, _ in _greedy(entries, kind_name, mapped).values()} | set(given) | mapped
+    matched = _greedy(entries, kind_name, mapped)
+    fields = {f for f, _, _ in matched.values()} | set(given) | mapped
     required = required_fields(kind_name)
     share = sum(1 for f in required if f in fields) / len(required)
-    return share, len(fields)
+    return share, len(fields), len(entries) - len(matched)
 
 
 @dataclass(frozen=True)
@@ -456,6 +458,8 @@ class SheetFit:
     header_row: int
     share: float
     fields: int
+    # Headers of the row that name no field (extra columns).
+    unmatched: int = 0
 
 
 def best_fit(
@@ -473,12 +477,14 @@ def best_fit(
         if sum(1 for h in headers if h) < 2:
             continue
         for name in kinds:
-            share, count = _fit(headers, name, given if name != "vendors" else (), overrides)
+            share, count, unmatched = _fit(
+                headers, name, given if name != "vendors" else (), overrides
+            )
             # Detecting: most of the kind's required fields, and the kind that explains the
             # most columns (a sheet with a Site column is not a list of sites for that).
             if count < 2 or (kind_name is None and share < MIN_SHARE):
                 continue
-            candidate = SheetFit(sheet.name, name, index, share, count)
+            candidate = SheetFit(sheet.name, name, index, share, count, unmatched)
             if best is None or (count, share) > (best.fields, best.share):
                 best = candidate
     return best
@@ -513,8 +519,21 @@ def choose_sheets(
         )
         if f is not None
     ]
+    best_first = sorted(fits, key=lambda f: (f.fields, f.share), reverse=True)
     if kind_name:
-        fits = sorted(fits, key=lambda f: (f.fields, f.share), reverse=True)[:1]
+        fits = best_first[:1]
+    elif len(fits) > 1:
+        # Several sheets at once only from a workbook of clean lists (every header a field,
+        # like Rackbook's own templates); in a vendor's workbook a summary sheet with a Site
+        # and a Status column must not become a list of sites: the best sheet alone is read.
+        clean = [f for f in fits if f.unmatched == 0]
+        fits = clean if len(clean) > 1 else best_first[:1]
+        for other in best_first:
+            if other not in fits:
+                workbook.notes.append(
+                    f"sheet {other.sheet!r} also looks like {other.kind} and was not read; "
+                    "name it with --sheet to import it"
+                )
     if not fits:
         what = f"{kind_name} " if kind_name else ""
         raise NotFoundError(

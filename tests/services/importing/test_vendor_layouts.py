@@ -313,3 +313,24 @@ def test_binary_workbook_xlsb(database: Database, tmp_path: Path) -> None:
     assert lines["PC-2027-001/1"]["eta"] == day("2027-03-15")
     assert lines["PC-2027-001/1"]["order_date"] == day("2026-10-01")
     assert lines["PC-2027-001/2"]["status"] == "on_hold"
+
+
+def test_a_summary_sheet_in_a_vendor_workbook_is_not_read_as_sites(
+    database: Database, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    build_world(database)
+    path = supermicro_backlog(tmp_path / "with summary.xlsx")
+    wb = openpyxl.load_workbook(path)
+    summary = wb.create_sheet("Summary", 0)
+    summary.append(["Site", "Status", "Total value"])
+    summary.append(["Panther Creek", "Open", 1_000_000])
+    wb.save(path)
+
+    report = run_import(database, path, vendor="Supermicro")
+
+    assert report.ok and [s.plan.kind for s in report.sheets] == ["orders"]
+    assert any("sheet 'Summary' also looks like sites and was not read" in n for n in report.notes)
+    with database.session() as session:
+        assert len(records.list_records(session, "sites")) == 3  # the world's, none added
