@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -247,6 +248,7 @@ def main() -> None:
         print(f"pandas read_excel + to_sql (ref.)  {seconds:7.2f} s   ratio {seconds / base:.2f}x")
     except ImportError:
         print("pandas is not installed: no pandas.read_excel + to_sql reference in this run")
+    shutil.rmtree(workdir, ignore_errors=True)  # the databases; the vendor file is kept
 
 
 if __name__ == "__main__":
