@@ -25,13 +25,22 @@ class _Poll(QRunnable):
         self._poller = poller
 
     def run(self) -> None:
-        watcher = self._poller.watcher
+        poller = self._poller
         try:
-            changed = watcher.poll()
-            tables, problem = watcher.tables, watcher.problem
+            if poller.watcher is None:
+                # Connecting is done here, off the window's thread: it can take up to the
+                # connect timeout when the server has just gone away.
+                from services.changes import ChangeWatcher
+
+                poller.watcher = ChangeWatcher(poller.database)
+                poller.watcher.retry_after_s = poller.retry_after_s
+                changed = False  # watching starts now: nothing to report yet
+            else:
+                changed = poller.watcher.poll()
+            tables, problem = poller.watcher.tables, poller.watcher.problem
         except Exception as exc:  # a bug of the watcher must not kill the window
             changed, tables, problem = False, frozenset(), f"changes cannot be watched: {exc}"
-        self._poller._polled.emit(changed, tables, problem or "")
+        poller._polled.emit(changed, tables, problem or "")
 
 
 class ChangePoller(QObject):
@@ -43,10 +52,14 @@ class ChangePoller(QObject):
         self, database: Database, interval_ms: int | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        from services.changes import ChangeWatcher
+        from services.changes import RETRY_AFTER_S, ChangeWatcher
 
-        self.watcher = ChangeWatcher(database)
-        self.last_problem = self.watcher.problem or ""
+        self.database = database
+        #: Made by the first poll, in the background.
+        self.watcher: ChangeWatcher | None = None
+        #: Seconds between reconnect attempts after a lost connection (the watcher's own).
+        self.retry_after_s = RETRY_AFTER_S
+        self.last_problem = ""
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._in_flight = False
@@ -56,6 +69,7 @@ class ChangePoller(QObject):
         self.timer.setInterval(interval_ms or POLL_INTERVAL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
+        self.poll()  # start watching at once
 
     def poll(self) -> None:
         """Start one poll in the background unless one is still running."""
@@ -80,4 +94,5 @@ class ChangePoller(QObject):
         self._closed = True
         self.timer.stop()
         self._pool.waitForDone(15_000)
-        self.watcher.close()
+        if self.watcher is not None:
+            self.watcher.close()

@@ -503,8 +503,6 @@ class MainWindow(QMainWindow):
         self.changes = ChangePoller(self.context.db, parent=self)
         self.changes.changed.connect(self.others_changed)
         self.changes.problem.connect(self._watcher_connection)
-        if self.changes.last_problem:
-            self._watcher_connection(self.changes.last_problem)
 
     def others_changed(self, _tables: Any = None) -> None:
         """Someone committed: every screen reads again when shown; the one on screen now

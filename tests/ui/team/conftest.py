@@ -91,6 +91,8 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         window.show()
         open_in_background(window, location, demo=False)
         assert context.database is not None, window.loading.text()
+        # Watching starts in the background as the window opens.
+        qtbot.waitUntil(lambda: window.changes.watcher is not None, timeout=5_000)
         return window
 
     try:
