@@ -250,6 +250,11 @@ class MainWindow(QMainWindow):
             self.database_label.setText(f"Database: {database.name}")
             self._show_access()
             self._watch_changes()
+            if self.context.backup is not None:
+                # The rolling automatic backup taken as the file was opened (services.team).
+                self.statusBar().showMessage(
+                    f"A backup of the file was kept: {self.context.backup}", 15_000
+                )
         self._transfers_available()
         last = str(self.context.settings.value("window/screen", "orders"))
         self.show_screen(last if last in dict(NAVIGATION) else "orders")
