@@ -27,6 +27,8 @@ class AppContext(QObject):
     opened = Signal()
     # A background task lost the connection (the message), or one succeeded again ("").
     connection_problem = Signal(str)
+    # ``access`` was checked again and differs (a role granted or taken meanwhile).
+    access_changed = Signal()
 
     def __init__(
         self,
@@ -102,6 +104,23 @@ class AppContext(QObject):
 
         self.tasks.run(task, self._succeeded(done), self._failed(failed))
 
+    def recheck_access(self) -> None:
+        """Ask the database again what this person may do (services.team.access)."""
+        database, typed = self.db, self.user
+
+        def work() -> Any:
+            from services import team
+
+            return team.access(database, typed)
+
+        def done(access: Access) -> None:
+            if access != self.access:
+                self.access = access
+                self.access_changed.emit()
+
+        # Not knowing changes nothing: the refusal itself has been shown already.
+        self.tasks.run(work, done, lambda _error: None)
+
     # A lost connection is told to the window (banner) as well as to the task's own handler,
     # and the next task that reaches the database clears it.
     def _succeeded(self, done: Any) -> Any:
@@ -114,10 +133,12 @@ class AppContext(QObject):
 
     def _failed(self, failed: Any) -> Any:
         def task_failed(error: BaseException) -> None:
-            from services.faults import ConnectionLost
+            from services.faults import ConnectionLost, NotAllowed
 
             if isinstance(error, ConnectionLost):
                 self.connection_problem.emit(str(error))
+            elif isinstance(error, NotAllowed) and self.access is not None:
+                self.recheck_access()
             if failed is not None:
                 failed(error)
             else:

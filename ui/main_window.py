@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._make_actions()
+        self._editing_tips = {
+            a: a.toolTip() for a in (self.new_action, self.edit_action, self.delete_action)
+        }
         self._make_menus()
         self._make_status_bar()
         self.navigation.currentRowChanged.connect(self._navigate)
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self.context.tasks.busy_changed.connect(self._busy)
         self.context.opened.connect(self._database_opened)
         self.context.connection_problem.connect(self._task_connection)
+        self.context.access_changed.connect(self._access_changed)
         self._restore_geometry()
         # A spreadsheet dropped on the window opens the import wizard on it.
         self.setAcceptDrops(True)
@@ -488,15 +492,27 @@ class MainWindow(QMainWindow):
         )
 
     def _show_access(self) -> None:
+        """Banner and editing actions as this person's access allows."""
         access = self.context.access
         self._show_user()
         read_only = access is not None and access.read_only
         self.read_only_banner.setText(f"Read-only. {access.reason}" if read_only else "")
         self.read_only_banner.setVisible(read_only)
-        if read_only:
-            for action in (self.new_action, self.edit_action, self.delete_action):
-                action.setEnabled(False)
-                action.setToolTip("Read-only: " + (access.reason if access else ""))
+        row = self.navigation.currentRow()
+        records = row >= 0 and NAVIGATION[row][0] in RECORD_SCREENS
+        for action, tip in self._editing_tips.items():
+            action.setEnabled(records and not read_only)
+            action.setToolTip(f"Read-only: {access.reason}" if read_only and access else tip)
+
+    def _access_changed(self) -> None:
+        """The database refused a write and access was checked again: a role was granted or
+        taken meanwhile. Banner, actions and the screens' own buttons follow."""
+        self._show_access()
+        self.import_action.setEnabled(False)
+        self._transfers_available()
+        for screen in self.screens.values():
+            if hasattr(screen, "_enable"):
+                screen._enable()
 
     # --- other people's changes and the connection ---------------------------------------
 

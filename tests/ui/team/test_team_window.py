@@ -171,6 +171,29 @@ def test_a_buyers_changes_are_recorded_under_the_database_login(qtbot, login, op
 
 
 @PG_ONLY
+def test_a_role_taken_away_mid_session_turns_the_window_read_only_at_the_refused_save(
+    qtbot, login, open_window, team_demo_url
+) -> None:
+    from services import team
+
+    buyer = login("bo", "buyer")
+    window = open_window(buyer)
+    screen = sites_screen(window)
+    dialog = edit_dialog(screen, qtbot)
+    type_into(dialog, "typed as a buyer", "350")
+    team.grant(team_demo_url, make_url(buyer).username, "reader")  # the administrator
+    dialog.accept()
+    assert dialog.isVisible() and "not allowed" in dialog.message.text()
+    assert typed(dialog) == ("typed as a buyer", "350")
+    assert window.context.read_only and window.read_only_banner.isVisible()
+    assert not window.new_action.isEnabled() and "(reader)" in window.user_label.text()
+    # And back: with the role given again, checking access again opens editing again.
+    team.grant(team_demo_url, make_url(buyer).username, "buyer")
+    window.context.recheck_access()
+    assert not window.read_only_banner.isVisible() and window.new_action.isEnabled()
+
+
+@PG_ONLY
 def test_anothers_commit_refreshes_the_list_keeping_selection_and_open_dialog(
     qtbot, login, open_window, team_demo_url
 ) -> None:
