@@ -389,6 +389,39 @@ def test_a_locked_file_is_a_message_nothing_is_half_written_and_the_dialog_keeps
     assert stored_site(demo_url, site["id"])["notes"] == "typed while locked"
 
 
+@SQLITE_ONLY
+def test_a_full_disk_is_a_message_the_dialog_keeps_its_values_and_nothing_is_written(
+    qtbot, demo_url, open_window
+) -> None:
+    window = open_window(demo_url)
+    engine = window.context.db.engine
+    screen = sites_screen(window)
+    dialog = edit_dialog(screen, qtbot)
+    site = dict(screen.selected_record())
+    with engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+
+    # SQLite's own size limit gives the very error a full disk gives (SQLITE_FULL).
+    def small_disk(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    event.listen(engine, "connect", small_disk)
+    engine.dispose()  # new connections, each with the limit
+    long_note = "site survey " * 800
+    type_into(dialog, long_note, "301")
+    try:
+        dialog.accept()
+    finally:
+        event.remove(engine, "connect", small_disk)
+        engine.dispose()
+    assert dialog.isVisible() and "is full" in dialog.message.text()
+    assert "nothing of this action was saved" in dialog.message.text()
+    assert typed(dialog) == (long_note, "301")
+    assert stored_site(demo_url, site["id"])["notes"] == site["notes"]
+    dialog.accept()  # space freed: saving again works
+    assert stored_site(demo_url, site["id"])["notes"] == long_note.strip()
+
+
 # --- passwords -----------------------------------------------------------------------------
 
 
