@@ -79,10 +79,12 @@ class DateField(QWidget):
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "Rackbook") -> None:
     """A person's mistake or a refusal as its message; anything else as an internal error."""
+    from services.credentials import mask_text
     from services.errors import RackbookError
 
+    # Whatever the text quotes (a database URL in a driver's message...), no password shows.
     if isinstance(error, RackbookError):
-        QMessageBox.warning(parent, title, str(error))
+        QMessageBox.warning(parent, title, mask_text(str(error)))
         return
     import logging
 
@@ -90,7 +92,9 @@ def show_error(parent: QWidget | None, error: BaseException, title: str = "Rackb
     QMessageBox.critical(
         parent,
         title,
-        f"Something went wrong ({error.__class__.__name__}: {error}). Nothing was saved.",
+        mask_text(
+            f"Something went wrong ({error.__class__.__name__}: {error}). Nothing was saved."
+        ),
     )
 
 

@@ -516,3 +516,17 @@ def test_a_database_that_cannot_be_opened_is_a_message_without_the_password(
     assert context.database is None
     assert shown and "could not be opened" in shown[0] and "cannot reach" in shown[0]
     assert "s3cret" not in shown[0] and "s3cret" not in window.loading.text()
+
+
+def test_error_messages_never_show_a_password(qtbot, monkeypatch) -> None:
+    from services.errors import RackbookError
+    from ui.widgets import show_error
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: shown.append(text))
+    url = "postgresql+psycopg://ana:s3cret@db.example/team"
+    show_error(None, RackbookError(f"cannot use {url}"))
+    show_error(None, ValueError(f"bad {url}"))
+    assert len(shown) == 2 and not any("s3cret" in text for text in shown)
+    assert all("ana:***@db.example" in text for text in shown)
