@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from services import team
 from tests.conftest import pg_server_url
-from tests.services.team.conftest import MemoryKeyring, memory_keyring  # noqa: F401
+from tests.services.team.conftest import memory_keyring  # noqa: F401  (a fixture)
 from ui.context import AppContext
 from ui.workers import Tasks
 
@@ -103,6 +103,3 @@ def open_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., Any]]:
             window.close()  # stops the poller and lets go of its connection
             if window.context.database is not None:
                 window.context.database.dispose()
-
-
-__all__ = ["MemoryKeyring"]
