@@ -331,6 +331,48 @@ def test_a_server_restart_shows_in_the_banner_and_the_window_reconnects(
     assert window.screens["sites"].model.total_rows > 1
 
 
+@PG_ONLY
+def test_the_network_dropping_mid_save_is_a_message_then_the_window_carries_on(
+    qtbot, login, open_window
+) -> None:
+    from tests.services.team.test_faults import _Cable
+
+    url = make_url(login("bo", "buyer"))
+    cable = _Cable(url.host or "127.0.0.1", url.port or 5432)
+    through_cable = url.set(host="127.0.0.1", port=cable.port).render_as_string(False)
+    try:
+        window = open_window(through_cable)
+        window.changes.watcher.retry_after_s = 0.2
+        engine = window.context.db.engine
+        screen = sites_screen(window)
+        dialog = edit_dialog(screen, qtbot, row=3)
+        site = dict(screen.selected_record())
+        type_into(dialog, "typed on a flaky network", "333")
+        pulled: list[bool] = []
+
+        def pull_at_update(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().upper().startswith("UPDATE") and not pulled:
+                pulled.append(True)
+                cable.pull()  # every connection cut at once, the watcher's too
+
+        event.listen(engine, "before_cursor_execute", pull_at_update)
+        try:
+            dialog.accept()
+        finally:
+            event.remove(engine, "before_cursor_execute", pull_at_update)
+        assert pulled and dialog.isVisible() and dialog.saved is None
+        assert "nothing of this action was saved" in dialog.message.text()
+        assert typed(dialog) == ("typed on a flaky network", "333")
+        assert window.connection_banner.isVisible()
+        dialog.accept()  # the network is back: saving again works
+        assert dialog.saved is not None
+        assert stored_site(through_cable, site["id"])["notes"] == "typed on a flaky network"
+        # The watcher finds its connection cut, reconnects, and the banner goes.
+        qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=5_000)
+    finally:
+        cable.close()
+
+
 # --- SQLite files ------------------------------------------------------------------------
 
 
