@@ -62,6 +62,9 @@ DEPENDS_ON = {
     "orders": {"dashboard"},
 }
 
+# Tables whose changes (alone) alter no list of records: only alerts, dashboard and imports.
+NO_LIST_TABLES = frozenset({"alert_ack", "audit_entry", "import_batch", "import_profile"})
+
 
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, database_name: str) -> None:
@@ -525,13 +528,21 @@ class MainWindow(QMainWindow):
         self.changes.changed.connect(self.others_changed)
         self.changes.problem.connect(self._watcher_connection)
 
-    def others_changed(self, _tables: Any = None) -> None:
-        """Someone committed: every screen reads again when shown; the one on screen now
-        (keeping its selection by record id); an open dialog is left as it is."""
-        for screen in self.screens.values():
-            screen.stale = True
+    def others_changed(self, tables: Any = None) -> None:
+        """Someone committed: the screens that show what changed read again when shown, the
+        one on screen now at once (keeping its selection by record id); an open dialog is
+        left as it is. ``tables``: the tables changed (PostgreSQL), empty when unknown."""
+        changed = frozenset(tables or ())
+        if changed and changed <= NO_LIST_TABLES:
+            # An acknowledgement or an import's bookkeeping: no list of records changed, and
+            # reloading 100,000 order lines for it would hold the task queue for a second.
+            affected = {"alerts", "dashboard", "imports"}
+        else:
+            affected = set(self.screens)
+        for screen_id in affected & set(self.screens):
+            self.screens[screen_id].stale = True
         screen = self.current_screen()
-        if screen is not None:
+        if screen is not None and screen.stale:
             screen.refresh()
         self.update_alert_counts()
 

@@ -222,6 +222,39 @@ def test_anothers_commit_refreshes_the_list_keeping_selection_and_open_dialog(
 
 
 @PG_ONLY
+def test_an_acknowledgement_by_another_refreshes_the_alerts_not_the_order_list(
+    qtbot, login, open_window, team_demo_url
+) -> None:
+    from services import alerts
+    from services.audit import Actor
+
+    window = open_window(login("bo", "buyer"))
+    window.show_screen("alerts")
+    key = window.screens["alerts"].selected_alert().key
+    window.show_screen("orders")
+    orders = window.screens["orders"]
+    qtbot.wait(150)
+    loads = orders._generation
+    other = open_database(team_demo_url, upgrade=False)
+    try:
+        with (
+            qtbot.waitSignal(window.changes.changed, timeout=5_000) as seen,
+            other.write() as session,
+        ):
+            alerts.acknowledge(session, key, Actor("someone else"), note="on it")
+        assert "alert_ack" in seen.args[0]
+        assert window.screens["alerts"].stale and orders._generation == loads
+        with (
+            qtbot.waitSignal(window.changes.changed, timeout=5_000),
+            other.write() as session,
+        ):
+            make(session, "sites", name="Another site", country="US")
+        assert orders._generation > loads  # a record changed: the list reads again
+    finally:
+        other.dispose()
+
+
+@PG_ONLY
 def test_connection_killed_during_save_keeps_what_was_typed_and_saving_again_works(
     qtbot, login, open_window
 ) -> None:
