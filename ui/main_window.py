@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         self.show_screen(last if last in dict(NAVIGATION) else "orders")
         self.update_alert_counts()
 
-    def screen(self, screen_id: str) -> Any:
+    def screen_widget(self, screen_id: str) -> Any:
         """The screen ``screen_id``, built on first use."""
         if screen_id not in self.screens:
             self.screens[screen_id] = self._build(screen_id)
@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         if row < 0 or self.context.database is None:
             return
         screen_id = NAVIGATION[row][0]
-        screen = self.screen(screen_id)
+        screen = self.screen_widget(screen_id)
         self.stack.setCurrentWidget(screen)
         self.context.settings.setValue("window/screen", screen_id)
         if screen.stale:
@@ -499,7 +499,8 @@ class MainWindow(QMainWindow):
         access = self.context.access
         self._show_user()
         read_only = access is not None and access.read_only
-        self.read_only_banner.setText(f"Read-only. {access.reason}" if read_only else "")
+        reason = access.reason if access is not None else ""
+        self.read_only_banner.setText(f"Read-only. {reason}" if read_only else "")
         self.read_only_banner.setVisible(read_only)
         row = self.navigation.currentRow()
         records = row >= 0 and NAVIGATION[row][0] in RECORD_SCREENS

@@ -126,7 +126,8 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
         self.context = context
-        self.screen = screen
+        # The list screen whose rows 'as shown' exports (not QWidget.screen()).
+        self.list_screen = screen
         self.result: Any = None
         self.error: BaseException | None = None
         self.relay = _Relay(self)
@@ -208,7 +209,7 @@ class ExportDialog(QDialog):
         name = self.what.currentData()
         self.as_of.setEnabled(name in AS_OF_EXPORTS)
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()
-        stem = f"{self.screen.kind}-as-shown" if name == SHOWN and self.screen else name
+        stem = f"{self.list_screen.kind}-as-shown" if name == SHOWN and self.list_screen else name
         self.path.setText(str(folder / f"{stem}-{dt.date.today().isoformat()}.xlsx"))
 
     def browse(self) -> None:
@@ -243,7 +244,7 @@ class ExportDialog(QDialog):
         emit, cancelled = self.relay.progress.emit, self.cancelled.is_set
         if name == SHOWN:
             # The rows are the screen's, taken now on the main thread; the writing is not.
-            shown = shown_list(self.screen)
+            shown = shown_list(self.list_screen)
 
             def work() -> Any:
                 return export_shown(shown, path, emit, cancelled)

@@ -65,6 +65,7 @@ def _combo(editable: bool) -> QComboBox:
     if editable:
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = combo.completer()
+        assert completer is not None  # an editable combo box always has one
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -159,13 +160,13 @@ class FieldEditor:
             return w.isChecked(), None
         if isinstance(w, QComboBox) and not w.isEditable():
             return w.currentData(), None
-        text = (
-            w.toPlainText()
-            if isinstance(w, QPlainTextEdit)
-            else w.currentText()
-            if isinstance(w, QComboBox)
-            else w.text()
-        )  # type: ignore[union-attr]
+        if isinstance(w, QPlainTextEdit):
+            text = w.toPlainText()
+        elif isinstance(w, QComboBox):
+            text = w.currentText()
+        else:
+            assert isinstance(w, QLineEdit)
+            text = w.text()
         text = text.strip()
         if self.field.name == "currency":
             return (text.upper() or None), None

@@ -61,7 +61,7 @@ class SettingsDialog(QDialog):
         fx_view.setObjectName("fxRates")
         fx_view.setModel(self.fx_model)
         money_layout = money_page.layout()
-        assert money_layout is not None
+        assert isinstance(money_layout, QVBoxLayout)
         money_layout.insertWidget(
             money_layout.count() - 1,
             QLabel("FX rates to the reporting currency (edit them on the FX rates screen):"),

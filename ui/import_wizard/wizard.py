@@ -334,6 +334,11 @@ class MappingPage(QWizardPage):
         self.w.job.set_field(index, field_name)
         self._show_matches()
 
+    def _item(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        assert item is not None  # every cell of the mapping table is filled when it is built
+        return item
+
     def _show_matches(self) -> None:
         job = self.w.job
         assert job.mapping is not None
@@ -341,19 +346,17 @@ class MappingPage(QWizardPage):
         grey = QBrush(QColor(150, 150, 150))
         plain = QBrush()
         for row in range(self.table.rowCount()):
-            index = self.table.item(row, self.COLUMN).data(Qt.ItemDataRole.UserRole)
+            index = self._item(row, self.COLUMN).data(Qt.ItemDataRole.UserRole)
             match = by_index[index]
             combo = self.combos[index]
             combo.blockSignals(True)
             combo.setCurrentIndex(max(combo.findData(match.field), 0) if match.field else 0)
             combo.blockSignals(False)
             ignored = match.field is None
-            self.table.item(row, self.CONFIDENCE).setText(
-                "" if ignored else f"{match.confidence} %"
-            )
-            self.table.item(row, self.HOW).setText(match.note if ignored else _how(match.how))
+            self._item(row, self.CONFIDENCE).setText("" if ignored else f"{match.confidence} %")
+            self._item(row, self.HOW).setText(match.note if ignored else _how(match.how))
             for column in (self.COLUMN, self.SAMPLE, self.CONFIDENCE, self.HOW):
-                self.table.item(row, column).setForeground(grey if ignored else plain)
+                self._item(row, column).setForeground(grey if ignored else plain)
         missing = [f for f in job.missing() if not (f == "vendor" and job.takes_vendor)]
         self.missing.setText(
             f"No column holds {', '.join(missing)} yet: choose one." if missing else ""

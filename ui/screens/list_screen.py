@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -547,7 +548,8 @@ class ListScreen(QWidget):
         from ui.dialogs.record_dialog import RecordDialog
 
         dialog = RecordDialog(self.kind, self.store(), names, record, self)
-        self.last_dialog = dialog
+        # The dialog open last (tests and the change watcher look at it): any kind of dialog.
+        self.last_dialog: QDialog = dialog
         if dialog.exec() and dialog.saved is not None:
             self.after_write([dialog.saved], (), record is None)
 

@@ -183,7 +183,8 @@ class OrdersScreen(ListScreen):
 
         dialog = ReceiveDialog(line, self)
         if typed is not None:
-            dialog.set_values(*typed, problem)
+            typed_quantity, typed_day = typed
+            dialog.set_values(typed_quantity, typed_day, problem)
         self.last_dialog = dialog
         if not dialog.exec():
             return
