@@ -78,9 +78,13 @@ def first_records(session: Session, kind_name: str, limit: int) -> list[dict[str
             .limit(max(limit // 4, 1))  # enough orders to fill a screen, at a line or more each
             .scalar_subquery()
         )
+        # The LIMIT on the lines too: only the lines shown are read and converted (the sort
+        # it needs covers the lines of those few orders, not the whole table).
         return records.list_records(
-            session, kind_name, where=lambda query: query.where(PurchaseOrder.id.in_(first_orders))
-        )[:limit]
+            session,
+            kind_name,
+            where=lambda query: query.where(PurchaseOrder.id.in_(first_orders)).limit(limit),
+        )
     return records.list_records(session, kind_name, where=lambda query: query.limit(limit))
 
 

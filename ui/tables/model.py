@@ -57,6 +57,8 @@ _DECORATION, _TOOLTIP, _ACCESSIBLE = (
     int(R.AccessibleTextRole.value),
 )
 _MARK_TEXT = {"overdue": "Overdue", "at_risk": "At risk"}
+# The roles that only a marked row answers.
+_MARK_ROLES = frozenset((_BACKGROUND, _FOREGROUND, _DECORATION, _TOOLTIP))
 _ROLES_ANSWERED = frozenset(
     (
         _DISPLAY,
@@ -97,6 +99,8 @@ class RecordTableModel(QAbstractTableModel):
         self._order: Sequence[int] = range(0)
         self._at: dict[str, int] = {}
         self._col_pos: list[int] = []
+        self._currency_pos: list[int | None] = []
+        self._alignments = [_RIGHT if c.numeric else _LEFT for c in self.columns]
         self._haystack: list[str] = []
         self._searched: list[str] = [c.name for c in self.columns if c.type in SEARCHED_TYPES]
         self._needle = ""
@@ -129,6 +133,7 @@ class RecordTableModel(QAbstractTableModel):
         self.names = tuple(names)
         self._at = {n: i for i, n in enumerate(self.names)}
         self._col_pos = [self._at[c.name] for c in self.columns]
+        self._currency_pos = [self._at[c.currency] if c.currency else None for c in self.columns]
         self._rows = rows
         self._marks = marks if marks is not None else [None] * len(rows)
         self._haystack = (
@@ -204,7 +209,30 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called for every role of every painted cell: plain int roles and constants only.
+        # Called for seven roles of every painted cell (what QStyledItemDelegate asks): the
+        # roles it asks are answered first, with as few calls into Qt as they need.
+        if role == _DISPLAY:
+            shown_row = index.row()
+            if 0 <= shown_row < len(self._shown):
+                return self.text_at(self._shown[shown_row], index.column())
+            return None
+        if role == _ALIGNMENT:
+            return self._alignments[index.column()] if index.isValid() else None
+        if role in _MARK_ROLES:
+            shown_row = index.row()
+            if not 0 <= shown_row < len(self._shown):
+                return None
+            mark = self._marks[self._shown[shown_row]]
+            if mark is None:
+                return None
+            if role == _BACKGROUND:
+                return _MARK_BRUSHES[mark.level]
+            if role == _FOREGROUND:
+                # The marked background is light whatever the palette: keep the text dark.
+                return _DARK_TEXT
+            if role == _DECORATION:
+                return self._icon(mark.level) if index.column() == 0 else None
+            return f"{_MARK_TEXT[mark.level]}: {mark.reason}"  # tooltip
         if role not in _ROLES_ANSWERED or not index.isValid():
             return None
         shown_row = index.row()
@@ -212,34 +240,29 @@ class RecordTableModel(QAbstractTableModel):
             return None
         row_no = self._shown[shown_row]
         column_no = index.column()
-        column = self.columns[column_no]
-        if role == _DISPLAY:
-            row = self._rows[row_no]
-            currency = row[self._at[column.currency]] if column.currency else None
-            return fmt.display(column.type, row[self._col_pos[column_no]], currency)
-        if role == _ALIGNMENT:
-            return _RIGHT if column.numeric else _LEFT
         mark = self._marks[row_no]
-        if role == _BACKGROUND:
-            return _MARK_BRUSHES[mark.level] if mark is not None else None
-        if role == _FOREGROUND:
-            # The marked background is light whatever the palette: keep the text dark on it.
-            return _DARK_TEXT if mark is not None else None
-        if role == _DECORATION:
-            return self._icon(mark.level) if mark is not None and column_no == 0 else None
-        if role == _TOOLTIP:
-            return f"{_MARK_TEXT[mark.level]}: {mark.reason}" if mark is not None else None
         row = self._rows[row_no]
-        value = row[self._col_pos[column_no]]
         if role == _ACCESSIBLE:
-            currency = row[self._at[column.currency]] if column.currency else None
-            text = fmt.display(column.type, value, currency)
+            text = self.text_at(row_no, column_no)
             return f"{_MARK_TEXT[mark.level]}: {text}" if mark is not None else text
         if role == ID_ROLE:
             return row[self._at["id"]] if "id" in self._at else None
         if role == VALUE_ROLE:
-            return value
+            return row[self._col_pos[column_no]]
         return mark  # MARK_ROLE
+
+    def text(self, row: int, column_no: int) -> str:
+        """The text shown in cell (``row``, ``column_no``) of the shown rows."""
+        return self.text_at(self._shown[row], column_no)
+
+    def text_at(self, row_no: int, column_no: int) -> str:
+        """The text shown for row ``row_no`` (of all rows, not the shown ones) in a column."""
+        row = self._rows[row_no]
+        column = self.columns[column_no]
+        currency = self._currency_pos[column_no]
+        return fmt.display(
+            column.type, row[self._col_pos[column_no]], None if currency is None else row[currency]
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
