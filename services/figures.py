@@ -425,6 +425,27 @@ def notice_deadline(end_date: dt.date, notice_days: int | None) -> dt.date:
     return end_date - dt.timedelta(days=notice_days or 0)
 
 
+# Added by the exports helper (issue 5) for the contract summary's PPAs sheet, after a
+# request in /work/brief/REQUEST-exports.md went unanswered: the one PPA price figure.
+def escalated_price(
+    price_per_mwh: Decimal | None,
+    escalation_pct: Decimal | None,
+    start_date: dt.date,
+    as_of: dt.date,
+) -> Decimal | None:
+    """The PPA price per MWh in force on ``as_of``: the base price escalated by
+    ``escalation_pct`` once on every anniversary of ``start_date`` that has come (compounded),
+    to four decimal places. No price: None; before the start or without escalation: the base.
+    """
+    if price_per_mwh is None:
+        return None
+    years = relativedelta(as_of, start_date).years if as_of > start_date else 0
+    if not escalation_pct or years <= 0:
+        return price_per_mwh
+    factor = (1 + escalation_pct / 100) ** years
+    return (price_per_mwh * factor).quantize(MEASURE, rounding=ROUND_HALF_EVEN)
+
+
 # --- supply ------------------------------------------------------------------------------
 
 

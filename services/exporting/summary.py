@@ -382,13 +382,10 @@ def _ppas_sheet(
     sheet.skip()
     sheet.header()
     capacity = Decimal(0)
-    escalate = getattr(figures, "escalated_price", None)
     for p in ppas:
         deadline = figures.notice_deadline(p["end_date"], p["notice_days"])
-        current = (
-            escalate(p["price_per_mwh"], p["escalation_pct"], p["start_date"], as_of)
-            if escalate is not None
-            else None
+        current = figures.escalated_price(
+            p["price_per_mwh"], p["escalation_pct"], p["start_date"], as_of
         )
         sheet.write_row(
             (

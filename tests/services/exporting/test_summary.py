@@ -162,7 +162,9 @@ def test_sites_sheet_has_a_native_gpu_chart(database: Database, tmp_path: Path) 
 
 def test_ppas_sheet(summary: Workbook) -> None:
     """PPA-Q ends 2027-12-31 with 180 days' notice: deadline 2027-07-04, 206 days after
-    2026-12-10. Escalation, renewable and take-or-pay shares are percentages."""
+    2026-12-10. It started 2025-01-01 at 40.00 per MWh escalating 3 % a year: one anniversary
+    (2026-01-01) has come by 2026-12-10, so 40.00 × 1.03 = 41.20 is in force. Escalation,
+    renewable and take-or-pay shares are percentages."""
     ws = summary["PPAs"]
     _, rows = table(ws, header_row=4)
     ppa = rows[0]
@@ -172,6 +174,7 @@ def test_ppas_sheet(summary: Workbook) -> None:
     assert (ppa["Escalation"], ppa["Renewable"], ppa["Take-or-pay"]) == (0.03, 0.5, 0.75)
     assert ws["I5"].number_format == "0.0%"
     assert ppa["Base price per MWh"] == 40 and "USD" in ws["H5"].number_format
+    assert ppa["Current price per MWh"] == 41.2 and "USD" in ws["J5"].number_format
     assert ws["D6"].value == "=SUM(D5:D5)"
 
 
@@ -256,3 +259,16 @@ def test_acknowledged_alerts_stay_off_the_summary(
     assert ws["A2"].value.startswith("2 open alerts; 1 acknowledged and hidden")
     _, rows = table(ws, header_row=4)
     assert [r["Subject"] for r in rows] == ["C-2", "Panther Creek"]
+
+
+def test_escalated_price_compounds_on_each_anniversary() -> None:
+    """38.50 from 2024-06-09 at 2.5 %: on 2026-11-26 two anniversaries have come,
+    38.50 × 1.025² = 40.449063 -> 40.4491; the day before the first one, still 38.50."""
+    from services.figures import escalated_price
+
+    start = day("2024-06-09")
+    assert escalated_price(D("38.50"), D("2.5"), start, day("2026-11-26")) == D("40.4491")
+    assert escalated_price(D("38.50"), D("2.5"), start, day("2025-06-08")) == D("38.50")
+    assert escalated_price(D("38.50"), D("2.5"), start, day("2025-06-09")) == D("39.4625")
+    assert escalated_price(D("38.50"), None, start, day("2030-01-01")) == D("38.50")
+    assert escalated_price(None, D("2.5"), start, day("2030-01-01")) is None
