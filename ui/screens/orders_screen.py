@@ -41,6 +41,17 @@ LINE_COLUMNS = [
 ]
 
 
+def _bold_label(text: str) -> QLabel:
+    # Bold by its font rather than <b> markup: a rich-text label lays out and paints through
+    # a text document, slower on the screen's first show for the same look.
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class OrdersScreen(ListScreen):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         self.order: Any = None
@@ -67,7 +78,7 @@ class OrdersScreen(ListScreen):
             label.setObjectName(f"order_{name}")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.header_labels[name] = label
-            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, i)
+            grid.addWidget(_bold_label(title), 0, i)
             grid.addWidget(label, 1, i)
         self.lines_model = RecordTableModel(LINE_COLUMNS, self)
         self.lines_view = table_view()

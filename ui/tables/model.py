@@ -57,6 +57,8 @@ _DECORATION, _TOOLTIP, _ACCESSIBLE = (
     int(R.AccessibleTextRole.value),
 )
 _MARK_TEXT = {"overdue": "Overdue", "at_risk": "At risk"}
+# Formatted cell texts kept (a few screens' worth of scrolling) before starting afresh.
+_TEXTS_KEPT = 50_000
 # The roles that only a marked row answers.
 _MARK_ROLES = frozenset((_BACKGROUND, _FOREGROUND, _DECORATION, _TOOLTIP))
 _ROLES_ANSWERED = frozenset(
@@ -100,6 +102,7 @@ class RecordTableModel(QAbstractTableModel):
         self._at: dict[str, int] = {}
         self._col_pos: list[int] = []
         self._currency_pos: list[int | None] = []
+        self._texts: dict[int, str] = {}
         self._alignments = [_RIGHT if c.numeric else _LEFT for c in self.columns]
         self._haystack: list[str] = []
         self._searched: list[str] = [c.name for c in self.columns if c.type in SEARCHED_TYPES]
@@ -130,6 +133,7 @@ class RecordTableModel(QAbstractTableModel):
         self._keys = dict(enumerate(keys)) if keys is not None else {}
         self._ascending = {}
         self._row_of = None
+        self._texts = {}
         self.names = tuple(names)
         self._at = {n: i for i, n in enumerate(self.names)}
         self._col_pos = [self._at[c.name] for c in self.columns]
@@ -159,7 +163,7 @@ class RecordTableModel(QAbstractTableModel):
             self._rows = [self._rows[i] for i in keep]
             self._marks = [self._marks[i] for i in keep]
             self._haystack = [self._haystack[i] for i in keep]
-        self._keys, self._ascending, self._row_of = {}, {}, None
+        self._keys, self._ascending, self._row_of, self._texts = {}, {}, None, {}
         where = {row[pos]: i for i, row in enumerate(self._rows)}
         fresh_hay = haystack_for(self.names, rows, self._searched)
         for row, mark, hay in zip(rows, marks, fresh_hay, strict=True):
@@ -257,12 +261,23 @@ class RecordTableModel(QAbstractTableModel):
 
     def text_at(self, row_no: int, column_no: int) -> str:
         """The text shown for row ``row_no`` (of all rows, not the shown ones) in a column."""
-        row = self._rows[row_no]
-        column = self.columns[column_no]
-        currency = self._currency_pos[column_no]
-        return fmt.display(
-            column.type, row[self._col_pos[column_no]], None if currency is None else row[currency]
-        )
+        # Each cell is formatted once: fitting the columns, the first paint and every repaint
+        # (scrolling back, hovering, selecting) ask for the same few hundred texts.
+        key = row_no * len(self.columns) + column_no
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()
+            row = self._rows[row_no]
+            column = self.columns[column_no]
+            currency = self._currency_pos[column_no]
+            text = fmt.display(
+                column.type,
+                row[self._col_pos[column_no]],
+                None if currency is None else row[currency],
+            )
+            self._texts[key] = text
+        return text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
