@@ -347,6 +347,12 @@ class ListScreen(QWidget):
         generation = self._generation
         kind, searched = self.kind, self.model.searched
         first = self.spec.first_page
+        if first:
+            # No more rows than the window could show at once (the table is never taller
+            # than it): the first page is read, converted and put in the model before the
+            # screen paints, and the whole list follows straight after.
+            row_height = self.view.verticalHeader().defaultSectionSize()
+            first = min(first, self.window().height() // max(row_height, 1) + 1)
         columns = self.model.columns
 
         def load_all() -> None:
