@@ -59,6 +59,10 @@ _DECORATION, _TOOLTIP, _ACCESSIBLE = (
 _MARK_TEXT = {"overdue": "Overdue", "at_risk": "At risk"}
 # Formatted cell texts kept (a few screens' worth of scrolling) before starting afresh.
 _TEXTS_KEPT = 50_000
+# Roles the painting delegate asks of every cell that this model leaves to the view.
+_PAINT_ONLY_UNANSWERED = frozenset(
+    (int(R.FontRole.value), int(R.CheckStateRole.value), int(R.SizeHintRole.value))
+)
 # The roles that only a marked row answers.
 _MARK_ROLES = frozenset((_BACKGROUND, _FOREGROUND, _DECORATION, _TOOLTIP))
 _ROLES_ANSWERED = frozenset(
@@ -215,13 +219,16 @@ class RecordTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called for seven roles of every painted cell (what QStyledItemDelegate asks): the
         # roles it asks are answered first, with as few calls into Qt as they need.
+        if role in _PAINT_ONLY_UNANSWERED:
+            return None
         if role == _DISPLAY:
             shown_row = index.row()
             if 0 <= shown_row < len(self._shown):
                 return self.text_at(self._shown[shown_row], index.column())
             return None
         if role == _ALIGNMENT:
-            return self._alignments[index.column()] if index.isValid() else None
+            column_no = index.column()
+            return self._alignments[column_no] if column_no >= 0 else None
         if role in _MARK_ROLES:
             shown_row = index.row()
             if not 0 <= shown_row < len(self._shown):
