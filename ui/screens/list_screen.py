@@ -102,6 +102,7 @@ def fit_columns(view: QTableView, sample: int = 25) -> None:
     resizeColumnsToContents asks the model for far more cells: 0.1 s on this screen). The
     view's model answers ``text(row, column)``: the text a cell shows."""
     model = view.model()
+    assert isinstance(model, RecordTableModel | PlainTableModel)
     metrics = view.fontMetrics()
     header = view.horizontalHeader()
     padding = 24
