@@ -231,21 +231,12 @@ class MainWindow(QMainWindow):
             status.addPermanentWidget(label)
 
     def _transfers_available(self) -> None:
-        from ui.screens.simple import has_service
-
         self.settings_action.setEnabled(True)
         if self.context.read_only:
             self.import_action.setToolTip("Read-only: importing would change the database")
-        elif has_service("ui.import_wizard.wizard") or _importing_ready():
+        else:
             self.import_action.setEnabled(True)
-        else:
-            self.import_action.setToolTip(
-                "Import is not available in the window yet; use: main.py import FILE"
-            )
-        if has_service("services.exporting"):
-            self.export_action.setEnabled(True)
-        else:
-            self.export_action.setToolTip("Export is not available yet")
+        self.export_action.setEnabled(True)
 
     # --- screens -------------------------------------------------------------------------
 
@@ -276,24 +267,21 @@ class MainWindow(QMainWindow):
         return self.screens[screen_id]
 
     def _build(self, screen_id: str) -> Any:
-        from ui.screens import simple
-
-        # The dashboard, alerts and imports screens of the later issues, once they are there.
-        if screen_id == "dashboard" and simple.has_service("ui.dashboard.screen"):
+        if screen_id == "dashboard":
             from ui.dashboard.screen import DashboardScreen
 
             dashboard = DashboardScreen(self.context)
             dashboard.filter_requested.connect(self.show_filtered)
             dashboard.alerts_requested.connect(lambda: self.show_screen("alerts"))
             return dashboard
-        if screen_id == "alerts" and simple.has_service("ui.screens.alerts_screen"):
+        if screen_id == "alerts":
             from ui.screens.alerts_screen import AlertsScreen
 
             alerts_screen = AlertsScreen(self.context)
             alerts_screen.open_record.connect(self.show_searched)
             alerts_screen.counts_changed.connect(self._show_alert_counts)
             return alerts_screen
-        if screen_id == "imports" and simple.has_service("ui.screens.imports_screen"):
+        if screen_id == "imports":
             from ui.screens.imports_screen import ImportsScreen
 
             imports_screen = ImportsScreen(self.context)
@@ -303,15 +291,10 @@ class MainWindow(QMainWindow):
             from ui.screens.orders_screen import OrdersScreen
 
             return OrdersScreen(self.context)
-        if screen_id in RECORD_SCREENS:
-            from ui.screens.list_screen import ListScreen
+        assert screen_id in RECORD_SCREENS, screen_id
+        from ui.screens.list_screen import ListScreen
 
-            return ListScreen(screen_id, self.context)
-        if screen_id == "dashboard":
-            return simple.DashboardScreen(self.context)
-        if screen_id == "alerts":
-            return simple.AlertsScreen(self.context)
-        return simple.ImportsScreen(self.context)
+        return ListScreen(screen_id, self.context)
 
     def show_screen(self, screen_id: str) -> None:
         row = [s for s, _ in NAVIGATION].index(screen_id)
@@ -407,13 +390,6 @@ class MainWindow(QMainWindow):
             screen.columns_button.showMenu()
 
     def import_file(self) -> None:
-        from ui.screens.simple import has_service
-
-        if not has_service("ui.import_wizard.wizard"):
-            from ui.dialogs.transfer import import_file
-
-            import_file(self)
-            return
         self.open_import_wizard(None)
 
     def open_import_wizard(self, path: str | None) -> None:
@@ -572,12 +548,7 @@ class MainWindow(QMainWindow):
         self.busy_label.setText("Working…" if busy else "")
 
     def update_alert_counts(self) -> None:
-        from ui.screens.simple import has_service
-
         if self.context.database is None:
-            return
-        if not has_service("services.alerts"):
-            self.alerts_label.setText("Alerts: not available yet")
             return
         from services import alerts
 
@@ -640,14 +611,3 @@ def _banner(name: str, background: str, color: str) -> QLabel:
     )
     banner.hide()
     return banner
-
-
-def _importing_ready() -> bool:
-    """The window's import needs the import service's one-call entry point."""
-    try:
-        import importlib
-
-        module = importlib.import_module("services.importing")
-    except Exception:
-        return False
-    return hasattr(module, "import_file")
