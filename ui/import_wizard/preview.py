@@ -11,10 +11,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from services.importing import Plan
+from ui.tables.model import TitledTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -38,7 +39,7 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(TitledTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plan: Plan | None = None
@@ -74,18 +75,6 @@ class PreviewModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._shown)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return section + 1
 
     def _field_problems(self, row: Any, field_name: str) -> list[str]:
         return [p.reason for p in row.problems if p.field == field_name]

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -39,6 +38,7 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
 from ui.screens.list_screen import table_view
+from ui.tables.model import TitledTableModel
 from ui.widgets import DateField, show_error
 
 Index = QModelIndex | QPersistentModelIndex
@@ -70,8 +70,10 @@ def record_behind(rule: str, subject: str) -> tuple[str, str]:
     return screen, subject
 
 
-class AlertTableModel(QAbstractTableModel):
+class AlertTableModel(TitledTableModel):
     """Alerts (``services.alerts.Alert``) filtered in place, like the list models."""
+
+    headers = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -116,18 +118,6 @@ class AlertTableModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._shown)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return section + 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._shown):
