@@ -1,0 +1,54 @@
+# ruff: noqa: E402 - Qt must be configured (platform, locale) before the window modules load
+"""The screenshot scripts' shared set-up: an offscreen Qt application in en_US with Rackbook's
+style sheet, a main window on a fresh demo database, and helpers to let it settle and save a
+widget as a PNG into the folder given as the script's first argument."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtWidgets import QApplication
+
+QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+app = QApplication(sys.argv[:1])
+from ui.resources import style_sheet
+
+app.setStyleSheet(style_sheet())
+from models.database import open_database
+from services import demo
+from services.audit import Actor
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.workers import Tasks
+
+# The vendor sample files live beside the repository (../shared/samples).
+SAMPLES = ROOT.parent / "shared" / "samples"
+folder = Path(tempfile.mkdtemp())
+db = open_database(folder / "rackbook-demo.db")
+with db.write() as s:
+    demo.load(s, Actor("demo", source="demo"))
+ctx = AppContext(
+    "maria", Tasks(synchronous=True), QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
+)
+w = MainWindow(ctx, "rackbook-demo.db")
+w.resize(1500, 900)
+w.show()
+ctx.set_database(db)
+out = Path(sys.argv[1])
+
+
+def settle():
+    for _ in range(20):
+        app.processEvents()
+
+
+def shot(widget, name):
+    settle()
+    widget.grab().save(str(out / name))
+    print("saved", name)
