@@ -12,25 +12,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models import Customer, ImportBatch, Product, PurchaseOrder, Site, Vendor
+from models import Customer, FxRate, ImportBatch, Product, PurchaseOrder, Site, Vendor
 from models.enums import BINDING_CONTRACT_STATUSES, CLOSED_LINE_STATUSES
 from services import records, settings
-
-Level = Literal["overdue", "at_risk"]
-
-
-@dataclass(frozen=True)
-class Mark:
-    """Why a row stands out: ``overdue`` (a date has passed) or ``at_risk`` (it soon will, or
-    it has slipped), with a sentence a buyer understands."""
-
-    level: Level
-    reason: str
+from services.figures import CENT, Converter
+from services.marks import Level as Level
+from services.marks import Mark as Mark
+from services.marks import row_marks
 
 
 @dataclass
@@ -107,44 +100,6 @@ def is_empty(session: Session) -> bool:
 # --- marks -------------------------------------------------------------------------------
 
 
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
-
-
-def _line_mark(row: Sequence[Any], at: Mapping[str, int], today: dt.date, slip: int) -> Mark | None:
-    if row[at["status"]] in CLOSED_LINE_STATUSES:
-        return None
-    eta, promised = row[at["eta"]], row[at["promised_date"]]
-    due = eta or promised
-    if due is not None and due < today:
-        which = "ETA" if eta else "promised date"
-        return Mark("overdue", f"{which} {due.isoformat()} passed {_days((today - due).days)} ago")
-    if eta is not None and promised is not None and (eta - promised).days > slip:
-        return Mark(
-            "at_risk",
-            f"ETA {eta.isoformat()} has slipped {_days((eta - promised).days)} past the "
-            f"promised date {promised.isoformat()}",
-        )
-    return None
-
-
-def _notice_mark(
-    end: dt.date | None, notice_days: int | None, today: dt.date, horizon: int, what: str
-) -> Mark | None:
-    if end is None or end < today:
-        return None
-    deadline = end - dt.timedelta(days=notice_days or 0)
-    if deadline < today:
-        return Mark("overdue", f"the {what} notice deadline {deadline.isoformat()} has passed")
-    if (deadline - today).days <= horizon:
-        return Mark(
-            "at_risk",
-            f"the {what} notice deadline {deadline.isoformat()} is in "
-            f"{_days((deadline - today).days)}",
-        )
-    return None
-
-
 def marks(
     session: Session,
     kind_name: str,
@@ -152,49 +107,40 @@ def marks(
     rows: Iterable[Sequence[Any]],
     today: dt.date | None = None,
 ) -> list[Mark | None]:
-    """One mark (or None) per row of ``kind_name``, by the alert rules of DESIGN §4 that a
-    single row can show: overdue and slipped order lines, PPA and contract notice deadlines,
-    lapsed lead-time quotes."""
-    today = today or dt.date.today()
-    at = {name: i for i, name in enumerate(names)}
-    options = settings.get_all(session)
-    if kind_name == "orders":
-        slip = int(options["slip_threshold_days"])
-        return [_line_mark(row, at, today, slip) for row in rows]
-    if kind_name == "ppas":
-        horizon = int(options["ppa_expiry_horizon_days"])
-        return [
-            _notice_mark(row[at["end_date"]], row[at["notice_days"]], today, horizon, "PPA")
-            if row[at["start_date"]] <= today
-            else None
-            for row in rows
-        ]
-    if kind_name == "contracts":
-        horizon = int(options["contract_notice_horizon_days"])
-        return [
-            _notice_mark(row[at["end_date"]], row[at["notice_days"]], today, horizon, "contract")
-            if row[at["status"]] in BINDING_CONTRACT_STATUSES
-            else None
-            for row in rows
-        ]
-    if kind_name == "leadtimes":
-        return [
-            Mark("at_risk", f"the quote lapsed on {row[at['valid_until']].isoformat()}")
-            if row[at["valid_until"]] is not None and row[at["valid_until"]] < today
-            else None
-            for row in rows
-        ]
-    return [None for _ in rows]
+    """One mark (or None) per row of ``kind_name``: the alerts of DESIGN §4 that concern it
+    (services.marks). A list marks its rows with ``services.marks.row_marks`` once per load."""
+    return row_marks(session, kind_name, today).for_rows(names, rows)
 
 
 # --- totals ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class ConvertedMoney:
+    """An amount in the reporting currency, and per currency what could not be converted
+    (no rate on or before the order date: never counted 1:1)."""
+
+    amount: Decimal
+    currency: str
+    unconverted: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Total:
     label: str
-    # An int, a Decimal, or money as {currency: amount} (sums are never mixed across currencies).
-    value: int | Decimal | dict[str, Decimal]
+    # An int, a Decimal, money in the reporting currency, or (without exchange rates) money
+    # per currency as {currency: amount}.
+    value: int | Decimal | ConvertedMoney | dict[str, Decimal]
+
+
+def converter(session: Session) -> Converter:
+    """Amounts to the reporting currency at the rates in the database (services.figures)."""
+    fx: dict[str, list[tuple[dt.date, Decimal]]] = {}
+    for currency, valid_from, rate in session.execute(
+        select(FxRate.currency, FxRate.valid_from, FxRate.rate).order_by(FxRate.valid_from)
+    ):
+        fx.setdefault(currency.upper(), []).append((valid_from, rate))
+    return Converter(fx, str(settings.get_all(session)["reporting_currency"]))
 
 
 def open_units(quantity: int, received_qty: int | None, status: str) -> int:
@@ -204,11 +150,19 @@ def open_units(quantity: int, received_qty: int | None, status: str) -> int:
     return max(quantity - (received_qty or 0), 0)
 
 
-def totals(kind_name: str, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[Total]:
-    """The figures under a list of ``kind_name`` rows (the rows shown, after filtering)."""
+def totals(
+    kind_name: str,
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    money: Converter | None = None,
+) -> list[Total]:
+    """The figures under a list of ``kind_name`` rows (the rows shown, after filtering).
+    With ``money`` (see ``converter``) order value is in the reporting currency, each line
+    converted at the rate of its order date (DESIGN §3, open order value); without it, per
+    currency."""
     at = {name: i for i, name in enumerate(names)}
     if kind_name == "orders":
-        return _order_totals(at, rows)
+        return _order_totals(at, rows, money)
     if kind_name == "contracts":
         mw = Decimal(0)
         gpus = 0
@@ -226,10 +180,15 @@ def totals(kind_name: str, names: Sequence[str], rows: Iterable[Sequence[Any]]) 
     return []
 
 
-def _order_totals(at: Mapping[str, int], rows: Iterable[Sequence[Any]]) -> list[Total]:
+def _order_totals(
+    at: Mapping[str, int], rows: Iterable[Sequence[Any]], money: Converter | None
+) -> list[Total]:
     i_qty, i_rec, i_status = at["quantity"], at["received_qty"], at["status"]
     i_price, i_cur, i_gpus = at["unit_price"], at["currency"], at.get("gpus_per_unit")
+    i_day = at["order_date"]
     value: dict[str, Decimal] = {}
+    converted = Decimal(0)
+    unconverted: dict[str, Decimal] = {}
     gpus = 0
     for row in rows:
         units = open_units(row[i_qty], row[i_rec], row[i_status])
@@ -238,10 +197,24 @@ def _order_totals(at: Mapping[str, int], rows: Iterable[Sequence[Any]]) -> list[
         price = row[i_price]
         if price is not None:
             currency = row[i_cur] or "USD"
-            value[currency] = value.get(currency, Decimal(0)) + units * price
+            if money is None:
+                value[currency] = value.get(currency, Decimal(0)) + units * price
+            else:
+                rate = money.rate(currency, row[i_day])
+                if rate is None:
+                    unconverted[currency] = unconverted.get(currency, Decimal(0)) + units * price
+                else:
+                    converted += units * price * rate
         if i_gpus is not None:
             gpus += units * (row[i_gpus] or 0)
-    return [Total("Open order value", value), Total("GPUs on order", gpus)]
+    open_value: ConvertedMoney | dict[str, Decimal] = value
+    if money is not None:
+        open_value = ConvertedMoney(
+            converted.quantize(CENT),
+            money.reporting,
+            {c: v.quantize(CENT) for c, v in sorted(unconverted.items())},
+        )
+    return [Total("Open order value", open_value), Total("GPUs on order", gpus)]
 
 
 # --- import batches ----------------------------------------------------------------------

@@ -52,14 +52,19 @@ RECORD_SCREENS = {
     "customers",
     "fxrates",
 }
-# Which screens show names from which kinds: a change to the key reloads the values.
+# Which screens show names or marks from which kinds: a change to the key reloads the values.
+# Marks are alerts (services.marks), so a kind's screens also follow the kinds their rules
+# read: lines late for a contract, contracts short of GPUs or power, vendors' shares, drift.
 DEPENDS_ON = {
     "sites": {"orders", "ppas", "contracts", "dashboard"},
     "vendors": {"orders", "products", "leadtimes", "dashboard"},
-    "products": {"orders", "leadtimes", "dashboard"},
+    "products": {"orders", "leadtimes", "vendors", "contracts", "dashboard"},
     "customers": {"contracts", "dashboard"},
-    "contracts": {"customers", "dashboard"},
-    "orders": {"dashboard"},
+    "contracts": {"customers", "orders", "sites", "ppas", "dashboard"},
+    "orders": {"contracts", "vendors", "products", "leadtimes", "dashboard"},
+    "ppas": {"sites", "contracts", "dashboard"},
+    "leadtimes": {"products", "dashboard"},
+    "fxrates": {"orders", "vendors", "dashboard"},
 }
 
 # Tables whose changes (alone) alter no list of records: only alerts, dashboard and imports.

@@ -55,6 +55,9 @@ BIG_LIST = 20_000
 # Fields every list row carries besides the kind's own (see services.records adapters).
 _EXTRA = {"orders": ("order_id", "gpus_per_unit")}
 
+# Lists whose footer adds up money (in the reporting currency).
+_MONEY_TOTALS = frozenset({"orders"})
+
 
 @dataclass
 class Loaded:
@@ -65,6 +68,10 @@ class Loaded:
     complete: bool
     searched: list[str]
     keys: list[list[Any]] | None = None
+    # The marks of every record of the kind (services.marks.RowMarks), when evaluated.
+    row_marks: Any = None
+    # Amounts to the reporting currency (services.figures.Converter), with a whole list.
+    money: Any = None
 
 
 def prepare(
@@ -74,9 +81,14 @@ def prepare(
     searched: list[str],
     complete: bool,
     columns: list[Column] | None = None,
+    evaluate_marks: bool | None = None,
 ) -> Loaded:
     """Records -> row tuples, their marks and search text: done in the loading task, so the
-    main thread only swaps lists."""
+    main thread only swaps lists.
+
+    The marks come from the alert rules, evaluated once per load (``evaluate_marks``, by
+    default with a whole list): a first page goes on screen without them, its whole list
+    follows at once with them."""
     from services import lists
 
     if found:
@@ -84,9 +96,45 @@ def prepare(
     else:
         names = ("id", "version", *KINDS[kind_name].field_names, *_EXTRA.get(kind_name, ()))
     rows = [tuple(record.get(n) for n in names) for record in found]
-    marks = lists.marks(session, kind_name, names, rows)
+    row_marks = None
+    marks: list[Any]
+    if complete if evaluate_marks is None else evaluate_marks:
+        from services.marks import row_marks as evaluate
+
+        row_marks = evaluate(session, kind_name)
+        marks = row_marks.for_rows(names, rows)
+    else:
+        marks = [None] * len(rows)
+    money = lists.converter(session) if complete and kind_name in _MONEY_TOTALS else None
     keys = sort_keys(columns, names, rows) if columns is not None else None
-    return Loaded(names, rows, marks, haystack_for(names, rows, searched), complete, searched, keys)
+    return Loaded(
+        names,
+        rows,
+        marks,
+        haystack_for(names, rows, searched),
+        complete,
+        searched,
+        keys,
+        row_marks,
+        money,
+    )
+
+
+def total_text(value: Any) -> str:
+    """A footer figure: a number, money in the reporting currency (saying what could not be
+    converted), or money per currency."""
+    from services.lists import ConvertedMoney
+
+    if isinstance(value, ConvertedMoney):
+        text = fmt.money(value.amount, value.currency)
+        if value.unconverted:
+            left_out = ", ".join(fmt.money(v, c) for c, v in value.unconverted.items())
+            missing = ", ".join(value.unconverted)
+            text += f" (no {missing} exchange rate: {left_out} not counted)"
+        return text
+    if isinstance(value, dict):
+        return ", ".join(fmt.money(v, c) for c, v in sorted(value.items())) or "none"
+    return fmt.number(value)
 
 
 def _plural(word: str) -> str:
@@ -148,6 +196,10 @@ class ListScreen(QWidget):
         self.complete = False
         self._restoring_id: int | None = None
         self._generation = 0
+        #: The marks of every record of this kind as last loaded (services.marks.RowMarks).
+        self.row_marks: Any = None
+        #: Amounts to the reporting currency as last loaded (services.figures.Converter).
+        self.money: Any = None
 
         self.model = RecordTableModel(self.spec.columns(), self)
         self.view = table_view(self)
@@ -390,6 +442,10 @@ class ListScreen(QWidget):
         ):
             return  # a newer load has arrived or is on its way
         self.complete = loaded.complete
+        if loaded.row_marks is not None:
+            self.row_marks = loaded.row_marks
+        if loaded.money is not None:
+            self.money = loaded.money
         # Search text built for other columns (hidden or shown meanwhile) is built again.
         haystack = loaded.haystack if loaded.searched == self.model.searched else None
         self.model.set_rows(loaded.names, loaded.rows, loaded.marks, haystack, loaded.keys)
@@ -531,13 +587,10 @@ class ListScreen(QWidget):
                 parts.append(f"{fmt.number(overdue)} overdue")
             if at_risk:
                 parts.append(f"{fmt.number(at_risk)} at risk")
-        for total_figure in lists.totals(self.kind, self.model.names, self.model.shown_rows()):
-            value = total_figure.value
-            if isinstance(value, dict):
-                text = ", ".join(fmt.money(v, c) for c, v in sorted(value.items())) or "none"
-            else:
-                text = fmt.number(value)
-            parts.append(f"{total_figure.label}: {text}")
+        if self.complete:
+            # Totals of the whole list only: the first page alone would mislead.
+            figures = lists.totals(self.kind, self.model.names, self.model.shown_rows(), self.money)
+            parts.extend(f"{figure.label}: {total_text(figure.value)}" for figure in figures)
         self.footer.setText("   ·   ".join(parts))
 
     # --- records -------------------------------------------------------------------------

@@ -131,7 +131,8 @@ class OrdersScreen(ListScreen):
 
         def work(session: Any) -> tuple[Any, Any, list[Any]]:
             view = orders.purchase_order(session, po_number)
-            lines = prepare(session, "orders", view.lines, searched, True)
+            # Marked from the list's marks (evaluated with it), not by the rules once more.
+            lines = prepare(session, "orders", view.lines, searched, True, evaluate_marks=False)
             return view, lines, audit.eta_history(session, line_id)
 
         self.context.read(work, lambda found: self._show_order(line_id, *found), lambda e: None)
@@ -147,7 +148,12 @@ class OrdersScreen(ListScreen):
         labels["order_date"].setText(fmt.date(view.order_date))
         labels["status"].setText(fmt.choice(view.status))
         labels["value"].setText(fmt.money(view.order_value, view.currency))
-        self.lines_model.set_rows(lines.names, lines.rows, lines.marks, lines.haystack)
+        marks = (
+            self.row_marks.for_rows(lines.names, lines.rows)
+            if self.row_marks is not None
+            else lines.marks
+        )
+        self.lines_model.set_rows(lines.names, lines.rows, marks, lines.haystack)
         row = self.lines_model.row_of_id(line_id)
         if row >= 0:
             self.lines_view.setCurrentIndex(self.lines_model.index(row, 0))
@@ -311,7 +317,13 @@ class OrdersScreen(ListScreen):
             at_id = loaded.names.index("id") if loaded.rows else 0
             still_there = {row[at_id] for row in loaded.rows}
             gone = set(removed) | (self.model.ids_where("po_number", po_numbers) - still_there)
-            self.model.update_rows(loaded.rows, loaded.marks, gone)
+            # One saved line can change the marks of others (a contract short of GPUs names
+            # every late line of its site): every row takes the fresh marks.
+            if loaded.row_marks is not None:
+                self.row_marks = loaded.row_marks
+            if loaded.money is not None:
+                self.money = loaded.money
+            self.model.update_rows(loaded.rows, loaded.marks, gone, self.row_marks)
             if saved:
                 self.select_id(saved[0]["id"])
             self.load_details()

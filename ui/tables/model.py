@@ -13,6 +13,7 @@ for the current sort; filtering walks it, so what is shown is always already sor
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -157,9 +158,11 @@ class RecordTableModel(QAbstractTableModel):
         rows: list[tuple[Any, ...]],
         marks: list[Any],
         removed_ids: Iterable[int] = (),
+        row_marks: Any = None,
     ) -> None:
         """Put fresh versions of some rows in place (new ones at the end) and drop others,
-        without reloading the rest: a saved order line must not cost a 100,000-row reload."""
+        without reloading the rest: a saved order line must not cost a 100,000-row reload.
+        With ``row_marks`` (services.marks.RowMarks) every row is marked afresh."""
         pos = self._at["id"]
         gone = set(removed_ids)
         if gone:
@@ -178,6 +181,8 @@ class RecordTableModel(QAbstractTableModel):
                 self._haystack.append(hay)
             else:
                 self._rows[i], self._marks[i], self._haystack[i] = row, mark, hay
+        if row_marks is not None:
+            self._marks = row_marks.for_rows(self.names, self._rows)
         self._order = range(len(self._rows))
         if self._sort is not None:
             self._order = self._sorted_order(*self._sort)
@@ -243,7 +248,7 @@ class RecordTableModel(QAbstractTableModel):
                 return _DARK_TEXT
             if role == _DECORATION:
                 return self._icon(mark.level) if index.column() == 0 else None
-            return f"{_MARK_TEXT[mark.level]}: {mark.reason}"  # tooltip
+            return mark_tooltip(mark)
         if role not in _ROLES_ANSWERED or not index.isValid():
             return None
         shown_row = index.row()
@@ -428,6 +433,14 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._shown = shown
         self.endResetModel()
+
+
+def mark_tooltip(mark: Any) -> str:
+    """What a marked row's tooltip says: the level, then each alert's sentence, wrapped
+    (a plain-text tooltip would otherwise be one line as wide as the longest message)."""
+    reasons = str(mark.reason).splitlines() or [""]
+    lines = [f"{_MARK_TEXT[mark.level]}: {reasons[0]}", *reasons[1:]]
+    return "\n\n".join(textwrap.fill(line, 90) for line in lines)
 
 
 def column_keys(column: Column, position: int, rows: list[tuple[Any, ...]]) -> list[Any]:
