@@ -45,6 +45,16 @@ def save_location(settings: Any, location: str | None) -> None:
     settings.setValue("database/location", credentials.remember(location))
 
 
+def location_in_use(database: Any) -> str:
+    """The open database as a person may see it: the SQLite file's path, or the URL without
+    its password."""
+    from services import credentials
+
+    if database.is_sqlite:
+        return str(database.url.database)
+    return credentials.without_password(database.url)
+
+
 def login_name() -> str:
     import getpass
 

@@ -237,10 +237,13 @@ class MainWindow(QMainWindow):
 
     def _transfers_available(self) -> None:
         self.settings_action.setEnabled(True)
-        if self.context.read_only:
-            self.import_action.setToolTip("Read-only: importing would change the database")
-        else:
-            self.import_action.setEnabled(True)
+        read_only = self.context.read_only
+        self.import_action.setEnabled(not read_only)
+        self.import_action.setToolTip(
+            "Read-only: importing would change the database"
+            if read_only
+            else "Import a spreadsheet (Ctrl+I)"
+        )
         self.export_action.setEnabled(True)
 
     # --- screens -------------------------------------------------------------------------
@@ -251,6 +254,9 @@ class MainWindow(QMainWindow):
             self.database_name = database.name
             self.setWindowTitle(f"Rackbook — {database.name}")
             self.database_label.setText(f"Database: {database.name}")
+            from ui.app import location_in_use
+
+            self.database_label.setToolTip(location_in_use(database))
             self._show_access()
             self._watch_changes()
             if self.context.backup is not None:
@@ -322,7 +328,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(records and not self.context.read_only)
         self.columns_action.setEnabled(records)
         if hasattr(screen, "search"):
-            QTimer.singleShot(0, screen.search.setFocus)
+            QTimer.singleShot(0, screen.search, screen.search.setFocus)
 
     def show_filtered(self, screen_id: str, field: str, value: str) -> None:
         """Show a list with one of its filters set (or, failing that, searched) to ``value``."""
@@ -444,9 +450,75 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.context, self)
         if dialog.exec():
             self._show_user()
+            if dialog.database_changed:
+                self.switch_database(dialog.chosen_location, dialog.saved_before)
+                return
             for screen in self.screens.values():
                 screen.stale = True
             self.refresh()
+
+    # --- switching databases -------------------------------------------------------------
+
+    def switch_database(self, location: str | None, saved_before: Any = None) -> None:
+        """Open ``location`` (None: the default database file) as at start-up, in the
+        background, and use it from then on. If it cannot be opened the window keeps the
+        database in use, says why in a dialog, and the next start keeps ``saved_before``."""
+        from services import credentials, paths
+        from ui.app import saved_location
+
+        chosen = saved_location(self.context.settings) if location else None
+        target = chosen or location or str(paths.default_database())
+        typed_user = self.context.user
+        self.statusBar().showMessage(f"Opening {credentials.masked(target)}…")
+        self.settings_action.setEnabled(False)
+
+        def work() -> Any:
+            from services import team
+
+            return team.open_for(target, typed_user)
+
+        def failed(error: BaseException) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
+            from ui.app import save_location
+
+            self.settings_action.setEnabled(True)
+            self.statusBar().clearMessage()
+            # The next start opens what it opened before, not the database that failed.
+            save_location(self.context.settings, str(saved_before) if saved_before else None)
+            in_use = self.context.database
+            keeping = f"\n\nRackbook keeps using {in_use.name}." if in_use is not None else ""
+            message = credentials.mask_text(
+                f"The database {credentials.masked(target)} could not be opened:\n{error}" + keeping
+            )
+            QMessageBox.critical(self, "Rackbook", message)
+
+        self.context.tasks.run(work, self.use_database, failed)
+
+    def use_database(self, opened: Any) -> None:
+        """Close the database in use (change watcher stopped, background tasks finished and
+        their results dropped, every screen closed) and show ``opened``
+        (services.team.Opened) in its place: title, status bar and screens."""
+        old = self.context.database
+        if self.changes is not None:
+            self.changes.close()
+            self.changes = None
+        self._watcher_problem = ""
+        self._show_connection("")
+        self.context.tasks.forget_pending()
+        current = self.current_screen()
+        for screen in self.screens.values():
+            screen.save_state()
+            if screen is current:
+                self.stack.setCurrentWidget(self.loading)
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.screens = {}
+        self.context.set_opened(opened)  # -> _database_opened: title, status bar, screen
+        if old is not None and old is not opened.database:
+            old.dispose()
+        if self.context.backup is None:  # else the status bar names the backup just taken
+            self.statusBar().showMessage(f"Now using {opened.database.name}.", 10_000)
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

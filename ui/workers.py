@@ -85,6 +85,14 @@ class Tasks(QObject):
         """Block until the queued tasks have run (their callbacks still need the event loop)."""
         return bool(self._pool.waitForDone(msecs))
 
+    def forget_pending(self) -> None:
+        """Wait for the queued tasks to run, then drop their callbacks: what they would show
+        belongs to screens being closed (the window switching to another database)."""
+        self.wait()
+        if self._callbacks:
+            self._callbacks.clear()
+            self.busy_changed.emit(False)
+
     @Slot(int, object, object)
     def _deliver(self, token: int, result: Any, error: BaseException | None) -> None:
         done, failed = self._callbacks.pop(token, (None, None))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from services import settings as options
 from services.errors import ValidationError
 from ui import format as fmt
+from ui.app import location_in_use
 from ui.context import AppContext
 from ui.screens.list_screen import table_view
 from ui.tables.model import PlainTableModel
@@ -129,33 +131,49 @@ class SettingsDialog(QDialog):
             login.setWordWrap(True)
             form.addRow("", login)
         database = self.context.db
-        in_use = QLabel(
-            database.url.render_as_string(hide_password=True)
-            if not database.is_sqlite
-            else str(database.url.database)
-        )
+        in_use = QLabel(location_in_use(database))
         in_use.setObjectName("databaseInUse")
         in_use.setWordWrap(True)
+        in_use.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Database in use", in_use)
+        #: What the field held when the dialog opened: the database in use.
+        self.location_shown = location_in_use(database)
+        #: The database saved for the next start before this dialog (restored when a newly
+        #: chosen one cannot be opened).
+        self.saved_before = self.context.settings.value("database/location")
         self.next_database = QLineEdit()
         self.next_database.setObjectName("nextDatabase")
         self.next_database.setEchoMode(QLineEdit.EchoMode.Normal)
-        self.next_database.setPlaceholderText("SQLite file, or postgresql+psycopg://user@host/db")
-        saved = self.context.settings.value("database/location")
-        self.next_database.setText(str(saved) if saved else "")
+        self.next_database.setPlaceholderText(
+            "Empty: the default database file. Or a SQLite file, or "
+            "postgresql+psycopg://user@host/db"
+        )
+        self.next_database.setText(self.location_shown)
         browse = QPushButton("Choose file…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.next_database, 1)
         row.addWidget(browse)
-        form.addRow("Database at next start", row)
+        form.addRow("Use the database", row)
         note = QLabel(
-            "A PostgreSQL password typed here is kept in the system keyring, never shown and "
-            "never written to the settings file. Leave empty for the default database."
+            "Another database chosen here is opened when you press OK (brought up to date as "
+            "at start-up) and used from then on; if it cannot be opened, the window keeps the "
+            "one in use. A PostgreSQL password typed here is kept in the system keyring, never "
+            "shown and never written to the settings file."
         )
         note.setWordWrap(True)
         form.addRow(note)
         return page
+
+    @property
+    def chosen_location(self) -> str | None:
+        """The database typed or chosen (None: the default database file)."""
+        return self.next_database.text().strip() or None
+
+    @property
+    def database_changed(self) -> bool:
+        """Whether another database than the one in use was chosen."""
+        return (self.chosen_location or "") != self.location_shown
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -217,12 +235,13 @@ class SettingsDialog(QDialog):
         from services.errors import RackbookError
         from ui.app import save_location
 
-        try:
-            # First: with no keyring for a typed password, nothing of the dialog is saved.
-            save_location(self.context.settings, self.next_database.text().strip() or None)
-        except RackbookError as exc:
-            show_error(self, exc)
-            return
+        if self.database_changed:
+            try:
+                # First: with no keyring for a typed password, nothing of the dialog is saved.
+                save_location(self.context.settings, self.chosen_location)
+            except RackbookError as exc:
+                show_error(self, exc)
+                return
         self.context.user = self.user_edit.text().strip()
         self.context.settings.setValue("user/name", self.context.user)
         if not changed:

@@ -428,7 +428,7 @@ class ListScreen(QWidget):
             else:
                 # Start the whole list once the first rows are painted: reading 100,000 rows
                 # in the worker holds Python's lock often enough to slow that first paint.
-                QTimer.singleShot(FULL_LOAD_DELAY_MS, load_all)
+                QTimer.singleShot(FULL_LOAD_DELAY_MS, self, load_all)
 
         self.context.read(
             lambda s: prepare(s, kind, lists.first_records(s, kind, first), searched, False),
