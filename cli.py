@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-invalid", action="store_true", help="write the valid rows, list the rest"
     )
     p.add_argument("--errors", type=Path, metavar="OUT.xlsx", help="write rejected rows here")
+    p.add_argument(
+        "--include-hidden",
+        action="store_true",
+        help="import the rows hidden in the sheet too (skipped and listed by default)",
+    )
 
     p = sub.add_parser("import-undo", help="undo an import batch")
     p.add_argument("batch", type=int)
@@ -390,6 +395,7 @@ def cmd_import(ctx: Context) -> int:
         dayfirst=args.dayfirst,
         decimal_comma=True if args.decimal_comma else None,
         skip_invalid=args.skip_invalid,
+        include_hidden=args.include_hidden,
         profile=args.profile,
         save_profile=args.save_profile,
     )

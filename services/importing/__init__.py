@@ -86,6 +86,8 @@ class ImportRequest:
     # None: decimal commas presumed in a semicolon-separated CSV only.
     decimal_comma: bool | None = None
     skip_invalid: bool = False
+    # Rows hidden in the vendor's sheet are skipped (and listed) unless this is set.
+    include_hidden: bool = False
     profile: str | None = None
     save_profile: str | None = None
 
@@ -222,7 +224,9 @@ def _read_options(
         decimal_comma = bool(saved["decimal_comma"])
     else:
         decimal_comma = workbook.format == "csv" and workbook.delimiter == ";"
-    return ReadOptions(dayfirst=dayfirst, decimal_comma=decimal_comma)
+    return ReadOptions(
+        dayfirst=dayfirst, decimal_comma=decimal_comma, include_hidden=request.include_hidden
+    )
 
 
 def _save(

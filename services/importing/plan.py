@@ -55,6 +55,9 @@ TOTAL_STARTS = frozenset(
     )
 )
 TOTALS_WORDS = ("total", "totals", "grand total", "subtotal", "sub total", "sum")
+UNCALCULATED = (
+    "is a formula with no calculated value (open the file in Excel and save it, or type the value)"
+)
 
 
 class ImportCancelled(RackbookError):
@@ -66,6 +69,8 @@ class ImportCancelled(RackbookError):
 class ReadOptions:
     dayfirst: bool = False
     decimal_comma: bool = False
+    # Rows hidden in the vendor's sheet are skipped (and listed) unless asked for.
+    include_hidden: bool = False
 
 
 @dataclass(slots=True)
@@ -355,6 +360,22 @@ def _plan(
         for offset, value in enumerate(values)
         if type(value) is conv.ValueProblem
     }
+    # Hidden rows and formula cells never calculated are few: found here, so the loop pays
+    # one set lookup per row.
+    hidden = (
+        set()
+        if options.include_hidden
+        else {row - sheet.first_row - start for row in sheet.hidden_rows}
+    )
+    formulas: dict[tuple[int, int], str] = {}
+    if sheet.uncached_formulas:
+        position_of = {c.index: p for p, c in enumerate(columns)}
+        for (row, col), text in sheet.uncached_formulas.items():
+            offset, j = row - sheet.first_row - start, col - sheet.first_col
+            if 0 <= offset < total and j in position_of:
+                converted[position_of[j]][offset] = conv.ValueProblem(UNCALCULATED)
+                unreadable.add(offset)
+                formulas[offset, j] = text
     first_key = key_indexes[0] if key_indexes else None
     getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
     kept_commitments = 0
@@ -370,13 +391,17 @@ def _plan(
         cells = data[offset]
         index = start + offset
         excel_row = first_row + index
+        if offset in hidden:
+            if not _is_blank_row(cells):
+                skipped.append((excel_row, "a hidden row"))
+            continue
         key_cell = cells[first_key] if first_key is not None and first_key < len(cells) else ""
         if not (
             key_cell.__class__ is str
             and key_cell[:1].isalnum()
             and key_cell[:3] not in TOTAL_STARTS
         ) and not _plain_key(key_cell):
-            if _is_blank_row(cells):
+            if _is_blank_row(cells) and offset not in unreadable:
                 continue
             if _totals_row(cells, key_indexes):
                 skipped.append((excel_row, "a totals row"))
@@ -387,6 +412,7 @@ def _plan(
             if isinstance(value, conv.ValueProblem):
                 column = columns[position]
                 raw = cells[column.index] if column.index < len(cells) else ""
+                raw = formulas.get((offset, column.index), raw)
                 problems.append(
                     Problem(
                         column.field,

@@ -1,0 +1,351 @@
+"""Vendor files as they really are: rows hidden in the sheet are skipped and listed (unless
+asked for), and a formula cell Excel never calculated refuses its row instead of importing
+nothing. Files are written with openpyxl (which never calculates a formula), with their sheet
+XML edited where a test needs what only Excel writes (cached values, shared formulas), and
+.ods files are written part by part."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import openpyxl
+import pytest
+
+import cli
+from models.database import Database
+from services import records
+from services.importing import read_file
+from services.importing.read import scan_xlsx_rows
+from tests.services.importing.conftest import build_world, run_import, supermicro_backlog
+
+UNCALCULATED = (
+    "is a formula with no calculated value (open the file in Excel and save it, or type the value)"
+)
+
+
+def _row(po: str, line: int, qty: Any = 2, sku: str = "AS-8125GS") -> list[Any]:
+    return [
+        po,
+        line,
+        sku,
+        qty,
+        "$1,000.00",
+        0,
+        "04/20/2027",
+        "Panther Creek",
+        "10/01/2026",
+        "Booked",
+        "",
+    ]
+
+
+def _backlog(tmp_path: Path, rows: list[list[Any]], hidden: tuple[int, ...] = ()) -> Path:
+    """The US backlog layout (header on row 4, data from row 5) with ``hidden`` sheet rows."""
+    path = supermicro_backlog(tmp_path / "backlog.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    for row in hidden:
+        wb["Backlog"].row_dimensions[row].hidden = True
+    wb.save(path)
+    return path
+
+
+def _lines(database: Database) -> set[tuple[str, int]]:
+    with database.session() as session:
+        return {(r["po_number"], r["line"]) for r in records.list_records(session, "orders")}
+
+
+def _rewrite_sheet(path: Path, change: Any) -> Path:
+    """The workbook with its first sheet's XML passed through ``change``."""
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    parts[member] = change(parts[member])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return path
+
+
+def _run(db_url: str, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(["--db", db_url, "--user", "tester", *args], out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+# --- hidden rows ---------------------------------------------------------------------------
+
+
+def test_hidden_rows_are_skipped_and_listed(database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2), _row("PC-1", 3), _row("PC-1", 4)]
+    path = _backlog(tmp_path, rows, hidden=(6, 8))
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok
+    plan = report.sheets[0].plan
+    assert plan.skipped == [(6, "a hidden row"), (8, "a hidden row")]
+    assert plan.counts["create"] == 2
+    assert _lines(database) == {("PC-1", 1), ("PC-1", 3)}
+
+
+def test_hidden_rows_are_imported_when_asked_for(database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2), _row("PC-1", 3)]
+    path = _backlog(tmp_path, rows, hidden=(6,))
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro", include_hidden=True)
+
+    assert report.ok and report.sheets[0].plan.skipped == []
+    assert _lines(database) == {("PC-1", 1), ("PC-1", 2), ("PC-1", 3)}
+
+
+def test_a_hidden_bad_row_rejects_nothing_and_a_hidden_blank_row_is_not_listed(
+    database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2, qty="cancelled"), [""] * 11, _row("PC-1", 3)]
+    path = _backlog(tmp_path, rows, hidden=(6, 7))
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok, [str(p) for p in report.sheets[0].plan.problems]
+    assert report.sheets[0].plan.skipped == [(6, "a hidden row")]
+    assert _lines(database) == {("PC-1", 1), ("PC-1", 3)}
+
+
+def test_command_line_lists_hidden_rows_and_include_hidden_imports_them(
+    db_url: str, database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+    path = _backlog(tmp_path, [_row("PC-1", 1), _row("PC-1", 2)], hidden=(6,))
+
+    status, out, err = _run(db_url, "import", str(path), "--vendor", "SMC", "--dry-run")
+    assert status == 0, err
+    assert "Skipped row 6: a hidden row" in out
+    assert "1 created, 0 updated, 0 unchanged, 0 rejected" in out
+
+    status, out, err = _run(db_url, "import", str(path), "--vendor", "SMC", "--include-hidden")
+    assert status == 0, err
+    assert "Skipped row" not in out
+    assert "2 created, 0 updated, 0 unchanged, 0 rejected" in out
+
+
+def test_hidden_rows_in_the_xml_as_other_writers_put_them(tmp_path: Path) -> None:
+    """``hidden="true"``, a namespace prefix, hidden columns and cell text that mentions
+    hidden="1" (only a row's own attribute counts), and rows cut between read blocks."""
+    rows = "".join(
+        f'<x:row r="{r}"{" hidden=" + chr(34) + "true" + chr(34) if r % 3 == 0 else ""}>'
+        f'<x:c r="A{r}" t="inlineStr"><x:is><x:t>say hidden="1" {r}</x:t></x:is></x:c>'
+        "</x:row>"
+        for r in range(1, 60_001)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.'
+        'openxmlformats.org/spreadsheetml/2006/main"><x:cols><x:col min="2" max="2" '
+        f'hidden="1"/></x:cols><x:sheetData>{rows}</x:sheetData></x:worksheet>'
+    ).encode()
+    path = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    assert len(xml) > 5 << 20  # more than one block of the scan
+
+    marks = scan_xlsx_rows(path, "xl/worksheets/sheet1.xml", b"x:")
+
+    assert marks.hidden_rows == set(range(3, 60_001, 3))
+    assert marks.uncached_formulas == {}
+
+
+def _ods_cell(value: Any) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, int | float):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    if value.startswith("="):  # a formula saved without its value
+        return f'<table:table-cell table:formula="of:{escape(value)}"/>'
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p>'
+        "</table:table-cell>"
+    )
+
+
+def write_ods(path: Path, sheet: str, rows: list[tuple[list[Any], str]]) -> Path:
+    """An .ods file of one table; each row comes with the attributes of its table-row."""
+    body = "".join(
+        f"<table:table-row{attrs}>{''.join(_ods_cell(v) for v in cells)}</table:table-row>"
+        for cells, attrs in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis'
+        ':names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
+        'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Notes">'
+        '<table:table-row table:visibility="collapse"><table:table-cell office:value-type="'
+        'string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>'
+        f'<table:table table:name="{sheet}">{body}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type'
+        '="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
+ODS_HEADER = ["PO Number", "Line", "SKU", "Qty", "Site", "Order Date"]
+
+
+def _ods_row(po: str, line: int, qty: Any = 2) -> list[Any]:
+    return [po, line, "AS-8125GS", qty, "Panther Creek", "2026-10-01"]
+
+
+def test_ods_hidden_and_filtered_rows_counted_with_repeats(
+    database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+    path = write_ods(
+        tmp_path / "orders.ods",
+        "Orders",
+        [
+            ([], ' table:number-rows-repeated="2"'),  # rows 1-2 blank
+            (ODS_HEADER, ""),  # row 3
+            (_ods_row("MO-1", 1), ""),  # row 4
+            (_ods_row("MO-1", 2), ' table:visibility="collapse" table:number-rows-repeated="2"'),
+            (_ods_row("MO-1", 3), ""),  # row 7
+            (_ods_row("MO-1", 4), ' table:visibility="filter"'),  # row 8
+            (_ods_row("MO-1", 5, qty="=D7*2"), ""),  # row 9: a formula without its value
+            ([], ' table:number-rows-repeated="1048000" table:visibility="collapse"'),
+        ],
+    )
+    sheet = read_file(path).sheet("Orders")
+    assert sorted(sheet.hidden_rows) == [5, 6, 8]
+    assert sheet.uncached_formulas == {(9, 3): "=D7*2"}
+
+    report = run_import(
+        database, path, kind="orders", vendor="Supermicro", skip_invalid=True, dry_run=True
+    )
+
+    plan = report.sheets[0].plan
+    assert plan.skipped == [(5, "a hidden row"), (6, "a hidden row"), (8, "a hidden row")]
+    assert [(r.row, r.action) for r in plan.rows] == [(4, "create"), (7, "create"), (9, "rejected")]
+    problem = plan.rows[-1].problems[0]
+    assert (problem.row, problem.column, problem.value) == (9, "Qty", "=D7*2")
+    assert problem.reason == f"Qty {UNCALCULATED}"
+
+
+# --- formulas without a calculated value ----------------------------------------------------
+
+
+def test_a_formula_never_calculated_rejects_its_row_with_the_formula_named(
+    database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2, qty="=D5*2"), _row("PC-1", 3)]
+    rows[2][10] = "=A7&B7"  # an unmapped column: nobody asked for it, nothing to say
+    path = _backlog(tmp_path, rows)
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert not report.ok
+    plan = report.sheets[0].plan
+    assert [(r.row, r.action) for r in plan.rows] == [
+        (5, "create"),
+        (6, "rejected"),
+        (7, "create"),
+    ]
+    [problem] = plan.rows[1].problems
+    assert str(problem) == (
+        f"backlog.xlsx, sheet 'Backlog', row 6, column 'Qty' (value '=D5*2'): Qty {UNCALCULATED}"
+    )
+    assert _lines(database) == set()  # all or nothing
+
+
+def test_rows_of_formulas_only_and_totals_formulas(database: Database, tmp_path: Path) -> None:
+    """A row made only of uncalculated formulas is refused, not taken for a blank row; a
+    totals row summing with a formula is still a totals row."""
+    build_world(database)
+    rows = [_row("PC-1", 1), ["=A5", "=B5+1", "=C5", "=D5"] + [""] * 7]
+    path = supermicro_backlog(tmp_path / "backlog.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    wb["Backlog"].append(["Total", "", "", "=SUM(D5:D6)"])
+    wb.save(path)
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro", skip_invalid=True)
+
+    plan = report.sheets[0].plan
+    assert plan.skipped == [(7, "a totals row")]
+    assert [(r.row, r.action) for r in plan.rows] == [(5, "create"), (6, "rejected")]
+    assert {(p.column, p.value) for p in plan.rows[1].problems} >= {
+        ("Cust PO", "=A5"),
+        ("Ln", "=B5+1"),
+        ("Part No.", "=C5"),
+        ("Qty", "=D5"),
+    }
+    assert _lines(database) == {("PC-1", 1)}
+
+
+def test_calculated_formulas_are_read_and_shared_formulas_are_named(
+    database: Database, tmp_path: Path
+) -> None:
+    """As Excel writes them: a cached value is imported; an empty text result (``t="str"``)
+    is a value; a shared formula's cells are named by their own formula."""
+    build_world(database)
+    rows = [_row("PC-1", n, qty="=1+1") for n in (1, 2, 3, 4)]
+    rows[1][10] = '=IF(A6="","",A6)'
+    path = _backlog(tmp_path, rows)
+
+    def excel_like(xml: bytes) -> bytes:
+        text = xml.decode()
+        # Row 5: calculated, 3; row 6's notes: an empty text result; rows 7-8 share a formula.
+        text = text.replace('<c r="D5"><f>1+1</f><v /></c>', '<c r="D5"><f>1+1</f><v>3</v></c>')
+        text = re.sub(
+            r'<c r="K6"><f>(.*?)</f><v ?/></c>', r'<c r="K6" t="str"><f>\1</f><v></v></c>', text
+        )
+        text = text.replace(
+            '<c r="D7"><f>1+1</f><v /></c>',
+            '<c r="D7"><f t="shared" ref="D7:D8" si="0">B7*2</f></c>',
+        )
+        text = text.replace('<c r="D8"><f>1+1</f><v /></c>', '<c r="D8"><f t="shared" si="0"/></c>')
+        return text.encode()
+
+    _rewrite_sheet(path, excel_like)
+    sheet = read_file(path).sheet("Backlog")
+    assert sheet.uncached_formulas == {(6, 3): "=1+1", (7, 3): "=B7*2", (8, 3): "=B8*2"}
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro", skip_invalid=True)
+
+    plan = report.sheets[0].plan
+    assert [(r.row, r.action) for r in plan.rows] == [
+        (5, "create"),
+        (6, "rejected"),
+        (7, "rejected"),
+        (8, "rejected"),
+    ]
+    assert [p.value for r in plan.rows[1:] for p in r.problems] == ["=1+1", "=B7*2", "=B8*2"]
+    with database.session() as session:
+        line = records.find_record(session, "orders", {"po_number": "PC-1", "line": 1})
+    assert line is not None and line["quantity"] == 3
+
+
+@pytest.mark.parametrize("hidden", [(), (6,)])
+def test_the_benchmark_shape_has_nothing_to_mark(tmp_path: Path, hidden: tuple[int, ...]) -> None:
+    path = _backlog(tmp_path, [_row("PC-1", n) for n in range(1, 200)], hidden)
+    sheet = read_file(path).sheet("Backlog")
+    assert sheet.hidden_rows == frozenset(hidden) and sheet.uncached_formulas == {}
