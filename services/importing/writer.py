@@ -18,6 +18,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, literal, null, select, update
@@ -42,6 +44,7 @@ from models import (
     VendorAlias,
 )
 from models.base import utcnow
+from models.bulk import Constant, insert_columns
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
@@ -202,6 +205,8 @@ class _Writer:
         self.audit: list[dict[str, Any]] = []
         self.spec = kind(plan.kind)
         self.table = _table(TABLES[plan.kind])
+        # Purchase orders this import creates (their status is written with them).
+        self.new_orders: set[int] = set()
 
     def entry(
         self,
@@ -249,39 +254,59 @@ class _Writer:
         self.flush_audit()
         if self.kind == "orders":
             refresh_order_statuses(
-                self.conn, {r.refs["order_id"] for r in creates + updates}, self.actor.user
+                self.conn,
+                {r.refs["order_id"] for r in creates + updates} - self.new_orders,
+                self.actor.user,
             )
 
     # -- main table --
 
     def _insert(self, rows: list[RowPlan]) -> list[int]:
-        """Plain executemany inserts (no RETURNING: on SQLite that runs row by row), then
-        the new ids read back by natural key in one query. Rows are built a chunk at a time
-        so 100,000 of them never sit in memory as statement parameters at once."""
+        """Driver-level executemany inserts (``models.bulk``; no RETURNING: on SQLite that
+        runs row by row), then the new ids read back by natural key in one query per chunk.
+        Values travel column by column, a chunk at a time, so 100,000 rows never sit in
+        memory as statement parameters at once; the audit trail's one entry per created
+        record is written the same way."""
         if not rows:
             return []
-        stamp = {
-            "version": 1,
-            "created_by": self.actor.user,
-            "updated_by": self.actor.user,
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
         keys: list[Any] = []
-        for start in range(0, len(rows), CHUNK):
-            params = [
-                {**row_values(self.kind, r.record, r.refs), **stamp}
-                for r in rows[start : start + CHUNK]
-            ]
-            insert_rows(self.conn, self.table, params)
-            keys.extend(_row_key(self.kind, p) for p in params)
-            self.step(len(params))
-        ids_by_key = _ids_by_key(self.conn, self.kind, keys)
+        kind_name = self.kind
+        for start in range(0, len(rows), CHUNK * 4):
+            chunk = rows[start : start + CHUNK * 4]
+            values = [row_values(kind_name, r.record, r.refs) for r in chunk]
+            columns = _columns(values)
+            columns.update(
+                version=Constant(1),
+                created_by=Constant(self.actor.user),
+                updated_by=Constant(self.actor.user),
+                created_at=Constant(self.now),
+                updated_at=Constant(self.now),
+            )
+            insert_columns(self.conn, self.table, columns, len(chunk))
+            keys.extend(map(partial(_row_key, kind_name), values))
+            self.step(len(chunk))
+        ids_by_key = _ids_by_key(self.conn, kind_name, keys)
         ids = [ids_by_key[key] for key in keys]
-        summary = _Summary(self.spec)
         for row, new_id in zip(rows, ids, strict=True):
-            self.entry(self.kind, new_id, row.key, "create", new=summary(row.record))
             row.refs["id"] = new_id
+        summaries = _summaries(self.spec, [r.record for r in rows])
+        self.flush_audit()
+        insert_columns(
+            self.conn,
+            _table(AuditEntry),
+            {
+                "entity": Constant(kind_name),
+                "entity_id": ids,
+                "entity_key": [r.key for r in rows],
+                "action": Constant("create"),
+                "new_value": summaries,
+                "user": Constant(self.actor.user),
+                "at": Constant(self.now),
+                "source": Constant(self.actor.source),
+                "import_batch_id": Constant(self.actor.import_batch_id),
+            },
+            len(rows),
+        )
         return ids
 
     def _update(self, rows: list[RowPlan]) -> None:
@@ -451,20 +476,35 @@ class _Writer:
                     self.entry("purchase_orders", current.id, po, "update", c.field, c.old, c.new)
         order_ids = {po: r.id for po, r in existing.items()}
         if new:
+            # A new order's lines are all in this file: its status is known without asking
+            # the database again (records.order_status over its lines' statuses).
+            statuses: dict[str, set[str]] = {}
+            for row in rows:
+                statuses.setdefault(row.record["po_number"], set()).add(row.record["status"])
             stamp = {
                 "version": 1,
                 "created_by": self.actor.user,
                 "updated_by": self.actor.user,
                 "created_at": self.now,
                 "updated_at": self.now,
-                "status": "open",
             }
             insert_rows(
-                self.conn, table, [{"po_number": po, **values, **stamp} for po, _, values in new]
+                self.conn,
+                table,
+                [
+                    {
+                        "po_number": po,
+                        **values,
+                        **stamp,
+                        "status": records.order_status(statuses[po]),
+                    }
+                    for po, _, values in new
+                ],
             )
             all_ids = dict(self.conn.execute(select(table.c.po_number, table.c.id)).all())
             for po, _row, _values in new:
                 order_ids[po] = all_ids[po]
+                self.new_orders.add(all_ids[po])
                 self.entry("purchase_orders", all_ids[po], po, "create", new=po)
         if changed:
             statement = (
@@ -552,27 +592,36 @@ class _Writer:
             insert_rows(self.conn, _table(EtaChange), moves[start : start + CHUNK * 4])
 
 
-class _Summary:
-    """A created record as the audit trail shows it (``records._summary``'s format), with
-    the text of repeated values (dates, prices, statuses) computed once."""
-
-    def __init__(self, spec: Any) -> None:
-        self.names = [f.name for f in spec.writable]
-        self.texts: dict[tuple[type, Any], str | None] = {}
-
-    def __call__(self, record: dict[str, Any]) -> str:
-        parts = []
-        texts = self.texts
-        for name in self.names:
+def _summaries(spec: Any, rows: list[dict[str, Any]]) -> list[str]:
+    """Created records as the audit trail shows them (``records._summary``'s format:
+    ``name=value; ...`` over the non-empty fields), built column by column: the text of a
+    repeated value (dates, prices, statuses) is computed once, and each row's parts are
+    joined by C-level ``zip``/``filter``/``join`` rather than a Python loop per field."""
+    parts: list[list[str | None]] = []
+    for field in spec.writable:
+        name = field.name
+        texts: dict[tuple[type, Any], str | None] = {}
+        column: list[str | None] = []
+        append = column.append
+        for record in rows:
             value = record.get(name)
             if value is None or value == "":
+                append(None)
                 continue
             key = (value.__class__, value)
-            text = texts.get(key)
-            if text is None:
-                text = texts[key] = audit.as_text(value)
-            parts.append(f"{name}={text}")
-        return "; ".join(parts)
+            text = texts.get(key, _MISSING)
+            if text is _MISSING:
+                shown = audit.as_text(value)
+                text = f"{name}={shown}" if shown is not None else None
+                if len(texts) < 50_000:
+                    texts[key] = text
+            append(text)  # type: ignore[arg-type]
+        parts.append(column)
+    join = "; ".join
+    return [join(filter(None, row)) for row in zip(*parts, strict=True)]
+
+
+_MISSING = object()
 
 
 def _row_key(kind_name: str, values: dict[str, Any]) -> Any:
@@ -631,12 +680,22 @@ def _ids_by_key(conn: Connection, kind_name: str, keys: list[Any]) -> dict[Any, 
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """One executemany INSERT, without RETURNING: on SQLite a RETURNING clause makes
-    SQLAlchemy send the rows one by one, and on PostgreSQL psycopg's pipelined executemany
-    measured faster than multi-row VALUES statements."""
+    """One executemany INSERT of rows given as dicts with the same keys (the driver-level
+    path of ``models.bulk``: no RETURNING, which on SQLite makes SQLAlchemy send the rows one
+    by one; on PostgreSQL psycopg's pipelined executemany measured faster than multi-row
+    VALUES statements)."""
     if not rows:
         return
-    conn.execute(insert(table), list(rows))
+    insert_columns(conn, table, _columns(rows), len(rows))
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Rows given as dicts with the same keys, as one list of values per key."""
+    names = list(rows[0])
+    if len(names) == 1:
+        return {names[0]: [r[names[0]] for r in rows]}
+    by_row = map(itemgetter(*names), rows)
+    return dict(zip(names, map(list, zip(*by_row, strict=True)), strict=True))
 
 
 def _names(conn: Connection) -> dict[str, dict[int, str]]:

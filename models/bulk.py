@@ -1,0 +1,109 @@
+"""Bulk inserts straight through the driver's ``executemany``, in the caller's transaction.
+
+SQLAlchemy Core spends most of a 100,000-row ``insert(table)`` executemany building a
+parameter dict per row and running each value through its type's bind processor; the driver's
+own ``executemany`` over tuples takes under half the time (DESIGN §8: 0.9 s against 2.0 s).
+``insert_columns`` keeps what Core would do (the same bind processors, so a date, a
+timestamp or a ``ScaledDecimal`` is stored exactly as the ORM stores it; the columns' Python
+defaults for columns not given) and drops the per-row overhead: values are given column by
+column, each distinct value is processed once, and rows are assembled by ``zip``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+# A column of unique values (notes, prices) is not worth caching beyond this many.
+_CACHE_LIMIT = 50_000
+
+
+def insert_columns(
+    conn: Connection, table: Table, columns: Mapping[str, Sequence[Any] | Any], rows: int
+) -> None:
+    """Insert ``rows`` rows into ``table``. ``columns`` maps a column name to its values, one
+    per row, or to a single value shared by every row (``Constant``). Columns not given get
+    their Python default (one value for the whole statement, as for ``utcnow``), else NULL
+    or the server default."""
+    if rows == 0:
+        return
+    dialect = conn.dialect
+    names: list[str] = []
+    values: list[Sequence[Any]] = []
+    given = dict(columns)
+    for column in table.columns:
+        if column.key in given or column.default is None:
+            continue
+        default = column.default
+        if getattr(default, "is_scalar", False):
+            given[column.key] = Constant(default.arg)  # type: ignore[attr-defined]
+        elif getattr(default, "is_callable", False):
+            given[column.key] = Constant(default.arg(None))  # type: ignore[attr-defined]
+    for name, column_values in given.items():
+        column = table.c[name]
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        if isinstance(column_values, Constant):
+            value = column_values.value
+            processed = process(value) if process is not None and value is not None else value
+            values.append([processed] * rows)
+        else:
+            if len(column_values) != rows:
+                raise ValueError(
+                    f"{table.name}.{name}: {len(column_values)} values for {rows} rows"
+                )
+            values.append(_processed(column_values, process) if process else column_values)
+        names.append(name)
+    quote = dialect.identifier_preparer.quote
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+        f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marker] * len(names))})"
+    )
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, list(zip(*values, strict=True)))
+    except dialect.loaded_dbapi.Error as exc:
+        # The driver's own error, as SQLAlchemy would have raised it (IntegrityError for a
+        # unique key someone else took meanwhile, OperationalError for a lost server...).
+        lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, None, exc, dialect.loaded_dbapi.Error, lost, dialect=dialect
+        ) from exc
+    finally:
+        cursor.close()
+
+
+class Constant:
+    """One value for every row of an ``insert_columns`` call."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _processed(column_values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
+    cache: dict[tuple[type, Any], Any] = {}
+    out: list[Any] = []
+    append = out.append
+    for value in column_values:
+        if value is None:
+            append(None)
+            continue
+        key = (value.__class__, value)
+        try:
+            append(cache[key])
+        except KeyError:
+            processed = process(value)
+            if len(cache) < _CACHE_LIMIT:
+                cache[key] = processed
+            append(processed)
+        except TypeError:  # an unhashable value: processed afresh
+            append(process(value))
+    return out

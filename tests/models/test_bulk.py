@@ -1,0 +1,134 @@
+"""The driver-level bulk insert stores every value exactly as the ORM stores it, fills the
+columns' Python defaults, and raises SQLAlchemy's own errors (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import AuditEntry, CustomerContract, Site
+from models.bulk import Constant, insert_columns
+from tests.helpers import basic_world, make
+
+
+def test_values_round_trip_as_the_orm_stores_them(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        make(
+            session,
+            "contracts",
+            actor,
+            contract_ref="ORM-1",
+            customer="Acme AI",
+            site="Panther Creek",
+            start_date=dt.date(2027, 1, 1),
+            end_date=dt.date(2029, 12, 31),
+            price=Decimal("2.3500"),
+            price_unit="per_gpu_hour",
+            committed_gpus=512,
+            auto_renew=True,
+        )
+    with database.write() as session:
+        orm = session.scalars(
+            select(CustomerContract).where(CustomerContract.contract_ref == "ORM-1")
+        ).one()
+        table = CustomerContract.__table__
+        stamp = dt.datetime(2026, 11, 26, 16, 20, 0, 123456)
+        insert_columns(
+            session.connection(),
+            table,  # type: ignore[arg-type]
+            {
+                "contract_ref": ["BULK-1", "BULK-2"],
+                "customer_id": Constant(orm.customer_id),
+                "site_id": Constant(orm.site_id),
+                "start_date": [dt.date(2027, 1, 1), dt.date(2028, 2, 29)],
+                "end_date": Constant(dt.date(2029, 12, 31)),
+                "price": [Decimal("2.3500"), Decimal("12345678901234.5678")],
+                "price_unit": Constant("per_gpu_hour"),
+                "committed_gpus": [512, None],
+                "currency": Constant("USD"),
+                "status": Constant("signed"),
+                "auto_renew": [True, False],
+                "created_at": Constant(stamp),
+                "updated_at": Constant(stamp),
+            },
+            2,
+        )
+    with database.session() as session:
+        rows = {
+            c.contract_ref: c
+            for c in session.scalars(
+                select(CustomerContract).where(CustomerContract.contract_ref.like("BULK-%"))
+            )
+        }
+        orm = session.scalars(
+            select(CustomerContract).where(CustomerContract.contract_ref == "ORM-1")
+        ).one()
+        first, second = rows["BULK-1"], rows["BULK-2"]
+        for name in ("start_date", "end_date", "price", "committed_gpus", "auto_renew", "currency"):
+            assert getattr(first, name) == getattr(orm, name), name
+        assert second.start_date == dt.date(2028, 2, 29)
+        assert second.price == Decimal("12345678901234.5678")
+        assert second.committed_gpus is None
+        assert second.auto_renew is False
+        assert first.created_at == stamp
+        # Python defaults of columns not given: version 1, empty created_by/updated_by.
+        assert first.version == 1
+        assert first.created_by == ""
+        # The same rows are found by the same SQL comparisons as ORM-written ones.
+        found = session.scalars(
+            select(CustomerContract.contract_ref)
+            .where(CustomerContract.start_date == dt.date(2027, 1, 1))
+            .order_by(CustomerContract.contract_ref)
+        ).all()
+        assert found == ["BULK-1", "ORM-1"]
+
+
+def test_callable_defaults_are_filled_once(database, actor) -> None:
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=5)
+    with database.write() as session:
+        insert_columns(
+            session.connection(),
+            AuditEntry.__table__,  # type: ignore[arg-type]
+            {
+                "entity": Constant("sites"),
+                "entity_id": [1, 2, 3],
+                "entity_key": ["a", "b", "c"],
+                "action": Constant("create"),
+                "user": Constant("tester"),
+                "source": Constant("user"),
+            },
+            3,
+        )
+    with database.session() as session:
+        stamps = session.scalars(select(AuditEntry.at)).all()
+    assert len(stamps) == 3 and len(set(stamps)) == 1
+    assert stamps[0] >= before
+
+
+def test_a_taken_unique_key_raises_integrity_error_and_writes_nothing(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+    with pytest.raises(IntegrityError), database.write() as session:
+        insert_columns(
+            session.connection(),
+            Site.__table__,  # type: ignore[arg-type]
+            {"name": ["Fresh Site", "Panther Creek"], "status": Constant("planned")},
+            2,
+        )
+    with database.session() as session:
+        assert session.scalars(select(Site).where(Site.name == "Fresh Site")).first() is None
+
+
+def test_values_must_match_the_row_count(database) -> None:
+    with database.write() as session, pytest.raises(ValueError, match=r"site\.name: 1 values"):
+        insert_columns(
+            session.connection(),
+            Site.__table__,  # type: ignore[arg-type]
+            {"name": ["Only one"], "status": Constant("planned")},
+            2,
+        )
