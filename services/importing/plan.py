@@ -29,7 +29,7 @@ from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
 from services.importing.read import Sheet, without_gc
 from services.schema import Field, kind
-from services.validation import validate
+from services.validation import type_problem, validate, validate_typed
 
 Record = dict[str, Any]
 Progress = Callable[[int, int], None]
@@ -203,33 +203,51 @@ def converter_for(
 class _Column:
     """One mapped column and its conversion."""
 
-    __slots__ = ("convert", "field", "header", "index")
+    __slots__ = ("convert", "field", "header", "index", "mistyped", "spec_field")
 
-    def __init__(self, match: ColumnMatch, convert: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, match: ColumnMatch, convert: Callable[[Any], Any], spec_field: Field | None
+    ) -> None:
         self.index = match.index
         self.field = match.field or ""
         self.header = match.header
         self.convert = convert
+        self.spec_field = spec_field
+        # Rows whose converted value fails its field's type check (too long, not a choice,
+        # too many decimals…): only these need the full per-record validation.
+        self.mistyped: set[int] = set()
 
     def convert_all(self, data: list[list[Any]]) -> list[Any]:
         """The column's value (or ValueProblem) on every row, each distinct cell converted
-        once: a vendor file repeats few distinct dates, statuses and SKUs."""
+        and type-checked once: a vendor file repeats few distinct dates, statuses and SKUs."""
         j = self.index
         convert = self.convert
+        spec_field = self.spec_field
         # The type is part of the key: True, 1 and 1.0 are equal as dict keys, not as cells.
         cache: dict[tuple[type, Any], Any] = {}
+        mistyped: dict[tuple[type, Any], Any] = {}
         out: list[Any] = []
         append = out.append
-        for cells in data:
+        for offset, cells in enumerate(data):
             raw = cells[j] if j < len(cells) else ""
             key = (raw.__class__, raw)
             try:
                 append(cache[key])
             except KeyError:
+                if key in mistyped:
+                    append(mistyped[key])
+                    self.mistyped.add(offset)
+                    continue
                 try:
                     value = convert(raw)
                 except conv.ValueProblem as problem:
                     value = problem
+                else:
+                    if spec_field is not None and type_problem(spec_field, value):
+                        mistyped[key] = value
+                        self.mistyped.add(offset)
+                        append(value)
+                        continue
                 if len(cache) < CACHE_LIMIT:  # a column of unique notes is not worth caching
                     cache[key] = value
                 append(value)
@@ -330,8 +348,13 @@ def _plan(
             continue
         spec_field = None if match.field == "lead_time" else spec.field(match.field)
         dayfirst = options.dayfirst or match.field in dayfirst_columns
+        checked = spec.field("lead_days") if match.field == "lead_time" else spec_field
         columns.append(
-            _Column(match, converter_for(kind_name, spec_field, match.field, options, dayfirst))
+            _Column(
+                match,
+                converter_for(kind_name, spec_field, match.field, options, dayfirst),
+                checked,
+            )
         )
     header_of = {c.field: c.header for c in columns}
     if kind_name == "leadtimes" and "lead_time" in header_of:
@@ -376,6 +399,16 @@ def _plan(
                 converted[position_of[j]][offset] = conv.ValueProblem(UNCALCULATED)
                 unreadable.add(offset)
                 formulas[offset, j] = text
+    # Rows that need the full validation of a new record: a value of the wrong type in a
+    # column, or a constant (--vendor) that is; every other new record gets the same
+    # answer from the required-field and cross-field checks alone (validate_typed).
+    mistyped = set().union(*(c.mistyped for c in columns))
+    if any(
+        type_problem(spec.field(name), value)
+        for name, value in constants.items()
+        if name in {f.name for f in spec.writable}
+    ):
+        mistyped = set(range(total))
     first_key = key_indexes[0] if key_indexes else None
     getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
     kept_commitments = 0
@@ -469,7 +502,9 @@ def _plan(
             and all(current.get(n) == merged[n] for n in writable)
         )
         if not unchanged:
-            for problem in validate(kind_name, merged):
+            typed = current is None and offset not in mistyped and offset not in unreadable
+            check = validate_typed if typed else validate
+            for problem in check(kind_name, merged):
                 if problem.field in bad_fields:
                     continue  # already said: the cell could not be read
                 problems.append(
