@@ -362,13 +362,15 @@ class _XlsxRowScan:
         # Shared formulas by their index: the text and the cell it is written for.
         self.shared: dict[bytes, tuple[str, str]] = {}
 
-    def feed(self, block: bytes) -> None:
-        if block.find(b'hidden="') != -1:
-            self._hidden_rows(block)
+    def feed(self, block: bytes, end: int) -> None:
+        """Look at ``block[:end]``, which ends with a row's end (no copy is made of it)."""
+        first = block.find(b'hidden="', 0, end)
+        if first != -1:
+            self._hidden_rows(block, first, end)
         if not self.has_formulas:
-            self.has_formulas = block.find(self.formula_close) != -1
+            self.has_formulas = block.find(self.formula_close, 0, end) != -1
         if self.has_formulas:
-            self._formulas(block)
+            self._formulas(block, end)
 
     @staticmethod
     def _tag_start(block: bytes, pos: int, opening: bytes) -> int:
@@ -379,31 +381,30 @@ class _XlsxRowScan:
             start = block.rfind(opening, 0, start)
         return start
 
-    def _hidden_rows(self, block: bytes) -> None:
-        pos = block.find(b'hidden="')
+    def _hidden_rows(self, block: bytes, pos: int, end: int) -> None:
         while pos != -1:
             start = self._tag_start(block, pos, self.row_open)
-            end = block.find(b">", start) if start != -1 else -1
-            if end > pos:  # the attribute is the row's, not a column's or a cell text's
-                attrs = dict(_ATTR.findall(block[start:end]))
+            tag_end = block.find(b">", start) if start != -1 else -1
+            if tag_end > pos:  # the attribute is the row's, not a column's or a cell text's
+                attrs = dict(_ATTR.findall(block[start:tag_end]))
                 if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
                     self.marks.hidden_rows.add(int(attrs[b"r"]))
-            pos = block.find(b'hidden="', pos + 8)
+            pos = block.find(b'hidden="', pos + 8, end)
 
-    def _formulas(self, block: bytes) -> None:
+    def _formulas(self, block: bytes, end: int) -> None:
         opening, size = self.formula_open, len(self.formula_open)
-        pos = block.find(opening)
+        pos = block.find(opening, 0, end)
         while pos != -1:
             if block[pos + size : pos + size + 1] not in (b" ", b">", b"/"):
-                pos = block.find(opening, pos + 1)
+                pos = block.find(opening, pos + 1, end)
                 continue
             cell = self._tag_start(block, pos, self.cell_open)
-            end = block.find(self.cell_close, pos)
-            if cell == -1 or end == -1:
-                pos = block.find(opening, pos + 1)
+            cell_end = block.find(self.cell_close, pos, end)
+            if cell == -1 or cell_end == -1:
+                pos = block.find(opening, pos + 1, end)
                 continue
-            self._formula_cell(block[cell:pos], block[pos:end])
-            pos = block.find(opening, end)
+            self._formula_cell(block[cell:pos], block[pos:cell_end])
+            pos = block.find(opening, cell_end, end)
 
     def _formula_cell(self, cell_tag: bytes, content: bytes) -> None:
         """``content``: from ``<f`` to the cell's end."""
@@ -465,10 +466,10 @@ def scan_xlsx_rows(path: Path, part: str, prefix: bytes = b"") -> RowMarks:
                 carry = block
                 continue
             cut += len(scan.row_close)
-            scan.feed(block[:cut])
+            scan.feed(block, cut)
             carry = block[cut:]
         if carry:
-            scan.feed(carry)
+            scan.feed(carry, len(carry))
     return scan.marks
 
 
