@@ -18,9 +18,6 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-# A column of unique values (notes, prices) is not worth caching beyond this many.
-_CACHE_LIMIT = 50_000
-
 
 def insert_columns(
     conn: Connection, table: Table, columns: Mapping[str, Sequence[Any] | Any], rows: int
@@ -89,21 +86,17 @@ class Constant:
 
 
 def _processed(column_values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
-    cache: dict[tuple[type, Any], Any] = {}
-    out: list[Any] = []
-    append = out.append
-    for value in column_values:
-        if value is None:
-            append(None)
-            continue
-        key = (value.__class__, value)
-        try:
-            append(cache[key])
-        except KeyError:
-            processed = process(value)
-            if len(cache) < _CACHE_LIMIT:
-                cache[key] = processed
-            append(processed)
-        except TypeError:  # an unhashable value: processed afresh
-            append(process(value))
-    return out
+    """The column's values through ``process``, each distinct value once (read by C-level
+    ``map`` from a dict that processes on a miss). Equal values of one column process
+    alike (``Decimal("1.5")`` and ``Decimal("1.50")`` store the same scaled integer)."""
+    return list(map(_Processed(process).__getitem__, column_values))
+
+
+class _Processed(dict[Any, Any]):
+    def __init__(self, process: Callable[[Any], Any]) -> None:
+        super().__init__({None: None})
+        self.process = process
+
+    def __missing__(self, value: Any) -> Any:
+        processed = self[value] = self.process(value)
+        return processed

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from services.errors import Problem
@@ -101,10 +102,17 @@ def _non_negative(record: Record, problems: list[Problem], *names: str) -> None:
 
 def _currency(record: Record, problems: list[Problem]) -> None:
     value = record.get("currency")
-    if isinstance(value, str) and value and not _CURRENCY.match(value):
+    if not isinstance(value, str) or not value or value in _CODES_SEEN:
+        return
+    if _CURRENCY.match(value):
+        _CODES_SEEN.add(value)  # an import checks the same few codes 100,000 times
+    else:
         problems.append(
             Problem("currency", value, "must be a three-letter ISO code such as USD or EUR")
         )
+
+
+_CODES_SEEN: set[str] = set()
 
 
 def _dates_in_order(
@@ -147,12 +155,13 @@ def _orders(r: Record, p: list[Problem]) -> None:
         p.append(Problem("quantity", quantity, "quantity must be more than 0"))
     _non_negative(r, p, "unit_price", "received_qty")
     received = r.get("received_qty") or 0
-    if isinstance(received, int) and isinstance(quantity, int) and received > quantity > 0:
-        p.append(
-            Problem("received_qty", received, f"more units received than ordered ({quantity})")
-        )
-    if isinstance(received, int) and received > 0 and not r.get("received_date"):
-        p.append(Problem("received_date", None, "received units need the date they arrived"))
+    if received and isinstance(received, int):  # most lines have received nothing yet
+        if isinstance(quantity, int) and received > quantity > 0:
+            p.append(
+                Problem("received_qty", received, f"more units received than ordered ({quantity})")
+            )
+        if received > 0 and not r.get("received_date"):
+            p.append(Problem("received_date", None, "received units need the date they arrived"))
     status = r.get("status")
     if (
         status == "received"
@@ -163,12 +172,24 @@ def _orders(r: Record, p: list[Problem]) -> None:
         p.append(
             Problem("status", status, f"only {received} of {quantity} units have been received")
         )
-    _dates_in_order(
-        r, p, "order_date", "promised_date", False, "the promised date is before the order date {a}"
-    )
-    _dates_in_order(
-        r, p, "order_date", "received_date", False, "goods cannot arrive before the order date {a}"
-    )
+    if r.get("promised_date") is not None:
+        _dates_in_order(
+            r,
+            p,
+            "order_date",
+            "promised_date",
+            False,
+            "the promised date is before the order date {a}",
+        )
+    if r.get("received_date") is not None:
+        _dates_in_order(
+            r,
+            p,
+            "order_date",
+            "received_date",
+            False,
+            "goods cannot arrive before the order date {a}",
+        )
     _currency(r, p)
 
 
@@ -240,15 +261,21 @@ def validate(kind_name: str, record: Record) -> list[Problem]:
 
 
 def validate_typed(kind_name: str, record: Record) -> list[Problem]:
-    """``validate`` for a record whose every non-empty value is already known to pass its
-    field's type check (``type_problem``): the import checks each distinct cell value once
-    per column, so per row only the required fields and the cross-field rules remain. Gives
-    the same problems as ``validate`` for such a record."""
-    problems = [
-        Problem(name, record.get(name), "is required")
-        for name in _required(kind_name)
-        if record.get(name) is None or record.get(name) == ""
-    ]
+    """``validate`` for a complete record (``records.complete``) whose every non-empty value
+    is already known to pass its field's type check (``type_problem``): the import checks
+    each distinct cell value once per column, so per row only the required fields and the
+    cross-field rules remain. Gives the same problems as ``validate`` for such a record."""
+    names, values = _required(kind_name)
+    given = values(record)
+    problems = (
+        [
+            Problem(name, record.get(name), "is required")
+            for name in names
+            if record.get(name) is None or record.get(name) == ""
+        ]
+        if None in given or "" in given
+        else []
+    )
     RULES[kind_name](record, problems)
     return problems
 
@@ -261,11 +288,15 @@ def type_problem(field: Field, value: Any) -> str | None:
     return _type_problem(field, value)
 
 
-_REQUIRED: dict[str, tuple[str, ...]] = {}
+_REQUIRED: dict[str, tuple[tuple[str, ...], Callable[[Record], tuple[Any, ...]]]] = {}
 
 
-def _required(kind_name: str) -> tuple[str, ...]:
-    names = _REQUIRED.get(kind_name)
-    if names is None:
-        names = _REQUIRED[kind_name] = tuple(f.name for f in kind(kind_name).writable if f.required)
-    return names
+def _required(kind_name: str) -> tuple[tuple[str, ...], Callable[[Record], tuple[Any, ...]]]:
+    """The kind's required fields, and a C-level getter of their values as a tuple (from a
+    complete record, which holds every field)."""
+    found = _REQUIRED.get(kind_name)
+    if found is None:
+        names = tuple(f.name for f in kind(kind_name).writable if f.required)
+        getter = itemgetter(*names) if len(names) > 1 else lambda r: (r[names[0]],)
+        found = _REQUIRED[kind_name] = (names, getter)
+    return found

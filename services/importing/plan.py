@@ -35,7 +35,6 @@ Record = dict[str, Any]
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 PROGRESS_EVERY = 2000
-CACHE_LIMIT = 20_000
 # A key cell starting with these (any case) may be a totals row; anything else is data.
 TOTAL_STARTS = frozenset(
     w[:3]
@@ -203,7 +202,7 @@ def converter_for(
 class _Column:
     """One mapped column and its conversion."""
 
-    __slots__ = ("convert", "field", "header", "index", "mistyped", "spec_field")
+    __slots__ = ("convert", "field", "header", "index", "mistyped", "spec_field", "unreadable")
 
     def __init__(
         self, match: ColumnMatch, convert: Callable[[Any], Any], spec_field: Field | None
@@ -213,45 +212,61 @@ class _Column:
         self.header = match.header
         self.convert = convert
         self.spec_field = spec_field
-        # Rows whose converted value fails its field's type check (too long, not a choice,
-        # too many decimals…): only these need the full per-record validation.
+        # Rows whose cell could not be read (a ValueProblem), and rows whose converted value
+        # fails its field's type check (too long, not a choice, too many decimals…): only
+        # these need more than the required-field and cross-field checks.
+        self.unreadable: set[int] = set()
         self.mistyped: set[int] = set()
 
     def convert_all(self, data: list[list[Any]]) -> list[Any]:
         """The column's value (or ValueProblem) on every row, each distinct cell converted
-        and type-checked once: a vendor file repeats few distinct dates, statuses and SKUs."""
+        and type-checked once (a vendor file repeats few distinct dates, statuses and SKUs):
+        the cells are looked up by C-level ``map`` in a dict whose ``__missing__`` converts."""
         j = self.index
-        convert = self.convert
-        spec_field = self.spec_field
-        # The type is part of the key: True, 1 and 1.0 are equal as dict keys, not as cells.
-        cache: dict[tuple[type, Any], Any] = {}
-        mistyped: dict[tuple[type, Any], Any] = {}
-        out: list[Any] = []
-        append = out.append
-        for offset, cells in enumerate(data):
-            raw = cells[j] if j < len(cells) else ""
-            key = (raw.__class__, raw)
-            try:
-                append(cache[key])
-            except KeyError:
-                if key in mistyped:
-                    append(mistyped[key])
-                    self.mistyped.add(offset)
-                    continue
-                try:
-                    value = convert(raw)
-                except conv.ValueProblem as problem:
-                    value = problem
-                else:
-                    if spec_field is not None and type_problem(spec_field, value):
-                        mistyped[key] = value
-                        self.mistyped.add(offset)
-                        append(value)
-                        continue
-                if len(cache) < CACHE_LIMIT:  # a column of unique notes is not worth caching
-                    cache[key] = value
-                append(value)
+        if data and min(map(len, data)) > j:
+            raws = list(map(itemgetter(j), data))
+        else:
+            raws = [cells[j] if j < len(cells) else "" for cells in data]
+        # True, 1 and 1.0 are equal as dict keys, not as cells: a column that mixes them
+        # is looked up by (type, cell).
+        types = set(map(type, raws))
+        keyed = bool in types and bool(types & {int, float})
+        converted = _Converted(self.convert, self.spec_field, keyed)
+        keys: list[Any] = [(raw.__class__, raw) for raw in raws] if keyed else raws
+        out = list(map(converted.__getitem__, keys))
+        if converted.unreadable:
+            self.unreadable = {i for i, k in enumerate(keys) if k in converted.unreadable}
+        if converted.mistyped:
+            self.mistyped = {i for i, k in enumerate(keys) if k in converted.mistyped}
         return out
+
+
+class _Converted(dict[Any, Any]):
+    """Cell → converted value (or ValueProblem), converted on first sight; remembers which
+    cells could not be read and which fail their field's type check."""
+
+    def __init__(
+        self, convert: Callable[[Any], Any], spec_field: Field | None, keyed: bool
+    ) -> None:
+        super().__init__()
+        self.convert = convert
+        self.spec_field = spec_field
+        self.keyed = keyed
+        self.unreadable: set[Any] = set()
+        self.mistyped: set[Any] = set()
+
+    def __missing__(self, key: Any) -> Any:
+        raw = key[1] if self.keyed else key
+        try:
+            value = self.convert(raw)
+        except conv.ValueProblem as problem:
+            value = problem
+            self.unreadable.add(key)
+        else:
+            if self.spec_field is not None and type_problem(self.spec_field, value):
+                self.mistyped.add(key)
+        self[key] = value
+        return value
 
 
 def _infer_dayfirst(sheet: Sheet, mapping: Mapping, start: int) -> dict[str, str]:
@@ -377,12 +392,7 @@ def _plan(
     fields = [c.field for c in columns]
     converted = [c.convert_all(data) for c in columns]
     # Rows with a cell that could not be read, found once per column rather than per cell.
-    unreadable = {
-        offset
-        for values in converted
-        for offset, value in enumerate(values)
-        if type(value) is conv.ValueProblem
-    }
+    unreadable = set().union(*(c.unreadable for c in columns))
     # Hidden rows and formula cells never calculated are few: found here, so the loop pays
     # one set lookup per row.
     hidden = (
@@ -413,7 +423,10 @@ def _plan(
     getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
     kept_commitments = 0
     first_row = sheet.first_row
-    constant_items = list(constants.items())
+    constant_items = [
+        (name, value.strip() if isinstance(value, str) else value)
+        for name, value in constants.items()
+    ]
     renames_lead_time = "lead_time" in fields
     for offset, row_values in enumerate(zip(*converted, strict=True)):
         if offset % PROGRESS_EVERY == 0:
@@ -495,7 +508,8 @@ def _plan(
                 kept_commitments += 1
             merged = records.complete(kind_name, {**current, **incoming})
         else:
-            merged = records.complete(kind_name, incoming)
+            # Converted cells are trimmed text or None (and constants are trimmed below).
+            merged = records.complete(kind_name, incoming, trimmed=True)
         unchanged = (
             not problems
             and current is not None

@@ -18,8 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, literal, null, select, update
@@ -95,28 +94,42 @@ def row_values(
     kind_name: str, record: dict[str, Any], refs: dict[str, int | None]
 ) -> dict[str, Any]:
     """The main table's column values for a record whose references are resolved."""
-    plain = records.adapter(kind_name).plain
-    values = {name: record.get(name) for name in plain}
+    return {name: values[0] for name, values in value_columns(kind_name, [record], [refs]).items()}
+
+
+def value_columns(
+    kind_name: str, rows: list[dict[str, Any]], refs: list[dict[str, int | None]]
+) -> dict[str, list[Any]]:
+    """The main table's column values for records whose references are resolved, one list
+    per column (read by C-level ``map``, for the bulk insert)."""
+
+    def field(name: str) -> list[Any]:
+        return list(map(methodcaller("get", name), rows))
+
+    def ref(name: str) -> list[Any]:
+        return list(map(itemgetter(name), refs))
+
+    columns = {name: field(name) for name in records.adapter(kind_name).plain}
     if kind_name == "vendors":
-        name = " ".join(str(record["name"]).split())
-        values["name"] = name
-        values["name_key"] = records.name_key(name)
+        names = [" ".join(str(r["name"]).split()) for r in rows]
+        columns["name"] = names
+        columns["name_key"] = [records.name_key(n) for n in names]
     elif kind_name == "products":
-        values["vendor_id"] = refs["vendor_id"]
+        columns["vendor_id"] = ref("vendor_id")
     elif kind_name == "leadtimes":
-        values["product_id"] = refs["product_id"]
+        columns["product_id"] = ref("product_id")
     elif kind_name == "orders":
-        values["line_no"] = record["line"]
-        values["product_id"] = refs["product_id"]
-        values["received_qty"] = record.get("received_qty") or 0
-        values["order_id"] = refs["order_id"]
+        columns["line_no"] = field("line")
+        columns["product_id"] = ref("product_id")
+        columns["received_qty"] = [q or 0 for q in field("received_qty")]
+        columns["order_id"] = ref("order_id")
     elif kind_name == "ppas":
-        values["site_id"] = refs["site_id"]
+        columns["site_id"] = ref("site_id")
     elif kind_name == "contracts":
-        values["site_id"] = refs["site_id"]
-        values["customer_id"] = refs["customer_id"]
-        values["auto_renew"] = bool(record.get("auto_renew"))
-    return values
+        columns["site_id"] = ref("site_id")
+        columns["customer_id"] = ref("customer_id")
+        columns["auto_renew"] = [bool(v) for v in field("auto_renew")]
+    return columns
 
 
 # --- commit ---------------------------------------------------------------------------------
@@ -273,8 +286,10 @@ class _Writer:
         kind_name = self.kind
         for start in range(0, len(rows), CHUNK * 4):
             chunk = rows[start : start + CHUNK * 4]
-            values = [row_values(kind_name, r.record, r.refs) for r in chunk]
-            columns = _columns(values)
+            columns: dict[str, Any] = value_columns(
+                kind_name, [r.record for r in chunk], [r.refs for r in chunk]
+            )
+            keys.extend(_row_keys(kind_name, columns))
             columns.update(
                 version=Constant(1),
                 created_by=Constant(self.actor.user),
@@ -283,21 +298,25 @@ class _Writer:
                 updated_at=Constant(self.now),
             )
             insert_columns(self.conn, self.table, columns, len(chunk))
-            keys.extend(map(partial(_row_key, kind_name), values))
             self.step(len(chunk))
         ids_by_key = _ids_by_key(self.conn, kind_name, keys)
         ids = [ids_by_key[key] for key in keys]
         for row, new_id in zip(rows, ids, strict=True):
             row.refs["id"] = new_id
         summaries = _summaries(self.spec, [r.record for r in rows])
+        self._created(kind_name, ids, [r.key for r in rows], summaries)
+        return ids
+
+    def _created(self, entity: str, ids: list[int], keys: list[str], summaries: list[str]) -> None:
+        """The audit trail's one entry per created record, written column by column."""
         self.flush_audit()
         insert_columns(
             self.conn,
             _table(AuditEntry),
             {
-                "entity": Constant(kind_name),
+                "entity": Constant(entity),
                 "entity_id": ids,
-                "entity_key": [r.key for r in rows],
+                "entity_key": keys,
                 "action": Constant("create"),
                 "new_value": summaries,
                 "user": Constant(self.actor.user),
@@ -305,9 +324,8 @@ class _Writer:
                 "source": Constant(self.actor.source),
                 "import_batch_id": Constant(self.actor.import_batch_id),
             },
-            len(rows),
+            len(ids),
         )
-        return ids
 
     def _update(self, rows: list[RowPlan]) -> None:
         if not rows:
@@ -425,9 +443,18 @@ class _Writer:
 
     def _purchase_orders(self, rows: list[RowPlan]) -> None:
         table = _table(PurchaseOrder)
+        # Each order's first line gives its vendor, site, date and currency (the plan made
+        # sure the lines agree); a new order's lines are all in this file, so its status is
+        # known without asking the database again (records.order_status over them).
         wanted: dict[str, RowPlan] = {}
+        statuses: dict[str, set[str]] = {}
         for row in rows:
-            wanted.setdefault(row.record["po_number"], row)
+            po = row.record["po_number"]
+            if po not in wanted:
+                wanted[po] = row
+                statuses[po] = {row.record["status"]}
+            else:
+                statuses[po].add(row.record["status"])
         existing = {
             r.po_number: r
             for r in self.conn.execute(
@@ -476,36 +503,28 @@ class _Writer:
                     self.entry("purchase_orders", current.id, po, "update", c.field, c.old, c.new)
         order_ids = {po: r.id for po, r in existing.items()}
         if new:
-            # A new order's lines are all in this file: its status is known without asking
-            # the database again (records.order_status over its lines' statuses).
-            statuses: dict[str, set[str]] = {}
-            for row in rows:
-                statuses.setdefault(row.record["po_number"], set()).add(row.record["status"])
-            stamp = {
-                "version": 1,
-                "created_by": self.actor.user,
-                "updated_by": self.actor.user,
-                "created_at": self.now,
-                "updated_at": self.now,
-            }
-            insert_rows(
+            numbers = [po for po, _, _ in new]
+            columns: dict[str, Any] = _columns([values for _, _, values in new])
+            insert_columns(
                 self.conn,
                 table,
-                [
-                    {
-                        "po_number": po,
-                        **values,
-                        **stamp,
-                        "status": records.order_status(statuses[po]),
-                    }
-                    for po, _, values in new
-                ],
+                {
+                    **columns,
+                    "po_number": numbers,
+                    "status": [records.order_status(statuses[po]) for po in numbers],
+                    "version": Constant(1),
+                    "created_by": Constant(self.actor.user),
+                    "updated_by": Constant(self.actor.user),
+                    "created_at": Constant(self.now),
+                    "updated_at": Constant(self.now),
+                },
+                len(new),
             )
             all_ids = dict(self.conn.execute(select(table.c.po_number, table.c.id)).all())
-            for po, _row, _values in new:
-                order_ids[po] = all_ids[po]
-                self.new_orders.add(all_ids[po])
-                self.entry("purchase_orders", all_ids[po], po, "create", new=po)
+            new_ids = [all_ids[po] for po in numbers]
+            order_ids.update(zip(numbers, new_ids, strict=True))
+            self.new_orders.update(new_ids)
+            self._created("purchase_orders", new_ids, numbers, numbers)
         if changed:
             statement = (
                 update(table)
@@ -594,55 +613,50 @@ class _Writer:
 
 def _summaries(spec: Any, rows: list[dict[str, Any]]) -> list[str]:
     """Created records as the audit trail shows them (``records._summary``'s format:
-    ``name=value; ...`` over the non-empty fields), built column by column: the text of a
-    repeated value (dates, prices, statuses) is computed once, and each row's parts are
-    joined by C-level ``zip``/``filter``/``join`` rather than a Python loop per field."""
-    parts: list[list[str | None]] = []
+    ``name=value; ...`` over the non-empty fields), built column by column: the text of each
+    distinct value (dates, prices, statuses repeat) is computed once, by the ``__missing__``
+    of a dict that C-level ``map`` reads, and each row's parts are joined by ``zip``,
+    ``filter`` and ``join`` rather than a Python loop per field."""
+    parts = []
     for field in spec.writable:
-        name = field.name
-        texts: dict[tuple[type, Any], str | None] = {}
-        column: list[str | None] = []
-        append = column.append
-        for record in rows:
-            value = record.get(name)
-            if value is None or value == "":
-                append(None)
-                continue
-            key = (value.__class__, value)
-            text = texts.get(key, _MISSING)
-            if text is _MISSING:
-                shown = audit.as_text(value)
-                text = f"{name}={shown}" if shown is not None else None
-                if len(texts) < 50_000:
-                    texts[key] = text
-            append(text)  # type: ignore[arg-type]
-        parts.append(column)
+        texts = _FieldTexts(field.name)
+        parts.append(list(map(texts.__getitem__, map(methodcaller("get", field.name), rows))))
     join = "; ".join
     return [join(filter(None, row)) for row in zip(*parts, strict=True)]
 
 
-_MISSING = object()
+class _FieldTexts(dict[Any, str | None]):
+    """``name=text`` for each value of one field (None for an empty value), computed on
+    first sight. Values of one field are of one type, so the value alone is the key (an
+    int field never mixes with True)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def __missing__(self, value: Any) -> str | None:
+        shown = audit.as_text(value)
+        text = None if shown is None else f"{self.name}={shown}"
+        self[value] = text
+        return text
 
 
-def _row_key(kind_name: str, values: dict[str, Any]) -> Any:
-    """A new row's natural key, as ``_ids_by_key`` reads it back."""
+def _row_keys(kind_name: str, columns: dict[str, list[Any]]) -> list[Any]:
+    """New rows' natural keys, as ``_ids_by_key`` reads them back."""
     if kind_name == "sites":
-        return values["name"].strip().lower()
-    if kind_name == "vendors":
-        return values["name_key"]
-    if kind_name == "products":
-        return (values["vendor_id"], values["sku"])
-    if kind_name == "leadtimes":
-        return (values["product_id"], values["quote_date"])
-    if kind_name == "orders":
-        return (values["order_id"], values["line_no"])
-    if kind_name == "ppas":
-        return values["ppa_ref"]
-    if kind_name == "contracts":
-        return values["contract_ref"]
-    if kind_name == "fxrates":
-        return (values["currency"], values["valid_from"])
-    raise AssertionError(kind_name)
+        return [name.strip().lower() for name in columns["name"]]
+    names = {
+        "vendors": ("name_key",),
+        "products": ("vendor_id", "sku"),
+        "leadtimes": ("product_id", "quote_date"),
+        "orders": ("order_id", "line_no"),
+        "ppas": ("ppa_ref",),
+        "contracts": ("contract_ref",),
+        "fxrates": ("currency", "valid_from"),
+    }[kind_name]
+    if len(names) == 1:
+        return list(columns[names[0]])
+    return list(zip(*(columns[n] for n in names), strict=True))
 
 
 def _ids_by_key(conn: Connection, kind_name: str, keys: list[Any]) -> dict[Any, int]:
