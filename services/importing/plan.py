@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import itemgetter
+from functools import partial
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from sqlalchemy import select
@@ -668,7 +669,8 @@ def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, R
     # Core execution of the adapter's query: plain rows, without the ORM's per-row loading.
     found = session.connection().execute(adapter.select())
     keys = list(found.keys())
-    rows = adapter.finish(session, [dict(zip(keys, row, strict=True)) for row in found])
+    # fetchall at once (iterating a result fetches row by row), each row a dict by zip.
+    rows = adapter.finish(session, list(map(dict, map(partial(zip, keys), found.fetchall()))))
     for record in rows:
         row_refs: dict[str, int | None] = {}
         if kind_name in ("products", "leadtimes"):
@@ -835,8 +837,10 @@ class _Checker:
         header = header_of.get(key_field)
         by_key: dict[tuple[Any, ...], RowPlan] = {}
         repeated: dict[tuple[Any, ...], list[RowPlan]] = {}
-        for row in rows:
-            key = tuple(_key_part(row.record.get(k)) for k in spec.key)
+        plain = [row.record for row in rows]
+        columns = [_key_column(list(map(methodcaller("get", k), plain))) for k in spec.key]
+        keys = zip(*columns, strict=True)
+        for row, key in zip(rows, keys, strict=True):
             if None in key:
                 continue
             first = by_key.setdefault(key, row)
@@ -930,6 +934,15 @@ class _Checker:
 
 def _as_text(value: Any) -> str | None:
     return as_text(value)
+
+
+def _key_column(values: list[Any]) -> list[Any]:
+    """``_key_part`` of every value of one key field (text by C-level ``map`` when the
+    column is all text, as it nearly always is)."""
+    if set(map(type, values)) == {str}:
+        folded = list(map(str.casefold, map(str.strip, values)))
+        return [v or None for v in folded] if "" in folded else folded
+    return [_key_part(v) for v in values]
 
 
 def _key_part(value: Any) -> Any:
