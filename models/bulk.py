@@ -1,4 +1,5 @@
-"""Bulk inserts straight through the driver's ``executemany``, in the caller's transaction.
+"""Bulk inserts straight through the driver (``executemany`` on SQLite, the COPY protocol on
+PostgreSQL), in the caller's transaction.
 
 SQLAlchemy Core spends most of a 100,000-row ``insert(table)`` executemany building a
 parameter dict per row and running each value through its type's bind processor; the driver's
@@ -55,14 +56,21 @@ def insert_columns(
             values.append(_processed(column_values, process) if process else column_values)
         names.append(name)
     quote = dialect.identifier_preparer.quote
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-        f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marker] * len(names))})"
-    )
+    target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))})"
     cursor = conn.connection.cursor()
+    rows_in = zip(*values, strict=True)
     try:
-        cursor.executemany(sql, list(zip(*values, strict=True)))
+        if dialect.driver == "psycopg":
+            # PostgreSQL's COPY protocol: one stream instead of a statement per row.
+            sql = f"COPY {target} FROM STDIN"
+            with cursor.copy(sql) as copy:
+                write_row = copy.write_row
+                for row in rows_in:
+                    write_row(row)
+        else:
+            marker = "?" if dialect.paramstyle == "qmark" else "%s"
+            sql = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})"
+            cursor.executemany(sql, list(rows_in))
     except dialect.loaded_dbapi.Error as exc:
         # The driver's own error, as SQLAlchemy would have raised it (IntegrityError for a
         # unique key someone else took meanwhile, OperationalError for a lost server...).
