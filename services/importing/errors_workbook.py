@@ -167,13 +167,15 @@ def _mark_sheet(ws: Worksheet, plan: Plan) -> None:
     heights = {
         r: ws.row_dimensions[r].height for r in sources if ws.row_dimensions[r].height is not None
     }
-    last = _last_column(ws, [*range(1, header + 1), *sources])
+    # Rows are reached cell by cell: ws[row] measures the whole sheet on every call.
+    width = ws.max_column
+    last = _last_column(ws, [*range(1, header + 1), *sources], width)
     error_col = last + 1
-    for cell in ws[header]:
+    for cell in _cells(ws, header, width):
         if isinstance(cell.value, str) and cell.value.strip().casefold() == ERROR_COLUMN.casefold():
             error_col = cell.column  # the Error column of an earlier round: written again
             break
-    width = max(ws.max_column, error_col)
+    width = max(width, error_col)
     for target, source in enumerate(sources, start=header + 1):
         _values_as_read(ws, plan, source, width)
         if target != source:
@@ -206,7 +208,7 @@ def _mark_sheet(ws: Worksheet, plan: Plan) -> None:
                 text = f"{text}\n\n{cell.comment.text}"
             cell.comment = Comment(_safe(text[:2000]), "Rackbook")
         _put(ws, target, error_col, _error_text(plan_row))
-        for cell in ws[target]:
+        for cell in _cells(ws, target, width):
             if cell.hyperlink is not None:
                 cell.hyperlink.ref = cell.coordinate  # a link goes with its moved cell
 
@@ -231,10 +233,14 @@ def _unmerge_data_rows(ws: Worksheet, header: int, sources: set[int]) -> None:
                 ws.cell(row=row, column=merged.min_col).value = value
 
 
-def _last_column(ws: Worksheet, rows: list[int]) -> int:
+def _cells(ws: Worksheet, row: int, width: int) -> list[Any]:
+    return [ws.cell(row=row, column=column) for column in range(1, width + 1)]
+
+
+def _last_column(ws: Worksheet, rows: list[int], width: int) -> int:
     last = 1
     for number in rows:
-        for cell in ws[number]:
+        for cell in _cells(ws, number, width):
             if cell.value is not None and cell.value != "" and cell.column > last:
                 last = cell.column
     return last
@@ -246,7 +252,7 @@ def _values_as_read(ws: Worksheet, plan: Plan, source: int, width: int) -> None:
     import refused): moved, it would compute from other rows than the vendor's."""
     sheet = plan.sheet
     cells = sheet.rows[source - sheet.first_row] if source >= sheet.first_row else []
-    for cell in ws[source][:width]:
+    for cell in _cells(ws, source, width):
         if not isinstance(cell, Cell) or cell.data_type != "f":
             continue
         j = cell.column - 1 - sheet.first_col
