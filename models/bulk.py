@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -108,3 +108,32 @@ class _Processed(dict[Any, Any]):
     def __missing__(self, value: Any) -> Any:
         processed = self[value] = self.process(value)
         return processed
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """``count`` new primary-key values for ``table``, for rows the caller then inserts with
+    ``insert_columns`` (so their ids need not be read back by natural key).
+
+    PostgreSQL: drawn from the column's sequence, which no other writer can also get.
+    SQLite: the ids after the largest one, which holds because a write transaction there
+    (``Database.write``: ``BEGIN IMMEDIATE``) keeps every other writer out until it ends;
+    if a caller inserts outside one and someone else took an id meanwhile, the primary
+    key refuses the insert (IntegrityError) and nothing is written."""
+    if count <= 0:
+        return []
+    (key,) = table.primary_key.columns
+    dialect_name = conn.dialect.name
+    if dialect_name == "postgresql":
+        sequence = conn.exec_driver_sql(
+            "SELECT pg_get_serial_sequence(%(table)s, %(column)s)",
+            {"table": table.name, "column": key.name},
+        ).scalar_one()
+        found = conn.exec_driver_sql(
+            "SELECT nextval(%(sequence)s) FROM generate_series(1, %(count)s)",
+            {"sequence": sequence, "count": count},
+        ).scalars()
+        return sorted(found)
+    if dialect_name == "sqlite":
+        largest = conn.execute(select(func.max(key))).scalar() or 0
+        return list(range(largest + 1, largest + 1 + count))
+    raise NotImplementedError(f"reserving ids on {dialect_name}")

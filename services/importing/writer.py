@@ -43,7 +43,7 @@ from models import (
     VendorAlias,
 )
 from models.base import utcnow
-from models.bulk import Constant, insert_columns
+from models.bulk import Constant, insert_columns, reserve_ids
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
@@ -275,22 +275,22 @@ class _Writer:
     # -- main table --
 
     def _insert(self, rows: list[RowPlan]) -> list[int]:
-        """Driver-level executemany inserts (``models.bulk``; no RETURNING: on SQLite that
-        runs row by row), then the new ids read back by natural key in one query per chunk.
-        Values travel column by column, a chunk at a time, so 100,000 rows never sit in
-        memory as statement parameters at once; the audit trail's one entry per created
-        record is written the same way."""
+        """Driver-level bulk inserts (``models.bulk``: executemany on SQLite, COPY on
+        PostgreSQL; no RETURNING, which on SQLite runs row by row), with ids reserved first
+        so none has to be read back. Values travel column by column, a chunk at a time, so
+        100,000 rows never sit in memory as statement parameters at once; the audit trail's
+        one entry per created record is written the same way."""
         if not rows:
             return []
-        keys: list[Any] = []
         kind_name = self.kind
+        ids = reserve_ids(self.conn, self.table, len(rows))
         for start in range(0, len(rows), CHUNK * 4):
             chunk = rows[start : start + CHUNK * 4]
             columns: dict[str, Any] = value_columns(
                 kind_name, [r.record for r in chunk], [r.refs for r in chunk]
             )
-            keys.extend(_row_keys(kind_name, columns))
             columns.update(
+                id=ids[start : start + CHUNK * 4],
                 version=Constant(1),
                 created_by=Constant(self.actor.user),
                 updated_by=Constant(self.actor.user),
@@ -299,8 +299,6 @@ class _Writer:
             )
             insert_columns(self.conn, self.table, columns, len(chunk))
             self.step(len(chunk))
-        ids_by_key = _ids_by_key(self.conn, kind_name, keys)
-        ids = [ids_by_key[key] for key in keys]
         for row, new_id in zip(rows, ids, strict=True):
             row.refs["id"] = new_id
         summaries = _summaries(self.spec, [r.record for r in rows])
@@ -504,12 +502,14 @@ class _Writer:
         order_ids = {po: r.id for po, r in existing.items()}
         if new:
             numbers = [po for po, _, _ in new]
+            new_ids = reserve_ids(self.conn, table, len(new))
             columns: dict[str, Any] = _columns([values for _, _, values in new])
             insert_columns(
                 self.conn,
                 table,
                 {
                     **columns,
+                    "id": new_ids,
                     "po_number": numbers,
                     "status": [records.order_status(statuses[po]) for po in numbers],
                     "version": Constant(1),
@@ -520,8 +520,6 @@ class _Writer:
                 },
                 len(new),
             )
-            all_ids = dict(self.conn.execute(select(table.c.po_number, table.c.id)).all())
-            new_ids = [all_ids[po] for po in numbers]
             order_ids.update(zip(numbers, new_ids, strict=True))
             self.new_orders.update(new_ids)
             self._created("purchase_orders", new_ids, numbers, numbers)
@@ -639,58 +637,6 @@ class _FieldTexts(dict[Any, str | None]):
         text = None if shown is None else f"{self.name}={shown}"
         self[value] = text
         return text
-
-
-def _row_keys(kind_name: str, columns: dict[str, list[Any]]) -> list[Any]:
-    """New rows' natural keys, as ``_ids_by_key`` reads them back."""
-    if kind_name == "sites":
-        return [name.strip().lower() for name in columns["name"]]
-    names = {
-        "vendors": ("name_key",),
-        "products": ("vendor_id", "sku"),
-        "leadtimes": ("product_id", "quote_date"),
-        "orders": ("order_id", "line_no"),
-        "ppas": ("ppa_ref",),
-        "contracts": ("contract_ref",),
-        "fxrates": ("currency", "valid_from"),
-    }[kind_name]
-    if len(names) == 1:
-        return list(columns[names[0]])
-    return list(zip(*(columns[n] for n in names), strict=True))
-
-
-def _ids_by_key(conn: Connection, kind_name: str, keys: list[Any]) -> dict[Any, int]:
-    table = _table(TABLES[kind_name])
-    c = table.c
-    if kind_name == "orders":
-        found: dict[Any, int] = {}
-        order_ids = sorted({order_id for order_id, _line in keys})
-        for start in range(0, len(order_ids), CHUNK):
-            chunk = order_ids[start : start + CHUNK]
-            for line_id, order_id, line_no in conn.execute(
-                select(c.id, c.order_id, c.line_no).where(c.order_id.in_(chunk))
-            ):
-                found[(order_id, line_no)] = line_id
-        return found
-    names = {
-        "sites": ("name",),
-        "vendors": ("name_key",),
-        "products": ("vendor_id", "sku"),
-        "leadtimes": ("product_id", "quote_date"),
-        "ppas": ("ppa_ref",),
-        "contracts": ("contract_ref",),
-        "fxrates": ("currency", "valid_from"),
-    }[kind_name]
-    columns = (c.id, *(c[n] for n in names))
-    result: dict[Any, int] = {}
-    for row in conn.execute(select(*columns)):
-        if kind_name == "sites":
-            result[row[1].strip().lower()] = row[0]
-        elif len(row) == 2:
-            result[row[1]] = row[0]
-        else:
-            result[(row[1], row[2])] = row[0]
-    return result
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import AuditEntry, CustomerContract, Site
-from models.bulk import Constant, insert_columns
+from models.bulk import Constant, insert_columns, reserve_ids
 from tests.helpers import basic_world, make
 
 
@@ -132,3 +132,24 @@ def test_values_must_match_the_row_count(database) -> None:
             {"name": ["Only one"], "status": Constant("planned")},
             2,
         )
+
+
+def test_reserved_ids_are_used_by_bulk_rows_and_never_again(database, actor) -> None:
+    with database.write() as session:
+        basic_world(session, actor)
+        table = Site.__table__
+        ids = reserve_ids(session.connection(), table, 3)  # type: ignore[arg-type]
+        assert len(ids) == 3 and len(set(ids)) == 3 and ids == sorted(ids)
+        insert_columns(
+            session.connection(),
+            table,  # type: ignore[arg-type]
+            {"id": ids, "name": ["R1", "R2", "R3"], "status": Constant("planned")},
+            3,
+        )
+        # A record saved afterwards (the sequence on PostgreSQL, the largest id on SQLite)
+        # gets an id of its own.
+        later = make(session, "sites", actor, name="Later", status="planned")
+        assert later["id"] not in ids
+    with database.session() as session:
+        found = dict(session.execute(select(Site.name, Site.id).where(Site.name.like("R%"))).all())
+    assert found == {"R1": ids[0], "R2": ids[1], "R3": ids[2]}
