@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
 
@@ -21,6 +21,12 @@ Record = dict[str, Any]
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 TEXT_LIMITS = {"notes": 10_000, "description": 255, "contact": 255, "aliases": 2_000}
 DEFAULT_TEXT_LIMIT = 120
+
+
+# Per scale: the smallest step a stored value keeps, and the first value too large for the
+# 18 digits of the scaled BIGINT it is stored as (models.base.ScaledDecimal).
+_QUANTUM = {scale: Decimal(1).scaleb(-scale) for scale in range(0, 10)}
+_LARGEST = {scale: Decimal(10) ** (18 - scale) for scale in range(0, 10)}
 
 
 def _type_problem(field: Field, value: Any) -> str | None:
@@ -41,10 +47,14 @@ def _type_problem(field: Field, value: Any) -> str | None:
         if isinstance(value, Decimal):
             if not value.is_finite():
                 return "must be a finite number"
-            exponent = value.as_tuple().exponent
-            if isinstance(exponent, int) and -exponent > field.scale:
+            # Places that would be lost when stored (trailing zeros are not: 1.50000 is 1.5).
+            try:
+                exact = value.quantize(_QUANTUM[field.scale]) == value
+            except InvalidOperation:  # more digits than a decimal holds: too large, below
+                exact = True
+            if not exact:
                 return f"has more than {field.scale} decimal places"
-            if abs(value) >= Decimal(10) ** (18 - field.scale):
+            if abs(value) >= _LARGEST[field.scale]:
                 return "is too large"
     elif field.type == "date":
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):

@@ -198,6 +198,17 @@ def test_order_line_validation(database, actor, changes, field, reason) -> None:
         assert records.list_records(session, "orders") == []
 
 
+def test_trailing_zeros_are_not_decimal_places_lost(database, actor) -> None:
+    """1.50000 is stored exactly (as 1.5); only places the stored value would drop are refused,
+    and a value past the 18 digits of the stored integer is too large."""
+    with database.write() as session:
+        basic_world(session, actor)
+        saved = make(session, "orders", actor, **{**ORDER, "unit_price": D("1.50000")})
+    assert saved["unit_price"] == D("1.5")
+    with pytest.raises(ValidationError, match="is too large"), database.write() as session:
+        make(session, "orders", actor, **{**ORDER, "line": 2, "unit_price": D("1E+40")})
+
+
 @pytest.mark.parametrize(
     ("kind", "values", "field", "reason"),
     [
