@@ -9,7 +9,12 @@ Order of work, each step refusing with one clear message (never a traceback):
    (a zip bomb inflates to gigabytes; its directory says so), no XML part declares a DTD
    (entity expansion), and the sheet's declared dimension is within ``MAX_ROWS``;
 4. python-calamine (xlsx, xlsm, xlsb, xls, ods) or the csv module (encoding and delimiter
-   detected) turns a sheet into rows of raw cells with the sheet's own row numbers.
+   detected) turns a sheet into rows of raw cells with the sheet's own row numbers;
+5. what calamine does not say, read from the file itself: the rows hidden in the sheet
+   (xlsx/xlsm row attributes, ods row visibility, xlsb row headers; .xls is not looked at),
+   and formula cells whose value was never calculated (xlsx/xlsm, ods), which calamine
+   reads as blank. For xlsx this is a byte search over the sheet XML, in a thread while
+   calamine parses the same sheet.
 
 Macros are never run: calamine reads cell values only.
 """
@@ -473,6 +478,72 @@ def scan_xlsx_rows(path: Path, part: str, prefix: bytes = b"") -> RowMarks:
     return scan.marks
 
 
+# --- .xlsb: hidden rows from the row header records ---------------------------------------
+
+_BRT_ROW_HDR = 0x00
+_BRT_BUNDLE_SH = 0x9C
+
+
+def _xlsb_records(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(record type, start of its data, size) of each record of an MS-XLSB part: a type and
+    a size of 7 bits a byte, the high bit saying another byte follows."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind = data[pos]
+        pos += 1
+        if kind & 0x80:
+            kind = (kind & 0x7F) | ((data[pos] & 0x7F) << 7)
+            pos += 1
+        size = shift = 0
+        for _ in range(4):
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        yield kind, pos, size
+        pos += size
+
+
+def _xlsb_sheet_parts(path: Path) -> dict[str, str]:
+    """Sheet name → its part, from the workbook part's sheet records and their relationships."""
+    with zipfile.ZipFile(path) as archive:
+        book = archive.read("xl/workbook.bin")
+        rels = SafeXml.fromstring(archive.read("xl/_rels/workbook.bin.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts: dict[str, str] = {}
+    for kind, start, size in _xlsb_records(book):
+        if kind != _BRT_BUNDLE_SH:
+            continue
+        record = book[start : start + size]
+        texts, pos = [], 8  # after the sheet's state and tab id
+        for _ in range(2):  # its relationship id, then its name
+            count = int.from_bytes(record[pos : pos + 4], "little")
+            pos += 4
+            if count == 0xFFFFFFFF:
+                texts.append("")
+                continue
+            texts.append(record[pos : pos + 2 * count].decode("utf-16-le"))
+            pos += 2 * count
+        target = targets.get(texts[0], "")
+        if target:
+            parts[texts[1]] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def scan_xlsb_rows(path: Path, part: str) -> RowMarks:
+    """Hidden rows of one sheet part of an .xlsb file: the ``fDyZero`` flag of each row header
+    (BrtRowHdr: bit 4 of its 12th byte). Formulas in .xlsb always keep their value."""
+    marks = RowMarks()
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(part)
+    for kind, start, size in _xlsb_records(data):
+        if kind == _BRT_ROW_HDR and size >= 12 and data[start + 11] & 0x10:
+            marks.hidden_rows.add(int.from_bytes(data[start : start + 4], "little") + 1)
+    return marks
+
+
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODS_VALUE_OF = {
@@ -563,6 +634,12 @@ def _calamine_error(name: str, exc: BaseException) -> FileProblem:
 def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Workbook:
     name = path.name
     sheet_info = _xlsx_sheet_info(name, path) if kind in ("xlsx", "xlsm") else {}
+    xlsb_parts: dict[str, str] = {}
+    if kind == "xlsb":
+        try:
+            xlsb_parts = _xlsb_sheet_parts(path)
+        except (KeyError, ValueError, SyntaxError, IndexError, zipfile.BadZipFile):
+            raise FileProblem(name, "the workbook's structure is damaged or unsafe") from None
     for sheet_name, info in sheet_info.items():
         if info.rows is not None and info.rows > MAX_ROWS:
             raise FileProblem(
@@ -587,11 +664,11 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The sheet XML is searched for hidden rows and uncalculated formulas while
             # calamine parses it (calamine releases the GIL), so the search costs no time.
-            scanning = (
-                pool.submit(scan_xlsx_rows, path, info.part, info.prefix)
-                if info is not None and info.part
-                else None
-            )
+            scanning = None
+            if info is not None and info.part:
+                scanning = pool.submit(scan_xlsx_rows, path, info.part, info.prefix)
+            elif sheet_name in xlsb_parts:
+                scanning = pool.submit(scan_xlsb_rows, path, xlsb_parts[sheet_name])
             try:
                 sheet = book.get_sheet_by_name(sheet_name)
                 if sheet.height > MAX_ROWS:
@@ -611,7 +688,15 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
                     marks = scan_ods_rows(path, sheet_name, start[0] + len(rows))
                 else:
                     marks = RowMarks()
-            except (KeyError, ValueError, SyntaxError, OSError, EOFError, zipfile.BadZipFile):
+            except (
+                KeyError,
+                ValueError,
+                SyntaxError,
+                IndexError,
+                OSError,
+                EOFError,
+                zipfile.BadZipFile,
+            ):
                 # defusedxml's EntitiesForbidden is a ValueError; a malformed part, a SyntaxError.
                 raise FileProblem(name, "the file is damaged or incomplete") from None
         _fill_merged_down(rows, merged, start)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,12 @@ from models.database import Database
 from services import records
 from services.importing import read_file
 from services.importing.read import scan_xlsx_rows
-from tests.services.importing.conftest import build_world, run_import, supermicro_backlog
+from tests.services.importing.conftest import (
+    build_world,
+    run_import,
+    supermicro_backlog,
+    write_xlsb,
+)
 
 UNCALCULATED = (
     "is a formula with no calculated value (open the file in Excel and save it, or type the value)"
@@ -248,6 +254,37 @@ def test_ods_hidden_and_filtered_rows_counted_with_repeats(
     problem = plan.rows[-1].problems[0]
     assert (problem.row, problem.column, problem.value) == (9, "Qty", "=D7*2")
     assert problem.reason == f"Qty {UNCALCULATED}"
+
+
+def test_xlsb_hidden_rows_from_the_row_headers(database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    path = write_xlsb(
+        tmp_path / "orders.xlsb",
+        "Orders",
+        [ODS_HEADER] + [_ods_row("XB-1", n) for n in (1, 2, 3, 4)],
+    )
+
+    def hide(data: bytes, row: int) -> bytes:
+        """Row ``row`` (1-based) hidden: fDyZero, bit 4 of the row header's 12th byte."""
+        plain = b"\x00\x11" + struct.pack("<I", row - 1) + bytes(13)
+        assert data.count(plain) == 1
+        flagged = bytearray(plain)
+        flagged[2 + 11] = 0x10
+        return data.replace(plain, bytes(flagged))
+
+    member = "xl/worksheets/sheet1.bin"
+    with zipfile.ZipFile(path) as zin:
+        parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+    parts[member] = hide(hide(parts[member], 3), 5)
+    with zipfile.ZipFile(path, "w") as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok and report.format == "xlsb"
+    assert report.sheets[0].plan.skipped == [(3, "a hidden row"), (5, "a hidden row")]
+    assert _lines(database) == {("XB-1", 1), ("XB-1", 3)}
 
 
 # --- formulas without a calculated value ----------------------------------------------------
