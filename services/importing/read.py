@@ -11,7 +11,7 @@ Order of work, each step refusing with one clear message (never a traceback):
 4. python-calamine (xlsx, xlsm, xlsb, xls, ods) or the csv module (encoding and delimiter
    detected) turns a sheet into rows of raw cells with the sheet's own row numbers;
 5. what calamine does not say, read from the file itself: the rows hidden in the sheet
-   (xlsx/xlsm row attributes, ods row visibility, xlsb row headers; .xls is not looked at),
+   (xlsx/xlsm row attributes, ods row visibility, xlsb row headers, xls ROW records),
    and formula cells whose value was never calculated (xlsx/xlsm, ods), which calamine
    reads as blank. For xlsx this is a byte search over the sheet XML, in a thread while
    calamine parses the same sheet.
@@ -544,6 +544,116 @@ def scan_xlsb_rows(path: Path, part: str) -> RowMarks:
     return marks
 
 
+# --- .xls: hidden rows from the ROW records of the BIFF8 stream -----------------------------
+
+_OLE_FREE = 0xFFFFFFFA  # sector numbers from here on mark the end of a chain, or none
+_BIFF_BOF, _BIFF_EOF, _BIFF_ROW, _BIFF_BOUNDSHEET = 0x0809, 0x000A, 0x0208, 0x0085
+
+
+def _ole_stream(data: bytes, wanted: tuple[str, ...]) -> bytes:
+    """The first stream named one of ``wanted`` in an OLE compound file ([MS-CFB]): the
+    sector tables read from the header, then the stream's chain of sectors (or mini
+    sectors, for a stream under the cut-off size). Raises ValueError when it is not there."""
+
+    def number(offset: int) -> int:
+        return int.from_bytes(data[offset : offset + 4], "little")
+
+    size_of = 1 << int.from_bytes(data[0x1E:0x20], "little")
+    mini_size = 1 << int.from_bytes(data[0x20:0x22], "little")
+
+    def sector(index: int) -> bytes:
+        start = (index + 1) * size_of
+        if index >= _OLE_FREE or start >= len(data):
+            raise ValueError("a sector outside the file")
+        return data[start : start + size_of]
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        found: list[int] = []
+        while start < _OLE_FREE:
+            if start >= len(table) or len(found) > len(table):
+                raise ValueError("a broken sector chain")
+            found.append(start)
+            start = table[start]
+        return found
+
+    def numbers(raw: bytes) -> list[int]:
+        return [int.from_bytes(raw[i : i + 4], "little") for i in range(0, len(raw), 4)]
+
+    difat = [number(0x4C + 4 * i) for i in range(109)]
+    extra, count = number(0x44), number(0x48)
+    for _ in range(count):
+        if extra >= _OLE_FREE:
+            break
+        listed = numbers(sector(extra))
+        difat.extend(listed[:-1])
+        extra = listed[-1]
+    fat_sectors = [s for s in difat if s < _OLE_FREE][: number(0x2C)]
+    fat = numbers(b"".join(sector(s) for s in fat_sectors))
+    directory = b"".join(sector(s) for s in chain(number(0x30), fat))
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise ValueError("no directory")
+    root = entries[0]
+    for entry in entries:
+        length = int.from_bytes(entry[64:66], "little")
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", "replace")
+        if entry[66] != 2 or name not in wanted:  # 2: a stream
+            continue
+        start = int.from_bytes(entry[116:120], "little")
+        size = int.from_bytes(entry[120:124], "little")
+        if size >= number(0x38):  # at or over the mini stream cut-off: plain sectors
+            return b"".join(sector(s) for s in chain(start, fat))[:size]
+        mini_fat = numbers(b"".join(sector(s) for s in chain(number(0x3C), fat)))
+        ministream = b"".join(
+            sector(s) for s in chain(int.from_bytes(root[116:120], "little"), fat)
+        )
+        return b"".join(
+            ministream[i * mini_size : (i + 1) * mini_size] for i in chain(start, mini_fat)
+        )[:size]
+    raise ValueError("no workbook stream")
+
+
+def scan_xls_rows(path: Path, sheet_name: str) -> RowMarks:
+    """Hidden rows of one sheet of an Excel 97-2003 workbook: the ``fDyZero`` flag (0x20) of
+    each ROW record of the sheet's BIFF8 substream. Formulas there always keep their value.
+    An older (BIFF5) workbook is not looked at."""
+    marks = RowMarks()
+    stream = _ole_stream(path.read_bytes(), ("Workbook", "Book"))
+
+    def records(pos: int) -> Iterator[tuple[int, int, int]]:
+        while pos + 4 <= len(stream):
+            kind = int.from_bytes(stream[pos : pos + 2], "little")
+            size = int.from_bytes(stream[pos + 2 : pos + 4], "little")
+            yield kind, pos + 4, size
+            pos += 4 + size
+
+    first = next(records(0), None)
+    if first is None or first[0] != _BIFF_BOF or stream[first[1] : first[1] + 2] != b"\x00\x06":
+        return marks  # not BIFF8
+    sheet_at = None
+    for kind, body, _size in records(0):
+        if kind == _BIFF_BOUNDSHEET:
+            count, wide = stream[body + 6], stream[body + 7] & 1
+            raw = stream[body + 8 : body + 8 + count * (2 if wide else 1)]
+            if raw.decode("utf-16-le" if wide else "latin-1") == sheet_name:
+                sheet_at = int.from_bytes(stream[body : body + 4], "little")
+        elif kind == _BIFF_EOF:
+            break
+    if sheet_at is None:
+        return marks
+    depth = 0
+    for kind, body, size in records(sheet_at):
+        if kind == _BIFF_BOF:
+            depth += 1
+        elif kind == _BIFF_EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif kind == _BIFF_ROW and depth == 1 and size >= 14 and stream[body + 12] & 0x20:
+            marks.hidden_rows.add(int.from_bytes(stream[body : body + 2], "little") + 1)
+    return marks
+
+
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _ODS_VALUE_OF = {
@@ -669,6 +779,8 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
                 scanning = pool.submit(scan_xlsx_rows, path, info.part, info.prefix)
             elif sheet_name in xlsb_parts:
                 scanning = pool.submit(scan_xlsb_rows, path, xlsb_parts[sheet_name])
+            elif kind == "xls":
+                scanning = pool.submit(scan_xls_rows, path, sheet_name)
             try:
                 sheet = book.get_sheet_by_name(sheet_name)
                 if sheet.height > MAX_ROWS:
@@ -697,8 +809,16 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
                 EOFError,
                 zipfile.BadZipFile,
             ):
-                # defusedxml's EntitiesForbidden is a ValueError; a malformed part, a SyntaxError.
-                raise FileProblem(name, "the file is damaged or incomplete") from None
+                if kind in ("xlsx", "xlsm", "ods"):
+                    # defusedxml's EntitiesForbidden is a ValueError; malformed XML, SyntaxError.
+                    raise FileProblem(name, "the file is damaged or incomplete") from None
+                # The binary formats' records are read by Rackbook itself: calamine read the
+                # cells, so the file is imported, with a word on what could not be told.
+                marks = RowMarks()
+                notes.append(
+                    f"sheet {sheet_name!r}: which rows are hidden could not be read; "
+                    "every row is imported"
+                )
         _fill_merged_down(rows, merged, start)
         first_row = _cover_formula_rows(rows, start[0] + 1, marks)
         return Sheet(

@@ -23,6 +23,7 @@ from services import records
 from services.importing import read_file
 from services.importing.read import scan_xlsx_rows
 from tests.services.importing.conftest import (
+    FIXTURES,
     build_world,
     run_import,
     supermicro_backlog,
@@ -285,6 +286,80 @@ def test_xlsb_hidden_rows_from_the_row_headers(database: Database, tmp_path: Pat
     assert report.ok and report.format == "xlsb"
     assert report.sheets[0].plan.skipped == [(3, "a hidden row"), (5, "a hidden row")]
     assert _lines(database) == {("XB-1", 1), ("XB-1", 3)}
+
+
+def test_xls_hidden_rows_from_the_row_records(database: Database, tmp_path: Path) -> None:
+    """The Excel 97-2003 fixture (made in a spreadsheet program) with its row 5 hidden: the
+    fDyZero bit (0x20) of that ROW record's flags set, in place inside the OLE file."""
+    build_world(database)
+    data = bytearray((FIXTURES / "vendor_backlog.xls").read_bytes())
+    row_record = data.find(b"\x08\x02\x10\x00" + struct.pack("<H", 4))  # ROW, 0-based row 4
+    data[row_record + 4 + 12] |= 0x20
+    path = tmp_path / "backlog.xls"
+    path.write_bytes(bytes(data))
+    assert read_file(FIXTURES / "vendor_backlog.xls").sheet("Backlog").hidden_rows == frozenset()
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok and report.format == "xls"
+    assert report.sheets[0].plan.skipped == [(5, "a hidden row")]
+    assert _lines(database) == {("PC-2027-001", 1)}
+
+
+def _compound_file(stream_name: str, stream: bytes) -> bytes:
+    """An OLE compound file (MS-CFB version 3) holding one stream in plain 512-byte sectors:
+    the header, one FAT sector, one directory sector, then the stream's sectors."""
+    end, free, no_entry = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+    count = -(-len(stream) // 512)
+    fat = [0xFFFFFFFD, end] + [n + 1 for n in range(2, count + 1)] + [end]
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, start: int, size: int) -> bytes:
+        raw = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", no_entry, no_entry, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    directory = (
+        entry("Root Entry", 5, 1, end, 0)
+        + entry(stream_name, 2, no_entry, 2, len(stream))
+        + entry("", 0, no_entry, 0, 0) * 2
+    )
+    header = (
+        bytes.fromhex("d0cf11e0a1b11ae1")
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
+    assert len(header) == 512 and count <= 126
+    return header + struct.pack("<128I", *fat) + directory + stream.ljust(count * 512, b"\0")
+
+
+def test_xls_hidden_rows_in_a_workbook_stream_of_plain_sectors(
+    database: Database, tmp_path: Path
+) -> None:
+    """A workbook stream over the 4,096-byte mini-stream cut-off sits in plain sectors."""
+    from services.importing.read import _ole_stream
+
+    build_world(database)
+    stream = bytearray(_ole_stream((FIXTURES / "vendor_backlog.xls").read_bytes(), ("Workbook",)))
+    row_record = stream.find(b"\x08\x02\x10\x00" + struct.pack("<H", 3))  # ROW, 0-based row 3
+    stream[row_record + 4 + 12] |= 0x20
+    path = tmp_path / "backlog.xls"
+    path.write_bytes(_compound_file("Workbook", bytes(stream).ljust(9000, b"\0")))
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok and report.format == "xls", [str(p) for p in report.sheets[0].plan.problems]
+    assert report.sheets[0].plan.skipped == [(4, "a hidden row")]
+    assert _lines(database) == {("PC-2027-001", 2)}
 
 
 # --- formulas without a calculated value ----------------------------------------------------
