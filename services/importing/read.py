@@ -581,7 +581,7 @@ def _ole_stream(data: bytes, wanted: tuple[str, ...]) -> bytes:
 
     difat = [number(0x4C + 4 * i) for i in range(109)]
     extra, count = number(0x44), number(0x48)
-    for _ in range(count):
+    for _ in range(min(count, len(data) // size_of)):  # a forged count cannot spin
         if extra >= _OLE_FREE:
             break
         listed = numbers(sector(extra))
