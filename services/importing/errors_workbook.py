@@ -71,7 +71,7 @@ def write_errors(plans: Sequence[Plan], out: str | Path) -> ErrorsWritten:
         reason = _why_not_a_copy(rejected)
         if reason is None:
             try:
-                workbook = _marked_copy(rejected)
+                _save(_marked_copy(rejected), out)  # a failure to write out is a RackbookError
             except (
                 InvalidFileException,
                 KeyError,
@@ -84,9 +84,7 @@ def write_errors(plans: Sequence[Plan], out: str | Path) -> ErrorsWritten:
             ) as exc:
                 reason = f"the vendor's workbook could not be copied ({exc})"
             else:
-                rows = sum(p.count("rejected") for p in rejected)
-                _save(workbook, out)
-                return ErrorsWritten(rows, "marked copy")
+                return ErrorsWritten(sum(p.count("rejected") for p in rejected), "marked copy")
         if reason:
             notes.append(
                 f"rejected rows written in a new workbook, not as a marked copy of "

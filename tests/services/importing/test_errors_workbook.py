@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
@@ -17,6 +18,7 @@ from openpyxl.worksheet.table import Table
 
 from models.database import Database
 from services import importing, records
+from services.errors import RackbookError
 from services.importing import ImportReport
 from services.importing.errors_workbook import MARKED_COPY_MAX_ROWS
 from tests.services.importing.conftest import build_world, run_import
@@ -303,3 +305,13 @@ def test_an_ods_file_gets_the_rows_rebuilt_with_the_formula_shown(
     assert [c.value for c in ws[2]][:4] == ["MO-1", 2, "AS-8125GS", "=D2*2"]
     assert ws["D2"].data_type == "s" and ws["D2"].fill.start_color.rgb == "FFF4CCCC"
     assert ws["G1"].value == "Error" and ws["G2"].value.startswith("row 3: Qty is a formula")
+
+
+def test_a_place_that_cannot_be_written_is_a_message(database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    report = _import(database, vendor_workbook(tmp_path / "backlog.xlsx"), skip_invalid=True)
+
+    out = tmp_path / "nowhere" / "rejected.xlsx"
+
+    with pytest.raises(RackbookError, match=r"cannot write .*rejected\.xlsx"):
+        importing.write_errors([s.plan for s in report.sheets], out)
