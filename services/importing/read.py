@@ -361,7 +361,7 @@ class _XlsxRowScan:
         self.formula_open = b"<" + prefix + b"f"
         self.formula_close = b"</" + prefix + b"f>"
         self.value_open = b"<" + prefix + b"v"
-        self.value_close = b"</" + prefix + b"v>"
+        self.value_text = b"<" + prefix + b"v>"
         # A sheet holds a formula's text (``</f>``) before any cell that only shares it.
         self.has_formulas = False
         # Shared formulas by their index: the text and the cell it is written for.
@@ -402,6 +402,24 @@ class _XlsxRowScan:
         while pos != -1:
             if block[pos + size : pos + size + 1] not in (b" ", b">", b"/"):
                 pos = block.find(opening, pos + 1, end)
+                continue
+            tag_end = block.find(b">", pos, end)
+            if block[tag_end - 1] == 0x2F:  # <f .../>: a cell sharing a formula
+                after = tag_end + 1
+            else:
+                after = block.find(self.formula_close, tag_end, end)
+                if tag_end == -1 or after == -1:
+                    pos = block.find(opening, pos + 1, end)
+                    continue
+                after += len(self.formula_close)
+            # The usual cell: a value right after its formula. Nothing more to read, unless
+            # the formula is shared from here (``ref=``): the cells sharing it need its text.
+            if (
+                block.startswith(self.value_text, after)
+                and block[after + len(self.value_text)] != 0x3C  # not <v></v>
+                and block.find(b'ref="', pos, tag_end) == -1
+            ):
+                pos = block.find(opening, after, end)
                 continue
             cell = self._tag_start(block, pos, self.cell_open)
             cell_end = block.find(self.cell_close, pos, end)
