@@ -324,7 +324,7 @@ def _xlsx_sheet_info(name: str, path: Path) -> dict[str, _XlsxSheetInfo]:
 
 # --- hidden rows and formulas never calculated, found by byte searches ----------------------
 
-_SCAN_BLOCK = 4 << 20
+_SCAN_BLOCK = 1 << 20  # 1 MB: as fast as larger blocks, 20 MB less at the peak
 _XML_ESCAPES = {"&quot;": '"', "&apos;": "'"}
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
