@@ -117,9 +117,13 @@ class RowMarks:
         found = self.by_key.get
         if self.kind == "orders":
             at = {name: i for i, name in enumerate(names)}
+            if "po_number" not in at or "line" not in at:
+                return [None for _ in rows]  # no rows loaded yet
             # 100,000 lines: the key built inline rather than through the general getter.
             i_po, i_line = at["po_number"], at["line"]
             return [found(f"{row[i_po]}/{row[i_line]}") for row in rows]
+        if not names:
+            return [None for _ in rows]
         return [found(make(dict(zip(names, row, strict=True)).__getitem__)) for row in rows]
 
     @property

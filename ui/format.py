@@ -18,11 +18,18 @@ def locale() -> QLocale:
     return QLocale()
 
 
+@lru_cache(maxsize=1)
+def _separators() -> tuple[str, str]:
+    # Asked for every number painted: the locale's separators are read once (the window
+    # does not change its locale while it runs; dates are cached the same way below).
+    loc = locale()
+    return loc.groupSeparator(), loc.decimalPoint()
+
+
 def _localise(text: str) -> str:
     """Swap Python's ``,`` grouping and ``.`` decimal point for the locale's."""
-    loc = locale()
-    group, point = loc.groupSeparator(), loc.decimalPoint()
-    if (group, point) == (",", "."):
+    group, point = _separators()
+    if group == "," and point == ".":
         return text
     return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
 

@@ -155,3 +155,55 @@ def test_footer_open_order_value_is_converted_and_says_what_has_no_rate(
     screen.search.setText("PO-EU")
     screen.update_footer()
     assert "Open order value: 0.00 USD (no EUR exchange rate" in screen.footer.text()
+
+
+def test_a_moved_eta_marks_its_line_at_once(qtbot, context, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from ui.dialogs.order_dialogs import EtaDialog
+
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    model = screen.model
+    marked = _marked_rows(screen)
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if r not in marked
+        and model.record(r)["status"] in ("placed", "confirmed", "in_production")
+        and model.record(r)["promised_date"] is not None
+    )
+    line = model.record(row)
+    screen.select_id(line["id"])
+    screen.load_details()
+
+    def fill(dialog):
+        dialog.eta.set_value(line["promised_date"] + dt.timedelta(days=120))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(EtaDialog, "exec", fill)
+    screen.change_eta()
+    mark = model.data(model.index(model.row_of_id(line["id"]), 0), MARK_ROLE)
+    assert mark is not None and mark.level == "at_risk"
+    assert "slipped 120 days" in mark.reason
+
+
+def test_with_a_worker_thread_the_list_comes_first_and_its_marks_follow(
+    qtbot, qtmodeltester, demo_db, tmp_path
+):
+    from ui.workers import Tasks
+
+    context = make_context(demo_db, tmp_path)
+    context.tasks = Tasks(context)
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1000, 700)
+    screen.show()
+    with qtbot.waitSignal(screen.model.dataChanged, timeout=20_000):
+        screen.refresh()  # first page, the whole list, then the marks (a dataChanged)
+    assert screen.complete and screen.row_marks is not None
+    assert _marked_rows(screen)
+    qtmodeltester.check(screen.model)
+    context.tasks.wait()
+    qtbot.waitUntil(lambda: context.tasks.pending == 0)

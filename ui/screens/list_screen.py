@@ -82,13 +82,14 @@ def prepare(
     complete: bool,
     columns: list[Column] | None = None,
     evaluate_marks: bool | None = None,
+    known_marks: Any = None,
 ) -> Loaded:
     """Records -> row tuples, their marks and search text: done in the loading task, so the
     main thread only swaps lists.
 
     The marks come from the alert rules, evaluated once per load (``evaluate_marks``, by
-    default with a whole list): a first page goes on screen without them, its whole list
-    follows at once with them."""
+    default with a whole list). Without evaluating, rows take the ``known_marks`` (the
+    marks of the load before, services.marks.RowMarks) until fresh ones arrive."""
     from services import lists
 
     if found:
@@ -103,6 +104,8 @@ def prepare(
 
         row_marks = evaluate(session, kind_name)
         marks = row_marks.for_rows(names, rows)
+    elif known_marks is not None:
+        marks = known_marks.for_rows(names, rows)
     else:
         marks = [None] * len(rows)
     money = lists.converter(session) if complete and kind_name in _MONEY_TOTALS else None
@@ -407,15 +410,38 @@ class ListScreen(QWidget):
             row_height = self.view.verticalHeader().defaultSectionSize()
             first = min(first, self.window().height() // max(row_height, 1) + 1)
         columns = self.model.columns
+        known = self.row_marks
+
+        def load_marks(loaded: Loaded) -> None:
+            # The alert rules read every order line, contract and PPA (about 2 s on 100,000
+            # lines): the whole list is searchable and sortable first, its marks follow.
+            if generation != self._generation:
+                return
+            rows, names = loaded.rows, loaded.names
+
+            def work(session: Any) -> tuple[Any, list[Any]]:
+                from services.marks import row_marks
+
+                found = row_marks(session, kind)
+                return found, found.for_rows(names, rows)
+
+            self.context.read(
+                work, lambda found: self._marks_loaded(found[0], found[1], generation)
+            )
 
         def load_all() -> None:
             if generation != self._generation:
                 return
-            self.context.read(
-                lambda s: prepare(s, kind, records.list_records(s, kind), searched, True, columns),
-                lambda loaded: self._loaded(loaded, generation),
-                self._load_failed,
-            )
+
+            def work(session: Any) -> Loaded:
+                found = records.list_records(session, kind)
+                return prepare(session, kind, found, searched, True, columns, False, known)
+
+            def done(loaded: Loaded) -> None:
+                self._loaded(loaded, generation)
+                load_marks(loaded)
+
+            self.context.read(work, done, self._load_failed)
 
         if not first or self.model.total_rows:
             load_all()
@@ -431,10 +457,22 @@ class ListScreen(QWidget):
                 QTimer.singleShot(FULL_LOAD_DELAY_MS, self, load_all)
 
         self.context.read(
-            lambda s: prepare(s, kind, lists.first_records(s, kind, first), searched, False),
+            lambda s: prepare(
+                s, kind, lists.first_records(s, kind, first), searched, False, known_marks=known
+            ),
             first_done,
             self._load_failed,
         )
+
+    def _marks_loaded(self, row_marks: Any, marks: list[Any], generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer load brings its own
+        self.row_marks = row_marks
+        if len(marks) != self.model.total_rows:
+            # Rows were put in place meanwhile (a saved line): mark them as they are now.
+            marks = row_marks.for_rows(self.model.names, self.model.all_rows)
+        self.model.set_marks(marks)
+        self._footer_later()
 
     def _loaded(self, loaded: Loaded, generation: int) -> None:
         if generation != self._generation or (

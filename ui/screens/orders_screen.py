@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -98,11 +99,24 @@ class OrdersScreen(ListScreen):
         for button in (self.receive_button, self.eta_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(4, 4, 4, 4)
+        self.order_content = QWidget()
+        layout = QVBoxLayout(self.order_content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.order_header)
         layout.addLayout(buttons)
         layout.addWidget(self.lines_view, 1)
+        # Until the selected line's order has been read (a moment after the list shows), a
+        # line of text stands where its header, buttons and lines will be: nothing empty to
+        # lay out and paint with the list's first rows.
+        self.order_waiting = QLabel("Select an order line to see its purchase order.")
+        self.order_waiting.setObjectName("orderWaiting")
+        self.order_waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.order_stack = QStackedWidget()
+        self.order_stack.addWidget(self.order_waiting)
+        self.order_stack.addWidget(self.order_content)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(4, 4, 4, 4)
+        page_layout.addWidget(self.order_stack)
         self.details.addTab(page, "Purchase order")
         self.eta_model = PlainTableModel(["Changed", "By", "Source", "Old ETA", "New ETA"], self)
         self.eta_view = table_view()
@@ -124,6 +138,7 @@ class OrdersScreen(ListScreen):
         super().load_details()
         record = self.selected_record()
         if record is None or self.context.database is None:
+            self.order_stack.setCurrentWidget(self.order_waiting)
             return
         from services import audit, orders
 
@@ -141,6 +156,7 @@ class OrdersScreen(ListScreen):
         if line_id != self.selected_id():
             return  # the selection moved on meanwhile; its own order is on its way
         self.order = view
+        self.order_stack.setCurrentWidget(self.order_content)
         labels = self.header_labels
         labels["po_number"].setText(view.po_number)
         labels["vendor"].setText(view.vendor)
