@@ -186,9 +186,9 @@ def _order_totals(
     i_qty, i_rec, i_status = at["quantity"], at["received_qty"], at["status"]
     i_price, i_cur, i_gpus = at["unit_price"], at["currency"], at.get("gpus_per_unit")
     i_day = at["order_date"]
-    value: dict[str, Decimal] = {}
-    converted = Decimal(0)
-    unconverted: dict[str, Decimal] = {}
+    # Open value per currency and order date first: each sum is converted once, at the rate
+    # of that day (100,000 lines share a few hundred order dates).
+    by_day: dict[tuple[str, dt.date], Decimal] = {}
     gpus = 0
     for row in rows:
         units = open_units(row[i_qty], row[i_rec], row[i_status])
@@ -196,19 +196,25 @@ def _order_totals(
             continue
         price = row[i_price]
         if price is not None:
-            currency = row[i_cur] or "USD"
-            if money is None:
-                value[currency] = value.get(currency, Decimal(0)) + units * price
-            else:
-                rate = money.rate(currency, row[i_day])
-                if rate is None:
-                    unconverted[currency] = unconverted.get(currency, Decimal(0)) + units * price
-                else:
-                    converted += units * price * rate
+            key = (row[i_cur] or "USD", row[i_day])
+            by_day[key] = by_day.get(key, Decimal(0)) + units * price
         if i_gpus is not None:
             gpus += units * (row[i_gpus] or 0)
-    open_value: ConvertedMoney | dict[str, Decimal] = value
-    if money is not None:
+    open_value: ConvertedMoney | dict[str, Decimal]
+    if money is None:
+        per_currency: dict[str, Decimal] = {}
+        for (currency, _), amount in by_day.items():
+            per_currency[currency] = per_currency.get(currency, Decimal(0)) + amount
+        open_value = per_currency
+    else:
+        converted = Decimal(0)
+        unconverted: dict[str, Decimal] = {}
+        for (currency, day), amount in by_day.items():
+            rate = money.rate(currency, day)
+            if rate is None:
+                unconverted[currency] = unconverted.get(currency, Decimal(0)) + amount
+            else:
+                converted += amount * rate
         open_value = ConvertedMoney(
             converted.quantize(CENT),
             money.reporting,

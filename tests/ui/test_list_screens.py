@@ -156,3 +156,19 @@ def test_demo_window_opens_and_loads_the_demo_data_in_the_background(qtbot, tmp_
     qtbot.wait(50)
     context.db.dispose()
     placeholder.dispose()
+
+
+def test_a_hidden_column_is_fitted_when_shown(qtbot, context):
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    header = screen.view.horizontalHeader()
+    names = [c.name for c in screen.model.columns]
+    description = names.index("description")
+    assert header.isSectionHidden(description) and description in screen._unfitted
+    screen.set_column_shown(description, True)
+    texts = {screen.model.text(r, description) for r in range(min(screen.model.rowCount(), 25))}
+    widest = max(map(screen.view.fontMetrics().horizontalAdvance, texts))
+    assert not header.isSectionHidden(description)
+    assert header.sectionSize(description) == min(widest + 24, 320)
+    assert description not in screen._unfitted

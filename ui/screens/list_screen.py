@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,10 +149,13 @@ def _plural(word: str) -> str:
     return word + "s"
 
 
-def fit_columns(view: QTableView, sample: int = 25) -> None:
-    """Widen each column to its title and the text of the first rows (Qt's own
-    resizeColumnsToContents asks the model for far more cells: 0.1 s on this screen). The
-    view's model answers ``text(row, column)``: the text a cell shows."""
+def fit_columns(
+    view: QTableView, sample: int = 25, columns: Iterable[int] | None = None
+) -> set[int]:
+    """Widen each column (by default each shown one) to its title and the text of the first
+    rows (Qt's own resizeColumnsToContents asks the model for far more cells: 0.1 s on this
+    screen). The view's model answers ``text(row, column)``: the text a cell shows. Returns
+    the hidden columns left as they are (fitted when shown: ``ListScreen.set_column_shown``)."""
     model = view.model()
     assert isinstance(model, RecordTableModel | PlainTableModel)
     metrics = view.fontMetrics()
@@ -159,7 +163,11 @@ def fit_columns(view: QTableView, sample: int = 25) -> None:
     padding = 24
     rows = range(min(model.rowCount(), sample))
     advance = metrics.horizontalAdvance
-    for column in range(model.columnCount()):
+    skipped = set()
+    for column in range(model.columnCount()) if columns is None else columns:
+        if columns is None and header.isSectionHidden(column):
+            skipped.add(column)  # nothing to measure for a column nobody sees yet
+            continue
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
         # Each different text measured once (a column repeats its vendors, sites and dates).
         texts = {model.text(row, column) for row in rows}
@@ -167,6 +175,7 @@ def fit_columns(view: QTableView, sample: int = 25) -> None:
         widest = max(map(advance, texts), default=0)
         widest = max(advance(title), widest) + padding
         header.resizeSection(column, min(widest + (18 if column == 0 else 0), 320))
+    return skipped
 
 
 def table_view(parent: QWidget | None = None) -> QTableView:
@@ -212,6 +221,8 @@ class ListScreen(QWidget):
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self._sized = False
+        # Hidden columns not fitted with the others (fitted when first shown).
+        self._unfitted: set[int] = set()
         self.view.doubleClicked.connect(lambda _i: self.edit_record())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._row_menu)
@@ -373,6 +384,9 @@ class ListScreen(QWidget):
         if not shown and header.count() - header.hiddenSectionCount() <= 1:
             return  # keep at least one column
         header.setSectionHidden(section, not shown)
+        if shown and section in self._unfitted:
+            self._unfitted.discard(section)
+            fit_columns(self.view, columns=[section])
         self._hidden_changed()
 
     def save_state(self) -> None:
@@ -491,7 +505,7 @@ class ListScreen(QWidget):
             # First rows on screen: fit the columns once (the user's widths are kept after).
             self._sized = True
             if self.context.settings.value(f"columns/{self.kind}") is None:
-                fit_columns(self.view)
+                self._unfitted = fit_columns(self.view)
         if not self.view.currentIndex().isValid() and self.model.rowCount():
             self.view.selectRow(0)
         if loaded.complete:
