@@ -75,8 +75,10 @@ def test_switching_between_two_files_and_to_the_demo_database(
     context = window.context
     first = context.database
     assert sites_listed(window) == {"Panther Creek"}
-    window.show_screen("orders")
+    for screen_id in ("dashboard", "alerts", "contracts", "orders"):
+        window.show_screen(screen_id)  # built now, closed by the switch
     assert window.current_screen().model.total_rows == 0
+    old_screens = dict(window.screens)
     old_poller = window.changes
     qtbot.waitUntil(lambda: old_poller.watcher is not None, timeout=5_000)
 
@@ -89,6 +91,7 @@ def test_switching_between_two_files_and_to_the_demo_database(
     assert window.database_label.text() == f"Database: {shown_name}"
     assert old_poller._closed and window.changes is not old_poller
     assert window.changes.database is demo
+    assert not set(window.screens.values()) & set(old_screens.values())
     with demo.session() as session:
         lines = len(records.list_records(session, "orders"))
         sites = {s["name"] for s in records.list_records(session, "sites")}

@@ -440,7 +440,7 @@ class ListScreen(QWidget):
                 return found, found.for_rows(names, rows)
 
             self.context.read(
-                work, lambda found: self._marks_loaded(found[0], found[1], generation)
+                work, lambda found: self._marks_loaded(found[0], found[1], rows, generation)
             )
 
         def load_all() -> None:
@@ -478,11 +478,13 @@ class ListScreen(QWidget):
             self._load_failed,
         )
 
-    def _marks_loaded(self, row_marks: Any, marks: list[Any], generation: int) -> None:
+    def _marks_loaded(
+        self, row_marks: Any, marks: list[Any], rows: list[Any], generation: int
+    ) -> None:
         if generation != self._generation:
             return  # a newer load brings its own
         self.row_marks = row_marks
-        if len(marks) != self.model.total_rows:
+        if rows is not self.model.all_rows or len(marks) != len(rows):
             # Rows were put in place meanwhile (a saved line): mark them as they are now.
             marks = row_marks.for_rows(self.model.names, self.model.all_rows)
         self.model.set_marks(marks)
