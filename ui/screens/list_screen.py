@@ -426,23 +426,6 @@ class ListScreen(QWidget):
         columns = self.model.columns
         known = self.row_marks
 
-        def load_marks(loaded: Loaded) -> None:
-            # The alert rules read every order line, contract and PPA (about 2 s on 100,000
-            # lines): the whole list is searchable and sortable first, its marks follow.
-            if generation != self._generation:
-                return
-            rows, names = loaded.rows, loaded.names
-
-            def work(session: Any) -> tuple[Any, list[Any]]:
-                from services.marks import row_marks
-
-                found = row_marks(session, kind)
-                return found, found.for_rows(names, rows)
-
-            self.context.read(
-                work, lambda found: self._marks_loaded(found[0], found[1], rows, generation)
-            )
-
         def load_all() -> None:
             if generation != self._generation:
                 return
@@ -453,7 +436,7 @@ class ListScreen(QWidget):
 
             def done(loaded: Loaded) -> None:
                 self._loaded(loaded, generation)
-                load_marks(loaded)
+                self.load_marks(generation)
 
             self.context.read(work, done, self._load_failed)
 
@@ -476,6 +459,26 @@ class ListScreen(QWidget):
             ),
             first_done,
             self._load_failed,
+        )
+
+    def load_marks(self, generation: int | None = None) -> None:
+        """Mark the rows by the alert rules, in the background. They read every order line,
+        contract and PPA (about 2 s on 100,000 lines): a list is searchable, sortable and
+        shows a saved record first, its marks follow."""
+        if generation is None:
+            generation = self._generation
+        if generation != self._generation or self.context.database is None:
+            return
+        kind, names, rows = self.kind, self.model.names, self.model.all_rows
+
+        def work(session: Any) -> tuple[Any, list[Any]]:
+            from services.marks import row_marks
+
+            found = row_marks(session, kind)
+            return found, found.for_rows(names, rows)
+
+        self.context.read(
+            work, lambda found: self._marks_loaded(found[0], found[1], rows, generation)
         )
 
     def _marks_loaded(

@@ -312,6 +312,7 @@ class OrdersScreen(ListScreen):
         po_numbers = {r["po_number"] for r in saved}
         searched = self.model.searched
         removed = list(removed_ids)
+        known = self.row_marks
 
         def work(session: Any) -> Any:
             from services import orders
@@ -323,7 +324,8 @@ class OrdersScreen(ListScreen):
                     fresh += orders.purchase_order(session, po).lines
                 except NotFoundError:
                     continue
-            return prepare(session, "orders", fresh, searched, True)
+            # Marked as the list was; fresh marks follow (load_marks below).
+            return prepare(session, "orders", fresh, searched, True, None, False, known)
 
         def done(loaded: Any) -> None:
             if loaded.rows and loaded.names != self.model.names:
@@ -333,15 +335,14 @@ class OrdersScreen(ListScreen):
             at_id = loaded.names.index("id") if loaded.rows else 0
             still_there = {row[at_id] for row in loaded.rows}
             gone = set(removed) | (self.model.ids_where("po_number", po_numbers) - still_there)
-            # One saved line can change the marks of others (a contract short of GPUs names
-            # every late line of its site): every row takes the fresh marks.
-            if loaded.row_marks is not None:
-                self.row_marks = loaded.row_marks
             if loaded.money is not None:
                 self.money = loaded.money
-            self.model.update_rows(loaded.rows, loaded.marks, gone, self.row_marks)
+            self.model.update_rows(loaded.rows, loaded.marks, gone)
             if saved:
                 self.select_id(saved[0]["id"])
             self.load_details()
+            # One saved line can change the marks of others (a contract short of GPUs names
+            # every late line of its site): every row is marked afresh.
+            self.load_marks()
 
         self.context.read(work, done, lambda exc: self.refresh())

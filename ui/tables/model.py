@@ -173,11 +173,9 @@ class RecordTableModel(QAbstractTableModel):
         rows: list[tuple[Any, ...]],
         marks: list[Any],
         removed_ids: Iterable[int] = (),
-        row_marks: Any = None,
     ) -> None:
         """Put fresh versions of some rows in place (new ones at the end) and drop others,
-        without reloading the rest: a saved order line must not cost a 100,000-row reload.
-        With ``row_marks`` (services.marks.RowMarks) every row is marked afresh."""
+        without reloading the rest: a saved order line must not cost a 100,000-row reload."""
         pos = self._at["id"]
         gone = set(removed_ids)
         if gone:
@@ -196,8 +194,6 @@ class RecordTableModel(QAbstractTableModel):
                 self._haystack.append(hay)
             else:
                 self._rows[i], self._marks[i], self._haystack[i] = row, mark, hay
-        if row_marks is not None:
-            self._marks = row_marks.for_rows(self.names, self._rows)
         self._any_marks = any(mark is not None for mark in self._marks)
         self._order = range(len(self._rows))
         if self._sort is not None:
