@@ -126,11 +126,6 @@ class RowMarks:
             return [None for _ in rows]
         return [found(make(dict(zip(names, row, strict=True)).__getitem__)) for row in rows]
 
-    @property
-    def counts(self) -> dict[Level, int]:
-        levels = [m.level for m in self.by_key.values()]
-        return {OVERDUE: levels.count(OVERDUE), AT_RISK: levels.count(AT_RISK)}
-
 
 def marks_from_alerts(kind: str, alerts: Iterable[Alert]) -> RowMarks:
     """The marks ``alerts`` put on records of ``kind``."""
@@ -147,14 +142,13 @@ def marks_from_alerts(kind: str, alerts: Iterable[Alert]) -> RowMarks:
                     continue
                 found.setdefault(ref, []).append((AT_RISK, prefix + alert.message, alert.key))
     by_key = {}
-    for key, items in found.items():
-        level = OVERDUE if any(level == OVERDUE for level, _, _ in items) else AT_RISK
+    for row_key, items in found.items():
         # Overdue reasons first: they say why the row has its colour.
         items.sort(key=lambda item: item[0] != OVERDUE)
-        by_key[key] = Mark(
-            level,
+        by_key[row_key] = Mark(
+            items[0][0],
             "\n".join(message for _, message, _ in items),
-            tuple(key for _, _, key in items),
+            tuple(alert_key for _, _, alert_key in items),
         )
     return RowMarks(kind, by_key)
 

@@ -196,3 +196,29 @@ def test_open_order_value_in_the_reporting_currency(world: Database) -> None:
     # Without rates, the same lines per currency.
     per_currency = {t.label: t.value for t in lists.totals("orders", names, rows)}
     assert per_currency["Open order value"] == {"USD": D(800), "EUR": D(3000), "GBP": D(500)}
+
+
+def test_a_row_named_by_several_alerts_shows_the_worst_first() -> None:
+    def alert(rule: str, subject: str, message: str, related: tuple[str, ...] = ()) -> Alert:
+        return Alert(f"{rule}:{subject}", rule, "warning", subject, "Site", message, D(1), related)
+
+    found = [
+        alert("eta_slip", "PO-1/1", "slipped 30 days"),
+        alert("overdue_delivery", "PO-1/1", "is 3 days overdue"),
+        alert("capacity_shortfall", "C-1", "C-1 is 72 GPUs short", ("C-1", "PO-1/1", "PO-2/1")),
+        alert("contract_notice_due", "C-9", "notice due"),
+    ]
+    lines = marks.marks_from_alerts("orders", found)
+    assert set(lines.by_key) == {"PO-1/1", "PO-2/1"}
+    both = lines.by_key["PO-1/1"]
+    assert both.level == "overdue"
+    assert both.reason.splitlines() == [
+        "is 3 days overdue",
+        "slipped 30 days",
+        "Arrives too late for a contract short of GPUs: C-1 is 72 GPUs short",
+    ]
+    assert both.alert_keys[0] == "overdue_delivery:PO-1/1"
+    assert lines.by_key["PO-2/1"].level == "at_risk"
+    contracts = marks.marks_from_alerts("contracts", found)
+    assert set(contracts.by_key) == {"C-1", "C-9"}
+    assert marks.marks_from_alerts("customers", found).by_key == {}
