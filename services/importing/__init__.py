@@ -10,6 +10,7 @@ the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,13 @@ from services.importing.headers import (
 )
 from services.importing.plan import (
     ImportCancelled,
+    Known,
     Plan,
     ReadOptions,
     RowPlan,
     plan_import,
 )
-from services.importing.read import FileProblem, Sheet, Workbook, read_file
+from services.importing.read import FileProblem, Sheet, Workbook, read_file, without_gc
 from services.importing.writer import BatchResult, UndoResult, commit, undo_batch
 from services.schema import IMPORT_KINDS
 
@@ -139,6 +141,7 @@ def import_file(
     kind_name = request.kind or (named.kind if named else None)
     vendor = request.vendor or (named.vendor if named else None)
     given = ("vendor",) if vendor else ()
+    known = _read_sheets(session, workbook, kind_name, request.sheet)
     fits = choose_sheets(workbook, kind_name, request.sheet, given, request.overrides)
     report = ImportReport(workbook.name, workbook.format, list(workbook.notes), [])
     for position, fit in enumerate(fits):
@@ -174,6 +177,8 @@ def import_file(
             options=options,
             progress=progress,
             cancel=cancel,
+            # Read before the first sheet was parsed; later sheets see the earlier ones' writes.
+            known=known if position == 0 else None,
         )
         sheet_report = SheetReport(plan)
         report.sheets.append(sheet_report)
@@ -191,6 +196,25 @@ def import_file(
         if request.save_profile:
             _save(session, request, mapping, signature, sheet_vendor, options, user)
     return report
+
+
+def _read_sheets(
+    session: Session, workbook: Workbook, kind_name: str | None, sheet_name: str | None
+) -> Known | None:
+    """Parse the sheets the import will look at in a worker thread while this one reads, for
+    a kind already known, what the database holds (``Known``): calamine parses without the
+    GIL, so on a re-import of 100,000 lines the existing records cost no time. The parsed
+    sheets stay in the workbook's cache; a file problem is raised here, as it would be later."""
+    names = [sheet_name] if sheet_name is not None else workbook.visible_sheets
+    if kind_name is None or not names:
+        return None
+    with without_gc(), ThreadPoolExecutor(max_workers=1) as pool:
+        parsing = pool.submit(lambda: [workbook.sheet(name) for name in names])
+        try:
+            known = Known.load(session, kind_name)
+        finally:
+            parsing.result()
+    return known
 
 
 class MissingColumns(RackbookError):

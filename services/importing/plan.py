@@ -330,16 +330,20 @@ def plan_import(
     options: ReadOptions | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    known: Known | None = None,
 ) -> Plan:
-    """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing."""
+    """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing.
+    ``known`` is the database's side read beforehand (``Known.load``, done while the sheet
+    was parsed); without it, or for another kind, it is read here."""
     with without_gc():
+        if known is None or known.kind != mapping.kind:
+            known = Known.load(session, mapping.kind)
         return _plan(
-            session, sheet, mapping, file, file_path, sha256, file_format, options, progress, cancel
+            sheet, mapping, file, file_path, sha256, file_format, options, progress, cancel, known
         )
 
 
 def _plan(
-    session: Session,
     sheet: Sheet,
     mapping: Mapping,
     file: str,
@@ -349,6 +353,7 @@ def _plan(
     options: ReadOptions | None,
     progress: Progress | None,
     cancel: Cancel | None,
+    known: Known,
 ) -> Plan:
     options = options or ReadOptions()
     kind_name = mapping.kind
@@ -379,8 +384,8 @@ def _plan(
     present = {"lead_days" if f == "lead_time" else f for f in present}
     key_indexes = [c.index for c in columns if c.field in spec.key]
 
-    refs = References.load(session)
-    existing = _existing(session, kind_name, refs)
+    refs = known.refs
+    existing = known.existing
     checker = _Checker(kind_name, refs)
     sheet_label = sheet.name if sheet.name else None
 
@@ -660,6 +665,22 @@ def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
         currency, since = record.get("currency"), record.get("valid_from")
         return (currency, since) if currency and isinstance(since, dt.date) else None
     raise AssertionError(kind_name)
+
+
+@dataclass
+class Known:
+    """The database's side of an import of one kind: the names references resolve to, and
+    every existing record by natural key. It depends on the kind alone, so the import reads
+    it while the sheet is parsed (calamine releases the GIL: the two overlap)."""
+
+    kind: str
+    refs: References
+    existing: dict[Any, Record]
+
+    @classmethod
+    def load(cls, session: Session, kind_name: str) -> Known:
+        refs = References.load(session)
+        return cls(kind_name, refs, _existing(session, kind_name, refs))
 
 
 def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, Record]:
