@@ -407,8 +407,10 @@ def cmd_import(ctx: Context) -> int:
             session.rollback()
     _print_import_report(ctx, report, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     if args.errors is not None:
-        count = importing.write_errors([s.plan for s in report.sheets], args.errors)
-        ctx.out.write(f"{count} rejected rows written to {args.errors}\n")
+        saved = importing.write_errors([s.plan for s in report.sheets], args.errors)
+        ctx.out.write(f"{importing.errors_written_text(saved, args.errors)}\n")
+        for note in saved.notes:
+            ctx.out.write(f"  note: {note}\n")
     return EXIT_OK if report.ok else EXIT_REJECTED
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import RackbookError, UsageError
-from services.importing.errors_workbook import write_errors
+from services.importing.errors_workbook import ErrorsWritten, errors_written_text, write_errors
 from services.importing.headers import (
     ColumnMatch,
     Mapping,
@@ -46,6 +46,7 @@ from services.schema import IMPORT_KINDS
 __all__ = [
     "BatchResult",
     "ColumnMatch",
+    "ErrorsWritten",
     "FileProblem",
     "ImportCancelled",
     "ImportReport",
@@ -63,6 +64,7 @@ __all__ = [
     "Workbook",
     "choose_sheets",
     "commit",
+    "errors_written_text",
     "find_profile",
     "import_file",
     "match_headers",

@@ -95,6 +95,17 @@ def write_errors(plans: Sequence[Plan], out: str | Path) -> ErrorsWritten:
     return ErrorsWritten(rows, "rebuilt", notes)
 
 
+def errors_written_text(written: ErrorsWritten, out: str | Path) -> str:
+    """What ``write_errors`` did, in one sentence for the command line and the window."""
+    rows = f"{int(written):,} rejected row{'' if written == 1 else 's'}"
+    if written.layout == "marked copy":
+        return (
+            f"{rows} written to {out}: a copy of the vendor's workbook with the bad cells "
+            "marked and an Error column"
+        )
+    return f"{rows} written to {out}, each with an Error column"
+
+
 def _save(workbook: Workbook, out: str | Path) -> None:
     try:
         workbook.save(out)

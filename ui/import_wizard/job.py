@@ -35,6 +35,8 @@ class ImportJob:
     vendor: str | None = None
     dayfirst: bool = False
     decimal_comma: bool = False
+    # Rows hidden in the vendor's sheet are skipped (and listed) unless this is set.
+    include_hidden: bool = False
     skip_invalid: bool = False
     save_profile_as: str = ""
     plan: importing.Plan | None = None
@@ -64,6 +66,14 @@ class ImportJob:
         self.mapping = None
         self.plan = None
         self.result = None
+
+    def hidden_rows(self) -> int:
+        """How many rows below the header are hidden in the chosen sheet."""
+        if self.workbook is None or not self.sheet_name:
+            return 0
+        sheet = self.workbook.sheet(self.sheet_name)
+        header = sheet.first_row + self.header_row
+        return sum(1 for row in sheet.hidden_rows if row > header)
 
     def detected_kind(self, sheet_name: str) -> str | None:
         return next((f.kind for f in self.fits if f.sheet == sheet_name), None)
@@ -156,7 +166,11 @@ class ImportJob:
             file_path=str(workbook.path),
             sha256=workbook.sha256,
             file_format=workbook.format,
-            options=importing.ReadOptions(dayfirst=self.dayfirst, decimal_comma=self.decimal_comma),
+            options=importing.ReadOptions(
+                dayfirst=self.dayfirst,
+                decimal_comma=self.decimal_comma,
+                include_hidden=self.include_hidden,
+            ),
             progress=progress,
             cancel=cancel,
         )

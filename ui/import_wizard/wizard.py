@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -43,6 +43,9 @@ from ui.context import AppContext
 from ui.import_wizard.job import ImportJob
 from ui.import_wizard.preview import ACTION_WORDS, PreviewModel
 from ui.widgets import show_error
+
+if TYPE_CHECKING:
+    from services.importing import ErrorsWritten
 
 IGNORE = "— ignore —"
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv);;All files (*)"
@@ -400,6 +403,8 @@ class OptionsPage(QWizardPage):
         self.dayfirst.setObjectName("dayfirst")
         self.decimal_comma = QCheckBox("Numbers use a decimal comma (1.234,50)")
         self.decimal_comma.setObjectName("decimalComma")
+        self.include_hidden = QCheckBox("")
+        self.include_hidden.setObjectName("includeHidden")
         self.all_or_nothing = QRadioButton("All or nothing: write nothing if any row has an error")
         self.all_or_nothing.setObjectName("allOrNothing")
         self.skip_invalid = QRadioButton("Write the valid rows, skip the rows with errors")
@@ -415,6 +420,7 @@ class OptionsPage(QWizardPage):
         form.addRow("", self.vendor_note)
         form.addRow("Dates:", self.dayfirst)
         form.addRow("Numbers:", self.decimal_comma)
+        form.addRow("Hidden rows:", self.include_hidden)
         form.addRow("Rows with errors:", self.all_or_nothing)
         form.addRow("", self.skip_invalid)
         form.addRow("", self.status)
@@ -438,6 +444,16 @@ class OptionsPage(QWizardPage):
             self.vendor_note.setText("The file names no vendor: give the one who sent it.")
         self.dayfirst.setChecked(job.dayfirst)
         self.decimal_comma.setChecked(job.decimal_comma)
+        hidden = job.hidden_rows()
+        if hidden:
+            self.include_hidden.setText(
+                f"Import the {hidden:,} row{'s' if hidden != 1 else ''} hidden in the sheet "
+                "(otherwise skipped, and listed in the preview)"
+            )
+        else:
+            self.include_hidden.setText("The sheet has no hidden rows")
+        self.include_hidden.setEnabled(hidden > 0)
+        self.include_hidden.setChecked(job.include_hidden and hidden > 0)
         self.skip_invalid.setChecked(job.skip_invalid)
         self.all_or_nothing.setChecked(not job.skip_invalid)
         self.status.setText("")
@@ -448,6 +464,7 @@ class OptionsPage(QWizardPage):
         job.vendor = self.vendor.currentText().strip() or None
         job.dayfirst = self.dayfirst.isChecked()
         job.decimal_comma = self.decimal_comma.isChecked()
+        job.include_hidden = self.include_hidden.isChecked()
         job.skip_invalid = self.skip_invalid.isChecked()
         self.problem.setText("")
         missing = job.missing()
@@ -722,5 +739,13 @@ def save_rejected_rows(wizard: ImportWizard, parent: QWidget, path: str | None =
         show_error(parent, error, "Save rejected rows")
         return 0
     if asked:
-        QMessageBox.information(parent, "Rejected rows", f"{written:,} rows written to {path}.")
+        QMessageBox.information(parent, "Rejected rows", saved_rows_text(written, path))
     return written
+
+
+def saved_rows_text(written: ErrorsWritten, path: str) -> str:
+    """What saving the rejected rows did: a marked copy of the vendor's workbook, or a new
+    one and why."""
+    from services.importing import errors_written_text
+
+    return "\n\n".join([errors_written_text(written, path) + ".", *written.notes])

@@ -5,6 +5,7 @@ and from very large workbooks, the rows rebuilt in a new workbook."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.table import Table
 
+import cli
 from models.database import Database
 from services import importing, records
 from services.errors import RackbookError
@@ -264,6 +266,37 @@ def test_a_workbook_over_the_row_limit_gets_the_rows_rebuilt(
     assert ws["L4"].value == "Error" and written.notes[0] in ws["L4"].comment.text
     assert [ws["B5"].value, ws["B6"].value, ws["B7"].value] == [2, 1, 2]
     assert ws["D7"].value == "=D7*2" and ws["D7"].data_type == "s"
+
+
+def test_the_command_line_says_how_the_rejected_rows_were_written(
+    database: Database, db_url: str, tmp_path: Path
+) -> None:
+    """``import --errors`` says whether the vendor's workbook was copied, and why not."""
+    build_world(database)
+    path = vendor_workbook(tmp_path / "backlog.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Notes"].cell(row=MARKED_COPY_MAX_ROWS + 5, column=1, value="end of notes")
+    wb.save(path)
+    out_path = tmp_path / "rejected.xlsx"
+    out, err = io.StringIO(), io.StringIO()
+
+    status = cli.run(
+        [
+            *("--db", db_url, "--user", "tester", "import", str(path)),
+            *("--kind", "orders", "--vendor", "Supermicro", "--errors", str(out_path)),
+        ],
+        out,
+        err,
+    )
+
+    assert status == 1, err.getvalue()
+    text = out.getvalue()
+    assert f"3 rejected rows written to {out_path}, each with an Error column" in text
+    assert (
+        "  note: rejected rows written in a new workbook, not as a marked copy of backlog.xlsx: "
+        f"its sheets hold {MARKED_COPY_MAX_ROWS + 5 + 12:,} rows" in text
+    )
+    assert openpyxl.load_workbook(out_path)["Backlog"]["L4"].value == "Error"
 
 
 def test_a_file_changed_since_it_was_read_gets_the_rows_rebuilt(

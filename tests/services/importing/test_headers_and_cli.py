@@ -172,7 +172,10 @@ def test_cli_summary_problems_and_exit_status(
         "than 0" in out
     )
     assert "Nothing was written: 1 rows rejected" in out
-    assert "1 rejected rows written to" in out
+    assert (
+        f"1 rejected row written to {errors}: a copy of the vendor's workbook with the bad "
+        "cells marked and an Error column" in out
+    )
     assert openpyxl.load_workbook(errors)["Backlog"]["L5"].value.startswith("row 5:")
 
     status, out, err = _run(db_url, "import", str(path), "--kind", "nonsense")

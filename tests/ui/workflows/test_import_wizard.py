@@ -201,3 +201,62 @@ def test_preview_model_passes_the_model_tester(
     qtmodeltester.check(wizard.preview_page.model)
     wizard.preview_page.show_only.setCurrentIndex(1)
     qtmodeltester.check(wizard.preview_page.model)
+
+
+def test_hidden_rows_are_skipped_unless_asked_and_rejected_rows_say_how_they_were_saved(
+    qtbot: Any, empty_context: AppContext, empty_db: Database, tmp_path: Path
+) -> None:
+    """A row the vendor hid (a cancelled line) is left out and listed unless the person
+    ticks "Hidden rows"; saving the rejected rows says the vendor's workbook was copied."""
+    from ui.import_wizard.wizard import save_rejected_rows, saved_rows_text
+
+    _reference(qtbot, empty_context)
+    book = openpyxl.load_workbook(samples() / "dell_order_status.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    sheet.row_dimensions[6].hidden = True  # ML-2026-015/1
+    hidden = tmp_path / "dell hidden.xlsx"
+    book.save(hidden)
+
+    wizard = open_wizard(qtbot, empty_context, hidden)
+    to_preview(wizard, vendor="Dell")
+    options = wizard.options_page.include_hidden
+    assert options.isEnabled() and not options.isChecked()
+    assert options.text().startswith("Import the 1 row hidden in the sheet")
+    plan = wizard.job.plan
+    assert plan is not None
+    assert plan.counts == {"create": 3, "update": 0, "unchanged": 0, "rejected": 0}
+    assert "row 6: skipped, a hidden row" in wizard.preview_page.notes.text()
+
+    wizard.back()
+    options.setChecked(True)
+    forward(wizard, ImportWizard.PREVIEW)
+    plan = wizard.job.plan
+    assert plan is not None
+    assert plan.counts == {"create": 4, "update": 0, "unchanged": 0, "rejected": 0}
+    assert "hidden row" not in wizard.preview_page.notes.text()
+    commit(qtbot, wizard)
+    assert "ML-2026-015/1" in _lines(empty_db)
+
+    # A sheet without hidden rows: the choice is shown, and off.
+    sheet.row_dimensions[6].hidden = False
+    sheet["E5"] = "a dozen"  # ML-2026-014/2: not a quantity
+    plain = tmp_path / "dell plain.xlsx"
+    book.save(plain)
+    wizard = open_wizard(qtbot, empty_context, plain)
+    to_preview(wizard, vendor="Dell")
+    assert not wizard.options_page.include_hidden.isEnabled()
+    assert wizard.options_page.include_hidden.text() == "The sheet has no hidden rows"
+
+    out = tmp_path / "rejected.xlsx"
+    written = save_rejected_rows(wizard, wizard.preview_page, str(out))
+    assert written == 1
+    assert saved_rows_text(written, str(out)) == (  # type: ignore[arg-type]
+        f"1 rejected row written to {out}: a copy of the vendor's workbook with the bad cells "
+        "marked and an Error column."
+    )
+    copy = openpyxl.load_workbook(out).active
+    assert copy is not None
+    # The vendor's layout with only the rejected row left under the header, an Error column.
+    assert (copy["E4"].value, copy["M3"].value) == ("a dozen", "Error")
+    assert copy["M4"].value == "row 5: Ordered Qty is not a number"
