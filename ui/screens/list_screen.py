@@ -453,7 +453,7 @@ class ListScreen(QWidget):
                 # in the worker holds Python's lock often enough to slow that first paint.
                 QTimer.singleShot(FULL_LOAD_DELAY_MS, self, load_all)
 
-        self.context.read(
+        self.context.read_small(
             lambda s: prepare(
                 s, kind, lists.first_records(s, kind, first), searched, False, known_marks=known
             ),

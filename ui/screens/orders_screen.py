@@ -61,6 +61,32 @@ class OrdersScreen(ListScreen):
     def _add_detail_tabs(self) -> None:
         page = QWidget()
         page.setObjectName("purchaseOrderTab")
+        # Until the selected line's order has been read (a moment after the list shows), a
+        # line of text stands where its header, buttons and lines will be: they are built
+        # when the first order is shown, so the list's first rows wait for none of them.
+        self.order_content: QWidget | None = None
+        self.order_waiting = QLabel("Select an order line to see its purchase order.")
+        self.order_waiting.setObjectName("orderWaiting")
+        self.order_waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.order_stack = QStackedWidget()
+        self.order_stack.addWidget(self.order_waiting)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(4, 4, 4, 4)
+        page_layout.addWidget(self.order_stack)
+        self.details.addTab(page, "Purchase order")
+        self.eta_model = PlainTableModel(["Changed", "By", "Source", "Old ETA", "New ETA"], self)
+        self.eta_view = table_view()
+        self.eta_view.setObjectName("etaHistory")
+        self.eta_view.setModel(self.eta_model)
+        self.details.addTab(self.eta_view, "ETA history")
+        # Until the newly selected line's order is on screen, the buttons would act on the
+        # line shown before: keep them off meanwhile.
+        self.selection_changed.connect(self._order_pending)
+
+    def _build_order_content(self) -> QWidget:
+        """The purchase order's header, its lines and the line buttons (once)."""
+        if self.order_content is not None:
+            return self.order_content
         self.order_header = QFrame()
         self.order_header.setObjectName("orderHeader")
         grid = QGridLayout(self.order_header)
@@ -99,37 +125,24 @@ class OrdersScreen(ListScreen):
         for button in (self.receive_button, self.eta_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.order_content = QWidget()
-        layout = QVBoxLayout(self.order_content)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.order_header)
         layout.addLayout(buttons)
         layout.addWidget(self.lines_view, 1)
-        # Until the selected line's order has been read (a moment after the list shows), a
-        # line of text stands where its header, buttons and lines will be: nothing empty to
-        # lay out and paint with the list's first rows.
-        self.order_waiting = QLabel("Select an order line to see its purchase order.")
-        self.order_waiting.setObjectName("orderWaiting")
-        self.order_waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.order_stack = QStackedWidget()
-        self.order_stack.addWidget(self.order_waiting)
-        self.order_stack.addWidget(self.order_content)
-        page_layout = QVBoxLayout(page)
-        page_layout.setContentsMargins(4, 4, 4, 4)
-        page_layout.addWidget(self.order_stack)
-        self.details.addTab(page, "Purchase order")
-        self.eta_model = PlainTableModel(["Changed", "By", "Source", "Old ETA", "New ETA"], self)
-        self.eta_view = table_view()
-        self.eta_view.setObjectName("etaHistory")
-        self.eta_view.setModel(self.eta_model)
-        self.details.addTab(self.eta_view, "ETA history")
-        # Until the newly selected line's order is on screen, the buttons would act on the
-        # line shown before: keep them off meanwhile.
-        self.selection_changed.connect(self._order_pending)
+        self.order_stack.addWidget(content)
+        self.order_content = content
         self._enable()
+        return content
+
+    def _order_buttons(self) -> tuple[QPushButton, ...]:
+        if self.order_content is None:
+            return ()
+        return (self.receive_button, self.eta_button, self.cancel_button)
 
     def _order_pending(self) -> None:
-        for button in (self.receive_button, self.eta_button, self.cancel_button):
+        for button in self._order_buttons():
             button.setEnabled(False)
 
     # --- the selected line's order -------------------------------------------------------
@@ -142,6 +155,7 @@ class OrdersScreen(ListScreen):
             return
         from services import audit, orders
 
+        self._build_order_content()
         po_number, line_id, searched = record["po_number"], record["id"], self.lines_model.searched
 
         def work(session: Any) -> tuple[Any, Any, list[Any]]:
@@ -156,7 +170,7 @@ class OrdersScreen(ListScreen):
         if line_id != self.selected_id():
             return  # the selection moved on meanwhile; its own order is on its way
         self.order = view
-        self.order_stack.setCurrentWidget(self.order_content)
+        self.order_stack.setCurrentWidget(self._build_order_content())
         labels = self.header_labels
         labels["po_number"].setText(view.po_number)
         labels["vendor"].setText(view.vendor)
@@ -190,6 +204,8 @@ class OrdersScreen(ListScreen):
 
     def target_line(self) -> Record | None:
         """The line the order buttons act on: the one selected in the order's lines."""
+        if self.order_content is None:
+            return None
         index = self.lines_view.currentIndex()
         if index.isValid():
             return self.lines_model.record(index.row())
@@ -200,7 +216,7 @@ class OrdersScreen(ListScreen):
         status = line["status"] if line else None
         # In a reader's window the order operations stay off (each one writes).
         open_line = status not in (None, "received", "cancelled") and not self.context.read_only
-        for button in (self.receive_button, self.eta_button, self.cancel_button):
+        for button in self._order_buttons():
             button.setEnabled(open_line)
 
     # --- order operations ----------------------------------------------------------------
