@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from ui.workers import Tasks
@@ -80,8 +81,12 @@ class AppContext(QObject):
 
         return self.login_actor or Actor(self.user)
 
-    def read(self, work: Any, done: Any = None, failed: Any = None) -> None:
-        """Run ``work(session)`` in a read session in the background."""
+    def read(
+        self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None
+    ) -> None:
+        """Run ``work(session)`` in a read session in the background. With ``owner`` (the
+        widget the callbacks belong to), they are dropped if it has been deleted meanwhile
+        (a screen closed while its read was queued)."""
         database = self.db
 
         def task() -> Any:
@@ -90,9 +95,11 @@ class AppContext(QObject):
             with database_problems(database), database.session() as session:
                 return work(session)
 
-        self.tasks.run(task, self._succeeded(done), self._failed(failed))
+        self.tasks.run(task, self._succeeded(done, owner), self._failed(failed, owner))
 
-    def read_small(self, work: Any, done: Any = None, failed: Any = None) -> None:
+    def read_small(
+        self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None
+    ) -> None:
         """Run a read of bounded size (a first page: a LIMIT query of a few dozen rows, about
         2 ms on 100,000 order lines) at once on this thread when the database is a local
         SQLite file, where it cannot wait on a server or on the network, nor behind the
@@ -100,7 +107,7 @@ class AppContext(QObject):
         on PostgreSQL, like ``read``. Errors reach ``failed`` either way."""
         database = self.db
         if not database.is_sqlite:
-            self.read(work, done, failed)
+            self.read(work, done, failed, owner=owner)
             return
         from services.faults import database_problems
 
@@ -108,11 +115,13 @@ class AppContext(QObject):
             with database_problems(database), database.session() as session:
                 result = work(session)
         except Exception as error:
-            self._failed(failed)(error)
+            self._failed(failed, owner)(error)
             return
-        self._succeeded(done)(result)
+        self._succeeded(done, owner)(result)
 
-    def write(self, work: Any, done: Any = None, failed: Any = None) -> None:
+    def write(
+        self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None
+    ) -> None:
         """Run ``work(session, actor)`` in one write transaction in the background."""
         database, actor = self.db, self.actor()
 
@@ -122,7 +131,7 @@ class AppContext(QObject):
             with database_problems(database), database.write() as session:
                 return work(session, actor)
 
-        self.tasks.run(task, self._succeeded(done), self._failed(failed))
+        self.tasks.run(task, self._succeeded(done, owner), self._failed(failed, owner))
 
     def recheck_access(self) -> None:
         """Ask the database again what this person may do (services.team.access)."""
@@ -143,15 +152,15 @@ class AppContext(QObject):
 
     # A lost connection is told to the window (banner) as well as to the task's own handler,
     # and the next task that reaches the database clears it.
-    def _succeeded(self, done: Any) -> Any:
+    def _succeeded(self, done: Any, owner: QObject | None = None) -> Any:
         def succeeded(result: Any) -> None:
             self.connection_problem.emit("")
-            if done is not None:
+            if done is not None and _alive(owner):
                 done(result)
 
         return succeeded
 
-    def _failed(self, failed: Any) -> Any:
+    def _failed(self, failed: Any, owner: QObject | None = None) -> Any:
         def task_failed(error: BaseException) -> None:
             from services.faults import ConnectionLost, NotAllowed
 
@@ -159,6 +168,8 @@ class AppContext(QObject):
                 self.connection_problem.emit(str(error))
             elif isinstance(error, NotAllowed) and self.access is not None:
                 self.recheck_access()
+            if not _alive(owner):
+                return
             if failed is not None:
                 failed(error)
             else:
@@ -167,3 +178,8 @@ class AppContext(QObject):
                 Tasks._fail(None, error)
 
         return task_failed
+
+
+def _alive(owner: QObject | None) -> bool:
+    """Whether a task's callbacks may still run: no owner, or one not deleted yet."""
+    return owner is None or shiboken6.isValid(owner)

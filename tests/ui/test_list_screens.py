@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
+from sqlalchemy import text
 
 from services import records
 from tests.helpers import basic_world, day, make
@@ -172,3 +173,82 @@ def test_a_hidden_column_is_fitted_when_shown(qtbot, context):
     assert not header.isSectionHidden(description)
     assert header.sectionSize(description) == min(widest + 24, 320)
     assert description not in screen._unfitted
+
+
+def test_first_page_is_read_at_once_on_sqlite_and_in_the_worker_on_postgresql(
+    qtbot, database, backend, tmp_path
+):
+    """With the real background worker: on a SQLite file refresh() puts the first page in
+    the model before it returns (nothing to wait for behind the queue); on PostgreSQL the
+    page arrives from the worker. Either way the whole list follows, and a failed read of
+    the first page is reported, not raised."""
+    from PySide6.QtCore import QSettings
+
+    from ui.context import AppContext
+    from ui.workers import Tasks
+
+    with database.write() as session:
+        basic_world(session)
+        for line in range(1, 6):
+            make(
+                session,
+                "orders",
+                po_number="PO-FIRST",
+                line=line,
+                vendor="Nvidia",
+                sku="GB300-NVL72",
+                quantity=line,
+                site="Panther Creek",
+                order_date=day("2026-01-05"),
+            )
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    context = AppContext("tester", Tasks(), settings)
+    context.set_database(database)
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.resize(1000, 800)
+
+    screen.refresh()
+
+    if backend == "sqlite":
+        assert screen.model.rowCount() == 5 and not screen.complete
+    else:
+        assert screen.model.rowCount() == 0
+    qtbot.waitUntil(lambda: screen.complete and screen.row_marks is not None, timeout=10_000)
+    assert screen.model.total_rows == 5
+    context.tasks.wait()
+
+    failures: list[BaseException] = []
+    context.read_small(
+        lambda session: session.execute(text("SELECT * FROM no_such_table")), None, failures.append
+    )
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert "no_such_table" in str(failures[0])
+
+
+def test_callbacks_of_a_deleted_widget_are_dropped(qtbot, database, tmp_path):
+    """A screen closed while its read was queued: its callbacks do not run (they would touch
+    deleted widgets); the callbacks of a live one do."""
+    import shiboken6
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QLabel
+
+    from ui.context import AppContext
+    from ui.workers import Tasks
+
+    context = AppContext(
+        "tester", Tasks(), QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    )
+    context.set_database(database)
+    gone, alive = QLabel(), QLabel()
+    qtbot.addWidget(alive)
+    calls: list[str] = []
+    context.read(lambda s: 1, lambda _r: calls.append("gone done"), owner=gone)
+    context.read(lambda s: 1 / 0, None, lambda _e: calls.append("gone failed"), owner=gone)
+    context.read(lambda s: 1, lambda _r: calls.append("alive done"), owner=alive)
+    context.read(lambda s: 1 / 0, None, lambda _e: calls.append("alive failed"), owner=alive)
+    shiboken6.delete(gone)
+
+    qtbot.waitUntil(lambda: context.tasks.pending == 0, timeout=10_000)
+
+    assert calls == ["alive done", "alive failed"]

@@ -319,6 +319,7 @@ class AlertsScreen(QWidget):
             lambda session: alerts.visible_alerts(session, day, include_acknowledged=everything),
             self.show_alerts,
             self._failed,
+            owner=self,
         )
 
     def save_state(self) -> None:
@@ -434,4 +435,5 @@ class AlertsScreen(QWidget):
             lambda session, actor: alerts.acknowledge(session, key, actor, until, note, day),
             done,
             self._failed,
+            owner=self,
         )

@@ -76,7 +76,7 @@ class ImportsScreen(QWidget):
         from services import lists
 
         self.stale = False
-        self.context.read(lists.import_batches, self.show_batches, self._failed)
+        self.context.read(lists.import_batches, self.show_batches, self._failed, owner=self)
 
     def save_state(self) -> None:
         pass
@@ -153,5 +153,8 @@ class ImportsScreen(QWidget):
             self.refresh()
 
         self.context.write(
-            lambda session, actor: undo_batch(session, batch_id, actor.user), done, self._failed
+            lambda session, actor: undo_batch(session, batch_id, actor.user),
+            done,
+            self._failed,
+            owner=self,
         )

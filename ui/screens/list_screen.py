@@ -438,7 +438,7 @@ class ListScreen(QWidget):
                 self._loaded(loaded, generation)
                 self.load_marks(generation)
 
-            self.context.read(work, done, self._load_failed)
+            self.context.read(work, done, self._load_failed, owner=self)
 
         if not first or self.model.total_rows:
             load_all()
@@ -459,6 +459,7 @@ class ListScreen(QWidget):
             ),
             first_done,
             self._load_failed,
+            owner=self,
         )
 
     def load_marks(self, generation: int | None = None) -> None:
@@ -478,7 +479,9 @@ class ListScreen(QWidget):
             return found, found.for_rows(names, rows)
 
         self.context.read(
-            work, lambda found: self._marks_loaded(found[0], found[1], rows, generation)
+            work,
+            lambda found: self._marks_loaded(found[0], found[1], rows, generation),
+            owner=self,
         )
 
     def _marks_loaded(
@@ -606,6 +609,7 @@ class ListScreen(QWidget):
             lambda s: audit.history(s, kind, record_id),
             self._show_history,
             lambda exc: None,
+            owner=self,
         )
 
     def _show_history(self, rows: list[Any]) -> None:
@@ -672,6 +676,7 @@ class ListScreen(QWidget):
             lists.reference_names,
             lambda names: self._show_dialog(record, names),
             lambda exc: show_error(self, exc),
+            owner=self,
         )
 
     def _show_dialog(self, record: Record | None, names: Any) -> None:
@@ -705,6 +710,7 @@ class ListScreen(QWidget):
             lambda s, actor: records.delete(s, kind, record_id, actor, expected_version=version),
             lambda _none: self.after_write([], [record_id], False),
             lambda exc: self._write_failed(exc),
+            owner=self,
         )
 
     def _write_failed(self, error: BaseException) -> None:

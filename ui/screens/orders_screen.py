@@ -164,7 +164,9 @@ class OrdersScreen(ListScreen):
             lines = prepare(session, "orders", view.lines, searched, True, evaluate_marks=False)
             return view, lines, audit.eta_history(session, line_id)
 
-        self.context.read(work, lambda found: self._show_order(line_id, *found), lambda e: None)
+        self.context.read(
+            work, lambda found: self._show_order(line_id, *found), lambda e: None, owner=self
+        )
 
     def _show_order(self, line_id: int, view: Any, lines: Any, eta_moves: list[Any]) -> None:
         if line_id != self.selected_id():
@@ -315,7 +317,9 @@ class OrdersScreen(ListScreen):
                 return
             show_error(self, error, "Rackbook — Orders")
 
-        self.context.write(work, lambda saved: self.after_write([saved], (), False), failed)
+        self.context.write(
+            work, lambda saved: self.after_write([saved], (), False), failed, owner=self
+        )
 
     # --- keeping 100,000 rows in place ---------------------------------------------------
 
@@ -361,4 +365,4 @@ class OrdersScreen(ListScreen):
             # every late line of its site): every row is marked afresh.
             self.load_marks()
 
-        self.context.read(work, done, lambda exc: self.refresh())
+        self.context.read(work, done, lambda exc: self.refresh(), owner=self)
