@@ -6,6 +6,7 @@ widget as a PNG into the folder given as the script's first argument."""
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -43,8 +44,10 @@ ctx.set_database(db)
 out = Path(sys.argv[1])
 
 
-def settle():
-    for _ in range(20):
+def settle(seconds=0.3):
+    """Let queued work and short timers (the list footer waits 120 ms) run before a shot."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
         app.processEvents()
 
 
