@@ -45,8 +45,10 @@ def make_context(database: Database, tmp_path: Path, user: str = "tester") -> Ap
 
 
 @pytest.fixture
-def context(qtbot, demo_db: Database, tmp_path: Path) -> AppContext:
-    return make_context(demo_db, tmp_path)
+def context(qtbot, demo_database: Database, tmp_path: Path) -> AppContext:
+    """The window's context on the demo data, on each database under test (SQLite, and
+    PostgreSQL when it is configured)."""
+    return make_context(demo_database, tmp_path)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
+from models.database import display_name
 from services import records
 from tests.ui.conftest import make_context
 from ui.main_window import NAVIGATION, RECORD_SCREENS, MainWindow
@@ -24,7 +25,9 @@ def window(qtbot, context):
 
 
 def test_title_status_bar_and_every_screen(window, context):
-    assert window.windowTitle() == "Rackbook — rackbook-demo.db"
+    # The file's name on SQLite (demo.db), the database and its host on PostgreSQL.
+    assert window.windowTitle() == f"Rackbook — {display_name(context.db.url)}"
+    assert "@" in window.windowTitle() or window.windowTitle().endswith(".db")
     assert "tester" in window.user_label.text()
     assert window.alerts_label.text().startswith("Alerts: ")
     assert "critical" in window.alerts_label.text()

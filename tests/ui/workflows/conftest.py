@@ -3,7 +3,6 @@ walk the import wizard page by page as a buyer would."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from models.database import Database, open_database
-from models.migrate import sqlite_backup
+from models.database import Database
 from tests.ui.conftest import make_context
 from ui.context import AppContext
 from ui.import_wizard import ImportWizard
@@ -21,12 +19,10 @@ SAMPLES = Path("/work/shared/samples")
 
 
 @pytest.fixture
-def empty_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
-    target = tmp_path / "rackbook.db"
-    sqlite_backup(sqlite_template, target)
-    database = open_database(target)
-    yield database
-    database.dispose()
+def empty_db(database: Database) -> Database:
+    """A fresh, empty database on each backend under test (SQLite, and PostgreSQL when it is
+    configured)."""
+    return database
 
 
 @pytest.fixture
