@@ -13,7 +13,7 @@ few distinct dates, statuses and SKUs), and the per-record rules are the one sha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter, methodcaller
@@ -270,17 +270,23 @@ class _Converted(dict[Any, Any]):
         return value
 
 
-def _infer_dayfirst(sheet: Sheet, mapping: Mapping, start: int) -> dict[str, str]:
-    """Date columns whose text dates only make sense day first (``14/11/2026``)."""
+def _infer_dayfirst(
+    sheet: Sheet, mapping: Mapping, start: int, skipped: Collection[int] = ()
+) -> dict[str, str]:
+    """Date columns whose text dates only make sense day first (``14/11/2026``), judged on
+    the rows imported (``skipped``: offsets of hidden rows left out, which decide nothing)."""
     found: dict[str, str] = {}
     spec = kind(mapping.kind)
+    data = sheet.rows[start:]
+    if skipped:
+        data = [row for offset, row in enumerate(data) if offset not in skipped]
     for column in mapping.columns:
         if not column.field or column.field == "lead_time":
             continue
         if spec.field(column.field).type != "date":
             continue
         j = column.index
-        texts = {row[j] for row in sheet.rows[start:] if j < len(row) and isinstance(row[j], str)}
+        texts = {row[j] for row in data if j < len(row) and isinstance(row[j], str)}
         orders = {conv.numeric_date_order(text) for text in texts} - {None}
         if orders == {"dayfirst"}:
             found[column.field] = column.header
@@ -360,7 +366,13 @@ def _plan(
     spec = kind(kind_name)
     notes = list(mapping.notes)
     start = mapping.header_row + 1
-    dayfirst_columns = {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start)
+    # Hidden rows are few: found here, so the row loop pays one set lookup per row.
+    hidden = (
+        set()
+        if options.include_hidden
+        else {row - sheet.first_row - start for row in sheet.hidden_rows}
+    )
+    dayfirst_columns = {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden)
     for header in dayfirst_columns.values():
         notes.append(f"dates in {header!r} read day first (a value there only makes sense so)")
     columns = []
@@ -399,13 +411,7 @@ def _plan(
     converted = [c.convert_all(data) for c in columns]
     # Rows with a cell that could not be read, found once per column rather than per cell.
     unreadable = set().union(*(c.unreadable for c in columns))
-    # Hidden rows and formula cells never calculated are few: found here, so the loop pays
-    # one set lookup per row.
-    hidden = (
-        set()
-        if options.include_hidden
-        else {row - sheet.first_row - start for row in sheet.hidden_rows}
-    )
+    # Formula cells never calculated are few too.
     formulas: dict[tuple[int, int], str] = {}
     if sheet.uncached_formulas:
         position_of = {c.index: p for p, c in enumerate(columns)}

@@ -6,6 +6,7 @@ XML edited where a test needs what only Excel writes (cached values, shared form
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import struct
@@ -124,6 +125,36 @@ def test_a_hidden_bad_row_rejects_nothing_and_a_hidden_blank_row_is_not_listed(
     assert report.ok, [str(p) for p in report.sheets[0].plan.problems]
     assert report.sheets[0].plan.skipped == [(6, "a hidden row")]
     assert _lines(database) == {("PC-1", 1), ("PC-1", 3)}
+
+
+def test_a_hidden_row_decides_nothing_about_how_dates_are_read(
+    database: Database, tmp_path: Path
+) -> None:
+    """Only a hidden row's ship date is day first (20/04/2027): the rows imported are read
+    month first as they say, unless the hidden row is imported too."""
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2), _row("PC-1", 3)]
+    rows[0][6] = "04/05/2027"
+    rows[1][6] = "20/04/2027"
+    rows[2][6] = "03/06/2027"
+    path = _backlog(tmp_path, rows, hidden=(6,))
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro", dry_run=True)
+
+    plan = report.sheets[0].plan
+    assert plan.skipped == [(6, "a hidden row")]
+    assert not any("day first" in note for note in plan.notes)
+    first = next(r for r in plan.rows if r.row == 5)
+    assert first.record["eta"] == dt.date(2027, 4, 5)
+
+    report = run_import(
+        database, path, kind="orders", vendor="Supermicro", include_hidden=True, dry_run=True
+    )
+
+    plan = report.sheets[0].plan
+    assert any("read day first" in note for note in plan.notes)
+    first = next(r for r in plan.rows if r.row == 5)
+    assert first.record["eta"] == dt.date(2027, 5, 4)
 
 
 def test_command_line_lists_hidden_rows_and_include_hidden_imports_them(
