@@ -252,3 +252,24 @@ def test_callbacks_of_a_deleted_widget_are_dropped(qtbot, database, tmp_path):
     qtbot.waitUntil(lambda: context.tasks.pending == 0, timeout=10_000)
 
     assert calls == ["alive done", "alive failed"]
+
+
+def test_detail_tabs_build_their_tables_when_first_shown(qtbot, context):
+    """The History and ETA history tabs take their rows at once but build their table views
+    only when shown; the view then shows the rows already there."""
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    screen.select_id(screen.model.record(0)["id"])
+    screen.load_details()
+    assert screen.history_model.rowCount() >= 1
+    for tab in (screen.history_tab, screen.eta_tab):
+        assert tab._view is None
+        screen.details.setCurrentWidget(tab)
+        view = tab.view()
+        assert view.isVisible() and view.model() is tab.model
+        assert view.objectName() in ("historyTable", "etaHistory")
+    history = screen.history_tab.view()
+    assert history.model().rowCount() == screen.history_model.rowCount()
+    assert history.columnWidth(0) > 0

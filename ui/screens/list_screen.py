@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -192,6 +193,41 @@ def table_view(parent: QWidget | None = None) -> QTableView:
     return view
 
 
+class LazyTable(QWidget):
+    """A detail tab's table: its model is there at once (rows can be put in it), its view is
+    built the first time the tab is shown, so a screen's tabs not in front cost nothing to
+    build before its list's first rows."""
+
+    def __init__(self, model: QAbstractItemModel, name: str) -> None:
+        super().__init__()
+        self.model = model
+        self._name = name
+        self._view: QTableView | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def view(self) -> QTableView:
+        if self._view is None:
+            view = table_view()
+            view.setObjectName(self._name)
+            view.setModel(self.model)
+            self._layout.addWidget(view)
+            if self.isVisible():
+                view.show()  # a child added to a shown widget stays hidden until told
+            self._view = view
+            view.resizeColumnsToContents()
+        return self._view
+
+    def fit(self) -> None:
+        """Fit the columns to their text (now if the view is built, else when it is)."""
+        if self._view is not None:
+            self._view.resizeColumnsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.view()
+        super().showEvent(event)
+
+
 class ListScreen(QWidget):
     """The list of one kind of record."""
 
@@ -304,11 +340,9 @@ class ListScreen(QWidget):
         self.history_model = PlainTableModel(
             ["When", "Who", "Source", "Action", "Field", "Old value", "New value"], self
         )
-        self.history_view = table_view()
-        self.history_view.setObjectName("historyTable")
-        self.history_view.setModel(self.history_model)
+        self.history_tab = LazyTable(self.history_model, "historyTable")
         self._add_detail_tabs()
-        self.details.addTab(self.history_view, "History")
+        self.details.addTab(self.history_tab, "History")
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(80)
@@ -625,7 +659,7 @@ class ListScreen(QWidget):
             )
             for h in rows
         )
-        self.history_view.resizeColumnsToContents()
+        self.history_tab.fit()
 
     # --- footer --------------------------------------------------------------------------
 

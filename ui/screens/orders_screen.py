@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from services.errors import ConflictError
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import ListScreen, prepare, table_view
+from ui.screens.list_screen import LazyTable, ListScreen, prepare, table_view
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
 
@@ -75,10 +75,8 @@ class OrdersScreen(ListScreen):
         page_layout.addWidget(self.order_stack)
         self.details.addTab(page, "Purchase order")
         self.eta_model = PlainTableModel(["Changed", "By", "Source", "Old ETA", "New ETA"], self)
-        self.eta_view = table_view()
-        self.eta_view.setObjectName("etaHistory")
-        self.eta_view.setModel(self.eta_model)
-        self.details.addTab(self.eta_view, "ETA history")
+        self.eta_tab = LazyTable(self.eta_model, "etaHistory")
+        self.details.addTab(self.eta_tab, "ETA history")
         # Until the newly selected line's order is on screen, the buttons would act on the
         # line shown before: keep them off meanwhile.
         self.selection_changed.connect(self._order_pending)
@@ -201,7 +199,7 @@ class OrdersScreen(ListScreen):
             )
             for m in eta_moves
         )
-        self.eta_view.resizeColumnsToContents()
+        self.eta_tab.fit()
         self._enable()
 
     def target_line(self) -> Record | None:
