@@ -243,14 +243,20 @@ def test_an_excel_table_ends_at_the_last_rejected_row(database: Database, tmp_pa
     assert ws["L1"].value == "Error"
 
 
-def test_a_workbook_over_the_row_limit_gets_the_rows_rebuilt(
-    database: Database, tmp_path: Path
-) -> None:
+def _over_the_row_limit(database: Database, tmp_path: Path) -> Path:
+    """The vendor workbook with a notes sheet reaching past the marked copy's row limit."""
     build_world(database)
     path = vendor_workbook(tmp_path / "backlog.xlsx")
     wb = openpyxl.load_workbook(path)
     wb["Notes"].cell(row=MARKED_COPY_MAX_ROWS + 5, column=1, value="end of notes")
     wb.save(path)
+    return path
+
+
+def test_a_workbook_over_the_row_limit_gets_the_rows_rebuilt(
+    database: Database, tmp_path: Path
+) -> None:
+    path = _over_the_row_limit(database, tmp_path)
     report = _import(database, path, skip_invalid=True)
     out = tmp_path / "rejected.xlsx"
 
@@ -272,11 +278,7 @@ def test_the_command_line_says_how_the_rejected_rows_were_written(
     database: Database, db_url: str, tmp_path: Path
 ) -> None:
     """``import --errors`` says whether the vendor's workbook was copied, and why not."""
-    build_world(database)
-    path = vendor_workbook(tmp_path / "backlog.xlsx")
-    wb = openpyxl.load_workbook(path)
-    wb["Notes"].cell(row=MARKED_COPY_MAX_ROWS + 5, column=1, value="end of notes")
-    wb.save(path)
+    path = _over_the_row_limit(database, tmp_path)
     out_path = tmp_path / "rejected.xlsx"
     out, err = io.StringIO(), io.StringIO()
 
