@@ -399,6 +399,8 @@ def cmd_import(ctx: Context) -> int:
         profile=args.profile,
         save_profile=args.save_profile,
     )
+    if args.errors is not None:
+        importing.refuse_overwriting(args.file, args.errors, "nothing was imported")
     database = ctx.database()
     with database.write() as session:
         report = importing.import_file(session, args.file, request, ctx.user)

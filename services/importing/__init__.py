@@ -18,7 +18,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import RackbookError, UsageError
-from services.importing.errors_workbook import ErrorsWritten, errors_written_text, write_errors
+from services.importing.errors_workbook import (
+    ErrorsWritten,
+    errors_written_text,
+    refuse_overwriting,
+    write_errors,
+)
 from services.importing.headers import (
     ColumnMatch,
     Mapping,
@@ -70,6 +75,7 @@ __all__ = [
     "match_headers",
     "plan_import",
     "read_file",
+    "refuse_overwriting",
     "save_profile",
     "undo_batch",
     "write_errors",

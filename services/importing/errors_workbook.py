@@ -21,6 +21,7 @@ Text that would start a formula is written as text that cannot execute (DESIGN Â
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zipfile
 from collections.abc import Sequence
 from copy import copy
@@ -36,7 +37,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.errors import RackbookError
+from services.errors import RackbookError, UsageError
 from services.importing import read
 from services.importing.headers import ERROR_COLUMN
 from services.importing.plan import Plan, RowPlan
@@ -63,8 +64,33 @@ class ErrorsWritten(int):
         return written
 
 
+def refuse_overwriting(source: str | Path, out: str | Path, outcome: str = "") -> None:
+    """Refuse an errors workbook that would replace the file being imported (the vendor's
+    own file, with every row that was not rejected, would be lost). ``outcome`` ends the
+    message (what was not done)."""
+    if _same_file(Path(source), Path(out)):
+        name = Path(source).name
+        raise UsageError(
+            f"the rejected rows would be written over {name}, the file being imported: give "
+            f"the errors workbook another name; {outcome or f'{name} was left as it is'}"
+        )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False
+
+
 def write_errors(plans: Sequence[Plan], out: str | Path) -> ErrorsWritten:
-    """Write the rejected rows of ``plans`` to ``out``; returns how many rows were written."""
+    """Write the rejected rows of ``plans`` to ``out``; returns how many rows were written.
+    ``out`` may not be the file imported."""
+    for plan in plans:
+        if plan.file_path:
+            refuse_overwriting(plan.file_path, out)
     rejected = [p for p in plans if any(r.action == "rejected" for r in p.rows)]
     notes: list[str] = []
     if rejected:

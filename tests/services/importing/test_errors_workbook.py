@@ -350,3 +350,40 @@ def test_a_place_that_cannot_be_written_is_a_message(database: Database, tmp_pat
 
     with pytest.raises(RackbookError, match=r"cannot write .*rejected\.xlsx"):
         importing.write_errors([s.plan for s in report.sheets], out)
+
+
+def test_the_rejected_rows_never_overwrite_the_file_imported(
+    database: Database, db_url: str, tmp_path: Path
+) -> None:
+    """``--errors`` naming the file being imported (by any path) is refused before anything
+    is imported, and ``write_errors`` (the wizard's way) refuses it too: the vendor's file,
+    with its valid rows, is left as it was."""
+    build_world(database)
+    path = vendor_workbook(tmp_path / "backlog.xlsx")
+    before = path.read_bytes()
+    same = tmp_path / "sub" / ".." / "backlog.xlsx"
+    (tmp_path / "sub").mkdir()
+    out, err = io.StringIO(), io.StringIO()
+
+    status = cli.run(
+        [
+            *("--db", db_url, "--user", "tester", "import", str(path)),
+            *("--kind", "orders", "--vendor", "Supermicro", "--skip-invalid"),
+            *("--errors", str(same)),
+        ],
+        out,
+        err,
+    )
+
+    assert status == 2
+    assert err.getvalue() == (
+        "rackbook: the rejected rows would be written over backlog.xlsx, the file being "
+        "imported: give the errors workbook another name; nothing was imported\n"
+    )
+    assert path.read_bytes() == before
+    assert _lines(database) == {}
+
+    report = _import(database, path, dry_run=True)
+    with pytest.raises(RackbookError, match=r"backlog\.xlsx was left as it is"):
+        importing.write_errors([s.plan for s in report.sheets], path)
+    assert path.read_bytes() == before
