@@ -14,6 +14,7 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -559,12 +560,27 @@ def guarded(action: Callable[[], int], err: TextIO) -> int:
             err.write(f"rackbook: the database cannot be used: {_first_line(exc.orig)}\n")
             return EXIT_REJECTED
         return _internal_error(err, exc)
+    except BrokenPipeError:
+        # The reader of the output has gone (``rackbook list orders | head``): stop quietly,
+        # with nothing left for Python to flush into the closed pipe at exit.
+        _drop_stdout()
+        return EXIT_OK
     except OSError as exc:
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         err.write(f"rackbook: cannot use{name}: {exc.strerror or exc}\n")
         return EXIT_REJECTED
     except Exception as exc:  # a bug: logged in full, one line for the person
         return _internal_error(err, exc)
+
+
+def _drop_stdout() -> None:
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real stream (tests write to a StringIO)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 def _first_line(error: object) -> str:

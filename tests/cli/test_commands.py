@@ -196,3 +196,31 @@ def test_main_entry_point_runs_a_command(tmp_path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == []
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path) -> None:
+    """``rackbook list orders --json | head -c 40``: the reader closes the pipe, the command
+    stops without a word on stderr and with status 0."""
+    env = {"RACKBOOK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    db = str(tmp_path / "p.db")
+    subprocess.run(
+        [sys.executable, "main.py", "--db", db, "demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    command = subprocess.Popen(
+        [sys.executable, "main.py", "--db", db, "list", "orders", "--json"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert command.stdout is not None and command.stderr is not None
+    assert command.stdout.read(40).startswith(b"[")
+    command.stdout.close()
+    errors = command.stderr.read()
+    assert command.wait(timeout=120) == 0
+    assert errors == b""
