@@ -558,6 +558,12 @@ def _plan(
             f"{kept_commitments} lines already had a promised date (the vendor's first "
             "commitment): it is kept, and the file's new date is taken as the ETA"
         )
+    if not rows:
+        notes.append(
+            "every row below the headers was skipped: nothing to import"
+            if skipped
+            else "the sheet has no rows below its headers: nothing to import"
+        )
     checker.whole_file(rows, header_of, file, sheet_label)
     return Plan(
         file,

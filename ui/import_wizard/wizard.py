@@ -554,6 +554,8 @@ class PreviewPage(QWizardPage):
                 f"{counts['rejected']:,} rows have errors, so nothing can be written (all or "
                 "nothing). Fix the file, or go back and choose to skip the rows with errors."
             )
+        elif not plan.rows:
+            self.problem.setText("Nothing to write: the sheet has no rows to import.")
         elif not (counts["create"] or counts["update"]):
             self.problem.setText("Nothing to write: every row is already in Rackbook as it is.")
         else:

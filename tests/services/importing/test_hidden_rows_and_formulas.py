@@ -492,3 +492,24 @@ def test_the_benchmark_shape_has_nothing_to_mark(tmp_path: Path, hidden: tuple[i
     path = _backlog(tmp_path, [_row("PC-1", n) for n in range(1, 200)], hidden)
     sheet = read_file(path).sheet("Backlog")
     assert sheet.hidden_rows == frozenset(hidden) and sheet.uncached_formulas == {}
+
+
+def test_a_sheet_with_nothing_below_its_headers_says_so(
+    database: Database, db_url: str, tmp_path: Path
+) -> None:
+    """Headers and no rows (an empty template), or only hidden rows: the summary says there
+    was nothing to import rather than a bare row of zeros."""
+    build_world(database)
+    empty = _backlog(tmp_path, [])
+    status, out, err = _run(db_url, "import", str(empty), "--vendor", "Supermicro")
+    assert status == 0, err
+    assert "  note: the sheet has no rows below its headers: nothing to import\n" in out
+
+    hidden = supermicro_backlog(tmp_path / "hidden.xlsx", [_row("PC-9", 1)])
+    wb = openpyxl.load_workbook(hidden)
+    wb["Backlog"].row_dimensions[5].hidden = True
+    wb.save(hidden)
+    report = run_import(database, hidden, kind="orders", vendor="Supermicro", dry_run=True)
+    plan = report.sheets[0].plan
+    assert plan.skipped == [(5, "a hidden row")]
+    assert "every row below the headers was skipped: nothing to import" in plan.notes

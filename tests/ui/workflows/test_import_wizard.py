@@ -260,3 +260,23 @@ def test_hidden_rows_are_skipped_unless_asked_and_rejected_rows_say_how_they_wer
     # The vendor's layout with only the rejected row left under the header, an Error column.
     assert (copy["E4"].value, copy["M3"].value) == ("a dozen", "Error")
     assert copy["M4"].value == "row 5: Ordered Qty is not a number"
+
+
+def test_a_sheet_with_only_headers_says_there_is_nothing_to_import(
+    qtbot: Any, empty_context: AppContext, tmp_path: Path
+) -> None:
+    _reference(qtbot, empty_context)
+    book = openpyxl.load_workbook(samples() / "dell_order_status.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    sheet.delete_rows(4, sheet.max_row)
+    headers_only = tmp_path / "dell template.xlsx"
+    book.save(headers_only)
+
+    wizard = open_wizard(qtbot, empty_context, headers_only)
+    to_preview(wizard, vendor="Dell")
+
+    preview = wizard.preview_page
+    assert not preview.isComplete()
+    assert preview.problem.text() == "Nothing to write: the sheet has no rows to import."
+    assert "the sheet has no rows below its headers" in preview.notes.text()
