@@ -445,11 +445,15 @@ def open_for(location: str, typed_user: str | None = None) -> Opened:
     out as DatabaseProblem subclasses (services.faults)."""
     from services import credentials
 
+    url = credentials.url_with_password(location)
+    file = sqlite_file(to_url(url))
+    # A file this open creates holds nothing yet to keep a copy of.
+    created = file is not None and not file.exists()
     with database_problems():
-        database = open_database(credentials.url_with_password(location))
+        database = open_database(url)
     try:
         with database_problems(database):
-            backup = maintenance.automatic_backup(database)
+            backup = None if created else maintenance.automatic_backup(database)
         found = access(database, typed_user)
         return Opened(database, found, actor(database, typed_user), backup)
     except BaseException:

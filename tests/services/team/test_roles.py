@@ -248,10 +248,19 @@ def test_a_reader_can_take_a_backup(login, tmp_path) -> None:
 
 
 def test_opening_for_the_window_on_a_single_user_file(tmp_path, rackbook_home) -> None:
+    # A file created by this open: nothing in it to keep a copy of.
     opened = team.open_for(str(tmp_path / "mine.db"), "maria")
     try:
         assert not opened.access.read_only and opened.access.role == "single user"
         assert opened.actor == Actor("maria")
+        assert opened.backup is None
+        with opened.database.write() as session:
+            records.create(session, "sites", {"name": "Rockdale", "status": "live"}, opened.actor)
+    finally:
+        opened.database.dispose()
+    # Opened again, with a record in it: the rolling backup is taken.
+    opened = team.open_for(str(tmp_path / "mine.db"), "maria")
+    try:
         assert opened.backup is not None and opened.backup.parent.parent == rackbook_home
     finally:
         opened.database.dispose()
