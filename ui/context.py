@@ -87,14 +87,7 @@ class AppContext(QObject):
         """Run ``work(session)`` in a read session in the background. With ``owner`` (the
         widget the callbacks belong to), they are dropped if it has been deleted meanwhile
         (a screen closed while its read was queued)."""
-        database = self.db
-
-        def task() -> Any:
-            from services.faults import database_problems
-
-            with database_problems(database), database.session() as session:
-                return work(session)
-
+        task = self._reading(work)
         self.tasks.run(task, self._succeeded(done, owner), self._failed(failed, owner))
 
     def read_small(
@@ -105,19 +98,23 @@ class AppContext(QObject):
         SQLite file, where it cannot wait on a server or on the network, nor behind the
         background queue (a 2 s alert evaluation may be running there); in the background
         on PostgreSQL, like ``read``. Errors reach ``failed`` either way."""
-        database = self.db
-        if not database.is_sqlite:
+        if not self.db.is_sqlite:
             self.read(work, done, failed, owner=owner)
             return
-        from services.faults import database_problems
+        task = self._reading(work)
+        self.tasks.run_now(task, self._succeeded(done, owner), self._failed(failed, owner))
 
-        try:
+    def _reading(self, work: Any) -> Any:
+        """``work(session)`` in a read session of the current database, as a task."""
+        database = self.db
+
+        def task() -> Any:
+            from services.faults import database_problems
+
             with database_problems(database), database.session() as session:
-                result = work(session)
-        except Exception as error:
-            self._failed(failed, owner)(error)
-            return
-        self._succeeded(done, owner)(result)
+                return work(session)
+
+        return task
 
     def write(
         self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None

@@ -67,19 +67,29 @@ class Tasks(QObject):
     ) -> None:
         """Run ``work`` in the background; then ``done(result)`` or ``failed(error)``."""
         if self.synchronous:
-            try:
-                result = work()
-            except Exception as exc:
-                self._fail(failed, exc)
-            else:
-                if done is not None:
-                    done(result)
+            self.run_now(work, done, failed)
             return
         self._next += 1
         self._callbacks[self._next] = (done, failed)
         if len(self._callbacks) == 1:
             self.busy_changed.emit(True)
         self._pool.start(_Job(self, self._next, work))
+
+    def run_now(
+        self,
+        work: Callable[[], Any],
+        done: Done | None = None,
+        failed: Failed | None = None,
+    ) -> None:
+        """Run ``work`` on this thread, then ``done(result)`` or ``failed(error)`` as ``run``
+        does (for work known to take less than a frame)."""
+        try:
+            result = work()
+        except Exception as exc:
+            self._fail(failed, exc)
+        else:
+            if done is not None:
+                done(result)
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the queued tasks have run (their callbacks still need the event loop)."""
