@@ -640,10 +640,9 @@ class _FieldTexts(dict[Any, str | None]):
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """One executemany INSERT of rows given as dicts with the same keys (the driver-level
-    path of ``models.bulk``: no RETURNING, which on SQLite makes SQLAlchemy send the rows one
-    by one; on PostgreSQL psycopg's pipelined executemany measured faster than multi-row
-    VALUES statements)."""
+    """Rows given as dicts with the same keys, inserted by the driver-level path of
+    ``models.bulk`` (no RETURNING, which on SQLite makes SQLAlchemy send the rows one by
+    one)."""
     if not rows:
         return
     insert_columns(conn, table, _columns(rows), len(rows))
