@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Select, Table, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -76,14 +76,76 @@ def insert_columns(
         else:
             _insert_values(cursor, conn, target, len(names), rows, rows_in)
     except dialect.loaded_dbapi.Error as exc:
-        # The driver's own error, as SQLAlchemy would have raised it (IntegrityError for a
-        # unique key someone else took meanwhile, OperationalError for a lost server...).
-        lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
-        if lost:
-            conn.invalidate(exc)
-        raise DBAPIError.instance(
-            sql, None, exc, dialect.loaded_dbapi.Error, lost, dialect=dialect
-        ) from exc
+        raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc
+    finally:
+        cursor.close()
+
+
+def _as_sqlalchemy_error(conn: Connection, cursor: Any, sql: str, exc: Any) -> Exception:
+    """The driver's own error as SQLAlchemy would have raised it (IntegrityError for a
+    unique key someone else took meanwhile, OperationalError for a lost server...)."""
+    dialect = conn.dialect
+    lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+    if lost:
+        conn.invalidate(exc)
+    error: Exception = DBAPIError.instance(
+        sql, None, exc, dialect.loaded_dbapi.Error, lost, dialect=dialect
+    )
+    return error
+
+
+def read_columns(
+    conn: Connection, statement: Select[Any], rows_per_part: int
+) -> tuple[list[str], Iterator[list[list[Any]]]]:
+    """The rows of a parameterless ``statement`` read through the driver, ``rows_per_part``
+    at a time (a server-side cursor on PostgreSQL), each part given column by column: the
+    statement's column names, and an iterator of parts.
+
+    What SQLAlchemy would do per value, its column type's result processor (SQLite's text
+    dates to dates, ``ScaledDecimal``'s integers to decimals), is done here once per distinct
+    value, and equal values of a column are one object across the parts: existing records
+    repeat few dates, names and statuses, so 100,000 rows take a fraction of the time and
+    memory of a Core result."""
+    dialect = conn.dialect
+    compiled = statement.compile(dialect=dialect)
+    params = compiled.construct_params()
+    if params:
+        raise ValueError("read_columns takes a statement without parameters")
+    columns = list(statement.selected_columns)
+    keys = [str(column.key) for column in columns]
+    caches = [
+        _Processed(column.type.dialect_impl(dialect).result_processor(dialect, None) or _itself)
+        for column in columns
+    ]
+    return keys, _parts(conn, str(compiled), rows_per_part, caches)
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
+def _parts(
+    conn: Connection, sql: str, rows_per_part: int, caches: list[_Processed]
+) -> Iterator[list[list[Any]]]:
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    server_side = conn.dialect.driver == "psycopg"
+    cursor = dbapi.cursor(name="rackbook_read_columns") if server_side else dbapi.cursor()
+    try:
+        try:
+            cursor.execute(sql)
+            part = cursor.fetchmany(rows_per_part)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc
+        while part:
+            yield [
+                list(map(cache.__getitem__, column))
+                for cache, column in zip(caches, zip(*part, strict=True), strict=True)
+            ]
+            try:
+                part = cursor.fetchmany(rows_per_part)
+            except conn.dialect.loaded_dbapi.Error as exc:
+                raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc
     finally:
         cursor.close()
 

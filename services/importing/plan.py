@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Customer, Product, Site, Vendor, VendorAlias
+from models.bulk import read_columns
 from services import records
 from services.audit import Change, as_text, diff
 from services.errors import Problem, RackbookError
@@ -701,26 +702,16 @@ def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, R
     """Every existing record of the kind by natural key: one query."""
     result: dict[Any, Record] = {}
     adapter = records.adapter(kind_name)
-    # Core execution of the adapter's query: plain rows, without the ORM's per-row loading,
-    # read in parts (a server-side cursor on PostgreSQL), so the driver's copy of 100,000
-    # rows never sits beside the records made of them. Each part is taken column by column,
-    # each distinct value kept once across the parts: a vendor's name, a site, a status, a
-    # date read 100,000 times would otherwise be 100,000 objects (measured: 150 MB of records
-    # for 100,000 order lines, held while the sheet is parsed). The values of one column are
-    # of one type, so equal values are interchangeable. Then each row a dict by zip.
-    found = session.connection().execute(
-        adapter.select(), execution_options={"yield_per": EXISTING_PART}
-    )
-    keys = list(found.keys())
-    seen: list[dict[Any, Any]] = [{} for _ in keys]
+    # Read through the driver in parts (a server-side cursor on PostgreSQL), so the driver's
+    # copy of 100,000 rows never sits beside the records made of them, each column's
+    # distinct values converted and kept once (models.bulk.read_columns): a vendor's name, a
+    # site, a status, a date read 100,000 times would otherwise be 100,000 objects (measured:
+    # 150 MB of records for 100,000 order lines, held while the sheet is parsed). Then each
+    # row a dict by zip. The listing's order is not needed: the records go into a dict.
+    keys, parts = read_columns(session.connection(), adapter.select().order_by(None), EXISTING_PART)
     made: list[Record] = []
-    for part in found.partitions():
-        columns = [
-            list(map(values.setdefault, column, column))
-            for values, column in zip(seen, zip(*part, strict=True), strict=True)
-        ]
+    for columns in parts:
         made.extend(map(dict, map(partial(zip, keys), zip(*columns, strict=True))))
-    del seen
     rows = adapter.finish(session, made)
     for record in rows:
         row_refs: dict[str, int | None] = {}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import AuditEntry, CustomerContract, Site
-from models.bulk import Constant, insert_columns, reserve_ids
+from models.bulk import Constant, insert_columns, read_columns, reserve_ids
 from tests.helpers import basic_world, make
 
 
@@ -210,3 +210,67 @@ def test_a_low_parameter_limit_makes_statements_of_fewer_rows(database) -> None:
             10,
         )
         assert session.scalars(select(AuditEntry.entity_key)).all() == [str(n) for n in range(10)]
+
+
+def test_read_columns_gives_what_a_core_result_gives_in_parts(database, actor) -> None:
+    """Values read through the driver are converted as SQLAlchemy converts them (dates,
+    timestamps, scaled decimals, booleans, NULL), in parts of the size asked for, and a
+    value repeated down a column is one object."""
+    with database.write() as session:
+        basic_world(session, actor)
+        for n in range(7):
+            make(
+                session,
+                "contracts",
+                actor,
+                contract_ref=f"RC-{n}",
+                customer="Acme AI",
+                site="Panther Creek",
+                start_date=dt.date(2027, 1, 1),
+                end_date=dt.date(2029, 12, 31),
+                price=Decimal("2.3500") + n,
+                price_unit="per_gpu_hour",
+                committed_gpus=512,
+                committed_mw=None,
+                auto_renew=bool(n % 2),
+            )
+    table = CustomerContract.__table__
+    statement = select(
+        table.c.contract_ref,
+        table.c.start_date,
+        table.c.price,
+        table.c.committed_mw,
+        table.c.auto_renew,
+        table.c.created_at,
+    ).order_by(table.c.contract_ref)
+    with database.session() as session:
+        expected = [tuple(r) for r in session.execute(statement)]
+        keys, parts = read_columns(session.connection(), statement, 3)
+        columns_by_part = list(parts)
+    assert keys == [
+        "contract_ref",
+        "start_date",
+        "price",
+        "committed_mw",
+        "auto_renew",
+        "created_at",
+    ]
+    assert [len(part[0]) for part in columns_by_part] == [3, 3, 1]
+    rows = [row for part in columns_by_part for row in zip(*part, strict=True)]
+    assert rows == expected
+    assert all(type(a) is type(b) for row, want in zip(rows, expected) for a, b in zip(row, want))
+    starts = [part[1] for part in columns_by_part]
+    assert starts[0][0] is starts[2][0]  # one date object for the whole column
+
+
+def test_read_columns_refuses_parameters_and_raises_sqlalchemy_errors(database) -> None:
+    from sqlalchemy import column, table
+    from sqlalchemy.exc import DBAPIError
+
+    with database.session() as session:
+        with pytest.raises(ValueError, match="without parameters"):
+            read_columns(session.connection(), select(Site.id).where(Site.name == "x"), 10)
+        missing = select(column("id")).select_from(table("no_such_table"))
+        keys, parts = read_columns(session.connection(), missing, 10)
+        with pytest.raises(DBAPIError):
+            list(parts)
