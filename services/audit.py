@@ -9,10 +9,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from models import AuditEntry, EtaChange
+from models.base import ScaledDecimal
 from models.base import utcnow as utcnow_import
 
 
@@ -42,6 +59,77 @@ def plain_decimal(value: Decimal) -> str:
     """``Decimal('3950000.0000')`` -> ``'3950000'``; ``Decimal('0.0001')`` -> ``'0.0001'``."""
     text = format(value.normalize(), "f")
     return text
+
+
+# --- the same texts, computed by the database -------------------------------------------------
+
+
+def text_in_sql(column: ColumnElement[Any], dialect_name: str) -> ColumnElement[Any] | None:
+    """``as_text`` of a column's stored value as an SQL expression (SQLite and PostgreSQL
+    give the same text as Python), or None for a type it has no rule for. The import writes
+    the audit entries of the records it creates with these, in one ``INSERT ... SELECT``
+    rather than a text built in Python per record."""
+    stored = column.type
+    if isinstance(stored, ScaledDecimal):
+        return _decimal_in_sql(column, stored.scale)
+    if isinstance(stored, Boolean):
+        return case((column.is_(None), null()), (column, literal("yes")), else_=literal("no"))
+    if isinstance(stored, DateTime):
+        return None
+    if isinstance(stored, Date):
+        # SQLite keeps dates as ISO text; PostgreSQL is asked for ISO whatever its DateStyle.
+        if dialect_name == "postgresql":
+            return func.to_char(column, "YYYY-MM-DD", type_=String)
+        return cast(column, String)
+    if isinstance(stored, Integer):
+        return cast(column, String)
+    if isinstance(stored, String):
+        return func.nullif(column, "", type_=String)
+    return None
+
+
+def _decimal_in_sql(column: ColumnElement[Any], scale: int) -> ColumnElement[Any]:
+    """``plain_decimal`` of a ``ScaledDecimal`` (a whole number of 10**-scale units): the
+    sign, the whole part, and the fraction without its trailing zeros (``33546.72``,
+    ``25000``, ``-0.0001``). The fraction is padded by adding 10**scale and dropping the
+    leading 1, which both databases do alike."""
+    # The stored whole number itself, not the decimal it stands for: literals compared or
+    # combined with it must not be scaled by ScaledDecimal's bind processing.
+    units = type_coerce(column, BigInteger)
+    factor = literal(10**scale, BigInteger)
+    magnitude = func.abs(units, type_=BigInteger)
+    fraction = magnitude % factor
+    digits = func.rtrim(
+        func.substr(cast(fraction + factor, String), 2, type_=String), "0", type_=String
+    )
+    return case(
+        (units.is_(None), null()),
+        else_=(
+            case((units < literal(0, BigInteger), literal("-")), else_=literal(""))
+            + cast(magnitude // factor, String)
+            + case((fraction == literal(0, BigInteger), literal("")), else_=literal(".") + digits)
+        ),
+    )
+
+
+def summary_in_sql(
+    fields: Sequence[tuple[str, ColumnElement[Any]]], dialect_name: str
+) -> ColumnElement[Any] | None:
+    """A created record's text as ``services.records._summary`` writes it (``name=value``
+    for each non-empty field, joined by ``; ``), as an SQL expression; None when a field's
+    type has no rule in ``text_in_sql``."""
+    parts: list[ColumnElement[Any]] = []
+    for name, column in fields:
+        shown = text_in_sql(column, dialect_name)
+        if shown is None:
+            return None
+        parts.append(func.coalesce(literal(f"; {name}=") + shown, literal("")))
+    if not parts:
+        return literal("")
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + part
+    return func.substr(joined, 3, type_=String)
 
 
 @dataclass(frozen=True)

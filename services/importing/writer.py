@@ -21,10 +21,24 @@ from decimal import Decimal
 from operator import itemgetter, methodcaller
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, literal, null, select, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from models import (
     AuditEntry,
@@ -301,9 +315,56 @@ class _Writer:
             self.step(len(chunk))
         for row, new_id in zip(rows, ids, strict=True):
             row.refs["id"] = new_id
-        summaries = _summaries(self.spec, [r.record for r in rows])
-        self._created(kind_name, ids, [r.key for r in rows], summaries)
+        if not self._created_by_database(ids):
+            summaries = _summaries(self.spec, [r.record for r in rows])
+            self._created(kind_name, ids, [r.key for r in rows], summaries)
         return ids
+
+    def _created_by_database(self, ids: list[int]) -> bool:
+        """The audit trail's one entry per created record, its key and text computed by the
+        database from the rows just written (``audit.summary_in_sql``): one
+        ``INSERT ... SELECT`` instead of 100,000 texts built in Python and sent back. The new
+        rows are those in their id range stamped with this batch's creation time and user.
+        False (nothing written) for a kind whose fields the database cannot show so."""
+        dialect_name = self.conn.dialect.name
+        shown = records.adapter(self.kind).select().order_by(None).subquery()
+        names = [f.name for f in self.spec.writable]
+        if any(name not in shown.c for name in (*names, *self.spec.key)):
+            return False
+        summary = audit.summary_in_sql([(name, shown.c[name]) for name in names], dialect_name)
+        key = _key_in_sql(self.spec, [shown.c[name] for name in self.spec.key], dialect_name)
+        if summary is None or key is None:
+            return False
+        self.flush_audit()
+        main = self.table
+        entries = _table(AuditEntry)
+        values = {
+            "entity": self.kind,
+            "action": "create",
+            "user": self.actor.user,
+            "at": self.now,
+            "source": self.actor.source,
+            "import_batch_id": self.actor.import_batch_id,
+        }
+        chosen = (
+            select(
+                shown.c.id,
+                key,
+                summary,
+                *(literal(value, entries.c[name].type) for name, value in values.items()),
+            )
+            .join_from(shown, main, main.c.id == shown.c.id)
+            .where(
+                main.c.id.between(min(ids), max(ids)),
+                main.c.created_at == self.now,
+                main.c.created_by == self.actor.user,
+            )
+            .order_by(main.c.id)
+        )
+        self.conn.execute(
+            insert(entries).from_select(["entity_id", "entity_key", "new_value", *values], chosen)
+        )
+        return True
 
     def _created(self, entity: str, ids: list[int], keys: list[str], summaries: list[str]) -> None:
         """The audit trail's one entry per created record, written column by column."""
@@ -607,6 +668,25 @@ class _Writer:
                 )
         for start in range(0, len(moves), CHUNK * 4):
             insert_rows(self.conn, _table(EtaChange), moves[start : start + CHUNK * 4])
+
+
+def _key_in_sql(
+    spec: Any, columns: list[ColumnElement[Any]], dialect_name: str
+) -> ColumnElement[Any] | None:
+    """``Kind.key_of`` as an SQL expression (``PO-1042/3``, ``Dell / XE9680``), or None for
+    a key field of a type without a text rule (keys are text, whole numbers and dates)."""
+    parts: list[ColumnElement[Any]] = []
+    for column in columns:
+        if not isinstance(column.type, String | Integer | Date):
+            return None
+        shown = audit.text_in_sql(column, dialect_name)
+        if shown is None:
+            return None
+        parts.append(func.coalesce(shown, literal("")))
+    joined: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        joined = joined + literal("/" if spec.name == "orders" else " / ") + part
+    return joined
 
 
 def _summaries(spec: Any, rows: list[dict[str, Any]]) -> list[str]:

@@ -258,7 +258,11 @@ def test_read_columns_gives_what_a_core_result_gives_in_parts(database, actor) -
     assert [len(part[0]) for part in columns_by_part] == [3, 3, 1]
     rows = [row for part in columns_by_part for row in zip(*part, strict=True)]
     assert rows == expected
-    assert all(type(a) is type(b) for row, want in zip(rows, expected) for a, b in zip(row, want))
+    assert all(
+        type(a) is type(b)
+        for row, want in zip(rows, expected, strict=True)
+        for a, b in zip(row, want, strict=True)
+    )
     starts = [part[1] for part in columns_by_part]
     assert starts[0][0] is starts[2][0]  # one date object for the whole column
 
@@ -271,6 +275,6 @@ def test_read_columns_refuses_parameters_and_raises_sqlalchemy_errors(database) 
         with pytest.raises(ValueError, match="without parameters"):
             read_columns(session.connection(), select(Site.id).where(Site.name == "x"), 10)
         missing = select(column("id")).select_from(table("no_such_table"))
-        keys, parts = read_columns(session.connection(), missing, 10)
+        _, parts = read_columns(session.connection(), missing, 10)
         with pytest.raises(DBAPIError):
             list(parts)
