@@ -65,10 +65,9 @@ class Kind:
 
     def key_of(self, record: dict[str, object]) -> str:
         """The natural key as a person reads it: ``PO-1042/3``, ``Dell / XE9680``."""
-        parts = [str(record.get(name, "")) for name in self.key]
-        if self.name == "orders":
-            return f"{parts[0]}/{parts[1]}"
-        return " / ".join(parts)
+        if self.name == "orders":  # 100,000 of them in an import: no list, no loop
+            return f"{record.get('po_number', '')!s}/{record.get('line', '')!s}"
+        return " / ".join([str(record.get(name, "")) for name in self.key])
 
 
 def _text(name: str, required: bool = False, **kw: object) -> Field:

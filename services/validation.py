@@ -104,10 +104,15 @@ def _percent(record: Record, problems: list[Problem], *names: str) -> None:
 
 
 def _non_negative(record: Record, problems: list[Problem], *names: str) -> None:
+    # _at_least(record, name, 0) for each name, without a call per name (an import checks
+    # 100,000 records): a whole number or decimal below 0 (never a bool or text).
     for name in names:
-        reason = _at_least(record, name, 0)
-        if reason:
-            problems.append(Problem(name, record[name], reason))
+        value: Any = record.get(name)
+        if value.__class__ in _NUMBERS and value < 0:
+            problems.append(Problem(name, value, "must not be below 0"))
+
+
+_NUMBERS: frozenset[type[Any]] = frozenset((int, Decimal))
 
 
 def _currency(record: Record, problems: list[Problem]) -> None:

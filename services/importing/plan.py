@@ -222,12 +222,13 @@ class _Column:
         self.unreadable: set[int] = set()
         self.mistyped: set[int] = set()
 
-    def convert_all(self, data: list[list[Any]]) -> list[Any]:
+    def convert_all(self, data: list[list[Any]], shortest: int) -> list[Any]:
         """The column's value (or ValueProblem) on every row, each distinct cell converted
         and type-checked once (a vendor file repeats few distinct dates, statuses and SKUs):
-        the cells are looked up by C-level ``map`` in a dict whose ``__missing__`` converts."""
+        the cells are looked up by C-level ``map`` in a dict whose ``__missing__`` converts.
+        ``shortest``: the fewest cells a row of ``data`` has."""
         j = self.index
-        if data and min(map(len, data)) > j:
+        if shortest > j:
             raws = list(map(itemgetter(j), data))
         else:
             raws = [cells[j] if j < len(cells) else "" for cells in data]
@@ -274,7 +275,7 @@ class _Converted(dict[Any, Any]):
 
 
 def _infer_dayfirst(
-    sheet: Sheet, mapping: Mapping, start: int, skipped: Collection[int] = ()
+    sheet: Sheet, mapping: Mapping, start: int, skipped: Collection[int] = (), shortest: int = 0
 ) -> dict[str, str]:
     """Date columns whose text dates only make sense day first (``14/11/2026``), judged on
     the rows imported (``skipped``: offsets of hidden rows left out, which decide nothing)."""
@@ -289,7 +290,12 @@ def _infer_dayfirst(
         if spec.field(column.field).type != "date":
             continue
         j = column.index
-        texts = {row[j] for row in data if j < len(row) and isinstance(row[j], str)}
+        # Each distinct cell once (a column of dates repeats few), read by C-level map.
+        if shortest > j:
+            cells = set(map(itemgetter(j), data))
+        else:
+            cells = {row[j] for row in data if j < len(row)}
+        texts = [cell for cell in cells if isinstance(cell, str)]
         orders = {conv.numeric_date_order(text) for text in texts} - {None}
         if orders == {"dayfirst"}:
             found[column.field] = column.header
@@ -375,7 +381,12 @@ def _plan(
         if options.include_hidden
         else {row - sheet.first_row - start for row in sheet.hidden_rows}
     )
-    dayfirst_columns = {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden)
+    data = sheet.rows[start:]
+    # The fewest cells of a row: a column every row reaches is read by C-level map.
+    shortest = min(map(len, data), default=0)
+    dayfirst_columns = (
+        {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden, shortest)
+    )
     for header in dayfirst_columns.values():
         notes.append(f"dates in {header!r} read day first (a value there only makes sense so)")
     columns = []
@@ -406,12 +417,11 @@ def _plan(
 
     rows: list[RowPlan] = []
     skipped: list[tuple[int, str]] = []
-    data = sheet.rows[start:]
     total = len(data)
     constants = mapping.constants
     writable = [f.name for f in spec.writable]
     fields = [c.field for c in columns]
-    converted = [c.convert_all(data) for c in columns]
+    converted = [c.convert_all(data, shortest) for c in columns]
     # Rows with a cell that could not be read, found once per column rather than per cell.
     unreadable = set().union(*(c.unreadable for c in columns))
     # Formula cells never calculated are few too.
