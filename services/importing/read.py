@@ -366,12 +366,21 @@ class _XlsxRowScan:
         self.has_formulas = False
         # Shared formulas by their index: the text and the cell it is written for.
         self.shared: dict[bytes, tuple[str, str]] = {}
+        # Whether rows carry their number (None until the first row is seen), and the last
+        # row counted when they do not.
+        self.numbered: bool | None = None
+        self.last_row = 0
 
     def feed(self, block: bytes, end: int) -> None:
         """Look at ``block[:end]``, which ends with a row's end (no copy is made of it)."""
-        first = block.find(b'hidden="', 0, end)
-        if first != -1:
-            self._hidden_rows(block, first, end)
+        if self.numbered is None:
+            self._learn_numbering(block, end)
+        if self.numbered is False:
+            self._count_rows(block, end)
+        else:
+            first = block.find(b'hidden="', 0, end)
+            if first != -1:
+                self._hidden_rows(block, first, end)
         if not self.has_formulas:
             self.has_formulas = block.find(self.formula_close, 0, end) != -1
         if self.has_formulas:
@@ -385,6 +394,46 @@ class _XlsxRowScan:
         while start != -1 and block[start + size : start + size + 1] not in (b" ", b">", b"/"):
             start = block.rfind(opening, 0, start)
         return start
+
+    def _learn_numbering(self, block: bytes, end: int) -> None:
+        """Whether the sheet's rows carry their number (``r=``), as nearly every writer
+        does; a sheet whose first row does not is numbered by counting its rows."""
+        start = self._next_tag(block, 0, end, self.row_open)
+        if start != -1:
+            tag_end = block.find(b">", start, end)
+            self.numbered = b"r" in dict(_ATTR.findall(block[start:tag_end]))
+
+    def _next_tag(self, block: bytes, pos: int, end: int, opening: bytes) -> int:
+        """Where the next ``opening`` tag (``<row``, not ``<rowBreaks``) from ``pos`` starts."""
+        size = len(opening)
+        start = block.find(opening, pos, end)
+        while start != -1 and block[start + size : start + size + 1] not in (b" ", b">", b"/"):
+            start = block.find(opening, start + 1, end)
+        return start
+
+    def _count_rows(self, block: bytes, end: int) -> None:
+        """Rows without ``r=``: every row tag is read. A row's number is its own ``r=``, else
+        its first cell's (``r="A6"``, which is where calamine puts the cell), else the one
+        after the row before."""
+        start = self._next_tag(block, 0, end, self.row_open)
+        while start != -1:
+            tag_end = block.find(b">", start, end)
+            attrs = dict(_ATTR.findall(block[start:tag_end]))
+            number = attrs.get(b"r", b"")
+            if not number.isdigit() and block[tag_end - 1] != 0x2F:  # not <row .../>
+                row_end = block.find(self.row_close, tag_end, end)
+                row_end = end if row_end == -1 else row_end
+                cell = self._next_tag(block, tag_end, row_end, self.cell_open)
+                if cell != -1:
+                    cell_end = block.find(b">", cell, row_end)
+                    found = _CELL_REF.fullmatch(
+                        dict(_ATTR.findall(block[cell:cell_end])).get(b"r", b"").decode("latin-1")
+                    )
+                    number = found.group(2).encode() if found else b""
+            self.last_row = int(number) if number.isdigit() else self.last_row + 1
+            if attrs.get(b"hidden") in (b"1", b"true"):
+                self.marks.hidden_rows.add(self.last_row)
+            start = self._next_tag(block, tag_end, end, self.row_open)
 
     def _hidden_rows(self, block: bytes, pos: int, end: int) -> None:
         while pos != -1:

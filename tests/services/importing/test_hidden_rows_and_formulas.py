@@ -102,6 +102,51 @@ def test_hidden_rows_are_skipped_and_listed(database: Database, tmp_path: Path) 
     assert _lines(database) == {("PC-1", 1), ("PC-1", 3)}
 
 
+def test_hidden_rows_of_a_sheet_whose_rows_carry_no_number(
+    database: Database, tmp_path: Path
+) -> None:
+    """Some writers leave out a row's ``r=`` (each row is then the one after the row
+    before): the hidden ones are still found, counted from the sheet's first row."""
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2), _row("PC-1", 3), _row("PC-1", 4)]
+    path = _backlog(tmp_path, rows, hidden=(6, 8))
+    path = _rewrite_sheet(path, lambda xml: re.sub(rb'(<row[^>]*?) r="\d+"', rb"\1", xml))
+    with zipfile.ZipFile(path) as archive:
+        assert b'<row r="' not in archive.read("xl/worksheets/sheet1.xml")
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok
+    assert report.sheets[0].plan.skipped == [(6, "a hidden row"), (8, "a hidden row")]
+    assert _lines(database) == {("PC-1", 1), ("PC-1", 3)}
+
+
+def test_rows_without_numbers_counted_across_read_blocks(tmp_path: Path) -> None:
+    """Counting goes on from block to block, and a row that does give its number (after a
+    gap of empty rows) sets the count."""
+    rows = [
+        f"<row{' hidden=' + chr(34) + '1' + chr(34) if r % 4 == 0 else ''}>"
+        f'<c t="inlineStr"><is><t>{"x" * 40} {r}</t></is></c></row>'
+        for r in range(1, 40_001)
+    ]
+    rows.append('<row r="50000" hidden="1"><c t="inlineStr"><is><t>late</t></is></c></row>')
+    rows.append('<row hidden="true"><c t="inlineStr"><is><t>next</t></is></c></row>')
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+        'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + "".join(rows)
+        + '</sheetData><rowBreaks count="0"/></worksheet>'
+    ).encode()
+    assert len(xml) > 2 << 20  # more than one block of the scan
+    path = tmp_path / "unnumbered.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+
+    marks = scan_xlsx_rows(path, "xl/worksheets/sheet1.xml")
+
+    assert marks.hidden_rows == set(range(4, 40_001, 4)) | {50_000, 50_001}
+
+
 def test_hidden_rows_are_imported_when_asked_for(database: Database, tmp_path: Path) -> None:
     build_world(database)
     rows = [_row("PC-1", 1), _row("PC-1", 2), _row("PC-1", 3)]
