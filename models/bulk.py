@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from itertools import chain, islice
+from itertools import chain, count, islice
 from typing import Any
 
 from sqlalchemy import Select, Table, func, select
@@ -120,6 +120,9 @@ def read_columns(
     return keys, _parts(conn, str(compiled), rows_per_part, caches)
 
 
+_CURSOR_NUMBERS = count(1)
+
+
 def _itself(value: Any) -> Any:
     return value
 
@@ -130,7 +133,9 @@ def _parts(
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     server_side = conn.dialect.driver == "psycopg"
-    cursor = dbapi.cursor(name="rackbook_read_columns") if server_side else dbapi.cursor()
+    # A name of its own: another read may still hold its cursor open in this transaction.
+    name = f"rackbook_read_columns_{next(_CURSOR_NUMBERS)}"
+    cursor = dbapi.cursor(name=name) if server_side else dbapi.cursor()
     try:
         try:
             cursor.execute(sql)

@@ -278,3 +278,19 @@ def test_read_columns_refuses_parameters_and_raises_sqlalchemy_errors(database) 
         _, parts = read_columns(session.connection(), missing, 10)
         with pytest.raises(DBAPIError):
             list(parts)
+
+
+def test_two_reads_may_be_open_at_once(database, actor) -> None:
+    """Each read has a cursor of its own (a named server-side one on PostgreSQL): a second
+    read started before the first is finished reads its own rows."""
+    with database.write() as session:
+        for name in ("Site C", "Site A", "Site B"):
+            make(session, "sites", actor, name=name, status="planned")
+    statement = select(Site.name).order_by(Site.name)
+    with database.session() as session:
+        _, first = read_columns(session.connection(), statement, 1)
+        _, second = read_columns(session.connection(), statement, 1)
+        started = next(first)
+        whole_second = [part[0][0] for part in second]
+        whole_first = [part[0][0] for part in [started, *first]]
+    assert whole_first == whole_second == ["Site A", "Site B", "Site C"]
