@@ -70,25 +70,29 @@ def _first_line(error: BaseException | None) -> str:
     return mask_text(text.splitlines()[0]) if text else (error.__class__.__name__ if error else "")
 
 
-def explain(exc: BaseException, database: Database | None = None) -> DatabaseProblem | None:
+def explain(
+    exc: BaseException, database: Database | None = None, *, reading: bool = False
+) -> DatabaseProblem | None:
     """The DatabaseProblem ``exc`` stands for, or None when it is not a fault of the database
-    (then it is a bug and must be reported as one)."""
+    (then it is a bug and must be reported as one). ``reading``: the work only read, so the
+    message does not speak of anything not saved."""
     if isinstance(exc, DatabaseProblem):
         return exc
     where = f" ({database.name})" if database is not None else ""
     orig: BaseException | None = exc.orig if isinstance(exc, DBAPIError) else exc
     state = _sqlstate(orig)
 
+    saved = "" if reading else f"; {NOT_SAVED}"
     if isinstance(orig, sqlite3.Error):
-        return _explain_sqlite(orig, where)
+        return _explain_sqlite(orig, where, reading)
     if isinstance(orig, OSError):
-        return _explain_os(orig, where)
+        return _explain_os(orig, where, reading)
     invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
     if invalidated or state.startswith(("08", "57P")):
         return ConnectionLost(
-            f"The connection to the database{where} was lost ({_first_line(orig)}); "
-            f"{NOT_SAVED}. Rackbook reconnects by itself: try again in a moment (what you "
-            "typed is kept)."
+            f"The connection to the database{where} was lost ({_first_line(orig)}){saved}. "
+            "Rackbook reconnects by itself: try again in a moment"
+            + ("." if reading else " (what you typed is kept).")
         )
     if state == "42501":
         return NotAllowed(
@@ -103,7 +107,7 @@ def explain(exc: BaseException, database: Database | None = None) -> DatabasePro
             f"by its administrator); {NOT_SAVED}."
         )
     if state in ("53100", "53200"):
-        return DiskFull(f"The database server{where} is out of disk space or memory; {NOT_SAVED}.")
+        return DiskFull(f"The database server{where} is out of disk space or memory{saved}.")
     if state in ("40001", "40P01", "23505", "55P03"):
         return SavedMeanwhile(
             f"Another user saved the same record at the same moment{where}; {NOT_SAVED}. "
@@ -130,23 +134,24 @@ def explain(exc: BaseException, database: Database | None = None) -> DatabasePro
     return None
 
 
-def _explain_sqlite(error: sqlite3.Error, where: str) -> DatabaseProblem | None:
+def _explain_sqlite(error: sqlite3.Error, where: str, reading: bool) -> DatabaseProblem | None:
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error).lower()
+    saved = "" if reading else f"; {NOT_SAVED}"
     if name.startswith("SQLITE_READONLY") or "readonly database" in text:
         return ReadOnlyFile(
-            f"The database file{where} is read-only, or its folder cannot be written; "
-            f"{NOT_SAVED}. Open a copy you may change, or ask for write access to the folder."
+            f"The database file{where} is read-only, or its folder cannot be written{saved}. "
+            "Open a copy you may change, or ask for write access to the folder."
         )
     if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
         return DiskFull(
-            f"The disk holding the database{where} is full; {NOT_SAVED} and the file is as it "
-            "was. Free some space and try again."
+            f"The disk holding the database{where} is full{saved}; the file is as it was. "
+            "Free some space and try again."
         )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
         return Locked(
             f"The database file{where} is locked by another program (another Rackbook, a "
-            f"backup or a sync tool); {NOT_SAVED}. Try again when it is done."
+            f"backup or a sync tool){saved}. Try again when it is done."
         )
     if name.startswith("SQLITE_CANTOPEN") or "unable to open database" in text:
         return ReadOnlyFile(
@@ -154,29 +159,31 @@ def _explain_sqlite(error: sqlite3.Error, where: str) -> DatabaseProblem | None:
         )
     if name.startswith(("SQLITE_IOERR", "SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return DatabaseProblem(
-            f"The database file{where} could not be read or written ({_first_line(error)}); "
-            f"{NOT_SAVED}. Run `db check`, and restore a backup if it fails."
+            f"The database file{where} could not be {'read' if reading else 'read or written'} "
+            f"({_first_line(error)}){saved}. Run `db check`, and restore a backup if it fails."
         )
     return None
 
 
-def _explain_os(error: OSError, where: str) -> DatabaseProblem | None:
+def _explain_os(error: OSError, where: str, reading: bool) -> DatabaseProblem | None:
     if error.errno == errno.ENOSPC:
-        return DiskFull(f"The disk is full{where}; {NOT_SAVED}. Free some space and try again.")
+        saved = "" if reading else f"; {NOT_SAVED}"
+        return DiskFull(f"The disk is full{where}{saved}. Free some space and try again.")
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return ReadOnlyFile(f"{error.filename or 'The file'} cannot be written{where}.")
     return None
 
 
 @contextmanager
-def database_problems(database: Database | None = None) -> Iterator[None]:
-    """Run database work; a fault of the database comes out as a DatabaseProblem."""
+def database_problems(database: Database | None = None, *, reading: bool = False) -> Iterator[None]:
+    """Run database work; a fault of the database comes out as a DatabaseProblem (worded for
+    work that only reads when ``reading``)."""
     try:
         yield
     except RackbookError:
         raise
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        problem = explain(exc, database)
+        problem = explain(exc, database, reading=reading)
         if problem is None:
             raise
         raise problem from exc

@@ -100,7 +100,7 @@ def access(database: Database, typed_user: str | None = None) -> Access:
     if database.is_sqlite:
         return _sqlite_access(database, typed_user or _os_login())
     roles = role_names(str(database.url.database))
-    with database_problems(database), database.engine.connect() as conn:
+    with database_problems(database, reading=True), database.engine.connect() as conn:
         row = conn.execute(
             text(
                 "SELECT current_user,"
@@ -165,7 +165,7 @@ def acting_user(database: Database, typed_user: str | None = None) -> str:
     if database.is_sqlite:
         return typed
     roles = role_names(str(database.url.database))
-    with database_problems(database), database.engine.connect() as conn:
+    with database_problems(database, reading=True), database.engine.connect() as conn:
         login, team = conn.execute(
             text("SELECT current_user, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :b)"),
             {"b": roles.buyer},

@@ -155,7 +155,7 @@ def open_in_background(window: Any, location: str, demo: bool) -> None:
             from services import lists
 
             database = opened.database
-            with database_problems(database), database.session() as session:
+            with database_problems(database, reading=True), database.session() as session:
                 empty = lists.is_empty(session)
             if empty:
                 from services import demo as demo_data

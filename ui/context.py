@@ -111,7 +111,7 @@ class AppContext(QObject):
         def task() -> Any:
             from services.faults import database_problems
 
-            with database_problems(database), database.session() as session:
+            with database_problems(database, reading=True), database.session() as session:
                 return work(session)
 
         return task

@@ -20,6 +20,7 @@ import models.database
 from models import Vendor
 from models.database import open_database
 from services import records, team
+from services.errors import DatabaseProblem
 from services.faults import (
     ConnectionLost,
     DiskFull,
@@ -259,3 +260,49 @@ def test_file_locked_by_another_process(db_url, actor, monkeypatch) -> None:
             holder.kill()
             holder.wait()
         database.dispose()
+
+
+@PG_ONLY
+def test_a_read_cut_off_does_not_speak_of_anything_not_saved(database, actor) -> None:
+    """A read (a list, the dashboard) that loses its connection says so, without the
+    write's "nothing was saved" or "what you typed is kept"."""
+    _site(database, actor)
+    with (
+        pytest.raises(ConnectionLost, match="reconnects by itself") as lost,
+        database_problems(database, reading=True),
+        database.session() as session,
+    ):
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert _terminate(f"pid = {pid}") == 1
+        records.list_records(session, "sites")
+    message = str(lost.value)
+    assert "saved" not in message and "typed" not in message
+
+
+@SQLITE_ONLY
+def test_a_damaged_file_read_says_it_could_not_be_read(db_url) -> None:
+    """A file whose pages were overwritten: reading it is a clear message naming the check
+    to run, worded for a read."""
+    database = open_database(db_url)
+    database.dispose()
+    path = Path(db_url)
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    # Every page after the schema's first page made garbage (the schema itself stays
+    # readable, so the failure comes from reading the tables).
+    for offset in range(page_size, len(data)):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+    damaged = open_database(db_url, upgrade=False, backup=False)
+    try:
+        with (
+            pytest.raises(DatabaseProblem) as raised,
+            database_problems(damaged, reading=True),
+            damaged.session() as session,
+        ):
+            records.list_records(session, "orders")
+    finally:
+        damaged.dispose()
+    message = str(raised.value)
+    assert "could not be read (" in message and "db check" in message, message
+    assert "saved" not in message and "written" not in message
