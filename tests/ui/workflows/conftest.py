@@ -11,11 +11,10 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from models.database import Database
+from tests.services.importing.conftest import samples_folder
 from tests.ui.conftest import make_context
 from ui.context import AppContext
 from ui.import_wizard import ImportWizard
-
-SAMPLES = Path("/work/shared/samples")
 
 
 @pytest.fixture
@@ -31,9 +30,8 @@ def empty_context(qtbot: Any, empty_db: Database, tmp_path: Path) -> AppContext:
 
 
 def samples() -> Path:
-    if not SAMPLES.is_dir():
-        pytest.skip("the shared sample files are not here")
-    return SAMPLES
+    """The shared samples, found as the import tests find them (beside the repository)."""
+    return samples_folder()
 
 
 def open_wizard(qtbot: Any, context: AppContext, path: Path) -> ImportWizard:
