@@ -138,7 +138,9 @@ def _parts(
     cursor = dbapi.cursor(name=name) if server_side else dbapi.cursor()
     try:
         try:
-            cursor.execute(sql)
+            # An empty mapping rather than none: psycopg then reads the statement's ``%%``
+            # (how SQLAlchemy writes a ``%`` for it) as one ``%``, as in any other query.
+            cursor.execute(sql, {})
             part = cursor.fetchmany(rows_per_part)
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc

@@ -294,3 +294,14 @@ def test_two_reads_may_be_open_at_once(database, actor) -> None:
         whole_second = [part[0][0] for part in second]
         whole_first = [part[0][0] for part in [started, *first]]
     assert whole_first == whole_second == ["Site A", "Site B", "Site C"]
+
+
+def test_read_columns_reads_a_percent_sign_as_sqlalchemy_writes_it(database) -> None:
+    """SQLAlchemy writes ``%`` as ``%%`` for psycopg: the driver is asked to read it so."""
+    from sqlalchemy import literal_column
+
+    statement = select(literal_column("7 % 4").label("rest"), literal_column("'50%'").label("text"))
+    with database.session() as session:
+        keys, parts = read_columns(session.connection(), statement, 10)
+        assert keys == ["rest", "text"]
+        assert list(parts) == [[[3], ["50%"]]]
