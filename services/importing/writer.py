@@ -1,8 +1,11 @@
 """Writing an import plan, and undoing an import batch.
 
-The write path uses SQLAlchemy Core bulk statements (``insert``/``update`` with executemany),
-not the ORM unit of work: DESIGN §8 measured 100,000 rows at 2 s this way against 12-15 s with
-ORM objects. Bulk statements bypass ORM events, so everything the ORM path of
+The write path uses bulk statements, not the ORM unit of work (DESIGN §8 measured 100,000 rows
+at 2 s with Core statements against 12-15 s with ORM objects): new rows go through the driver
+(``models.bulk``: multi-row ``INSERT`` on SQLite, ``COPY`` on PostgreSQL), changed rows by Core
+``update`` statements, and rows derived from the new ones (their first ETAs, their creation
+entries in the audit trail) by ``INSERT ... SELECT``. Bulk statements bypass ORM events, so
+everything the ORM path of
 ``services.records`` does is done here explicitly, in the same transaction: version numbers
 incremented (and checked: a record changed since the preview is a ConflictError),
 created/updated by and at, the audit trail (one entry per created record, one per changed
