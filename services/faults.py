@@ -70,6 +70,11 @@ def _first_line(error: BaseException | None) -> str:
     return mask_text(text.splitlines()[0]) if text else (error.__class__.__name__ if error else "")
 
 
+def _not_saved(reading: bool) -> str:
+    """The clause a write's message ends with (nothing of it was saved); none for a read."""
+    return "" if reading else f"; {NOT_SAVED}"
+
+
 def explain(
     exc: BaseException, database: Database | None = None, *, reading: bool = False
 ) -> DatabaseProblem | None:
@@ -82,7 +87,7 @@ def explain(
     orig: BaseException | None = exc.orig if isinstance(exc, DBAPIError) else exc
     state = _sqlstate(orig)
 
-    saved = "" if reading else f"; {NOT_SAVED}"
+    saved = _not_saved(reading)
     if isinstance(orig, sqlite3.Error):
         return _explain_sqlite(orig, where, reading)
     if isinstance(orig, OSError):
@@ -137,7 +142,7 @@ def explain(
 def _explain_sqlite(error: sqlite3.Error, where: str, reading: bool) -> DatabaseProblem | None:
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error).lower()
-    saved = "" if reading else f"; {NOT_SAVED}"
+    saved = _not_saved(reading)
     if name.startswith("SQLITE_READONLY") or "readonly database" in text:
         return ReadOnlyFile(
             f"The database file{where} is read-only, or its folder cannot be written{saved}. "
@@ -167,8 +172,9 @@ def _explain_sqlite(error: sqlite3.Error, where: str, reading: bool) -> Database
 
 def _explain_os(error: OSError, where: str, reading: bool) -> DatabaseProblem | None:
     if error.errno == errno.ENOSPC:
-        saved = "" if reading else f"; {NOT_SAVED}"
-        return DiskFull(f"The disk is full{where}{saved}. Free some space and try again.")
+        return DiskFull(
+            f"The disk is full{where}{_not_saved(reading)}. Free some space and try again."
+        )
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return ReadOnlyFile(f"{error.filename or 'The file'} cannot be written{where}.")
     return None

@@ -227,11 +227,7 @@ class _Column:
         and type-checked once (a vendor file repeats few distinct dates, statuses and SKUs):
         the cells are looked up by C-level ``map`` in a dict whose ``__missing__`` converts.
         ``shortest``: the fewest cells a row of ``data`` has."""
-        j = self.index
-        if shortest > j:
-            raws = list(map(itemgetter(j), data))
-        else:
-            raws = [cells[j] if j < len(cells) else "" for cells in data]
+        raws = _cells(data, self.index, shortest)
         # True, 1 and 1.0 are equal as dict keys, not as cells: a column that mixes them
         # is looked up by (type, cell).
         types = set(map(type, raws))
@@ -244,6 +240,14 @@ class _Column:
         if converted.mistyped:
             self.mistyped = {i for i, k in enumerate(keys) if k in converted.mistyped}
         return out
+
+
+def _cells(data: list[list[Any]], j: int, shortest: int) -> list[Any]:
+    """Column ``j`` of every row, ``""`` where a row is shorter; read by C-level ``map``
+    when every row reaches it (``shortest``: the fewest cells a row of ``data`` has)."""
+    if shortest > j:
+        return list(map(itemgetter(j), data))
+    return [cells[j] if j < len(cells) else "" for cells in data]
 
 
 class _Converted(dict[Any, Any]):
@@ -289,13 +293,8 @@ def _infer_dayfirst(
             continue
         if spec.field(column.field).type != "date":
             continue
-        j = column.index
-        # Each distinct cell once (a column of dates repeats few), read by C-level map.
-        if shortest > j:
-            cells = set(map(itemgetter(j), data))
-        else:
-            cells = {row[j] for row in data if j < len(row)}
-        texts = [cell for cell in cells if isinstance(cell, str)]
+        # Each distinct cell once (a column of dates repeats few).
+        texts = [c for c in set(_cells(data, column.index, shortest)) if isinstance(c, str)]
         orders = {conv.numeric_date_order(text) for text in texts} - {None}
         if orders == {"dayfirst"}:
             found[column.field] = column.header

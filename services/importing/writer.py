@@ -688,7 +688,7 @@ def _key_in_sql(
         parts.append(func.coalesce(shown, literal("")))
     joined: ColumnElement[Any] = parts[0]
     for part in parts[1:]:
-        joined = joined + literal("/" if spec.name == "orders" else " / ") + part
+        joined = joined + literal(spec.key_separator) + part
     return joined
 
 
