@@ -36,11 +36,13 @@ from services.importing.headers import (
     parse_overrides,
     save_profile,
 )
+from services.importing.named import NamedVendor, named_vendor
 from services.importing.plan import (
     ImportCancelled,
     Known,
     Plan,
     ReadOptions,
+    References,
     RowPlan,
     plan_import,
 )
@@ -61,6 +63,7 @@ __all__ = [
     "Plan",
     "Profile",
     "ReadOptions",
+    "References",
     "RowPlan",
     "Sheet",
     "SheetFit",
@@ -170,7 +173,11 @@ def import_file(
             mapping.profile = profile.name
             mapping.notes.insert(0, f"mapping from saved profile {profile.name!r}")
         if mapping.missing_required:
-            raise MissingColumns(workbook.name, fit.sheet, mapping)
+            in_file = None
+            if "vendor" in mapping.missing_required:
+                vendors = References.load(session).vendors
+                in_file = named_vendor(sheet, fit.header_row, workbook.name, vendors)
+            raise MissingColumns(workbook.name, fit.sheet, mapping, in_file)
         options = _read_options(request, workbook, profile)
         if options.decimal_comma and workbook.format == "csv" and request.decimal_comma is None:
             mapping.notes.append("numbers read with decimal commas (a semicolon-separated file)")
@@ -228,15 +235,20 @@ def _read_sheets(
 class MissingColumns(RackbookError):
     """No column holds a required field: one message, instead of one per row."""
 
-    def __init__(self, file: str, sheet: str, mapping: Mapping) -> None:
+    def __init__(
+        self, file: str, sheet: str, mapping: Mapping, named: NamedVendor | None = None
+    ) -> None:
         found = ", ".join(f"{c.header!r} as {c.field}" for c in mapping.columns if c.field)
         others = ", ".join(repr(c.header) for c in mapping.ignored)
         missing = ", ".join(mapping.missing_required)
-        hint = (
-            " (for files that name the vendor once, give --vendor NAME)"
-            if ("vendor" in mapping.missing_required)
-            else ""
-        )
+        hint = ""
+        if named is not None:
+            hint = (
+                f" ({named.place} names {named.name}: if they sent it, "
+                f"give --vendor {named.name!r})"
+            )
+        elif "vendor" in mapping.missing_required:
+            hint = " (for files that name the vendor once, give --vendor NAME)"
         super().__init__(
             f"{file}, sheet {sheet!r}: no column holds {missing} for {mapping.kind}{hint}. "
             f"Matched: {found or 'nothing'}. Other columns: {others or 'none'}. "

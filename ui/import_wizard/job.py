@@ -15,6 +15,8 @@ from services import importing
 from services.errors import NotFoundError
 from services.importing import VENDOR_KINDS
 from services.importing.headers import best_fit, header_signature, import_fields
+from services.importing.named import named_vendor
+from services.importing.plan import shown
 
 # A session is passed in by the caller's background task (the window imports no SQLAlchemy).
 # Cells shown under each source column on the mapping page.
@@ -42,6 +44,9 @@ class ImportJob:
     plan: importing.Plan | None = None
     result: importing.BatchResult | None = None
     vendors: list[str] = field(default_factory=list)
+    # The vendor the file names (a title row, a header, its name), proposed; and where.
+    vendor_proposed: str | None = None
+    vendor_found_in: str = ""
 
     # --- file --------------------------------------------------------------------------
 
@@ -102,6 +107,7 @@ class ImportJob:
         self.profile = profile
         overrides = dict(profile.overrides) if profile else {}
         self.mapping = importing.match_headers(sheet, self.kind, self.header_row, overrides)
+        self._propose_vendor(session, sheet)
         if profile is not None:
             self.mapping.profile = profile.name
             self.vendor = profile.vendor or self.vendor
@@ -110,13 +116,30 @@ class ImportJob:
             self.save_profile_as = profile.name
         self.vendors = sorted((v["name"] for v in importing_vendors(session)), key=str.casefold)
 
+    def _propose_vendor(self, session: Any, sheet: importing.Sheet) -> None:
+        """A vendor file with no vendor column usually names its vendor once (a title row,
+        a header, the file name): that vendor is proposed, for the person to confirm."""
+        assert self.mapping is not None and self.workbook is not None
+        if self.vendor is not None and self.vendor != self.vendor_proposed:
+            return  # the person's own choice, or a saved profile's
+        self.vendor = self.vendor_proposed = None
+        self.vendor_found_in = ""
+        if not self.takes_vendor or "vendor" in self.mapping.by_field:
+            return
+        vendors = importing.References.load(session).vendors
+        found = named_vendor(sheet, self.header_row, self.workbook.name, vendors)
+        if found is not None:
+            self.vendor = self.vendor_proposed = found.name
+            self.vendor_found_in = found.place
+
     def samples(self, column: int) -> list[str]:
-        """The first few filled cells under a source column, as text."""
+        """The first few filled cells under a source column, as text the way the sheet shows
+        them (``12``, not the ``12.0`` a spreadsheet stores; a date without midnight)."""
         assert self.workbook is not None and self.mapping is not None
         rows = self.workbook.sheet(self.sheet_name).rows[self.header_row + 1 :]
         found = []
         for row in rows:
-            value = row[column] if column < len(row) else ""
+            value = shown(row[column]) if column < len(row) else None
             if value not in ("", None):
                 found.append(str(value))
                 if len(found) == SAMPLES:

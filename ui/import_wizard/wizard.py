@@ -440,6 +440,16 @@ class OptionsPage(QWizardPage):
             self.vendor_note.setText(f"{KINDS[job.kind].label} do not belong to a vendor.")
         elif has_column:
             self.vendor_note.setText("The file has a vendor column; a vendor given here wins.")
+        elif job.vendor_proposed and job.vendor == job.vendor_proposed:
+            self.vendor_note.setText(
+                f"{job.vendor} is named in {job.vendor_found_in}: check it is the vendor who "
+                "sent the file."
+            )
+        elif job.vendor_proposed:
+            self.vendor_note.setText(
+                f"{job.vendor_found_in[:1].upper()}{job.vendor_found_in[1:]} names "
+                f"{job.vendor_proposed}; the vendor given here goes on every line."
+            )
         else:
             self.vendor_note.setText("The file names no vendor: give the one who sent it.")
         self.dayfirst.setChecked(job.dayfirst)

@@ -191,15 +191,33 @@ def test_cli_missing_vendor_is_one_clear_message(
     db_url: str, database: Database, tmp_path: Path
 ) -> None:
     build_world(database)
-    path = supermicro_backlog(tmp_path / "smc.xlsx")
+    # The report's title names Supermicro: the message says so (the vendor is not guessed).
+    path = supermicro_backlog(tmp_path / "backlog.xlsx")
 
     status, _out, err = _run(db_url, "import", str(path), "--kind", "orders")
+
+    assert status == 1
+    assert (
+        "no column holds vendor for orders (the title 'SUPERMICRO - Customer Backlog Report' "
+        "names Supermicro: if they sent it, give --vendor 'Supermicro')" in err
+    )
+    assert "nothing was imported" in err
+
+    # A file that names no known vendor anywhere.
+    book = openpyxl.Workbook()
+    book.active.append(["PO", "Line", "SKU", "Qty", "Site", "Order date", "Status"])
+    book.active.append(["PO-1", 1, "AS-8125", 2, "Moses Lake", "2026-01-05", "open"])
+    book.save(tmp_path / "backlog-2.xlsx")
+
+    status, _out, err = _run(db_url, "import", str(tmp_path / "backlog-2.xlsx"))
 
     assert status == 1
     assert (
         "no column holds vendor for orders (for files that name the vendor once, give "
         "--vendor NAME)" in err
     )
+    with database.session() as session:
+        assert records.list_records(session, "orders") == []
 
 
 def test_cli_undo(db_url: str, database: Database, tmp_path: Path) -> None:

@@ -280,3 +280,60 @@ def test_a_sheet_with_only_headers_says_there_is_nothing_to_import(
     assert not preview.isComplete()
     assert preview.problem.text() == "Nothing to write: the sheet has no rows to import."
     assert "the sheet has no rows below its headers" in preview.notes.text()
+
+
+def test_mapping_page_shows_first_values_as_the_sheet_shows_them(
+    qtbot: Any, empty_context: AppContext
+) -> None:
+    # Spreadsheets store whole numbers as 12.0 and dates as midnight datetimes; the person
+    # choosing fields should see 12 and 2026-05-04, as in their sheet.
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    forward(wizard, ImportWizard.SHEET)
+    forward(wizard, ImportWizard.MAPPING)
+    page = wizard.mapping_page
+    sample_of = {
+        page.table.item(row, page.COLUMN).text(): page.table.item(row, page.SAMPLE).text()
+        for row in range(page.table.rowCount())
+    }
+    assert sample_of["Line Item"] == "1, 2, 1"
+    assert sample_of["Ordered Qty"] == "6, 12, 2"
+    assert sample_of["Unit Cost (USD)"].startswith("3890000, 21,000.00")
+    assert sample_of["Order Placed"] == "2026-05-04, 2026-05-04, 2026-09-15"
+    wizard.reject()
+
+
+def test_the_vendor_a_report_names_in_its_title_is_proposed(
+    qtbot: Any, empty_context: AppContext, empty_db: Database
+) -> None:
+    _reference(qtbot, empty_context)
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    forward(wizard, ImportWizard.SHEET)
+    forward(wizard, ImportWizard.MAPPING)
+    forward(wizard, ImportWizard.OPTIONS)
+    page = wizard.options_page
+    # "Dell Order Status Report": Dell is an alias of Dell Technologies.
+    assert page.vendor.currentText() == "Dell Technologies"
+    assert "named in the title 'Dell Order Status Report'" in page.vendor_note.text()
+    forward(wizard, ImportWizard.PREVIEW)
+    assert wizard.job.plan is not None
+    assert wizard.job.plan.counts["create"] == 4
+    wizard.reject()
+
+    # A choice of the person's own is kept when they come back to the columns.
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    forward(wizard, ImportWizard.SHEET)
+    forward(wizard, ImportWizard.MAPPING)
+    forward(wizard, ImportWizard.OPTIONS)
+    wizard.options_page.vendor.setCurrentText("Vertiv")
+    forward(wizard, ImportWizard.PREVIEW)
+    for _page in ("options", "mapping", "sheet"):
+        wizard.back()
+    assert wizard.currentId() == ImportWizard.SHEET
+    forward(wizard, ImportWizard.MAPPING)
+    forward(wizard, ImportWizard.OPTIONS)
+    assert wizard.options_page.vendor.currentText() == "Vertiv"
+    assert wizard.options_page.vendor_note.text() == (
+        "The title 'Dell Order Status Report' names Dell Technologies; the vendor given here "
+        "goes on every line."
+    )
+    wizard.reject()
