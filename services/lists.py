@@ -17,9 +17,19 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models import Customer, FxRate, ImportBatch, Product, PurchaseOrder, Site, Vendor
+from models import (
+    AuditEntry,
+    Customer,
+    FxRate,
+    ImportBatch,
+    Product,
+    PurchaseOrder,
+    Site,
+    Vendor,
+)
 from models.enums import BINDING_CONTRACT_STATUSES, CLOSED_LINE_STATUSES
 from services import records, settings
+from services.errors import NotFoundError
 from services.figures import CENT, Converter
 from services.marks import Level as Level
 from services.marks import Mark as Mark
@@ -261,3 +271,40 @@ def import_batches(session: Session) -> list[ImportBatchRow]:
         ).order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc())
     )
     return [ImportBatchRow(**row._asdict()) for row in rows]
+
+
+@dataclass(frozen=True)
+class BatchRecords:
+    """The records one import batch created or changed: what "show imported records" shows."""
+
+    batch_id: int
+    kind: str
+    file_name: str
+    sheet: str | None
+    ids: frozenset[int]
+
+    @property
+    def description(self) -> str:
+        sheet = f", sheet {self.sheet!r}" if self.sheet else ""
+        return f"import batch {self.batch_id} ({self.file_name}{sheet})"
+
+
+def batch_records(session: Session, batch_id: int) -> BatchRecords:
+    """The ids of the records of ``batch_id``'s kind that it created or changed, found in the
+    audit trail (every created record and changed field has an entry with the batch as its
+    source). Records removed since (an undone batch) are among the ids but in no list."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFoundError(f"there is no import batch {batch_id}")
+    ids = session.scalars(
+        select(AuditEntry.entity_id)
+        .where(
+            AuditEntry.import_batch_id == batch_id,
+            AuditEntry.entity == batch.kind,
+            AuditEntry.action.in_(("create", "update")),
+            AuditEntry.entity_id.is_not(None),
+        )
+        .distinct()
+    )
+    found = frozenset(i for i in ids if i is not None)
+    return BatchRecords(batch.id, batch.kind, batch.file_name, batch.sheet, found)

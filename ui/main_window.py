@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
 
             imports_screen = ImportsScreen(self.context)
             imports_screen.undone.connect(lambda _batch: self._imported())
+            imports_screen.show_records.connect(self.show_batch)
             return imports_screen
         if screen_id == "orders":
             from ui.screens.orders_screen import OrdersScreen
@@ -339,6 +340,18 @@ class MainWindow(QMainWindow):
             combo.setCurrentIndex(combo.findData(value))
         elif hasattr(screen, "search"):
             screen.search.setText(value)
+
+    def show_batch(self, batch_id: int) -> None:
+        """The list of an import batch's kind, showing only the records it created or changed."""
+        from services import lists
+
+        def done(found: Any) -> None:
+            if found.kind not in RECORD_SCREENS:
+                return
+            self.show_screen(found.kind)
+            self.screen_widget(found.kind).show_only(found.ids, found.description)
+
+        self.context.read(lambda session: lists.batch_records(session, batch_id), done, owner=self)
 
     def show_searched(self, screen_id: str, text: str) -> None:
         self.show_screen(screen_id)
@@ -408,7 +421,7 @@ class MainWindow(QMainWindow):
 
         wizard = ImportWizard(self.context, path, parent=self)
         wizard.imported.connect(lambda _kind, _batch: self._imported())
-        wizard.show_records.connect(self.show_screen)
+        wizard.show_records.connect(self.show_batch)
         self.last_wizard = wizard
         wizard.open()
 

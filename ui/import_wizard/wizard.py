@@ -60,8 +60,8 @@ class _Relay(QObject):
 class ImportWizard(QWizard):
     # (kind, batch id) after a successful commit
     imported = Signal(str, int)
-    # the person asked to see the imported records (kind)
-    show_records = Signal(str)
+    # the person asked to see the records the batch just written created or changed (batch id)
+    show_records = Signal(int)
 
     FILE, SHEET, MAPPING, OPTIONS, PREVIEW, COMMIT, RESULT = range(7)
 
@@ -725,7 +725,9 @@ class ResultPage(QWizardPage):
         self.save_rejected.setEnabled(result.rejected > 0)
 
     def show_imported(self) -> None:
-        self.w.show_records.emit(self.w.job.kind)
+        result = self.w.job.result
+        if result is not None:
+            self.w.show_records.emit(result.batch_id)
         self.w.accept()
 
 

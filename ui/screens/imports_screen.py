@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import table_view
@@ -21,7 +22,7 @@ HEADERS = (
     "Batch",
     "File",
     "Sheet",
-    "Kind",
+    "Records",
     "User",
     "Started",
     "Created",
@@ -36,6 +37,8 @@ class ImportsScreen(QWidget):
     loaded = Signal()
     # An import batch was undone (batch id).
     undone = Signal(int)
+    # The records of an import batch asked for (batch id).
+    show_records = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,8 +49,9 @@ class ImportsScreen(QWidget):
         self.title = QLabel("Imports")
         self.title.setObjectName("screenTitle")
         note = QLabel(
-            "Every spreadsheet imported, newest first. Undo deletes what a batch created and "
-            "puts back what it changed, as long as nothing changed those records since."
+            "Every spreadsheet imported, newest first. Show records lists what a batch created "
+            "or changed; Undo deletes what it created and puts back what it changed, as long as "
+            "nothing changed those records since."
         )
         note.setWordWrap(True)
         self.model = PlainTableModel(HEADERS, self)
@@ -59,8 +63,14 @@ class ImportsScreen(QWidget):
         self.undo_button = QPushButton("Undo import…")
         self.undo_button.setObjectName("undoImport")
         self.undo_button.clicked.connect(self.undo_selected)
+        self.show_button = QPushButton("Show records")
+        self.show_button.setObjectName("showBatchRecords")
+        self.show_button.setToolTip("The records this import created or changed, in their list")
+        self.show_button.clicked.connect(self.show_selected)
+        self.view.doubleClicked.connect(lambda _index: self.show_selected())
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.show_button)
         buttons.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
@@ -95,7 +105,7 @@ class ImportsScreen(QWidget):
                 b.id,
                 b.file_name,
                 b.sheet or "",
-                b.kind,
+                KINDS[b.kind].label if b.kind in KINDS else b.kind,
                 b.user,
                 fmt.when(b.started_at),
                 b.created,
@@ -127,6 +137,12 @@ class ImportsScreen(QWidget):
         batch = self.selected_batch()
         writable = not self.context.read_only  # a reader's window: undoing would write
         self.undo_button.setEnabled(writable and batch is not None and batch.undone_at is None)
+        self.show_button.setEnabled(batch is not None and batch.undone_at is None)
+
+    def show_selected(self) -> None:
+        batch = self.selected_batch()
+        if batch is not None and batch.undone_at is None:
+            self.show_records.emit(batch.id)
 
     def undo_selected(self, confirm: bool = True) -> None:
         batch = self.selected_batch()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -359,11 +360,39 @@ class ListScreen(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([520, 200])
+        # "Only the records of import batch 7": shown while that filter is on.
+        self.only_label = QLabel()
+        self.only_label.setObjectName("onlyLabel")
+        self.only_label.setWordWrap(True)
+        show_all = QPushButton("Show all")
+        show_all.setObjectName("showAll")
+        show_all.clicked.connect(self.show_all)
+        self.only_bar = QWidget()
+        self.only_bar.setObjectName("onlyBar")
+        only_layout = QHBoxLayout(self.only_bar)
+        only_layout.setContentsMargins(0, 0, 0, 0)
+        only_layout.addWidget(self.only_label, 1)
+        only_layout.addWidget(show_all)
+        self.only_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(filter_row)
+        layout.addWidget(self.only_bar)
         layout.addWidget(self.splitter, 1)
         self._apply_default_hidden()
+
+    def show_only(self, ids: Iterable[int], what: str) -> None:
+        """Show only the records ``ids`` (those of an import batch, say), saying so above the
+        list with a way back to all of them; the other filters and the search still apply."""
+        self.model.set_filter("id", ids)
+        self.only_label.setText(f"Only the {self.spec.schema.label.lower()} of {what}.")
+        self.only_bar.show()
+        self.update_footer()
+
+    def show_all(self) -> None:
+        self.model.set_filter("id", None)
+        self.only_bar.hide()
+        self.update_footer()
 
     def _add_detail_tabs(self) -> None:
         """Screens with more to show about the selected record add tabs here."""
@@ -622,9 +651,12 @@ class ListScreen(QWidget):
         self._restoring_id = self.selected_id()
 
     def _restore_current(self) -> None:
-        if self._restoring_id is not None:
-            self.select_id(self._restoring_id)
-        self._restoring_id = None
+        remembered, self._restoring_id = self._restoring_id, None
+        if remembered is not None and not self.select_id(remembered):
+            # The record whose details are shown is no longer in the list (a filter, a
+            # search, an import batch's records): the details are cleared with it, so they
+            # never describe a record the list does not show.
+            self._detail_timer.start()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.selection_changed.emit()

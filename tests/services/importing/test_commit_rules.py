@@ -544,3 +544,38 @@ def test_undo_keeps_an_order_that_later_lines_belong_to(database: Database, tmp_
 
     remaining = {f"{r['po_number']}/{r['line']}" for r in _all(database)}
     assert remaining == {"PC-1/2"}  # the later line and its order survive
+
+
+def test_batch_records_are_what_the_batch_created_or_changed(
+    database: Database, tmp_path: Path
+) -> None:
+    from services import lists
+    from services.errors import NotFoundError
+
+    build_world(database)
+    first = run_import(
+        database, supermicro_backlog(tmp_path / "a.xlsx", GOOD), kind="orders", vendor="Supermicro"
+    )
+    moved = [list(GOOD[0])]
+    moved[0][3] = 5
+    second = run_import(
+        database, supermicro_backlog(tmp_path / "b.xlsx", moved), kind="orders", vendor="Supermicro"
+    )
+    batch_one, batch_two = first.sheets[0].result, second.sheets[0].result
+    assert batch_one is not None and batch_two is not None
+
+    with database.session() as session:
+        one = lists.batch_records(session, batch_one.batch_id)
+        two = lists.batch_records(session, batch_two.batch_id)
+        lines = {
+            f"{r['po_number']}/{r['line']}": r["id"]
+            for r in records.list_records(session, "orders")
+        }
+    # Every line of the first file was created by it; the second changed one of them (and
+    # its other rows were unchanged: not its records).
+    assert one.kind == "orders" and len(one.ids) == batch_one.created == len(GOOD)
+    assert one.ids <= set(lines.values())
+    assert two.ids == {lines["PC-1/1"]}
+    assert two.description == f"import batch {batch_two.batch_id} (b.xlsx, sheet 'Backlog')"
+    with pytest.raises(NotFoundError, match="no import batch 999"), database.session() as session:
+        lists.batch_records(session, 999)

@@ -98,10 +98,10 @@ def test_a_day_of_imports_mapping_profile_preview_commit_undo(
     assert wizard.job.result is not None
     dell_batch = wizard.job.result.batch_id
     assert "ML-2026-014/2" in _lines(empty_db)
-    shown_kinds: list[str] = []
-    wizard.show_records.connect(shown_kinds.append)
+    shown_batches: list[int] = []
+    wizard.show_records.connect(shown_batches.append)
     wizard.result_page.show_button.click()
-    assert shown_kinds == ["orders"]
+    assert shown_batches == [dell_batch]
 
     # The Imports screen lists every batch with its counts, and undoes Dell's.
     screen = ImportsScreen(empty_context)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from services import alerts
 from tests.ui.workflows.conftest import drop_file, samples
@@ -96,3 +97,57 @@ def test_go_to_from_an_alert_shows_its_order(window: MainWindow) -> None:
     po_number = alert.subject.split("/")[0]
     shown = {orders.model.record(r)["po_number"] for r in range(orders.model.rowCount())}
     assert shown == {po_number}
+
+
+def test_show_records_lists_only_what_an_import_batch_created_or_changed(
+    qtbot: Any, window: MainWindow, context: AppContext
+) -> None:
+    from services import importing
+
+    with context.db.write() as session:
+        report = importing.import_file(
+            session,
+            samples() / "dell_order_status.xlsx",
+            importing.ImportRequest(kind="orders", vendor="Dell"),
+            "tester",
+        )
+    result = report.sheets[0].result
+    assert result is not None and (result.created, result.updated) == (3, 1)
+    window._imported()
+    # A line outside the batch is selected, its purchase order shown below the list.
+    window.show_screen("orders")
+    orders = window.screens["orders"]
+    outside = next(
+        r
+        for r in range(orders.model.rowCount())
+        if orders.model.record(r)["po_number"] == "BC-2025-019"
+    )
+    orders.view.selectRow(outside)
+    qtbot.waitUntil(lambda: orders.order_stack.currentWidget() is not orders.order_waiting)
+
+    window.show_screen("imports")
+    imports = window.screens["imports"]
+    imports.select_batch(result.batch_id)
+    assert imports.show_button.isEnabled()
+    imports.show_button.click()
+
+    orders = window.current_screen()
+    assert orders is window.screens["orders"]
+    shown = {
+        f"{orders.model.record(r)['po_number']}/{orders.model.record(r)['line']}"
+        for r in range(orders.model.rowCount())
+    }
+    assert shown == {"ML-2026-014/1", "ML-2026-014/2", "ML-2026-015/1", "RC-2026-003/1"}
+    assert orders.only_bar.isVisible()
+    assert orders.only_label.text() == (
+        f"Only the order lines of import batch {result.batch_id} "
+        "(dell_order_status.xlsx, sheet 'Order Status')."
+    )
+    assert orders.footer.text().startswith(f"4 of {orders.model.total_rows} order lines")
+    # The details of the line no longer listed are cleared with it.
+    qtbot.waitUntil(lambda: orders.order_stack.currentWidget() is orders.order_waiting)
+    assert orders.history_model.rowCount() == 0
+
+    orders.findChild(QPushButton, "showAll").click()
+    assert not orders.only_bar.isVisible()
+    assert orders.model.rowCount() == orders.model.total_rows > 4
