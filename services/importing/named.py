@@ -57,9 +57,10 @@ def _places(sheet: Sheet, header_row: int, file_name: str) -> list[tuple[str, st
         for cell in row:
             if isinstance(cell, str) and cell.strip():
                 places.append((f"{what} {' '.join(cell.split())!r}", cell))
-    if sheet.name:
+    stem = PurePath(file_name).stem
+    if sheet.name and sheet.name != stem:  # a CSV file's one sheet is named after the file
         places.append((f"the sheet name {sheet.name!r}", sheet.name))
-    places.append((f"the file name {file_name!r}", PurePath(file_name).stem))
+    places.append((f"the file name {file_name!r}", stem))
     return places
 
 

@@ -43,7 +43,9 @@ def test_header_sheet_and_file_names_count_too() -> None:
     assert by_sheet is not None and by_sheet.name == "Hewlett Packard Enterprise"
 
     # Underscores and hyphens separate words in file names.
-    by_file = named_vendor(Sheet("", [HEADERS]), 0, "vertiv_schedule_eu.csv", VENDORS)
+    # A CSV file's sheet is named after the file: the file name is what is said.
+    csv = Sheet("vertiv_schedule_eu", [HEADERS])
+    by_file = named_vendor(csv, 0, "vertiv_schedule_eu.csv", VENDORS)
     assert by_file is not None and by_file.name == "Vertiv"
     assert by_file.place == "the file name 'vertiv_schedule_eu.csv'"
 
