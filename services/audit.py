@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from models import AuditEntry, EtaChange
+from models import AuditEntry, EtaChange, ImportBatch
 from models.base import ScaledDecimal
 from models.base import utcnow as utcnow_import
 
@@ -202,6 +202,16 @@ def record_eta_change(
     )
 
 
+def source_text(source: str, batch_id: int | None, file_name: str | None) -> str:
+    """Where a change came from, as a person reads it: ``import 4 (dell_order_status.xlsx)``
+    for a change an import made, ``undo of import 4 (…)`` for its undoing; else the source
+    (``user``, ``demo``)."""
+    if batch_id is None:
+        return source
+    batch = f"import {batch_id} ({file_name})" if file_name else f"import {batch_id}"
+    return batch if source == "import" else f"{source} of {batch}"
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     at: dt.datetime
@@ -211,10 +221,16 @@ class HistoryRow:
     field: str | None
     old_value: str | None
     new_value: str | None
+    import_batch_id: int | None = None
+    file_name: str | None = None
+
+    @property
+    def source_text(self) -> str:
+        return source_text(self.source, self.import_batch_id, self.file_name)
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
-    """A record's audit trail, newest first."""
+    """A record's audit trail, newest first, with the file of each change an import made."""
     rows = session.execute(
         select(
             AuditEntry.at,
@@ -224,7 +240,10 @@ def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
             AuditEntry.field,
             AuditEntry.old_value,
             AuditEntry.new_value,
+            AuditEntry.import_batch_id,
+            ImportBatch.file_name,
         )
+        .outerjoin(ImportBatch, ImportBatch.id == AuditEntry.import_batch_id)
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
@@ -238,6 +257,12 @@ class EtaHistoryRow:
     source: str
     old_date: dt.date | None
     new_date: dt.date | None
+    import_batch_id: int | None = None
+    file_name: str | None = None
+
+    @property
+    def source_text(self) -> str:
+        return source_text(self.source, self.import_batch_id, self.file_name)
 
 
 def eta_history(session: Session, order_line_id: int) -> list[EtaHistoryRow]:
@@ -248,7 +273,10 @@ def eta_history(session: Session, order_line_id: int) -> list[EtaHistoryRow]:
             EtaChange.source,
             EtaChange.old_date,
             EtaChange.new_date,
+            EtaChange.import_batch_id,
+            ImportBatch.file_name,
         )
+        .outerjoin(ImportBatch, ImportBatch.id == EtaChange.import_batch_id)
         .where(EtaChange.order_line_id == order_line_id)
         .order_by(EtaChange.changed_at, EtaChange.id)
     )

@@ -683,7 +683,7 @@ class ListScreen(QWidget):
             (
                 fmt.when(h.at),
                 h.user,
-                h.source,
+                h.source_text,
                 h.action,
                 h.field or "",
                 h.old_value or "",

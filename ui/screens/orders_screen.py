@@ -193,7 +193,7 @@ class OrdersScreen(ListScreen):
             (
                 fmt.when(m.changed_at),
                 m.changed_by,
-                m.source,
+                m.source_text,
                 fmt.date(m.old_date) or "none",
                 fmt.date(m.new_date) or "none",
             )

@@ -364,3 +364,12 @@ def test_created_records_carry_the_texts_records_writes(database, tmp_path) -> N
         created = _created_entries(database, kind_name)
         assert created, kind_name
         assert created == _as_records_writes(database, kind_name), kind_name
+
+
+def test_source_text_names_the_import_a_change_came_from() -> None:
+    from services.audit import source_text
+
+    assert source_text("user", None, None) == "user"
+    assert source_text("import", 4, "dell_order_status.xlsx") == "import 4 (dell_order_status.xlsx)"
+    assert source_text("undo", 4, "dell.xlsx") == "undo of import 4 (dell.xlsx)"
+    assert source_text("import", 5, None) == "import 5"

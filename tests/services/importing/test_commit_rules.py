@@ -290,7 +290,19 @@ def test_undo_reverts_creates_and_updates(database: Database, tmp_path: Path) ->
     assert line["eta"] == day("2027-04-20") and line["quantity"] == 4
     with database.session() as session:
         etas = audit.eta_history(session, line["id"])
+        changes = audit.history(session, "orders", line["id"])
     assert etas[-1].new_date == day("2027-04-20") and etas[-1].source == "undo"
+    # Each change names the file it came from, as the window shows it.
+    assert [e.source_text for e in etas] == [
+        f"import {batch_one.batch_id} (a.xlsx)",
+        f"import {batch_two.batch_id} (b.xlsx)",
+        f"undo of import {batch_two.batch_id} (b.xlsx)",
+    ]
+    assert {h.source_text for h in changes} == {
+        f"import {batch_one.batch_id} (a.xlsx)",
+        f"import {batch_two.batch_id} (b.xlsx)",
+        f"undo of import {batch_two.batch_id} (b.xlsx)",
+    }
 
     with database.write() as session:
         importing.undo_batch(session, batch_one.batch_id, "tester")
