@@ -306,10 +306,14 @@ def test_the_vendor_a_report_names_in_its_title_is_proposed(
     qtbot: Any, empty_context: AppContext, empty_db: Database
 ) -> None:
     _reference(qtbot, empty_context)
-    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
-    forward(wizard, ImportWizard.SHEET)
-    forward(wizard, ImportWizard.MAPPING)
-    forward(wizard, ImportWizard.OPTIONS)
+
+    def dell_options() -> ImportWizard:
+        wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+        for page_id in (ImportWizard.SHEET, ImportWizard.MAPPING, ImportWizard.OPTIONS):
+            forward(wizard, page_id)
+        return wizard
+
+    wizard = dell_options()
     page = wizard.options_page
     # "Dell Order Status Report": Dell is an alias of Dell Technologies.
     assert page.vendor.currentText() == "Dell Technologies"
@@ -320,10 +324,7 @@ def test_the_vendor_a_report_names_in_its_title_is_proposed(
     wizard.reject()
 
     # A choice of the person's own is kept when they come back to the columns.
-    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
-    forward(wizard, ImportWizard.SHEET)
-    forward(wizard, ImportWizard.MAPPING)
-    forward(wizard, ImportWizard.OPTIONS)
+    wizard = dell_options()
     wizard.options_page.vendor.setCurrentText("Vertiv")
     forward(wizard, ImportWizard.PREVIEW)
     for _page in ("options", "mapping", "sheet"):
