@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--batch", type=int, help="only the records this import batch created or changed"
+    )
 
     p = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
     p.add_argument("name", nargs="?")
@@ -203,13 +206,24 @@ def cmd_demo(ctx: Context) -> int:
 
 
 def cmd_list(ctx: Context) -> int:
-    from services import records
+    from services import lists, records
+    from services.errors import UsageError
     from services.schema import kind
 
     spec = kind(ctx.args.kind)
     database = ctx.database()
+    of_batch = ""
     with database.session() as session:
         rows = records.list_records(session, spec.name)
+        if ctx.args.batch is not None:
+            found = lists.batch_records(session, ctx.args.batch)
+            if found.kind != spec.name:
+                raise UsageError(
+                    f"import batch {found.batch_id} holds {kind(found.kind).label.lower()}, "
+                    f"not {spec.label.lower()}"
+                )
+            rows = [row for row in rows if row["id"] in found.ids]
+            of_batch = f" of {found.description}"
     names = spec.field_names
     if ctx.args.json:
         payload = [{n: records.typed_value(row.get(n)) for n in names} for row in rows]
@@ -218,7 +232,7 @@ def cmd_list(ctx: Context) -> int:
         return EXIT_OK
     table = [[_cell(row.get(n)) for n in names] for row in rows]
     _print_table(ctx.out, [spec.field(n).title for n in names], table)
-    ctx.out.write(f"{len(rows)} {spec.label.lower()}\n")
+    ctx.out.write(f"{len(rows)} {spec.label.lower()}{of_batch}\n")
     return EXIT_OK
 
 

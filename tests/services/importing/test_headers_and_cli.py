@@ -242,3 +242,33 @@ def test_unknown_vendor_suggests_the_closest(database: Database, tmp_path: Path)
     assert any(
         "no vendor is called 'Supermicr0'; did you mean 'Supermicro'?" in p for p in problems
     )
+
+
+def test_cli_list_of_one_import_batch(db_url: str, database: Database, tmp_path: Path) -> None:
+    build_world(database)
+    path = supermicro_backlog(tmp_path / "smc.xlsx")
+    status, out, _err = _run(db_url, "import", str(path), "--vendor", "SMC")
+    assert status == 0 and "3 created, 0 updated" in out
+    # A second file: one more order, and a new quantity on a line of the first.
+    site_and_after = ["Panther Creek", "10/01/2026", "Booked", "J. Smith"]
+    later = [
+        ["PC-2027-001", 1, "AS-8125GS", 5, "$285,000.00", 0.12, "04/20/2027", *site_and_after],
+        ["PC-2027-009", 1, "SYS-821GE", 2, "$310,500.50", 0.1, "05/20/2027", *site_and_after],
+    ]
+    status, out, err = _run(
+        db_url, "import", str(supermicro_backlog(tmp_path / "smc-2.xlsx", later)), "--vendor", "SMC"
+    )
+    assert status == 0 and "1 created, 1 updated" in out, err
+
+    status, out, err = _run(db_url, "list", "orders", "--batch", "2")
+
+    assert status == 0, err
+    assert out.strip().endswith("2 order lines of import batch 2 (smc-2.xlsx, sheet 'Backlog')")
+    listed = {line.split()[0] + "/" + line.split()[1] for line in out.splitlines()[1:-1]}
+    assert listed == {"PC-2027-001/1", "PC-2027-009/1"}
+    status, out, err = _run(db_url, "list", "orders", "--batch", "1")
+    assert out.strip().endswith("3 order lines of import batch 1 (smc.xlsx, sheet 'Backlog')")
+    status, _out, err = _run(db_url, "list", "vendors", "--batch", "1")
+    assert status == 2 and "import batch 1 holds order lines, not vendors" in err
+    status, _out, err = _run(db_url, "list", "orders", "--batch", "7")
+    assert status == 1 and "there is no import batch 7" in err
