@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -167,13 +169,38 @@ class FilePage(QWizardPage):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         self.problem = _problem_label()
+        # The files imported lately (a vendor sends the same report every week): one click
+        # picks one, a double click goes on with it.
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentFiles")
+        self.recent.itemClicked.connect(lambda item: self.path.setText(item.toolTip()))
+        self.recent.itemDoubleClicked.connect(self._open_recent)
+        self.recent_label = QLabel("Recent files:")
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.problem)
-        layout.addStretch(1)
+        layout.addWidget(self.recent_label)
+        layout.addWidget(self.recent, 1)
+
+    def initializePage(self) -> None:
+        self.recent.clear()
+        for path in recent_files(self.w.context.settings):
+            item = QListWidgetItem(f"{Path(path).name}    ({Path(path).parent})")
+            item.setToolTip(path)
+            self.recent.addItem(item)
+        shown = self.recent.count() > 0
+        self.recent_label.setVisible(shown)
+        self.recent.setVisible(shown)
+
+    def _open_recent(self, item: QListWidgetItem) -> None:
+        self.path.setText(item.toolTip())
+        self.w.next()
 
     def browse(self) -> None:
-        start = str(Path(self.path.text()).parent) if self.path.text() else str(Path.home())
+        if self.path.text():
+            start = str(Path(self.path.text()).parent)
+        else:
+            start = str(self.w.context.settings.value(LAST_FOLDER, "") or Path.home())
         path, _f = QFileDialog.getOpenFileName(self, "Import a spreadsheet", start, FILE_FILTER)
         if path:
             self.path.setText(path)
@@ -191,7 +218,28 @@ class FilePage(QWizardPage):
         except Exception as error:  # a clear message for a person's file, never a traceback
             self.problem.setText(str(error))
             return False
+        remember_file(self.w.context.settings, path)
         return True
+
+
+RECENT_FILES = "import/recent_files"
+LAST_FOLDER = "import/last_folder"
+RECENT_KEPT = 8
+
+
+def recent_files(settings: QSettings) -> list[str]:
+    """The files read by the wizard lately, newest first, those that still exist."""
+    value = settings.value(RECENT_FILES, [])
+    # An INI file gives back a one-item list as a plain string.
+    paths = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(p) for p in paths if p and Path(str(p)).is_file()]
+
+
+def remember_file(settings: QSettings, path: str) -> None:
+    full = str(Path(path).resolve())
+    kept = [p for p in recent_files(settings) if p != full]
+    settings.setValue(RECENT_FILES, [full, *kept][:RECENT_KEPT])
+    settings.setValue(LAST_FOLDER, str(Path(full).parent))
 
 
 class SheetPage(QWizardPage):

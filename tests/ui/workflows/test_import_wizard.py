@@ -338,3 +338,38 @@ def test_the_vendor_a_report_names_in_its_title_is_proposed(
         "goes on every line."
     )
     wizard.reject()
+
+
+def test_files_read_lately_are_offered_again(
+    qtbot: Any, empty_context: AppContext, tmp_path: Path
+) -> None:
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    assert not wizard.file_page.recent.isVisibleTo(wizard)  # nothing read yet
+    forward(wizard, ImportWizard.SHEET)
+    wizard.reject()
+    gone = tmp_path / "gone.csv"
+    gone.write_text("PO;Line\n", encoding="utf-8")
+    wizard = open_wizard(qtbot, empty_context, gone)
+    forward(wizard, ImportWizard.SHEET)
+    wizard.reject()
+    gone.unlink()  # a file no longer there is not offered
+    wizard = open_wizard(qtbot, empty_context, samples() / "vertiv_schedule_eu.csv")
+    forward(wizard, ImportWizard.SHEET)
+    wizard.reject()
+
+    # The next wizard lists them, newest first; a double click goes on with one.
+    wizard = ImportWizard(empty_context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.file_page
+    assert page.recent.isVisibleTo(wizard)
+    listed = [page.recent.item(i).toolTip() for i in range(page.recent.count())]
+    assert listed == [
+        str((samples() / "vertiv_schedule_eu.csv").resolve()),
+        str((samples() / "dell_order_status.xlsx").resolve()),
+    ]
+    assert page.recent.item(1).text().startswith("dell_order_status.xlsx")
+    page.recent.itemDoubleClicked.emit(page.recent.item(1))
+    assert wizard.currentId() == ImportWizard.SHEET
+    assert wizard.job.sheet_name == "Order Status"
+    wizard.reject()
