@@ -473,6 +473,9 @@ def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_inval
             f"  {counts['create']} created, {counts['update']} updated, "
             f"{counts['unchanged']} unchanged, {counts['rejected']} rejected{batch}\n"
         )
+        moves = plan.eta_moves()
+        if moves:
+            out.write(f"  {moves.text}\n")
         if dry_run:
             for row in plan.rows:
                 if row.action == "update":

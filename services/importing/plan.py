@@ -117,6 +117,59 @@ class Plan:
     def problems(self) -> list[Problem]:
         return [p for r in self.rows for p in r.problems]
 
+    def eta_moves(self) -> EtaMoves:
+        """How the vendor's estimates move on the lines this import would update: what a
+        buyer looks for first in a new order status report."""
+        moves = EtaMoves()
+        for row in self.rows:
+            if row.action != "update":
+                continue
+            for change in row.changes:
+                if change.field == "eta":
+                    moves.add(change.old, change.new)
+        return moves
+
+
+@dataclass
+class EtaMoves:
+    """ETA changes of one import: later (and the largest slip in days), earlier, given for
+    the first time, taken away."""
+
+    later: int = 0
+    earlier: int = 0
+    given: int = 0
+    cleared: int = 0
+    most_days_later: int = 0
+
+    def add(self, old: Any, new: Any) -> None:
+        if not isinstance(old, dt.date):
+            self.given += isinstance(new, dt.date)
+        elif not isinstance(new, dt.date):
+            self.cleared += 1
+        elif new > old:
+            self.later += 1
+            self.most_days_later = max(self.most_days_later, (new - old).days)
+        elif new < old:
+            self.earlier += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.later or self.earlier or self.given or self.cleared)
+
+    @property
+    def text(self) -> str:
+        """``ETAs: 3 later (up to 39 days), 1 earlier, 2 given``; empty when none moved."""
+        parts = []
+        if self.later:
+            most = self.most_days_later
+            parts.append(f"{self.later:,} later (up to {most} day{'s' if most != 1 else ''})")
+        if self.earlier:
+            parts.append(f"{self.earlier:,} earlier")
+        if self.given:
+            parts.append(f"{self.given:,} given")
+        if self.cleared:
+            parts.append(f"{self.cleared:,} taken away")
+        return f"ETAs: {', '.join(parts)}" if parts else ""
+
 
 # --- references, loaded once ------------------------------------------------------------
 

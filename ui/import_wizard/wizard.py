@@ -10,6 +10,7 @@ back, so a cancelled import writes nothing).
 from __future__ import annotations
 
 import contextlib
+import html
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -596,10 +597,12 @@ class PreviewPage(QWizardPage):
         assert plan is not None
         self.model.set_plan(plan)
         counts = plan.counts
+        moves = plan.eta_moves()
         self.counts.setText(
             f"<b>{counts['create']:,}</b> new · <b>{counts['update']:,}</b> update · "
             f"<b>{counts['unchanged']:,}</b> unchanged · "
             f"<b style='color:#b71c1c'>{counts['rejected']:,}</b> with errors"
+            + (f" &nbsp;—&nbsp; {html.escape(moves.text)}" if moves else "")
         )
         notes = list(plan.notes) + [f"row {row}: skipped, {why}" for row, why in plan.skipped]
         ignored = [c.header for c in plan.mapping.ignored]

@@ -591,3 +591,44 @@ def test_batch_records_are_what_the_batch_created_or_changed(
     assert two.description == f"import batch {batch_two.batch_id} (b.xlsx, sheet 'Backlog')"
     with pytest.raises(NotFoundError, match="no import batch 999"), database.session() as session:
         lists.batch_records(session, 999)
+
+
+def test_eta_moves_of_an_import_are_counted_for_the_buyer(
+    database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+
+    def ship_dates(name: str, first: str, second: str) -> Path:
+        rows = [list(GOOD[0]), list(GOOD[1])]
+        rows[0][6], rows[1][6] = first, second
+        return supermicro_backlog(tmp_path / name, rows)
+
+    def import_moves(path: Path, dry_run: bool = False) -> str:
+        report = run_import(database, path, kind="orders", vendor="Supermicro", dry_run=dry_run)
+        assert report.ok
+        return report.sheets[0].plan.eta_moves().text
+
+    # New lines: their first ETAs are not moves.
+    assert import_moves(ship_dates("a.xlsx", "04/20/2027", "05/20/2027")) == ""
+    # The next report: one ship date 11 days later, the other 10 days earlier.
+    text = import_moves(ship_dates("b.xlsx", "05/01/2027", "05/10/2027"))
+    assert text == "ETAs: 1 later (up to 11 days), 1 earlier"
+    # Then (a preview only) one slips 30 days, the other comes 1 day earlier.
+    moved = ship_dates("c.xlsx", "05/31/2027", "05/09/2027")
+    assert import_moves(moved, dry_run=True) == "ETAs: 1 later (up to 30 days), 1 earlier"
+
+
+def test_eta_moves_text() -> None:
+    from services.importing.plan import EtaMoves
+
+    moves = EtaMoves()
+    assert not moves and moves.text == ""
+    moves.add(day("2027-01-01"), day("2027-01-02"))
+    moves.add(day("2027-01-01"), day("2027-03-02"))
+    moves.add(day("2027-01-01"), None)
+    moves.add(None, day("2027-01-01"))
+    moves.add(None, None)
+    assert moves.text == "ETAs: 2 later (up to 60 days), 1 given, 1 taken away"
+    single = EtaMoves()
+    single.add(day("2027-01-01"), day("2027-01-02"))
+    assert single.text == "ETAs: 1 later (up to 1 day)"

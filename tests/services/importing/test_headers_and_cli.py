@@ -252,13 +252,14 @@ def test_cli_list_of_one_import_batch(db_url: str, database: Database, tmp_path:
     # A second file: one more order, and a new quantity on a line of the first.
     site_and_after = ["Panther Creek", "10/01/2026", "Booked", "J. Smith"]
     later = [
-        ["PC-2027-001", 1, "AS-8125GS", 5, "$285,000.00", 0.12, "04/20/2027", *site_and_after],
+        ["PC-2027-001", 1, "AS-8125GS", 5, "$285,000.00", 0.12, "04/30/2027", *site_and_after],
         ["PC-2027-009", 1, "SYS-821GE", 2, "$310,500.50", 0.1, "05/20/2027", *site_and_after],
     ]
     status, out, err = _run(
         db_url, "import", str(supermicro_backlog(tmp_path / "smc-2.xlsx", later)), "--vendor", "SMC"
     )
     assert status == 0 and "1 created, 1 updated" in out, err
+    assert "  ETAs: 1 later (up to 10 days)\n" in out
 
     status, out, err = _run(db_url, "list", "orders", "--batch", "2")
 

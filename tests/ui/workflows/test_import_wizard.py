@@ -143,6 +143,8 @@ def test_edits_show_old_and_new_and_errors_go_to_a_workbook(
     preview = wizard.preview_page
     assert not preview.isComplete()  # all or nothing, with an error
     assert "rows have errors" in preview.problem.text()
+    # 2027-01-22 → 2027-03-05: what the buyer looks for first, above the rows.
+    assert "ETAs: 1 later (up to 42 days)" in preview.counts.text()
     model = preview.model
     eta_column = 2 + model.fields.index("eta")
     quantity_column = 2 + model.fields.index("quantity")
