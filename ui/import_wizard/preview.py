@@ -28,14 +28,19 @@ GREYED = QColor(140, 140, 140)
 
 
 def shown(value: Any) -> str:
+    """A value as the preview shows it: numbers grouped by thousands with the places they
+    have (``3,890,000``, ``310,500.50``), dates as ISO, yes/no."""
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        whole = value == value.to_integral_value()
+        return format(value.normalize() if whole else value, ",f")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
@@ -114,6 +119,13 @@ class PreviewModel(TitledTableModel):
                 return QBrush(GREYED)
             if problems or change is not None or column == 1:
                 return QBrush(DARK)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            value = row.record.get(field_name) if field_name else None
+            if column == 0 or (
+                isinstance(value, int | Decimal) and not isinstance(value, bool) and not change
+            ):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if problems:

@@ -151,6 +151,12 @@ def test_edits_show_old_and_new_and_errors_go_to_a_workbook(
     rows = {model.row_plan(r).row: r for r in range(model.rowCount())}
     eta_cell = model.index(rows[4], eta_column)
     assert model.data(eta_cell) == "2027-01-22 → 2027-03-05"
+    # Numbers grouped by thousands and right-aligned, as the lists show them.
+    price_cell = model.index(rows[4], 2 + model.fields.index("unit_price"))
+    assert model.data(price_cell) == "3,890,000"
+    assert model.data(price_cell, Qt.ItemDataRole.TextAlignmentRole) & int(
+        Qt.AlignmentFlag.AlignRight
+    )
     assert model.data(model.index(rows[4], 1)) == "update"
     bad_cell = model.index(rows[6], quantity_column)
     assert model.data(model.index(rows[6], 1)) == "error"
@@ -375,3 +381,15 @@ def test_files_read_lately_are_offered_again(
     assert wizard.currentId() == ImportWizard.SHEET
     assert wizard.job.sheet_name == "Order Status"
     wizard.reject()
+
+
+def test_preview_shows_values_as_a_buyer_reads_them() -> None:
+    from ui.import_wizard.preview import shown
+
+    assert shown(Decimal("3890000.00")) == "3,890,000"
+    assert shown(Decimal("310500.50")) == "310,500.50"
+    assert shown(Decimal("-0.0001")) == "-0.0001"
+    assert shown(1200) == "1,200"
+    assert shown(True) == "yes"
+    assert shown(dt.date(2027, 3, 5)) == "2027-03-05"
+    assert shown(None) == ""
