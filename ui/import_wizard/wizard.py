@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -100,6 +100,13 @@ class ImportWizard(QWizard):
         ):
             self.setPage(page_id, page)
         self.resize(980, 640)
+        # The size the person left it at last time (a wide preview is worth keeping).
+        geometry = context.settings.value(GEOMETRY)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        self.finished.connect(
+            lambda _result: context.settings.setValue(GEOMETRY, self.saveGeometry())
+        )
         if path:
             self.file_page.path.setText(path)
 
@@ -223,6 +230,7 @@ class FilePage(QWizardPage):
         return True
 
 
+GEOMETRY = "import/wizard_geometry"
 RECENT_FILES = "import/recent_files"
 LAST_FOLDER = "import/last_folder"
 RECENT_KEPT = 8

@@ -393,3 +393,19 @@ def test_preview_shows_values_as_a_buyer_reads_them() -> None:
     assert shown(True) == "yes"
     assert shown(dt.date(2027, 3, 5)) == "2027-03-05"
     assert shown(None) == ""
+
+
+def test_the_wizard_opens_at_the_size_it_was_left_at(
+    qtbot: Any, empty_context: AppContext
+) -> None:
+    wizard = ImportWizard(empty_context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.resize(700, 520)  # within the offscreen screen
+    wizard.reject()
+
+    again = ImportWizard(empty_context)
+    qtbot.addWidget(again)
+    again.show()
+    assert (again.width(), again.height()) == (700, 520)
+    again.reject()
