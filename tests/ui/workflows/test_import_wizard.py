@@ -395,9 +395,7 @@ def test_preview_shows_values_as_a_buyer_reads_them() -> None:
     assert shown(None) == ""
 
 
-def test_the_wizard_opens_at_the_size_it_was_left_at(
-    qtbot: Any, empty_context: AppContext
-) -> None:
+def test_the_wizard_opens_at_the_size_it_was_left_at(qtbot: Any, empty_context: AppContext) -> None:
     wizard = ImportWizard(empty_context)
     qtbot.addWidget(wizard)
     wizard.show()
