@@ -49,3 +49,10 @@ def log_folder() -> Path:
     folder = home() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def pasted_folder() -> Path:
+    """Tables pasted into the import wizard, kept as the files their import batches name."""
+    folder = home() / "pasted"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

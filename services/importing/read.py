@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import gc
 import hashlib
 import io
@@ -1000,3 +1001,27 @@ def _csv_workbook(path: Path, sha: str, notes: list[str]) -> Workbook:
     workbook = Workbook(path, "csv", sha, [sheet_name], frozenset(), notes, load)
     workbook.delimiter = delimiter
     return workbook
+
+
+def save_pasted(text: str, folder: Path, now: dt.datetime | None = None) -> Path:
+    """A table pasted from a spreadsheet or an e-mail (tab-separated text, as the clipboard
+    holds it, cells with line breaks in quotes), saved as a file to import like any other:
+    its batch names the file, and the rejected rows can be written beside it. Refused when
+    the text is not a table of at least a header row and one row of two or more cells."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    rows = [
+        row for row in csv.reader(io.StringIO(text), delimiter="\t") if any(map(str.strip, row))
+    ]
+    if len(rows) < 2 or max(map(len, rows)) < 2:
+        raise RackbookError(
+            "The clipboard holds no table: copy the cells from the spreadsheet or e-mail, "
+            "headers included, and paste again."
+        )
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"pasted-{stamp}.csv"
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"pasted-{stamp}-{number}.csv"
+    path.write_text(text.strip("\n") + "\n", encoding="utf-8")
+    return path

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEventLoop, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from services.errors import RackbookError
 from services.schema import IMPORT_KINDS, KINDS
 from ui.context import AppContext
 from ui.import_wizard.job import ImportJob
@@ -173,9 +174,17 @@ class FilePage(QWizardPage):
         self.path.textChanged.connect(lambda _t: self.completeChanged.emit())
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.browse)
+        paste = QPushButton("Paste a table")
+        paste.setObjectName("pasteTable")
+        paste.setToolTip(
+            "Import cells copied from a spreadsheet or an e-mail (headers included): they are "
+            "kept as a file in Rackbook's folder, which the import batch names"
+        )
+        paste.clicked.connect(self.paste)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
+        row.addWidget(paste)
         self.problem = _problem_label()
         # The files imported lately (a vendor sends the same report every week): one click
         # picks one, a double click goes on with it.
@@ -202,6 +211,20 @@ class FilePage(QWizardPage):
 
     def _open_recent(self, item: QListWidgetItem) -> None:
         self.path.setText(item.toolTip())
+        self.w.next()
+
+    def paste(self) -> None:
+        """The clipboard's table saved as a file, and the wizard goes on with it."""
+        from services.importing.read import save_pasted
+        from services.paths import pasted_folder
+
+        self.problem.setText("")
+        try:
+            path = save_pasted(QGuiApplication.clipboard().text(), pasted_folder())
+        except (RackbookError, OSError) as error:
+            self.problem.setText(str(error))
+            return
+        self.path.setText(str(path))
         self.w.next()
 
     def browse(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from models.database import Database
 from services import records
@@ -407,3 +408,45 @@ def test_the_wizard_opens_at_the_size_it_was_left_at(qtbot: Any, empty_context: 
     again.show()
     assert (again.width(), again.height()) == (700, 520)
     again.reject()
+
+
+def test_a_table_pasted_from_an_email_is_imported_as_a_file(
+    qtbot: Any, empty_context: AppContext, empty_db: Database
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from services import paths
+
+    _reference(qtbot, empty_context)
+    clipboard = QGuiApplication.clipboard()
+    wizard = ImportWizard(empty_context)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    paste = wizard.file_page.findChild(QPushButton, "pasteTable")
+
+    clipboard.setText("Thanks, the dates are below.")
+    paste.click()
+    assert wizard.currentId() == ImportWizard.FILE
+    assert "The clipboard holds no table" in wizard.file_page.problem.text()
+
+    # Cells copied from a vendor's e-mail: tab-separated, a line break inside one cell.
+    clipboard.setText(
+        "PO\tLine\tSKU\tQty\tSite\tOrder date\tStatus\tNotes\r\n"
+        'ML-2026-030\t1\tXE9712\t2\tMoses Lake\t2026-11-02\tconfirmed\t"rush,\nsplit ship"\r\n'
+    )
+    paste.click()
+    assert wizard.currentId() == ImportWizard.SHEET, wizard.file_page.problem.text()
+    saved = Path(wizard.file_page.path.text())
+    assert saved.parent == paths.pasted_folder() and saved.name.startswith("pasted-")
+    forward(wizard, ImportWizard.MAPPING)
+    forward(wizard, ImportWizard.OPTIONS)
+    wizard.options_page.vendor.setCurrentText("Dell")
+    forward(wizard, ImportWizard.PREVIEW)
+    commit(qtbot, wizard)
+    line = _lines(empty_db)["ML-2026-030/1"]
+    assert line["quantity"] == 2 and line["notes"] == "rush,\nsplit ship"
+    with empty_db.session() as session:
+        from services import lists
+
+        batch = lists.import_batches(session)[0]
+    assert batch.file_name == saved.name
