@@ -166,7 +166,8 @@ class FilePage(QWizardPage):
         self.setTitle("Choose the file")
         self.setSubTitle(
             "A vendor's order status, ship schedule or lead-time quotes, or Rackbook's own "
-            "template: .xlsx, .xlsm, .xlsb, .xls, .ods or .csv."
+            "template: .xlsx, .xlsm, .xlsb, .xls, .ods or .csv; or cells copied from a "
+            "spreadsheet or an e-mail, with Paste a table."
         )
         self.path = QLineEdit()
         self.path.setObjectName("filePath")
