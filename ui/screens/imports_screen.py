@@ -74,8 +74,16 @@ class ImportsScreen(QWidget):
         buttons.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
+        self.empty_hint = QLabel(
+            "No spreadsheet has been imported into this database yet: Import (Ctrl+I), or drop "
+            "a vendor's file on the window."
+        )
+        self.empty_hint.setObjectName("emptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.hide()
         layout.addWidget(self.title)
         layout.addWidget(note)
+        layout.addWidget(self.empty_hint)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         self._enable()
@@ -117,6 +125,7 @@ class ImportsScreen(QWidget):
             for b in self.batches
         )
         self.view.resizeColumnsToContents()
+        self.empty_hint.setVisible(not self.batches)
         if self.batches:
             self.view.selectRow(0)
         self._enable()

@@ -450,3 +450,19 @@ def test_a_table_pasted_from_an_email_is_imported_as_a_file(
 
         batch = lists.import_batches(session)[0]
     assert batch.file_name == saved.name
+
+
+def test_imports_screen_says_how_to_import_when_there_is_nothing_yet(
+    qtbot: Any, empty_context: AppContext
+) -> None:
+    screen = ImportsScreen(empty_context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    assert screen.batches == []
+    assert screen.empty_hint.isVisible() and "Import (Ctrl+I)" in screen.empty_hint.text()
+    assert not screen.show_button.isEnabled() and not screen.undo_button.isEnabled()
+
+    _reference(qtbot, empty_context)
+    screen.refresh()
+    assert screen.batches and not screen.empty_hint.isVisible()
