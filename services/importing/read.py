@@ -150,6 +150,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+NO_SUCH_FILE = "there is no such file"
+
+
 def read_file(path: str | Path) -> Workbook:
     """Check, sniff and open ``path``; sheets are read when first asked for."""
     path = Path(path)
@@ -157,7 +160,7 @@ def read_file(path: str | Path) -> Workbook:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise FileProblem(str(path), "there is no such file") from None
+        raise FileProblem(str(path), NO_SUCH_FILE) from None
     except OSError as exc:
         raise FileProblem(str(path), f"cannot be opened ({exc.strerror or exc})") from None
     if path.is_dir():

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import RackbookError
+from services.importing.read import NO_SUCH_FILE, FileProblem
 from services.schema import IMPORT_KINDS, KINDS
 from ui.context import AppContext
 from ui.import_wizard.job import ImportJob
@@ -201,6 +202,9 @@ class FilePage(QWizardPage):
         layout.addWidget(self.recent, 1)
 
     def initializePage(self) -> None:
+        self._show_recent()
+
+    def _show_recent(self) -> None:
         self.recent.clear()
         for path in recent_files(self.w.context.settings):
             item = QListWidgetItem(f"{Path(path).name}    ({Path(path).parent})")
@@ -249,6 +253,9 @@ class FilePage(QWizardPage):
             self.w.wait_for(lambda _session: job.read(path))
         except Exception as error:  # a clear message for a person's file, never a traceback
             self.problem.setText(str(error))
+            if isinstance(error, FileProblem) and error.reason == NO_SUCH_FILE:
+                forget_file(self.w.context.settings, path)
+                self._show_recent()
             return False
         remember_file(self.w.context.settings, path)
         return True
@@ -261,11 +268,13 @@ RECENT_KEPT = 8
 
 
 def recent_files(settings: QSettings) -> list[str]:
-    """The files read by the wizard lately, newest first, those that still exist."""
+    """The files read by the wizard lately, newest first. Not checked on disk here: a file
+    on a network share that is out of reach could hold the window for many seconds; one
+    found gone when read is dropped then (``forget_file``)."""
     value = settings.value(RECENT_FILES, [])
     # An INI file gives back a one-item list as a plain string.
     paths = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [str(p) for p in paths if p and Path(str(p)).is_file()]
+    return [str(p) for p in paths if p]
 
 
 def remember_file(settings: QSettings, path: str) -> None:
@@ -273,6 +282,10 @@ def remember_file(settings: QSettings, path: str) -> None:
     kept = [p for p in recent_files(settings) if p != full]
     settings.setValue(RECENT_FILES, [full, *kept][:RECENT_KEPT])
     settings.setValue(LAST_FOLDER, str(Path(full).parent))
+
+
+def forget_file(settings: QSettings, path: str) -> None:
+    settings.setValue(RECENT_FILES, [p for p in recent_files(settings) if p != path])
 
 
 class SheetPage(QWizardPage):

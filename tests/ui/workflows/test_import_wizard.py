@@ -361,12 +361,12 @@ def test_files_read_lately_are_offered_again(
     wizard = open_wizard(qtbot, empty_context, gone)
     forward(wizard, ImportWizard.SHEET)
     wizard.reject()
-    gone.unlink()  # a file no longer there is not offered
     wizard = open_wizard(qtbot, empty_context, samples() / "vertiv_schedule_eu.csv")
     forward(wizard, ImportWizard.SHEET)
     wizard.reject()
+    gone.unlink()
 
-    # The next wizard lists them, newest first; a double click goes on with one.
+    # The next wizard lists them, newest first.
     wizard = ImportWizard(empty_context)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -375,8 +375,15 @@ def test_files_read_lately_are_offered_again(
     listed = [page.recent.item(i).toolTip() for i in range(page.recent.count())]
     assert listed == [
         str((samples() / "vertiv_schedule_eu.csv").resolve()),
+        str(gone.resolve()),
         str((samples() / "dell_order_status.xlsx").resolve()),
     ]
+    # A file no longer there says so, and leaves the list.
+    page.recent.itemDoubleClicked.emit(page.recent.item(1))
+    assert wizard.currentId() == ImportWizard.FILE
+    assert "there is no such file" in page.problem.text()
+    assert page.recent.count() == 2
+    # A double click goes on with a file.
     assert page.recent.item(1).text().startswith("dell_order_status.xlsx")
     page.recent.itemDoubleClicked.emit(page.recent.item(1))
     assert wizard.currentId() == ImportWizard.SHEET
