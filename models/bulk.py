@@ -137,22 +137,18 @@ def _parts(
     name = f"rackbook_read_columns_{next(_CURSOR_NUMBERS)}"
     cursor = dbapi.cursor(name=name) if server_side else dbapi.cursor()
     try:
-        try:
-            # An empty mapping rather than none: psycopg then reads the statement's ``%%``
-            # (how SQLAlchemy writes a ``%`` for it) as one ``%``, as in any other query.
-            cursor.execute(sql, {})
-            part = cursor.fetchmany(rows_per_part)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc
+        # An empty mapping rather than none: psycopg then reads the statement's ``%%`` (how
+        # SQLAlchemy writes a ``%`` for it) as one ``%``, as in any other query.
+        cursor.execute(sql, {})
+        part = cursor.fetchmany(rows_per_part)
         while part:
             yield [
                 list(map(cache.__getitem__, column))
                 for cache, column in zip(caches, zip(*part, strict=True), strict=True)
             ]
-            try:
-                part = cursor.fetchmany(rows_per_part)
-            except conn.dialect.loaded_dbapi.Error as exc:
-                raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc
+            part = cursor.fetchmany(rows_per_part)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _as_sqlalchemy_error(conn, cursor, sql, exc) from exc
     finally:
         cursor.close()
 

@@ -42,9 +42,9 @@ from services.importing.plan import (
     Known,
     Plan,
     ReadOptions,
-    References,
     RowPlan,
     plan_import,
+    vendor_names,
 )
 from services.importing.read import FileProblem, Sheet, Workbook, read_file, without_gc
 from services.importing.writer import BatchResult, UndoResult, commit, undo_batch
@@ -63,7 +63,6 @@ __all__ = [
     "Plan",
     "Profile",
     "ReadOptions",
-    "References",
     "RowPlan",
     "Sheet",
     "SheetFit",
@@ -81,6 +80,7 @@ __all__ = [
     "refuse_overwriting",
     "save_profile",
     "undo_batch",
+    "vendor_names",
     "write_errors",
 ]
 
@@ -175,7 +175,7 @@ def import_file(
         if mapping.missing_required:
             in_file = None
             if "vendor" in mapping.missing_required:
-                vendors = References.load(session).vendors
+                vendors = vendor_names(session)
                 in_file = named_vendor(sheet, fit.header_row, workbook.name, vendors)
             raise MissingColumns(workbook.name, fit.sheet, mapping, in_file)
         options = _read_options(request, workbook, profile)

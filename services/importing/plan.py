@@ -184,16 +184,7 @@ class References:
 
     @classmethod
     def load(cls, session: Session) -> References:
-        vendors = {
-            key: (vid, name)
-            for vid, name, key in session.execute(select(Vendor.id, Vendor.name, Vendor.name_key))
-        }
-        names = {vid: name for vid, name in vendors.values()}
-        alias_owner = dict(
-            session.execute(select(VendorAlias.alias_key, VendorAlias.vendor_id)).all()
-        )
-        for key, vid in alias_owner.items():
-            vendors.setdefault(key, (vid, names[vid]))
+        vendors, alias_owner = _vendors_and_aliases(session)
         sites = {
             name.strip().lower(): (sid, name)
             for sid, name in session.execute(select(Site.id, Site.name))
@@ -216,6 +207,26 @@ class References:
 
     def product(self, vendor_id: int, sku: str) -> tuple[int, str] | None:
         return self.products.get((vendor_id, sku.strip().lower()))
+
+
+def vendor_names(session: Session) -> dict[str, tuple[int, str]]:
+    """Each vendor's name and alias (``records.name_key``) → (id, name): ``References``'
+    vendors alone, for looking a vendor up without reading every site and product."""
+    return _vendors_and_aliases(session)[0]
+
+
+def _vendors_and_aliases(
+    session: Session,
+) -> tuple[dict[str, tuple[int, str]], dict[str, int]]:
+    vendors = {
+        key: (vid, name)
+        for vid, name, key in session.execute(select(Vendor.id, Vendor.name, Vendor.name_key))
+    }
+    names = {vid: name for vid, name in vendors.values()}
+    alias_owner = dict(session.execute(select(VendorAlias.alias_key, VendorAlias.vendor_id)).all())
+    for key, vid in alias_owner.items():
+        vendors.setdefault(key, (vid, names[vid]))
+    return vendors, alias_owner
 
 
 _MISSING = object()

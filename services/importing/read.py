@@ -71,6 +71,10 @@ class FileProblem(RackbookError):
         self.reason = reason
 
 
+class NoSuchFile(FileProblem):
+    """The file is not there (moved, deleted, a drive no longer attached)."""
+
+
 @dataclass
 class Sheet:
     """One sheet's cells as read: ``rows[i][j]`` is the cell in Excel row ``first_row + i``
@@ -150,9 +154,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-NO_SUCH_FILE = "there is no such file"
-
-
 def read_file(path: str | Path) -> Workbook:
     """Check, sniff and open ``path``; sheets are read when first asked for."""
     path = Path(path)
@@ -160,7 +161,7 @@ def read_file(path: str | Path) -> Workbook:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise FileProblem(str(path), NO_SUCH_FILE) from None
+        raise NoSuchFile(str(path), "there is no such file") from None
     except OSError as exc:
         raise FileProblem(str(path), f"cannot be opened ({exc.strerror or exc})") from None
     if path.is_dir():

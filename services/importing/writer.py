@@ -72,7 +72,7 @@ from services.importing.plan import (
     RowPlan,
 )
 from services.importing.read import without_gc
-from services.schema import kind
+from services.schema import Kind, kind
 
 CHUNK = 5000
 
@@ -674,7 +674,7 @@ class _Writer:
 
 
 def _key_in_sql(
-    spec: Any, columns: list[ColumnElement[Any]], dialect_name: str
+    spec: Kind, columns: list[ColumnElement[Any]], dialect_name: str
 ) -> ColumnElement[Any] | None:
     """``Kind.key_of`` as an SQL expression (``PO-1042/3``, ``Dell / XE9680``), or None for
     a key field of a type without a text rule (keys are text, whole numbers and dates)."""

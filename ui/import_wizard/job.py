@@ -126,7 +126,7 @@ class ImportJob:
         self.vendor_found_in = ""
         if not self.takes_vendor or "vendor" in self.mapping.by_field:
             return
-        vendors = importing.References.load(session).vendors
+        vendors = importing.vendor_names(session)
         found = named_vendor(sheet, self.header_row, self.workbook.name, vendors)
         if found is not None:
             self.vendor = self.vendor_proposed = found.name

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from services.importing import Plan
+from ui import format as fmt
 from ui.tables.model import TitledTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -28,17 +29,14 @@ GREYED = QColor(140, 140, 140)
 
 
 def shown(value: Any) -> str:
-    """A value as the preview shows it: numbers grouped by thousands with the places they
-    have (``3,890,000``, ``310,500.50``), dates as ISO, yes/no."""
+    """A value as the preview shows it: numbers as the lists show them (``fmt.number``:
+    grouped by thousands, in the person's locale), dates as ISO, yes/no."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        whole = value == value.to_integral_value()
-        return format(value.normalize() if whole else value, ",f")
-    if isinstance(value, int):
-        return f"{value:,}"
+    if isinstance(value, int | Decimal):
+        return fmt.number(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

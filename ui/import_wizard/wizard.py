@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import RackbookError
-from services.importing.read import NO_SUCH_FILE, FileProblem
+from services.importing.read import NoSuchFile, save_pasted
+from services.paths import pasted_folder
 from services.schema import IMPORT_KINDS, KINDS
 from ui.context import AppContext
 from ui.import_wizard.job import ImportJob
@@ -220,9 +221,6 @@ class FilePage(QWizardPage):
 
     def paste(self) -> None:
         """The clipboard's table saved as a file, and the wizard goes on with it."""
-        from services.importing.read import save_pasted
-        from services.paths import pasted_folder
-
         self.problem.setText("")
         try:
             path = save_pasted(QGuiApplication.clipboard().text(), pasted_folder())
@@ -253,7 +251,7 @@ class FilePage(QWizardPage):
             self.w.wait_for(lambda _session: job.read(path))
         except Exception as error:  # a clear message for a person's file, never a traceback
             self.problem.setText(str(error))
-            if isinstance(error, FileProblem) and error.reason == NO_SUCH_FILE:
+            if isinstance(error, NoSuchFile):
                 forget_file(self.w.context.settings, path)
                 self._show_recent()
             return False
@@ -285,7 +283,8 @@ def remember_file(settings: QSettings, path: str) -> None:
 
 
 def forget_file(settings: QSettings, path: str) -> None:
-    settings.setValue(RECENT_FILES, [p for p in recent_files(settings) if p != path])
+    full = str(Path(path).resolve())
+    settings.setValue(RECENT_FILES, [p for p in recent_files(settings) if p != full])
 
 
 class SheetPage(QWizardPage):

@@ -395,7 +395,7 @@ def test_preview_shows_values_as_a_buyer_reads_them() -> None:
     from ui.import_wizard.preview import shown
 
     assert shown(Decimal("3890000.00")) == "3,890,000"
-    assert shown(Decimal("310500.50")) == "310,500.50"
+    assert shown(Decimal("310500.50")) == "310,500.5"
     assert shown(Decimal("-0.0001")) == "-0.0001"
     assert shown(1200) == "1,200"
     assert shown(True) == "yes"
