@@ -59,7 +59,7 @@ def plain_number(value: Decimal | int | None) -> str:
     if isinstance(value, int):
         return str(value)
     text = format(value.normalize(), "f")
-    return text.replace(".", locale().decimalPoint())
+    return text.replace(".", _separators()[1])
 
 
 def date(value: dt.date | None) -> str:

@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
 
@@ -41,6 +44,9 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("imports", "Imports"),
     ("fxrates", "FX rates"),
 )
+# How long the status bar says what Ctrl+C copied.
+COPIED_MESSAGE_MS = 6000
+
 RECORD_SCREENS = {
     "orders",
     "vendors",
@@ -173,6 +179,13 @@ class MainWindow(QMainWindow):
             "&Refresh", self.refresh, S.Refresh, "refresh", "Reload from the database (F5)"
         )
         self.refresh_action.setShortcuts([QKeySequence("F5")])
+        self.copy_action = self._action(
+            "&Copy rows",
+            self.copy_rows,
+            S.Copy,
+            tip="Copy the selected rows, with their headers, to paste into a spreadsheet or a "
+            "mail (Ctrl+C)",
+        )
         self.find_action = self._action("&Find", self.focus_search, S.Find, tip="Search the list")
         self.settings_action = self._action("&Settings…", self.open_settings, S.Preferences)
         self.quit_action = self._action("&Quit", self.close, S.Quit)
@@ -209,6 +222,7 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.edit_action, self.delete_action):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
+        edit_menu.addAction(self.copy_action)
         edit_menu.addAction(self.find_action)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.refresh_action)
@@ -401,6 +415,35 @@ class MainWindow(QMainWindow):
         if screen is not None:
             screen.refresh()
         self.update_alert_counts()
+
+    def copy_rows(self) -> None:
+        """Ctrl+C: the selected rows of the table being worked in (the one with the focus,
+        else the list on screen) to the clipboard; text selected in a label is copied as
+        such, and a text field copies its own selection before this is ever asked."""
+        from ui.tables.copying import copy_rows
+
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLabel) and focus.hasSelectedText():
+            QApplication.clipboard().setText(focus.selectedText())
+            return
+        view = focus
+        while view is not None and not isinstance(view, QAbstractItemView):
+            view = view.parentWidget()
+        if view is None:
+            view = getattr(self.current_screen(), "view", None)
+        if not isinstance(view, QAbstractItemView):
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a whole list: a second
+        try:
+            count = copy_rows(view)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if count:
+            self.statusBar().showMessage(
+                f"Copied {fmt.number(count)} row{'s' if count != 1 else ''} with their headers: "
+                "paste them into a spreadsheet or a mail",
+                COPIED_MESSAGE_MS,
+            )
 
     def focus_search(self) -> None:
         screen = self.current_screen()

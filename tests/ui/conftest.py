@@ -14,6 +14,7 @@ from models.migrate import sqlite_backup
 from services import demo
 from services.audit import Actor
 from ui.context import AppContext
+from ui.main_window import MainWindow
 from ui.workers import Tasks
 
 
@@ -49,6 +50,16 @@ def context(qtbot, demo_database: Database, tmp_path: Path) -> AppContext:
     """The window's context on the demo data, on each database under test (SQLite, and
     PostgreSQL when it is configured)."""
     return make_context(demo_database, tmp_path)
+
+
+@pytest.fixture
+def window(qtbot, context: AppContext) -> MainWindow:
+    """The main window on the context's database, shown, as after opening it."""
+    window = MainWindow(context, "rackbook-demo.db")
+    qtbot.addWidget(window)
+    window.show()
+    window._database_opened()
+    return window
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -15,15 +15,6 @@ from ui.workers import Tasks
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot, context):
-    window = MainWindow(context, "rackbook-demo.db")
-    qtbot.addWidget(window)
-    window.show()
-    window._database_opened()
-    return window
-
-
 def test_title_status_bar_and_every_screen(window, context):
     # The file's name on SQLite (demo.db), the database and its host on PostgreSQL.
     assert window.windowTitle() == f"Rackbook — {display_name(context.db.url)}"

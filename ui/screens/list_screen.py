@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -180,10 +180,20 @@ def fit_columns(
     return skipped
 
 
-def table_view(parent: QWidget | None = None) -> QTableView:
+# Keys named in the question before deleting several records; the rest are counted.
+MAX_KEYS_LISTED = 10
+
+
+def table_view(parent: QWidget | None = None, *, several: bool = False) -> QTableView:
+    """A table of rows. ``several``: rows can be selected together (Ctrl- and Shift-click,
+    Ctrl+A) to copy, total or delete them; otherwise one row at a time."""
     view = QTableView(parent)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if several
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.verticalHeader().setDefaultSectionSize(24)
@@ -209,7 +219,7 @@ class LazyTable(QWidget):
 
     def view(self) -> QTableView:
         if self._view is None:
-            view = table_view()
+            view = table_view(several=True)
             view.setObjectName(self._name)
             view.setModel(self.model)
             self._layout.addWidget(view)
@@ -251,7 +261,7 @@ class ListScreen(QWidget):
         self.money: Any = None
 
         self.model = RecordTableModel(self.spec.columns(), self)
-        self.view = table_view(self)
+        self.view = table_view(self, several=True)
         self.view.setObjectName("recordTable")
         self.view.setModel(self.model)
         # No sort until the user asks: rows come in the services' order (PO, line...).
@@ -264,6 +274,8 @@ class ListScreen(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._row_menu)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        # The footer totals a selection of several rows too.
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._footer_later())
         header = self.view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -421,12 +433,34 @@ class ListScreen(QWidget):
         if not self.view.indexAt(pos).isValid():
             return
         menu = QMenu(self)
-        for action in (
-            menu.addAction("Edit…", self.edit_record),
-            menu.addAction("Delete…", self.delete_record),
-        ):
-            action.setEnabled(not self.context.read_only)
+        several = len(self.selected_rows()) > 1
+        copy = QAction("Copy rows" if several else "Copy row", menu)
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))  # said in the menu
+        copy.triggered.connect(lambda _checked=False: self.copy_rows())
+        menu.addAction(copy)
+        menu.addSeparator()
+        edit = menu.addAction("Edit…", self.edit_record)
+        edit.setEnabled(not self.context.read_only)
+        delete = menu.addAction(
+            f"Delete {len(self.selected_rows())} {self.spec.schema.label.lower()}…"
+            if several
+            else "Delete…",
+            self.delete_record,
+        )
+        delete.setEnabled(not self.context.read_only)
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def selected_rows(self) -> list[int]:
+        """The shown rows selected, top to bottom (the current one when none is)."""
+        from ui.tables.copying import selected_rows
+
+        return selected_rows(self.view)
+
+    def copy_rows(self) -> int:
+        """The selected rows to the clipboard (shown columns, with headers); how many."""
+        from ui.tables.copying import copy_rows
+
+        return copy_rows(self.view)
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -704,6 +738,17 @@ class ListScreen(QWidget):
         shown = self.model.rowCount()
         total = self.model.total_rows
         what = self.spec.schema.label.lower()
+        selected = self.selected_rows() if shown else []
+        if len(selected) > 1:
+            # As a spreadsheet's status bar does: while several rows are selected, what they
+            # add up to (the list's own totals are back when one row is selected again).
+            parts = [f"{fmt.number(len(selected))} of {fmt.number(shown)} {what} selected"]
+            figures = lists.totals(
+                self.kind, self.model.names, self.model.rows_at(selected), self.money
+            )
+            parts.extend(f"{figure.label}: {total_text(figure.value)}" for figure in figures)
+            self.footer.setText("   ·   ".join(parts))
+            return
         parts = [f"{fmt.number(shown)} of {fmt.number(total)} {what}"]
         if not self.complete and self.spec.first_page:
             parts[0] += " (loading…)"
@@ -755,8 +800,14 @@ class ListScreen(QWidget):
             self.after_write([dialog.saved], (), record is None)
 
     def delete_record(self) -> None:
+        if self.context.read_only:
+            return
+        rows = self.selected_rows()
+        if len(rows) > 1:
+            self._delete_several([self.model.record(row) for row in rows])
+            return
         record = self.selected_record()
-        if record is None or self.context.read_only:
+        if record is None:
             return
         key = self.spec.schema.key_of(record)
         answer = QMessageBox.question(
@@ -775,6 +826,42 @@ class ListScreen(QWidget):
         self.context.write(
             lambda s, actor: records.delete(s, kind, record_id, actor, expected_version=version),
             lambda _none: self.after_write([], [record_id], False),
+            lambda exc: self._write_failed(exc),
+            owner=self,
+        )
+
+    def _delete_several(self, chosen: list[Record]) -> None:
+        """Delete the selected records together: one transaction, so either all of them go
+        or (one refused: still referenced, changed by someone else) none does."""
+        schema = self.spec.schema
+        keys = [schema.key_of(record) for record in chosen]
+        listed = ", ".join(keys[:MAX_KEYS_LISTED])
+        if len(keys) > MAX_KEYS_LISTED:
+            listed += f" and {fmt.number(len(keys) - MAX_KEYS_LISTED)} more"
+        what = schema.label.lower()
+        answer = QMessageBox.question(
+            self,
+            f"Delete {what}",
+            f"Delete these {fmt.number(len(chosen))} {what}: {listed}? Either all of them are "
+            "deleted or, if one cannot be, none is. This cannot be undone here; the audit "
+            "trail keeps what they held.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from services import records
+
+        kind = self.kind
+        targets = [(record["id"], record["version"]) for record in chosen]
+
+        def work(session: Any, actor: Any) -> None:
+            for record_id, version in targets:
+                records.delete(session, kind, record_id, actor, expected_version=version)
+
+        self.context.write(
+            work,
+            lambda _none: self.after_write([], [t[0] for t in targets], False),
             lambda exc: self._write_failed(exc),
             owner=self,
         )

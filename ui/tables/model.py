@@ -356,6 +356,51 @@ class RecordTableModel(QAbstractTableModel):
         rows = self._rows
         return (rows[i] for i in self._shown)
 
+    def rows_at(self, shown: Iterable[int]) -> list[tuple[Any, ...]]:
+        """The rows at positions ``shown`` of the shown rows (a selection), as loaded."""
+        rows, order = self._rows, self._shown
+        return [rows[order[i]] for i in shown]
+
+    def copy_cells(
+        self, shown: Sequence[int], column_nos: Sequence[int]
+    ) -> tuple[list[str], list[list[str]], list[bool]]:
+        """Headers, cell texts and numeric flags of the shown rows ``shown`` in the columns
+        ``column_nos``, for pasting into a spreadsheet or a mail: texts as the list shows
+        them, numbers without grouping (read back as numbers), money as the amount with its
+        currency in a column of its own after it (unless that column is copied anyway)."""
+        copied_fields = {self.columns[c].name for c in column_nos}
+        parts: list[tuple[str, str, int]] = []  # (title, how, position in the row)
+        currencies_added: set[str] = set()
+        for c in column_nos:
+            column = self.columns[c]
+            position = self._col_pos[c]
+            if column.type == "money":
+                parts.append((column.title, "number", position))
+                currency = column.currency
+                if (
+                    currency
+                    and currency in self._at
+                    and currency not in copied_fields
+                    and currency not in currencies_added
+                ):
+                    currencies_added.add(currency)
+                    parts.append(("Currency", "text", self._at[currency]))
+            elif column.type in ("int", "decimal"):
+                parts.append((column.title, "number", position))
+            else:
+                parts.append((column.title, column.type, position))
+        rows = self._rows
+        cells: list[list[str]] = []
+        for i in shown:
+            row = rows[self._shown[i]]
+            cells.append(
+                [
+                    fmt.plain_number(row[pos]) if how == "number" else fmt.display(how, row[pos])
+                    for _title, how, pos in parts
+                ]
+            )
+        return [p[0] for p in parts], cells, [p[1] == "number" for p in parts]
+
     def shown_marks(self) -> Iterable[Any]:
         marks = self._marks
         return (marks[i] for i in self._shown)

@@ -1,0 +1,210 @@
+"""Several rows at once: selected together, copied with their headers (Ctrl+C), totalled in
+the footer, deleted in one go (all or none)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from models import AuditEntry
+from services import lists, records
+from services.audit import Actor
+from ui import format as fmt
+from ui.screens.list_screen import ListScreen
+
+pytestmark = pytest.mark.gui
+
+ROWS = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+
+
+def _select(screen, rows):
+    screen.view.clearSelection()
+    screen.view.setCurrentIndex(screen.model.index(rows[0], 0))
+    for row in rows:
+        screen.view.selectionModel().select(screen.model.index(row, 0), ROWS)
+
+
+def test_ctrl_c_copies_the_selected_rows_as_shown_with_headers(window, qtbot):
+    window.show_screen("orders")
+    screen = window.current_screen()
+    header = screen.view.horizontalHeader()
+    titles = [c.title for c in screen.model.columns]
+    # The person hid the site and moved the quantity to the front.
+    screen.set_column_shown(titles.index("Site"), False)
+    header.moveSection(header.visualIndex(titles.index("Quantity")), 0)
+    picked = [0, 2, 5]
+    _select(screen, picked)
+    screen.view.setFocus()
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(screen.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+
+    data = QGuiApplication.clipboard().mimeData()
+    read = list(csv.reader(io.StringIO(data.text()), delimiter="\t"))
+    shown = [
+        screen.model.columns[header.logicalIndex(v)]
+        for v in range(header.count())
+        if not screen.view.isColumnHidden(header.logicalIndex(v))
+    ]
+    expected_headers = []
+    for column in shown:
+        expected_headers.append(column.title)
+        if column.type == "money" and "Currency" not in expected_headers:
+            expected_headers.append("Currency")  # the currency column itself is hidden
+    assert read[0] == expected_headers
+    assert read[0][0] == "Quantity" and "Site" not in read[0]
+    assert len(read) == 1 + len(picked)
+    for line, row in zip(read[1:], picked, strict=True):
+        record = screen.model.record(row)
+        cells = dict(zip(read[0], line, strict=True))
+        assert cells["Quantity"] == str(record["quantity"])
+        assert cells["PO number"] == record["po_number"]
+        # Money as a number a spreadsheet reads (no grouping, no currency), the currency beside.
+        assert Decimal(cells["Unit price"]) == record["unit_price"]
+        assert cells["Currency"] == record["currency"]
+        assert cells["Status"] == fmt.choice(record["status"])
+        assert cells["Order date"] == fmt.date(record["order_date"])
+    assert data.hasHtml() and data.html().count("<tr>") == 1 + len(picked)
+    assert "3 rows" in window.statusBar().currentMessage()
+
+
+def test_a_large_copy_is_text_alone(window, monkeypatch):
+    monkeypatch.setattr("ui.tables.copying.HTML_ROWS_MAX", 2)
+    window.show_screen("orders")
+    screen = window.current_screen()
+    screen.view.selectAll()
+    screen.view.setFocus()
+    window.copy_rows()
+    data = QGuiApplication.clipboard().mimeData()
+    assert not data.hasHtml()
+    assert len(data.text().splitlines()) == 1 + screen.model.rowCount()
+
+
+def test_ctrl_c_in_the_search_box_copies_its_text_not_rows(window, qtbot):
+    window.show_screen("orders")
+    screen = window.current_screen()
+    screen.search.setText("Panther")
+    screen.search.selectAll()
+    screen.search.setFocus()
+    qtbot.keyClick(screen.search, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "Panther"
+
+
+def test_a_detail_table_copies_its_own_rows(window, qtbot):
+    window.show_screen("orders")
+    screen = window.current_screen()
+    screen.view.setCurrentIndex(screen.model.index(0, 0))
+    screen.load_details()
+    screen.details.setCurrentWidget(screen.history_tab)
+    view = screen.history_tab.view()
+    assert screen.history_model.rowCount() > 0
+    view.selectAll()
+    view.setFocus()
+    window.copy_rows()
+    lines = QGuiApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:3] == ["When", "Who", "Source"]
+    assert len(lines) == 1 + screen.history_model.rowCount()
+
+
+def test_the_footer_totals_the_selected_rows(qtbot, context):
+    screen = ListScreen("orders", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    open_rows = [
+        r for r in range(screen.model.rowCount()) if screen.model.record(r)["status"] == "confirmed"
+    ][:3]
+    assert len(open_rows) == 3
+    _select(screen, open_rows)
+    screen.update_footer()
+    shown = fmt.number(screen.model.rowCount())
+    text = screen.footer.text()
+    assert text.startswith(f"3 of {shown} order lines selected")
+    figures = lists.totals(
+        "orders", screen.model.names, screen.model.rows_at(open_rows), screen.money
+    )
+    gpus = next(f for f in figures if f.label == "GPUs on order")
+    assert gpus.value > 0
+    assert f"GPUs on order: {fmt.number(gpus.value)}" in text
+    # One row selected again: the whole list's totals are back.
+    _select(screen, [open_rows[0]])
+    screen.update_footer()
+    assert screen.footer.text().startswith(f"{shown} of {shown}")
+
+
+def _customers(context, names):
+    with context.db.write() as session:
+        for name in names:
+            records.create(session, "customers", {"name": name, "country": "CA"}, Actor("t"))
+
+
+def test_several_records_are_deleted_together(qtbot, context, monkeypatch):
+    _customers(context, ["Aurora Labs", "Boreal AI", "Cedar Compute"])
+    screen = ListScreen("customers", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    rows = [
+        screen.model.row_of_id(i)
+        for i in screen.model.ids_where("name", ["Aurora Labs", "Boreal AI", "Cedar Compute"])
+    ]
+    _select(screen, sorted(rows))
+    asked = []
+
+    def answer(_parent, _title, text, *_a):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    screen.delete_record()
+    assert "Delete these 3 customers: Aurora Labs, Boreal AI, Cedar Compute?" in asked[0]
+    with context.db.session() as session:
+        left = {c["name"] for c in records.list_records(session, "customers")}
+        deleted = session.scalars(
+            select(AuditEntry.entity_key).where(
+                AuditEntry.entity == "customers", AuditEntry.action == "delete"
+            )
+        ).all()
+    assert not left & {"Aurora Labs", "Boreal AI", "Cedar Compute"}
+    assert sorted(deleted) == ["Aurora Labs", "Boreal AI", "Cedar Compute"]
+    assert screen.model.ids_where("name", ["Aurora Labs"]) == set()
+
+
+def test_one_record_that_cannot_go_keeps_them_all(qtbot, context, monkeypatch):
+    _customers(context, ["Dune Robotics"])
+    screen = ListScreen("customers", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    with context.db.session() as session:
+        contracts = records.list_records(session, "contracts")
+    bound = contracts[0]["customer"]  # a customer with a contract cannot be deleted
+    rows = sorted(
+        screen.model.row_of_id(i) for i in screen.model.ids_where("name", ["Dune Robotics", bound])
+    )
+    _select(screen, rows)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    shown_errors = []
+    monkeypatch.setattr(
+        "ui.screens.list_screen.show_error", lambda _p, error, *_a: shown_errors.append(error)
+    )
+    screen.delete_record()
+    assert shown_errors and bound in str(shown_errors[0])
+    with context.db.session() as session:
+        left = {c["name"] for c in records.list_records(session, "customers")}
+    assert {"Dune Robotics", bound} <= left
+
+
+def test_edit_and_the_details_follow_the_current_row_among_several(qtbot, context):
+    """Several rows selected: Edit and the details still mean the current one."""
+    screen = ListScreen("fxrates", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    _select(screen, [1, 0])
+    assert screen.selected_rows() == [0, 1]
+    assert screen.selected_record() == screen.model.record(1)
+    assert isinstance(screen.selected_record()["valid_from"], dt.date)
