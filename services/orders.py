@@ -134,6 +134,86 @@ def change_eta(
     )
 
 
+@dataclass(frozen=True)
+class EtaMove:
+    """A move of several lines' ETAs: to one date, or by a number of days (negative:
+    earlier) from each line's own ETA, or from its promised date where it has no ETA."""
+
+    to: dt.date | None = None
+    by_days: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.to is None) == (self.by_days is None):
+            raise ValueError("an ETA move is either to a date or by a number of days")
+
+    def base(self, line: Record) -> dt.date | None:
+        """The date a move by days starts from: the line's ETA, else its promised date."""
+        eta = line.get("eta")
+        return eta if eta is not None else line.get("promised_date")
+
+    def new_eta(self, line: Record) -> dt.date | None:
+        if self.to is not None:
+            return self.to
+        base = self.base(line)
+        assert self.by_days is not None
+        return None if base is None else base + dt.timedelta(days=self.by_days)
+
+    def text(self) -> str:
+        if self.to is not None:
+            return f"to {self.to.isoformat()}"
+        assert self.by_days is not None
+        days = abs(self.by_days)
+        unit = "day" if days == 1 else "days"
+        return f"{days} {unit} {'later' if self.by_days >= 0 else 'earlier'}"
+
+
+@dataclass(frozen=True)
+class MovableLines:
+    """Which of the chosen lines a move can apply to, and why the others are left alone."""
+
+    movable: list[Record]
+    left_alone: list[tuple[Record, str]]
+
+
+def movable_lines(lines: list[Record], move: EtaMove) -> MovableLines:
+    """Split ``lines`` into those ``move`` applies to and those it leaves as they are (a
+    received or cancelled line has no ETA to move; a move by days needs a date to start
+    from)."""
+    movable: list[Record] = []
+    left: list[tuple[Record, str]] = []
+    for line in lines:
+        if line["status"] in CLOSED_LINE_STATUSES:
+            left.append((line, line["status"].replace("_", " ")))
+        elif move.by_days is not None and move.base(line) is None:
+            left.append((line, "no ETA or promised date to move from"))
+        else:
+            movable.append(line)
+    return MovableLines(movable, left)
+
+
+def move_etas(
+    session: Session,
+    lines: list[tuple[int, int | None]],
+    move: EtaMove,
+    actor: Actor,
+) -> list[Record]:
+    """Move the ETAs of several lines (``(line id, version seen)`` each) at once, as when a
+    vendor says a whole order slips three weeks: every move goes to the ETA history with the
+    user, in the caller's transaction, so either every line moves or (one refused: closed,
+    changed by someone else since it was read, a date before its order) none does. A line
+    whose ETA would not change is left as it is."""
+    moved = []
+    for line_id, version in lines:
+        line = records.get_record(session, "orders", line_id)
+        new_eta = move.new_eta(line)
+        if move.by_days is not None and new_eta is None:
+            raise _refuse(line, "eta", None, "the line has no ETA or promised date to move from")
+        if new_eta == line["eta"]:
+            continue
+        moved.append(change_eta(session, line_id, new_eta, actor, expected_version=version))
+    return moved
+
+
 def cancel_line(
     session: Session,
     line_id: int,

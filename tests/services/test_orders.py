@@ -154,3 +154,78 @@ def test_list_marks_and_totals(database, line_id, actor):
     assert figures["GPUs on order"] == (7 + 2) * 72
     assert names_for_picks.skus("NVIDIA") == ["GB300-NVL72"]
     assert names_for_picks.sites == ["Panther Creek"]
+
+
+def _line(session, line_id):
+    return records.get_record(session, "orders", line_id)
+
+
+def test_moving_several_etas_by_days_starts_from_each_lines_own_date(database, line_id, actor):
+    with database.session() as session:
+        first = _line(session, line_id)
+        second = records.get_record(session, "orders", line_id + 1)
+    assert second["eta"] is None and second["promised_date"] is None
+    move = orders.EtaMove(by_days=21)
+    split = orders.movable_lines([first, second], move)
+    assert [line["id"] for line in split.movable] == [line_id]
+    assert [(line["id"], why) for line, why in split.left_alone] == [
+        (line_id + 1, "no ETA or promised date to move from")
+    ]
+    with database.write() as session:
+        moved = orders.move_etas(session, [(line_id, first["version"])], move, Actor("li"))
+    assert [line["eta"] for line in moved] == [day("2026-06-22")]
+    assert moved[0]["promised_date"] == day("2026-06-01")  # the first commitment stays
+    with database.session() as session:
+        history = audit.eta_history(session, line_id)
+    assert (history[-1].old_date, history[-1].new_date, history[-1].changed_by) == (
+        day("2026-06-01"),
+        day("2026-06-22"),
+        "li",
+    )
+    assert move.text() == "21 days later"
+    assert orders.EtaMove(by_days=-1).text() == "1 day earlier"
+
+
+def test_moving_several_etas_to_one_date_is_all_or_nothing(database, line_id, actor):
+    with database.session() as session:
+        first, second = _line(session, line_id), _line(session, line_id + 1)
+    move = orders.EtaMove(to=day("2026-09-30"))
+    assert move.text() == "to 2026-09-30"
+    with database.write() as session:
+        orders.change_eta(session, line_id + 1, day("2026-07-01"), Actor("someone else"))
+    # Line 2 changed since it was read: neither line moves.
+    # (pytest.raises outside: the transaction sees the error and rolls back.)
+    with pytest.raises(ConflictError), database.write() as session:
+        orders.move_etas(
+            session,
+            [(line_id, first["version"]), (line_id + 1, second["version"])],
+            move,
+            actor,
+        )
+    with database.session() as session:
+        assert _line(session, line_id)["eta"] == day("2026-06-01")
+    # A line received in full is refused the same way, and is left alone by movable_lines.
+    with database.write() as session:
+        orders.receive(session, line_id + 1, 2, day("2026-06-01"), actor)
+    with database.session() as session:
+        first, second = _line(session, line_id), _line(session, line_id + 1)
+    split = orders.movable_lines([first, second], move)
+    assert [why for _line_, why in split.left_alone] == ["received"]
+    with pytest.raises(ValidationError, match="no ETA to move"), database.write() as session:
+        orders.move_etas(
+            session, [(line_id, first["version"]), (line_id + 1, second["version"])], move, actor
+        )
+    with database.session() as session:
+        assert _line(session, line_id)["eta"] == day("2026-06-01")
+    with database.write() as session:
+        moved = orders.move_etas(session, [(line_id, first["version"])], move, actor)
+        unchanged = orders.move_etas(session, [(line_id, None)], move, actor)
+    assert [line["eta"] for line in moved] == [day("2026-09-30")]
+    assert unchanged == []  # already there: nothing written
+
+
+def test_an_eta_move_is_to_a_date_or_by_days_not_both():
+    with pytest.raises(ValueError, match="either to a date or by a number of days"):
+        orders.EtaMove()
+    with pytest.raises(ValueError, match="either to a date or by a number of days"):
+        orders.EtaMove(to=day("2026-01-01"), by_days=3)

@@ -211,3 +211,72 @@ def test_export_from_the_toolbar_writes_the_workbook(qtbot, context, tmp_path):
     assert target.exists() and target.stat().st_size > 0
     assert "rows written" in dialog.status.text()
     dialog.reject()
+
+
+def test_move_the_etas_of_several_lines_by_days(screen, context, monkeypatch):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from ui.dialogs.order_dialogs import EtaMoveDialog
+
+    model = screen.model
+    open_rows = [
+        r
+        for r in range(model.rowCount())
+        if model.record(r)["status"] in ("confirmed", "in_production")
+        and model.record(r)["eta"] is not None
+    ][:3]
+    closed_row = next(r for r in range(model.rowCount()) if model.record(r)["status"] == "received")
+    chosen = sorted([*open_rows, closed_row])
+    before = {model.record(r)["id"]: model.record(r) for r in chosen}
+    closed, first_open = model.record(closed_row), model.record(open_rows[0])
+    screen.view.setCurrentIndex(model.index(chosen[0], 0))
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in chosen:
+        screen.view.selectionModel().select(model.index(row, 0), flags)
+    seen = {}
+
+    def fill(dialog):
+        dialog.days.setValue(21)
+        seen["preview"] = dialog.preview.text()
+        seen["ok"] = dialog.ok.isEnabled()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(EtaMoveDialog, "exec", fill)
+    screen.move_etas()
+    assert seen["ok"]
+    assert f"Left as they are: {closed['po_number']}/{closed['line']} (received)" in seen["preview"]
+    moved_to = first_open["eta"] + dt.timedelta(days=21)
+    assert f"{first_open['po_number']}/{first_open['line']}" in seen["preview"]
+    assert screen.moved_message == "Moved the ETA of 3 lines 21 days later"
+    with context.db.session() as session:
+        for line_id, line in before.items():
+            now = records.get_record(session, "orders", line_id)
+            if line["status"] == "received":
+                assert now["eta"] == line["eta"] and now["version"] == line["version"]
+                continue
+            assert now["eta"] == line["eta"] + dt.timedelta(days=21)
+            assert now["promised_date"] == line["promised_date"]
+            last = audit.eta_history(session, line_id)[-1]
+            assert (last.old_date, last.new_date, last.changed_by) == (
+                line["eta"],
+                now["eta"],
+                "tester",
+            )
+    # The list shows the moved dates without a reload of every row.
+    row = model.row_of_id(first_open["id"])
+    assert model.record(row)["eta"] == moved_to
+
+
+def test_moving_only_closed_lines_offers_nothing_to_move(screen, monkeypatch):
+    from ui.dialogs.order_dialogs import EtaMoveDialog
+
+    model = screen.model
+    closed = [
+        model.record(r) for r in range(model.rowCount()) if model.record(r)["status"] == "received"
+    ][:2]
+    dialog = EtaMoveDialog(closed, screen)
+    assert not dialog.ok.isEnabled()
+    assert dialog.preview.text().startswith("Left as they are:")
+    dialog.to_date.setChecked(True)
+    assert not dialog.days.isEnabled() and dialog.date.isEnabled()
+    assert not dialog.ok.isEnabled()

@@ -1,21 +1,25 @@
-"""Receive goods on an order line, and move its ETA."""
+"""Receive goods on an order line, move its ETA, or move the ETAs of several lines."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from services.lists import open_units
+from services.orders import EtaMove, MovableLines, movable_lines
 from ui import format as fmt
 from ui.widgets import DateField
 
@@ -117,3 +121,113 @@ class EtaDialog(QDialog):
         self.eta.set_value(eta)
         self.message.setText(problem)
         self.message.setVisible(bool(problem))
+
+
+# Lines named one by one in the move dialog's preview; the rest are counted.
+PREVIEW_LINES = 8
+# The furthest a move by days goes, either way (a little over two years).
+MAX_MOVE_DAYS = 800
+
+
+class EtaMoveDialog(QDialog):
+    """Move the ETAs of several lines at once: by a number of days (each line from its own
+    ETA, or its promised date where it has none) or to one date; what would move, and which
+    lines are left as they are and why, shown before anything is written."""
+
+    def __init__(self, lines: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+        count = len(lines)
+        self.setWindowTitle(f"Move the ETA of {fmt.number(count)} line{'s' if count > 1 else ''}")
+        orders = sorted({line["po_number"] for line in lines})
+        about = QLabel(
+            f"{fmt.number(count)} line{'s' if count > 1 else ''} of "
+            f"{', '.join(orders[:5])}{' …' if len(orders) > 5 else ''}"
+        )
+        about.setWordWrap(True)
+        self.by_days = QRadioButton("Later or earlier by")
+        self.by_days.setObjectName("moveByDays")
+        self.days = QSpinBox()
+        self.days.setObjectName("moveDays")
+        self.days.setRange(-MAX_MOVE_DAYS, MAX_MOVE_DAYS)
+        self.days.setValue(14)
+        self.days.setSuffix(" days")
+        self.days.setToolTip("Negative: earlier")
+        self.to_date = QRadioButton("To the date")
+        self.to_date.setObjectName("moveToDate")
+        self.date = DateField(optional=False)
+        self.date.setObjectName("moveDate")
+        self.date.set_value(dt.date.today() + dt.timedelta(days=14))
+        self.by_days.setChecked(True)
+        choice = QGridLayout()
+        choice.addWidget(self.by_days, 0, 0)
+        choice.addWidget(self.days, 0, 1)
+        choice.addWidget(self.to_date, 1, 0)
+        choice.addWidget(self.date, 1, 1)
+        choice.setColumnStretch(2, 1)
+        self.preview = QLabel()
+        self.preview.setObjectName("movePreview")
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)
+        note = QLabel(
+            "The promised dates (the vendor's first commitments) stay; every move is kept in "
+            "its line's ETA history with your name. Either every line moves or none does."
+        )
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Move")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addLayout(choice)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        for radio in (self.by_days, self.to_date):
+            radio.toggled.connect(self._update)
+        self.days.valueChanged.connect(self._update)
+        self.date.changed.connect(self._update)
+        self.setMinimumWidth(520)
+        self._update()
+
+    def eta_move(self) -> EtaMove | None:
+        if self.by_days.isChecked():
+            return EtaMove(by_days=self.days.value())
+        day = self.date.value()
+        return EtaMove(to=day) if day is not None else None
+
+    def split(self) -> MovableLines:
+        move = self.eta_move()
+        if move is None:
+            return MovableLines([], [(line, "no date given") for line in self.lines])
+        return movable_lines(self.lines, move)
+
+    def _update(self) -> None:
+        self.days.setEnabled(self.by_days.isChecked())
+        self.date.setEnabled(self.to_date.isChecked())
+        move = self.eta_move()
+        split = self.split()
+        shown = []
+        for line in split.movable[:PREVIEW_LINES]:
+            new = move.new_eta(line) if move is not None else None
+            shown.append(
+                f"{line['po_number']}/{line['line']} {line['sku']}: "
+                f"{fmt.date(line.get('eta')) or 'no ETA'} → {fmt.date(new)}"
+            )
+        if len(split.movable) > PREVIEW_LINES:
+            shown.append(f"… and {fmt.number(len(split.movable) - PREVIEW_LINES)} more")
+        if split.left_alone:
+            left = ", ".join(
+                f"{line['po_number']}/{line['line']} ({why})"
+                for line, why in split.left_alone[:PREVIEW_LINES]
+            )
+            more = len(split.left_alone) - PREVIEW_LINES
+            shown.append(
+                f"Left as they are: {left}" + (f" and {fmt.number(more)} more" if more > 0 else "")
+            )
+        self.preview.setText("\n".join(shown) if shown else "Nothing to move.")
+        self.ok.setEnabled(bool(split.movable))

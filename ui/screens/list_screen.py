@@ -439,6 +439,7 @@ class ListScreen(QWidget):
         copy.triggered.connect(lambda _checked=False: self.copy_rows())
         menu.addAction(copy)
         menu.addSeparator()
+        self._row_actions(menu)
         edit = menu.addAction("Edit…", self.edit_record)
         edit.setEnabled(not self.context.read_only)
         delete = menu.addAction(
@@ -449,6 +450,9 @@ class ListScreen(QWidget):
         )
         delete.setEnabled(not self.context.read_only)
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def _row_actions(self, menu: QMenu) -> None:
+        """Screens with more to do to the selected rows add their actions here."""
 
     def selected_rows(self) -> list[int]:
         """The shown rows selected, top to bottom (the current one when none is)."""

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -27,6 +29,9 @@ from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
 
 Record = dict[str, Any]
+
+# How long the status bar says what a move of several ETAs did.
+MOVED_MESSAGE_MS = 8000
 
 LINE_COLUMNS = [
     Column("line", "Line", "int"),
@@ -56,6 +61,8 @@ def _bold_label(text: str) -> QLabel:
 class OrdersScreen(ListScreen):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         self.order: Any = None
+        #: What the last move of several ETAs did (also shown in the window's status bar).
+        self.moved_message = ""
         super().__init__("orders", context, parent)
 
     def _add_detail_tabs(self) -> None:
@@ -291,6 +298,55 @@ class OrdersScreen(ListScreen):
         self._line_operation(
             line,
             lambda s, a: orders.cancel_line(s, line["id"], a, expected_version=line["version"]),
+        )
+
+    def _row_actions(self, menu: QMenu) -> None:
+        count = len(self.selected_rows())
+        action = menu.addAction(
+            f"Move the ETA of {fmt.number(count)} lines…" if count > 1 else "Move the ETA…",
+            self.move_etas,
+        )
+        action.setEnabled(not self.context.read_only)
+
+    def move_etas(self) -> None:
+        """Move the ETAs of the selected lines together (a vendor says the order slips three
+        weeks): by days or to a date, previewed, then written in one transaction."""
+        if self.context.read_only:
+            return
+        lines = [self.model.record(row) for row in self.selected_rows()]
+        if not lines:
+            return
+        from ui.dialogs.order_dialogs import EtaMoveDialog
+
+        dialog = EtaMoveDialog(lines, self)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return
+        move, split = dialog.eta_move(), dialog.split()
+        if move is None or not split.movable:
+            return
+        from services import orders
+
+        targets = [(line["id"], line["version"]) for line in split.movable]
+
+        def done(moved: list[Record]) -> None:
+            count = len(moved)
+            self.moved_message = (
+                f"Moved the ETA of {fmt.number(count)} line{'s' if count != 1 else ''} "
+                f"{move.text()}"
+                if count
+                else "Every ETA was already there: nothing changed"
+            )
+            window = self.window()
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage(self.moved_message, MOVED_MESSAGE_MS)
+            self.after_write(moved or split.movable, (), False)
+
+        self.context.write(
+            lambda session, actor: orders.move_etas(session, targets, move, actor),
+            done,
+            self._write_failed,
+            owner=self,
         )
 
     def _line_operation(self, line: Record, work: Any, again: Any = None) -> None:
