@@ -100,8 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--all", action="store_true", help="include acknowledged alerts")
 
-    p = sub.add_parser("alerts-ack", help="acknowledge (and snooze) an alert")
-    p.add_argument("key")
+    p = sub.add_parser("alerts-ack", help="acknowledge (and snooze) one alert or several")
+    p.add_argument("keys", nargs="+", metavar="KEY")
     p.add_argument("--until", type=_date, help="hide it until this day")
     p.add_argument("--note")
 
@@ -378,11 +378,16 @@ def cmd_alerts_ack(ctx: Context) -> int:
 
     database = ctx.database()
     with database.write() as session:
-        alert = alerts.acknowledge(
-            session, ctx.args.key, ctx.actor(), until=ctx.args.until, note=ctx.args.note
+        done = alerts.acknowledge_many(
+            session, ctx.args.keys, ctx.actor(), until=ctx.args.until, note=ctx.args.note
         )
     until = f" until {ctx.args.until}" if ctx.args.until else " until it gets worse"
-    ctx.out.write(f"Acknowledged {alert.key} (hidden{until}).\n")
+    what = (
+        done[0].key
+        if len(done) == 1
+        else f"{len(done)} alerts: " + ", ".join(alert.key for alert in done)
+    )
+    ctx.out.write(f"Acknowledged {what} (hidden{until}).\n")
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -677,17 +677,45 @@ def acknowledge(
     """Acknowledge the alert ``key`` (raised as of ``as_of``, today by default): it is hidden
     until ``until`` has passed, or until its figure gets worse. Acknowledging again replaces
     the earlier acknowledgement."""
+    return acknowledge_many(session, [key], actor, until, note, as_of)[0]
+
+
+def acknowledge_many(
+    session: Session,
+    keys: Sequence[str],
+    actor: Actor,
+    until: dt.date | None = None,
+    note: str | None = None,
+    as_of: dt.date | None = None,
+) -> list[Alert]:
+    """Acknowledge several alerts with one note and snooze date (``acknowledge`` for each,
+    the alerts evaluated once), in the caller's transaction: a key that names no raised
+    alert refuses them all."""
     day = as_of or dt.date.today()
     if until is not None and until < day:
         raise UsageError(f"the snooze date {until} is already past (today is {day})")
-    alerts = {a.key: a for a in evaluate(session, day)}
-    alert = alerts.get(key.strip())
-    if alert is None:
-        from services.records import closest
+    raised = {a.key: a for a in evaluate(session, day)}
+    chosen = []
+    for key in keys:
+        alert = raised.get(key.strip())
+        if alert is None:
+            from services.records import closest
 
-        guess = closest(key, alerts)
-        hint = f"; did you mean {guess!r}?" if guess else ""
-        raise NotFoundError(f"no alert {key!r} is raised as of {day}{hint}")
+            guess = closest(key, raised)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise NotFoundError(f"no alert {key!r} is raised as of {day}{hint}")
+        chosen.append(alert)
+    return [_acknowledge(session, alert, actor, until, note, day) for alert in chosen]
+
+
+def _acknowledge(
+    session: Session,
+    alert: Alert,
+    actor: Actor,
+    until: dt.date | None,
+    note: str | None,
+    day: dt.date,
+) -> Alert:
     row = session.scalar(select(AlertAck).where(AlertAck.alert_key == alert.key))
     creating = row is None
     if row is None:

@@ -97,3 +97,27 @@ def test_mistakes_get_one_line(db_url) -> None:
         "--db", db_url, "alerts-ack", "vendor_concentration:Nvidia", "--until", "2000-01-01"
     )
     assert status == 2 and "already past" in err
+
+
+def test_several_alerts_are_acknowledged_together_or_not_at_all(db_url) -> None:
+    build(db_url)
+    _, out, _ = run("--db", db_url, "alerts", "--json")
+    keys = sorted(a["key"] for a in json.loads(out))
+    assert len(keys) >= 2
+    # One unknown key: nothing is acknowledged.
+    status, _, err = run("--db", db_url, "alerts-ack", keys[0], "no_such:thing")
+    assert status == 1 and "no alert 'no_such:thing'" in err
+    _, out, _ = run("--db", db_url, "alerts", "--json")
+    assert sorted(a["key"] for a in json.loads(out)) == keys
+    status, out, err = run(
+        "--db", db_url, "alerts-ack", keys[0], keys[1], "--until", "2099-01-01", "--note", "on it"
+    )
+    assert status == 0, err
+    assert out == f"Acknowledged 2 alerts: {keys[0]}, {keys[1]} (hidden until 2099-01-01).\n"
+    _, out, _ = run("--db", db_url, "alerts", "--json", "--all")
+    acked = {a["key"]: a for a in json.loads(out)}
+    for key in keys[:2]:
+        assert acked[key]["hidden"] is True
+        assert acked[key]["acknowledged"]["note"] == "on it"
+    for key in keys[2:]:
+        assert acked[key]["hidden"] is False

@@ -44,6 +44,8 @@ from ui.widgets import DateField, show_error
 Index = QModelIndex | QPersistentModelIndex
 SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
 HEADERS = ("Severity", "Rule", "Subject", "Site", "Message", "Acknowledged")
+# Alerts quoted in the acknowledge dialog when several are acknowledged together.
+MESSAGES_SHOWN = 6
 
 # Which list shows the record behind an alert, by rule.
 RULE_SCREENS = {
@@ -162,19 +164,26 @@ def _ack_text(ack: Any) -> str:
 
 
 class AcknowledgeDialog(QDialog):
-    """A note, and optionally the day until which the alert stays hidden."""
+    """A note, and optionally the day until which the alerts stay hidden."""
 
     def __init__(
         self,
-        alert: Any,
+        alerts: Sequence[Any],
         snooze: bool,
         today: dt.date,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Snooze alert" if snooze else "Acknowledge alert")
+        # One alert, or several acknowledged together with one note and date.
+        chosen = list(alerts)
+        what = "alert" if len(chosen) == 1 else f"{len(chosen)} alerts"
+        self.setWindowTitle(f"Snooze {what}" if snooze else f"Acknowledge {what}")
         self.today = today
-        message = QLabel(alert.message)
+        lines = [a.message for a in chosen[:MESSAGES_SHOWN]]
+        if len(chosen) > MESSAGES_SHOWN:
+            lines.append(f"… and {len(chosen) - MESSAGES_SHOWN} more")
+        message = QLabel("\n".join(lines))
+        message.setTextFormat(Qt.TextFormat.PlainText)
         message.setWordWrap(True)
         self.note = QPlainTextEdit()
         self.note.setObjectName("ackNote")
@@ -185,7 +194,7 @@ class AcknowledgeDialog(QDialog):
         if snooze:
             self.until.set_value(today + dt.timedelta(days=7))
         form = QFormLayout()
-        form.addRow("Alert:", message)
+        form.addRow("Alert:" if len(chosen) == 1 else "Alerts:", message)
         form.addRow("Note:", self.note)
         form.addRow("Hidden until:", self.until)
         hint = QLabel(
@@ -273,12 +282,13 @@ class AlertsScreen(QWidget):
         self.show_acknowledged.toggled.connect(lambda _on: self.refresh())
         filter_row.addWidget(self.show_acknowledged)
 
-        self.view = table_view(self)
+        self.view = table_view(self, several=True)
         self.view.setObjectName("alertTable")
         self.view.setModel(self.model)
         self.view.setWordWrap(False)
         self.view.doubleClicked.connect(lambda _i: self.go_to())
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         self.model.modelReset.connect(self._enable)
 
         self.go_button = QPushButton("Go to record")
@@ -397,9 +407,19 @@ class AlertsScreen(QWidget):
                 return True
         return False
 
+    def selected_alerts(self) -> list[Any]:
+        """The alerts selected (several rows can be), top to bottom."""
+        from ui.tables.copying import selected_rows
+
+        count = self.model.rowCount()
+        return [self.model.alert(row) for row in selected_rows(self.view) if row < count]
+
     def _enable(self) -> None:
         chosen = self.selected_alert() is not None
+        several = len(self.selected_alerts()) > 1
         self.go_button.setEnabled(chosen)
+        self.ack_button.setText("Acknowledge selected…" if several else "Acknowledge…")
+        self.snooze_button.setText("Snooze selected…" if several else "Snooze…")
         # Acknowledging writes to the database: not in a reader's window.
         for button in (self.ack_button, self.snooze_button):
             button.setEnabled(chosen and not self.context.read_only)
@@ -412,27 +432,31 @@ class AlertsScreen(QWidget):
             self.open_record.emit(*record_behind(alert.rule, alert.subject))
 
     def acknowledge(self, snooze: bool = False) -> None:
-        alert = self.selected_alert()
-        if alert is None:
+        """Acknowledge (or snooze) the selected alerts, one or several, with one note."""
+        chosen = self.selected_alerts()
+        if not chosen:
             return
-        dialog = AcknowledgeDialog(alert, snooze, self.today(), self)
+        dialog = AcknowledgeDialog(chosen, snooze, self.today(), self)
         self.dialog = dialog  # tests fill it in
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         note, until = dialog.values()
-        self.acknowledge_alert(alert.key, note, until)
+        self.acknowledge_alerts([alert.key for alert in chosen], note, until)
 
     def acknowledge_alert(self, key: str, note: str | None, until: dt.date | None) -> None:
+        self.acknowledge_alerts([key], note, until)
+
+    def acknowledge_alerts(self, keys: list[str], note: str | None, until: dt.date | None) -> None:
         from services import alerts
 
         day = self.today()
 
-        def done(_alert: Any) -> None:
+        def done(_alerts: Any) -> None:
             self.context.changed.emit("alerts")
             self.refresh()
 
         self.context.write(
-            lambda session, actor: alerts.acknowledge(session, key, actor, until, note, day),
+            lambda session, actor: alerts.acknowledge_many(session, keys, actor, until, note, day),
             done,
             self._failed,
             owner=self,

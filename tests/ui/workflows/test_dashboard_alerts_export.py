@@ -184,6 +184,44 @@ def test_alerts_acknowledge_snooze_and_go_to(qtbot: Any, context: AppContext) ->
     assert first.key in keys and second.key in keys
 
 
+def test_several_alerts_acknowledged_together(qtbot: Any, context: AppContext) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    screen = AlertsScreen(context)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.refresh()
+    assert screen.model.rowCount() >= 3
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    screen.view.selectRow(0)
+    for row in (1, 2):
+        screen.view.selectionModel().select(screen.model.index(row, 0), flags)
+    chosen = screen.selected_alerts()
+    assert len(chosen) == 3
+    assert screen.ack_button.text() == "Acknowledge selected…"
+    seen: dict[str, str] = {}
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is screen.dialog
+        seen["title"] = dialog.windowTitle()
+        dialog.note.setPlainText("weekly review: all three with the vendor")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    screen.ack_button.click()
+    assert seen["title"] == "Acknowledge 3 alerts"
+    shown = {screen.model.alert(r).key for r in range(screen.model.rowCount())}
+    with context.db.session() as session:
+        acks = alerts.acknowledgements(session)
+    for alert in chosen:
+        assert alert.key not in shown
+        assert acks[alert.key].note == "weekly review: all three with the vendor"
+        assert acks[alert.key].user == "tester"
+    screen.view.selectRow(0)
+    assert screen.ack_button.text() == "Acknowledge…"
+
+
 def test_export_contract_summary_from_the_dialog(
     qtbot: Any, context: AppContext, tmp_path: Path
 ) -> None:
