@@ -175,16 +175,28 @@ class MovableLines:
     left_alone: list[tuple[Record, str]]
 
 
-def movable_lines(lines: list[Record], move: EtaMove) -> MovableLines:
-    """Split ``lines`` into those ``move`` applies to and those it leaves as they are (a
-    received or cancelled line has no ETA to move; a move by days needs a date to start
-    from)."""
+def open_lines(lines: list[Record]) -> MovableLines:
+    """``lines`` split into those with units still to come and those left alone (received
+    in full or cancelled), for receiving or cancelling several lines at once."""
     movable: list[Record] = []
     left: list[tuple[Record, str]] = []
     for line in lines:
         if line["status"] in CLOSED_LINE_STATUSES:
             left.append((line, line["status"].replace("_", " ")))
-        elif move.by_days is not None and move.base(line) is None:
+        else:
+            movable.append(line)
+    return MovableLines(movable, left)
+
+
+def movable_lines(lines: list[Record], move: EtaMove) -> MovableLines:
+    """Split ``lines`` into those ``move`` applies to and those it leaves as they are (a
+    received or cancelled line has no ETA to move; a move by days needs a date to start
+    from)."""
+    split = open_lines(lines)
+    movable: list[Record] = []
+    left = list(split.left_alone)
+    for line in split.movable:
+        if move.by_days is not None and move.base(line) is None:
             left.append((line, "no ETA or promised date to move from"))
         else:
             movable.append(line)
@@ -234,3 +246,38 @@ def cancel_line(
         actor,
         expected_version=expected_version,
     )
+
+
+def receive_in_full(
+    session: Session,
+    lines: list[tuple[int, int | None]],
+    received_on: dt.date,
+    actor: Actor,
+) -> list[Record]:
+    """A whole delivery: every unit still open on several lines (``(line id, version seen)``
+    each) arrived on ``received_on``. In the caller's transaction, so every line is received
+    or (one refused: nothing left to receive, changed by someone else, a day before its
+    order) none is."""
+    from services.lists import open_units
+
+    received = []
+    for line_id, version in lines:
+        line = records.get_record(session, "orders", line_id)
+        remaining = open_units(line["quantity"], line["received_qty"], line["status"])
+        if remaining == 0:
+            status = line["status"].replace("_", " ")
+            raise _refuse(line, "received_qty", line["received_qty"], f"the line is {status}")
+        received.append(
+            receive(session, line_id, remaining, received_on, actor, expected_version=version)
+        )
+    return received
+
+
+def cancel_lines(
+    session: Session, lines: list[tuple[int, int | None]], actor: Actor
+) -> list[Record]:
+    """Cancel several lines (``(line id, version seen)`` each) in the caller's transaction:
+    all of them or, one refused, none."""
+    return [
+        cancel_line(session, line_id, actor, expected_version=version) for line_id, version in lines
+    ]

@@ -229,3 +229,53 @@ def test_an_eta_move_is_to_a_date_or_by_days_not_both():
         orders.EtaMove()
     with pytest.raises(ValueError, match="either to a date or by a number of days"):
         orders.EtaMove(to=day("2026-01-01"), by_days=3)
+
+
+def test_a_whole_delivery_receives_every_open_unit_or_nothing(database, line_id, actor):
+    with database.write() as session:
+        orders.receive(session, line_id, 4, day("2026-05-20"), actor)
+    with database.session() as session:
+        first, second = _line(session, line_id), _line(session, line_id + 1)
+    split = orders.open_lines([first, second])
+    assert [line["id"] for line in split.movable] == [line_id, line_id + 1]
+    targets = [(line_id, first["version"]), (line_id + 1, second["version"])]
+    # A day before the order: refused, and neither line is received.
+    with pytest.raises(ValidationError, match="before the order"), database.write() as session:
+        orders.receive_in_full(session, targets, day("2025-12-31"), actor)
+    with database.session() as session:
+        assert _line(session, line_id + 1)["received_qty"] == 0
+    with database.write() as session:
+        received = orders.receive_in_full(session, targets, day("2026-06-03"), Actor("ana"))
+    assert [(r["received_qty"], r["status"]) for r in received] == [
+        (10, "received"),
+        (2, "received"),
+    ]
+    with database.session() as session:
+        view = orders.purchase_order(session, "PO-1")
+        trail = audit.history(session, "orders", line_id)
+    assert view.status == "received"
+    assert ("received_qty", "4", "10", "ana") in {
+        (h.field, h.old_value, h.new_value, h.user) for h in trail
+    }
+    with database.session() as session:
+        first = _line(session, line_id)
+    assert [why for _l, why in orders.open_lines([first]).left_alone] == ["received"]
+    with pytest.raises(ValidationError, match="the line is received"), database.write() as s:
+        orders.receive_in_full(s, [(line_id, first["version"])], day("2026-06-04"), actor)
+
+
+def test_several_lines_are_cancelled_together_or_not_at_all(database, line_id, actor):
+    with database.write() as session:
+        orders.receive(session, line_id, 10, day("2026-05-20"), actor)
+    with database.session() as session:
+        first, second = _line(session, line_id), _line(session, line_id + 1)
+    # The first is received in full: nothing to cancel, so line 2 stays open too.
+    with pytest.raises(ValidationError, match="nothing to cancel"), database.write() as s:
+        orders.cancel_lines(
+            s, [(line_id + 1, second["version"]), (line_id, first["version"])], actor
+        )
+    with database.session() as session:
+        assert _line(session, line_id + 1)["status"] != "cancelled"
+    with database.write() as session:
+        cancelled = orders.cancel_lines(session, [(line_id + 1, second["version"])], actor)
+    assert [line["status"] for line in cancelled] == ["cancelled"]

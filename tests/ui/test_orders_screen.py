@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from services import audit, orders, records
 from services.audit import Actor
+from tests.ui.helpers import answer_yes, select_rows
 from ui.dialogs.order_dialogs import EtaDialog, ReceiveDialog
 from ui.screens.orders_screen import OrdersScreen
 
@@ -214,8 +215,6 @@ def test_export_from_the_toolbar_writes_the_workbook(qtbot, context, tmp_path):
 
 
 def test_move_the_etas_of_several_lines_by_days(screen, context, monkeypatch):
-    from PySide6.QtCore import QItemSelectionModel
-
     from ui.dialogs.order_dialogs import EtaMoveDialog
 
     model = screen.model
@@ -229,10 +228,7 @@ def test_move_the_etas_of_several_lines_by_days(screen, context, monkeypatch):
     chosen = sorted([*open_rows, closed_row])
     before = {model.record(r)["id"]: model.record(r) for r in chosen}
     closed, first_open = model.record(closed_row), model.record(open_rows[0])
-    screen.view.setCurrentIndex(model.index(chosen[0], 0))
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for row in chosen:
-        screen.view.selectionModel().select(model.index(row, 0), flags)
+    select_rows(screen.view, chosen)
     seen = {}
 
     def fill(dialog):
@@ -280,3 +276,53 @@ def test_moving_only_closed_lines_offers_nothing_to_move(screen, monkeypatch):
     dialog.to_date.setChecked(True)
     assert not dialog.days.isEnabled() and dialog.date.isEnabled()
     assert not dialog.ok.isEnabled()
+
+
+def _rows_with(screen, statuses, count):
+    model = screen.model
+    found = [r for r in range(model.rowCount()) if model.record(r)["status"] in statuses]
+    assert len(found) >= count
+    return found[:count]
+
+
+def test_receive_a_whole_delivery_on_several_lines(screen, context, monkeypatch):
+    from ui.dialogs.order_dialogs import ReceiveSeveralDialog
+
+    open_rows = _rows_with(screen, ("confirmed", "in_production", "shipped"), 2)
+    closed_row = _rows_with(screen, ("received",), 1)[0]
+    chosen = sorted([*open_rows, closed_row])
+    lines = {screen.model.record(r)["id"]: screen.model.record(r) for r in chosen}
+    closed = screen.model.record(closed_row)
+    select_rows(screen.view, chosen)
+    seen = {}
+    arrived = dt.date.today()
+
+    def fill(dialog):
+        seen["preview"] = dialog.preview.text()
+        dialog.received_on.set_value(arrived)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ReceiveSeveralDialog, "exec", fill)
+    screen.receive_lines()
+    assert f"Left as they are: {closed['po_number']}/{closed['line']} (received)" in seen["preview"]
+    assert screen.moved_message.startswith("Received every open unit of 2 lines on ")
+    with context.db.session() as session:
+        for line_id, line in lines.items():
+            now = records.get_record(session, "orders", line_id)
+            if line["status"] == "received":
+                assert now["version"] == line["version"]
+                continue
+            assert (now["received_qty"], now["status"]) == (line["quantity"], "received")
+            assert now["received_date"] == arrived
+
+
+def test_cancel_several_lines(screen, context, monkeypatch):
+    open_rows = _rows_with(screen, ("confirmed", "placed", "in_production"), 2)
+    ids = [screen.model.record(r)["id"] for r in open_rows]
+    select_rows(screen.view, open_rows)
+    asked = answer_yes(monkeypatch)
+    screen.cancel_lines()
+    assert asked[0].startswith("Cancel 2 lines: ")
+    assert screen.moved_message == "Cancelled 2 lines"
+    with context.db.session() as session:
+        assert {records.get_record(session, "orders", i)["status"] for i in ids} == {"cancelled"}

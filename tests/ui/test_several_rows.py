@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
@@ -17,19 +17,18 @@ from sqlalchemy import select
 from models import AuditEntry
 from services import lists, records
 from services.audit import Actor
+from tests.ui.helpers import answer_yes, select_rows
 from ui import format as fmt
 from ui.screens.list_screen import ListScreen
 
 pytestmark = pytest.mark.gui
 
-ROWS = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
 
-
-def _select(screen, rows):
-    screen.view.clearSelection()
-    screen.view.setCurrentIndex(screen.model.index(rows[0], 0))
-    for row in rows:
-        screen.view.selectionModel().select(screen.model.index(row, 0), ROWS)
+def _ctrl_c(qtbot, widget):
+    qtbot.keyClick(widget, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    # Qt keeps the last key event's modifiers as the keyboard's state: Ctrl would stay down
+    # for the tests that follow (and make their row selections toggles).
+    qtbot.keyRelease(widget, Qt.Key.Key_Control)
 
 
 def test_ctrl_c_copies_the_selected_rows_as_shown_with_headers(window, qtbot):
@@ -41,10 +40,10 @@ def test_ctrl_c_copies_the_selected_rows_as_shown_with_headers(window, qtbot):
     screen.set_column_shown(titles.index("Site"), False)
     header.moveSection(header.visualIndex(titles.index("Quantity")), 0)
     picked = [0, 2, 5]
-    _select(screen, picked)
+    select_rows(screen.view, picked)
     screen.view.setFocus()
     QGuiApplication.clipboard().clear()
-    qtbot.keyClick(screen.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    _ctrl_c(qtbot, screen.view)
 
     data = QGuiApplication.clipboard().mimeData()
     read = list(csv.reader(io.StringIO(data.text()), delimiter="\t"))
@@ -93,7 +92,7 @@ def test_ctrl_c_in_the_search_box_copies_its_text_not_rows(window, qtbot):
     screen.search.setText("Panther")
     screen.search.selectAll()
     screen.search.setFocus()
-    qtbot.keyClick(screen.search, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    _ctrl_c(qtbot, screen.search)
     assert QGuiApplication.clipboard().text() == "Panther"
 
 
@@ -121,7 +120,7 @@ def test_the_footer_totals_the_selected_rows(qtbot, context):
         r for r in range(screen.model.rowCount()) if screen.model.record(r)["status"] == "confirmed"
     ][:3]
     assert len(open_rows) == 3
-    _select(screen, open_rows)
+    select_rows(screen.view, open_rows)
     screen.update_footer()
     shown = fmt.number(screen.model.rowCount())
     text = screen.footer.text()
@@ -133,7 +132,7 @@ def test_the_footer_totals_the_selected_rows(qtbot, context):
     assert gpus.value > 0
     assert f"GPUs on order: {fmt.number(gpus.value)}" in text
     # One row selected again: the whole list's totals are back.
-    _select(screen, [open_rows[0]])
+    select_rows(screen.view, [open_rows[0]])
     screen.update_footer()
     assert screen.footer.text().startswith(f"{shown} of {shown}")
 
@@ -153,14 +152,8 @@ def test_several_records_are_deleted_together(qtbot, context, monkeypatch):
         screen.model.row_of_id(i)
         for i in screen.model.ids_where("name", ["Aurora Labs", "Boreal AI", "Cedar Compute"])
     ]
-    _select(screen, sorted(rows))
-    asked = []
-
-    def answer(_parent, _title, text, *_a):
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
+    select_rows(screen.view, sorted(rows))
+    asked = answer_yes(monkeypatch)
     screen.delete_record()
     assert "Delete these 3 customers: Aurora Labs, Boreal AI, Cedar Compute?" in asked[0]
     with context.db.session() as session:
@@ -186,7 +179,7 @@ def test_one_record_that_cannot_go_keeps_them_all(qtbot, context, monkeypatch):
     rows = sorted(
         screen.model.row_of_id(i) for i in screen.model.ids_where("name", ["Dune Robotics", bound])
     )
-    _select(screen, rows)
+    select_rows(screen.view, rows)
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     shown_errors = []
     monkeypatch.setattr(
@@ -204,7 +197,7 @@ def test_edit_and_the_details_follow_the_current_row_among_several(qtbot, contex
     screen = ListScreen("fxrates", context)
     qtbot.addWidget(screen)
     screen.refresh()
-    _select(screen, [1, 0])
+    select_rows(screen.view, [1, 0])
     assert screen.selected_rows() == [0, 1]
     assert screen.selected_record() == screen.model.record(1)
     assert isinstance(screen.selected_record()["valid_from"], dt.date)

@@ -1,4 +1,4 @@
-"""Receive goods on an order line, move its ETA, or move the ETAs of several lines."""
+"""Receive goods on an order line, move its ETA; receive, move or cancel several lines."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.lists import open_units
-from services.orders import EtaMove, MovableLines, movable_lines
+from services.orders import EtaMove, MovableLines, movable_lines, open_lines
 from ui import format as fmt
 from ui.widgets import DateField
 
@@ -221,13 +221,84 @@ class EtaMoveDialog(QDialog):
         if len(split.movable) > PREVIEW_LINES:
             shown.append(f"… and {fmt.number(len(split.movable) - PREVIEW_LINES)} more")
         if split.left_alone:
-            left = ", ".join(
-                f"{line['po_number']}/{line['line']} ({why})"
-                for line, why in split.left_alone[:PREVIEW_LINES]
-            )
-            more = len(split.left_alone) - PREVIEW_LINES
-            shown.append(
-                f"Left as they are: {left}" + (f" and {fmt.number(more)} more" if more > 0 else "")
-            )
+            shown.append(_left_alone_text(split.left_alone))
         self.preview.setText("\n".join(shown) if shown else "Nothing to move.")
         self.ok.setEnabled(bool(split.movable))
+
+
+def _left_alone_text(left: list[tuple[dict[str, Any], str]]) -> str:
+    named = ", ".join(
+        f"{line['po_number']}/{line['line']} ({why})" for line, why in left[:PREVIEW_LINES]
+    )
+    more = len(left) - PREVIEW_LINES
+    return f"Left as they are: {named}" + (f" and {fmt.number(more)} more" if more > 0 else "")
+
+
+class ReceiveSeveralDialog(QDialog):
+    """A whole delivery: every open unit of the selected lines arrived on one day; the
+    lines with nothing left to receive are named and left alone."""
+
+    def __init__(self, lines: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.split = open_lines(lines)
+        count = len(self.split.movable)
+        self.setWindowTitle(f"Receive goods on {fmt.number(len(lines))} lines")
+        self.received_on = DateField(optional=False)
+        self.received_on.setObjectName("receivedOn")
+        self.received_on.set_value(dt.date.today())
+        shown = [
+            f"{line['po_number']}/{line['line']} {line['sku']}: "
+            f"{fmt.number(open_units(line['quantity'], line.get('received_qty'), line['status']))}"
+            " units"
+            for line in self.split.movable[:PREVIEW_LINES]
+        ]
+        if count > PREVIEW_LINES:
+            shown.append(f"… and {fmt.number(count - PREVIEW_LINES)} more lines")
+        if self.split.left_alone:
+            shown.append(_left_alone_text(self.split.left_alone))
+        self.preview = QLabel("\n".join(shown) if count else "Nothing left to receive.")
+        self.preview.setObjectName("receivePreview")
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)
+        self.preview.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(
+            QLabel(
+                f"Every unit still open on {fmt.number(count)} line{'s' if count != 1 else ''} "
+                "arrived:"
+            )
+        )
+        form.addRow(self.preview)
+        form.addRow("Arrived on", self.received_on)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Receive")
+        self.ok.setEnabled(bool(count))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def day(self) -> dt.date:
+        return self.received_on.value() or dt.date.today()
+
+
+def cancel_question(lines: list[dict[str, Any]]) -> tuple[str, MovableLines]:
+    """The question asked before cancelling several lines, and which of them would go."""
+    split = open_lines(lines)
+    named = ", ".join(
+        f"{line['po_number']}/{line['line']}" for line in split.movable[:PREVIEW_LINES]
+    )
+    more = len(split.movable) - PREVIEW_LINES
+    if more > 0:
+        named += f" and {fmt.number(more)} more"
+    text = (
+        f"Cancel {fmt.number(len(split.movable))} lines: {named}? Units already received stay "
+        "received; either every line is cancelled or none is."
+    )
+    if split.left_alone:
+        text += "\n\n" + _left_alone_text(split.left_alone)
+    return text, split

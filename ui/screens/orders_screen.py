@@ -30,7 +30,7 @@ from ui.widgets import show_error
 
 Record = dict[str, Any]
 
-# How long the status bar says what a move of several ETAs did.
+# How long the status bar says what an operation on several lines did.
 MOVED_MESSAGE_MS = 8000
 
 LINE_COLUMNS = [
@@ -61,7 +61,7 @@ def _bold_label(text: str) -> QLabel:
 class OrdersScreen(ListScreen):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         self.order: Any = None
-        #: What the last move of several ETAs did (also shown in the window's status bar).
+        #: What the last operation on several lines did (also in the window's status bar).
         self.moved_message = ""
         super().__init__("orders", context, parent)
 
@@ -302,11 +302,93 @@ class OrdersScreen(ListScreen):
 
     def _row_actions(self, menu: QMenu) -> None:
         count = len(self.selected_rows())
-        action = menu.addAction(
-            f"Move the ETA of {fmt.number(count)} lines…" if count > 1 else "Move the ETA…",
-            self.move_etas,
+        actions = [
+            menu.addAction(
+                f"Move the ETA of {fmt.number(count)} lines…" if count > 1 else "Move the ETA…",
+                self.move_etas,
+            )
+        ]
+        if count > 1:
+            # One line is received or cancelled from its order below (with partial units).
+            actions.append(
+                menu.addAction(f"Receive goods on {fmt.number(count)} lines…", self.receive_lines)
+            )
+            actions.append(menu.addAction(f"Cancel {fmt.number(count)} lines…", self.cancel_lines))
+        for action in actions:
+            action.setEnabled(not self.context.read_only)
+        menu.addSeparator()
+
+    def _selected_lines(self) -> list[Record]:
+        return [self.model.record(row) for row in self.selected_rows()]
+
+    def _say(self, message: str) -> None:
+        """What an operation on several lines did, in the window's status bar."""
+        self.moved_message = message
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, MOVED_MESSAGE_MS)
+
+    def receive_lines(self) -> None:
+        """A whole delivery: every open unit of the selected lines arrived on one day."""
+        lines = self._selected_lines()
+        if self.context.read_only or not lines:
+            return
+        from ui.dialogs.order_dialogs import ReceiveSeveralDialog
+
+        dialog = ReceiveSeveralDialog(lines, self)
+        self.last_dialog = dialog
+        if not dialog.exec() or not dialog.split.movable:
+            return
+        from services import orders
+
+        targets = [(line["id"], line["version"]) for line in dialog.split.movable]
+        day = dialog.day()
+
+        def done(received: list[Record]) -> None:
+            count = len(received)
+            self._say(f"Received every open unit of {fmt.number(count)} lines on {fmt.date(day)}")
+            self.after_write(received, (), False)
+
+        self.context.write(
+            lambda session, actor: orders.receive_in_full(session, targets, day, actor),
+            done,
+            self._write_failed,
+            owner=self,
         )
-        action.setEnabled(not self.context.read_only)
+
+    def cancel_lines(self) -> None:
+        lines = self._selected_lines()
+        if self.context.read_only or not lines:
+            return
+        from ui.dialogs.order_dialogs import cancel_question
+
+        question, split = cancel_question(lines)
+        if not split.movable:
+            QMessageBox.information(self, "Cancel order lines", question)
+            return
+        answer = QMessageBox.question(
+            self,
+            "Cancel order lines",
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        from services import orders
+
+        targets = [(line["id"], line["version"]) for line in split.movable]
+
+        def done(cancelled: list[Record]) -> None:
+            self._say(f"Cancelled {fmt.number(len(cancelled))} lines")
+            self.after_write(cancelled, (), False)
+
+        self.context.write(
+            lambda session, actor: orders.cancel_lines(session, targets, actor),
+            done,
+            self._write_failed,
+            owner=self,
+        )
 
     def move_etas(self) -> None:
         """Move the ETAs of the selected lines together (a vendor says the order slips three
@@ -331,15 +413,12 @@ class OrdersScreen(ListScreen):
 
         def done(moved: list[Record]) -> None:
             count = len(moved)
-            self.moved_message = (
+            self._say(
                 f"Moved the ETA of {fmt.number(count)} line{'s' if count != 1 else ''} "
                 f"{move.text()}"
                 if count
                 else "Every ETA was already there: nothing changed"
             )
-            window = self.window()
-            if isinstance(window, QMainWindow):
-                window.statusBar().showMessage(self.moved_message, MOVED_MESSAGE_MS)
             self.after_write(moved or split.movable, (), False)
 
         self.context.write(

@@ -168,17 +168,27 @@ def test_two_imports_of_overlapping_files_at_once(db_url, actor, tmp_path) -> No
             + [("PO-X", n, "2027-04-01") for n in range(1, 11)],
         ),
     }
-    both_inside = _rendezvous(2, 1.0)
+    # Both imports meet once each has read the database and planned its rows, before either
+    # writes: on PostgreSQL both then plan to create PO-X, and the second to insert it has to
+    # start again. On SQLite the second cannot begin its transaction until the first has
+    # committed, so the first waits only a moment for it.
+    both_planned = _rendezvous(2, 1.0 if database.is_sqlite else 60.0)
     reports: dict[str, Any] = {}
     attempts = {who: Attempts() for who in files}
 
     def run_import(who: str) -> None:
         importer = open_database(db_url, upgrade=False)
+        met = [False]
+
+        def planned(done: int, total: int) -> None:
+            # The plan's last progress call (every row planned) comes before any write.
+            if done == total and not met[0]:
+                met[0] = True
+                both_planned()
 
         def work(session):
-            both_inside()
             report = importing.import_file(
-                session, files[who], importing.ImportRequest(kind="orders"), who
+                session, files[who], importing.ImportRequest(kind="orders"), who, progress=planned
             )
             assert report.ok
             return report

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from services import alerts, figures, records
 from services.audit import Actor
+from tests.ui.helpers import select_rows
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
 from ui.dashboard.screen import COMMITTED, EXPECTED, GRID, PPA, REQUIRED, SHORTFALL
@@ -185,17 +186,12 @@ def test_alerts_acknowledge_snooze_and_go_to(qtbot: Any, context: AppContext) ->
 
 
 def test_several_alerts_acknowledged_together(qtbot: Any, context: AppContext) -> None:
-    from PySide6.QtCore import QItemSelectionModel
-
     screen = AlertsScreen(context)
     qtbot.addWidget(screen)
     screen.show()
     screen.refresh()
     assert screen.model.rowCount() >= 3
-    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    screen.view.selectRow(0)
-    for row in (1, 2):
-        screen.view.selectionModel().select(screen.model.index(row, 0), flags)
+    select_rows(screen.view, [0, 1, 2])
     chosen = screen.selected_alerts()
     assert len(chosen) == 3
     assert screen.ack_button.text() == "Acknowledge selected…"
@@ -218,7 +214,7 @@ def test_several_alerts_acknowledged_together(qtbot: Any, context: AppContext) -
         assert alert.key not in shown
         assert acks[alert.key].note == "weekly review: all three with the vendor"
         assert acks[alert.key].user == "tester"
-    screen.view.selectRow(0)
+    select_rows(screen.view, [0])
     assert screen.ack_button.text() == "Acknowledge…"
 
 

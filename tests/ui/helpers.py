@@ -1,0 +1,34 @@
+"""Window test helpers: selecting rows, answering the questions a screen asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox
+
+Flag = QItemSelectionModel.SelectionFlag
+
+
+def select_rows(view: QAbstractItemView, rows: list[int]) -> None:
+    """Exactly ``rows`` selected in ``view``, the first of them current (not through the
+    keyboard's modifier state: an earlier test's Ctrl+C can leave Ctrl down for Qt, which
+    turns a selection into a toggle)."""
+    model = view.model()
+    selection = view.selectionModel()
+    selection.setCurrentIndex(model.index(rows[0], 0), Flag.NoUpdate)
+    selection.select(model.index(rows[0], 0), Flag.ClearAndSelect | Flag.Rows)
+    for row in rows[1:]:
+        selection.select(model.index(row, 0), Flag.Select | Flag.Rows)
+
+
+def answer_yes(monkeypatch: Any) -> list[str]:
+    """Every question a screen asks (QMessageBox.question) answered Yes; the texts asked."""
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str, *_a: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    return asked
