@@ -37,6 +37,7 @@ from ui.context import AppContext
 from ui.widgets import DateField
 
 SHOWN = "shown"  # the combo's data for "the list on screen as shown"
+SELECTED = "selected"  # and for "only the rows selected in it" (when several are)
 # The plain export named after a list screen (the plain contracts list is ``contract-list``).
 LIST_EXPORT_FOR_SCREEN = {
     "contracts": "contract-list",
@@ -69,7 +70,8 @@ class ShownList:
     types: list[str]
 
 
-def shown_list(screen: Any) -> ShownList:
+def shown_list(screen: Any, selected_only: bool = False) -> ShownList:
+    """What ``screen`` shows (``selected_only``: only its selected rows), columns as arranged."""
     header = screen.view.horizontalHeader()
     model = screen.model
     columns = []
@@ -82,7 +84,7 @@ def shown_list(screen: Any) -> ShownList:
         screen.kind,
         str(title),
         tuple(model.names),
-        list(model.shown_rows()),
+        model.rows_at(screen.selected_rows()) if selected_only else list(model.shown_rows()),
         [c.name for c in columns],
         [c.title for c in columns],
         [c.type for c in columns],
@@ -141,6 +143,9 @@ class ExportDialog(QDialog):
             count = screen.model.rowCount()
             title = getattr(getattr(screen, "spec", None), "title", screen.kind)
             self.what.addItem(f"{title} as shown on screen ({count:,} rows)", SHOWN)
+            selected = len(screen.selected_rows()) if hasattr(screen, "selected_rows") else 0
+            if selected > 1:
+                self.what.addItem(f"{title}: the {selected:,} selected rows", SELECTED)
         for spec in exporting.EXPORT_KINDS:
             group = {"summary": "", "list": "List: ", "template": ""}[spec.group]
             self.what.addItem(f"{group}{spec.label}", spec.name)
@@ -148,7 +153,9 @@ class ExportDialog(QDialog):
         if screen is not None:
             kind = getattr(screen, "kind", None)
             wanted = (
-                SHOWN
+                SELECTED
+                if self.what.findData(SELECTED) >= 0
+                else SHOWN
                 if self.what.findData(SHOWN) >= 0
                 else LIST_EXPORT_FOR_SCREEN.get(kind or "", kind or "contracts")
             )
@@ -209,7 +216,9 @@ class ExportDialog(QDialog):
         name = self.what.currentData()
         self.as_of.setEnabled(name in AS_OF_EXPORTS)
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()
-        stem = f"{self.list_screen.kind}-as-shown" if name == SHOWN and self.list_screen else name
+        stem = name
+        if name in (SHOWN, SELECTED) and self.list_screen is not None:
+            stem = f"{self.list_screen.kind}-{'as-shown' if name == SHOWN else 'selected'}"
         self.path.setText(str(folder / f"{stem}-{dt.date.today().isoformat()}.xlsx"))
 
     def browse(self) -> None:
@@ -242,9 +251,9 @@ class ExportDialog(QDialog):
         self.bar.setRange(0, 0)
         self.status.setText("Writing…")
         emit, cancelled = self.relay.progress.emit, self.cancelled.is_set
-        if name == SHOWN:
+        if name in (SHOWN, SELECTED):
             # The rows are the screen's, taken now on the main thread; the writing is not.
-            shown = shown_list(self.list_screen)
+            shown = shown_list(self.list_screen, selected_only=name == SELECTED)
 
             def work() -> Any:
                 return export_shown(shown, path, emit, cancelled)

@@ -18,7 +18,7 @@ from tests.ui.helpers import select_rows
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
 from ui.dashboard.screen import COMMITTED, EXPECTED, GRID, PPA, REQUIRED, SHORTFALL
-from ui.dialogs.export_dialog import SHOWN, ExportDialog
+from ui.dialogs.export_dialog import SELECTED, SHOWN, ExportDialog
 from ui.screens.alerts_screen import AlertsScreen, record_behind
 from ui.screens.list_screen import ListScreen
 
@@ -276,6 +276,31 @@ def test_export_a_list_exactly_as_shown(qtbot: Any, context: AppContext, tmp_pat
     assert len(body) == shown_rows
     site_column = visible.index(next(t for t in visible if t.lower() == "site"))
     assert {r[site_column] for r in body} == {site}
+
+
+def test_export_only_the_selected_rows(qtbot: Any, context: AppContext, tmp_path: Path) -> None:
+    screen = ListScreen("orders", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    select_rows(screen.view, [4, 1, 7])
+    picked = {screen.model.record(r)["po_number"] for r in (1, 4, 7)}
+    dialog = ExportDialog(context, screen)
+    qtbot.addWidget(dialog)
+    # Several rows selected: exporting them is what the dialog offers first.
+    assert dialog.what.currentData() == SELECTED
+    assert "the 3 selected rows" in dialog.what.currentText()
+    assert dialog.path.text().endswith(f"orders-selected-{dt.date.today().isoformat()}.xlsx")
+    out = tmp_path / "picked.xlsx"
+    dialog.path.setText(str(out))
+    dialog.export_button.click()
+    assert dialog.error is None, dialog.error
+    assert dialog.result.rows == 3
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, r in enumerate(rows) if r and r[0] == "PO number")
+    body = [r for r in rows[header_at + 1 :] if r and r[0] is not None]
+    assert {r[0] for r in body} == picked and len(body) == 3
 
 
 def test_alert_model_passes_the_model_tester(qtmodeltester: Any, context: AppContext) -> None:
