@@ -727,6 +727,40 @@ def find_record(session: Session, kind_name: str, key: Record) -> Record | None:
     return None if row is None else get_record(session, kind_name, row.id)
 
 
+# What a copy of a record must not take over: the fields that name it (a new name, reference
+# or date to be typed), and what belongs to the original's life rather than to its terms.
+_NOT_COPIED: dict[str, Record] = {
+    "sites": {"name": None},
+    "vendors": {"name": None, "aliases": None},
+    "products": {"sku": None},
+    "leadtimes": {"quote_date": None, "valid_until": None},
+    "orders": {"received_qty": 0, "received_date": None, "status": "placed"},
+    "ppas": {"ppa_ref": None},
+    "customers": {"name": None},
+    "contracts": {"contract_ref": None, "status": "draft"},
+    "fxrates": {"valid_from": None},
+}
+
+
+def duplicate(session: Session, kind_name: str, record_id: int) -> Record:
+    """The values of a new record made from record ``record_id`` ("Duplicate…"): its terms
+    copied, what names it left to be typed, what belongs to the original's life reset (a
+    copied order line is a new line of the same order, numbered after its last one, with
+    nothing received). Nothing is written."""
+    original = get_record(session, kind_name, record_id)
+    spec = kind(kind_name)
+    values = {f.name: original.get(f.name) for f in spec.writable}
+    values.update(_NOT_COPIED.get(kind_name, {}))
+    if kind_name == "orders":
+        last = session.scalar(
+            select(func.max(OrderLine.line_no))
+            .join(PurchaseOrder, PurchaseOrder.id == OrderLine.order_id)
+            .where(PurchaseOrder.po_number == original["po_number"])
+        )
+        values["line"] = (last or 0) + 1
+    return values
+
+
 def record_key(kind_name: str, record: Record) -> str:
     return kind(kind_name).key_of(record)
 

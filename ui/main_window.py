@@ -119,7 +119,8 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._editing_tips = {
-            a: a.toolTip() for a in (self.new_action, self.edit_action, self.delete_action)
+            a: a.toolTip()
+            for a in (self.new_action, self.edit_action, self.duplicate_action, self.delete_action)
         }
         self._make_menus()
         self._make_status_bar()
@@ -161,6 +162,12 @@ class MainWindow(QMainWindow):
         )
         self.edit_action = self._action(
             "&Edit…", self.edit_record, "Ctrl+Return", "edit", "Edit the selected record"
+        )
+        self.duplicate_action = self._action(
+            "D&uplicate…",
+            self.duplicate_record,
+            "Ctrl+D",
+            tip="A new record made from the selected one, its terms copied (Ctrl+D)",
         )
         self.delete_action = self._action(
             "&Delete…",
@@ -219,7 +226,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
-        for action in (self.new_action, self.edit_action, self.delete_action):
+        for action in (
+            self.new_action,
+            self.edit_action,
+            self.duplicate_action,
+            self.delete_action,
+        ):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.copy_action)
@@ -339,7 +351,7 @@ class MainWindow(QMainWindow):
         if screen.stale:
             screen.refresh()
         records = screen_id in RECORD_SCREENS
-        for action in (self.new_action, self.edit_action, self.delete_action):
+        for action in self._editing_tips:
             action.setEnabled(records and not self.context.read_only)
         self.columns_action.setEnabled(records)
         if hasattr(screen, "search"):
@@ -404,6 +416,11 @@ class MainWindow(QMainWindow):
         screen = self._record_screen()
         if screen is not None:
             screen.edit_record()
+
+    def duplicate_record(self) -> None:
+        screen = self._record_screen()
+        if screen is not None:
+            screen.duplicate_record()
 
     def delete_record(self) -> None:
         screen = self._record_screen()

@@ -392,3 +392,49 @@ def test_a_purchase_order_goes_to_one_vendor(database, actor) -> None:
     assert "PC-1 is ordered from Nvidia; a line from Arista Networks needs a purchase order" in (
         str(caught.value)
     )
+
+
+def test_a_duplicate_copies_the_terms_and_leaves_the_name_to_be_typed(database, actor) -> None:
+    with database.write() as session:
+        full_world(session, actor)
+        make(session, "orders", actor, **{**ORDER, "line": 3})
+        line = records.find_record(session, "orders", {"po_number": "PC-1", "line": 1})
+        assert line is not None
+        records.update(
+            session,
+            "orders",
+            line["id"],
+            {"received_qty": 8, "received_date": day("2026-10-02")},
+            actor,
+        )
+    with database.session() as session:
+        by_kind = {name: records.list_records(session, name)[0] for name in records.ADAPTERS}
+        copies = {
+            name: records.duplicate(session, name, record["id"]) for name, record in by_kind.items()
+        }
+        line = records.find_record(session, "orders", {"po_number": "PC-1", "line": 1})
+    # Every copy has the kind's fields, no id or version, and is not the original again.
+    for name, copy in copies.items():
+        spec = records.kind(name)
+        assert set(copy) == {f.name for f in spec.writable}, name
+        assert spec.key_of(copy) != spec.key_of(by_kind[name]), name
+    # An order line: the next line of the same order, nothing received, the same terms.
+    order_copy = copies["orders"]
+    assert line is not None and line["status"] == "received"
+    first = by_kind["orders"]
+    assert (order_copy["po_number"], order_copy["line"]) == ("PC-1", 4)
+    assert (order_copy["received_qty"], order_copy["received_date"]) == (0, None)
+    assert order_copy["status"] == "placed"
+    for field in ("vendor", "sku", "quantity", "site", "unit_price", "promised_date", "eta"):
+        assert order_copy[field] == first[field], field
+    # Names and references are left blank; a copied contract starts as a draft.
+    assert copies["contracts"]["contract_ref"] is None
+    assert copies["contracts"]["status"] == "draft"
+    assert copies["contracts"]["committed_gpus"] == 576
+    assert copies["products"]["sku"] is None and copies["products"]["vendor"] == "Nvidia"
+    assert copies["vendors"]["name"] is None and copies["vendors"]["aliases"] is None
+    assert copies["fxrates"]["valid_from"] is None and copies["fxrates"]["rate"] == D("1.08501234")
+    # The copy of an order line is a valid record as it stands.
+    with database.write() as session:
+        saved = records.create(session, "orders", order_copy, actor)
+    assert (saved["po_number"], saved["line"], saved["quantity"]) == ("PC-1", 4, 8)

@@ -43,6 +43,8 @@ def test_standard_shortcuts(window):
         window.new_action: "Ctrl+N",
         window.find_action: "Ctrl+F",
         window.delete_action: "Del",
+        window.duplicate_action: "Ctrl+D",
+        window.copy_action: "Ctrl+C",
         window.import_action: "Ctrl+I",
         window.export_action: "Ctrl+E",
         window.refresh_action: "F5",

@@ -201,3 +201,33 @@ def test_edit_and_the_details_follow_the_current_row_among_several(qtbot, contex
     assert screen.selected_rows() == [0, 1]
     assert screen.selected_record() == screen.model.record(1)
     assert isinstance(screen.selected_record()["valid_from"], dt.date)
+
+
+def test_duplicate_opens_a_new_record_with_the_terms_copied(qtbot, context, monkeypatch):
+    from ui.dialogs.record_dialog import RecordDialog
+
+    screen = ListScreen("contracts", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    select_rows(screen.view, [0])
+    original = screen.selected_record()
+    seen = {}
+
+    def fill(dialog):
+        seen["title"] = dialog.windowTitle()
+        seen["saving"] = dialog.ok_button.isEnabled()
+        seen["price"] = dialog.editors["price"].value()[0]
+        dialog.editors["contract_ref"].set_value("C-COPY-1")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(RecordDialog, "exec", fill)
+    screen.duplicate_record()
+    assert seen["title"] == f"New contract, a copy of {original['contract_ref']}"
+    assert not seen["saving"]  # the reference is still to be typed
+    assert seen["price"] == original["price"]
+    copy = screen.selected_record()
+    assert copy["contract_ref"] == "C-COPY-1" and copy["id"] != original["id"]
+    assert copy["status"] == "draft"
+    for field in ("customer", "site", "committed_gpus", "price_unit", "start_date"):
+        assert copy[field] == original[field], field

@@ -442,6 +442,8 @@ class ListScreen(QWidget):
         self._row_actions(menu)
         edit = menu.addAction("Edit…", self.edit_record)
         edit.setEnabled(not self.context.read_only)
+        copy_record = menu.addAction("Duplicate…", self.duplicate_record)
+        copy_record.setEnabled(not self.context.read_only)
         delete = menu.addAction(
             f"Delete {len(self.selected_rows())} {self.spec.schema.label.lower()}…"
             if several
@@ -784,6 +786,28 @@ class ListScreen(QWidget):
         if record is not None and not self.context.read_only:
             self._open_dialog(record)
 
+    def duplicate_record(self) -> None:
+        """A new record made from the selected one (``records.duplicate``), in the dialog for
+        a new record: nothing is written until it is saved."""
+        record = self.selected_record()
+        if record is None or self.context.read_only:
+            return
+        from services import lists, records
+
+        kind, record_id = self.kind, record["id"]
+        key = self.spec.schema.key_of(record)
+        self.context.read(
+            lambda session: (
+                lists.reference_names(session),
+                records.duplicate(session, kind, record_id),
+            ),
+            lambda found: self._show_dialog(
+                found[1], found[0], f"New {self.spec.schema.singular.lower()}, a copy of {key}"
+            ),
+            lambda exc: show_error(self, exc),
+            owner=self,
+        )
+
     def _open_dialog(self, record: Record | None) -> None:
         from services import lists
 
@@ -794,14 +818,18 @@ class ListScreen(QWidget):
             owner=self,
         )
 
-    def _show_dialog(self, record: Record | None, names: Any) -> None:
+    def _show_dialog(self, record: Record | None, names: Any, title: str = "") -> None:
+        """The record dialog: editing ``record``, or a new record (``record`` None, or the
+        values of a copy, which have no id)."""
         from ui.dialogs.record_dialog import RecordDialog
 
         dialog = RecordDialog(self.kind, self.store(), names, record, self)
+        if title:
+            dialog.setWindowTitle(title)
         # The dialog open last (tests and the change watcher look at it): any kind of dialog.
         self.last_dialog: QDialog = dialog
         if dialog.exec() and dialog.saved is not None:
-            self.after_write([dialog.saved], (), record is None)
+            self.after_write([dialog.saved], (), dialog.record_id is None)
 
     def delete_record(self) -> None:
         if self.context.read_only:
