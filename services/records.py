@@ -734,7 +734,14 @@ _NOT_COPIED: dict[str, Record] = {
     "vendors": {"name": None, "aliases": None},
     "products": {"sku": None},
     "leadtimes": {"quote_date": None, "valid_until": None},
-    "orders": {"received_qty": 0, "received_date": None, "status": "placed"},
+    # A new line has no commitment from the vendor yet (the unconfirmed-order alert says so).
+    "orders": {
+        "received_qty": 0,
+        "received_date": None,
+        "status": "placed",
+        "promised_date": None,
+        "eta": None,
+    },
     "ppas": {"ppa_ref": None},
     "customers": {"name": None},
     "contracts": {"contract_ref": None, "status": "draft"},
