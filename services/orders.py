@@ -21,6 +21,7 @@ from models.enums import CLOSED_LINE_STATUSES
 from services import records
 from services.audit import Actor
 from services.errors import NotFoundError, Problem, ValidationError
+from services.schema import Kind, kind
 
 Record = dict[str, Any]
 
@@ -281,3 +282,122 @@ def cancel_lines(
     return [
         cancel_line(session, line_id, actor, expected_version=version) for line_id, version in lines
     ]
+
+
+# --- a new purchase order, typed or pasted as a whole ---------------------------------------
+
+# What an order's header gives every line, and what each line has of its own, in the order
+# the order-entry grid shows them.
+ORDER_FIELDS = ("po_number", "vendor", "site", "order_date", "currency")
+LINE_FIELDS = (
+    "sku",
+    "description",
+    "quantity",
+    "unit_price",
+    "requested_date",
+    "promised_date",
+    "eta",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """What a product brings to a new line: its description and list price."""
+
+    description: str | None
+    list_price: Decimal | None
+    currency: str | None
+
+
+def catalogue(session: Session) -> dict[tuple[str, str], CatalogueItem]:
+    """Every product by (vendor, SKU) in ``records.name_key`` form, for filling in a line."""
+    return {
+        (records.name_key(p["vendor"]), records.name_key(p["sku"])): CatalogueItem(
+            p.get("description"), p.get("list_price"), p.get("currency")
+        )
+        for p in records.list_records(session, "products")
+    }
+
+
+def new_order(
+    session: Session,
+    header: Record,
+    lines: list[Record],
+    actor: Actor,
+    *,
+    dayfirst: bool = False,
+    decimal_comma: bool = False,
+) -> list[Record]:
+    """A new purchase order with its lines, as typed or pasted into the order-entry grid:
+    cells may be text (``3,950,000.00``, ``20/04/2027``, ``$12.50``), converted by the
+    import's own converters, or values already. The lines are numbered 1, 2, … in the order
+    given. Every problem of every line is reported at once (``row`` = the line) and nothing
+    is written unless every line can be; an existing PO number is refused (add lines to it
+    with Duplicate on one of its lines)."""
+    # The import's converters (imported here: the import's modules load only when needed).
+    from services.importing.plan import ReadOptions, converter_for
+    from services.importing.values import ValueProblem
+
+    spec = kind("orders")
+    options = ReadOptions(dayfirst=dayfirst, decimal_comma=decimal_comma)
+    converters = {
+        name: converter_for("orders", spec.field(name), name, options, dayfirst)
+        for name in (*ORDER_FIELDS, *LINE_FIELDS)
+    }
+    problems: list[Problem] = []
+
+    def converted(name: str, raw: Any, row: int | None) -> Any:
+        if raw is None or raw == "":
+            return None
+        try:
+            return converters[name](raw)
+        except ValueProblem as problem:
+            title = spec.field(name).title
+            problems.append(Problem(name, raw, f"{title} {problem}", row, title))
+            return None
+
+    order = {name: converted(name, header.get(name), None) for name in ORDER_FIELDS}
+    po = order["po_number"]
+    subject = f"Purchase order {po}" if po else "The purchase order"
+    if po and session.scalar(select(PurchaseOrder.id).where(PurchaseOrder.po_number == po)):
+        problems.append(
+            Problem(
+                "po_number",
+                po,
+                f"{po} already exists; add lines to it with Duplicate on one of its lines",
+            )
+        )
+    if not lines:
+        problems.append(Problem("line", None, "an order needs at least one line"))
+    typed = [
+        {name: converted(name, line.get(name), number) for name in LINE_FIELDS}
+        for number, line in enumerate(lines, start=1)
+    ]
+    # The order's own problems (its number, no lines, a header cell unreadable) would only
+    # repeat on every line; otherwise every readable line is checked as it is created.
+    if any(problem.row is None for problem in problems):
+        raise ValidationError(problems, subject=subject)
+    unreadable = {problem.row for problem in problems}
+    saved: list[Record] = []
+    for number, line in enumerate(typed, start=1):
+        if number in unreadable:
+            continue
+        try:
+            saved.append(
+                records.create(session, "orders", {**order, **line, "line": number}, actor)
+            )
+        except ValidationError as refused:
+            problems.extend(_on_line(p, number, spec) for p in refused.problems)
+    if problems:
+        # Raised in the caller's transaction: the lines already added go with it.
+        raise ValidationError(problems, subject=subject)
+    return saved
+
+
+def _on_line(problem: Problem, number: int, spec: Kind) -> Problem:
+    """A line's problem placed on its row of the grid (the order's own fields stay unplaced)."""
+    if problem.field in ORDER_FIELDS:
+        return problem
+    title = spec.field(problem.field).title if problem.field in spec.field_names else None
+    return Problem(problem.field, problem.value, problem.reason, number, title)

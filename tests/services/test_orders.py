@@ -279,3 +279,63 @@ def test_several_lines_are_cancelled_together_or_not_at_all(database, line_id, a
     with database.write() as session:
         cancelled = orders.cancel_lines(session, [(line_id + 1, second["version"])], actor)
     assert [line["status"] for line in cancelled] == ["cancelled"]
+
+
+HEADER = {
+    "po_number": "PO-77",
+    "vendor": "nvda",
+    "site": "panther creek",
+    "order_date": "2026-02-03",
+    "currency": "usd",
+}
+
+
+def test_a_new_order_is_typed_as_text_like_a_pasted_sheet(database, actor):
+    with database.write() as session:
+        basic_world(session, actor)
+        items = orders.catalogue(session)
+    assert ("nvidia", "gb300-nvl72") in items
+    lines = [
+        {"sku": "GB300-NVL72", "quantity": "2", "unit_price": "$3,950,000.00", "eta": "20/04/2027"},
+        {"sku": "gb300-nvl72", "quantity": 1, "unit_price": D("100.5"), "description": "spare"},
+    ]
+    with database.write() as session:
+        saved = orders.new_order(session, HEADER, lines, Actor("ana"), dayfirst=True)
+    assert [(r["po_number"], r["line"]) for r in saved] == [("PO-77", 1), ("PO-77", 2)]
+    first, second = saved
+    assert (first["vendor"], first["site"], first["currency"]) == ("Nvidia", "Panther Creek", "USD")
+    assert first["unit_price"] == D("3950000.00") and first["eta"] == day("2027-04-20")
+    assert first["order_date"] == day("2026-02-03")
+    assert (second["quantity"], second["description"]) == (1, "spare")
+    with database.session() as session:
+        view = orders.purchase_order(session, "PO-77")
+        trail = audit.history(session, "orders", first["id"])
+    assert len(view.lines) == 2 and trail[0].user == "ana"
+
+
+def test_every_problem_of_a_new_order_is_said_at_once_and_nothing_written(database, actor):
+    with database.write() as session:
+        basic_world(session, actor)
+    lines = [
+        {"sku": "GB300-NVL72", "quantity": "two", "unit_price": "10"},
+        {"sku": "NO-SUCH-SKU", "quantity": "1"},
+        {"sku": "GB300-NVL72", "quantity": "0"},
+    ]
+    with pytest.raises(ValidationError) as caught, database.write() as session:
+        orders.new_order(session, HEADER, lines, actor)
+    text = str(caught.value)
+    assert text.startswith("Purchase order PO-77 was not saved (3 problems):")
+    assert "row 1, column 'Quantity' (value 'two'): Quantity is not a number" in text
+    rows = {(p.row, p.field) for p in caught.value.problems}
+    assert rows == {(1, "quantity"), (2, "sku"), (3, "quantity")}
+    assert "NO-SUCH-SKU" in text
+    fixed = [{**lines[0], "quantity": "2"}, *lines[1:]]
+    with database.session() as session:
+        assert records.find_record(session, "orders", {"po_number": "PO-77", "line": 1}) is None
+    # An order number already in use, and an order without lines.
+    with database.write() as session:
+        orders.new_order(session, {**HEADER, "po_number": "PO-78"}, fixed[:1], actor)
+    with pytest.raises(ValidationError, match="PO-78 already exists"), database.write() as s:
+        orders.new_order(s, {**HEADER, "po_number": "PO-78"}, fixed[:1], actor)
+    with pytest.raises(ValidationError, match="at least one line"), database.write() as s:
+        orders.new_order(s, HEADER, [], actor)
