@@ -163,6 +163,12 @@ class MainWindow(QMainWindow):
         self.edit_action = self._action(
             "&Edit…", self.edit_record, "Ctrl+Return", "edit", "Edit the selected record"
         )
+        self.new_order_action = self._action(
+            "New &purchase order…",
+            self.new_purchase_order,
+            "Ctrl+Shift+N",
+            tip="A new purchase order with all its lines, typed or pasted (Ctrl+Shift+N)",
+        )
         self.duplicate_action = self._action(
             "D&uplicate…",
             self.duplicate_record,
@@ -213,7 +219,12 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.refresh_action)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
-        for action in (self.import_action, self.export_action, self.settings_action):
+        for action in (
+            self.import_action,
+            self.export_action,
+            self.settings_action,
+            self.new_order_action,
+        ):
             action.setEnabled(False)  # until the database is open
 
     def _make_menus(self) -> None:
@@ -228,6 +239,7 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         for action in (
             self.new_action,
+            self.new_order_action,
             self.edit_action,
             self.duplicate_action,
             self.delete_action,
@@ -265,6 +277,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setEnabled(True)
         read_only = self.context.read_only
         self.import_action.setEnabled(not read_only)
+        self.new_order_action.setEnabled(not read_only)
         self.import_action.setToolTip(
             "Read-only: importing would change the database"
             if read_only
@@ -416,6 +429,13 @@ class MainWindow(QMainWindow):
         screen = self._record_screen()
         if screen is not None:
             screen.edit_record()
+
+    def new_purchase_order(self) -> None:
+        """The order-entry grid, from whichever screen: the orders are shown behind it."""
+        if self.context.database is None or self.context.read_only:
+            return
+        self.show_screen("orders")
+        self.screen_widget("orders").new_order()
 
     def duplicate_record(self) -> None:
         screen = self._record_screen()

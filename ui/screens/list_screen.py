@@ -339,6 +339,7 @@ class ListScreen(QWidget):
             lambda: self._fill_column_menu(self.columns_button.menu())
         )
         filter_row.addWidget(self.columns_button)
+        self.filter_row = filter_row  # screens add their own buttons to it
 
         self.footer = QLabel()
         self.footer.setObjectName("footer")

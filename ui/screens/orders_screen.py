@@ -64,6 +64,16 @@ class OrdersScreen(ListScreen):
         #: What the last operation on several lines did (also in the window's status bar).
         self.moved_message = ""
         super().__init__("orders", context, parent)
+        self.new_order_button = QPushButton("New order…")
+        self.new_order_button.setObjectName("newOrder")
+        self.new_order_button.setToolTip(
+            "A new purchase order with all its lines, typed or pasted from a spreadsheet "
+            "(Ctrl+Shift+N)"
+        )
+        self.new_order_button.setEnabled(not context.read_only)
+        self.new_order_button.clicked.connect(self.new_order)
+        before_columns = self.filter_row.indexOf(self.columns_button)
+        self.filter_row.insertWidget(before_columns, self.new_order_button)
 
     def _add_detail_tabs(self) -> None:
         page = QWidget()
@@ -225,6 +235,7 @@ class OrdersScreen(ListScreen):
         open_line = status not in (None, "received", "cancelled") and not self.context.read_only
         for button in self._order_buttons():
             button.setEnabled(open_line)
+        self.new_order_button.setEnabled(not self.context.read_only)
 
     # --- order operations ----------------------------------------------------------------
 
@@ -299,6 +310,29 @@ class OrdersScreen(ListScreen):
             line,
             lambda s, a: orders.cancel_line(s, line["id"], a, expected_version=line["version"]),
         )
+
+    def new_order(self) -> None:
+        """A new purchase order with all its lines at once (the order-entry grid)."""
+        if self.context.read_only:
+            return
+        from services import lists, orders
+
+        self.context.read(
+            lambda session: (lists.reference_names(session), orders.catalogue(session)),
+            lambda found: self._enter_order(*found),
+            lambda exc: show_error(self, exc),
+            owner=self,
+        )
+
+    def _enter_order(self, names: Any, items: Any) -> None:
+        from ui.dialogs.order_entry import OrderEntryDialog
+
+        dialog = OrderEntryDialog(self.context, names, items, self)
+        self.last_dialog = dialog
+        if dialog.exec() and dialog.saved:
+            saved = dialog.saved
+            self._say(f"Saved purchase order {saved[0]['po_number']} with {len(saved)} lines")
+            self.after_write(saved, (), True)
 
     def _row_actions(self, menu: QMenu) -> None:
         count = len(self.selected_rows())

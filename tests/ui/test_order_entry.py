@@ -1,0 +1,119 @@
+"""A new purchase order typed and pasted into the order-entry grid, on the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+
+from services import lists, orders, records
+from ui.dialogs.order_entry import GRID_FIELDS, OrderEntryDialog
+from ui.screens.orders_screen import OrdersScreen
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialog(qtbot, context):
+    with context.db.session() as session:
+        names, items = lists.reference_names(session), orders.catalogue(session)
+    dialog = OrderEntryDialog(context, names, items)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _header(dialog, po="DR-2027-900"):
+    dialog.po_number.setText(po)
+    dialog.vendor.setCurrentText("Dell Technologies")
+    dialog.site.setCurrentText("Drummondville")
+    dialog.order_date.set_value(dt.date(2026, 11, 2))
+
+
+def test_pasted_lines_fill_the_grid_and_known_skus_bring_their_terms(dialog, context):
+    _header(dialog)
+    # Two lines copied from a vendor's quote in a spreadsheet: SKU, (no description), quantity.
+    QGuiApplication.clipboard().setText("XE9712\t\t2\nR770\t\t8\n")
+    dialog.grid.setCurrentCell(0, 0)
+    dialog.paste()
+    assert [dialog.cell(0, n) for n in ("sku", "quantity")] == ["XE9712", "2"]
+    # The catalogue filled in the empty description and price.
+    assert dialog.cell(0, "description") == "PowerEdge XE9712 GB300 NVL72 rack"
+    assert Decimal(dialog.cell(0, "unit_price")) == Decimal("3890000")
+    assert Decimal(dialog.cell(1, "unit_price")) == Decimal("21000")
+    assert dialog.totals.text().startswith("2 lines · 10 units · ")
+    # A third line typed by hand, with a date in the person's own format.
+    dialog.set_cell(2, "sku", "XE9680L")
+    dialog.set_cell(2, "quantity", "1")
+    dialog.set_cell(2, "promised_date", "2027-03-15")
+    dialog.save()
+    assert dialog.saved is not None and len(dialog.saved) == 3
+    with context.db.session() as session:
+        view = orders.purchase_order(session, "DR-2027-900")
+    assert [(line["line"], line["sku"], line["quantity"]) for line in view.lines] == [
+        (1, "XE9712", 2),
+        (2, "R770", 8),
+        (3, "XE9680L", 1),
+    ]
+    assert view.lines[2]["promised_date"] == dt.date(2027, 3, 15)
+    assert {line["vendor"] for line in view.lines} == {"Dell Technologies"}
+
+
+def test_pasting_more_lines_than_the_grid_has_adds_lines(dialog):
+    rows = "\n".join(f"R770\tnode {n}\t1" for n in range(12))
+    QGuiApplication.clipboard().setText(rows)
+    dialog.grid.setCurrentCell(3, 0)
+    dialog.paste()
+    assert dialog.grid.rowCount() == 15
+    assert dialog.cell(14, "description") == "node 11"
+    assert dialog.cell(2, "sku") == ""
+    # Cells beyond the grid's last column are left out, not an error.
+    QGuiApplication.clipboard().setText("\t".join(["x"] * 20))
+    dialog.grid.setCurrentCell(0, len(GRID_FIELDS) - 1)
+    dialog.paste()
+    assert dialog.cell(0, GRID_FIELDS[-1]) == "x"
+
+
+def test_problems_are_shown_on_their_cells_and_nothing_is_saved(dialog, context):
+    _header(dialog, "DR-2027-901")
+    dialog.set_cell(0, "sku", "XE9712")
+    dialog.set_cell(0, "quantity", "lots")
+    dialog.set_cell(1, "sku", "NOT-A-DELL-SKU")
+    dialog.set_cell(1, "quantity", "1")
+    dialog.save()
+    assert dialog.saved is None
+    assert not dialog.message.isHidden()
+    assert "row 1, column 'Quantity' (value 'lots')" in dialog.message.text()
+    quantity = dialog.grid.item(0, GRID_FIELDS.index("quantity"))
+    sku = dialog.grid.item(1, GRID_FIELDS.index("sku"))
+    assert quantity.toolTip() == "Quantity is not a number"
+    assert "NOT-A-DELL-SKU" in dialog.message.text() and sku.toolTip()
+    with context.db.session() as session:
+        assert (
+            records.find_record(session, "orders", {"po_number": "DR-2027-901", "line": 2}) is None
+        )
+    # Fixed and saved: the marks go as the cells change.
+    dialog.set_cell(0, "quantity", "3")
+    assert quantity.toolTip() == ""
+    dialog.set_cell(1, "sku", "R770")
+    dialog.save()
+    assert dialog.saved is not None and len(dialog.saved) == 2
+
+
+def test_the_orders_screen_opens_it_and_shows_the_new_lines(qtbot, context, monkeypatch):
+    screen = OrdersScreen(context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+
+    def fill(dialog):
+        _header(dialog, "DR-2027-902")
+        dialog.set_cell(0, "sku", "R770")
+        dialog.set_cell(0, "quantity", "4")
+        dialog.save()
+        return dialog.saved is not None
+
+    monkeypatch.setattr(OrderEntryDialog, "exec", fill)
+    screen.new_order_button.click()
+    assert screen.moved_message == "Saved purchase order DR-2027-902 with 1 lines"
+    assert screen.selected_record()["po_number"] == "DR-2027-902"

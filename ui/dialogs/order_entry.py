@@ -1,0 +1,382 @@
+"""A new purchase order as a whole: its header once (number, vendor, site, order date,
+currency) and its lines in a grid, typed or pasted from a vendor's quote in a spreadsheet
+(Ctrl+V fills the grid from the selected cell, adding lines as needed). A known SKU fills in
+its description and list price. Saving writes every line or none (``orders.new_order``); the
+problems of every line are shown at once, on their cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.errors import ValidationError
+from services.lists import ReferenceNames
+from services.orders import LINE_FIELDS, ORDER_FIELDS, CatalogueItem
+from services.records import name_key
+from services.schema import kind
+from ui import format as fmt
+from ui.context import AppContext
+from ui.widgets import DateField, show_error
+
+# The grid's columns: every line field but the notes, which a quote rarely has.
+GRID_FIELDS = tuple(name for name in LINE_FIELDS if name != "notes")
+NUMERIC = frozenset({"quantity", "unit_price"})
+FIRST_LINES = 5  # empty lines the grid starts with
+_PROBLEM = QBrush(QColor(253, 226, 226))
+
+
+class _SkuDelegate(QStyledItemDelegate):
+    """The SKU cell's editor completes from the vendor's products."""
+
+    def __init__(self, dialog: OrderEntryDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = QLineEdit(parent)
+        completer = QCompleter(self.dialog.names.skus(self.dialog.vendor_name()), editor)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        editor.setCompleter(completer)
+        return editor
+
+
+def _combo(items: list[str]) -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(items)
+    combo.setCurrentIndex(-1)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    return combo
+
+
+class OrderEntryDialog(QDialog):
+    def __init__(
+        self,
+        context: AppContext,
+        names: ReferenceNames,
+        items: dict[tuple[str, str], CatalogueItem],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderEntry")
+        self.setWindowTitle("New purchase order")
+        self.context = context
+        self.names = names
+        self.items = items
+        self.saved: list[dict[str, Any]] | None = None
+        self.spec = kind("orders")
+
+        self.po_number = QLineEdit()
+        self.po_number.setObjectName("poNumber")
+        self.vendor = _combo(names.vendors)
+        self.vendor.setObjectName("vendor")
+        self.site = _combo(names.sites)
+        self.site.setObjectName("site")
+        self.order_date = DateField(optional=False)
+        self.order_date.setObjectName("orderDate")
+        self.order_date.set_value(dt.date.today())
+        self.currency = QLineEdit("USD")
+        self.currency.setObjectName("currency")
+        self.currency.setMaxLength(3)
+        self.currency.setMaximumWidth(60)
+        # The header in two rows, as on a printed order: who and what, then where and when.
+        header = QGridLayout()
+        header.setHorizontalSpacing(10)
+        placed = (
+            (0, 0, "PO number *", self.po_number),
+            (0, 2, "Vendor *", self.vendor),
+            (1, 0, "Site *", self.site),
+            (1, 2, "Order date *", self.order_date),
+            (1, 4, "Currency", self.currency),
+        )
+        for row, column, title, widget in placed:
+            label = QLabel(title)
+            label.setBuddy(widget)
+            header.addWidget(label, row, column, Qt.AlignmentFlag.AlignRight)
+            header.addWidget(widget, row, column + 1)
+        header.setColumnStretch(1, 1)
+        header.setColumnStretch(3, 1)
+
+        self.grid = QTableWidget(FIRST_LINES, len(GRID_FIELDS))
+        self.grid.setObjectName("orderLines")
+        titles = [
+            self.spec.field(n).title + (" *" if self.spec.field(n).required else "")
+            for n in GRID_FIELDS
+        ]
+        self.grid.setHorizontalHeaderLabels(titles)
+        self.grid.horizontalHeader().setStretchLastSection(True)
+        self.grid.setColumnWidth(GRID_FIELDS.index("description"), 220)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.grid.setItemDelegateForColumn(GRID_FIELDS.index("sku"), _SkuDelegate(self))
+        self.grid.itemChanged.connect(self._cell_changed)
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Paste),
+            self.grid,
+            self.paste,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.grid,
+            self.clear_cells,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        add = QPushButton("Add line")
+        add.clicked.connect(lambda: self.grid.insertRow(self.grid.rowCount()))
+        remove = QPushButton("Remove lines")
+        remove.setToolTip("Remove the lines of the selected cells")
+        remove.clicked.connect(self.remove_lines)
+        paste = QPushButton("Paste lines")
+        paste.setToolTip(
+            "Lines copied from a spreadsheet, pasted from the selected cell on (Ctrl+V): "
+            "columns in the grid's order"
+        )
+        paste.clicked.connect(self.paste)
+        grid_buttons = QHBoxLayout()
+        for button in (add, remove, paste):
+            grid_buttons.addWidget(button)
+        grid_buttons.addStretch(1)
+        self.totals = QLabel()
+        self.totals.setObjectName("orderTotals")
+        grid_buttons.addWidget(self.totals)
+
+        self.message = QLabel()
+        self.message.setObjectName("problem")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setStyleSheet("color: #b71c1c;")
+        self.message.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save_button.setText("Save order")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(QLabel("Lines (type them, or paste them from a spreadsheet):"))
+        layout.addWidget(self.grid, 1)
+        layout.addLayout(grid_buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.resize(980, 560)
+        self._update_totals()
+
+    # --- the grid ------------------------------------------------------------------------
+
+    def vendor_name(self) -> str:
+        return self.vendor.currentText().strip()
+
+    def cell(self, row: int, name: str) -> str:
+        item = self.grid.item(row, GRID_FIELDS.index(name))
+        return item.text().strip() if item is not None else ""
+
+    def set_cell(self, row: int, name: str, text: str) -> None:
+        column = GRID_FIELDS.index(name)
+        item = self.grid.item(row, column)
+        if item is None:
+            item = QTableWidgetItem()
+            if name in NUMERIC:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.grid.setItem(row, column, item)
+        item.setText(text)
+
+    def paste(self) -> None:
+        """Tab-separated cells from the clipboard into the grid from the current cell on,
+        lines added as needed; cells beyond the grid's last column are left out."""
+        text = QGuiApplication.clipboard().text()
+        rows = [line.split("\t") for line in text.replace("\r\n", "\n").split("\n")]
+        while rows and not any(cell.strip() for cell in rows[-1]):
+            rows.pop()
+        if not rows:
+            return
+        current = self.grid.currentIndex()
+        top = current.row() if current.isValid() else 0
+        left = current.column() if current.isValid() else 0
+        if self.grid.rowCount() < top + len(rows):
+            self.grid.setRowCount(top + len(rows))
+        # Every pasted cell first, then what the catalogue brings: a SKU pasted beside an
+        # empty description still gets the product's.
+        self.grid.blockSignals(True)
+        try:
+            for r, cells in enumerate(rows):
+                for c, value in enumerate(cells[: len(GRID_FIELDS) - left]):
+                    self.set_cell(top + r, GRID_FIELDS[left + c], value.strip())
+        finally:
+            self.grid.blockSignals(False)
+        for r in range(len(rows)):
+            self._fill_from_catalogue(top + r)
+        self._clear_marks()
+        self._update_totals()
+
+    def clear_cells(self) -> None:
+        for item in self.grid.selectedItems():
+            item.setText("")
+
+    def remove_lines(self) -> None:
+        rows = sorted({index.row() for index in self.grid.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.grid.removeRow(row)
+        if self.grid.rowCount() == 0:
+            self.grid.setRowCount(1)
+        self._update_totals()
+
+    def _cell_changed(self, item: QTableWidgetItem) -> None:
+        item.setBackground(QBrush())
+        item.setToolTip("")
+        if GRID_FIELDS[item.column()] == "sku":
+            self._fill_from_catalogue(item.row())
+        self._update_totals()
+
+    def _fill_from_catalogue(self, row: int) -> None:
+        """A known SKU brings its description and list price to empty cells."""
+        sku = self.cell(row, "sku")
+        found = self.items.get((name_key(self.vendor_name()), name_key(sku))) if sku else None
+        if found is None:
+            return
+        self.grid.blockSignals(True)
+        try:
+            if found.description and not self.cell(row, "description"):
+                self.set_cell(row, "description", found.description)
+            if found.list_price is not None and not self.cell(row, "unit_price"):
+                self.set_cell(row, "unit_price", fmt.plain_number(found.list_price))
+        finally:
+            self.grid.blockSignals(False)
+
+    def _filled_rows(self) -> list[int]:
+        return [
+            row
+            for row in range(self.grid.rowCount())
+            if any(self.cell(row, name) for name in GRID_FIELDS)
+        ]
+
+    def _update_totals(self) -> None:
+        lines, units, value = 0, 0, Decimal(0)
+        for row in self._filled_rows():
+            lines += 1
+            quantity = _number(self.cell(row, "quantity"))
+            price = _number(self.cell(row, "unit_price"))
+            if quantity is not None:
+                units += int(quantity)
+                if price is not None:
+                    value += quantity * price
+        currency = self.currency.text().strip().upper() or "USD"
+        self.totals.setText(
+            f"{fmt.number(lines)} line{'s' if lines != 1 else ''} · {fmt.number(units)} units · "
+            f"{fmt.money(value, currency)}"
+        )
+
+    # --- saving --------------------------------------------------------------------------
+
+    def header_values(self) -> dict[str, Any]:
+        return {
+            "po_number": self.po_number.text(),
+            "vendor": self.vendor_name(),
+            "site": self.site.currentText().strip(),
+            "order_date": self.order_date.value(),
+            "currency": self.currency.text(),
+        }
+
+    def line_values(self) -> list[dict[str, Any]]:
+        return [{name: self.cell(row, name) for name in GRID_FIELDS} for row in self._filled_rows()]
+
+    def save(self) -> None:
+        from services import orders
+
+        header, lines = self.header_values(), self.line_values()
+        filled = self._filled_rows()
+        self._clear_marks()
+        self.message.hide()
+        locale = QLocale()
+        dayfirst = fmt.date_format().lower().startswith("d")
+        decimal_comma = locale.decimalPoint() == ","
+        self.save_button.setEnabled(False)
+
+        def done(saved: list[dict[str, Any]]) -> None:
+            self.saved = saved
+            self.save_button.setEnabled(True)
+            super(OrderEntryDialog, self).accept()
+
+        def failed(error: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            if isinstance(error, ValidationError):
+                self._show_problems(error, filled)
+            else:
+                show_error(self, error, "Rackbook — New purchase order")
+
+        self.context.write(
+            lambda session, actor: orders.new_order(
+                session,
+                {name: header[name] for name in ORDER_FIELDS},
+                lines,
+                actor,
+                dayfirst=dayfirst,
+                decimal_comma=decimal_comma,
+            ),
+            done,
+            failed,
+            owner=self,
+        )
+
+    def _clear_marks(self) -> None:
+        self.grid.blockSignals(True)
+        for row in range(self.grid.rowCount()):
+            for column in range(self.grid.columnCount()):
+                item = self.grid.item(row, column)
+                if item is not None:
+                    item.setBackground(QBrush())
+                    item.setToolTip("")
+        self.grid.blockSignals(False)
+
+    def _show_problems(self, error: ValidationError, filled: list[int]) -> None:
+        """Each problem on its cell (red, the reason as its tooltip) and all of them below."""
+        self.grid.blockSignals(True)
+        try:
+            for problem in error.problems:
+                if problem.row is None or problem.field not in GRID_FIELDS:
+                    continue
+                if not 1 <= problem.row <= len(filled):
+                    continue
+                row = filled[problem.row - 1]
+                item = self.grid.item(row, GRID_FIELDS.index(problem.field))
+                if item is None:  # a required cell left empty
+                    self.set_cell(row, problem.field, "")
+                    item = self.grid.item(row, GRID_FIELDS.index(problem.field))
+                    assert item is not None
+                item.setBackground(_PROBLEM)
+                item.setToolTip(problem.reason)
+        finally:
+            self.grid.blockSignals(False)
+        self.message.setText(str(error))
+        self.message.show()
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return fmt.parse_decimal(text)
+    except (ValueError, ArithmeticError):
+        return None
