@@ -231,3 +231,26 @@ def test_duplicate_opens_a_new_record_with_the_terms_copied(qtbot, context, monk
     assert copy["status"] == "draft"
     for field in ("customer", "site", "committed_gpus", "price_unit", "start_date"):
         assert copy[field] == original[field], field
+
+
+def test_the_current_record_stays_current_when_the_rows_are_replaced(qtbot, context):
+    """A reload in another order (another user's change) or a row removed above it keeps
+    the same record current, not the same row number."""
+    screen = ListScreen("orders", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    model = screen.model
+    last = model.rowCount() - 1
+    select_rows(screen.view, [last])
+    chosen = screen.selected_record()["id"]
+    rows = list(model.all_rows)
+    model.set_rows(model.names, rows[::-1])
+    assert screen.selected_record()["id"] == chosen
+    assert screen.view.currentIndex().row() == 0
+    # A row above it removed in place (a line deleted by someone else).
+    select_rows(screen.view, [5])
+    chosen = screen.selected_record()["id"]
+    above = model.record(0)["id"]
+    model.update_rows([], [], {above})
+    assert screen.selected_record()["id"] == chosen
+    assert screen.view.currentIndex().row() == 4

@@ -139,6 +139,9 @@ class RecordTableModel(QAbstractTableModel):
         """Replace every row. ``haystack`` (the search text per row) and ``keys`` (the sort
         keys) may be built by the loading task, from ``haystack_for(names, rows,
         self.searched)`` and ``sort_keys(self.columns, names, rows)``."""
+        # Announced before anything changes: the slots on modelAboutToBeReset (the screen
+        # remembers its current record there) still read the rows that are shown.
+        self.beginResetModel()
         self._keys = dict(enumerate(keys)) if keys is not None else {}
         self._ascending = {}
         self._row_of = None
@@ -156,7 +159,8 @@ class RecordTableModel(QAbstractTableModel):
         self._order = range(len(rows))
         if self._sort is not None:
             self._order = self._sorted_order(*self._sort)
-        self._refilter()
+        self._shown = self._filtered()
+        self.endResetModel()
 
     def set_marks(self, marks: list[Any]) -> None:
         """Mark every row afresh (one mark or None per row, in row order)."""
@@ -178,6 +182,7 @@ class RecordTableModel(QAbstractTableModel):
         without reloading the rest: a saved order line must not cost a 100,000-row reload."""
         pos = self._at["id"]
         gone = set(removed_ids)
+        self.beginResetModel()  # before anything changes (see set_rows)
         if gone:
             keep = [i for i, row in enumerate(self._rows) if row[pos] not in gone]
             self._rows = [self._rows[i] for i in keep]
@@ -198,7 +203,8 @@ class RecordTableModel(QAbstractTableModel):
         self._order = range(len(self._rows))
         if self._sort is not None:
             self._order = self._sorted_order(*self._sort)
-        self._refilter()
+        self._shown = self._filtered()
+        self.endResetModel()
 
     @property
     def searched(self) -> list[str]:
@@ -471,6 +477,10 @@ class RecordTableModel(QAbstractTableModel):
         return filled + blank
 
     def _refilter(self) -> None:
+        self._reset_to(self._filtered())
+
+    def _filtered(self) -> list[int]:
+        """The rows that pass the filters, date range and search, in the current order."""
         rows = self._rows
         candidates: Iterable[int] = self._order
         for name, allowed in self._filters.items():
@@ -491,7 +501,7 @@ class RecordTableModel(QAbstractTableModel):
         if self._needle:
             needle, hay = self._needle, self._haystack
             candidates = [i for i in candidates if needle in hay[i]]
-        self._reset_to(list(candidates))
+        return list(candidates)
 
     def _reset_to(self, shown: list[int]) -> None:
         self.beginResetModel()
