@@ -44,6 +44,7 @@ GRID_FIELDS = tuple(name for name in LINE_FIELDS if name != "notes")
 NUMERIC = frozenset({"quantity", "unit_price"})
 FIRST_LINES = 5  # empty lines the grid starts with
 _PROBLEM = QBrush(QColor(253, 226, 226))
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class _SkuDelegate(QStyledItemDelegate):
@@ -201,7 +202,7 @@ class OrderEntryDialog(QDialog):
         if item is None:
             item = QTableWidgetItem()
             if name in NUMERIC:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setTextAlignment(_RIGHT)
             self.grid.setItem(row, column, item)
         item.setText(text)
 
@@ -246,8 +247,14 @@ class OrderEntryDialog(QDialog):
         self._update_totals()
 
     def _cell_changed(self, item: QTableWidgetItem) -> None:
-        item.setBackground(QBrush())
-        item.setToolTip("")
+        self.grid.blockSignals(True)  # the item's own changes below are no new edit
+        try:
+            item.setBackground(QBrush())
+            item.setToolTip("")
+            if GRID_FIELDS[item.column()] in NUMERIC:
+                item.setTextAlignment(_RIGHT)
+        finally:
+            self.grid.blockSignals(False)
         if GRID_FIELDS[item.column()] == "sku":
             self._fill_from_catalogue(item.row())
         self._update_totals()
