@@ -89,11 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "kind",
         help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
-        "sites, ppas, contract-list, customers, fxrates, alerts; or an import template: "
-        "template-orders, template-vendors…",
+        "sites, ppas, contract-list, customers, fxrates, alerts; an import template: "
+        "template-orders, template-vendors…; or po (one purchase order, with --po)",
     )
     p.add_argument("out", type=Path)
     p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
+    p.add_argument(
+        "--po", metavar="PO_NUMBER", help="with kind po: the purchase order, as a document"
+    )
 
     p = sub.add_parser("alerts", help="supply-risk alerts")
     p.add_argument("--as-of", type=_date)
@@ -393,7 +396,18 @@ def cmd_alerts_ack(ctx: Context) -> int:
 
 def cmd_export(ctx: Context) -> int:
     from services import exporting
+    from services.errors import UsageError
 
+    if ctx.args.kind == "po" or ctx.args.po:
+        if ctx.args.kind != "po" or not ctx.args.po:
+            raise UsageError("a purchase order is exported as: export po OUT.xlsx --po PO_NUMBER")
+        written = exporting.export_order(
+            ctx.database(), ctx.args.po, ctx.args.out, issued_by=ctx.actor().user
+        )
+        ctx.out.write(
+            f"Wrote {written.path} (purchase order {ctx.args.po}, {written.rows} lines)\n"
+        )
+        return EXIT_OK
     exporting.export_kind(ctx.args.kind)  # an unknown kind is a usage error before any work
     result = exporting.export(ctx.database(), ctx.args.kind, ctx.args.out, as_of=ctx.args.as_of)
     for warning in result.warnings:

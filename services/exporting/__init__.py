@@ -8,6 +8,7 @@ functions here:
   (``orders``, ``vendors``…, ``alerts``), except the plain list of contracts, which is
   ``contract-list`` (the one that imports back); ``template-KIND`` is an import template;
 * :func:`export_rows` writes exactly the rows and columns given (what a list screen shows);
+* :func:`export_order` writes one purchase order as a document for its vendor;
 * :func:`columns_for` gives the columns of a kind's fields, for :func:`export_rows`.
 
 Every workbook is written by XlsxWriter in constant-memory mode through
@@ -49,6 +50,7 @@ __all__ = [
     "columns_for",
     "export",
     "export_kind",
+    "export_order",
     "export_rows",
 ]
 
@@ -169,6 +171,27 @@ def export(
             rows = export_alert_list(session, book, as_of=day)
         else:
             rows = export_list(session, LIST_EXPORTS[spec.name], book)
+        sheets = tuple(ws.name for ws in book.book.worksheets())
+        book.commit()
+        return ExportResult(Path(path), rows, sheets, tuple(book.warnings))
+
+
+def export_order(
+    source: Session | Database,
+    po_number: str,
+    path: Path | str,
+    *,
+    issued_by: str | None = None,
+) -> ExportResult:
+    """Write purchase order ``po_number`` as a document for its vendor (header, lines,
+    totals) to ``path`` (.xlsx); an unknown order number is a NotFoundError."""
+    from services.exporting.purchase_order import export_purchase_order
+
+    if isinstance(source, Database):
+        with source.session() as session:
+            return export_order(session, po_number, path, issued_by=issued_by)
+    with WorkbookWriter(Path(path)) as book:
+        rows = export_purchase_order(source, po_number.strip(), book, issued_by=issued_by)
         sheets = tuple(ws.name for ws in book.book.worksheets())
         book.commit()
         return ExportResult(Path(path), rows, sheets, tuple(book.warnings))

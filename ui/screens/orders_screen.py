@@ -4,10 +4,12 @@ purchase order with all its lines, where goods are received, ETAs moved and line
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -140,6 +142,13 @@ class OrdersScreen(ListScreen):
         for button in (self.receive_button, self.eta_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.export_order_button = QPushButton("Export this order…")
+        self.export_order_button.setObjectName("exportOrder")
+        self.export_order_button.setToolTip(
+            "The purchase order as a workbook to send to its vendor: header, lines, totals"
+        )
+        self.export_order_button.clicked.connect(lambda: self.export_order())
+        buttons.addWidget(self.export_order_button)
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -150,6 +159,38 @@ class OrdersScreen(ListScreen):
         self.order_content = content
         self._enable()
         return content
+
+    def export_order(self, path: str | None = None) -> None:
+        """The shown purchase order as a document for its vendor (``path``: asked if None)."""
+        if self.order is None:
+            return
+        from services import exporting
+        from services.exporting.purchase_order import default_file_name
+
+        po_number = self.order.po_number
+        if path is None:
+            folder = self.context.settings.value("export/folder", "") or str(Path.home())
+            path, _filter = QFileDialog.getSaveFileName(
+                self,
+                f"Export purchase order {po_number}",
+                str(Path(str(folder)) / default_file_name(po_number)),
+                "Excel (*.xlsx)",
+            )
+            if not path:
+                return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        self.context.settings.setValue("export/folder", str(Path(path).parent))
+        database, user = self.context.db, self.context.acting_user
+
+        def done(result: Any) -> None:
+            self._say(f"Wrote purchase order {po_number} to {result.path}")
+
+        self.context.tasks.run(
+            lambda: exporting.export_order(database, po_number, path, issued_by=user),
+            done,
+            lambda exc: show_error(self, exc, "Rackbook — Export"),
+        )
 
     def _order_buttons(self) -> tuple[QPushButton, ...]:
         if self.order_content is None:
