@@ -167,8 +167,10 @@ class MainWindow(QMainWindow):
             "New &purchase order…",
             self.new_purchase_order,
             "Ctrl+Shift+N",
-            tip="A new purchase order with all its lines, typed or pasted (Ctrl+Shift+N)",
+            "new-order",
+            "A new purchase order with all its lines, typed or pasted (Ctrl+Shift+N)",
         )
+        self.new_order_action.setIconText("New order")
         self.duplicate_action = self._action(
             "D&uplicate…",
             self.duplicate_record,
@@ -212,6 +214,8 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         for action in (self.new_action, self.edit_action, self.delete_action):
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.new_order_action)
         toolbar.addSeparator()
         toolbar.addAction(self.import_action)
         toolbar.addAction(self.export_action)

@@ -66,6 +66,39 @@ cd = ConflictDialog(
 cd.show()
 shot(cd, "conflict.png")
 cd.close()
+# a new purchase order: lines pasted from a quote, one of them wrong
+from PySide6.QtGui import QGuiApplication
+
+from services import orders
+from ui.dialogs.order_entry import OrderEntryDialog
+
+with db.session() as s:
+    items = orders.catalogue(s)
+od = OrderEntryDialog(ctx, names, items, w)
+od.po_number.setText("DR-2027-014")
+od.vendor.setCurrentText("Dell Technologies")
+od.site.setCurrentText("Drummondville")
+QGuiApplication.clipboard().setText("XE9712\t\t4\nR770\t\t16\nXE9680\t\t2\n")
+od.grid.setCurrentCell(0, 0)
+od.paste()
+od.show()
+od.save()  # XE9680 is no Dell SKU: its cell is marked, nothing is written
+settle()
+shot(od, "new-order.png")
+od.close()
+# moving the ETAs of one order's open lines three weeks later
+from ui.dialogs.order_dialogs import EtaMoveDialog
+
+open_lines = [
+    scr.model.record(r)
+    for r in range(scr.model.rowCount())
+    if scr.model.record(r)["status"] not in ("received", "cancelled")
+][:4]
+md = EtaMoveDialog(open_lines, w)
+md.days.setValue(21)
+md.show()
+shot(md, "move-etas.png")
+md.close()
 from ui.dialogs.settings_dialog import SettingsDialog
 
 sd = SettingsDialog(ctx, w)

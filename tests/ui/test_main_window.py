@@ -14,6 +14,8 @@ from ui.workers import Tasks
 
 pytestmark = pytest.mark.gui
 
+LAPTOP_WIDTH = 1366  # the narrowest screen the window is made for
+
 
 def test_title_status_bar_and_every_screen(window, context):
     # The file's name on SQLite (demo.db), the database and its host on PostgreSQL.
@@ -121,3 +123,13 @@ def test_import_opens_the_import_wizard_when_it_is_there(window):
     window.import_file()
     assert window.last_wizard.isVisible()
     window.last_wizard.reject()
+
+
+def test_the_window_fits_a_laptop_screen_with_every_screen_built(window):
+    """Every list's filter row squeezes to its minimums: the window, sidebar included, fits
+    a 1366-pixel-wide screen (window frame left over)."""
+    for screen_id, _label in NAVIGATION:
+        window.show_screen(screen_id)
+    assert window.minimumSizeHint().width() <= LAPTOP_WIDTH - 20
+    window.resize(LAPTOP_WIDTH - 20, 740)
+    assert window.width() == LAPTOP_WIDTH - 20

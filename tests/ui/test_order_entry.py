@@ -114,7 +114,7 @@ def test_the_orders_screen_opens_it_and_shows_the_new_lines(qtbot, context, monk
         return dialog.saved is not None
 
     monkeypatch.setattr(OrderEntryDialog, "exec", fill)
-    screen.new_order_button.click()
+    screen.new_order()
     assert screen.moved_message == "Saved purchase order DR-2027-902 with 1 lines"
     assert screen.selected_record()["po_number"] == "DR-2027-902"
 

@@ -180,6 +180,9 @@ def fit_columns(
     return skipped
 
 
+# The filter row's smallest search box (pixels) and filter lists (characters shown).
+SEARCH_MIN_WIDTH = 150
+FILTER_MIN_CHARS = 5
 # Keys named in the question before deleting several records; the rest are counted.
 MAX_KEYS_LISTED = 10
 
@@ -290,7 +293,9 @@ class ListScreen(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText("Search (Ctrl+F)…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(220)
+        # The filter row's widths are minimums only: the window fits a 1366-pixel laptop
+        # screen with the sidebar, and the row widens with the window.
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
         self.search.textChanged.connect(self.model.set_search)
 
         self.filters: dict[str, QComboBox] = {}
@@ -301,7 +306,7 @@ class ListScreen(QWidget):
         for name in self.spec.filters:
             combo = QComboBox()
             combo.setObjectName(f"filter_{name}")
-            combo.setMinimumContentsLength(10)
+            combo.setMinimumContentsLength(FILTER_MIN_CHARS)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -313,6 +318,10 @@ class ListScreen(QWidget):
         self.date_field: QComboBox | None = None
         if self.spec.dates:
             self.date_field = QComboBox()
+            self.date_field.setMinimumContentsLength(FILTER_MIN_CHARS + 1)
+            self.date_field.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             self.date_field.setObjectName("dateField")
             for name in self.spec.dates:
                 self.date_field.addItem(self._title_of(name), name)
@@ -339,7 +348,6 @@ class ListScreen(QWidget):
             lambda: self._fill_column_menu(self.columns_button.menu())
         )
         filter_row.addWidget(self.columns_button)
-        self.filter_row = filter_row  # screens add their own buttons to it
 
         self.footer = QLabel()
         self.footer.setObjectName("footer")

@@ -66,16 +66,6 @@ class OrdersScreen(ListScreen):
         #: What the last operation on several lines did (also in the window's status bar).
         self.moved_message = ""
         super().__init__("orders", context, parent)
-        self.new_order_button = QPushButton("New order…")
-        self.new_order_button.setObjectName("newOrder")
-        self.new_order_button.setToolTip(
-            "A new purchase order with all its lines, typed or pasted from a spreadsheet "
-            "(Ctrl+Shift+N)"
-        )
-        self.new_order_button.setEnabled(not context.read_only)
-        self.new_order_button.clicked.connect(self.new_order)
-        before_columns = self.filter_row.indexOf(self.columns_button)
-        self.filter_row.insertWidget(before_columns, self.new_order_button)
 
     def _add_detail_tabs(self) -> None:
         page = QWidget()
@@ -276,7 +266,6 @@ class OrdersScreen(ListScreen):
         open_line = status not in (None, "received", "cancelled") and not self.context.read_only
         for button in self._order_buttons():
             button.setEnabled(open_line)
-        self.new_order_button.setEnabled(not self.context.read_only)
 
     # --- order operations ----------------------------------------------------------------
 
