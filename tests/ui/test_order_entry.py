@@ -115,7 +115,7 @@ def test_the_orders_screen_opens_it_and_shows_the_new_lines(qtbot, context, monk
 
     monkeypatch.setattr(OrderEntryDialog, "exec", fill)
     screen.new_order()
-    assert screen.moved_message == "Saved purchase order DR-2027-902 with 1 lines"
+    assert screen.last_message == "Saved purchase order DR-2027-902 with 1 lines"
     assert screen.selected_record()["po_number"] == "DR-2027-902"
 
 
@@ -131,7 +131,7 @@ def test_the_shown_order_is_exported_as_a_document(qtbot, context, tmp_path):
     target = tmp_path / "order"
     screen.export_order(str(target))
     written = tmp_path / "order.xlsx"
-    assert screen.moved_message == f"Wrote purchase order {po_number} to {written}"
+    assert screen.last_message == f"Wrote purchase order {po_number} to {written}"
     sheet = openpyxl.load_workbook(written).active
     assert sheet["A1"].value == f"Purchase order {po_number}"
     assert context.settings.value("export/folder") == str(tmp_path)

@@ -243,7 +243,7 @@ def test_move_the_etas_of_several_lines_by_days(screen, context, monkeypatch):
     assert f"Left as they are: {closed['po_number']}/{closed['line']} (received)" in seen["preview"]
     moved_to = first_open["eta"] + dt.timedelta(days=21)
     assert f"{first_open['po_number']}/{first_open['line']}" in seen["preview"]
-    assert screen.moved_message == "Moved the ETA of 3 lines 21 days later"
+    assert screen.last_message == "Moved the ETA of 3 lines 21 days later"
     with context.db.session() as session:
         for line_id, line in before.items():
             now = records.get_record(session, "orders", line_id)
@@ -305,7 +305,7 @@ def test_receive_a_whole_delivery_on_several_lines(screen, context, monkeypatch)
     monkeypatch.setattr(ReceiveSeveralDialog, "exec", fill)
     screen.receive_lines()
     assert f"Left as they are: {closed['po_number']}/{closed['line']} (received)" in seen["preview"]
-    assert screen.moved_message.startswith("Received every open unit of 2 lines on ")
+    assert screen.last_message.startswith("Received every open unit of 2 lines on ")
     with context.db.session() as session:
         for line_id, line in lines.items():
             now = records.get_record(session, "orders", line_id)
@@ -323,6 +323,6 @@ def test_cancel_several_lines(screen, context, monkeypatch):
     asked = answer_yes(monkeypatch)
     screen.cancel_lines()
     assert asked[0].startswith("Cancel 2 lines: ")
-    assert screen.moved_message == "Cancelled 2 lines"
+    assert screen.last_message == "Cancelled 2 lines"
     with context.db.session() as session:
         assert {records.get_record(session, "orders", i)["status"] for i in ids} == {"cancelled"}

@@ -64,7 +64,7 @@ class OrdersScreen(ListScreen):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         self.order: Any = None
         #: What the last operation on several lines did (also in the window's status bar).
-        self.moved_message = ""
+        self.last_message = ""
         super().__init__("orders", context, parent)
 
     def _add_detail_tabs(self) -> None:
@@ -387,7 +387,7 @@ class OrdersScreen(ListScreen):
 
     def _say(self, message: str) -> None:
         """What an operation on several lines did, in the window's status bar."""
-        self.moved_message = message
+        self.last_message = message
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, MOVED_MESSAGE_MS)
