@@ -223,6 +223,7 @@ class HistoryRow:
     new_value: str | None
     import_batch_id: int | None = None
     file_name: str | None = None
+    id: int | None = None  # the audit entry's own
 
     @property
     def source_text(self) -> str:
@@ -242,12 +243,13 @@ def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
             AuditEntry.new_value,
             AuditEntry.import_batch_id,
             ImportBatch.file_name,
+            AuditEntry.id,
         )
         .outerjoin(ImportBatch, ImportBatch.id == AuditEntry.import_batch_id)
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
-    return [HistoryRow(*row) for row in rows]
+    return [HistoryRow(**row._asdict()) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
+    AuditEntry,
     Customer,
     CustomerContract,
     FxRate,
@@ -41,6 +42,7 @@ from services.errors import (
     NotFoundError,
     Problem,
     ReferencedError,
+    UsageError,
     ValidationError,
 )
 from services.schema import Kind, kind
@@ -725,6 +727,55 @@ def find_record(session: Session, kind_name: str, key: Record) -> Record | None:
     ad = adapter(kind_name)
     row = ad.find(session, key)
     return None if row is None else get_record(session, kind_name, row.id)
+
+
+def put_back(
+    session: Session, kind_name: str, record_id: int, entry_id: int, actor: Actor
+) -> Record:
+    """Undo one change of one field, as the History tab offers: the field gets back the old
+    value that audit entry ``entry_id`` recorded, through ``update`` (validated, audited,
+    an ETA into the ETA history). Refused when the field has changed again since (the
+    latest change is the one to put back) or the entry is not a change of this record."""
+    entry = session.get(AuditEntry, entry_id)
+    spec = kind(kind_name)
+    if (
+        entry is None
+        or entry.entity != kind_name
+        or entry.entity_id != record_id
+        or entry.action != "update"
+        or entry.field not in spec.field_names
+    ):
+        raise UsageError("only a change of one field of this record can be put back")
+    record = get_record(session, kind_name, record_id)
+    name = entry.field
+    title = spec.field(name).title
+    now = audit.as_text(record.get(name))
+    if now != entry.new_value:
+        raise ValidationError(
+            [
+                Problem(
+                    name,
+                    now,
+                    f"{title} has changed again since (it is {now or 'empty'} now, not "
+                    f"{entry.new_value or 'empty'}); put back its latest change instead",
+                )
+            ],
+            subject=f"{spec.singular} {record_key(kind_name, record)}",
+        )
+    value = _from_audit_text(kind_name, name, entry.old_value)
+    return update(
+        session, kind_name, record_id, {name: value}, actor, expected_version=record["version"]
+    )
+
+
+def _from_audit_text(kind_name: str, name: str, text: str | None) -> Any:
+    """A value the audit trail wrote as text (``as_text``), typed again for its field."""
+    if text is None:
+        return None
+    from services.importing.plan import ReadOptions, converter_for
+
+    spec = kind(kind_name)
+    return converter_for(kind_name, spec.field(name), name, ReadOptions(), False)(text)
 
 
 # What a copy of a record must not take over: the fields that name it (a new name, reference

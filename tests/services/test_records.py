@@ -440,3 +440,47 @@ def test_a_duplicate_copies_the_terms_and_leaves_the_name_to_be_typed(database, 
     with database.write() as session:
         saved = records.create(session, "orders", order_copy, actor)
     assert (saved["po_number"], saved["line"], saved["quantity"]) == ("PC-1", 4, 8)
+
+
+def test_a_change_is_put_back_from_the_history(database, actor) -> None:
+    from services import orders
+
+    with database.write() as session:
+        full_world(session, actor)
+        line = records.find_record(session, "orders", {"po_number": "PC-1", "line": 1})
+        assert line is not None
+        records.update(
+            session, "orders", line["id"], {"quantity": 12, "unit_price": D("4100000")}, actor
+        )
+        orders.change_eta(session, line["id"], day("2026-12-24"), Actor("li"))
+    with database.session() as session:
+        trail = history(session, "orders", line["id"])
+    by_field = {h.field: h for h in trail if h.action == "update"}
+    assert by_field["quantity"].id is not None
+    with database.write() as session:
+        saved = records.put_back(session, "orders", line["id"], by_field["eta"].id, Actor("ana"))
+        saved = records.put_back(
+            session, "orders", line["id"], by_field["unit_price"].id, Actor("ana")
+        )
+    assert saved["eta"] == day("2026-10-01") and saved["unit_price"] == D("3950000.00")
+    assert saved["quantity"] == 12  # only the fields put back
+    with database.session() as session:
+        trail = history(session, "orders", line["id"])
+        moves = eta_history(session, line["id"])
+    assert (trail[0].user, trail[0].field, trail[0].new_value) == ("ana", "unit_price", "3950000")
+    assert (moves[-1].old_date, moves[-1].new_date, moves[-1].changed_by) == (
+        day("2026-12-24"),
+        day("2026-10-01"),
+        "ana",
+    )
+    # Changed again since: the older change cannot be put back over the newer one.
+    with database.write() as session:
+        records.update(session, "orders", line["id"], {"quantity": 20}, actor)
+    with pytest.raises(ValidationError, match="has changed again since"), database.write() as s:
+        records.put_back(s, "orders", line["id"], by_field["quantity"].id, actor)
+    # Not a change of this record's field: a creation, another record's entry.
+    creation = next(h for h in trail if h.action == "create")
+    with pytest.raises(UsageError, match="only a change of one field"), database.write() as s:
+        records.put_back(s, "orders", line["id"], creation.id, actor)
+    with pytest.raises(UsageError, match="only a change of one field"), database.write() as s:
+        records.put_back(s, "contracts", line["id"], by_field["quantity"].id, actor)

@@ -326,3 +326,27 @@ def test_cancel_several_lines(screen, context, monkeypatch):
     assert screen.last_message == "Cancelled 2 lines"
     with context.db.session() as session:
         assert {records.get_record(session, "orders", i)["status"] for i in ids} == {"cancelled"}
+
+
+def test_a_change_is_put_back_from_the_history_tab(screen, context, monkeypatch):
+    line = _open_line(screen)
+    with context.db.write() as session:
+        orders.change_eta(session, line["id"], line["eta"] + dt.timedelta(days=30), Actor("li"))
+    screen.after_write([line], (), False)
+    screen.select_id(line["id"])
+    screen.load_details()
+    moved = next(h for h in screen.history_rows if h.field == "eta")
+    assert moved.user == "li"
+    screen.put_back(moved)
+    with context.db.session() as session:
+        now = records.get_record(session, "orders", line["id"])
+        last = audit.eta_history(session, line["id"])[-1]
+    assert now["eta"] == line["eta"]
+    assert (last.new_date, last.changed_by) == (line["eta"], "tester")
+    # The same change again: the field has changed since, and the person is told so.
+    shown = []
+    monkeypatch.setattr(
+        "ui.screens.list_screen.show_error", lambda _p, error, *_a: shown.append(str(error))
+    )
+    screen.put_back(moved)
+    assert shown and "has changed again since" in shown[0]

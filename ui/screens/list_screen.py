@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,10 +212,16 @@ class LazyTable(QWidget):
     built the first time the tab is shown, so a screen's tabs not in front cost nothing to
     build before its list's first rows."""
 
-    def __init__(self, model: QAbstractItemModel, name: str) -> None:
+    def __init__(
+        self,
+        model: QAbstractItemModel,
+        name: str,
+        menu: Callable[[QTableView, QPoint], None] | None = None,
+    ) -> None:
         super().__init__()
         self.model = model
         self._name = name
+        self._menu = menu  # a row's context menu, when the tab has one
         self._view: QTableView | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -225,6 +231,10 @@ class LazyTable(QWidget):
             view = table_view(several=True)
             view.setObjectName(self._name)
             view.setModel(self.model)
+            if self._menu is not None:
+                menu = self._menu
+                view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+                view.customContextMenuRequested.connect(lambda pos: menu(view, pos))
             self._layout.addWidget(view)
             if self.isVisible():
                 view.show()  # a child added to a shown widget stays hidden until told
@@ -362,7 +372,8 @@ class ListScreen(QWidget):
         self.history_model = PlainTableModel(
             ["When", "Who", "Source", "Action", "Field", "Old value", "New value"], self
         )
-        self.history_tab = LazyTable(self.history_model, "historyTable")
+        self.history_tab = LazyTable(self.history_model, "historyTable", self._history_menu)
+        self.history_rows: list[Any] = []  # audit.HistoryRow, as shown
         self._add_detail_tabs()
         self.details.addTab(self.history_tab, "History")
         self._detail_timer = QTimer(self)
@@ -715,6 +726,7 @@ class ListScreen(QWidget):
     def load_details(self) -> None:
         record_id = self.selected_id()
         if record_id is None or self.context.database is None:
+            self.history_rows = []
             self.history_model.set_rows([])
             return
         from services import audit
@@ -728,6 +740,7 @@ class ListScreen(QWidget):
         )
 
     def _show_history(self, rows: list[Any]) -> None:
+        self.history_rows = list(rows)
         self.history_model.set_rows(
             (
                 fmt.when(h.at),
@@ -741,6 +754,49 @@ class ListScreen(QWidget):
             for h in rows
         )
         self.history_tab.fit()
+
+    def _history_menu(self, view: QTableView, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        if not index.isValid() or index.row() >= len(self.history_rows):
+            return
+        entry = self.history_rows[index.row()]
+        menu = QMenu(self)
+        copy = menu.addAction("Copy rows")
+        copy.triggered.connect(lambda _c=False: self._copy_from(view))
+        if entry.action == "update" and entry.field and entry.id is not None:
+            old = entry.old_value if entry.old_value is not None else "empty"
+            schema = self.spec.schema
+            title = (
+                schema.field(entry.field).title
+                if entry.field in schema.field_names
+                else entry.field
+            )
+            put_back = menu.addAction(f"Put back the old {title}: {old}")
+            put_back.setEnabled(not self.context.read_only)
+            put_back.triggered.connect(lambda _c=False: self.put_back(entry))
+        menu.exec(view.viewport().mapToGlobal(pos))
+
+    @staticmethod
+    def _copy_from(view: QTableView) -> None:
+        from ui.tables.copying import copy_rows
+
+        copy_rows(view)
+
+    def put_back(self, entry: Any) -> None:
+        """Undo one change from the History tab: the field gets back its old value (a new,
+        audited change; refused if the field has changed again since)."""
+        record = self.selected_record()
+        if record is None or self.context.read_only or entry.id is None:
+            return
+        from services import records
+
+        kind, record_id, entry_id = self.kind, record["id"], entry.id
+        self.context.write(
+            lambda session, actor: records.put_back(session, kind, record_id, entry_id, actor),
+            lambda saved: self.after_write([saved], (), False),
+            self._write_failed,
+            owner=self,
+        )
 
     # --- footer --------------------------------------------------------------------------
 
