@@ -83,6 +83,7 @@ od.grid.setCurrentCell(0, 0)
 od.paste()
 od.show()
 od.save()  # XE9680 is no Dell SKU: its cell is marked, nothing is written
+od.grid.setCurrentCell(0, 2)  # the first line's lead-time quote under the grid
 settle()
 shot(od, "new-order.png")
 od.close()

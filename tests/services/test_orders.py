@@ -339,3 +339,24 @@ def test_every_problem_of_a_new_order_is_said_at_once_and_nothing_written(databa
         orders.new_order(s, {**HEADER, "po_number": "PO-78"}, fixed[:1], actor)
     with pytest.raises(ValidationError, match="at least one line"), database.write() as s:
         orders.new_order(s, HEADER, [], actor)
+
+
+def test_the_catalogue_carries_the_latest_lead_time_quote(database, actor):
+    with database.write() as session:
+        basic_world(session, actor)
+        for quoted, days, until in (("2026-01-10", 182, "2026-04-10"), ("2025-10-01", 150, None)):
+            make(
+                session,
+                "leadtimes",
+                actor,
+                vendor="Nvidia",
+                sku="GB300-NVL72",
+                lead_days=days,
+                quote_date=day(quoted),
+                valid_until=day(until) if until else None,
+            )
+        item = orders.catalogue(session)[("nvidia", "gb300-nvl72")]
+    assert (item.lead_days, item.quoted_on) == (182, day("2026-01-10"))
+    assert item.valid_until == day("2026-04-10")
+    assert item.arrival(day("2026-11-02")) == day("2027-05-03")
+    assert orders.CatalogueItem(None, None, None).arrival(day("2026-11-02")) is None

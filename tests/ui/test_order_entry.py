@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from services import lists, orders, records
-from ui.dialogs.order_entry import GRID_FIELDS, OrderEntryDialog
+from ui import format as fmt
+from ui.dialogs.order_entry import GRID_FIELDS, OrderEntryDialog, lead_time_text
 from ui.screens.orders_screen import OrdersScreen
 
 pytestmark = pytest.mark.gui
@@ -58,6 +59,32 @@ def test_pasted_lines_fill_the_grid_and_known_skus_bring_their_terms(dialog, con
     ]
     assert view.lines[2]["promised_date"] == dt.date(2027, 3, 15)
     assert {line["vendor"] for line in view.lines} == {"Dell Technologies"}
+
+
+def test_the_vendors_latest_lead_time_quote_is_shown_for_the_line(dialog, context):
+    with context.db.session() as session:
+        quotes = [
+            q
+            for q in records.list_records(session, "leadtimes")
+            if q["vendor"] == "Dell Technologies" and q["sku"] == "XE9712"
+        ]
+    latest = max(quotes, key=lambda q: q["quote_date"])
+    _header(dialog)
+    QGuiApplication.clipboard().setText("XE9712\t\t2\nR770\t\t8\n")
+    dialog.grid.setCurrentCell(0, 0)
+    dialog.paste()
+    sku = dialog.grid.item(0, GRID_FIELDS.index("sku"))
+    arrival = dt.date(2026, 11, 2) + dt.timedelta(days=latest["lead_days"])
+    expected = f"quoted {latest['lead_days']} days on {fmt.date(latest['quote_date'])}"
+    assert sku.toolTip().startswith(expected)
+    ordered = fmt.date(dt.date(2026, 11, 2))
+    assert sku.toolTip().endswith(f"about {fmt.date(arrival)} if ordered {ordered}")
+    dialog.grid.setCurrentCell(1, 0)
+    dialog.grid.setCurrentCell(0, 2)
+    assert dialog.lead_time.text() == f"XE9712: {sku.toolTip()}"
+    # R770 has no quote: nothing to say beyond that.
+    dialog.grid.setCurrentCell(1, 0)
+    assert dialog.lead_time.text() == "R770: no lead time quoted"
 
 
 def test_pasting_more_lines_than_the_grid_has_adds_lines(dialog):
@@ -135,3 +162,18 @@ def test_the_shown_order_is_exported_as_a_document(qtbot, context, tmp_path):
     sheet = openpyxl.load_workbook(written).active
     assert sheet["A1"].value == f"Purchase order {po_number}"
     assert context.settings.value("export/folder") == str(tmp_path)
+
+
+def test_the_lead_time_text_says_when_a_quote_has_expired():
+    item = orders.CatalogueItem(None, None, None, 182, dt.date(2026, 1, 10), dt.date(2026, 4, 10))
+    ordered = dt.date(2026, 11, 2)
+    valid = lead_time_text(item, ordered, dt.date(2026, 3, 1))
+    assert valid == (
+        f"quoted 182 days on {fmt.date(dt.date(2026, 1, 10))}, valid until "
+        f"{fmt.date(dt.date(2026, 4, 10))}: about {fmt.date(dt.date(2027, 5, 3))} "
+        f"if ordered {fmt.date(ordered)}"
+    )
+    assert ", expired " in lead_time_text(item, ordered, dt.date(2026, 11, 27))
+    assert lead_time_text(orders.CatalogueItem(None, None, None), ordered, ordered) == (
+        "no lead time quoted"
+    )

@@ -163,6 +163,12 @@ class OrderEntryDialog(QDialog):
         self.totals.setObjectName("orderTotals")
         grid_buttons.addWidget(self.totals)
 
+        # The vendor's latest lead-time quote for the SKU of the line being typed.
+        self.lead_time = QLabel()
+        self.lead_time.setObjectName("leadTimeHint")
+        self.lead_time.setWordWrap(True)
+        self.grid.currentCellChanged.connect(lambda row, *_a: self._show_lead_time(row))
+        self.order_date.changed.connect(lambda: self._show_lead_time(self.grid.currentRow()))
         self.message = QLabel()
         self.message.setObjectName("problem")
         self.message.setWordWrap(True)
@@ -182,6 +188,7 @@ class OrderEntryDialog(QDialog):
         layout.addWidget(QLabel("Lines (type them, or paste them from a spreadsheet):"))
         layout.addWidget(self.grid, 1)
         layout.addLayout(grid_buttons)
+        layout.addWidget(self.lead_time)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(980, 560)
@@ -229,9 +236,9 @@ class OrderEntryDialog(QDialog):
                     self.set_cell(top + r, GRID_FIELDS[left + c], value.strip())
         finally:
             self.grid.blockSignals(False)
+        self._clear_marks()
         for r in range(len(rows)):
             self._fill_from_catalogue(top + r)
-        self._clear_marks()
         self._update_totals()
 
     def clear_cells(self) -> None:
@@ -257,16 +264,34 @@ class OrderEntryDialog(QDialog):
             self.grid.blockSignals(False)
         if GRID_FIELDS[item.column()] == "sku":
             self._fill_from_catalogue(item.row())
+            self._show_lead_time(item.row())
         self._update_totals()
 
-    def _fill_from_catalogue(self, row: int) -> None:
-        """A known SKU brings its description and list price to empty cells."""
+    def _item_of(self, row: int) -> CatalogueItem | None:
+        sku = self.cell(row, "sku") if row >= 0 else ""
+        return self.items.get((name_key(self.vendor_name()), name_key(sku))) if sku else None
+
+    def _show_lead_time(self, row: int) -> None:
+        found = self._item_of(row)
+        if found is None:
+            self.lead_time.setText("")
+            return
+        day = self.order_date.value() or dt.date.today()
         sku = self.cell(row, "sku")
-        found = self.items.get((name_key(self.vendor_name()), name_key(sku))) if sku else None
+        self.lead_time.setText(f"{sku}: {lead_time_text(found, day, dt.date.today())}")
+
+    def _fill_from_catalogue(self, row: int) -> None:
+        """A known SKU brings its description and list price to empty cells, and its
+        latest lead-time quote to the SKU cell's tooltip and the hint under the grid."""
+        found = self._item_of(row)
         if found is None:
             return
         self.grid.blockSignals(True)
         try:
+            sku_item = self.grid.item(row, GRID_FIELDS.index("sku"))
+            if sku_item is not None:
+                day = self.order_date.value() or dt.date.today()
+                sku_item.setToolTip(lead_time_text(found, day, dt.date.today()))
             if found.description and not self.cell(row, "description"):
                 self.set_cell(row, "description", found.description)
             if found.list_price is not None and not self.cell(row, "unit_price"):
@@ -350,13 +375,20 @@ class OrderEntryDialog(QDialog):
         )
 
     def _clear_marks(self) -> None:
+        """No cell marked as a problem; the SKU cells' tooltips say their lead time again."""
         self.grid.blockSignals(True)
+        sku_column = GRID_FIELDS.index("sku")
+        day = self.order_date.value() or dt.date.today()
         for row in range(self.grid.rowCount()):
+            found = self._item_of(row)
             for column in range(self.grid.columnCount()):
                 item = self.grid.item(row, column)
                 if item is not None:
                     item.setBackground(QBrush())
-                    item.setToolTip("")
+                    lead = column == sku_column and found is not None
+                    item.setToolTip(
+                        lead_time_text(found, day, dt.date.today()) if lead and found else ""
+                    )
         self.grid.blockSignals(False)
 
     def _show_problems(self, error: ValidationError, filled: list[int]) -> None:
@@ -380,6 +412,18 @@ class OrderEntryDialog(QDialog):
             self.grid.blockSignals(False)
         self.message.setText(str(error))
         self.message.show()
+
+
+def lead_time_text(item: CatalogueItem, order_date: dt.date, today: dt.date) -> str:
+    """``quoted 182 days on 1/10/2026, expired 4/10/2026: about 5/3/2027 if ordered …``."""
+    arrival = item.arrival(order_date)
+    if arrival is None or item.quoted_on is None:
+        return "no lead time quoted"
+    text = f"quoted {fmt.number(item.lead_days)} days on {fmt.date(item.quoted_on)}"
+    if item.valid_until is not None:
+        gone = item.valid_until < today
+        text += f", {'expired' if gone else 'valid until'} {fmt.date(item.valid_until)}"
+    return f"{text}: about {fmt.date(arrival)} if ordered {fmt.date(order_date)}"
 
 
 def _number(text: str) -> Decimal | None:
