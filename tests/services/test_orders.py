@@ -360,3 +360,53 @@ def test_the_catalogue_carries_the_latest_lead_time_quote(database, actor):
     assert item.valid_until == day("2026-04-10")
     assert item.arrival(day("2026-11-02")) == day("2027-05-03")
     assert orders.CatalogueItem(None, None, None).arrival(day("2026-11-02")) is None
+
+
+def test_a_chase_message_per_vendor_asks_for_what_each_line_needs(database, line_id, actor):
+    from services import chasing
+
+    with database.write() as session:
+        records.update(
+            session, "vendors", _vendor_id(session), {"contact": "po@nvidia.example"}, actor
+        )
+        # Line 1 promised 2026-06-01 and late; line 2 has no date at all; a third received.
+        orders.change_eta(session, line_id, day("2026-06-20"), actor)
+        make(
+            session,
+            "orders",
+            actor,
+            po_number="PO-2",
+            line=1,
+            vendor="Nvidia",
+            sku="GB300-NVL72",
+            quantity=1,
+            site="Panther Creek",
+            order_date=day("2026-01-10"),
+            received_qty=1,
+            received_date=day("2026-03-01"),
+        )
+        third = records.find_record(session, "orders", {"po_number": "PO-2", "line": 1})
+        found = chasing.chase(
+            session, [line_id, line_id + 1, third["id"]], "maria", day("2026-07-01")
+        )
+    assert found.left_out == ["PO-2/1 (received)"]
+    (message,) = found.messages
+    assert (message.vendor, message.contact, message.lines) == ("Nvidia", "po@nvidia.example", 2)
+    assert message.subject == "Purchase order PO-1: 1 line overdue, please confirm delivery dates"
+    text = message.text.splitlines()
+    assert text[0] == "To: Nvidia <po@nvidia.example>"
+    assert text[-1] == "maria"
+    rows = [line for line in text if line.startswith("PO-1")]
+    assert "overdue since 2026-06-20: please give a new date" in rows[0]
+    assert "2026-06-01" in rows[0] and "2026-06-20" in rows[0]
+    assert rows[1].endswith("no date given yet: please confirm one")
+    assert message.html.count("<tr>") == 3 and "po@nvidia.example" in message.html
+    # Before the promised date, a slip is asked about rather than called late.
+    with database.session() as session:
+        early = chasing.chase(session, [line_id], "maria", day("2026-05-01"))
+    assert "19 days after the promised date: please confirm" in early.text
+    assert "overdue" not in early.messages[0].subject
+
+
+def _vendor_id(session):
+    return records.find_record(session, "vendors", {"name": "Nvidia"})["id"]

@@ -350,3 +350,20 @@ def test_a_change_is_put_back_from_the_history_tab(screen, context, monkeypatch)
     )
     screen.put_back(moved)
     assert shown and "has changed again since" in shown[0]
+
+
+def test_a_chase_message_is_copied_for_the_selected_lines(screen, context):
+    from PySide6.QtGui import QGuiApplication
+
+    open_rows = _rows_with(screen, ("confirmed", "in_production", "shipped"), 2)
+    closed_row = _rows_with(screen, ("received",), 1)[0]
+    select_rows(screen.view, sorted([*open_rows, closed_row]))
+    vendors = {screen.model.record(r)["vendor"] for r in open_rows}
+    closed = screen.model.record(closed_row)
+    screen.copy_chase()
+    data = QGuiApplication.clipboard().mimeData()
+    for vendor in vendors:
+        assert f"Hello {vendor}," in data.text()
+        assert f"To: {vendor}" in data.html()
+    assert screen.last_message.startswith("Copied ")
+    assert f"left out {closed['po_number']}/{closed['line']} (received)" in screen.last_message

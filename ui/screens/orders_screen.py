@@ -4,10 +4,12 @@ purchase order with all its lines, where goods are received, ETAs moved and line
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -372,6 +374,14 @@ class OrdersScreen(ListScreen):
                 self.move_etas,
             )
         ]
+        chase = menu.addAction(
+            f"Copy a chase message for {fmt.number(count)} line{'s' if count > 1 else ''}",
+            self.copy_chase,
+        )
+        chase.setToolTip(
+            "A message to each vendor asking to confirm the dates of these lines (a new date "
+            "for the late ones), copied to paste into a mail"
+        )
         if count > 1:
             # One line is received or cancelled from its order below (with partial units).
             actions.append(
@@ -391,6 +401,41 @@ class OrdersScreen(ListScreen):
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(message, MOVED_MESSAGE_MS)
+
+    def copy_chase(self) -> None:
+        """A chase message per vendor for the selected lines, to the clipboard (text and a
+        table), for a mail asking the vendor to confirm dates."""
+        ids = [line["id"] for line in self._selected_lines()]
+        if not ids:
+            return
+        from services import chasing
+
+        sender, today = self.context.acting_user, dt.date.today()
+
+        def done(found: Any) -> None:
+            if not found.messages:
+                self._say("Nothing to chase: every chosen line is received or cancelled")
+                return
+            data = QMimeData()
+            data.setText(found.text)
+            data.setHtml(found.html)
+            QGuiApplication.clipboard().setMimeData(data)
+            vendors = ", ".join(m.vendor for m in found.messages)
+            count = len(found.messages)
+            said = (
+                f"Copied {'a chase message' if count == 1 else f'{count} chase messages'} "
+                f"({vendors}): paste into a mail"
+            )
+            if found.left_out:
+                said += f"; left out {', '.join(found.left_out)}"
+            self._say(said)
+
+        self.context.read(
+            lambda session: chasing.chase(session, ids, sender, today),
+            done,
+            lambda exc: show_error(self, exc),
+            owner=self,
+        )
 
     def receive_lines(self) -> None:
         """A whole delivery: every open unit of the selected lines arrived on one day."""
