@@ -205,7 +205,11 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("&Settings…", self.open_settings, S.Preferences)
         self.quit_action = self._action("&Quit", self.close, S.Quit)
         self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
-        self.columns_action = self._action("&Columns…", self.choose_columns, tip="Columns shown")
+        self.columns_action = self._action(
+            "&Columns and saved views…",
+            self.choose_columns,
+            tip="Columns shown, and the views saved for this list",
+        )
         self.about_action = self._action("&About Rackbook", self.about)
 
         toolbar = QToolBar("Main")

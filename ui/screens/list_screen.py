@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -267,6 +268,8 @@ class ListScreen(QWidget):
         self.stale = True
         self.complete = False
         self._restoring_id: int | None = None
+        #: The saved view last shown or saved on this list (its name), if any.
+        self.current_view: str | None = None
         self._generation = 0
         #: The marks of every record of this kind as last loaded (services.marks.RowMarks).
         self.row_marks: Any = None
@@ -350,12 +353,12 @@ class ListScreen(QWidget):
             filter_row.addWidget(self.date_to)
         self.columns_button = QToolButton()
         self.columns_button.setObjectName("columnsButton")
-        self.columns_button.setText("Columns")
-        self.columns_button.setToolTip("Choose the columns shown")
+        self.columns_button.setText("View")
+        self.columns_button.setToolTip("Columns shown, and the views saved for this list")
         self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.columns_button.setMenu(QMenu(self.columns_button))
         self.columns_button.menu().aboutToShow.connect(
-            lambda: self._fill_column_menu(self.columns_button.menu())
+            lambda: self._fill_view_menu(self.columns_button.menu())
         )
         filter_row.addWidget(self.columns_button)
 
@@ -501,6 +504,64 @@ class ListScreen(QWidget):
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(i))
             action.toggled.connect(lambda on, i=i: self.set_column_shown(i, on))
+
+    def _fill_view_menu(self, menu: QMenu) -> None:
+        """The View button's menu: the columns, the saved views, saving and forgetting one."""
+        from ui.screens.views import saved_views
+
+        menu.clear()
+        self._fill_column_menu(menu.addMenu("Columns"))
+        views = saved_views(self.context, self.kind)
+        if views:
+            menu.addSeparator()
+            for name in sorted(views, key=str.casefold):
+                action = menu.addAction(name)
+                action.triggered.connect(lambda _c=False, n=name: self.show_view(n))
+        menu.addSeparator()
+        save = menu.addAction("Save this view as…")
+        save.triggered.connect(lambda _c=False: self.save_view())
+        if views:
+            forget = menu.addMenu("Forget a view")
+            for name in sorted(views, key=str.casefold):
+                action = forget.addAction(name)
+                action.triggered.connect(lambda _c=False, n=name: self.forget_view(n))
+
+    def save_view(self, name: str | None = None) -> None:
+        """What the list shows now (search, filters, dates, columns, sort) under a name."""
+        from ui.screens.views import save_view
+
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, "Save this view", "A name for what the list shows now:"
+            )
+            if not ok:
+                return
+        try:
+            self.current_view = save_view(self.context, self, name)
+        except ValueError as exc:
+            QMessageBox.information(self, "Save this view", str(exc))
+
+    def show_view(self, name: str) -> None:
+        from ui.screens.views import apply_view, saved_views
+
+        view = saved_views(self.context, self.kind).get(name)
+        if view is None:
+            return
+        missing = apply_view(self, view)
+        self.current_view = name
+        if missing:
+            QMessageBox.information(
+                self,
+                f"View {name}",
+                "Shown without the filters the list no longer has: " + ", ".join(missing),
+            )
+
+    def forget_view(self, name: str) -> None:
+        from ui.screens.views import forget_view
+
+        forget_view(self.context, self.kind, name)
+        if self.current_view == name:
+            self.current_view = None
 
     def set_column_shown(self, section: int, shown: bool) -> None:
         header = self.view.horizontalHeader()
