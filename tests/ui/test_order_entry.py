@@ -142,7 +142,7 @@ def test_the_orders_screen_opens_it_and_shows_the_new_lines(qtbot, context, monk
 
     monkeypatch.setattr(OrderEntryDialog, "exec", fill)
     screen.new_order()
-    assert screen.last_message == "Saved purchase order DR-2027-902 with 1 lines"
+    assert screen.last_message == "Saved purchase order DR-2027-902 with 1 line"
     assert screen.selected_record()["po_number"] == "DR-2027-902"
 
 

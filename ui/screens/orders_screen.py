@@ -35,7 +35,7 @@ from ui.widgets import show_error
 Record = dict[str, Any]
 
 # How long the status bar says what an operation on several lines did.
-MOVED_MESSAGE_MS = 8000
+MESSAGE_MS = 8000
 
 LINE_COLUMNS = [
     Column("line", "Line", "int"),
@@ -49,6 +49,10 @@ LINE_COLUMNS = [
     Column("eta", "ETA", "date"),
     Column("received_date", "Received on", "date"),
 ]
+
+
+def _lines(count: int) -> str:
+    return f"{fmt.number(count)} line{'s' if count != 1 else ''}"
 
 
 def _bold_label(text: str) -> QLabel:
@@ -363,7 +367,7 @@ class OrdersScreen(ListScreen):
         self.last_dialog = dialog
         if dialog.exec() and dialog.saved:
             saved = dialog.saved
-            self._say(f"Saved purchase order {saved[0]['po_number']} with {len(saved)} lines")
+            self._say(f"Saved purchase order {saved[0]['po_number']} with {_lines(len(saved))}")
             self.after_write(saved, (), True)
 
     def _row_actions(self, menu: QMenu) -> None:
@@ -400,7 +404,7 @@ class OrdersScreen(ListScreen):
         self.last_message = message
         window = self.window()
         if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, MOVED_MESSAGE_MS)
+            window.statusBar().showMessage(message, MESSAGE_MS)
 
     def copy_chase(self) -> None:
         """A chase message per vendor for the selected lines, to the clipboard (text and a
@@ -455,7 +459,7 @@ class OrdersScreen(ListScreen):
 
         def done(received: list[Record]) -> None:
             count = len(received)
-            self._say(f"Received every open unit of {fmt.number(count)} lines on {fmt.date(day)}")
+            self._say(f"Received every open unit of {_lines(count)} on {fmt.date(day)}")
             self.after_write(received, (), False)
 
         self.context.write(
@@ -489,7 +493,7 @@ class OrdersScreen(ListScreen):
         targets = [(line["id"], line["version"]) for line in split.movable]
 
         def done(cancelled: list[Record]) -> None:
-            self._say(f"Cancelled {fmt.number(len(cancelled))} lines")
+            self._say(f"Cancelled {_lines(len(cancelled))}")
             self.after_write(cancelled, (), False)
 
         self.context.write(
@@ -523,8 +527,7 @@ class OrdersScreen(ListScreen):
         def done(moved: list[Record]) -> None:
             count = len(moved)
             self._say(
-                f"Moved the ETA of {fmt.number(count)} line{'s' if count != 1 else ''} "
-                f"{move.text()}"
+                f"Moved the ETA of {_lines(count)} {move.text()}"
                 if count
                 else "Every ETA was already there: nothing changed"
             )
