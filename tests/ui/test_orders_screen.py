@@ -335,8 +335,9 @@ def test_a_change_is_put_back_from_the_history_tab(screen, context, monkeypatch)
     screen.after_write([line], (), False)
     screen.select_id(line["id"])
     screen.load_details()
-    moved = next(h for h in screen.history_rows if h.field == "eta")
+    at, moved = next((i, h) for i, h in enumerate(screen.history_rows) if h.field == "eta")
     assert moved.user == "li"
+    assert screen.history_model.text(at, 4) == "ETA"  # the field as the person knows it
     screen.put_back(moved)
     with context.db.session() as session:
         now = records.get_record(session, "orders", line["id"])

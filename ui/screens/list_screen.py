@@ -800,6 +800,13 @@ class ListScreen(QWidget):
             owner=self,
         )
 
+    def _field_title(self, name: str | None) -> str:
+        """A field as the person knows it (``ETA``, not ``eta``)."""
+        schema = self.spec.schema
+        if not name:
+            return ""
+        return schema.field(name).title if name in schema.field_names else name
+
     def _show_history(self, rows: list[Any]) -> None:
         self.history_rows = list(rows)
         self.history_model.set_rows(
@@ -808,7 +815,7 @@ class ListScreen(QWidget):
                 h.user,
                 h.source_text,
                 h.action,
-                h.field or "",
+                self._field_title(h.field),
                 h.old_value or "",
                 h.new_value or "",
             )
@@ -826,12 +833,7 @@ class ListScreen(QWidget):
         copy.triggered.connect(lambda _c=False: self._copy_from(view))
         if entry.action == "update" and entry.field and entry.id is not None:
             old = entry.old_value if entry.old_value is not None else "empty"
-            schema = self.spec.schema
-            title = (
-                schema.field(entry.field).title
-                if entry.field in schema.field_names
-                else entry.field
-            )
+            title = self._field_title(entry.field)
             put_back = menu.addAction(f"Put back the old {title}: {old}")
             put_back.setEnabled(not self.context.read_only)
             put_back.triggered.connect(lambda _c=False: self.put_back(entry))
