@@ -368,3 +368,24 @@ def test_a_chase_message_is_copied_for_the_selected_lines(screen, context):
         assert f"To: {vendor}" in data.html()
     assert screen.last_message.startswith("Copied ")
     assert f"left out {closed['po_number']}/{closed['line']} (received)" in screen.last_message
+
+
+def test_the_row_menu_offers_what_the_selected_lines_allow(screen, context):
+    from PySide6.QtWidgets import QMenu
+
+    def offered(rows):
+        select_rows(screen.view, rows)
+        menu = QMenu(screen)
+        screen._row_actions(menu)
+        return {a.text(): a.isEnabled() for a in menu.actions() if a.text()}
+
+    open_row = _rows_with(screen, ("confirmed", "in_production"), 1)[0]
+    closed_row = _rows_with(screen, ("received",), 1)[0]
+    one_open = offered([open_row])
+    assert one_open["Receive goods…"] and one_open["Cancel line…"] and one_open["Move the ETA…"]
+    assert one_open["Copy a chase message for 1 line"]
+    one_closed = offered([closed_row])
+    assert not one_closed["Receive goods…"] and not one_closed["Cancel line…"]
+    several = offered(sorted([open_row, closed_row]))
+    assert several["Receive goods on 2 lines…"] and several["Cancel 2 lines…"]
+    assert several["Move the ETA of 2 lines…"]

@@ -328,8 +328,10 @@ class OrdersScreen(ListScreen):
 
     def cancel_line(self) -> None:
         line = self.target_line()
-        if line is None:
-            return
+        if line is not None:
+            self._cancel(line)
+
+    def _cancel(self, line: Record) -> None:
         answer = QMessageBox.question(
             self,
             "Cancel order line",
@@ -387,11 +389,19 @@ class OrdersScreen(ListScreen):
             "for the late ones), copied to paste into a mail"
         )
         if count > 1:
-            # One line is received or cancelled from its order below (with partial units).
             actions.append(
                 menu.addAction(f"Receive goods on {fmt.number(count)} lines…", self.receive_lines)
             )
             actions.append(menu.addAction(f"Cancel {fmt.number(count)} lines…", self.cancel_lines))
+        elif count == 1:
+            # One line: received in part or in full, as from its order below.
+            line = self._selected_lines()[0]
+            still_open = line["status"] not in ("received", "cancelled")
+            receive = menu.addAction("Receive goods…", lambda: self._receive(line, None, ""))
+            cancel = menu.addAction("Cancel line…", lambda: self._cancel(line))
+            for action in (receive, cancel):
+                action.setEnabled(still_open)
+            actions += [a for a in (receive, cancel) if still_open]
         for action in actions:
             action.setEnabled(not self.context.read_only)
         menu.addSeparator()
