@@ -91,3 +91,23 @@ def test_a_filter_value_the_list_no_longer_has_is_said(qtbot, context, monkeypat
     assert told[-1] == "a view needs a name"
     context.settings.setValue("views/contracts", "{not json")
     assert saved_views(context, "contracts") == {}
+
+
+def test_a_range_ending_today_moves_with_the_days(qtbot, context, monkeypatch):
+    import ui.screens.views as views
+
+    screen = _screen(qtbot, context)
+    today = dt.date.today()
+    screen.set_date_range("eta", None, today)
+    screen.save_view("Late")
+    screen.set_date_range("eta", dt.date(2020, 1, 1), dt.date(2020, 2, 1))
+    screen.save_view("Early 2020")
+    assert saved_views(context, "orders")["Late"]["dates"]["to_days"] == 0
+    monkeypatch.setattr(views, "_today", lambda: today + dt.timedelta(days=3))
+    screen.show_view("Late")
+    assert (screen.date_from.value(), screen.date_to.value()) == (
+        None,
+        today + dt.timedelta(days=3),
+    )
+    screen.show_view("Early 2020")  # a range away from today stays where it was
+    assert screen.date_to.value() == dt.date(2020, 2, 1)

@@ -1,6 +1,7 @@
 """Saved views of a list: a name for what the list shows now (the search, the filters, the
 date range, the columns shown, their order and the sort), kept in the person's settings per
-list and brought back in one click from the list's View menu."""
+list and brought back in one click from the list's View menu. A date range that starts or ends
+on the day it is saved is kept as days from today, so "ETA before today" stays so."""
 
 from __future__ import annotations
 
@@ -49,12 +50,22 @@ def capture(screen: Any) -> dict[str, Any]:
     }
     if screen.date_field is not None:
         start, end = screen.date_from.value(), screen.date_to.value()
-        view["dates"] = {
-            "field": screen.date_field.currentData(),
-            "from": start.isoformat() if start else None,
-            "to": end.isoformat() if end else None,
-        }
+        today = _today()
+        dates: dict[str, Any] = {"field": screen.date_field.currentData()}
+        if today in (start, end):
+            # A range that starts or ends today ("ETA before today", "the next 30 days")
+            # moves with the days: kept as days from today.
+            dates["from_days"] = (start - today).days if start else None
+            dates["to_days"] = (end - today).days if end else None
+        else:
+            dates["from"] = start.isoformat() if start else None
+            dates["to"] = end.isoformat() if end else None
+        view["dates"] = dates
     return view
+
+
+def _today() -> dt.date:
+    return dt.date.today()
 
 
 def save_view(context: AppContext, screen: Any, name: str) -> str:
@@ -95,12 +106,23 @@ def apply_view(screen: Any, view: dict[str, Any]) -> list[str]:
     dates = view.get("dates")
     if screen.date_field is not None:
         if isinstance(dates, dict) and screen.date_field.findData(dates.get("field")) >= 0:
-            screen.set_date_range(dates["field"], _day(dates.get("from")), _day(dates.get("to")))
+            if "from_days" in dates or "to_days" in dates:
+                start, end = (
+                    _days_from_today(dates.get("from_days")),
+                    _days_from_today(dates.get("to_days")),
+                )
+            else:
+                start, end = _day(dates.get("from")), _day(dates.get("to"))
+            screen.set_date_range(dates["field"], start, end)
         else:
             screen.date_from.set_value(None)
             screen.date_to.set_value(None)
     screen.search.setText(str(view.get("search") or ""))
     return missing
+
+
+def _days_from_today(days: Any) -> dt.date | None:
+    return _today() + dt.timedelta(days=days) if isinstance(days, int) else None
 
 
 def _day(text: Any) -> dt.date | None:
