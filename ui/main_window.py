@@ -202,6 +202,12 @@ class MainWindow(QMainWindow):
             "mail (Ctrl+C)",
         )
         self.find_action = self._action("&Find", self.focus_search, S.Find, tip="Search the list")
+        self.go_to_action = self._action(
+            "&Go to…",
+            self.go_to,
+            "Ctrl+K",
+            tip="Any PO, contract, PPA, vendor, site, customer or SKU by what you type (Ctrl+K)",
+        )
         self.settings_action = self._action("&Settings…", self.open_settings, S.Preferences)
         self.quit_action = self._action("&Quit", self.close, S.Quit)
         self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
@@ -256,6 +262,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.copy_action)
         edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.go_to_action)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.columns_action)
@@ -489,6 +496,17 @@ class MainWindow(QMainWindow):
                 "paste them into a spreadsheet or a mail",
                 COPIED_MESSAGE_MS,
             )
+
+    def go_to(self) -> None:
+        """Go to… (Ctrl+K): any record by its number, reference or name."""
+        if self.context.database is None:
+            return
+        from ui.dialogs.go_to import GoToDialog
+
+        dialog = GoToDialog(self.context, self)
+        dialog.chosen.connect(self.show_searched)
+        self.go_to_dialog = dialog  # tests look at it
+        dialog.exec()
 
     def focus_search(self) -> None:
         screen = self.current_screen()

@@ -47,6 +47,7 @@ def test_standard_shortcuts(window):
         window.delete_action: "Del",
         window.duplicate_action: "Ctrl+D",
         window.copy_action: "Ctrl+C",
+        window.go_to_action: "Ctrl+K",
         window.import_action: "Ctrl+I",
         window.export_action: "Ctrl+E",
         window.refresh_action: "F5",

@@ -254,3 +254,39 @@ def test_the_current_record_stays_current_when_the_rows_are_replaced(qtbot, cont
     model.update_rows([], [], {above})
     assert screen.selected_record()["id"] == chosen
     assert screen.view.currentIndex().row() == 4
+
+
+def test_go_to_finds_a_purchase_order_and_shows_it_on_its_list(window, monkeypatch):
+    from ui.dialogs.go_to import GoToDialog
+
+    orders_list = window.screens.get("orders")
+    po = "DR-2026-119"
+
+    def fill(dialog):
+        dialog.text.setText(po.lower())
+        dialog.search()
+        seen = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+        assert seen[0].startswith(f"Purchase order {po}  —  ")
+        assert dialog.status.text() == f"{len(seen)} found"
+        dialog.go()
+        return 1
+
+    monkeypatch.setattr(GoToDialog, "exec", fill)
+    window.go_to()
+    screen = window.current_screen()
+    assert screen.kind == "orders" and screen.search.text() == po
+    assert {screen.model.record(r)["po_number"] for r in range(screen.model.rowCount())} == {po}
+    assert orders_list is None or orders_list is screen
+
+
+def test_go_to_says_when_nothing_is_found(qtbot, context):
+    from ui.dialogs.go_to import GoToDialog
+
+    dialog = GoToDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.text.setText("zzz-nothing")
+    dialog.search()
+    assert dialog.results.count() == 0 and dialog.status.text() == "Nothing found"
+    dialog.text.setText("z")
+    dialog.search()
+    assert dialog.status.text() == ""
