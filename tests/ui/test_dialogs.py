@@ -90,7 +90,7 @@ def test_edit_saves_and_history_shows_it(qtbot, context, vendors):
     vendors.load_details()
     assert vendors.history_model.rowCount() >= 1
     assert vendors.history_model.text(0, 1) == "tester"
-    assert vendors.history_model.text(0, 4) == "payment_terms"
+    assert vendors.history_model.text(0, 4) == "Payment terms"  # the field by its title
 
 
 def test_conflict_shows_both_versions_and_saves_mine_on_top_only_when_asked(
