@@ -391,10 +391,49 @@ def rule_lead_time_drift(ctx: Context) -> list[Alert]:
 # --- contracts and sites -----------------------------------------------------------------
 
 
+def quickest_gpu_source(snapshot: Snapshot, as_of: dt.date) -> tuple[str, str, int] | None:
+    """The GPU system with the shortest lead time by its vendor's newest quote (as of
+    ``as_of``): (vendor, SKU, days); None when no GPU system has a quote."""
+    newest: dict[int, tuple[dt.date, int]] = {}
+    for quote in snapshot.quotes:
+        product = snapshot.products.get(quote.product_id)
+        if product is None or product.gpus_per_unit <= 0 or quote.quote_date > as_of:
+            continue
+        known = newest.get(quote.product_id)
+        if known is None or quote.quote_date > known[0]:
+            newest[quote.product_id] = (quote.quote_date, quote.lead_days)
+    if not newest:
+        return None
+    product_id, (_day, days) = min(
+        newest.items(), key=lambda item: (item[1][1], snapshot.products[item[0]].sku)
+    )
+    product = snapshot.products[product_id]
+    return snapshot.vendors[product.vendor_id], product.sku, days
+
+
+def _order_by(need_by: dt.date, source: tuple[str, str, int] | None, as_of: dt.date) -> str:
+    """When more GPUs must be ordered to arrive by ``need_by``, by the quickest quote."""
+    if source is None:
+        return ""
+    vendor, sku, days = source
+    latest = need_by - dt.timedelta(days=days)
+    if latest >= as_of:
+        return (
+            f" To have more by {need_by}, order by {latest} at the latest (the quickest quoted "
+            f"GPU system, {vendor} {sku}, takes {_days(days)})."
+        )
+    return (
+        f" Even the quickest quoted GPU system ({vendor} {sku}, {_days(days)}) ordered today "
+        f"arrives after {need_by}: expedite, or agree a later start with the customer."
+    )
+
+
 def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
     """A signed or active contract (not yet ended) whose GPUs secured fall short of its
-    commitment. Figure: GPUs short."""
+    commitment, with the day more GPUs must be ordered by (the quickest quoted lead time of
+    a GPU system). Figure: GPUs short."""
     alerts = []
+    source = quickest_gpu_source(ctx.snapshot, ctx.as_of)
     for figures in ctx.contracts.values():
         if figures.shortfall <= 0 or figures.end_date < ctx.as_of:
             continue
@@ -410,7 +449,7 @@ def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
             f"{figures.ref} at {figures.site} is {_count(figures.shortfall, 'GPU')} short on its "
             f"need-by date {figures.need_by} ({figures.gpus_secured:,} of "
             f"{figures.committed_gpus:,} committed GPUs secured for {figures.customer}, "
-            f"starting {figures.start_date}){tail}."
+            f"starting {figures.start_date}){tail}." + _order_by(figures.need_by, source, ctx.as_of)
         )
         alerts.append(
             _alert(

@@ -76,3 +76,40 @@ def test_undated_lines_and_no_lines(database):
     assert set(found) == {"C-1", "C-2"}
     assert "PO-1/1 (72 GPUs, no date yet)" in found["C-1"].message
     assert "no open order line brings more GPUs to the site: order more" in found["C-2"].message
+
+
+def _quote(session, sku, days, quoted, vendor="Nvidia"):
+    make(
+        session,
+        "leadtimes",
+        vendor=vendor,
+        sku=sku,
+        lead_days=days,
+        quote_date=day(quoted),
+    )
+
+
+def test_says_by_when_more_gpus_must_be_ordered(database):
+    """C-1 needs 72 GPUs by 2027-03-01 and has none. The quickest GPU system by its newest
+    quote as of 2027-01-01 is H200-1 at 30 days (its older 10-day quote and a 5-day quote
+    given later do not count; GB300 racks take 182 days): order by 2027-01-30. Quoted at 90
+    days instead, even an order today arrives too late: expedite."""
+    with database.write() as session:
+        world(session)
+        contract(session, "C-1", "2027-03-15")
+        _quote(session, "H200-1", 10, "2026-01-01")
+        _quote(session, "H200-1", 30, "2026-12-01")
+        _quote(session, "H200-1", 5, "2027-06-01")
+        _quote(session, "GB300-NVL72", 182, "2026-12-01")
+        [alert] = fired(session, "capacity_shortfall", AS_OF)
+    assert alert.message.endswith(
+        "To have more by 2027-03-01, order by 2027-01-30 at the latest (the quickest quoted "
+        "GPU system, Nvidia H200-1, takes 30 days)."
+    )
+    with database.write() as session:
+        _quote(session, "H200-1", 90, "2026-12-15")
+        [alert] = fired(session, "capacity_shortfall", AS_OF)
+    assert alert.message.endswith(
+        "Even the quickest quoted GPU system (Nvidia H200-1, 90 days) ordered today arrives "
+        "after 2027-03-01: expedite, or agree a later start with the customer."
+    )
