@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self.database_name = database_name
         self.screens: dict[str, Any] = {}
+        #: Open alerts raised since the person last looked at the Alerts screen.
+        self.new_alerts = 0
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Rackbook — {database_name}")
         self.setWindowIcon(icon("rackbook"))
@@ -345,6 +347,7 @@ class MainWindow(QMainWindow):
             alerts_screen = AlertsScreen(self.context)
             alerts_screen.open_record.connect(self.show_searched)
             alerts_screen.counts_changed.connect(self._show_alert_counts)
+            alerts_screen.seen_changed.connect(self.update_alert_counts)
             return alerts_screen
         if screen_id == "imports":
             from ui.screens.imports_screen import ImportsScreen
@@ -747,14 +750,28 @@ class MainWindow(QMainWindow):
         if self.context.database is None:
             return
         from services import alerts
+        from ui.alerts_seen import remember_seen, seen_keys
 
-        def count(session: Any) -> dict[str, int]:
+        seen = seen_keys(self.context)  # read here: the worker touches no settings
+
+        def count(session: Any) -> tuple[dict[str, int], list[str]]:
             found: dict[str, int] = {}
+            keys = []
             for alert in alerts.visible_alerts(session):
                 found[alert.severity] = found.get(alert.severity, 0) + 1
-            return found
+                keys.append(alert.key)
+            return found, keys
 
-        self.context.read(count, self._show_alert_counts, lambda _e: None)
+        def done(result: tuple[dict[str, int], list[str]]) -> None:
+            counts, keys = result
+            if seen is None:
+                remember_seen(self.context, keys)  # the first look: nothing is "new"
+                self.new_alerts = 0
+            else:
+                self.new_alerts = sum(1 for key in keys if key not in seen)
+            self._show_alert_counts(counts)
+
+        self.context.read(count, done, lambda _e: None)
 
     def _show_alert_counts(self, counts: dict[str, int]) -> None:
         order = ("critical", "warning", "info")
@@ -765,8 +782,15 @@ class MainWindow(QMainWindow):
         row = [s for s, _ in NAVIGATION].index("alerts")
         critical = counts.get("critical", 0)
         item = self.navigation.item(row)
-        item.setText(f"Alerts ({critical})" if critical else "Alerts")
-        item.setToolTip(f"{critical} open critical alerts")
+        new = self.new_alerts
+        shown = [f"{critical}"] if critical else []
+        if new:
+            shown.append(f"{new} new")
+        item.setText(f"Alerts ({' · '.join(shown)})" if shown else "Alerts")
+        tip = f"{critical} open critical alerts"
+        if new:
+            tip += f"; {new} raised since you last looked at the Alerts screen"
+        item.setToolTip(tip)
 
     # --- remembering the window ----------------------------------------------------------
 

@@ -9,7 +9,7 @@ through the same service. After an acknowledgement the screen announces a change
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -84,9 +84,14 @@ class AlertTableModel(TitledTableModel):
         self._filters: dict[str, str | None] = {"severity": None, "rule": None, "site": None}
         self._needle = ""
         self._icons: dict[str, QIcon] = {}
+        #: Keys of the alerts raised since the person last looked (shown bold).
+        self.new_keys: frozenset[str] = frozenset()
+        self._bold = QFont()
+        self._bold.setBold(True)
 
-    def set_alerts(self, alerts: Sequence[Any]) -> None:
+    def set_alerts(self, alerts: Sequence[Any], new_keys: Iterable[str] = ()) -> None:
         self._alerts = list(alerts)
+        self.new_keys = frozenset(new_keys)
         self._refilter()
 
     def set_filter(self, name: str, value: str | None) -> None:
@@ -114,6 +119,11 @@ class AlertTableModel(TitledTableModel):
 
     def alert(self, row: int) -> Any:
         return self._shown[row]
+
+    @property
+    def all_alerts(self) -> list[Any]:
+        """Every alert loaded, shown or filtered out."""
+        return self._alerts
 
     def distinct(self, name: str) -> list[str]:
         return sorted({getattr(a, name) for a in self._alerts if getattr(a, name)})
@@ -145,6 +155,8 @@ class AlertTableModel(TitledTableModel):
             return alert.message
         if role == Qt.ItemDataRole.ForegroundRole and alert.hidden:
             return QBrush(QColor(130, 130, 130))
+        if role == Qt.ItemDataRole.FontRole and alert.key in self.new_keys:
+            return self._bold
         return None
 
 
@@ -237,6 +249,8 @@ class AlertsScreen(QWidget):
     # severity -> open (not hidden) alerts, after each load.
     counts_changed = Signal(dict)
     loaded = Signal()
+    # The person has seen the alerts on screen (they left it): the "new" count is stale.
+    seen_changed = Signal()
 
     def __init__(
         self,
@@ -332,6 +346,25 @@ class AlertsScreen(QWidget):
             owner=self,
         )
 
+    def mark_seen(self) -> None:
+        """Every alert on the screen now counts as seen (done when the person leaves it)."""
+        from ui.alerts_seen import remember_seen, seen_keys
+
+        alerts = self.model.all_alerts
+        if self.context.database is None or not alerts:
+            return
+        keys = {a.key for a in alerts if not a.hidden}
+        if seen_keys(self.context) != keys:
+            # Alerts gone since are forgotten: raised again one day, they are new again.
+            remember_seen(self.context, keys)
+            if self.model.new_keys:
+                self.show_alerts(list(alerts))  # back on the screen, nothing is bold
+            self.seen_changed.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.mark_seen()
+        super().hideEvent(event)
+
     def save_state(self) -> None:
         self.context.settings.setValue("alerts/acknowledged", self.show_acknowledged.isChecked())
 
@@ -358,8 +391,12 @@ class AlertsScreen(QWidget):
     # --- showing -------------------------------------------------------------------------
 
     def show_alerts(self, alerts: list[Any]) -> None:
+        from ui.alerts_seen import seen_keys
+
         current = self.selected_alert()
-        self.model.set_alerts(alerts)
+        seen = seen_keys(self.context)
+        new = [] if seen is None else [a.key for a in alerts if not a.hidden and a.key not in seen]
+        self.model.set_alerts(alerts, new)
         for name, combo in self.filters.items():
             wanted = combo.currentData()
             combo.blockSignals(True)
@@ -379,6 +416,7 @@ class AlertsScreen(QWidget):
         self.footer.setText(
             f"{self.counts['critical']} critical, {self.counts['warning']} warning, "
             f"{self.counts['info']} info open"
+            + (f"; {len(new)} new since you last looked, in bold" if new else "")
             + (f"; {hidden} acknowledged shown in grey" if hidden else "")
             + f" — as of {fmt.date(self.today())}"
         )

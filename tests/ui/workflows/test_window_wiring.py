@@ -19,15 +19,6 @@ from ui.main_window import MainWindow
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: Any, context: AppContext) -> MainWindow:
-    window = MainWindow(context, "rackbook-demo.db")
-    qtbot.addWidget(window)
-    window.show()
-    window._database_opened()
-    return window
-
-
 def test_dropping_a_spreadsheet_opens_the_wizard_on_it(window: MainWindow) -> None:
     path = str(samples() / "dell_order_status.xlsx")
     drop_file(window, path)
@@ -67,6 +58,64 @@ def test_sidebar_and_status_bar_count_open_critical_alerts(
     screen.acknowledge_alert(critical[0].key, "on it", None)
     assert item.text() == f"Alerts ({len(critical) - 1})"
     assert f"{len(critical) - 1} critical" in window.alerts_label.text()
+
+
+def test_alerts_raised_since_the_last_look_are_new_until_seen(
+    window: MainWindow, context: AppContext
+) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from services import records
+    from services.audit import Actor
+    from ui.screens.alerts_screen import AlertsScreen
+
+    nav = window.navigation
+    ids = [nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(nav.count())]
+    item = nav.item(ids.index("alerts"))
+    assert "new" not in item.text()  # the first look: everything open counts as seen
+    with context.db.session() as session:
+        before = {a.key for a in alerts.visible_alerts(session)}
+    start = dt.date.today() + dt.timedelta(days=120)
+    with context.db.write() as session:
+        records.create(
+            session,
+            "contracts",
+            {
+                "contract_ref": "C-NEW-1",
+                "customer": "Orbital Labs",
+                "site": "Panther Creek",
+                "service": "gpu_lease",
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=730),
+                "committed_gpus": 50_000,
+                "price": Decimal("2.10"),
+                "price_unit": "per_gpu_hour",
+            },
+            Actor("someone else"),
+        )
+    with context.db.session() as session:
+        new = {a.key for a in alerts.visible_alerts(session)} - before
+    assert "capacity_shortfall:C-NEW-1" in new
+    window.update_alert_counts()
+    assert item.text().endswith(f" · {len(new)} new)")
+    assert "raised since you last looked" in item.toolTip()
+
+    window.show_screen("alerts")
+    screen = window.screens["alerts"]
+    assert isinstance(screen, AlertsScreen)
+    assert f"{len(new)} new since you last looked, in bold" in screen.footer.text()
+    bold = {
+        screen.model.alert(r).key
+        for r in range(screen.model.rowCount())
+        if screen.model.data(screen.model.index(r, 0), Qt.ItemDataRole.FontRole) is not None
+    }
+    assert bold == new
+    # Leaving the screen: seen, no longer new.
+    window.show_screen("orders")
+    assert "new" not in item.text()
+    window.show_screen("alerts")
+    assert "new since" not in screen.footer.text()
 
 
 def test_a_click_on_the_dashboard_filters_the_orders(window: MainWindow) -> None:
