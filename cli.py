@@ -108,6 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=_date, help="hide it until this day")
     p.add_argument("--note")
 
+    p = sub.add_parser(
+        "chase", help="print the messages chasing vendors about their open order lines"
+    )
+    p.add_argument("--vendor", help="only this vendor's lines (name or alias)")
+    p.add_argument(
+        "--po", action="append", default=[], metavar="PO_NUMBER", help="only this order's lines"
+    )
+    p.add_argument("--late", action="store_true", help="only lines overdue or slipped")
+    p.add_argument("--as-of", type=_date, help="the day the lines are judged on (today)")
+
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
     p.add_argument("--json", action="store_true")
@@ -205,6 +215,22 @@ def cmd_demo(ctx: Context) -> int:
     with database.write() as session:
         summary = demo.load(session, ctx.actor())
     ctx.out.write(f"Demo data loaded into {database.name}: {summary}\n")
+    return EXIT_OK
+
+
+def cmd_chase(ctx: Context) -> int:
+    from services import chasing
+
+    today = ctx.args.as_of or dt.date.today()
+    with ctx.database().session() as session:
+        ids = chasing.lines_to_chase(
+            session, today, vendor=ctx.args.vendor, po_numbers=ctx.args.po, late_only=ctx.args.late
+        )
+        found = chasing.chase(session, ids, ctx.actor().user, today)
+    if not found.messages:
+        ctx.out.write("Nothing to chase: no open line fits.\n")
+        return EXIT_OK
+    ctx.out.write(("\n\n" + "-" * 72 + "\n\n").join(m.text for m in found.messages) + "\n")
     return EXIT_OK
 
 
@@ -542,6 +568,7 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "export": cmd_export,
     "alerts": cmd_alerts,
     "alerts-ack": cmd_alerts_ack,
+    "chase": cmd_chase,
     "import": cmd_import,
     "import-undo": cmd_import_undo,
 }

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import OrderLine
 from models.enums import CLOSED_LINE_STATUSES
 from services import records
+from services.errors import NotFoundError
 from services.exporting.clipboard import copied_table
 
 Record = dict[str, Any]
@@ -48,20 +49,64 @@ class Chase:
         return "<hr>".join(m.html for m in self.messages)
 
 
-def _note(line: Record, today: dt.date) -> str:
+def _overdue(line: Record, today: dt.date) -> dt.date | None:
+    """The day a line became overdue (its ETA, else its promised date, passed), or None."""
+    due = line.get("eta") or line.get("promised_date")
+    return due if due is not None and due < today else None
+
+
+def _slip(line: Record) -> int:
+    """Days the ETA lies after the promised date (0 when it does not)."""
     promised, eta = line.get("promised_date"), line.get("eta")
-    due = eta or promised
-    if due is None:
+    return (eta - promised).days if promised is not None and eta is not None else 0
+
+
+def _note(line: Record, today: dt.date) -> str:
+    overdue = _overdue(line, today)
+    if line.get("eta") is None and line.get("promised_date") is None:
         return "no date given yet: please confirm one"
-    if due < today:
-        return f"overdue since {due.isoformat()}: please give a new date"
-    if promised is not None and eta is not None and eta > promised:
-        return f"{(eta - promised).days} days after the promised date: please confirm"
+    if overdue is not None:
+        return f"overdue since {overdue.isoformat()}: please give a new date"
+    if _slip(line) > 0:
+        return f"{_slip(line)} days after the promised date: please confirm"
     return "please confirm"
 
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day is not None else ""
+
+
+def lines_to_chase(
+    session: Session,
+    today: dt.date,
+    *,
+    vendor: str | None = None,
+    po_numbers: Iterable[str] = (),
+    late_only: bool = False,
+) -> list[int]:
+    """The open order lines to chase, by vendor (name or alias) and/or purchase orders;
+    ``late_only``: only those overdue or slipped past their promised date (what a buyer
+    chases first). An unknown vendor or PO number is a NotFoundError naming the closest."""
+    wanted_pos = {po.strip() for po in po_numbers if po.strip()}
+    lines = records.list_records(session, "orders")
+    if vendor is not None:
+        known = records.find_vendor(session, vendor)
+        if known is None:
+            guess = records.closest(vendor, {line["vendor"] for line in lines})
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise NotFoundError(f"no vendor {vendor!r}{hint}")
+        lines = [line for line in lines if line["vendor"] == known.name]
+    if wanted_pos:
+        present = {line["po_number"] for line in lines}
+        for po in sorted(wanted_pos - present):
+            guess = records.closest(po, present)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise NotFoundError(f"no purchase order {po!r}{hint}")
+        lines = [line for line in lines if line["po_number"] in wanted_pos]
+    chosen = [line for line in lines if line["status"] not in CLOSED_LINE_STATUSES]
+    if late_only:
+        chosen = [line for line in chosen if _overdue(line, today) is not None or _slip(line) > 0]
+    return [line["id"] for line in chosen]
 
 
 def chase(session: Session, line_ids: Iterable[int], sender: str, today: dt.date) -> Chase:
