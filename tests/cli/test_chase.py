@@ -21,43 +21,28 @@ def build(db_url: str) -> None:
     PO-3/1 received in full."""
     database = open_database(db_url)
     actor = Actor("t")
-    common = dict(vendor="Nvidia", sku="GB300-NVL72", quantity=2, site="Panther Creek")
+    dates = {
+        "PO-1": {"promised_date": day("2026-06-01"), "eta": day("2026-06-20")},
+        "PO-2": {"promised_date": day("2026-09-01"), "eta": day("2026-09-01")},
+        "PO-3": {"received_qty": 2, "received_date": day("2026-05-01")},
+    }
     try:
         with database.write() as session:
             basic_world(session, actor)
-            make(
-                session,
-                "orders",
-                actor,
-                po_number="PO-1",
-                line=1,
-                order_date=day("2026-01-10"),
-                promised_date=day("2026-06-01"),
-                eta=day("2026-06-20"),
-                **common,
-            )
-            make(
-                session,
-                "orders",
-                actor,
-                po_number="PO-2",
-                line=1,
-                order_date=day("2026-01-10"),
-                promised_date=day("2026-09-01"),
-                eta=day("2026-09-01"),
-                **common,
-            )
-            make(
-                session,
-                "orders",
-                actor,
-                po_number="PO-3",
-                line=1,
-                order_date=day("2026-01-10"),
-                received_qty=2,
-                received_date=day("2026-05-01"),
-                **common,
-            )
+            for po, values in dates.items():
+                make(
+                    session,
+                    "orders",
+                    actor,
+                    po_number=po,
+                    line=1,
+                    vendor="Nvidia",
+                    sku="GB300-NVL72",
+                    quantity=2,
+                    site="Panther Creek",
+                    order_date=day("2026-01-10"),
+                    **values,
+                )
     finally:
         database.dispose()
 
