@@ -70,6 +70,30 @@ def reference_names(session: Session) -> ReferenceNames:
     return names
 
 
+def list_rows(
+    session: Session, kind_name: str, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """A list screen's records: the kind's own fields, and for vendors their performance
+    (on-time share of units, median slip, newest quoted lead time, open order value in the
+    reporting currency, with ``value_currency`` naming it)."""
+    found = records.list_records(session, kind_name)
+    if kind_name != "vendors" or not found:
+        return found
+    from services.scorecard import vendor_scorecard
+
+    day = today or dt.date.today()
+    scores = {score.vendor: score for score in vendor_scorecard(session, day)}
+    currency = str(settings.get_all(session)["reporting_currency"])
+    for record in found:
+        score = scores.get(record["name"])
+        record["on_time_pct"] = score.on_time_pct if score else None
+        record["median_slip_days"] = score.median_slip_days if score else None
+        record["newest_quote_days"] = score.newest_quote_days if score else None
+        record["open_value"] = score.open_value if score else Decimal(0)
+        record["value_currency"] = currency
+    return found
+
+
 def first_records(session: Session, kind_name: str, limit: int) -> list[dict[str, Any]]:
     """The first records of a kind in list order (at most ``limit``): a screen shows these at
     once while the whole list loads in the background."""

@@ -273,3 +273,35 @@ def test_detail_tabs_build_their_tables_when_first_shown(qtbot, context):
     history = screen.history_tab.view()
     assert history.model().rowCount() == screen.history_model.rowCount()
     assert history.columnWidth(0) > 0
+
+
+def test_vendors_show_their_performance_beside_their_fields(qtbot, context):
+    import datetime as dt
+
+    from services.scorecard import vendor_scorecard
+
+    screen = ListScreen("vendors", context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    with context.db.session() as session:
+        scores = {s.vendor: s for s in vendor_scorecard(session, dt.date.today())}
+    titles = [c.title for c in screen.model.columns]
+    for title in ("On time %", "Median slip (days)", "Quoted lead time (days)", "Open order value"):
+        assert title in titles
+    checked = 0
+    for row in range(screen.model.rowCount()):
+        record = screen.model.record(row)
+        score = scores.get(record["name"])
+        if score is None:
+            continue
+        assert record["on_time_pct"] == score.on_time_pct
+        assert record["median_slip_days"] == score.median_slip_days
+        assert record["open_value"] == score.open_value
+        checked += 1
+    assert checked > 3
+    # Sorted by on-time share, worst first: a buyer's shortlist of who to chase.
+    at = titles.index("On time %")
+    screen.view.horizontalHeader().setSortIndicator(at, Qt.SortOrder.AscendingOrder)
+    values = [screen.model.record(r)["on_time_pct"] for r in range(screen.model.rowCount())]
+    filled = [v for v in values if v is not None]
+    assert filled == sorted(filled)

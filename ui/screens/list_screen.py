@@ -78,6 +78,14 @@ class Loaded:
     money: Any = None
 
 
+def _extra_fields(kind_name: str) -> tuple[str, ...]:
+    """A row's fields besides the kind's own: the adapters' and the list's extra columns'
+    (with the fields naming their currencies)."""
+    extra = LISTS[kind_name].extra if kind_name in LISTS else ()
+    shown = tuple(c.name for c in extra) + tuple(c.currency for c in extra if c.currency)
+    return (*_EXTRA.get(kind_name, ()), *shown)
+
+
 def prepare(
     session: Any,
     kind_name: str,
@@ -99,7 +107,7 @@ def prepare(
     if found:
         names = tuple(found[0])
     else:
-        names = ("id", "version", *KINDS[kind_name].field_names, *_EXTRA.get(kind_name, ()))
+        names = ("id", "version", *KINDS[kind_name].field_names, *_extra_fields(kind_name))
     rows = [tuple(record.get(n) for n in names) for record in found]
     row_marks = None
     marks: list[Any]
@@ -594,7 +602,7 @@ class ListScreen(QWidget):
         """Reload the list from the database (first rows first when the list is big)."""
         if self.context.database is None:
             return
-        from services import lists, records
+        from services import lists
 
         self.stale = False
         self._generation += 1
@@ -615,7 +623,7 @@ class ListScreen(QWidget):
                 return
 
             def work(session: Any) -> Loaded:
-                found = records.list_records(session, kind)
+                found = lists.list_rows(session, kind)
                 return prepare(session, kind, found, searched, True, columns, False, known)
 
             def done(loaded: Loaded) -> None:

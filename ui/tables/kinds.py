@@ -18,6 +18,8 @@ class ListSpec:
     # Load the first rows at once and the rest in the background (big lists).
     first_page: int | None = None
     order: tuple[str, ...] = field(default=())
+    # Columns the list shows beside the kind's own fields (figures the service adds).
+    extra: tuple[Column, ...] = ()
 
     @property
     def schema(self) -> Kind:
@@ -40,7 +42,7 @@ class ListSpec:
                 else None,
             )
             for f in (spec.field(n) for n in names)
-        ]
+        ] + list(self.extra)
 
 
 LISTS: dict[str, ListSpec] = {
@@ -73,7 +75,17 @@ LISTS: dict[str, ListSpec] = {
                 "notes",
             ),
         ),
-        ListSpec("vendors", hidden=("notes",), filters=("country", "category")),
+        ListSpec(
+            "vendors",
+            hidden=("notes",),
+            filters=("country", "category"),
+            extra=(
+                Column("on_time_pct", "On time %", "decimal"),
+                Column("median_slip_days", "Median slip (days)", "decimal"),
+                Column("newest_quote_days", "Quoted lead time (days)", "int"),
+                Column("open_value", "Open order value", "money", currency="value_currency"),
+            ),
+        ),
         ListSpec("products", hidden=("currency",), filters=("vendor", "category")),
         ListSpec(
             "leadtimes",
