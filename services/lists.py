@@ -73,15 +73,23 @@ def reference_names(session: Session) -> ReferenceNames:
 def list_rows(
     session: Session, kind_name: str, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
-    """A list screen's records: the kind's own fields, and for vendors their performance
-    (on-time share of units, median slip, newest quoted lead time, open order value in the
-    reporting currency, with ``value_currency`` naming it)."""
+    """A list screen's records: the kind's own fields, and the figures a buyer sorts by:
+    for vendors their performance (on-time share of units, median slip, newest quoted lead
+    time, open order value in the reporting currency, ``value_currency`` naming it); for
+    contracts their need-by date, GPUs secured and shortfall; for products their newest
+    quoted lead time and the units still on order."""
     found = records.list_records(session, kind_name)
-    if kind_name != "vendors" or not found:
+    if not found:
+        return found
+    day = today or dt.date.today()
+    if kind_name == "contracts":
+        return _with_contract_figures(session, found, day)
+    if kind_name == "products":
+        return _with_product_figures(session, found)
+    if kind_name != "vendors":
         return found
     from services.scorecard import vendor_scorecard
 
-    day = today or dt.date.today()
     scores = {score.vendor: score for score in vendor_scorecard(session, day)}
     currency = str(settings.get_all(session)["reporting_currency"])
     for record in found:
@@ -91,6 +99,41 @@ def list_rows(
         record["newest_quote_days"] = score.newest_quote_days if score else None
         record["open_value"] = score.open_value if score else Decimal(0)
         record["value_currency"] = currency
+    return found
+
+
+def _with_contract_figures(
+    session: Session, found: list[dict[str, Any]], day: dt.date
+) -> list[dict[str, Any]]:
+    """Contracts with what secures them: need-by date, GPUs secured, shortfall (DESIGN §3)."""
+    from services.figures import contract_figures
+
+    figures = contract_figures(session, day)
+    for record in found:
+        figure = figures.get(record["contract_ref"])
+        record["need_by"] = figure.need_by if figure else None
+        record["gpus_secured"] = figure.gpus_secured if figure else None
+        record["shortfall"] = figure.shortfall if figure else None
+    return found
+
+
+def _with_product_figures(session: Session, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Products with their newest quoted lead time and the units still on order."""
+    from services.orders import catalogue
+
+    items = catalogue(session)
+    open_units_of: dict[tuple[str, str], int] = {}
+    for line in records.list_records(session, "orders"):
+        units = open_units(line["quantity"], line.get("received_qty"), line["status"])
+        if units:
+            key = (records.name_key(line["vendor"]), records.name_key(line["sku"]))
+            open_units_of[key] = open_units_of.get(key, 0) + units
+    for record in found:
+        key = (records.name_key(record["vendor"]), records.name_key(record["sku"]))
+        item = items.get(key)
+        record["lead_days"] = item.lead_days if item else None
+        record["quoted_on"] = item.quoted_on if item else None
+        record["units_on_order"] = open_units_of.get(key, 0)
     return found
 
 

@@ -305,3 +305,49 @@ def test_vendors_show_their_performance_beside_their_fields(qtbot, context):
     values = [screen.model.record(r)["on_time_pct"] for r in range(screen.model.rowCount())]
     filled = [v for v in values if v is not None]
     assert filled == sorted(filled)
+
+
+def test_contracts_and_products_show_what_secures_them(qtbot, context):
+    import datetime as dt
+
+    from services import orders
+    from services.figures import contract_figures
+
+    contracts = ListScreen("contracts", context)
+    qtbot.addWidget(contracts)
+    contracts.refresh()
+    with context.db.session() as session:
+        figures = contract_figures(session, dt.date.today())
+        items = orders.catalogue(session)
+    short = [
+        contracts.model.record(r)
+        for r in range(contracts.model.rowCount())
+        if (contracts.model.record(r)["shortfall"] or 0) > 0
+    ]
+    assert short
+    for record in short:
+        figure = figures[record["contract_ref"]]
+        assert (record["gpus_secured"], record["shortfall"], record["need_by"]) == (
+            figure.gpus_secured,
+            figure.shortfall,
+            figure.need_by,
+        )
+    # The need-by date is one of the dates the list's range applies to.
+    assert contracts.date_field.findData("need_by") >= 0
+    assert contracts.date_field.itemText(contracts.date_field.findData("need_by")) == (
+        "GPUs needed by"
+    )
+
+    products = ListScreen("products", context)
+    qtbot.addWidget(products)
+    products.refresh()
+    quoted = [
+        products.model.record(r)
+        for r in range(products.model.rowCount())
+        if products.model.record(r)["lead_days"] is not None
+    ]
+    assert quoted
+    for record in quoted:
+        item = items[(record["vendor"].casefold(), record["sku"].casefold())]
+        assert (record["lead_days"], record["quoted_on"]) == (item.lead_days, item.quoted_on)
+    assert any(products.model.record(r)["units_on_order"] for r in range(products.model.rowCount()))

@@ -445,6 +445,10 @@ class ListScreen(QWidget):
         for spec in KINDS.values():
             if name in spec.field_names:
                 return spec.field(name).title
+        for listed in LISTS.values():
+            for column in listed.extra:
+                if column.name == name:
+                    return column.title
         return name.replace("_", " ").capitalize()
 
     # --- columns -------------------------------------------------------------------------

@@ -86,7 +86,16 @@ LISTS: dict[str, ListSpec] = {
                 Column("open_value", "Open order value", "money", currency="value_currency"),
             ),
         ),
-        ListSpec("products", hidden=("currency",), filters=("vendor", "category")),
+        ListSpec(
+            "products",
+            hidden=("currency",),
+            filters=("vendor", "category"),
+            extra=(
+                Column("lead_days", "Quoted lead time (days)", "int"),
+                Column("quoted_on", "Quoted on", "date"),
+                Column("units_on_order", "Units on order", "int"),
+            ),
+        ),
         ListSpec(
             "leadtimes",
             filters=("vendor",),
@@ -104,7 +113,12 @@ LISTS: dict[str, ListSpec] = {
             "contracts",
             hidden=("currency", "sla_uptime_pct", "auto_renew"),
             filters=("status", "site", "service", "customer"),
-            dates=("start_date", "end_date"),
+            dates=("start_date", "end_date", "need_by"),
+            extra=(
+                Column("need_by", "GPUs needed by", "date"),
+                Column("gpus_secured", "GPUs secured", "int"),
+                Column("shortfall", "GPUs short", "int"),
+            ),
         ),
         ListSpec("customers", filters=("country",)),
         ListSpec("fxrates", filters=("currency",), dates=("valid_from",)),
