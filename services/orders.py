@@ -354,8 +354,8 @@ def new_order(
     cells may be text (``3,950,000.00``, ``20/04/2027``, ``$12.50``), converted by the
     import's own converters, or values already. The lines are numbered 1, 2, … in the order
     given. Every problem of every line is reported at once (``row`` = the line) and nothing
-    is written unless every line can be; an existing PO number is refused (add lines to it
-    with Duplicate on one of its lines)."""
+    is written unless every line can be. An existing PO number adds the lines to that order,
+    numbered after its last, on its own terms (a header that disagrees is refused)."""
     # The import's converters (imported here: the import's modules load only when needed).
     from services.importing.plan import ReadOptions, converter_for
     from services.importing.values import ValueProblem
@@ -381,14 +381,14 @@ def new_order(
     order = {name: converted(name, header.get(name), None) for name in ORDER_FIELDS}
     po = order["po_number"]
     subject = f"Purchase order {po}" if po else "The purchase order"
-    if po and session.scalar(select(PurchaseOrder.id).where(PurchaseOrder.po_number == po)):
-        problems.append(
-            Problem(
-                "po_number",
-                po,
-                f"{po} already exists; add lines to it with Duplicate on one of its lines",
-            )
-        )
+    first_line = 1
+    existing = find_order(session, po) if po else None
+    if existing is not None:
+        # Lines added to an order that exists: numbered after its last, its terms kept.
+        subject = f"Purchase order {po} (lines added)"
+        first_line = max((line["line"] for line in existing.lines), default=0) + 1
+        problems.extend(_disagreements(session, existing, order, spec))
+        order = {**order, **{name: getattr(existing, name) for name in ORDER_FIELDS}}
     if not lines:
         problems.append(Problem("line", None, "an order needs at least one line"))
     typed = [
@@ -404,16 +404,54 @@ def new_order(
     for number, line in enumerate(typed, start=1):
         if number in unreadable:
             continue
+        values = {**order, **line, "line": first_line + number - 1}
         try:
-            saved.append(
-                records.create(session, "orders", {**order, **line, "line": number}, actor)
-            )
+            saved.append(records.create(session, "orders", values, actor))
         except ValidationError as refused:
             problems.extend(_on_line(p, number, spec) for p in refused.problems)
     if problems:
         # Raised in the caller's transaction: the lines already added go with it.
         raise ValidationError(problems, subject=subject)
     return saved
+
+
+def find_order(session: Session, po_number: str) -> OrderView | None:
+    """Purchase order ``po_number`` with its lines, or None when there is none."""
+    try:
+        return purchase_order(session, po_number.strip())
+    except NotFoundError:
+        return None
+
+
+def _disagreements(
+    session: Session, existing: OrderView, order: Record, spec: Kind
+) -> list[Problem]:
+    """Header values given for an existing order that differ from its own (blank ones take
+    the order's; a vendor may be named by an alias): a new line cannot move the order to
+    another vendor, site, date or currency; that is an edit of the order itself."""
+    found = []
+    for name in ("vendor", "site", "order_date", "currency"):
+        given, own = order.get(name), getattr(existing, name)
+        if given is None or given == "":
+            continue
+        if name == "vendor":
+            vendor = records.find_vendor(session, str(given))
+            same = vendor is not None and vendor.name == own
+        elif isinstance(given, str) and isinstance(own, str):
+            same = records.name_key(given) == records.name_key(own)
+        else:
+            same = given == own
+        if not same:
+            title = spec.field(name).title
+            found.append(
+                Problem(
+                    name,
+                    given,
+                    f"{existing.po_number} already exists with {title.lower()} {own}; lines "
+                    "added to it take the order's own (edit the order to change it)",
+                )
+            )
+    return found
 
 
 def _on_line(problem: Problem, number: int, spec: Kind) -> Problem:

@@ -329,16 +329,42 @@ def test_every_problem_of_a_new_order_is_said_at_once_and_nothing_written(databa
     rows = {(p.row, p.field) for p in caught.value.problems}
     assert rows == {(1, "quantity"), (2, "sku"), (3, "quantity")}
     assert "NO-SUCH-SKU" in text
-    fixed = [{**lines[0], "quantity": "2"}, *lines[1:]]
     with database.session() as session:
         assert records.find_record(session, "orders", {"po_number": "PO-77", "line": 1}) is None
-    # An order number already in use, and an order without lines.
-    with database.write() as session:
-        orders.new_order(session, {**HEADER, "po_number": "PO-78"}, fixed[:1], actor)
-    with pytest.raises(ValidationError, match="PO-78 already exists"), database.write() as s:
-        orders.new_order(s, {**HEADER, "po_number": "PO-78"}, fixed[:1], actor)
     with pytest.raises(ValidationError, match="at least one line"), database.write() as s:
         orders.new_order(s, HEADER, [], actor)
+
+
+def test_lines_added_to_an_existing_order_follow_its_last_and_keep_its_terms(database, actor):
+    with database.write() as session:
+        basic_world(session, actor)
+        orders.new_order(
+            session,
+            {**HEADER, "po_number": "PO-78"},
+            [{"sku": "GB300-NVL72", "quantity": 1}] * 2,
+            actor,
+        )
+    # The header left blank but its number: the order's own vendor, site, date and currency.
+    with database.write() as session:
+        added = orders.new_order(
+            session, {"po_number": "PO-78"}, [{"sku": "GB300-NVL72", "quantity": "3"}], actor
+        )
+    assert [(r["line"], r["vendor"], r["site"], r["order_date"]) for r in added] == [
+        (3, "Nvidia", "Panther Creek", day("2026-02-03"))
+    ]
+    # A header that disagrees with the order is refused, nothing added.
+    with pytest.raises(ValidationError) as caught, database.write() as s:
+        orders.new_order(
+            s,
+            {"po_number": "PO-78", "site": "Rockdale", "vendor": "NVDA"},
+            [{"sku": "GB300-NVL72", "quantity": 1}],
+            actor,
+        )
+    assert [p.field for p in caught.value.problems] == ["site"]  # NVDA is Nvidia's alias
+    assert "PO-78 already exists with site Panther Creek" in str(caught.value)
+    with database.session() as session:
+        assert len(orders.purchase_order(session, "PO-78").lines) == 3
+        assert orders.find_order(session, "NOPE") is None
 
 
 def test_the_catalogue_carries_the_latest_lead_time_quote(database, actor):

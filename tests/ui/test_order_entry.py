@@ -177,3 +177,25 @@ def test_the_lead_time_text_says_when_a_quote_has_expired():
     assert lead_time_text(orders.CatalogueItem(None, None, None), ordered, ordered) == (
         "no lead time quoted"
     )
+
+
+def test_lines_are_added_to_an_order_that_exists(dialog, context):
+    with context.db.session() as session:
+        order = orders.purchase_order(session, "DR-2026-119")
+    last = max(line["line"] for line in order.lines)
+    dialog.po_number.setText("DR-2026-119")
+    dialog.look_up_order()
+    assert dialog.existing is not None
+    assert (dialog.vendor.currentText(), dialog.site.currentText()) == (order.vendor, order.site)
+    assert not dialog.vendor.isEnabled() and not dialog.order_date.isEnabled()
+    assert dialog.windowTitle() == "Add lines to purchase order DR-2026-119"
+    assert f"as lines {last + 1} on" in dialog.existing_note.text()
+    dialog.set_cell(0, "sku", "XDU1350")
+    dialog.set_cell(0, "quantity", "2")
+    dialog.save()
+    assert [(r["po_number"], r["line"]) for r in dialog.saved] == [("DR-2026-119", last + 1)]
+    # A number that is no order's gives the header back.
+    dialog.po_number.setText("DR-2099-001")
+    dialog.look_up_order()
+    assert dialog.existing is None and dialog.vendor.isEnabled()
+    assert dialog.windowTitle() == "New purchase order"

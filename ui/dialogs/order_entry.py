@@ -91,6 +91,9 @@ class OrderEntryDialog(QDialog):
 
         self.po_number = QLineEdit()
         self.po_number.setObjectName("poNumber")
+        self.po_number.editingFinished.connect(self.look_up_order)
+        #: The existing order the lines go to (services.orders.OrderView), if the number is one.
+        self.existing: Any = None
         self.vendor = _combo(names.vendors)
         self.vendor.setObjectName("vendor")
         self.site = _combo(names.sites)
@@ -183,8 +186,13 @@ class OrderEntryDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
+        self.existing_note = QLabel("")
+        self.existing_note.setObjectName("existingOrder")
+        self.existing_note.setWordWrap(True)
+        self.existing_note.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.existing_note)
         layout.addWidget(QLabel("Lines (type them, or paste them from a spreadsheet):"))
         layout.addWidget(self.grid, 1)
         layout.addLayout(grid_buttons)
@@ -192,6 +200,46 @@ class OrderEntryDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(980, 560)
+        self._update_totals()
+
+    # --- an existing order ----------------------------------------------------------------
+
+    def look_up_order(self) -> None:
+        """A number that is an existing order's: its lines are added to it, on its terms (its
+        vendor, site, date and currency shown and kept)."""
+        from services import orders
+
+        po = self.po_number.text().strip()
+        if not po:
+            self._show_existing(None)
+            return
+        self.context.read(
+            lambda session: orders.find_order(session, po),
+            lambda found: (
+                self._show_existing(found) if po == self.po_number.text().strip() else None
+            ),
+            owner=self,
+        )
+
+    def _show_existing(self, order: Any) -> None:
+        self.existing = order
+        for widget in (self.vendor, self.site, self.order_date, self.currency):
+            widget.setEnabled(order is None)
+        if order is None:
+            self.setWindowTitle("New purchase order")
+            self.existing_note.hide()
+            return
+        self.vendor.setCurrentText(order.vendor)
+        self.site.setCurrentText(order.site)
+        self.order_date.set_value(order.order_date)
+        self.currency.setText(order.currency)
+        last = max((line["line"] for line in order.lines), default=0)
+        self.setWindowTitle(f"Add lines to purchase order {order.po_number}")
+        self.existing_note.setText(
+            f"{order.po_number} exists ({order.vendor}, {order.site}, {_lines(len(order.lines))}):"
+            f" these lines are added to it as lines {last + 1} on, on its terms."
+        )
+        self.existing_note.show()
         self._update_totals()
 
     # --- the grid ------------------------------------------------------------------------
@@ -412,6 +460,10 @@ class OrderEntryDialog(QDialog):
             self.grid.blockSignals(False)
         self.message.setText(str(error))
         self.message.show()
+
+
+def _lines(count: int) -> str:
+    return f"{fmt.number(count)} line{'s' if count != 1 else ''}"
 
 
 def lead_time_text(item: CatalogueItem, order_date: dt.date, today: dt.date) -> str:

@@ -369,7 +369,12 @@ class OrdersScreen(ListScreen):
         self.last_dialog = dialog
         if dialog.exec() and dialog.saved:
             saved = dialog.saved
-            self._say(f"Saved purchase order {saved[0]['po_number']} with {_lines(len(saved))}")
+            po = saved[0]["po_number"]
+            self._say(
+                f"Added {_lines(len(saved))} to purchase order {po}"
+                if dialog.existing is not None
+                else f"Saved purchase order {po} with {_lines(len(saved))}"
+            )
             self.after_write(saved, (), True)
 
     def _row_actions(self, menu: QMenu) -> None:
