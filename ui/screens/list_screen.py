@@ -331,9 +331,9 @@ class ListScreen(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.addItem(f"All {_plural(self._title_of(name).lower())}", None)
+            combo.addItem(f"All {_plural(self.title_of(name).lower())}", None)
             combo.currentIndexChanged.connect(lambda _i, n=name: self._filter_changed(n))
-            combo.setToolTip(f"Show only one {self._title_of(name).lower()}")
+            combo.setToolTip(f"Show only one {self.title_of(name).lower()}")
             self.filters[name] = combo
             filter_row.addWidget(combo, 1)
         self.date_field: QComboBox | None = None
@@ -345,7 +345,7 @@ class ListScreen(QWidget):
             )
             self.date_field.setObjectName("dateField")
             for name in self.spec.dates:
-                self.date_field.addItem(self._title_of(name), name)
+                self.date_field.addItem(self.title_of(name), name)
             self.date_from = DateField()
             self.date_from.setObjectName("dateFrom")
             self.date_from.setToolTip("From this day")
@@ -441,7 +441,8 @@ class ListScreen(QWidget):
         """Screens with more to show about the selected record add tabs here."""
 
     @staticmethod
-    def _title_of(name: str) -> str:
+    def title_of(name: str) -> str:
+        """A field or list column as the person knows it (``need_by`` → ``GPUs needed by``)."""
         for spec in KINDS.values():
             if name in spec.field_names:
                 return spec.field(name).title
@@ -457,9 +458,10 @@ class ListScreen(QWidget):
         header = self.view.horizontalHeader()
         for i, column in enumerate(self.model.columns):
             header.setSectionHidden(i, column.name in self.spec.hidden)
-        self._hidden_changed()
+        self.columns_changed()
 
-    def _hidden_changed(self) -> None:
+    def columns_changed(self) -> None:
+        """Columns were shown or hidden: the search looks in the text columns shown."""
         header = self.view.horizontalHeader()
         shown = [c.name for i, c in enumerate(self.model.columns) if not header.isSectionHidden(i)]
         self.model.set_searched_columns(shown)
@@ -583,7 +585,7 @@ class ListScreen(QWidget):
         if shown and section in self._unfitted:
             self._unfitted.discard(section)
             fit_columns(self.view, columns=[section])
-        self._hidden_changed()
+        self.columns_changed()
 
     def save_state(self) -> None:
         settings = self.context.settings
@@ -595,7 +597,7 @@ class ListScreen(QWidget):
         state = settings.value(f"columns/{self.kind}")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.view.horizontalHeader().restoreState(state)
-            self._hidden_changed()
+            self.columns_changed()
         splitter = settings.value(f"splitter/{self.kind}")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)

@@ -94,13 +94,13 @@ def apply_view(screen: Any, view: dict[str, Any]) -> list[str]:
     if isinstance(state, str) and state:
         header = screen.view.horizontalHeader()
         header.restoreState(QByteArray(base64.b64decode(state)))
-        screen._hidden_changed()
+        screen.columns_changed()
     wanted = view.get("filters") or {}
     for name, combo in screen.filters.items():
         value = wanted.get(name)
         index = 0 if value is None else combo.findData(value)
         if index < 0:
-            missing.append(f"{screen._title_of(name).lower()} {value!r}")
+            missing.append(f"{screen.title_of(name).lower()} {value!r}")
             index = 0
         combo.setCurrentIndex(index)
     dates = view.get("dates")
