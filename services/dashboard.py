@@ -78,6 +78,9 @@ class ContractAtRisk:
     site: str
     need_by: dt.date
     shortfall: int  # GPUs committed but not secured by the need-by date
+    # The last day to order more GPUs by the quickest quoted lead time (None: nothing quoted;
+    # a day already past: too late to order, expedite instead).
+    order_by: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,17 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
         if any(p.gpus_expected or p.gpus_committed for p in points):
             series.append(SiteSupplySeries(site.name, points))
 
+    source = alerts_service.quickest_gpu_source(snapshot, day)
+    lead = dt.timedelta(days=source[2]) if source is not None else None
     at_risk = [
-        ContractAtRisk(c.ref, c.customer, c.site, c.need_by, c.shortfall)
+        ContractAtRisk(
+            c.ref,
+            c.customer,
+            c.site,
+            c.need_by,
+            c.shortfall,
+            c.need_by - lead if lead is not None else None,
+        )
         for c in contracts.values()
         if c.shortfall > 0 and c.end_date >= day
     ]

@@ -83,8 +83,13 @@ def test_contracts_at_risk_are_the_contracts_short_of_gpus(demo_database: Databa
         }
     short = {ref for ref, c in contracts.items() if c.shortfall > 0 and c.end_date >= today}
     assert short and {c.ref for c in board.contracts_at_risk} == short == raised
+    with demo_database.session() as session:
+        quickest = alerts.quickest_gpu_source(figures.load_snapshot(session), today)
+    assert quickest is not None
     for contract in board.contracts_at_risk:
         assert contract.shortfall == contracts[contract.ref].shortfall
+        # The last day to order more, by the quickest quoted GPU lead time.
+        assert contract.order_by == contract.need_by - dt.timedelta(days=quickest[2])
     needs = [c.need_by for c in board.contracts_at_risk]
     assert needs == sorted(needs)
 

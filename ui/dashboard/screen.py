@@ -224,7 +224,7 @@ class DashboardScreen(QWidget):
                 + "; ".join(
                     f"{escape(c.ref)} ({escape(c.customer)}, {escape(c.site)}) "
                     f"{fmt.number(c.shortfall)} GPUs short "
-                    f"by {fmt.date(c.need_by)}"
+                    f"by {fmt.date(c.need_by)}" + _order_by(c.order_by, board.as_of)
                     for c in shown
                 )
                 + (
@@ -391,3 +391,12 @@ class DashboardScreen(QWidget):
 
     def select_vendor(self, vendor: str) -> None:
         self.vendor_choice.setCurrentIndex(max(self.vendor_choice.findData(vendor), 0))
+
+
+def _order_by(day: dt.date | None, today: dt.date) -> str:
+    """When more GPUs must be ordered (the quickest quoted lead time), as the risk note says."""
+    if day is None:
+        return ""
+    if day < today:
+        return " (too late to order by the quickest quote: expedite)"
+    return f" (order by {fmt.date(day)})"

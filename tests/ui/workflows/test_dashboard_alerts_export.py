@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from services import alerts, figures, records
 from services.audit import Actor
 from tests.ui.helpers import select_rows
+from ui import format as fmt
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
 from ui.dashboard.screen import COMMITTED, EXPECTED, GRID, PPA, REQUIRED, SHORTFALL
@@ -58,6 +59,15 @@ def test_supply_chart_is_the_site_series_with_the_shortfall_shaded(
     first = dashboard.site_choice.itemText(0)
     assert first.startswith("⚠ ")
     assert short_sites and all(site in dashboard.risk_note.text() for site in short_sites)
+    # Each contract at risk says by when to order more (or that it is too late to).
+    for contract in dashboard.board.contracts_at_risk[:4]:
+        assert contract.order_by is not None
+        said = (
+            "too late to order by the quickest quote: expedite"
+            if contract.order_by < dashboard.board.as_of
+            else f"order by {fmt.date(contract.order_by)}"
+        )
+        assert said in dashboard.risk_note.text()
 
 
 def test_tiles_power_and_lead_time_charts_and_clicks_filter_the_lists(
