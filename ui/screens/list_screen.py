@@ -299,7 +299,7 @@ class ListScreen(QWidget):
         self.view.customContextMenuRequested.connect(self._row_menu)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         # The footer totals a selection of several rows too.
-        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._footer_later())
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selection_later())
         header = self.view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -377,6 +377,13 @@ class ListScreen(QWidget):
         self._footer_timer.setSingleShot(True)
         self._footer_timer.setInterval(120)
         self._footer_timer.timeout.connect(self.update_footer)
+        # A selection changes at every click: it sums only the selected rows, and the whole
+        # list's footer (summed again only when the rows change) is kept for when it ends.
+        self._list_footer = ""
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(120)
+        self._selection_timer.timeout.connect(self._show_selection)
 
         self.details = QTabWidget()
         self.details.setObjectName("details")
@@ -880,24 +887,17 @@ class ListScreen(QWidget):
     def _footer_later(self) -> None:
         self._footer_timer.start()
 
+    def _selection_later(self) -> None:
+        self._selection_timer.start()
+
     def update_footer(self) -> None:
+        """The whole list's counts and totals (when its rows, filters or marks change), or
+        the selection's while several rows are selected."""
         from services import lists
 
         shown = self.model.rowCount()
         total = self.model.total_rows
-        what = self.spec.schema.label.lower()
-        selected = self.selected_rows() if shown else []
-        if len(selected) > 1:
-            # As a spreadsheet's status bar does: while several rows are selected, what they
-            # add up to (the list's own totals are back when one row is selected again).
-            parts = [f"{fmt.number(len(selected))} of {fmt.number(shown)} {what} selected"]
-            figures = lists.totals(
-                self.kind, self.model.names, self.model.rows_at(selected), self.money
-            )
-            parts.extend(f"{figure.label}: {total_text(figure.value)}" for figure in figures)
-            self.footer.setText("   ·   ".join(parts))
-            return
-        parts = [f"{fmt.number(shown)} of {fmt.number(total)} {what}"]
+        parts = [f"{fmt.number(shown)} of {fmt.number(total)} {self.spec.schema.label.lower()}"]
         if not self.complete and self.spec.first_page:
             parts[0] += " (loading…)"
         levels = [m.level for m in self.model.shown_marks() if m is not None]
@@ -911,6 +911,24 @@ class ListScreen(QWidget):
             # Totals of the whole list only: the first page alone would mislead.
             figures = lists.totals(self.kind, self.model.names, self.model.shown_rows(), self.money)
             parts.extend(f"{figure.label}: {total_text(figure.value)}" for figure in figures)
+        self._list_footer = "   ·   ".join(parts)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        """As a spreadsheet's status bar does: while several rows are selected, what they add
+        up to; the list's own footer again when one row is selected."""
+        from services import lists
+
+        shown = self.model.rowCount()
+        selected = self.selected_rows() if shown else []
+        if len(selected) <= 1:
+            self.footer.setText(self._list_footer)
+            return
+        what = self.spec.schema.label.lower()
+        parts = [f"{fmt.number(len(selected))} of {fmt.number(shown)} {what} selected"]
+        rows = self.model.rows_at(selected)
+        figures = lists.totals(self.kind, self.model.names, rows, self.money)
+        parts.extend(f"{figure.label}: {total_text(figure.value)}" for figure in figures)
         self.footer.setText("   ·   ".join(parts))
 
     # --- records -------------------------------------------------------------------------
