@@ -16,7 +16,7 @@ from models import OrderLine
 from models.enums import CLOSED_LINE_STATUSES
 from services import records
 from services.errors import NotFoundError
-from services.exporting.clipboard import copied_table
+from services.exporting.clipboard import html_page, html_table
 
 Record = dict[str, Any]
 
@@ -46,7 +46,7 @@ class Chase:
 
     @property
     def html(self) -> str:
-        return "<hr>".join(m.html for m in self.messages)
+        return html_page("<hr>".join(m.html for m in self.messages))
 
 
 def _overdue(line: Record, today: dt.date) -> dt.date | None:
@@ -136,7 +136,7 @@ def _message(
     vendor: str, contact: str | None, lines: list[Record], sender: str, today: dt.date
 ) -> ChaseMessage:
     orders = sorted({line["po_number"] for line in lines})
-    late = sum(1 for line in lines if _note(line, today).startswith("overdue"))
+    late = sum(1 for line in lines if _overdue(line, today) is not None)
     subject = (
         f"Purchase order{'s' if len(orders) > 1 else ''} {', '.join(orders)}: "
         + (f"{late} line{'s' if late != 1 else ''} overdue, " if late else "")
@@ -155,7 +155,6 @@ def _message(
         ]
         for line in lines
     ]
-    table = copied_table(HEADERS, rows, NUMERIC)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
 
     def aligned(cells: list[str] | tuple[str, ...]) -> str:
@@ -184,11 +183,9 @@ def _message(
             sender,
         ]
     )
-    body = table.html
-    start, end = body.index("<table"), body.index("</table>") + len("</table>")
     page = (
         f"<p>{html.escape(to)}<br>Subject: {html.escape(subject)}</p>"
         f"<p>{html.escape(intro).replace(chr(10), '<br>')}</p>"
-        f"{body[start:end]}<p>Thank you,<br>{html.escape(sender)}</p>"
+        f"{html_table(HEADERS, rows, NUMERIC)}<p>Thank you,<br>{html.escape(sender)}</p>"
     )
     return ChaseMessage(vendor, contact, subject, text, page, len(lines))

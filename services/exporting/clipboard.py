@@ -71,10 +71,26 @@ def copied_table(
     text = "\n".join(lines) + "\n"
     if not with_html:
         return CopiedTable(text, "", count)
+    return CopiedTable(text, html_page(_html_table(cells_html)), count)
+
+
+def html_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool]
+) -> str:
+    """The rows as an HTML ``<table>`` alone (to place in a page of one's own, as a mail)."""
+    cells_html = ["".join(f"<th>{html.escape(h)}</th>" for h in headers)]
+    cells_html += ["".join(map(_html_cell, row, numeric)) for row in rows]
+    return _html_table(cells_html)
+
+
+def _html_table(cells_html: list[str]) -> str:
     table = "\n".join(f"<tr>{cells}</tr>" for cells in cells_html)
-    page = (
-        '<html><head><meta charset="utf-8"></head><body>'
+    return (
         '<table border="1" cellspacing="0" cellpadding="3" style="border-collapse:collapse">'
-        f"\n{table}\n</table></body></html>"
+        f"\n{table}\n</table>"
     )
-    return CopiedTable(text, page, count)
+
+
+def html_page(body: str) -> str:
+    """``body`` as a page a mail program or a spreadsheet takes from the clipboard."""
+    return f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'
