@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -22,6 +22,7 @@ from models import (
     Customer,
     FxRate,
     ImportBatch,
+    OrderLine,
     Product,
     PurchaseOrder,
     Site,
@@ -122,18 +123,32 @@ def _with_product_figures(session: Session, found: list[dict[str, Any]]) -> list
     from services.orders import catalogue
 
     items = catalogue(session)
-    open_units_of: dict[tuple[str, str], int] = {}
-    for line in records.list_records(session, "orders"):
-        units = open_units(line["quantity"], line.get("received_qty"), line["status"])
-        if units:
-            key = (records.name_key(line["vendor"]), records.name_key(line["sku"]))
-            open_units_of[key] = open_units_of.get(key, 0) + units
+    # Units still to come per product, summed by the database (as open_units counts them:
+    # none on a received or cancelled line, never below none).
+    open_units_of: dict[int, Any] = dict(
+        session.execute(
+            select(
+                OrderLine.product_id,
+                func.sum(
+                    case(
+                        (
+                            OrderLine.quantity > OrderLine.received_qty,
+                            OrderLine.quantity - OrderLine.received_qty,
+                        ),
+                        else_=0,
+                    )
+                ),
+            )
+            .where(OrderLine.status.not_in(CLOSED_LINE_STATUSES))
+            .group_by(OrderLine.product_id)
+        ).all()
+    )
     for record in found:
         key = (records.name_key(record["vendor"]), records.name_key(record["sku"]))
         item = items.get(key)
         record["lead_days"] = item.lead_days if item else None
         record["quoted_on"] = item.quoted_on if item else None
-        record["units_on_order"] = open_units_of.get(key, 0)
+        record["units_on_order"] = int(open_units_of.get(record["id"]) or 0)
     return found
 
 

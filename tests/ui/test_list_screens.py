@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import text
 
-from services import records
+from services import lists, records
 from tests.helpers import basic_world, day, make
 from tests.ui.conftest import make_context
 from ui import format as fmt
@@ -350,4 +350,18 @@ def test_contracts_and_products_show_what_secures_them(qtbot, context):
     for record in quoted:
         item = items[(record["vendor"].casefold(), record["sku"].casefold())]
         assert (record["lead_days"], record["quoted_on"]) == (item.lead_days, item.quoted_on)
-    assert any(products.model.record(r)["units_on_order"] for r in range(products.model.rowCount()))
+    # Units on order as open_units counts them, line by line.
+    with context.db.session() as session:
+        lines = records.list_records(session, "orders")
+    expected: dict[tuple[str, str], int] = {}
+    for line in lines:
+        units = lists.open_units(line["quantity"], line["received_qty"], line["status"])
+        expected[(line["vendor"], line["sku"])] = (
+            expected.get((line["vendor"], line["sku"]), 0) + units
+        )
+    on_order = {
+        (r["vendor"], r["sku"]): r["units_on_order"]
+        for r in (products.model.record(i) for i in range(products.model.rowCount()))
+    }
+    assert any(on_order.values())
+    assert on_order == {key: expected.get(key, 0) for key in on_order}
