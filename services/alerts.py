@@ -411,12 +411,18 @@ def quickest_gpu_source(snapshot: Snapshot, as_of: dt.date) -> tuple[str, str, i
     return snapshot.vendors[product.vendor_id], product.sku, days
 
 
+def order_by_date(need_by: dt.date, source: tuple[str, str, int] | None) -> dt.date | None:
+    """The last day to order GPUs that must arrive by ``need_by``, by the quickest quoted
+    lead time (``quickest_gpu_source``); None when nothing is quoted."""
+    return None if source is None else need_by - dt.timedelta(days=source[2])
+
+
 def _order_by(need_by: dt.date, source: tuple[str, str, int] | None, as_of: dt.date) -> str:
     """When more GPUs must be ordered to arrive by ``need_by``, by the quickest quote."""
-    if source is None:
+    latest = order_by_date(need_by, source)
+    if source is None or latest is None:
         return ""
     vendor, sku, days = source
-    latest = need_by - dt.timedelta(days=days)
     if latest >= as_of:
         return (
             f" To have more by {need_by}, order by {latest} at the latest (the quickest quoted "

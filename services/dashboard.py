@@ -162,7 +162,6 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
             series.append(SiteSupplySeries(site.name, points))
 
     source = alerts_service.quickest_gpu_source(snapshot, day)
-    lead = dt.timedelta(days=source[2]) if source is not None else None
     at_risk = [
         ContractAtRisk(
             c.ref,
@@ -170,7 +169,7 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
             c.site,
             c.need_by,
             c.shortfall,
-            c.need_by - lead if lead is not None else None,
+            alerts_service.order_by_date(c.need_by, source),
         )
         for c in contracts.values()
         if c.shortfall > 0 and c.end_date >= day
