@@ -52,6 +52,11 @@ def number(value: Decimal | int | None) -> str:
     return _localise(format(plain, ",f"))
 
 
+def counted(count: int, word: str) -> str:
+    """``1 line``, ``3 lines``, ``1,200 rows``: a number of things, in the locale's digits."""
+    return f"{number(count)} {word}{'' if count == 1 else 's'}"
+
+
 def plain_number(value: Decimal | int | None) -> str:
     """A number as an editor shows it: no grouping, the locale's decimal point."""
     if value is None:

@@ -495,7 +495,7 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         if count:
             self.statusBar().showMessage(
-                f"Copied {fmt.number(count)} row{'s' if count != 1 else ''} with their headers: "
+                f"Copied {fmt.counted(count, 'row')} with their headers: "
                 "paste them into a spreadsheet or a mail",
                 COPIED_MESSAGE_MS,
             )

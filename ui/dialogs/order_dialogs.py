@@ -261,12 +261,7 @@ class ReceiveSeveralDialog(QDialog):
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
         self.preview.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(
-            QLabel(
-                f"Every unit still open on {fmt.number(count)} line{'s' if count != 1 else ''} "
-                "arrived:"
-            )
-        )
+        form.addRow(QLabel(f"Every unit still open on {fmt.counted(count, 'line')} arrived:"))
         form.addRow(self.preview)
         form.addRow("Arrived on", self.received_on)
         buttons = QDialogButtonBox(

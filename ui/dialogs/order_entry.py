@@ -236,8 +236,9 @@ class OrderEntryDialog(QDialog):
         last = max((line["line"] for line in order.lines), default=0)
         self.setWindowTitle(f"Add lines to purchase order {order.po_number}")
         self.existing_note.setText(
-            f"{order.po_number} exists ({order.vendor}, {order.site}, {_lines(len(order.lines))}):"
-            f" these lines are added to it as lines {last + 1} on, on its terms."
+            f"{order.po_number} exists ({order.vendor}, {order.site}, "
+            f"{fmt.counted(len(order.lines), 'line')}): these lines are added to it as lines "
+            f"{last + 1} on, on its terms."
         )
         self.existing_note.show()
         self._update_totals()
@@ -366,7 +367,7 @@ class OrderEntryDialog(QDialog):
                     value += quantity * price
         currency = self.currency.text().strip().upper() or "USD"
         self.totals.setText(
-            f"{fmt.number(lines)} line{'s' if lines != 1 else ''} · {fmt.number(units)} units · "
+            f"{fmt.counted(lines, 'line')} · {fmt.counted(units, 'unit')} · "
             f"{fmt.money(value, currency)}"
         )
 
@@ -460,10 +461,6 @@ class OrderEntryDialog(QDialog):
             self.grid.blockSignals(False)
         self.message.setText(str(error))
         self.message.show()
-
-
-def _lines(count: int) -> str:
-    return f"{fmt.number(count)} line{'s' if count != 1 else ''}"
 
 
 def lead_time_text(item: CatalogueItem, order_date: dt.date, today: dt.date) -> str:

@@ -477,7 +477,8 @@ class ListScreen(QWidget):
         if not self.view.indexAt(pos).isValid():
             return
         menu = QMenu(self)
-        several = len(self.selected_rows()) > 1
+        count = len(self.selected_rows())
+        several = count > 1
         copy = QAction("Copy rows" if several else "Copy row", menu)
         copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))  # said in the menu
         copy.triggered.connect(lambda _checked=False: self.copy_rows())
@@ -489,9 +490,7 @@ class ListScreen(QWidget):
         copy_record = menu.addAction("Duplicate…", self.duplicate_record)
         copy_record.setEnabled(not self.context.read_only)
         delete = menu.addAction(
-            f"Delete {len(self.selected_rows())} {self.spec.schema.label.lower()}…"
-            if several
-            else "Delete…",
+            f"Delete {count} {self.spec.schema.label.lower()}…" if several else "Delete…",
             self.delete_record,
         )
         delete.setEnabled(not self.context.read_only)

@@ -51,10 +51,6 @@ LINE_COLUMNS = [
 ]
 
 
-def _lines(count: int) -> str:
-    return f"{fmt.number(count)} line{'s' if count != 1 else ''}"
-
-
 def _bold_label(text: str) -> QLabel:
     # Bold by its font rather than <b> markup: a rich-text label lays out and paints through
     # a text document, slower on the screen's first show for the same look.
@@ -371,9 +367,9 @@ class OrdersScreen(ListScreen):
             saved = dialog.saved
             po = saved[0]["po_number"]
             self._say(
-                f"Added {_lines(len(saved))} to purchase order {po}"
+                f"Added {fmt.counted(len(saved), 'line')} to purchase order {po}"
                 if dialog.existing is not None
-                else f"Saved purchase order {po} with {_lines(len(saved))}"
+                else f"Saved purchase order {po} with {fmt.counted(len(saved), 'line')}"
             )
             self.after_write(saved, (), True)
 
@@ -474,7 +470,8 @@ class OrdersScreen(ListScreen):
 
         def done(received: list[Record]) -> None:
             count = len(received)
-            self._say(f"Received every open unit of {_lines(count)} on {fmt.date(day)}")
+            received_lines = fmt.counted(count, "line")
+            self._say(f"Received every open unit of {received_lines} on {fmt.date(day)}")
             self.after_write(received, (), False)
 
         self.context.write(
@@ -508,7 +505,7 @@ class OrdersScreen(ListScreen):
         targets = [(line["id"], line["version"]) for line in split.movable]
 
         def done(cancelled: list[Record]) -> None:
-            self._say(f"Cancelled {_lines(len(cancelled))}")
+            self._say(f"Cancelled {fmt.counted(len(cancelled), 'line')}")
             self.after_write(cancelled, (), False)
 
         self.context.write(
@@ -523,7 +520,7 @@ class OrdersScreen(ListScreen):
         weeks): by days or to a date, previewed, then written in one transaction."""
         if self.context.read_only:
             return
-        lines = [self.model.record(row) for row in self.selected_rows()]
+        lines = self._selected_lines()
         if not lines:
             return
         from ui.dialogs.order_dialogs import EtaMoveDialog
@@ -542,7 +539,7 @@ class OrdersScreen(ListScreen):
         def done(moved: list[Record]) -> None:
             count = len(moved)
             self._say(
-                f"Moved the ETA of {_lines(count)} {move.text()}"
+                f"Moved the ETA of {fmt.counted(count, 'line')} {move.text()}"
                 if count
                 else "Every ETA was already there: nothing changed"
             )
