@@ -44,6 +44,21 @@ class Site(Versioned, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+class SiteCapacity(Versioned, Base):
+    """The grid interconnect in force at a site from a date on (an upgrade, a substation)."""
+
+    __tablename__ = "site_capacity"
+    __table_args__ = (UniqueConstraint("site_id", "from_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    from_date: Mapped[dt.date] = mapped_column(Date)
+    grid_mw: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    site: Mapped[Site] = relationship()
+
+
 class Vendor(Versioned, Base):
     __tablename__ = "vendor"
 
@@ -55,6 +70,8 @@ class Vendor(Versioned, Base):
     category: Mapped[str | None] = mapped_column(String(80))
     contact: Mapped[str | None] = mapped_column(String(255))
     payment_terms: Mapped[str | None] = mapped_column(String(120))
+    # Milestones a buyer writes ("30% order; 60% shipped; 10% received+30"): its orders' default.
+    payment_schedule: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[str | None] = mapped_column(Text)
 
     aliases: Mapped[list[VendorAlias]] = relationship(
@@ -87,6 +104,8 @@ class Product(Versioned, Base):
     description: Mapped[str | None] = mapped_column(String(255))
     category: Mapped[str] = mapped_column(_choice("product_category", enums.PRODUCT_CATEGORIES))
     gpus_per_unit: Mapped[int] = mapped_column(Integer, default=0)
+    # GB300, B300, H200… (products with GPUs); compared with case, spaces and hyphens ignored.
+    gpu_model: Mapped[str | None] = mapped_column(String(40))
     kw_per_unit: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4))
     list_price: Mapped[Decimal | None] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3), default="USD")
@@ -118,6 +137,8 @@ class PurchaseOrder(Versioned, Base):
     order_date: Mapped[dt.date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     status: Mapped[str] = mapped_column(_choice("order_status", enums.ORDER_STATUSES))
+    # Blank: the vendor's payment schedule.
+    payment_schedule: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[str | None] = mapped_column(Text)
 
     vendor: Mapped[Vendor] = relationship()
@@ -143,13 +164,20 @@ class OrderLine(Versioned, Base):
     requested_date: Mapped[dt.date | None] = mapped_column(Date)
     promised_date: Mapped[dt.date | None] = mapped_column(Date)
     eta: Mapped[dt.date | None] = mapped_column(Date)
+    # The first date the vendor ever gave (its promise, else its first ETA): kept once known.
+    first_commitment: Mapped[dt.date | None] = mapped_column(Date)
     received_qty: Mapped[int] = mapped_column(Integer, default=0)
     received_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(_choice("line_status", enums.LINE_STATUSES))
+    # Reserved for one deployment: the line serves that one only.
+    deployment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deployment.id", ondelete="SET NULL"), index=True
+    )
     notes: Mapped[str | None] = mapped_column(Text)
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
+    deployment: Mapped[Deployment | None] = relationship()
 
 
 class EtaChange(Base):
@@ -222,9 +250,75 @@ class CustomerContract(Versioned, Base):
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
     notice_days: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(_choice("contract_status", enums.CONTRACT_STATUSES))
+    # Blank: GPUs of any model serve it.
+    gpu_model: Mapped[str | None] = mapped_column(String(40))
+    # What the operator owes per day of late delivery, and its cap (the contract's currency).
+    late_credit_per_day: Mapped[Decimal | None] = mapped_column(Money())
+    late_credit_cap: Mapped[Decimal | None] = mapped_column(Money())
 
     customer: Mapped[Customer] = relationship()
     site: Mapped[Site] = relationship()
+
+
+class Deployment(Versioned, Base):
+    """One cluster at one site (a hall, a pod), usually built for one customer contract."""
+
+    __tablename__ = "deployment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_ref: Mapped[str] = mapped_column(String(60), unique=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    contract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_contract.id", ondelete="RESTRICT"), index=True
+    )
+    # Blank: the contract's need-by date.
+    target_date: Mapped[dt.date | None] = mapped_column(Date)
+    # When its power is energised; blank: available.
+    power_ready_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(
+        _choice("deployment_status", enums.DEPLOYMENT_STATUSES)
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    site: Mapped[Site] = relationship()
+    contract: Mapped[CustomerContract | None] = relationship()
+    parts: Mapped[list[DeploymentPart]] = relationship(
+        back_populates="deployment",
+        cascade="all, delete-orphan",
+        order_by="DeploymentPart.part",
+    )
+
+
+class DeploymentPart(Versioned, Base):
+    """A line of a deployment's bill of parts: a product sku or a category, and how many."""
+
+    __tablename__ = "deployment_part"
+    __table_args__ = (UniqueConstraint("deployment_id", "part"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deployment_id: Mapped[int] = mapped_column(
+        ForeignKey("deployment.id", ondelete="CASCADE")
+    )
+    part: Mapped[str] = mapped_column(String(80))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    deployment: Mapped[Deployment] = relationship(back_populates="parts")
+
+
+class Scenario(Versioned, Base):
+    """A what-if kept under a name: its slips and the version of every line it moved."""
+
+    __tablename__ = "scenario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # JSON array of {"target": "Dell" | "PO-7" | "PO-7/2" | "*", "days": 42}
+    slips_json: Mapped[str] = mapped_column(Text)
+    # JSON object: order line id -> its version when the scenario was made
+    line_versions_json: Mapped[str] = mapped_column(Text, default="{}")
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class FxRate(Versioned, Base):

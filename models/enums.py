@@ -28,6 +28,7 @@ SERVICES = ("colocation", "gpu_lease", "managed_training", "inference")
 PRICE_UNITS = ("per_gpu_hour", "per_kw_month", "per_month", "per_year")
 CONTRACT_STATUSES = ("draft", "signed", "active", "expired", "terminated")
 AUDIT_ACTIONS = ("create", "update", "delete")
+DEPLOYMENT_STATUSES = ("planned", "building", "ready", "live", "cancelled")
 
 # Line statuses whose units are no longer expected from the vendor.
 CLOSED_LINE_STATUSES = ("received", "cancelled")

@@ -27,6 +27,9 @@ class Option:
     label: str
     minimum: Decimal | int | None = None
     maximum: Decimal | int | None = None
+    # May be left blank (None): e.g. no merchant price, so energy beyond PPA cover is reported
+    # as uncovered rather than priced.
+    optional: bool = False
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -45,6 +48,27 @@ OPTIONS: tuple[Option, ...] = (
     Option("default_pue", Decimal, Decimal("1.3"), "Default PUE", 1, 3),
     Option("default_kw_per_gpu", Decimal, Decimal("1.9"), "Default kW per GPU", 0, 100),
     Option("backups_to_keep", int, 5, "Automatic backups kept", 0, 1000),
+    Option(
+        "merchant_price_per_mwh",
+        Decimal,
+        None,
+        "Merchant energy price beyond PPA cover (reporting currency per MWh; blank: none)",
+        0,
+        100000,
+        optional=True,
+    ),
+    Option("depreciation_months", int, 60, "Hardware depreciation (months)", 1, 600),
+    Option("transit_days", int, 14, "Transit from shipment to receipt (days)", 0, 365),
+    Option(
+        "default_payment_schedule",
+        str,
+        "100% net 30",
+        "Payment schedule when neither the order nor its vendor has one",
+    ),
+    Option(
+        "take_or_pay_horizon_months", int, 12, "Take-or-pay idle alert horizon (months)", 1, 120
+    ),
+    Option("cash_horizon_months", int, 18, "Cash forecast horizon (months)", 1, 120),
 )
 OPTIONS_BY_NAME = {o.name: o for o in OPTIONS}
 
@@ -60,6 +84,8 @@ def option(name: str) -> Option:
 
 def parse(opt: Option, value: Any) -> Any:
     """``value`` (text from a file or a field, or a typed value) as the option's type."""
+    if opt.optional and (value is None or str(value).strip() == ""):
+        return None
     try:
         if opt.type is int:
             parsed: Any = int(str(value).strip())
@@ -81,6 +107,15 @@ def parse(opt: Option, value: Any) -> Any:
         )
     if opt.name == "reporting_currency":
         parsed = parsed.upper()
+    if opt.name == "default_payment_schedule":
+        from domain.money import ScheduleError, parse_schedule
+
+        try:
+            parse_schedule(parsed)
+        except ScheduleError as exc:
+            raise ValidationError(
+                [Problem(opt.name, value, str(exc))], subject="The setting"
+            ) from None
     if opt.minimum is not None and parsed < opt.minimum:
         raise ValidationError(
             [Problem(opt.name, value, f"{opt.label} must be at least {opt.minimum}")],
