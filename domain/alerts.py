@@ -564,7 +564,8 @@ def rule_take_or_pay_idle(ctx: Context) -> list[Alert]:
         message = (
             f"{site}: PPA minimum take exceeds the power its contracts require in {span}; "
             f"up to {mw_text(worst.idle_mw)} idle ({worst.month:%Y-%m}: "
-            f"{mw_text(worst.min_take_mw)} minimum take against {mw_text(worst.required_mw)} required), {money}. "
+            f"{mw_text(worst.min_take_mw)} minimum take against "
+            f"{mw_text(worst.required_mw)} required), {money}. "
             "Bring contracts forward or resell the energy."
         )
         alerts.append(
