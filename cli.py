@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "kind",
         help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
-        "sites, ppas, contract-list, customers, fxrates, alerts; an import template: "
+        "sites, ppas, contract-list, customers, fxrates, site_capacity, deployments, "
+        "deployment_parts, alerts; an import template: "
         "template-orders, template-vendors…; or po (one purchase order, with --po)",
     )
     p.add_argument("out", type=Path)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from models import (
     AuditEntry,
     Customer,
+    CustomerContract,
+    Deployment,
     FxRate,
     ImportBatch,
     OrderLine,
@@ -45,6 +47,14 @@ class ReferenceNames:
     sites: list[str] = field(default_factory=list)
     customers: list[str] = field(default_factory=list)
     skus_by_vendor: dict[str, list[str]] = field(default_factory=dict)
+    contracts: list[str] = field(default_factory=list)
+    deployments: list[str] = field(default_factory=list)
+
+    def parts(self) -> list[str]:
+        """What a bill of parts may name: a category, or any vendor's sku."""
+        from domain.supply import Category
+
+        return [c.value for c in Category] + self.skus()
 
     def skus(self, vendor: str | None = None) -> list[str]:
         if vendor:
@@ -61,6 +71,14 @@ def reference_names(session: Session) -> ReferenceNames:
         vendors=list(session.scalars(select(Vendor.name).order_by(Vendor.name_key))),
         sites=list(session.scalars(select(Site.name).order_by(Site.name))),
         customers=list(session.scalars(select(Customer.name).order_by(Customer.name))),
+        contracts=list(
+            session.scalars(
+                select(CustomerContract.contract_ref).order_by(CustomerContract.contract_ref)
+            )
+        ),
+        deployments=list(
+            session.scalars(select(Deployment.deployment_ref).order_by(Deployment.deployment_ref))
+        ),
     )
     for vendor, sku in session.execute(
         select(Vendor.name, Product.sku)

@@ -96,8 +96,11 @@ def when(value: dt.datetime | None) -> str:
 
 
 def choice(value: str | None) -> str:
-    """An enumeration value as words: ``in_production`` -> ``in production``."""
-    return "" if value is None else value.replace("_", " ")
+    """An enumeration value as words (services.labels, shared with the exports):
+    ``in_production`` -> "In production", ``per_gpu_hour`` -> "per GPU-hour"."""
+    from services.labels import choice_label
+
+    return "" if value is None else choice_label(value)
 
 
 def display(kind: str, value: Any, currency: str | None = None) -> str:

@@ -736,13 +736,15 @@ class ListScreen(QWidget):
         show_error(self, error, f"Rackbook — {self.spec.title}")
 
     def _fill_filters(self) -> None:
+        # Enumerations read as words; names (vendors, sites, countries) as they are written.
+        choices = {c.name for c in self.model.columns if c.type == "choice"}
         for name, combo in self.filters.items():
             current = combo.currentData()
             combo.blockSignals(True)
             while combo.count() > 1:
                 combo.removeItem(1)
             for value in self.model.distinct(name):
-                text = fmt.choice(value) if isinstance(value, str) else str(value)
+                text = fmt.choice(value) if name in choices else str(value)
                 combo.addItem(text, value)
             index = combo.findData(current) if current is not None else 0
             combo.setCurrentIndex(max(index, 0))
