@@ -119,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--late", action="store_true", help="only lines overdue or slipped")
     p.add_argument("--as-of", type=_date, help="the day the lines are judged on (today)")
 
+    p = sub.add_parser(
+        "correct-promise",
+        help="correct a promised date typed wrong: the line's promise and first commitment "
+        "(audited, with the reason)",
+    )
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    p.add_argument("date", type=_date, help="the promised date it should have been")
+    p.add_argument("--reason", help="why the promised date was wrong (required)")
+
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
     p.add_argument("--json", action="store_true")
@@ -263,6 +272,32 @@ def cmd_list(ctx: Context) -> int:
     table = [[_cell(row.get(n)) for n in names] for row in rows]
     _print_table(ctx.out, [spec.field(n).title for n in names], table)
     ctx.out.write(f"{len(rows)} {spec.label.lower()}{of_batch}\n")
+    return EXIT_OK
+
+
+def cmd_correct_promise(ctx: Context) -> int:
+    from services import orders, records
+    from services.errors import NotFoundError, UsageError
+
+    po_number, slash, line_text = str(ctx.args.line).strip().rpartition("/")
+    if not slash or not po_number or not line_text.strip().isdigit():
+        raise UsageError(
+            f"give the order line as PO/LINE, such as PC-1042/3 (not {ctx.args.line!r})"
+        )
+    key = {"po_number": po_number.strip(), "line": int(line_text)}
+    with ctx.database().write() as session:
+        line = records.find_record(session, "orders", key)
+        if line is None:
+            raise NotFoundError(f"there is no order line {key['po_number']}/{key['line']}")
+        saved = orders.correct_promised_date(
+            session, line["id"], ctx.args.date, ctx.args.reason or "", ctx.actor()
+        )
+    before = line["promised_date"].isoformat() if line["promised_date"] else "none"
+    ctx.out.write(
+        f"Order line {records.record_key('orders', saved)}: promised date {before} -> "
+        f"{saved['promised_date'].isoformat()}, and its first commitment with it "
+        "(the reason is kept in the audit trail).\n"
+    )
     return EXIT_OK
 
 
@@ -564,6 +599,7 @@ def cmd_import_undo(ctx: Context) -> int:
 COMMANDS: dict[str, Callable[[Context], int]] = {
     "demo": cmd_demo,
     "list": cmd_list,
+    "correct-promise": cmd_correct_promise,
     "settings": cmd_settings,
     "db": cmd_db,
     "export": cmd_export,
