@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
         "password",
         help="keep the PostgreSQL password of --db in this computer's keyring (asked for)",
     )
+    import cli_figures
+
+    cli_figures.add_parsers(sub, _date)
     return parser
 
 
@@ -574,6 +577,12 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
 }
 
 
+def _figure_commands() -> dict[str, Callable[[Context], int]]:
+    import cli_figures
+
+    return cli_figures.COMMANDS
+
+
 def run(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -590,7 +599,7 @@ def run(
     if args.command is None:
         parser.print_usage(err)
         return EXIT_USAGE
-    handler = COMMANDS.get(args.command)
+    handler = COMMANDS.get(args.command) or _figure_commands().get(args.command)
     if handler is None:
         err.write(f"rackbook: the {args.command!r} command is not available yet\n")
         return EXIT_USAGE

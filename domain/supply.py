@@ -96,9 +96,14 @@ class Line:
 def open_units(line: Line) -> int:
     """Units still to come: quantity − received, on a line that is not draft, received or
     cancelled. A line closed (received or cancelled) with fewer units in was closed short."""
-    if not has_open_units(line.status):
+    return units_open(line.quantity, line.received_qty, line.status)
+
+
+def units_open(quantity: int, received_qty: int | None, status: str) -> int:
+    """``open_units`` of a line's plain values (lists sum it over their rows)."""
+    if not has_open_units(status):
         return 0
-    return max(line.quantity - line.received_qty, 0)
+    return max(quantity - (received_qty or 0), 0)
 
 
 def closed_short(line: Line) -> int:
