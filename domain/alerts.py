@@ -266,14 +266,18 @@ def rule_eta_slip(ctx: Context) -> list[Alert]:
         slip = supply.slip_days(line, ctx.as_of)
         if slip is None or slip <= threshold:
             continue
-        current = line.expected_date
+        now = f"ETA {line.eta}" if line.eta is not None else f"promised date {line.promised_date}"
+        first = (
+            "promised date"
+            if line.promised_date is not None and line.promised_date == line.first_commitment
+            else "first ETA"
+        )
         severity = _line_severity(ctx, line)
         site = pic.world.site_name(line.site_id)
         message = (
-            f"{line_label(pic, line)} for {site} slipped {days_text(slip)}: now due {current} "
-            f"against its first commitment {line.first_commitment} (threshold "
-            f"{days_text(threshold)}), {units_text(pic, line, units)} open."
-            + _risk_note(ctx, line, severity)
+            f"{line_label(pic, line)} for {site} slipped {days_text(slip)}: {now} against the "
+            f"{first} {line.first_commitment} (threshold {days_text(threshold)}), "
+            f"{units_text(pic, line, units)} open." + _risk_note(ctx, line, severity)
         )
         alerts.append(
             make_alert(Rule.ETA_SLIP, severity, line.ref, site, message, slip, (line.ref,))
@@ -399,54 +403,92 @@ def order_by_text(figures: ContractFigures, as_of: dt.date) -> str:
     )
 
 
-def _overdue_at_site(pic: Picture, site_id: int, model: str | None) -> tuple[int, list[str]]:
+def _lines_at_site(
+    pic: Picture, site_id: int, model: str | None, units_of: Callable[[Line], int]
+) -> list[tuple[Line, int]]:
+    """(line, GPUs) of the site's lines of ``model`` with units counted by ``units_of``."""
     from domain.gpus import serves
 
-    gpus = 0
-    refs = []
+    found = []
     for line in pic.world.lines:
         if line.site_id != site_id:
             continue
         product = pic.world.products[line.product_id]
         if product.gpus_per_unit <= 0 or not serves(model, product.gpu_model):
             continue
-        units = supply.overdue_units(line, pic.as_of)
+        units = units_of(line)
         if units:
-            gpus += units * product.gpus_per_unit
-            refs.append(line.ref)
-    return gpus, sorted(refs)
+            found.append((line, units * product.gpus_per_unit))
+    return sorted(found, key=lambda item: (item[0].po_number, item[0].line_no))
+
+
+def _gpus_text(gpus: int) -> str:
+    return counted(gpus, "GPU")
 
 
 def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
     """A binding contract, not yet ended, whose GPUs secured fall short of its commitment;
-    the message names the overdue GPUs at its site and the order-by date of its own GPU
-    model. Figure: GPUs short."""
+    the message names the late lines it takes, the overdue and undated GPUs at its site and
+    the order-by date of its own GPU model. Figure: GPUs short."""
     pic = ctx.pic
     alerts = []
-    overdue_cache: dict[tuple[int, str], tuple[int, list[str]]] = {}
+    cache: dict[tuple[int, str], tuple[list[tuple[Line, int]], list[tuple[Line, int]]]] = {}
     for figures in pic.contracts.values():
         if not figures.binding or figures.shortfall <= 0 or figures.end_date < ctx.as_of:
             continue
         key = (figures.site_id, figures.gpu_model or "")
-        if key not in overdue_cache:
-            overdue_cache[key] = _overdue_at_site(pic, figures.site_id, figures.gpu_model)
-        overdue, overdue_refs = overdue_cache[key]
+        if key not in cache:
+            cache[key] = (
+                _lines_at_site(
+                    pic,
+                    figures.site_id,
+                    figures.gpu_model,
+                    lambda line: supply.overdue_units(line, pic.as_of),
+                ),
+                _lines_at_site(pic, figures.site_id, figures.gpu_model, supply.undated_units),
+            )
+        overdue, undated = cache[key]
         model = f"{figures.gpu_model} " if figures.gpu_model else ""
-        parts = [
-            f"{figures.ref} at {figures.site} is {counted(figures.shortfall, 'GPU')} short on "
-            f"its need-by date {figures.need_by} ({figures.gpus_secured:,} of "
+        message = (
+            f"{figures.ref} at {figures.site} is {_gpus_text(figures.shortfall)} short on its "
+            f"need-by date {figures.need_by} ({figures.gpus_secured:,} of "
             f"{figures.committed_gpus:,} committed {model}GPUs secured for {figures.customer}, "
             f"starting {figures.start_date})"
-        ]
-        if figures.late_gpus:
-            parts.append(f"{counted(figures.late_gpus, 'GPU')} it takes arrive after that day")
-        if overdue:
-            parts.append(
-                f"{counted(overdue, model + 'GPU')} overdue at the site ({listed(overdue_refs)}) "
-                "count for nothing until their vendors give new dates"
+        )
+        late = [p for p in figures.pegs if not p.secured]
+        tails = []
+        if late:
+            verb = "arrives" if len(late) == 1 else "arrive"
+            tails.append(
+                f"{counted(len(late), 'order line')} it takes {verb} later: "
+                + listed([f"{p.ref} ({_gpus_text(p.gpus)}, ETA {p.date})" for p in late])
             )
-        message = "; ".join(parts) + "." + order_by_text(figures, ctx.as_of)
-        related = [figures.ref, *(p.ref for p in figures.pegs if not p.secured), *overdue_refs]
+        if overdue:
+            gpus = sum(g for _, g in overdue)
+            tails.append(
+                f"{_gpus_text(gpus)} overdue at the site count for nothing until their vendors "
+                "give new dates: "
+                + listed(
+                    [
+                        f"{line.ref} ({_gpus_text(g)}, due {line.expected_date})"
+                        for line, g in overdue
+                    ]
+                )
+            )
+        if undated:
+            tails.append(
+                "undated: "
+                + listed([f"{line.ref} ({_gpus_text(g)}, no date yet)" for line, g in undated])
+            )
+        if not (late or overdue or undated):
+            tails.append("no open order line brings more GPUs to the site: order more")
+        message += "; " + "; ".join(tails) + "." + order_by_text(figures, ctx.as_of)
+        related = [
+            figures.ref,
+            *(p.ref for p in late),
+            *(line.ref for line, _ in overdue),
+            *(line.ref for line, _ in undated),
+        ]
         alerts.append(
             make_alert(
                 Rule.CAPACITY_SHORTFALL,

@@ -30,7 +30,9 @@ from domain.picture import (
     OpenValue,
     Picture,
     SiteFigures,
+    SupplyPoint,
     open_value_breakdown,
+    supply_series,
 )
 from domain.picture import picture as compute_picture
 from domain.power import Ppa as PpaValue
@@ -72,6 +74,7 @@ __all__ = [
     "open_value_breakdown",
     "picture",
     "site_figures",
+    "site_supply_series",
 ]
 
 CENT = Decimal("0.01")
@@ -344,3 +347,17 @@ def open_order_value(
     (what is open in the records now; ``as_of`` is taken for a uniform call)."""
     breakdown = open_value_breakdown(load_world(session))
     return breakdown.total, breakdown.missing_rates
+
+
+def site_supply_series(
+    session: Session, site: str, as_of: dt.date | None = None, months: int = 24
+) -> list[SupplyPoint]:
+    """Month by month from the as-of month: GPUs received or dated at ``site`` by each month's
+    end, the overdue ones apart, against the GPUs committed by then."""
+    from services.errors import NotFoundError
+
+    pic = picture(session, as_of)
+    site_id = pic.world.site_id(site)
+    if site_id is None:
+        raise NotFoundError(f"no site is called {site!r}")
+    return supply_series(pic, site_id, months)

@@ -35,6 +35,7 @@ from models import (
     Vendor,
     VendorAlias,
 )
+from domain.supply import first_commitment
 from services import audit
 from services.audit import Actor
 from services.errors import (
@@ -510,6 +511,10 @@ class OrderLineAdapter(Adapter):
         super().assign(session, row, record, actor)
         row.line_no = record["line"]
         row.received_qty = record.get("received_qty") or 0
+        # The vendor's first date for the line, kept once known (domain.supply).
+        row.first_commitment = first_commitment(
+            row.first_commitment, record.get("promised_date"), record.get("eta")
+        )
         row.order = order
         row.product = product
         return []
