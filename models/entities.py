@@ -276,9 +276,7 @@ class Deployment(Versioned, Base):
     target_date: Mapped[dt.date | None] = mapped_column(Date)
     # When its power is energised; blank: available.
     power_ready_date: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(
-        _choice("deployment_status", enums.DEPLOYMENT_STATUSES)
-    )
+    status: Mapped[str] = mapped_column(_choice("deployment_status", enums.DEPLOYMENT_STATUSES))
     notes: Mapped[str | None] = mapped_column(Text)
 
     site: Mapped[Site] = relationship()
@@ -297,9 +295,7 @@ class DeploymentPart(Versioned, Base):
     __table_args__ = (UniqueConstraint("deployment_id", "part"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deployment_id: Mapped[int] = mapped_column(
-        ForeignKey("deployment.id", ondelete="CASCADE")
-    )
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"))
     part: Mapped[str] = mapped_column(String(80))
     quantity: Mapped[int] = mapped_column(Integer)
 

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain.supply import first_commitment
 from models import (
     AuditEntry,
     Customer,
@@ -35,7 +36,6 @@ from models import (
     Vendor,
     VendorAlias,
 )
-from domain.supply import first_commitment
 from services import audit
 from services.audit import Actor
 from services.errors import (

@@ -169,9 +169,7 @@ def deployment_readiness(pic: Picture, readiness: DeploymentReadiness) -> dict[s
 
 
 def readiness(pic: Picture) -> list[dict[str, Any]]:
-    return [
-        deployment_readiness(pic, pic.deployments[ref]) for ref in sorted(pic.deployments)
-    ]
+    return [deployment_readiness(pic, pic.deployments[ref]) for ref in sorted(pic.deployments)]
 
 
 # --- margin ------------------------------------------------------------------------------

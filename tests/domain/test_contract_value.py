@@ -77,9 +77,7 @@ def test_need_by_and_notice_deadline():
     ],
 )
 def test_late_credit(per_day, cap, late, amount, unbounded) -> None:
-    credit = figures.late_credit(
-        D(per_day) if per_day else None, D(cap) if cap else None, late
-    )
+    credit = figures.late_credit(D(per_day) if per_day else None, D(cap) if cap else None, late)
     assert credit.amount == (D(amount) if amount is not None else None)
     assert credit.unbounded is unbounded
 

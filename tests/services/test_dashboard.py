@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from models.database import Database
 from domain.picture import supply_series
+from models.database import Database
 from services import alerts, dashboard, figures, records
 from services.audit import Actor
 
