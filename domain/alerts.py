@@ -162,6 +162,11 @@ class Context:
     # Contracts and deployments at risk (short, late or unable to complete).
     at_risk: set[str] = field(default_factory=set)
     ledger: Ledger | None = None
+    # Lines with units still to come, and how many: what the line rules look at.
+    open_lines: list[tuple[Line, int]] = field(default_factory=list)
+    # Per site, GPU lines whose open units supply nothing now: (line, overdue GPUs, undated
+    # GPUs), by PO and line.
+    idle_gpu_lines: dict[int, list[tuple[Line, int, int]]] = field(default_factory=dict)
 
     @property
     def as_of(self) -> dt.date:
@@ -187,7 +192,19 @@ def context(pic: Picture) -> Context:
     for readiness in pic.deployments.values():
         if readiness.served and readiness.late_or_incomplete:
             at_risk.add(readiness.ref)
-    return Context(pic, dict(short), at_risk)
+    open_lines = [(line, line.open_units) for line in pic.world.lines if line.open_units > 0]
+    idle: dict[int, list[tuple[Line, int, int]]] = defaultdict(list)
+    products = pic.world.products
+    for line, _units in open_lines:
+        per = products[line.product_id].gpus_per_unit
+        if per <= 0:
+            continue
+        overdue, undated = supply.overdue_units(line, pic.as_of), supply.undated_units(line)
+        if overdue or undated:
+            idle[line.site_id].append((line, overdue * per, undated * per))
+    for found in idle.values():
+        found.sort(key=lambda item: (item[0].po_number, item[0].line_no))
+    return Context(pic, dict(short), at_risk, None, open_lines, dict(idle))
 
 
 def line_label(pic: Picture, line: Line) -> str:
@@ -220,10 +237,6 @@ def _risk_note(ctx: Context, line: Line, severity: Severity) -> str:
     return f" It serves {listed(served)}, already at risk."
 
 
-def _open_lines(pic: Picture) -> list[tuple[Line, int]]:
-    return [(line, units) for line in pic.world.lines if (units := supply.open_units(line)) > 0]
-
-
 # --- order lines -------------------------------------------------------------------------
 
 
@@ -232,7 +245,7 @@ def rule_overdue_delivery(ctx: Context) -> list[Alert]:
     hold is not late). Figure: open units."""
     pic = ctx.pic
     alerts = []
-    for line, units in _open_lines(pic):
+    for line, units in ctx.open_lines:
         if not supply.is_overdue(line, ctx.as_of):
             continue
         expected = line.expected_date
@@ -260,7 +273,7 @@ def rule_eta_slip(ctx: Context) -> list[Alert]:
     threshold = ctx.pic.world.settings.slip_threshold_days
     pic = ctx.pic
     alerts = []
-    for line, units in _open_lines(pic):
+    for line, units in ctx.open_lines:
         if not can_be_overdue(line.status) or supply.is_overdue(line, ctx.as_of):
             continue
         slip = supply.slip_days(line, ctx.as_of)
@@ -291,7 +304,7 @@ def rule_unconfirmed_order(ctx: Context) -> list[Alert]:
     pic = ctx.pic
     limit = pic.world.settings.unconfirmed_days
     orders: dict[str, list[Line]] = defaultdict(list)
-    for line, _ in _open_lines(pic):
+    for line, _ in ctx.open_lines:
         orders[line.po_number].append(line)
     alerts = []
     for po_number, lines in sorted(orders.items()):
@@ -403,23 +416,23 @@ def order_by_text(figures: ContractFigures, as_of: dt.date) -> str:
     )
 
 
-def _lines_at_site(
-    pic: Picture, site_id: int, model: str | None, units_of: Callable[[Line], int]
-) -> list[tuple[Line, int]]:
-    """(line, GPUs) of the site's lines of ``model`` with units counted by ``units_of``."""
+def _idle_of_model(
+    ctx: Context, site_id: int, model: str | None
+) -> tuple[list[tuple[Line, int]], list[tuple[Line, int]]]:
+    """(overdue, undated) GPU lines of ``model`` at a site, with their GPUs."""
     from domain.gpus import serves
 
-    found = []
-    for line in pic.world.lines:
-        if line.site_id != site_id:
+    products = ctx.pic.world.products
+    overdue: list[tuple[Line, int]] = []
+    undated: list[tuple[Line, int]] = []
+    for line, late_gpus, undated_gpus in ctx.idle_gpu_lines.get(site_id, ()):
+        if not serves(model, products[line.product_id].gpu_model):
             continue
-        product = pic.world.products[line.product_id]
-        if product.gpus_per_unit <= 0 or not serves(model, product.gpu_model):
-            continue
-        units = units_of(line)
-        if units:
-            found.append((line, units * product.gpus_per_unit))
-    return sorted(found, key=lambda item: (item[0].po_number, item[0].line_no))
+        if late_gpus:
+            overdue.append((line, late_gpus))
+        if undated_gpus:
+            undated.append((line, undated_gpus))
+    return overdue, undated
 
 
 def _gpus_text(gpus: int) -> str:
@@ -438,15 +451,7 @@ def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
             continue
         key = (figures.site_id, figures.gpu_model or "")
         if key not in cache:
-            cache[key] = (
-                _lines_at_site(
-                    pic,
-                    figures.site_id,
-                    figures.gpu_model,
-                    lambda line: supply.overdue_units(line, pic.as_of),
-                ),
-                _lines_at_site(pic, figures.site_id, figures.gpu_model, supply.undated_units),
-            )
+            cache[key] = _idle_of_model(ctx, figures.site_id, figures.gpu_model)
         overdue, undated = cache[key]
         model = f"{figures.gpu_model} " if figures.gpu_model else ""
         message = (

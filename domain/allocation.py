@@ -40,9 +40,7 @@ from domain.supply import (
     GPU_CATEGORIES,
     Line,
     Product,
-    lots,
-    overdue_units,
-    undated_units,
+    state,
 )
 
 POWER_READY = "power_ready"
@@ -407,8 +405,7 @@ def allocate(
     for line in lines:
         product = products[line.product_id]
         per = product.gpus_per_unit
-        overdue = overdue_units(line, as_of)
-        undated = undated_units(line)
+        line_lots, overdue, undated = state(line, as_of)
         if overdue or undated:
             waiting[line.site_id].append(line)
             if per > 0:
@@ -416,7 +413,7 @@ def allocate(
                 site_undated[line.site_id] += undated * per
         reserved = line.deployment_ref
         pool = pools[line.site_id]
-        for lot in lots(line, as_of):
+        for lot in line_lots:
             entry = _Lot(line, product, lot.date, lot.units, lot.received)
             if reserved and reserved in deployment_refs:
                 # A reservation holds only at the deployment's own site.

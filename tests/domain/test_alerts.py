@@ -7,7 +7,7 @@ from domain import alerts
 from domain.picture import picture
 from domain.power import Ppa, Site
 from domain.world import Settings, Vendor, World
-from tests.domain.builders import CDU, D, PRODUCTS, contract, day, deployment, line
+from tests.domain.builders import CDU, PRODUCTS, D, contract, day, deployment, line
 
 AS_OF = day("2026-12-07")
 

@@ -6,7 +6,7 @@ from domain.picture import picture
 from domain.power import Site
 from domain.whatif import Scope, Slip, apply, slip_for
 from domain.world import Vendor, World
-from tests.domain.builders import CDU, D, PRODUCTS, RACK, contract, day, deployment, line
+from tests.domain.builders import CDU, PRODUCTS, RACK, D, contract, day, deployment, line
 
 AS_OF = day("2026-12-07")
 
