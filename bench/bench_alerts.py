@@ -209,7 +209,7 @@ def generate(
                     "sku": f"SKU-{i}",
                     "category": category,
                     "gpus_per_unit": 72 if category == "gpu_system" else 0,
-                    "gpu_model": GPU_MODELS[i % len(GPU_MODELS)]
+                    "gpu_model": GPU_MODELS[(i // 6) % len(GPU_MODELS)]
                     if category == "gpu_system"
                     else None,
                     "currency": "USD",
