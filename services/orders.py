@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.statuses import CLOSED as CLOSED_LINE_STATUSES
 from models import PurchaseOrder
-from models.enums import CLOSED_LINE_STATUSES
 from services import records
 from services.audit import Actor
 from services.errors import NotFoundError, Problem, ValidationError
