@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.statuses import CLOSED
 from services.errors import ConflictError
 from ui import format as fmt
 from ui.context import AppContext
@@ -265,7 +266,7 @@ class OrdersScreen(ListScreen):
         line = self.target_line()
         status = line["status"] if line else None
         # In a reader's window the order operations stay off (each one writes).
-        open_line = status not in (None, "received", "cancelled") and not self.context.read_only
+        open_line = status is not None and status not in CLOSED and not self.context.read_only
         for button in self._order_buttons():
             button.setEnabled(open_line)
 
@@ -397,7 +398,7 @@ class OrdersScreen(ListScreen):
         elif count == 1:
             # One line: received in part or in full, as from its order below.
             line = self._selected_lines()[0]
-            still_open = line["status"] not in ("received", "cancelled")
+            still_open = line["status"] not in CLOSED
             receive = menu.addAction("Receive goods…", lambda: self._receive(line, None, ""))
             cancel = menu.addAction("Cancel line…", lambda: self._cancel(line))
             for action in (receive, cancel):
