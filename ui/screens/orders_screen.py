@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from domain.statuses import CLOSED
 from services.errors import ConflictError
+from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import LazyTable, ListScreen, prepare, table_view
