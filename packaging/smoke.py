@@ -71,6 +71,10 @@ class Target:
     work_inside: str  # the same folder as the process sees it
     prefix: list[str] = field(default_factory=list)
     display: str | None = None
+    bundle_on_host: str = ""  # the bundle's folder as this machine sees it
+
+    def __post_init__(self) -> None:
+        self.bundle_on_host = self.bundle_on_host or self.bundle
 
     @property
     def exe(self) -> str:
@@ -339,12 +343,13 @@ def check_window(target: Target, out_dir: Path, report: Report) -> None:
         )
         time.sleep(3)
         maps = mapped_files(window.pid)
-        outside = sorted(p for p in maps if p.startswith("/") and not p.startswith(target.bundle))
+        mine = target.bundle_on_host
+        outside = sorted(p for p in maps if p.startswith("/") and not p.startswith(mine))
         python_outside = [p for p in outside if "python" in p.lower()]
         if python_outside:
             report.fail(f"window maps Python from outside the bundle: {python_outside}")
         elif maps:
-            inside = len([p for p in maps if p.startswith(target.bundle)])
+            inside = len([p for p in maps if p.startswith(mine)])
             libs = sorted({Path(p).name for p in outside if ".so" in p})
             report.ok(
                 f"window maps {inside} files from the bundle and no Python from elsewhere; "
@@ -471,11 +476,12 @@ def prepare_chroot(folder: Path, report: Report) -> bool:
             ["chroot", str(folder), "apt-get", "install", "-y", "--no-install-recommends",
              *CHROOT_DESKTOP_PACKAGES],
             env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"},
-            stdout=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
             check=False,
         )  # fmt: skip
         if installed.returncode != 0:
-            report.fail("apt-get in the chroot failed")
+            report.fail(f"apt-get in the chroot failed: {installed.stderr[-500:]}")
             return False
     pythons = [
         str(p.relative_to(folder))
@@ -509,6 +515,7 @@ def chroot_target(folder: Path, bundle: Path, display: str | None) -> Iterator[T
             work_inside="/tmp/rackbook-check",
             prefix=[shutil.which("chroot") or "chroot", str(folder)],
             display=display,
+            bundle_on_host=str(opt),
         )
     finally:
         subprocess.run(["umount", str(proc)], check=False)
