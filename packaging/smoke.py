@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
@@ -529,6 +530,43 @@ def check_target(target: Target, version: str, python: Path, out_dir: Path, repo
     check_window(target, out_dir, report)
 
 
+def unpack_archive(root: Path, version: str, work: Path, report: Report) -> Path | None:
+    """The .tar.gz a user downloads: named with the version, holding the bundle, its desktop
+    entry and icon; unpacked here, it is what the checks run, and its desktop entry is
+    installed into the scratch home."""
+    archives = sorted((root / "dist").glob(f"rackbook-{version}-linux-*.tar.gz"))
+    if not archives:
+        report.fail(f"no dist/rackbook-{version}-linux-*.tar.gz: run packaging/build")
+        return None
+    top = f"rackbook-{version}"
+    with tarfile.open(archives[-1]) as tar:
+        names = set(tar.getnames())
+        wanted = [f"{top}/{n}" for n in (EXE_NAME, "rackbook.desktop", "rackbook.png")]
+        wanted.append(f"{top}/install-desktop-entry")
+        missing = [n for n in wanted if n not in names]
+        if missing:
+            report.fail(f"{archives[-1].name} lacks {missing}")
+            return None
+        tar.extractall(work / "unpacked", filter="tar")
+    report.ok(f"{archives[-1].name}: the bundle, its desktop entry and icon; unpacked")
+    folder = work / "unpacked" / top
+    home = work / "home"
+    done = subprocess.run(
+        [str(folder / "install-desktop-entry")],
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    entry = home / ".local" / "share" / "applications" / "rackbook.desktop"
+    text = entry.read_text(encoding="utf-8") if entry.is_file() else ""
+    if done.returncode == 0 and f'Exec="{folder}/rackbook"' in text:
+        report.ok("install-desktop-entry: the menu entry starts the unpacked bundle")
+    else:
+        report.fail(f"install-desktop-entry: {done.stderr or text}")
+    return folder
+
+
 def check(root: Path, bundle: Path, version: str, *, chroot: bool, python: Path) -> int:
     if sys.platform == "darwin":
         bundle = root / "dist" / "Rackbook.app" / "Contents" / "MacOS"
@@ -547,7 +585,8 @@ def check(root: Path, bundle: Path, version: str, *, chroot: bool, python: Path)
     ):
         work = Path(scratch)
         (work / "home").mkdir()
-        here = Target("clean-env", str(bundle), work, str(work), display=display)
+        unpacked = unpack_archive(root, version, work, report) if LINUX else None
+        here = Target("clean-env", str(unpacked or bundle), work, str(work), display=display)
         check_target(here, version, python, out_dir, report)
         check_keyring(here, python, report)
         if chroot:
