@@ -125,6 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch", type=int, help="only the records this import batch created or changed"
     )
 
+    p = sub.add_parser("attach", help="attach a file to a record (KIND KEY FILE)")
+    p.add_argument("kind", help="orders (PO or PO/LINE), vendors, contracts, ppas, sites…")
+    p.add_argument("key", help="the record's key, as in PO-2026-001/2, Dell, C-2031")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("attachments", help="list the files attached to a record")
+    p.add_argument("kind")
+    p.add_argument("key")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("attachment", help="write an attached file back (ID OUT)")
+    p.add_argument("id", type=int)
+    p.add_argument("out", type=Path, help="a file, or a folder to write it into by its name")
+
+    p = sub.add_parser("detach", help="remove an attachment (ID)")
+    p.add_argument("id", type=int)
+
     p = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
     p.add_argument("name", nargs="?")
     p.add_argument("value", nargs="?")
@@ -287,6 +304,79 @@ def _print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[st
         out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n")
 
 
+def cmd_attach(ctx: Context) -> int:
+    from services import attachments
+
+    kind_name = attachments.check_kind(ctx.args.kind)  # a usage error before any reading
+    database = ctx.database()
+    with database.session() as session:
+        limit = attachments.limit_bytes(session)
+    # Read (and hashed) before the write transaction starts: a big file holds no lock.
+    read = attachments.read_file(ctx.args.file, limit)
+    with database.write() as session:
+        ref = attachments.resolve(session, kind_name, ctx.args.key)
+        added = attachments.attach(session, ref, read, ctx.actor(), limit=limit)
+    ctx.out.write(
+        f"Attached {added.file_name} ({attachments.size_text(added.size)}) to "
+        f"{added.record_title} as attachment {added.id}.\n"
+    )
+    return EXIT_OK
+
+
+def cmd_attachments(ctx: Context) -> int:
+    from services import attachments
+
+    kind_name = attachments.check_kind(ctx.args.kind)
+    with ctx.database().session() as session:
+        ref = attachments.resolve(session, kind_name, ctx.args.key)
+        found = attachments.attachments_of(session, ref)
+    if ctx.args.json:
+        json.dump([a.as_json() for a in found], ctx.out, indent=2, ensure_ascii=False)
+        ctx.out.write("\n")
+        return EXIT_OK
+    if not found:
+        ctx.out.write(f"No files are attached to {ref.title}.\n")
+        return EXIT_OK
+    rows = [
+        [
+            str(a.id),
+            a.file_name,
+            attachments.size_text(a.size),
+            a.added_by,
+            a.added_at.strftime("%Y-%m-%d %H:%M"),
+            a.sha256[:16],
+            "" if (a.record_kind, a.record_id) == (ref.kind, ref.id) else a.record_title,
+        ]
+        for a in found
+    ]
+    _print_table(ctx.out, ["Id", "File", "Size", "Added by", "Added at", "sha256", "Of"], rows)
+    files = "file" if len(found) == 1 else "files"
+    ctx.out.write(f"{len(found)} {files} attached to {ref.title}\n")
+    return EXIT_OK
+
+
+def cmd_attachment(ctx: Context) -> int:
+    from services import attachments
+
+    with ctx.database().session() as session:
+        info = attachments.get(session, ctx.args.id)
+        written = attachments.save_copy(session, ctx.args.id, ctx.args.out)
+    ctx.out.write(
+        f"Wrote {written} ({info.file_name}, {attachments.size_text(info.size)}, "
+        f"of {info.record_title}).\n"
+    )
+    return EXIT_OK
+
+
+def cmd_detach(ctx: Context) -> int:
+    from services import attachments
+
+    with ctx.database().write() as session:
+        info = attachments.detach(session, ctx.args.id, ctx.actor())
+    ctx.out.write(f"Removed {info.file_name} (attachment {info.id}) from {info.record_title}.\n")
+    return EXIT_OK
+
+
 def cmd_settings(ctx: Context) -> int:
     from services import settings
     from services.errors import UsageError
@@ -302,7 +392,9 @@ def cmd_settings(ctx: Context) -> int:
     with database.session() as session:
         values = settings.get_all(session)
     for opt in settings.OPTIONS:
-        ctx.out.write(f"{opt.name:30} {values[opt.name]!s:>10}   {opt.label}\n")
+        shown = "" if values[opt.name] is None else str(values[opt.name])
+        shown = ", ".join(line.strip() for line in shown.splitlines() if line.strip())
+        ctx.out.write(f"{opt.name:30} {shown:>10}   {opt.label}\n")
     return EXIT_OK
 
 
@@ -571,6 +663,10 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "chase": cmd_chase,
     "import": cmd_import,
     "import-undo": cmd_import_undo,
+    "attach": cmd_attach,
+    "attachments": cmd_attachments,
+    "attachment": cmd_attachment,
+    "detach": cmd_detach,
 }
 
 

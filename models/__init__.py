@@ -6,6 +6,8 @@ Nothing here imports Qt; the window and the command line reach the database thro
 from models.base import Base
 from models.entities import (
     AlertAck,
+    Attachment,
+    AttachmentBlob,
     AuditEntry,
     Customer,
     CustomerContract,
@@ -18,6 +20,7 @@ from models.entities import (
     Ppa,
     Product,
     PurchaseOrder,
+    PurchaseOrderRevision,
     Setting,
     Site,
     Vendor,
@@ -26,6 +29,8 @@ from models.entities import (
 
 __all__ = [
     "AlertAck",
+    "Attachment",
+    "AttachmentBlob",
     "AuditEntry",
     "Base",
     "Customer",
@@ -39,6 +44,7 @@ __all__ = [
     "Ppa",
     "Product",
     "PurchaseOrder",
+    "PurchaseOrderRevision",
     "Setting",
     "Site",
     "Vendor",
