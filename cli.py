@@ -85,17 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-undo", help="undo an import batch")
     p.add_argument("batch", type=int)
 
-    p = sub.add_parser("export", help="write a workbook (contracts, a list, or template-KIND)")
+    p = sub.add_parser(
+        "export",
+        help="write a workbook (contracts, a list, or template-KIND), or a purchase order: "
+        "export po PO_NUMBER OUT.pdf|OUT.xlsx",
+    )
     p.add_argument(
         "kind",
         help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
         "sites, ppas, contract-list, customers, fxrates, alerts; an import template: "
-        "template-orders, template-vendors…; or po (one purchase order, with --po)",
+        "template-orders, template-vendors…; or po (one purchase order, as the document its "
+        "vendor acts on: export po PO_NUMBER OUT.pdf)",
     )
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=Path, help="OUT.xlsx; for po: PO_NUMBER, then OUT.pdf or .xlsx")
+    p.add_argument("po_out", nargs="?", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
     p.add_argument(
-        "--po", metavar="PO_NUMBER", help="with kind po: the purchase order, as a document"
+        "--po", metavar="PO_NUMBER", help="with kind po: the purchase order (or give it first)"
+    )
+    p.add_argument(
+        "--buyer", metavar="NAME", help="with kind po: the buyer named on it (default: --user)"
     )
 
     p = sub.add_parser("alerts", help="supply-risk alerts")
@@ -516,22 +525,56 @@ def cmd_export(ctx: Context) -> int:
     from services import exporting
     from services.errors import UsageError
 
-    if ctx.args.kind == "po" or ctx.args.po:
-        if ctx.args.kind != "po" or not ctx.args.po:
-            raise UsageError("a purchase order is exported as: export po OUT.xlsx --po PO_NUMBER")
-        written = exporting.export_order(
-            ctx.database(), ctx.args.po, ctx.args.out, issued_by=ctx.actor().user
-        )
-        ctx.out.write(
-            f"Wrote {written.path} (purchase order {ctx.args.po}, {written.rows} lines)\n"
-        )
-        return EXIT_OK
-    exporting.export_kind(ctx.args.kind)  # an unknown kind is a usage error before any work
-    result = exporting.export(ctx.database(), ctx.args.kind, ctx.args.out, as_of=ctx.args.as_of)
+    args = ctx.args
+    if args.kind == "po" or args.po or args.buyer:
+        if args.kind != "po":
+            raise UsageError("a purchase order is exported as: export po PO_NUMBER OUT.pdf")
+        if args.po_out is not None and not args.po:
+            po_number, target = str(args.out), args.po_out
+        elif args.po and args.po_out is None:
+            po_number, target = args.po, args.out  # export po OUT.xlsx --po PO_NUMBER
+        else:
+            raise UsageError(
+                "a purchase order is exported as: export po PO_NUMBER OUT.pdf|OUT.xlsx "
+                "(or export po OUT.xlsx --po PO_NUMBER)"
+            )
+        return _export_po(ctx, po_number, target)
+    if args.po_out is not None:
+        raise UsageError(f"export {args.kind} takes one file: export {args.kind} OUT.xlsx")
+    exporting.export_kind(args.kind)  # an unknown kind is a usage error before any work
+    result = exporting.export(ctx.database(), args.kind, args.out, as_of=args.as_of)
     for warning in result.warnings:
         ctx.err.write(f"rackbook: warning: {warning}\n")
     sheets = ", ".join(result.sheets)
     ctx.out.write(f"Wrote {result.path} ({result.rows} rows; sheets: {sheets})\n")
+    return EXIT_OK
+
+
+def _export_po(ctx: Context, po_number: str, target: Path) -> int:
+    from services.exporting.purchase_order import PdfRenderer, produce
+
+    render: PdfRenderer | None = None
+    if target.suffix.lower() == ".pdf":
+        # Qt lays the document out: loaded for a PDF only (offscreen without a display).
+        from ui.printing import render_pdf
+
+        render = render_pdf
+    user = ctx.actor().user
+    buyer = ctx.args.buyer or user
+    with ctx.database().write() as session:
+        document = produce(
+            session, po_number.strip(), target, user=user, buyer_name=buyer, render_pdf=render
+        )
+    lines = f"{len(document.lines)} line" + ("" if len(document.lines) == 1 else "s")
+    revision = f"revision {document.revision}"
+    if document.revision > 1 and document.new_revision:
+        revision += f", {len(document.changes)} changes since revision {document.revision - 1}"
+    elif not document.new_revision:
+        revision += ", unchanged since it was sent"
+    ctx.out.write(f"Wrote {target} (purchase order {document.po_number}, {lines}, {revision})\n")
+    if document.revision > 1 and document.new_revision:
+        for change in document.changes:
+            ctx.out.write(f"  {change}\n")
     return EXIT_OK
 
 
