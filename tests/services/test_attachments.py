@@ -184,7 +184,8 @@ def test_an_import_batch_keeps_the_file_it_read(world: Database, tmp_path) -> No
     sheet = tmp_path / "vendors.csv"
     sheet.write_text("name,country\nVertiv,US\nEaton,IE\n", encoding="utf-8")
     with world.write() as session:
-        report = importing.import_file(session, sheet, importing.ImportRequest(), "anna")
+        request = importing.ImportRequest(kind="vendors")
+        report = importing.import_file(session, sheet, request, "anna")
     assert report.ok
     batch_id = report.sheets[0].result.batch_id
     with world.session() as session:

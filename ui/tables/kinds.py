@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from services.schema import KINDS, Kind
 from ui.tables.model import Column
 
+# How many files are attached to each record (services.attachments.add_counts).
+FILES = Column("attachments", "Files", "int")
+
 
 @dataclass(frozen=True)
 class ListSpec:
@@ -42,7 +45,7 @@ class ListSpec:
                 else None,
             )
             for f in (spec.field(n) for n in names)
-        ] + list(self.extra)
+        ] + [*self.extra, FILES]
 
 
 LISTS: dict[str, ListSpec] = {
