@@ -299,6 +299,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(shown, bool):
         return "yes" if shown else "no"
+    if isinstance(shown, str) and "\n" in shown:  # an address: one line in a table
+        return ", ".join(line.strip() for line in shown.splitlines() if line.strip())
     return str(shown)
 
 
@@ -568,7 +570,9 @@ def _export_po(ctx: Context, po_number: str, target: Path) -> int:
     lines = f"{len(document.lines)} line" + ("" if len(document.lines) == 1 else "s")
     revision = f"revision {document.revision}"
     if document.revision > 1 and document.new_revision:
-        revision += f", {len(document.changes)} changes since revision {document.revision - 1}"
+        count = len(document.changes)
+        changes = f"{count} change" + ("" if count == 1 else "s")
+        revision += f", {changes} since revision {document.revision - 1}"
     elif not document.new_revision:
         revision += ", unchanged since it was sent"
     ctx.out.write(f"Wrote {target} (purchase order {document.po_number}, {lines}, {revision})\n")

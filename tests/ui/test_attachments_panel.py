@@ -163,7 +163,7 @@ def test_a_changed_order_is_sent_as_revision_2_and_kept_with_the_order(
         records.update(session, "orders", line["id"], {"quantity": 14}, context.actor())
     second = tmp_path / "second.pdf"
     screen.send_order(str(second))
-    assert "(revision 2, 1 changes)" in screen.last_message
+    assert "(revision 2, 1 change)" in screen.last_message
     with context.db.session() as session:
         ref = attachments.resolve(session, "orders", "PC-2026-002")
         kept = attachments.attachments_of(session, ref)

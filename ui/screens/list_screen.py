@@ -815,8 +815,9 @@ class ListScreen(QWidget):
     def load_details(self) -> None:
         record_id = self.selected_id()
         record = self.selected_record() if record_id is not None else None
-        self.attachments_panel.show_record(self.kind, record_id)
+        # The list's count first; the panel's own, when it reads the files, is the newer.
         self._show_file_count(int((record or {}).get("attachments") or 0))
+        self.attachments_panel.show_record(self.kind, record_id)
         if record_id is None or self.context.database is None:
             self.history_rows = []
             self.history_model.set_rows([])

@@ -204,7 +204,8 @@ class OrdersScreen(ListScreen):
         def done(document: Any) -> None:
             revision = f"revision {document.revision}"
             if document.revision > 1 and document.new_revision:
-                revision += f", {len(document.changes)} changes"
+                count = len(document.changes)
+                revision += f", {count} change{'s' if count != 1 else ''}"
             elif not document.new_revision:
                 revision += ", unchanged since it was sent"
             self._say(f"Wrote purchase order {po_number} ({revision}) to {target}")

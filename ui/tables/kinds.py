@@ -80,7 +80,7 @@ LISTS: dict[str, ListSpec] = {
         ),
         ListSpec(
             "vendors",
-            hidden=("notes",),
+            hidden=("notes", "address"),
             filters=("country", "category"),
             extra=(
                 Column("on_time_pct", "On time %", "decimal"),
@@ -105,7 +105,7 @@ LISTS: dict[str, ListSpec] = {
             dates=("quote_date", "valid_until"),
             hidden=("notes",),
         ),
-        ListSpec("sites", hidden=("notes",), filters=("status", "country")),
+        ListSpec("sites", hidden=("notes", "ship_to_address"), filters=("status", "country")),
         ListSpec(
             "ppas",
             hidden=("escalation_pct", "take_or_pay_pct", "currency"),
