@@ -282,12 +282,17 @@ def cmd_list(ctx: Context) -> int:
     names = spec.field_names
     if ctx.args.json:
         payload = [{n: records.typed_value(row.get(n)) for n in names} for row in rows]
-        json.dump(payload, ctx.out, indent=2, ensure_ascii=False)
-        ctx.out.write("\n")
-        return EXIT_OK
+        return _print_json(ctx, payload)
     table = [[_cell(row.get(n)) for n in names] for row in rows]
     _print_table(ctx.out, [spec.field(n).title for n in names], table)
     ctx.out.write(f"{len(rows)} {spec.label.lower()}{of_batch}\n")
+    return EXIT_OK
+
+
+def _print_json(ctx: Context, payload: Any) -> int:
+    """What ``--json`` prints: indented, non-ASCII text as it is."""
+    json.dump(payload, ctx.out, indent=2, ensure_ascii=False)
+    ctx.out.write("\n")
     return EXIT_OK
 
 
@@ -342,9 +347,7 @@ def cmd_attachments(ctx: Context) -> int:
         ref = attachments.resolve(session, kind_name, ctx.args.key)
         found = attachments.attachments_of(session, ref)
     if ctx.args.json:
-        json.dump([a.as_json() for a in found], ctx.out, indent=2, ensure_ascii=False)
-        ctx.out.write("\n")
-        return EXIT_OK
+        return _print_json(ctx, [a.as_json() for a in found])
     if not found:
         ctx.out.write(f"No files are attached to {ref.title}.\n")
         return EXIT_OK
@@ -476,9 +479,7 @@ def cmd_alerts(ctx: Context) -> int:
     with database.session() as session:
         found = alerts.visible_alerts(session, as_of, include_acknowledged=ctx.args.all)
     if ctx.args.json:
-        json.dump([a.as_json() for a in found], ctx.out, indent=2, ensure_ascii=False)
-        ctx.out.write("\n")
-        return EXIT_OK
+        return _print_json(ctx, [a.as_json() for a in found])
     if not found:
         ctx.out.write(f"No alerts as of {as_of}.\n")
         return EXIT_OK

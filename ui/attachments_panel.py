@@ -66,6 +66,34 @@ def open_attachment(
     context.read(work, done, lambda exc: show_error(parent, exc, "Rackbook — Files"), owner=parent)
 
 
+def open_import_file(
+    context: AppContext,
+    batch_id: int,
+    parent: QWidget,
+    open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl,
+) -> None:
+    """Open the file import batch ``batch_id`` read (kept with the batch)."""
+    from services import attachments
+    from services.errors import NotFoundError
+
+    def find(session: Any) -> int:
+        ref = attachments.ref_of(session, "imports", batch_id)
+        files = attachments.attachments_of(session, ref)
+        if not files:
+            raise NotFoundError(
+                f"import batch {batch_id} kept no copy of its file (it was imported before "
+                "Rackbook kept them, or the file was over the size limit)"
+            )
+        return int(files[0].id)
+
+    context.read(
+        find,
+        lambda found: open_attachment(context, found, parent, open_url),
+        lambda exc: show_error(parent, exc, "Rackbook — Files"),
+        owner=parent,
+    )
+
+
 class _Relay(QObject):
     """Progress from the worker thread to the dialog (delivered on the main thread)."""
 

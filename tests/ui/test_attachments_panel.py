@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrinter
 from services import attachments, importing, records
 from tests.ui.helpers import answer_yes
 from ui.dialogs.settings_dialog import SettingsDialog
+from ui.screens.imports_screen import ImportsScreen
 from ui.screens.list_screen import ListScreen
 from ui.screens.orders_screen import OrdersScreen
 
@@ -123,6 +124,13 @@ def test_the_file_of_an_import_opens_from_the_history(qtbot, context, tmp_path) 
     screen.open_imported_file(entry)
     (url,) = opened
     assert Path(url.toLocalFile()).read_bytes() == sheet.read_bytes()
+    imports = ImportsScreen(context)
+    qtbot.addWidget(imports)
+    imports.refresh()
+    imports.open_url = opened.append
+    assert imports.selected_batch().id == entry.import_batch_id and imports.open_button.isEnabled()
+    imports.open_selected_file()
+    assert Path(opened[-1].toLocalFile()).read_bytes() == sheet.read_bytes()
 
 
 def test_settings_take_the_letterhead_and_refuse_a_logo_that_is_not_an_image(

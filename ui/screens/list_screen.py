@@ -880,30 +880,9 @@ class ListScreen(QWidget):
 
     def open_imported_file(self, entry: Any) -> None:
         """Open the very file whose import made this change (kept with its import batch)."""
-        from services import attachments
-        from services.errors import NotFoundError
-        from ui.attachments_panel import open_attachment
+        from ui.attachments_panel import open_import_file
 
-        batch_id = entry.import_batch_id
-
-        def find(session: Any) -> int:
-            ref = attachments.ref_of(session, "imports", batch_id)
-            files = attachments.attachments_of(session, ref)
-            if not files:
-                raise NotFoundError(
-                    f"import batch {batch_id} kept no copy of its file (it was imported before "
-                    "Rackbook kept them, or it was over the size limit)"
-                )
-            return int(files[0].id)
-
-        self.context.read(
-            find,
-            lambda found: open_attachment(
-                self.context, found, self, self.attachments_panel.open_url
-            ),
-            lambda exc: show_error(self, exc, f"Rackbook — {self.spec.title}"),
-            owner=self,
-        )
+        open_import_file(self.context, entry.import_batch_id, self, self.attachments_panel.open_url)
 
     @staticmethod
     def _copy_from(view: QTableView) -> None:
