@@ -81,9 +81,12 @@ def list_rows(
     time, open order value in the reporting currency, ``value_currency`` naming it); for
     contracts their need-by date, GPUs secured and shortfall; for products their newest
     quoted lead time and the units still on order."""
+    from services.attachments import add_counts
+
     found = records.list_records(session, kind_name)
     if not found:
         return found
+    add_counts(session, kind_name, found)  # "attachments": how many files each one has
     day = today or dt.date.today()
     if kind_name == "contracts":
         return _with_contract_figures(session, found, day)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.statuses import CLOSED as CLOSED_LINE_STATUSES
+from domain.statuses import CLOSED
 from models import PurchaseOrder
 from services import records
 from services.audit import Actor
@@ -24,6 +24,8 @@ from services.errors import NotFoundError, Problem, ValidationError
 from services.schema import Kind, kind
 
 Record = dict[str, Any]
+# Lines with no units to come: received or cancelled (for the window's actions).
+CLOSED_LINE_STATUSES = CLOSED
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,16 @@ def _versioned(model: Any, *columns: Any) -> Select[Any]:
 class SiteAdapter(Adapter):
     kind_name = "sites"
     model = Site
-    plain = ("name", "country", "region", "grid_capacity_mw", "pue", "status", "notes")
+    plain = (
+        "name",
+        "country",
+        "region",
+        "grid_capacity_mw",
+        "pue",
+        "status",
+        "notes",
+        "ship_to_address",
+    )
 
     def select(self) -> Select[Any]:
         return _versioned(Site, *(getattr(Site, n).label(n) for n in self.plain)).order_by(
@@ -223,7 +232,16 @@ class SiteAdapter(Adapter):
 class VendorAdapter(Adapter):
     kind_name = "vendors"
     model = Vendor
-    plain = ("name", "country", "category", "contact", "payment_terms", "notes")
+    plain = (
+        "name",
+        "country",
+        "category",
+        "contact",
+        "payment_terms",
+        "notes",
+        "address",
+        "incoterms",
+    )
 
     def select(self) -> Select[Any]:
         return _versioned(Vendor, *(getattr(Vendor, n).label(n) for n in self.plain)).order_by(
@@ -1051,6 +1069,9 @@ def delete(
         session,
         [audit.entry(actor, kind_name, record_id, key, "delete", old=_summary(ad.spec, current))],
     )
+    from services import attachments
+
+    attachments.forget_deleted(session, kind_name)
     if order is not None and order in session:
         refresh_order_status(order)
 

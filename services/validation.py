@@ -19,7 +19,14 @@ from services.schema import Field, Kind, kind
 
 Record = dict[str, Any]
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-TEXT_LIMITS = {"notes": 10_000, "description": 255, "contact": 255, "aliases": 2_000}
+TEXT_LIMITS = {
+    "notes": 10_000,
+    "description": 255,
+    "contact": 255,
+    "aliases": 2_000,
+    "address": 1_000,
+    "ship_to_address": 1_000,
+}
 DEFAULT_TEXT_LIMIT = 120
 
 
@@ -145,8 +152,23 @@ def _sites(r: Record, p: list[Problem]) -> None:
         p.append(Problem("pue", pue, "PUE must be between 1.0 and 3.0"))
 
 
+# The eleven rules of Incoterms 2020; a vendor's Incoterms name one, then usually a place.
+INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+
+
 def _vendors(r: Record, p: list[Problem]) -> None:
-    return None
+    terms = r.get("incoterms")
+    if isinstance(terms, str) and terms.strip():
+        rule = terms.split()[0].rstrip(",").upper()
+        if rule not in INCOTERMS:
+            p.append(
+                Problem(
+                    "incoterms",
+                    terms,
+                    f"Incoterms must start with one of {', '.join(INCOTERMS)} "
+                    "(then the place, as in DAP Panther Creek, PA)",
+                )
+            )
 
 
 def _products(r: Record, p: list[Problem]) -> None:

@@ -133,12 +133,15 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
             "grid",
         ),
         "pue": ("power usage effectiveness",),
+        "ship_to_address": ("ship to", "ship to address", "delivery address", "shipping address"),
     },
     "vendors": {
         "name": ("vendor", "supplier", "vendor name", "supplier name", "company"),
         "aliases": ("alias", "also known as", "aka", "other names"),
         "contact": ("contact name", "email", "account manager"),
         "payment_terms": ("terms", "payment"),
+        "address": ("vendor address", "supplier address", "postal address"),
+        "incoterms": ("incoterm", "delivery terms", "inco terms"),
     },
     "products": {
         "gpus_per_unit": ("gpus", "gpu count", "gpus unit", "gpu per unit"),

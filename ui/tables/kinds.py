@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from services.schema import KINDS, Kind
 from ui.tables.model import Column
 
+# How many files are attached to each record (services.attachments.add_counts).
+FILES = Column("attachments", "Files", "int")
+
 
 @dataclass(frozen=True)
 class ListSpec:
@@ -42,7 +45,7 @@ class ListSpec:
                 else None,
             )
             for f in (spec.field(n) for n in names)
-        ] + list(self.extra)
+        ] + [*self.extra, FILES]
 
 
 LISTS: dict[str, ListSpec] = {
@@ -77,7 +80,7 @@ LISTS: dict[str, ListSpec] = {
         ),
         ListSpec(
             "vendors",
-            hidden=("notes",),
+            hidden=("notes", "address"),
             filters=("country", "category"),
             extra=(
                 Column("on_time_pct", "On time %", "decimal"),
@@ -102,7 +105,7 @@ LISTS: dict[str, ListSpec] = {
             dates=("quote_date", "valid_until"),
             hidden=("notes",),
         ),
-        ListSpec("sites", hidden=("notes",), filters=("status", "country")),
+        ListSpec("sites", hidden=("notes", "ship_to_address"), filters=("status", "country")),
         ListSpec(
             "ppas",
             hidden=("escalation_pct", "take_or_pay_pct", "currency"),
