@@ -39,6 +39,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-31") from None
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: looked up only when asked for, not at every start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> NoReturn:
+        from services.version import version
+
+        sys.stdout.write(f"Rackbook {version()}\n")
+        parser.exit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rackbook",
@@ -51,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="open the window on a separate demo database"
     )
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("demo", help="load the demo data set into the database")
@@ -85,18 +99,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-undo", help="undo an import batch")
     p.add_argument("batch", type=int)
 
-    p = sub.add_parser("export", help="write a workbook (contracts, a list, or template-KIND)")
+    p = sub.add_parser(
+        "export",
+        help="write a workbook (contracts, a list, or template-KIND), or a purchase order: "
+        "export po PO_NUMBER OUT.pdf|OUT.xlsx",
+    )
     p.add_argument(
         "kind",
         help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
         "sites, ppas, contract-list, customers, fxrates, site_capacity, deployments, "
         "deployment_parts, alerts; an import template: "
-        "template-orders, template-vendors…; or po (one purchase order, with --po)",
+        "template-orders, template-vendors…; or po (one purchase order, as the document its "
+        "vendor acts on: export po PO_NUMBER OUT.pdf)",
     )
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=Path, help="OUT.xlsx; for po: PO_NUMBER, then OUT.pdf or .xlsx")
+    p.add_argument("po_out", nargs="?", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
     p.add_argument(
-        "--po", metavar="PO_NUMBER", help="with kind po: the purchase order, as a document"
+        "--po", metavar="PO_NUMBER", help="with kind po: the purchase order (or give it first)"
+    )
+    p.add_argument(
+        "--buyer", metavar="NAME", help="with kind po: the buyer named on it (default: --user)"
     )
 
     p = sub.add_parser("alerts", help="supply-risk alerts")
@@ -135,6 +158,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch", type=int, help="only the records this import batch created or changed"
     )
 
+    p = sub.add_parser("attach", help="attach a file to a record (KIND KEY FILE)")
+    p.add_argument("kind", help="orders (PO or PO/LINE), vendors, contracts, ppas, sites…")
+    p.add_argument("key", help="the record's key, as in PO-2026-001/2, Dell, C-2031")
+    p.add_argument("file", type=Path)
+
+    p = sub.add_parser("attachments", help="list the files attached to a record")
+    p.add_argument("kind")
+    p.add_argument("key")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("attachment", help="write an attached file back (ID OUT)")
+    p.add_argument("id", type=int)
+    p.add_argument("out", type=Path, help="a file, or a folder to write it into by its name")
+
+    p = sub.add_parser("detach", help="remove an attachment (ID)")
+    p.add_argument("id", type=int)
+
     p = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
     p.add_argument("name", nargs="?")
     p.add_argument("value", nargs="?")
@@ -162,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
         "password",
         help="keep the PostgreSQL password of --db in this computer's keyring (asked for)",
     )
+    import cli_figures
+
+    cli_figures.add_parsers(sub, _date)
     return parser
 
 
@@ -266,9 +309,7 @@ def cmd_list(ctx: Context) -> int:
     names = spec.field_names
     if ctx.args.json:
         payload = [{n: records.typed_value(row.get(n)) for n in names} for row in rows]
-        json.dump(payload, ctx.out, indent=2, ensure_ascii=False)
-        ctx.out.write("\n")
-        return EXIT_OK
+        return _print_json(ctx, payload)
     table = [[_cell(row.get(n)) for n in names] for row in rows]
     _print_table(ctx.out, [spec.field(n).title for n in names], table)
     ctx.out.write(f"{len(rows)} {spec.label.lower()}{of_batch}\n")
@@ -301,6 +342,13 @@ def cmd_correct_promise(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _print_json(ctx: Context, payload: Any) -> int:
+    """What ``--json`` prints: indented, non-ASCII text as it is."""
+    json.dump(payload, ctx.out, indent=2, ensure_ascii=False)
+    ctx.out.write("\n")
+    return EXIT_OK
+
+
 def _cell(value: Any) -> str:
     from services import records
 
@@ -309,6 +357,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(shown, bool):
         return "yes" if shown else "no"
+    if isinstance(shown, str) and "\n" in shown:  # an address: one line in a table
+        return ", ".join(line.strip() for line in shown.splitlines() if line.strip())
     return str(shown)
 
 
@@ -321,6 +371,77 @@ def _print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[st
     for row in rows:
         cells = (c if len(c) <= 40 else c[:39] + "…" for c in row)
         out.write("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n")
+
+
+def cmd_attach(ctx: Context) -> int:
+    from services import attachments
+
+    kind_name = attachments.check_kind(ctx.args.kind)  # a usage error before any reading
+    database = ctx.database()
+    with database.session() as session:
+        limit = attachments.limit_bytes(session)
+    # Read (and hashed) before the write transaction starts: a big file holds no lock.
+    read = attachments.read_file(ctx.args.file, limit)
+    with database.write() as session:
+        ref = attachments.resolve(session, kind_name, ctx.args.key)
+        added = attachments.attach(session, ref, read, ctx.actor(), limit=limit)
+    ctx.out.write(
+        f"Attached {added.file_name} ({attachments.size_text(added.size)}) to "
+        f"{added.record_title} as attachment {added.id}.\n"
+    )
+    return EXIT_OK
+
+
+def cmd_attachments(ctx: Context) -> int:
+    from services import attachments
+
+    kind_name = attachments.check_kind(ctx.args.kind)
+    with ctx.database().session() as session:
+        ref = attachments.resolve(session, kind_name, ctx.args.key)
+        found = attachments.attachments_of(session, ref)
+    if ctx.args.json:
+        return _print_json(ctx, [a.as_json() for a in found])
+    if not found:
+        ctx.out.write(f"No files are attached to {ref.title}.\n")
+        return EXIT_OK
+    rows = [
+        [
+            str(a.id),
+            a.file_name,
+            attachments.size_text(a.size),
+            a.added_by,
+            a.added_at.strftime("%Y-%m-%d %H:%M"),
+            a.sha256[:16],
+            "" if (a.record_kind, a.record_id) == (ref.kind, ref.id) else a.record_title,
+        ]
+        for a in found
+    ]
+    _print_table(ctx.out, ["Id", "File", "Size", "Added by", "Added at", "sha256", "Of"], rows)
+    files = "file" if len(found) == 1 else "files"
+    ctx.out.write(f"{len(found)} {files} attached to {ref.title}\n")
+    return EXIT_OK
+
+
+def cmd_attachment(ctx: Context) -> int:
+    from services import attachments
+
+    with ctx.database().session() as session:
+        info = attachments.get(session, ctx.args.id)
+        written = attachments.save_copy(session, ctx.args.id, ctx.args.out)
+    ctx.out.write(
+        f"Wrote {written} ({info.file_name}, {attachments.size_text(info.size)}, "
+        f"of {info.record_title}).\n"
+    )
+    return EXIT_OK
+
+
+def cmd_detach(ctx: Context) -> int:
+    from services import attachments
+
+    with ctx.database().write() as session:
+        info = attachments.detach(session, ctx.args.id, ctx.actor())
+    ctx.out.write(f"Removed {info.file_name} (attachment {info.id}) from {info.record_title}.\n")
+    return EXIT_OK
 
 
 def cmd_settings(ctx: Context) -> int:
@@ -338,7 +459,9 @@ def cmd_settings(ctx: Context) -> int:
     with database.session() as session:
         values = settings.get_all(session)
     for opt in settings.OPTIONS:
-        ctx.out.write(f"{opt.name:30} {values[opt.name]!s:>10}   {opt.label}\n")
+        shown = "" if values[opt.name] is None else str(values[opt.name])
+        shown = ", ".join(line.strip() for line in shown.splitlines() if line.strip())
+        ctx.out.write(f"{opt.name:30} {shown:>10}   {opt.label}\n")
     return EXIT_OK
 
 
@@ -409,9 +532,7 @@ def cmd_alerts(ctx: Context) -> int:
     with database.session() as session:
         found = alerts.visible_alerts(session, as_of, include_acknowledged=ctx.args.all)
     if ctx.args.json:
-        json.dump([a.as_json() for a in found], ctx.out, indent=2, ensure_ascii=False)
-        ctx.out.write("\n")
-        return EXIT_OK
+        return _print_json(ctx, [a.as_json() for a in found])
     if not found:
         ctx.out.write(f"No alerts as of {as_of}.\n")
         return EXIT_OK
@@ -460,22 +581,58 @@ def cmd_export(ctx: Context) -> int:
     from services import exporting
     from services.errors import UsageError
 
-    if ctx.args.kind == "po" or ctx.args.po:
-        if ctx.args.kind != "po" or not ctx.args.po:
-            raise UsageError("a purchase order is exported as: export po OUT.xlsx --po PO_NUMBER")
-        written = exporting.export_order(
-            ctx.database(), ctx.args.po, ctx.args.out, issued_by=ctx.actor().user
-        )
-        ctx.out.write(
-            f"Wrote {written.path} (purchase order {ctx.args.po}, {written.rows} lines)\n"
-        )
-        return EXIT_OK
-    exporting.export_kind(ctx.args.kind)  # an unknown kind is a usage error before any work
-    result = exporting.export(ctx.database(), ctx.args.kind, ctx.args.out, as_of=ctx.args.as_of)
+    args = ctx.args
+    if args.kind == "po" or args.po or args.buyer:
+        if args.kind != "po":
+            raise UsageError("a purchase order is exported as: export po PO_NUMBER OUT.pdf")
+        if args.po_out is not None and not args.po:
+            po_number, target = str(args.out), args.po_out
+        elif args.po and args.po_out is None:
+            po_number, target = args.po, args.out  # export po OUT.xlsx --po PO_NUMBER
+        else:
+            raise UsageError(
+                "a purchase order is exported as: export po PO_NUMBER OUT.pdf|OUT.xlsx "
+                "(or export po OUT.xlsx --po PO_NUMBER)"
+            )
+        return _export_po(ctx, po_number, target)
+    if args.po_out is not None:
+        raise UsageError(f"export {args.kind} takes one file: export {args.kind} OUT.xlsx")
+    exporting.export_kind(args.kind)  # an unknown kind is a usage error before any work
+    result = exporting.export(ctx.database(), args.kind, args.out, as_of=args.as_of)
     for warning in result.warnings:
         ctx.err.write(f"rackbook: warning: {warning}\n")
     sheets = ", ".join(result.sheets)
     ctx.out.write(f"Wrote {result.path} ({result.rows} rows; sheets: {sheets})\n")
+    return EXIT_OK
+
+
+def _export_po(ctx: Context, po_number: str, target: Path) -> int:
+    from services.exporting.purchase_order import PdfRenderer, produce
+
+    render: PdfRenderer | None = None
+    if target.suffix.lower() == ".pdf":
+        # Qt lays the document out: loaded for a PDF only (offscreen without a display).
+        from ui.printing import render_pdf
+
+        render = render_pdf
+    user = ctx.actor().user
+    buyer = ctx.args.buyer or user
+    with ctx.database().write() as session:
+        document = produce(
+            session, po_number.strip(), target, user=user, buyer_name=buyer, render_pdf=render
+        )
+    lines = f"{len(document.lines)} line" + ("" if len(document.lines) == 1 else "s")
+    revision = f"revision {document.revision}"
+    if document.revision > 1 and document.new_revision:
+        count = len(document.changes)
+        changes = f"{count} change" + ("" if count == 1 else "s")
+        revision += f", {changes} since revision {document.revision - 1}"
+    elif not document.new_revision:
+        revision += ", unchanged since it was sent"
+    ctx.out.write(f"Wrote {target} (purchase order {document.po_number}, {lines}, {revision})\n")
+    if document.revision > 1 and document.new_revision:
+        for change in document.changes:
+            ctx.out.write(f"  {change}\n")
     return EXIT_OK
 
 
@@ -608,7 +765,17 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "chase": cmd_chase,
     "import": cmd_import,
     "import-undo": cmd_import_undo,
+    "attach": cmd_attach,
+    "attachments": cmd_attachments,
+    "attachment": cmd_attachment,
+    "detach": cmd_detach,
 }
+
+
+def _figure_commands() -> dict[str, Callable[[Context], int]]:
+    import cli_figures
+
+    return cli_figures.COMMANDS
 
 
 def run(
@@ -627,7 +794,7 @@ def run(
     if args.command is None:
         parser.print_usage(err)
         return EXIT_USAGE
-    handler = COMMANDS.get(args.command)
+    handler = COMMANDS.get(args.command) or _figure_commands().get(args.command)
     if handler is None:
         err.write(f"rackbook: the {args.command!r} command is not available yet\n")
         return EXIT_USAGE

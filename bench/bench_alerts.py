@@ -31,6 +31,8 @@ from sqlalchemy import insert, select
 from models import (
     Customer,
     CustomerContract,
+    Deployment,
+    DeploymentPart,
     EtaChange,
     FxRate,
     LeadTimeQuote,
@@ -48,6 +50,7 @@ from services.figures import collector_paused
 TODAY = dt.date(2026, 11, 26)
 CATEGORIES = ("gpu_system", "gpu_server", "network", "storage", "power", "cooling")
 LINE_STATUSES = ("placed", "confirmed", "in_production", "shipped", "on_hold")
+GPU_MODELS = ("GB300", "B300", "H200")
 
 
 def day(offset: int) -> dt.date:
@@ -116,8 +119,59 @@ def _stress_line(rnd: random.Random) -> dict[str, Any]:
     }
 
 
+def _deployments(
+    session: Any,
+    rnd: random.Random,
+    count: int,
+    sites: int,
+    contract_rows: list[dict[str, Any]],
+    stamp: dict[str, str],
+) -> None:
+    """``count`` deployments of 10 parts each (5 skus, 5 categories), half of them for a
+    contract at their site."""
+    by_site: dict[int, list[int]] = {}
+    for index, row in enumerate(contract_rows, start=1):
+        by_site.setdefault(row["site_id"], []).append(index)
+    rows = []
+    parts = []
+    for i in range(1, count + 1):
+        site_id = (i % sites) + 1
+        contract_id = None
+        if rnd.random() < 0.5 and by_site.get(site_id):
+            contract_id = rnd.choice(by_site[site_id])
+        rows.append(
+            {
+                "id": i,
+                "deployment_ref": f"DEP-{i:04d}",
+                "site_id": site_id,
+                "contract_id": contract_id,
+                "target_date": None if contract_id else day(rnd.randint(30, 400)),
+                "power_ready_date": day(rnd.randint(0, 300)) if rnd.random() < 0.3 else None,
+                "status": rnd.choice(("planned", "building", "building", "ready")),
+                **stamp,
+            }
+        )
+        skus = rnd.sample(range(1, 100), 5)
+        for sku in skus:
+            parts.append(
+                {"deployment_id": i, "part": f"SKU-{sku}", "quantity": rnd.randint(1, 8), **stamp}
+            )
+        for category in CATEGORIES[1:]:
+            parts.append(
+                {"deployment_id": i, "part": category, "quantity": rnd.randint(1, 10), **stamp}
+            )
+    session.execute(insert(Deployment), rows)
+    session.execute(insert(DeploymentPart), parts)
+
+
 def generate(
-    database: Any, lines: int, contracts: int, ppas: int, sites: int, stress: bool = False
+    database: Any,
+    lines: int,
+    contracts: int,
+    ppas: int,
+    sites: int,
+    stress: bool = False,
+    deployments: int = 0,
 ) -> None:
     rnd = random.Random(4)
     stamp = {"created_by": "bench", "updated_by": "bench"}
@@ -155,6 +209,9 @@ def generate(
                     "sku": f"SKU-{i}",
                     "category": category,
                     "gpus_per_unit": 72 if category == "gpu_system" else 0,
+                    "gpu_model": GPU_MODELS[(i // 6) % len(GPU_MODELS)]
+                    if category == "gpu_system"
+                    else None,
                     "currency": "USD",
                     **stamp,
                 }
@@ -216,6 +273,7 @@ def generate(
                 row.update(_stress_line(rnd))
             else:
                 row.update(_realistic_line(rnd, order_dates[order_id], order_id in unconfirmed))
+            row["first_commitment"] = row["promised_date"] or row["eta"]
             rows.append(row)
         for start in range(0, len(rows), 20_000):
             session.execute(insert(OrderLine), rows[start : start + 20_000])
@@ -248,6 +306,11 @@ def generate(
                     "currency": "USD",
                     "notice_days": rnd.choice((None, 30, 90, 180)),
                     "status": rnd.choice(("signed", "active", "active", "draft")),
+                    "gpu_model": rnd.choice((None, *GPU_MODELS)),
+                    "late_credit_per_day": Decimal(rnd.choice((5000, 25000)))
+                    if rnd.random() < 0.5
+                    else None,
+                    "late_credit_cap": Decimal(1_000_000) if rnd.random() < 0.5 else None,
                     **stamp,
                 }
             )
@@ -265,10 +328,16 @@ def generate(
                     "end_date": start + dt.timedelta(days=rnd.randint(400, 3000)),
                     "notice_days": rnd.choice((None, 90, 180)),
                     "currency": "USD",
+                    "price_per_mwh": Decimal(rnd.randint(35, 65)),
+                    "structure": rnd.choice(("fixed", "hybrid", "indexed")),
+                    "escalation_pct": Decimal("2.5"),
+                    "take_or_pay_pct": Decimal(rnd.choice((0, 50, 80))),
                     **stamp,
                 }
             )
         session.execute(insert(Ppa), ppa_rows)
+        if deployments:
+            _deployments(session, rnd, deployments, sites, contract_rows, stamp)
 
 
 def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:

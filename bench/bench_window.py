@@ -26,6 +26,7 @@ Run: ``python bench/bench_window.py [--lines 100000] [--repeat 5]``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import statistics
 import subprocess
@@ -144,6 +145,39 @@ def start_up(repeat: int, db: Path, home: Path) -> tuple[float, float]:
     return statistics.median(ours), statistics.median(minimal)
 
 
+def attach_files(database: Any, lines: int) -> int:
+    """Files attached to every 50th order line and every 20th purchase order (one stored
+    quote, linked by Core inserts), so the list reads and counts attachments as it would in
+    use; how many lines have one."""
+    from sqlalchemy import insert, select
+
+    from models import Attachment, AttachmentBlob, OrderLine, PurchaseOrder
+
+    data = b"%PDF-1.7 quote" * 1000
+    digest = hashlib.sha256(data).hexdigest()
+    with database.write() as session:
+        session.execute(
+            insert(AttachmentBlob), [{"sha256": digest, "size": len(data), "data": data}]
+        )
+        line_ids = session.scalars(select(OrderLine.id).order_by(OrderLine.id)).all()[::50]
+        order_ids = session.scalars(select(PurchaseOrder.id).order_by(PurchaseOrder.id)).all()[::20]
+        links = [
+            {
+                "record_kind": kind,
+                "record_id": record_id,
+                "record_key": str(record_id),
+                "file_name": "quote.pdf",
+                "sha256": digest,
+                "size": len(data),
+                "added_by": "bench",
+            }
+            for kind, ids in (("orders", line_ids), ("purchase_orders", order_ids))
+            for record_id in ids
+        ]
+        session.execute(insert(Attachment), links)
+    return len(line_ids)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=100_000)
@@ -155,7 +189,11 @@ def main() -> int:
     database = open_database(db_path)
     start = time.perf_counter()
     generate(database, args.lines, contracts=200, ppas=40, sites=12)
-    print(f"generated {args.lines:,} order lines in {time.perf_counter() - start:.1f} s")
+    files = attach_files(database, args.lines)
+    print(
+        f"generated {args.lines:,} order lines ({files:,} with files attached, the list "
+        f"counting them) in {time.perf_counter() - start:.1f} s"
+    )
 
     from services import paths
     from ui.context import AppContext

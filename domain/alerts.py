@@ -162,6 +162,11 @@ class Context:
     # Contracts and deployments at risk (short, late or unable to complete).
     at_risk: set[str] = field(default_factory=set)
     ledger: Ledger | None = None
+    # Lines with units still to come, and how many: what the line rules look at.
+    open_lines: list[tuple[Line, int]] = field(default_factory=list)
+    # Per site, GPU lines whose open units supply nothing now: (line, overdue GPUs, undated
+    # GPUs), by PO and line.
+    idle_gpu_lines: dict[int, list[tuple[Line, int, int]]] = field(default_factory=dict)
 
     @property
     def as_of(self) -> dt.date:
@@ -187,7 +192,19 @@ def context(pic: Picture) -> Context:
     for readiness in pic.deployments.values():
         if readiness.served and readiness.late_or_incomplete:
             at_risk.add(readiness.ref)
-    return Context(pic, dict(short), at_risk)
+    open_lines = [(line, line.open_units) for line in pic.world.lines if line.open_units > 0]
+    idle: dict[int, list[tuple[Line, int, int]]] = defaultdict(list)
+    products = pic.world.products
+    for line, _units in open_lines:
+        per = products[line.product_id].gpus_per_unit
+        if per <= 0:
+            continue
+        overdue, undated = supply.overdue_units(line, pic.as_of), supply.undated_units(line)
+        if overdue or undated:
+            idle[line.site_id].append((line, overdue * per, undated * per))
+    for found in idle.values():
+        found.sort(key=lambda item: (item[0].po_number, item[0].line_no))
+    return Context(pic, dict(short), at_risk, None, open_lines, dict(idle))
 
 
 def line_label(pic: Picture, line: Line) -> str:
@@ -220,10 +237,6 @@ def _risk_note(ctx: Context, line: Line, severity: Severity) -> str:
     return f" It serves {listed(served)}, already at risk."
 
 
-def _open_lines(pic: Picture) -> list[tuple[Line, int]]:
-    return [(line, units) for line in pic.world.lines if (units := supply.open_units(line)) > 0]
-
-
 # --- order lines -------------------------------------------------------------------------
 
 
@@ -232,7 +245,7 @@ def rule_overdue_delivery(ctx: Context) -> list[Alert]:
     hold is not late). Figure: open units."""
     pic = ctx.pic
     alerts = []
-    for line, units in _open_lines(pic):
+    for line, units in ctx.open_lines:
         if not supply.is_overdue(line, ctx.as_of):
             continue
         expected = line.expected_date
@@ -260,20 +273,24 @@ def rule_eta_slip(ctx: Context) -> list[Alert]:
     threshold = ctx.pic.world.settings.slip_threshold_days
     pic = ctx.pic
     alerts = []
-    for line, units in _open_lines(pic):
+    for line, units in ctx.open_lines:
         if not can_be_overdue(line.status) or supply.is_overdue(line, ctx.as_of):
             continue
         slip = supply.slip_days(line, ctx.as_of)
         if slip is None or slip <= threshold:
             continue
-        current = line.expected_date
+        now = f"ETA {line.eta}" if line.eta is not None else f"promised date {line.promised_date}"
+        first = (
+            "promised date"
+            if line.promised_date is not None and line.promised_date == line.first_commitment
+            else "first ETA"
+        )
         severity = _line_severity(ctx, line)
         site = pic.world.site_name(line.site_id)
         message = (
-            f"{line_label(pic, line)} for {site} slipped {days_text(slip)}: now due {current} "
-            f"against its first commitment {line.first_commitment} (threshold "
-            f"{days_text(threshold)}), {units_text(pic, line, units)} open."
-            + _risk_note(ctx, line, severity)
+            f"{line_label(pic, line)} for {site} slipped {days_text(slip)}: {now} against the "
+            f"{first} {line.first_commitment} (threshold {days_text(threshold)}), "
+            f"{units_text(pic, line, units)} open." + _risk_note(ctx, line, severity)
         )
         alerts.append(
             make_alert(Rule.ETA_SLIP, severity, line.ref, site, message, slip, (line.ref,))
@@ -287,7 +304,7 @@ def rule_unconfirmed_order(ctx: Context) -> list[Alert]:
     pic = ctx.pic
     limit = pic.world.settings.unconfirmed_days
     orders: dict[str, list[Line]] = defaultdict(list)
-    for line, _ in _open_lines(pic):
+    for line, _ in ctx.open_lines:
         orders[line.po_number].append(line)
     alerts = []
     for po_number, lines in sorted(orders.items()):
@@ -399,54 +416,84 @@ def order_by_text(figures: ContractFigures, as_of: dt.date) -> str:
     )
 
 
-def _overdue_at_site(pic: Picture, site_id: int, model: str | None) -> tuple[int, list[str]]:
+def _idle_of_model(
+    ctx: Context, site_id: int, model: str | None
+) -> tuple[list[tuple[Line, int]], list[tuple[Line, int]]]:
+    """(overdue, undated) GPU lines of ``model`` at a site, with their GPUs."""
     from domain.gpus import serves
 
-    gpus = 0
-    refs = []
-    for line in pic.world.lines:
-        if line.site_id != site_id:
+    products = ctx.pic.world.products
+    overdue: list[tuple[Line, int]] = []
+    undated: list[tuple[Line, int]] = []
+    for line, late_gpus, undated_gpus in ctx.idle_gpu_lines.get(site_id, ()):
+        if not serves(model, products[line.product_id].gpu_model):
             continue
-        product = pic.world.products[line.product_id]
-        if product.gpus_per_unit <= 0 or not serves(model, product.gpu_model):
-            continue
-        units = supply.overdue_units(line, pic.as_of)
-        if units:
-            gpus += units * product.gpus_per_unit
-            refs.append(line.ref)
-    return gpus, sorted(refs)
+        if late_gpus:
+            overdue.append((line, late_gpus))
+        if undated_gpus:
+            undated.append((line, undated_gpus))
+    return overdue, undated
+
+
+def _gpus_text(gpus: int) -> str:
+    return counted(gpus, "GPU")
 
 
 def rule_capacity_shortfall(ctx: Context) -> list[Alert]:
     """A binding contract, not yet ended, whose GPUs secured fall short of its commitment;
-    the message names the overdue GPUs at its site and the order-by date of its own GPU
-    model. Figure: GPUs short."""
+    the message names the late lines it takes, the overdue and undated GPUs at its site and
+    the order-by date of its own GPU model. Figure: GPUs short."""
     pic = ctx.pic
     alerts = []
-    overdue_cache: dict[tuple[int, str], tuple[int, list[str]]] = {}
+    cache: dict[tuple[int, str], tuple[list[tuple[Line, int]], list[tuple[Line, int]]]] = {}
     for figures in pic.contracts.values():
         if not figures.binding or figures.shortfall <= 0 or figures.end_date < ctx.as_of:
             continue
         key = (figures.site_id, figures.gpu_model or "")
-        if key not in overdue_cache:
-            overdue_cache[key] = _overdue_at_site(pic, figures.site_id, figures.gpu_model)
-        overdue, overdue_refs = overdue_cache[key]
+        if key not in cache:
+            cache[key] = _idle_of_model(ctx, figures.site_id, figures.gpu_model)
+        overdue, undated = cache[key]
         model = f"{figures.gpu_model} " if figures.gpu_model else ""
-        parts = [
-            f"{figures.ref} at {figures.site} is {counted(figures.shortfall, 'GPU')} short on "
-            f"its need-by date {figures.need_by} ({figures.gpus_secured:,} of "
+        message = (
+            f"{figures.ref} at {figures.site} is {_gpus_text(figures.shortfall)} short on its "
+            f"need-by date {figures.need_by} ({figures.gpus_secured:,} of "
             f"{figures.committed_gpus:,} committed {model}GPUs secured for {figures.customer}, "
             f"starting {figures.start_date})"
-        ]
-        if figures.late_gpus:
-            parts.append(f"{counted(figures.late_gpus, 'GPU')} it takes arrive after that day")
-        if overdue:
-            parts.append(
-                f"{counted(overdue, model + 'GPU')} overdue at the site ({listed(overdue_refs)}) "
-                "count for nothing until their vendors give new dates"
+        )
+        late = [p for p in figures.pegs if not p.secured]
+        tails = []
+        if late:
+            verb = "arrives" if len(late) == 1 else "arrive"
+            tails.append(
+                f"{counted(len(late), 'order line')} it takes {verb} later: "
+                + listed([f"{p.ref} ({_gpus_text(p.gpus)}, ETA {p.date})" for p in late])
             )
-        message = "; ".join(parts) + "." + order_by_text(figures, ctx.as_of)
-        related = [figures.ref, *(p.ref for p in figures.pegs if not p.secured), *overdue_refs]
+        if overdue:
+            gpus = sum(g for _, g in overdue)
+            tails.append(
+                f"{_gpus_text(gpus)} overdue at the site count for nothing until their vendors "
+                "give new dates: "
+                + listed(
+                    [
+                        f"{line.ref} ({_gpus_text(g)}, due {line.expected_date})"
+                        for line, g in overdue
+                    ]
+                )
+            )
+        if undated:
+            tails.append(
+                "undated: "
+                + listed([f"{line.ref} ({_gpus_text(g)}, no date yet)" for line, g in undated])
+            )
+        if not (late or overdue or undated):
+            tails.append("no open order line brings more GPUs to the site: order more")
+        message += "; " + "; ".join(tails) + "." + order_by_text(figures, ctx.as_of)
+        related = [
+            figures.ref,
+            *(p.ref for p in late),
+            *(line.ref for line, _ in overdue),
+            *(line.ref for line, _ in undated),
+        ]
         alerts.append(
             make_alert(
                 Rule.CAPACITY_SHORTFALL,

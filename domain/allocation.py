@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from domain import contracts as contract_rules
 from domain.contracts import Contract, ContractStatus
@@ -40,9 +41,7 @@ from domain.supply import (
     GPU_CATEGORIES,
     Line,
     Product,
-    lots,
-    overdue_units,
-    undated_units,
+    state,
 )
 
 POWER_READY = "power_ready"
@@ -92,6 +91,7 @@ def is_part_category(part: str) -> bool:
     return part.strip().casefold() in CATEGORIES
 
 
+@lru_cache(maxsize=4096)
 def sku_key(sku: str) -> str:
     return sku.strip().casefold()
 
@@ -276,28 +276,40 @@ class _Queue:
 
 
 class _SitePool:
-    """The lots of one site: the unreserved ones, and those reserved per deployment."""
+    """The lots of one site: the unreserved ones by product, and those reserved per
+    deployment."""
 
     def __init__(self) -> None:
-        self.general: list[_Lot] = []
+        self.general: dict[int, list[_Lot]] = defaultdict(list)
         self.reserved: dict[str, list[_Lot]] = defaultdict(list)
         self._queues: dict[tuple[object, ...], _Queue] = {}
 
-    def sort(self) -> None:
-        self.general.sort(key=lambda lot: lot.sort_key)
-        for found in self.reserved.values():
-            found.sort(key=lambda lot: lot.sort_key)
+    def every_lot(self) -> list[_Lot]:
+        return [
+            *(lot for found in self.general.values() for lot in found),
+            *(lot for found in self.reserved.values() for lot in found),
+        ]
 
     def queue(
         self, source: str | None, key: tuple[object, ...], wanted: _Match, whole: bool
     ) -> _Queue:
         """The queue of lots matching ``wanted`` from the general pool (source None) or from
-        the lots reserved for deployment ``source``; built once per site and kind."""
+        the lots reserved for deployment ``source``, earliest first; built once per site and
+        kind of demand (matching by product, then the lots of the products that match)."""
         full_key = (source, whole, *key)
         found = self._queues.get(full_key)
         if found is None:
-            lots_ = self.general if source is None else self.reserved.get(source, [])
-            found = _Queue([lot for lot in lots_ if wanted(lot.product)], whole)
+            if source is None:
+                chosen = [
+                    lot
+                    for product_lots in self.general.values()
+                    if wanted(product_lots[0].product)
+                    for lot in product_lots
+                ]
+            else:
+                chosen = [lot for lot in self.reserved.get(source, []) if wanted(lot.product)]
+            chosen.sort(key=lambda lot: lot.sort_key)
+            found = _Queue(chosen, whole)
             self._queues[full_key] = found
         return found
 
@@ -407,8 +419,7 @@ def allocate(
     for line in lines:
         product = products[line.product_id]
         per = product.gpus_per_unit
-        overdue = overdue_units(line, as_of)
-        undated = undated_units(line)
+        line_lots, overdue, undated = state(line, as_of)
         if overdue or undated:
             waiting[line.site_id].append(line)
             if per > 0:
@@ -416,16 +427,16 @@ def allocate(
                 site_undated[line.site_id] += undated * per
         reserved = line.deployment_ref
         pool = pools[line.site_id]
-        for lot in lots(line, as_of):
+        for lot in line_lots:
             entry = _Lot(line, product, lot.date, lot.units, lot.received)
             if reserved and reserved in deployment_refs:
                 # A reservation holds only at the deployment's own site.
                 if deployment_site[reserved] == line.site_id:
                     pool.reserved[reserved].append(entry)
                 continue
-            pool.general.append(entry)
-    for pool in pools.values():
-        pool.sort()
+            pool.general[product.id].append(entry)
+    for found in waiting.values():
+        found.sort(key=lambda line: (line.po_number, line.line_no))
 
     consumers: dict[int, list[_Consumer]] = defaultdict(list)
     for deployment in deployments:
@@ -501,8 +512,9 @@ def allocate(
         site_pool = pools.get(site_id)
         spare = 0
         if site_pool is not None:
-            every = [*site_pool.general, *(x for r in site_pool.reserved.values() for x in r)]
-            spare = sum(lot.remaining for lot in every if lot.product.gpus_per_unit > 0)
+            spare = sum(
+                lot.remaining for lot in site_pool.every_lot() if lot.product.gpus_per_unit > 0
+            )
         result.sites[site_id] = SiteGpus(
             site_id, site_overdue.get(site_id, 0), site_undated.get(site_id, 0), spare
         )
@@ -589,7 +601,7 @@ def _serve_contract(
 
 def _with_waiting(
     parts: tuple[PartReadiness, ...],
-    waiting: Iterable[Line],
+    waiting: Sequence[Line],
     products: Mapping[int, Product],
     deployment: Deployment,
     contract: Contract | None,
@@ -598,7 +610,6 @@ def _with_waiting(
     (overdue or undated): what the part waits for."""
     if not any(p.missing > 0 for p in parts):
         return parts
-    waiting = list(waiting)
     model = contract.gpu_model if contract is not None else None
     by_name = {p.part: p for p in deployment.parts}
     result = []
@@ -607,7 +618,7 @@ def _with_waiting(
             match = _part_match(by_name[found.part], model)
             ids = tuple(
                 line.id
-                for line in sorted(waiting, key=lambda line: (line.po_number, line.line_no))
+                for line in waiting
                 if match(products[line.product_id])
                 and (not line.deployment_ref or line.deployment_ref == deployment.ref)
             )

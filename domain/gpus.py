@@ -6,7 +6,10 @@ without one (blank) takes GPUs of any model.
 
 from __future__ import annotations
 
+from functools import lru_cache
 
+
+@lru_cache(maxsize=1024)
 def model_key(model: str | None) -> str:
     """How GPU models compare: case, spaces and hyphens ignored ("" for no model)."""
     if not model:

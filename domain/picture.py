@@ -339,10 +339,20 @@ def _site_figures(pic: Picture) -> dict[int, SiteFigures]:
 
 @dataclass(frozen=True)
 class MissingRate:
+    """A currency without an exchange rate for some open orders: never converted 1:1."""
+
     currency: str
     first_order: dt.date
     po_numbers: tuple[str, ...]
-    value: Decimal
+    open_value: Decimal
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.po_numbers[:5])
+        more = f" and {len(self.po_numbers) - 5} more" if len(self.po_numbers) > 5 else ""
+        return (
+            f"no {self.currency} exchange rate on or before {self.first_order} "
+            f"({self.currency} {self.open_value:,.2f} open on {shown}{more})"
+        )
 
 
 @dataclass(frozen=True)
@@ -404,3 +414,54 @@ def open_value_breakdown(world: World) -> OpenValue:
         {k: v.quantize(CENT) for k, v in by_product.items()},
         {k: v.quantize(CENT) for k, v in by_currency.items()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyPoint:
+    """A site's GPUs at a month's end: dated supply against what is committed by then."""
+
+    day: dt.date  # the last day of the month
+    gpus_supply: int  # cumulative GPUs received or dated on or before that day
+    gpus_overdue: int  # GPUs overdue as of the as-of day: at risk, never counted as supply
+    gpus_committed: int  # cumulative GPUs of binding contracts whose need-by date has come
+
+
+def supply_series(pic: Picture, site_id: int, months: int) -> list[SupplyPoint]:
+    """Month by month from the as-of month: GPUs received or dated by each month's end, the
+    overdue GPUs apart (at risk), and the GPUs committed by then."""
+    from bisect import bisect_right
+
+    from domain.money import month_end
+    from domain.money import months as month_list
+    from domain.supply import lots
+
+    world, as_of = pic.world, pic.as_of
+    events: dict[dt.date, int] = defaultdict(int)
+    for line in world.lines:
+        if line.site_id != site_id:
+            continue
+        per = world.products[line.product_id].gpus_per_unit
+        if per <= 0:
+            continue
+        for lot in lots(line, as_of):
+            events[lot.date] += lot.units * per
+    days = sorted(events)
+    totals = []
+    running = 0
+    for day in days:
+        running += events[day]
+        totals.append(running)
+    needs = sorted(
+        (figures.need_by, figures.committed_gpus)
+        for figures in pic.contracts.values()
+        if figures.site_id == site_id and figures.binding
+    )
+    gpus = pic.allocation.sites.get(site_id)
+    overdue = gpus.overdue_gpus if gpus else 0
+    points = []
+    for month in month_list(as_of, months):
+        end = month_end(month)
+        index = bisect_right(days, end)
+        committed = sum(g for need_by, g in needs if need_by <= end)
+        points.append(SupplyPoint(end, totals[index - 1] if index else 0, overdue, committed))
+    return points

@@ -6,6 +6,8 @@ Nothing here imports Qt; the window and the command line reach the database thro
 from models.base import Base
 from models.entities import (
     AlertAck,
+    Attachment,
+    AttachmentBlob,
     AuditEntry,
     Customer,
     CustomerContract,
@@ -20,6 +22,7 @@ from models.entities import (
     Ppa,
     Product,
     PurchaseOrder,
+    PurchaseOrderRevision,
     Scenario,
     Setting,
     Site,
@@ -30,6 +33,8 @@ from models.entities import (
 
 __all__ = [
     "AlertAck",
+    "Attachment",
+    "AttachmentBlob",
     "AuditEntry",
     "Base",
     "Customer",
@@ -45,6 +50,7 @@ __all__ = [
     "Ppa",
     "Product",
     "PurchaseOrder",
+    "PurchaseOrderRevision",
     "Scenario",
     "Setting",
     "Site",

@@ -11,12 +11,14 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Enum,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -42,6 +44,8 @@ class Site(Versioned, Base):
     pue: Mapped[Decimal | None] = mapped_column(ScaledDecimal(4))
     status: Mapped[str] = mapped_column(_choice("site_status", enums.SITE_STATUSES))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where vendors deliver: the address printed as "Ship to" on a purchase order.
+    ship_to_address: Mapped[str | None] = mapped_column(Text)
 
 
 class SiteCapacity(Versioned, Base):
@@ -73,6 +77,10 @@ class Vendor(Versioned, Base):
     # Milestones a buyer writes ("30% order; 60% shipped; 10% received+30"): its orders' default.
     payment_schedule: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The vendor's postal address and its Incoterms (``DAP Panther Creek, PA``), as printed
+    # on the purchase orders sent to it.
+    address: Mapped[str | None] = mapped_column(Text)
+    incoterms: Mapped[str | None] = mapped_column(String(120))
 
     aliases: Mapped[list[VendorAlias]] = relationship(
         back_populates="vendor",
@@ -276,9 +284,7 @@ class Deployment(Versioned, Base):
     target_date: Mapped[dt.date | None] = mapped_column(Date)
     # When its power is energised; blank: available.
     power_ready_date: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(
-        _choice("deployment_status", enums.DEPLOYMENT_STATUSES)
-    )
+    status: Mapped[str] = mapped_column(_choice("deployment_status", enums.DEPLOYMENT_STATUSES))
     notes: Mapped[str | None] = mapped_column(Text)
 
     site: Mapped[Site] = relationship()
@@ -297,9 +303,7 @@ class DeploymentPart(Versioned, Base):
     __table_args__ = (UniqueConstraint("deployment_id", "part"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deployment_id: Mapped[int] = mapped_column(
-        ForeignKey("deployment.id", ondelete="CASCADE")
-    )
+    deployment_id: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"))
     part: Mapped[str] = mapped_column(String(80))
     quantity: Mapped[int] = mapped_column(Integer)
 
@@ -410,3 +414,54 @@ class Setting(Versioned, Base):
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class AttachmentBlob(Base):
+    """The bytes of one attached file, stored once however many records it is attached to
+    (the same quote attached to three order lines is one blob)."""
+
+    __tablename__ = "attachment_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    stored_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(Base):
+    """A file attached to a record: a vendor's quote, an order acknowledgement, a signed
+    contract, the file an import batch read. ``record_kind`` is a kind of
+    ``services.schema`` (or ``purchase_orders``, ``imports``) and ``record_id`` the row's
+    id; ``record_key`` is the record's natural key when the file was attached."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_record", "record_kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    record_key: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("attachment_blob.sha256", ondelete="RESTRICT"), index=True
+    )
+    size: Mapped[int] = mapped_column(BigInteger)
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PurchaseOrderRevision(Base):
+    """One version of a purchase order as it was sent to its vendor: revision 1 the first
+    document, each later one made when the order's lines changed since. ``snapshot_json``
+    holds what the document said (its lines: sku, description, quantity, unit price,
+    requested date), so the next revision can list what changed."""
+
+    __tablename__ = "purchase_order_revision"
+    __table_args__ = (UniqueConstraint("order_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_by: Mapped[str] = mapped_column(String(120))
+    snapshot_json: Mapped[str] = mapped_column(Text)

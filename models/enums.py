@@ -21,7 +21,7 @@ LINE_STATUSES = (
     "on_hold",
     "cancelled",
 )
-# A purchase order's status summarises its lines (see services.orders.order_status_from_lines).
+# A purchase order's status summarises its lines (services.records.order_status).
 ORDER_STATUSES = ("draft", "open", "partially_received", "received", "cancelled")
 PPA_STRUCTURES = ("fixed", "indexed", "hybrid")
 SERVICES = ("colocation", "gpu_lease", "managed_training", "inference")
@@ -30,7 +30,5 @@ CONTRACT_STATUSES = ("draft", "signed", "active", "expired", "terminated")
 AUDIT_ACTIONS = ("create", "update", "delete")
 DEPLOYMENT_STATUSES = ("planned", "building", "ready", "live", "cancelled")
 
-# Line statuses whose units are no longer expected from the vendor.
-CLOSED_LINE_STATUSES = ("received", "cancelled")
-# Contract statuses that bind GPUs and megawatts.
-BINDING_CONTRACT_STATUSES = ("signed", "active")
+# What each status counts for (open, overdue, binding…) is a business rule: domain/statuses.py
+# and domain/contracts.py.

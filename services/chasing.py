@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from domain import supply
+from domain.statuses import can_be_overdue, status_words
+from domain.supply import Line
 from models import OrderLine
-from models.enums import CLOSED_LINE_STATUSES
-from services import records
+from services import records, settings
 from services.errors import NotFoundError
 from services.exporting.clipboard import html_page, html_table
 
@@ -37,7 +39,7 @@ class ChaseMessage:
 @dataclass(frozen=True)
 class Chase:
     messages: list[ChaseMessage]
-    # Lines chosen but not chased: received in full or cancelled.
+    # Lines chosen but not chased: received, cancelled, draft or on hold.
     left_out: list[str]
 
     @property
@@ -49,27 +51,56 @@ class Chase:
         return html_page("<hr>".join(m.html for m in self.messages))
 
 
-def _overdue(line: Record, today: dt.date) -> dt.date | None:
-    """The day a line became overdue (its ETA, else its promised date, passed), or None."""
-    due = line.get("eta") or line.get("promised_date")
-    return due if due is not None and due < today else None
-
-
-def _slip(line: Record) -> int:
-    """Days the ETA lies after the promised date (0 when it does not)."""
+def line_value(line: Record) -> Line:
+    """An order line record as the rules read it (only the fields a line's own rules need)."""
     promised, eta = line.get("promised_date"), line.get("eta")
-    return (eta - promised).days if promised is not None and eta is not None else 0
+    return Line(
+        id=line.get("id") or 0,
+        po_number=line["po_number"],
+        line_no=line["line"],
+        vendor_id=0,
+        site_id=0,
+        product_id=0,
+        order_date=line["order_date"],
+        currency=line.get("currency") or "USD",
+        quantity=line["quantity"],
+        unit_price=line.get("unit_price"),
+        promised_date=promised,
+        eta=eta,
+        received_qty=line.get("received_qty") or 0,
+        received_date=line.get("received_date"),
+        status=line["status"],
+        first_commitment=supply.first_commitment(line.get("first_commitment"), promised, eta),
+    )
 
 
-def _note(line: Record, today: dt.date) -> str:
-    overdue = _overdue(line, today)
-    if line.get("eta") is None and line.get("promised_date") is None:
+def _note(line: Line, today: dt.date) -> str:
+    if line.expected_date is None:
         return "no date given yet: please confirm one"
-    if overdue is not None:
-        return f"overdue since {overdue.isoformat()}: please give a new date"
-    if _slip(line) > 0:
-        return f"{_slip(line)} days after the promised date: please confirm"
+    if supply.is_overdue(line, today):
+        return f"overdue since {line.expected_date.isoformat()}: please give a new date"
+    slip = supply.slip_days(line, today) or 0
+    if slip > 0 and line.first_commitment is not None:
+        return (
+            f"{slip} days after your first commitment {line.first_commitment.isoformat()}: "
+            "please confirm"
+        )
     return "please confirm"
+
+
+def chaseable(line: Line) -> str | None:
+    """Why a line is not chased (received, cancelled, draft, on hold), or None."""
+    if supply.open_units(line) > 0 and can_be_overdue(line.status):
+        return None
+    return status_words(line.status)
+
+
+def is_late(line: Line, today: dt.date, slip_threshold_days: int) -> bool:
+    """What the alerts call late: overdue, or slipped beyond the slip threshold."""
+    if supply.is_overdue(line, today):
+        return True
+    slip = supply.slip_days(line, today)
+    return slip is not None and slip > slip_threshold_days
 
 
 def _iso(day: dt.date | None) -> str:
@@ -85,8 +116,9 @@ def lines_to_chase(
     late_only: bool = False,
 ) -> list[int]:
     """The open order lines to chase, by vendor (name or alias) and/or purchase orders;
-    ``late_only``: only those overdue or slipped past their promised date (what a buyer
-    chases first). An unknown vendor or PO number is a NotFoundError naming the closest."""
+    ``late_only``: only those the alerts call late — overdue, or slipped beyond the slip
+    threshold from their first commitment (what a buyer chases first). Drafts and lines on
+    hold are not chased. An unknown vendor or PO number is a NotFoundError naming the closest."""
     wanted_pos = {po.strip() for po in po_numbers if po.strip()}
     lines = records.list_records(session, "orders")
     if vendor is not None:
@@ -103,9 +135,10 @@ def lines_to_chase(
             hint = f"; did you mean {guess!r}?" if guess else ""
             raise NotFoundError(f"no purchase order {po!r}{hint}")
         lines = [line for line in lines if line["po_number"] in wanted_pos]
-    chosen = [line for line in lines if line["status"] not in CLOSED_LINE_STATUSES]
+    chosen = [line for line in lines if chaseable(line_value(line)) is None]
     if late_only:
-        chosen = [line for line in chosen if _overdue(line, today) is not None or _slip(line) > 0]
+        threshold = int(settings.get(session, "slip_threshold_days"))
+        chosen = [line for line in chosen if is_late(line_value(line), today, threshold)]
     return [line["id"] for line in chosen]
 
 
@@ -121,8 +154,9 @@ def chase(session: Session, line_ids: Iterable[int], sender: str, today: dt.date
     by_vendor: dict[str, list[Record]] = {}
     left_out: list[str] = []
     for line in sorted(lines, key=lambda r: (r["po_number"], r["line"])):
-        if line["status"] in CLOSED_LINE_STATUSES:
-            left_out.append(f"{line['po_number']}/{line['line']} ({line['status']})")
+        why = chaseable(line_value(line))
+        if why is not None:
+            left_out.append(f"{line['po_number']}/{line['line']} ({why})")
             continue
         by_vendor.setdefault(line["vendor"], []).append(line)
     messages = [
@@ -136,7 +170,8 @@ def _message(
     vendor: str, contact: str | None, lines: list[Record], sender: str, today: dt.date
 ) -> ChaseMessage:
     orders = sorted({line["po_number"] for line in lines})
-    late = sum(1 for line in lines if _overdue(line, today) is not None)
+    values = [line_value(line) for line in lines]
+    late = sum(1 for value in values if supply.is_overdue(value, today))
     subject = (
         f"Purchase order{'s' if len(orders) > 1 else ''} {', '.join(orders)}: "
         + (f"{late} line{'s' if late != 1 else ''} overdue, " if late else "")
@@ -148,12 +183,12 @@ def _message(
             str(line["line"]),
             line["sku"],
             str(line["quantity"]),
-            str(line["quantity"] - (line.get("received_qty") or 0)),
+            str(supply.open_units(value)),
             _iso(line.get("promised_date")),
             _iso(line.get("eta")),
-            _note(line, today),
+            _note(value, today),
         ]
-        for line in lines
+        for line, value in zip(lines, values, strict=True)
     ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
 

@@ -1,52 +1,61 @@
 """What the window's dashboard shows, gathered in one read: tiles, GPU supply against
-commitments per site, lead times per vendor over time, and power per site.
+commitments per site (overdue GPUs as their own band), lead times per vendor and sku, power,
+clusters and contracts at risk, late-credit exposure, margin per site, and cash out against
+contract revenue month by month.
 
-Every number comes from the figures, alerts and scorecard services; this module only picks
-and adds them up, so the dashboard can never disagree with the exports or the alerts.
-Plain dataclasses out, no Qt.
+Every number comes from one picture of the figures (``domain.picture``) and the alert rules;
+this module only picks and adds them up, so the dashboard can never disagree with the exports,
+the command line or the alerts. Plain dataclasses out, no Qt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from domain import contracts as contract_rules
+from domain import money
+from domain.margin import Ledger, site_margins
+from domain.picture import Picture, SiteFigures, SupplyPoint, open_value_breakdown, supply_series
+from domain.picture import picture as compute_picture
+from domain.supply import actual_lead_days
 from services import alerts as alerts_service
-from services import figures
-from services.figures import (
-    CENT,
-    ZERO,
-    Converter,
-    SiteFigures,
-    SupplyPoint,
-    actual_lead_days,
-    compute_contract_figures,
-    compute_site_figures,
-    load_snapshot,
-    open_value_breakdown,
-    site_supply,
-)
+from services import cash as cash_service
+from services.figures import collector_paused, load_world
 
-# The supply chart looks this far ahead (issue 7: the next 24 months).
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+# The supply chart looks this far ahead (the next 24 months).
 SUPPLY_MONTHS = 24
+# Cash out against revenue: the next 18 months.
+CASH_MONTHS = 18
 
 
 @dataclass(frozen=True)
 class Tiles:
     gpus_delivered: int  # received on or before the as-of day
-    gpus_on_order: int  # open units of placed lines not yet received
-    gpus_committed: int  # signed and active contracts not yet ended
+    gpus_on_order: int  # open GPUs with a supply date (on their way, dated)
+    gpus_overdue: int  # open GPUs whose date has passed: at risk, never secured
+    gpus_undated: int  # open GPUs with no date, or on hold: supply nothing either
+    gpus_committed: int  # binding contracts not yet ended
     open_order_value: Decimal  # reporting currency
-    monthly_revenue: Decimal  # signed and active contracts not yet ended, reporting currency
+    monthly_revenue: Decimal  # binding contracts not yet ended, reporting currency
     reporting_currency: str
     mw_committed_it: Decimal  # Σ committed MW (or GPUs × kW per GPU) of those contracts
     mw_required_peak: Decimal  # Σ over sites of the peak MW required (committed × PUE)
-    grid_mw: Decimal  # Σ grid capacity of the sites
+    grid_mw: Decimal  # Σ grid capacity of the sites in force on the as-of day
     ppa_mw: Decimal  # Σ PPA cover running on the as-of day
     alerts_by_severity: dict[str, int]
+    # Late credits owed if delivery stays as it is, per currency; contracts whose credit is
+    # unbounded (unknown delivery, no cap) named apart.
+    late_credit_exposure: dict[str, Decimal] = field(default_factory=dict)
+    late_credit_unbounded: tuple[str, ...] = ()
+    # Draft, expired and terminated contracts: counted apart, never in the totals above.
+    contracts_not_binding: int = 0
     # Amounts that could not be converted to the reporting currency (never counted 1:1).
     missing_rates: tuple[str, ...] = ()
 
@@ -58,13 +67,13 @@ class SiteSupplySeries:
 
     @property
     def worst_shortfall(self) -> int:
-        """The largest gap between GPUs committed and GPUs expected in the window."""
-        return max((p.gpus_committed - p.gpus_expected for p in self.points), default=0)
+        """The largest gap between GPUs committed and GPUs dated in the window."""
+        return max((p.gpus_committed - p.gpus_supply for p in self.points), default=0)
 
 
 @dataclass
 class VendorLeadTimes:
-    vendor: str
+    vendor: str  # "vendor / sku": lead times are never mixed across skus
     # (quote date, quoted lead days), oldest first
     quoted: list[tuple[dt.date, int]] = field(default_factory=list)
     # (received date, actual lead days of the line), oldest first
@@ -78,9 +87,40 @@ class ContractAtRisk:
     site: str
     need_by: dt.date
     shortfall: int  # GPUs committed but not secured by the need-by date
-    # The last day to order more GPUs by the quickest quoted lead time (None: nothing quoted;
-    # a day already past: too late to order, expedite instead).
+    # The last day to order more GPUs of its model by the quickest quote (None: nothing
+    # quoted; a day already past: too late to order, expedite instead).
     order_by: dt.date | None = None
+    days_late: int | None = None
+    late_credit: Decimal | None = None
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class ClusterAtRisk:
+    ref: str
+    site: str
+    contract_ref: str | None
+    needed_by: dt.date | None
+    ready_date: dt.date | None  # None: it cannot complete
+    days_late: int | None
+    critical_part: str | None
+    missing: int  # units missing of the critical part
+
+
+@dataclass(frozen=True)
+class SiteMargin:
+    site: str
+    month: dt.date
+    margin: Decimal | None  # its contracts' margins this month − idle cost
+    idle_mw: Decimal
+    idle_cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class CashMonth:
+    month: dt.date
+    cash_out: Decimal  # reporting currency (milestones not yet paid)
+    revenue: Decimal  # binding contracts' revenue that month, days-weighted
 
 
 @dataclass(frozen=True)
@@ -88,80 +128,93 @@ class Dashboard:
     as_of: dt.date
     tiles: Tiles
     supply: list[SiteSupplySeries]  # sites with GPUs committed or expected, by name
-    lead_times: list[VendorLeadTimes]  # vendors with quotes or received lines, by name
+    lead_times: list[VendorLeadTimes]  # vendor + sku with quotes or received lines
     sites: list[SiteFigures]  # every site, by name (power and headroom)
-    # Signed and active contracts short of GPUs, soonest need-by date first.
+    # Binding contracts short of GPUs, soonest need-by date first.
     contracts_at_risk: list[ContractAtRisk] = field(default_factory=list)
+    # Deployments late or unable to complete, worst first.
+    clusters_at_risk: list[ClusterAtRisk] = field(default_factory=list)
+    margins: list[SiteMargin] = field(default_factory=list)
+    cash: list[CashMonth] = field(default_factory=list)
+    cash_undated: Decimal = ZERO
 
 
 def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
     """Everything the dashboard shows as of a day (today by default)."""
     day = as_of or dt.date.today()
-    snapshot = load_snapshot(session)
-    supply = site_supply(snapshot)
-    contracts = compute_contract_figures(snapshot, supply)
-    sites = compute_site_figures(snapshot, day, supply, contracts)
-    shown_alerts = alerts_service.apply_acknowledgements(
-        alerts_service.evaluate_snapshot(snapshot, day),
-        alerts_service.acknowledgements(session),
-        day,
-    )
+    world = load_world(session)
+    with collector_paused():
+        pic = compute_picture(world, day)
+        shown_alerts = alerts_service.apply_acknowledgements(
+            alerts_service.evaluate_picture(pic), alerts_service.acknowledgements(session), day
+        )
+        return _board(pic, shown_alerts)
+
+
+def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
+    world, day = pic.world, pic.as_of
     by_severity = {severity: 0 for severity in alerts_service.SEVERITIES}
     for alert in shown_alerts:
         if not alert.hidden:
             by_severity[alert.severity] += 1
-
-    config = snapshot.settings
-    reporting = config.reporting_currency.upper()
-    converter = Converter(snapshot.fx, reporting)
-    open_value = open_value_breakdown(snapshot)
+    config = world.settings
+    converter = pic.converter
+    sites = list(pic.sites.values())
+    open_value = open_value_breakdown(world)
     missing = [str(m) for m in open_value.missing_rates]
     revenue = ZERO
     it_load = ZERO
-    for row in snapshot.contracts:
-        if not row.binding or row.end_date < day:
+    exposure: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    unbounded: list[str] = []
+    not_binding = 0
+    for figures in pic.contracts.values():
+        if not figures.binding:
+            not_binding += 1
             continue
-        it_load += figures.committed_mw_or_estimate(
-            row.committed_gpus, row.committed_mw, config.default_kw_per_gpu
+        credit = figures.late_credit
+        if credit is not None and credit.unbounded:
+            unbounded.append(figures.ref)
+        elif credit is not None and credit.amount:
+            exposure[figures.currency] += credit.amount
+        if figures.end_date < day:
+            continue
+        it_load += contract_rules.it_mw(
+            figures.committed_gpus or None, figures.committed_mw, config.default_kw_per_gpu
         )
-        monthly = contracts[row.ref].monthly_value
-        # Contracts are converted at today's rate: revenue is a figure of now, not of signing.
-        rate = converter.rate(row.currency, day)
-        if rate is None:
-            missing.append(f"no {row.currency} exchange rate for contract {row.ref}")
+        converted = converter.convert(figures.monthly_value, figures.currency, day)
+        if converted is None:
+            missing.append(f"no {figures.currency} exchange rate for contract {figures.ref}")
             continue
-        revenue += monthly * rate
+        revenue += converted
 
-    on_order = sum(
-        line.open_units * snapshot.gpus_per_unit(line) for line in snapshot.lines if line.is_open
-    )
     tiles = Tiles(
         gpus_delivered=sum(s.gpus_delivered for s in sites),
-        gpus_on_order=on_order,
+        gpus_on_order=sum(s.gpus_expected for s in sites),
+        gpus_overdue=sum(s.gpus_overdue for s in sites),
+        gpus_undated=sum(s.gpus_undated for s in sites),
         gpus_committed=sum(s.gpus_committed for s in sites),
         open_order_value=open_value.total,
         monthly_revenue=revenue.quantize(CENT),
-        reporting_currency=reporting,
-        mw_committed_it=figures.quantize(it_load),
+        reporting_currency=config.reporting_currency.upper(),
+        mw_committed_it=it_load.quantize(Decimal("0.0001")),
         mw_required_peak=sum((s.mw_required_peak for s in sites), ZERO),
         grid_mw=sum((s.grid_mw or ZERO for s in sites), ZERO),
         ppa_mw=sum((s.ppa_mw for s in sites), ZERO),
         alerts_by_severity=by_severity,
-        missing_rates=tuple(missing),
+        late_credit_exposure={k: v.quantize(CENT) for k, v in sorted(exposure.items())},
+        late_credit_unbounded=tuple(sorted(unbounded)),
+        contracts_not_binding=not_binding,
+        missing_rates=tuple(dict.fromkeys(missing)),
     )
 
-    site_ids = {row.name: row.id for row in snapshot.sites.values()}
     series = []
     for site in sites:
         if not (site.gpus_committed or site.gpus_expected or site.gpus_delivered):
             continue
-        points = figures.compute_site_supply_series(
-            snapshot, site_ids[site.name], day, SUPPLY_MONTHS, supply
-        )
-        if any(p.gpus_expected or p.gpus_committed for p in points):
+        points = supply_series(pic, site.id, SUPPLY_MONTHS)
+        if any(p.gpus_supply or p.gpus_committed or p.gpus_overdue for p in points):
             series.append(SiteSupplySeries(site.name, points))
 
-    source = alerts_service.quickest_gpu_source(snapshot, day)
     at_risk = [
         ContractAtRisk(
             c.ref,
@@ -169,34 +222,96 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
             c.site,
             c.need_by,
             c.shortfall,
-            alerts_service.order_by_date(c.need_by, source),
+            c.order_by,
+            c.days_late,
+            c.late_credit.amount if c.late_credit else None,
+            c.currency,
         )
-        for c in contracts.values()
-        if c.shortfall > 0 and c.end_date >= day
+        for c in pic.contracts.values()
+        if c.binding and c.shortfall > 0 and c.end_date >= day
     ]
     at_risk.sort(key=lambda c: (c.need_by, c.ref))
-    return Dashboard(day, tiles, series, lead_times(snapshot), sites, at_risk)
+
+    clusters = []
+    for readiness in pic.deployments.values():
+        if not readiness.served or not readiness.late_or_incomplete:
+            continue
+        part = readiness.part(readiness.critical_part or "")
+        clusters.append(
+            ClusterAtRisk(
+                readiness.ref,
+                world.site_name(readiness.site_id),
+                readiness.contract_ref,
+                readiness.needed_by,
+                readiness.ready_date,
+                readiness.days_late,
+                readiness.critical_part,
+                part.missing if part else 0,
+            )
+        )
+    clusters.sort(
+        key=lambda c: (
+            c.ready_date is not None,
+            -(c.days_late or 0),
+            c.needed_by or dt.date.max,
+            c.ref,
+        )
+    )
+
+    ledger = Ledger(pic)
+    this_month = money.month_start(day)
+    margins = [
+        SiteMargin(
+            world.site_name(row.site_id), row.month, row.margin, row.site.idle_mw, row.idle_cost
+        )
+        for row in site_margins(ledger, [this_month])
+        if row.contracts.revenue or row.site.idle_mw
+    ]
+    cash = cash_service.compute_cash(world, day, months=CASH_MONTHS)
+    out_by_month = cash_service.totals_by_month(cash)
+    binding = [c for c in world.contracts if c.binding]
+    cash_months = []
+    for month in money.months(day, CASH_MONTHS):
+        month_revenue = ZERO
+        for contract in binding:
+            weighted = ledger.weighted_month(contract, month).revenue
+            month_revenue += weighted or ZERO
+        out = out_by_month.get(month) or ZERO
+        cash_months.append(CashMonth(month, out.quantize(CENT), month_revenue.quantize(CENT)))
+    undated = out_by_month.get(None) or ZERO
+    return Dashboard(
+        day,
+        tiles,
+        series,
+        lead_times(pic),
+        sites,
+        at_risk,
+        clusters,
+        margins,
+        cash_months,
+        undated.quantize(CENT),
+    )
 
 
-def lead_times(snapshot: figures.Snapshot) -> list[VendorLeadTimes]:
-    """Per vendor: quoted lead times by quote date, actual ones by receipt date."""
+def lead_times(pic: Picture) -> list[VendorLeadTimes]:
+    """Per vendor and sku: quoted lead times by quote date, actual ones by receipt date."""
+    world = pic.world
     found: dict[int, VendorLeadTimes] = {}
 
-    def of(vendor_id: int) -> VendorLeadTimes:
-        if vendor_id not in found:
-            found[vendor_id] = VendorLeadTimes(snapshot.vendors[vendor_id])
-        return found[vendor_id]
+    def of(product_id: int) -> VendorLeadTimes:
+        if product_id not in found:
+            product = world.products[product_id]
+            found[product_id] = VendorLeadTimes(
+                f"{world.vendor_name(product.vendor_id)} / {product.sku}"
+            )
+        return found[product_id]
 
-    for quote in snapshot.quotes:
-        of(snapshot.products[quote.product_id].vendor_id).quoted.append(
-            (quote.quote_date, quote.lead_days)
-        )
-    for line in snapshot.lines:
-        if line.status == "cancelled" or line.received_qty <= 0:
-            continue
-        days = actual_lead_days(line.order_date, line.received_date)
+    for quote in world.quotes:
+        of(quote.product_id).quoted.append((quote.quote_date, quote.lead_days))
+    for line in world.lines:
+        days = actual_lead_days(line)
         if days is not None and line.received_date is not None:
-            of(line.vendor_id).actual.append((line.received_date, days))
+            of(line.product_id).actual.append((line.received_date, days))
     result = sorted(found.values(), key=lambda v: v.vendor.casefold())
     for vendor in result:
         vendor.quoted.sort()
@@ -205,6 +320,6 @@ def lead_times(snapshot: figures.Snapshot) -> list[VendorLeadTimes]:
 
 
 def sites_at_risk(board: Dashboard) -> list[str]:
-    """Sites whose commitments run ahead of their expected GPUs at some month, worst first."""
+    """Sites whose commitments run ahead of their dated GPUs at some month, worst first."""
     short = [s for s in board.supply if s.worst_shortfall > 0]
     return [s.site for s in sorted(short, key=lambda s: (-s.worst_shortfall, s.site))]

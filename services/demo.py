@@ -14,13 +14,14 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Site
-from services import records
+from services import records, settings
 from services.audit import Actor
 from services.errors import RackbookError
 
@@ -58,6 +59,61 @@ SITE_CODES = {
     "Hernandarias": "HE",
     "Rio Cuarto": "RC",
     "Panther Creek": "PC",
+}
+
+# The operator's letterhead on its purchase orders (company settings).
+COMPANY = {
+    "company_name": "Ridgeline Compute Inc.",
+    "company_address": "600 Grant Street, Suite 4100\nPittsburgh, PA 15219\nUnited States",
+    "company_tax_id": "EIN 84-2917365",
+    "company_contact": "Anna Berg, Procurement · +1 412 555 0147 · procurement@ridgeline.example",
+}
+LOGO = Path(__file__).resolve().parent.parent / "resources" / "demo_logo.png"
+
+# Where vendors deliver to each site (its ship-to address).
+SHIP_TO: dict[str, str] = {
+    "Moses Lake": "Receiving, Building B\n2401 Road N NE\nMoses Lake, WA 98837\nUnited States",
+    "Wenatchee": "Receiving dock 2\n1550 Malaga-Alcoa Highway\nWenatchee, WA 98801\nUnited States",
+    "Scrubgrass": "Gate 3, Scrubgrass Plant\n2151 Lisbon Road\nKennerdell, PA 16374\nUnited States",
+    "Clarion": "Receiving\n418 Fiddlers Green Road\nClarion, PA 16214\nUnited States",
+    "Kittanning": "Warehouse entrance\n5500 State Route 422\nKittanning, PA 16201\nUnited States",
+    "Baie-Comeau": "Réception des marchandises\n100 boulevard Comeau\nBaie-Comeau, QC G4Z 3A7\n"
+    "Canada",
+    "Drummondville": "Quai de réception 4\n2055 rue Power\nDrummondville, QC J2C 5X4\nCanada",
+    "Saint-Jerome": "Réception\n3700 boulevard de la Salette\nSaint-Jérôme, QC J7Y 5E3\nCanada",
+    "Matane": "Réception\n1800 avenue du Phare Ouest\nMatane, QC G4W 3M6\nCanada",
+    "Villarrica": "Depósito de recepción\nRuta PY08 km 172\nVillarrica 4200, Guairá\nParaguay",
+    "Hernandarias": "Recepción de carga\nSuperCarretera Itaipú km 14\nHernandarias 7220, Alto "
+    "Paraná\nParaguay",
+    "Rio Cuarto": "Recepción\nRuta Nacional 8 km 603\nX5800 Río Cuarto, Córdoba\nArgentina",
+    "Panther Creek": "Panther Creek Campus, Receiving Yard A\n18250 County Road N3210\n"
+    "Hugo, OK 74743\nUnited States",
+}
+
+# Each vendor's order desk and the Incoterms its purchase orders use.
+VENDOR_ADDRESSES: dict[str, tuple[str, str]] = {
+    "Nvidia": ("2788 San Tomas Expressway\nSanta Clara, CA 95051\nUnited States", "DAP ship-to"),
+    "Supermicro": ("980 Rock Avenue\nSan Jose, CA 95131\nUnited States", "FCA San Jose, CA"),
+    "Dell Technologies": ("One Dell Way\nRound Rock, TX 78682\nUnited States", "DAP ship-to"),
+    "Hewlett Packard Enterprise": (
+        "1701 East Mossy Oaks Road\nSpring, TX 77389\nUnited States",
+        "DAP ship-to",
+    ),
+    "Foxconn": (
+        "No. 66, Zhongshan Road, Tucheng District\nNew Taipei City 23680\nTaiwan",
+        "FCA Kaohsiung",
+    ),
+    "Vertiv": ("505 North Cleveland Avenue\nWesterville, OH 43082\nUnited States", "DAP ship-to"),
+    "Schneider Electric": (
+        "35 rue Joseph Monier\n92500 Rueil-Malmaison\nFrance",
+        "DAP ship-to",
+    ),
+    "Eaton": ("Eaton House, 30 Pembroke Road\nDublin 4, D04 Y0C2\nIreland", "CIP ship-to"),
+    "Arista Networks": (
+        "5453 Great America Parkway\nSanta Clara, CA 95054\nUnited States",
+        "DAP ship-to",
+    ),
+    "Pure Storage": ("2555 Augustine Drive\nSanta Clara, CA 95054\nUnited States", "DAP ship-to"),
 }
 
 # name, aliases, country, category, payment terms
@@ -858,6 +914,15 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
     def add(kind: str, values: dict[str, Any]) -> None:
         records.create(session, kind, values, demo_actor)
 
+    # The letterhead, where the database has none yet.
+    company = settings.get_all(session)
+    for name, value in COMPANY.items():
+        if not company[name]:
+            settings.set_value(session, name, value, demo_actor)
+    if company["company_logo"] is None and LOGO.is_file():
+        logo = settings.logo_from_bytes(LOGO.name, LOGO.read_bytes())
+        settings.set_value(session, "company_logo", logo, demo_actor)
+
     for name, country, region, grid, pue, status in SITES:
         add(
             "sites",
@@ -868,9 +933,11 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
                 "grid_capacity_mw": D(grid),
                 "pue": D(pue),
                 "status": status,
+                "ship_to_address": SHIP_TO.get(name),
             },
         )
     for name, aliases, country, category, terms in VENDORS:
+        address, incoterms = VENDOR_ADDRESSES.get(name, (None, None))
         add(
             "vendors",
             {
@@ -880,6 +947,8 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
                 "category": category,
                 "payment_terms": terms,
                 "contact": f"orders@{name.split()[0].lower()}.example",
+                "address": address,
+                "incoterms": incoterms,
             },
         )
     for vendor, sku, description, category, gpus, kw, price, currency in PRODUCTS:

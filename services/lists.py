@@ -17,6 +17,9 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from domain.contracts import is_binding
+from domain.statuses import NO_OPEN_UNITS
+from domain.supply import units_open
 from models import (
     AuditEntry,
     Customer,
@@ -30,7 +33,6 @@ from models import (
     Site,
     Vendor,
 )
-from models.enums import BINDING_CONTRACT_STATUSES, CLOSED_LINE_STATUSES
 from services import records, settings
 from services.errors import NotFoundError
 from services.figures import CENT, Converter
@@ -97,9 +99,12 @@ def list_rows(
     time, open order value in the reporting currency, ``value_currency`` naming it); for
     contracts their need-by date, GPUs secured and shortfall; for products their newest
     quoted lead time and the units still on order."""
+    from services.attachments import add_counts
+
     found = records.list_records(session, kind_name)
     if not found:
         return found
+    add_counts(session, kind_name, found)  # "attachments": how many files each one has
     day = today or dt.date.today()
     if kind_name == "contracts":
         return _with_contract_figures(session, found, day)
@@ -114,8 +119,8 @@ def list_rows(
     for record in found:
         score = scores.get(record["name"])
         record["on_time_pct"] = score.on_time_pct if score else None
+        record["units_overdue"] = score.units_overdue if score else 0
         record["median_slip_days"] = score.median_slip_days if score else None
-        record["newest_quote_days"] = score.newest_quote_days if score else None
         record["open_value"] = score.open_value if score else Decimal(0)
         record["value_currency"] = currency
     return found
@@ -133,6 +138,10 @@ def _with_contract_figures(
         record["need_by"] = figure.need_by if figure else None
         record["gpus_secured"] = figure.gpus_secured if figure else None
         record["shortfall"] = figure.shortfall if figure else None
+        record["delivery_date"] = figure.delivery_date if figure else None
+        record["days_late"] = figure.days_late if figure else None
+        credit = figure.late_credit if figure else None
+        record["late_credit"] = credit.amount if credit else None
     return found
 
 
@@ -157,7 +166,7 @@ def _with_product_figures(session: Session, found: list[dict[str, Any]]) -> list
                     )
                 ),
             )
-            .where(OrderLine.status.not_in(CLOSED_LINE_STATUSES))
+            .where(OrderLine.status.not_in(NO_OPEN_UNITS))
             .group_by(OrderLine.product_id)
         ).all()
     )
@@ -253,11 +262,7 @@ def converter(session: Session) -> Converter:
     return Converter(fx, str(settings.get_all(session)["reporting_currency"]))
 
 
-def open_units(quantity: int, received_qty: int | None, status: str) -> int:
-    """Units still expected from the vendor: none on a cancelled or fully received line."""
-    if status in CLOSED_LINE_STATUSES:
-        return 0
-    return max(quantity - (received_qty or 0), 0)
+open_units = units_open
 
 
 def totals(
@@ -274,13 +279,25 @@ def totals(
     if kind_name == "orders":
         return _order_totals(at, rows, money)
     if kind_name == "contracts":
-        mw = Decimal(0)
-        gpus = 0
+        # Totals count the contracts that bind; the others are counted apart, never added in.
+        mw = other_mw = Decimal(0)
+        gpus = other_gpus = others = 0
         for row in rows:
-            if row[at["status"]] in BINDING_CONTRACT_STATUSES:
+            if is_binding(row[at["status"]]):
                 mw += row[at["committed_mw"]] or 0
                 gpus += row[at["committed_gpus"]] or 0
-        return [Total("MW contracted", mw), Total("GPUs contracted", gpus)]
+            else:
+                others += 1
+                other_mw += row[at["committed_mw"]] or 0
+                other_gpus += row[at["committed_gpus"]] or 0
+        found = [Total("MW contracted", mw), Total("GPUs contracted", gpus)]
+        if others:
+            found += [
+                Total("Not binding (draft, expired, terminated)", others),
+                Total("their MW", other_mw),
+                Total("their GPUs", other_gpus),
+            ]
+        return found
     if kind_name == "ppas":
         capacity = sum((row[at["capacity_mw"]] for row in rows), Decimal(0))
         return [Total("PPA MW", capacity)]

@@ -60,6 +60,7 @@ ROW_KEYS: dict[str, Callable[[Callable[[str], Any]], str]] = {
     "vendors": lambda get: str(get("name")),
     "products": _vendor_sku_key,
     "leadtimes": _vendor_sku_key,
+    "deployments": lambda get: str(get("deployment_ref")),
 }
 
 # Per rule: the kinds its subject is a record of.
@@ -69,6 +70,8 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
     "unconfirmed_order": (),  # a purchase order: its open lines are marked (related)
     "lead_time_drift": ("products", "leadtimes"),
     "capacity_shortfall": ("contracts",),
+    "deployment_late": ("deployments",),
+    "take_or_pay_idle": ("sites",),
     "power_shortfall": ("sites",),
     "ppa_coverage_gap": ("sites",),
     "vendor_concentration": ("vendors",),
@@ -79,7 +82,11 @@ SUBJECT_KINDS: dict[str, tuple[str, ...]] = {
 # Per rule: the kind of the related records also marked, and how their reason begins.
 RELATED_KIND: dict[str, tuple[str, str]] = {
     "unconfirmed_order": ("orders", "Its order has no confirmed dates: "),
-    "capacity_shortfall": ("orders", "Arrives too late for a contract short of GPUs: "),
+    "capacity_shortfall": (
+        "orders",
+        "Leaves a contract short of GPUs (late, overdue or undated): ",
+    ),
+    "deployment_late": ("orders", "Holds up a cluster: "),
     "power_shortfall": ("contracts", "Its site is short of grid power: "),
     "ppa_coverage_gap": ("contracts", "Its site is short of PPA cover: "),
 }

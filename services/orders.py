@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain.statuses import CLOSED
 from models import OrderLine, PurchaseOrder
-from models.enums import CLOSED_LINE_STATUSES
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, Problem, ValidationError
@@ -26,6 +26,8 @@ from services.schema import Kind, kind
 from services.validation import validate
 
 Record = dict[str, Any]
+# Lines with no units to come: received or cancelled (for the window's actions).
+CLOSED_LINE_STATUSES = CLOSED
 
 
 @dataclass(frozen=True)

@@ -290,7 +290,16 @@ def _versioned(model: Any, *columns: Any) -> Select[Any]:
 class SiteAdapter(Adapter):
     kind_name = "sites"
     model = Site
-    plain = ("name", "country", "region", "grid_capacity_mw", "pue", "status", "notes")
+    plain = (
+        "name",
+        "country",
+        "region",
+        "grid_capacity_mw",
+        "pue",
+        "status",
+        "notes",
+        "ship_to_address",
+    )
 
     def select(self) -> Select[Any]:
         return _versioned(Site, *(getattr(Site, n).label(n) for n in self.plain)).order_by(
@@ -324,6 +333,8 @@ class VendorAdapter(Adapter):
         "payment_terms",
         "payment_schedule",
         "notes",
+        "address",
+        "incoterms",
     )
 
     def select(self) -> Select[Any]:
@@ -626,6 +637,10 @@ class OrderLineAdapter(Adapter):
         super().assign(session, row, record, actor)
         row.line_no = record["line"]
         row.received_qty = record.get("received_qty") or 0
+        # The vendor's first date for the line, kept once known (domain.supply).
+        row.first_commitment = first_commitment(
+            row.first_commitment, record.get("promised_date"), record.get("eta")
+        )
         row.order = order
         row.product = product
         row.deployment = deployment
@@ -1384,6 +1399,9 @@ def delete(
         session,
         [audit.entry(actor, kind_name, record_id, key, "delete", old=_summary(ad.spec, current))],
     )
+    from services import attachments
+
+    attachments.forget_deleted(session, kind_name)
     if order is not None and order in session:
         refresh_order_status(order)
 

@@ -96,6 +96,7 @@ SITES = Kind(
         Field("pue", "decimal", label="PUE"),
         _choice("status", enums.SITE_STATUSES),
         _text("notes"),
+        _text("ship_to_address", label="Ship-to address"),
     ),
     key=("name",),
     singular="Site",
@@ -114,6 +115,8 @@ VENDORS = Kind(
         # Its orders' milestones unless an order names its own (domain.money.parse_schedule).
         _text("payment_schedule"),
         _text("notes"),
+        _text("address"),
+        _text("incoterms", label="Incoterms"),
     ),
     key=("name",),
     singular="Vendor",

@@ -1,127 +1,103 @@
-"""The vendor scorecard: how each vendor keeps its dates, and how much is open with it.
+"""The vendor scorecard, per vendor and per vendor + sku, as of a day.
 
-Per vendor (from one snapshot of the records, see services.figures):
-
-* on-time rate: units received on or before their first commitment (promised date, else the
-  first ETA recorded) ÷ units received with such a commitment. Partial receipts count per
-  unit: 6 of 10 units received on time give 6 on-time units.
-* median slip in days: per line with a first commitment, received lines by their receipt date
-  and open lines by their current ETA, minus the first commitment (negative = early).
-* newest quoted lead time (the vendor's most recent quote, any sku) against the median actual
-  lead time (order date to receipt) of its received lines.
-* open order value in the reporting currency, and the vendor's share of each category's open
-  value (lines whose currency has no rate are left out, as in the open order value figure).
+The rules (on-time share, median slip, lead times per sku) are ``domain.scorecard``'s; this
+module loads the records, adds the open order value in the reporting currency and names the
+vendors and skus.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from services.figures import (
-    CENT,
-    ZERO,
-    Snapshot,
-    actual_lead_days,
-    load_snapshot,
-    median,
-    open_value_breakdown,
-)
+from domain import scorecard as rules
+from domain.picture import open_value_breakdown
+from domain.world import World
+from services.figures import load_world
 
-PERCENT = Decimal("0.1")
+ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
 class VendorScore:
     vendor: str
-    units_received: int  # with a first commitment to compare against
+    units_received: int
     units_on_time: int
-    on_time_pct: Decimal | None  # None before anything with a commitment arrived
+    units_overdue: int
+    on_time_share: Decimal | None  # 0..1; None when nothing was received nor is overdue
     median_slip_days: Decimal | None
-    newest_quote_days: int | None
-    newest_quote_date: dt.date | None
-    median_actual_lead_days: Decimal | None
     open_value: Decimal  # reporting currency
-    # category -> the vendor's share (percent) of that category's open order value
-    category_share_pct: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def on_time_pct(self) -> Decimal | None:
+        """The on-time share in percent, to one decimal."""
+        if self.on_time_share is None:
+            return None
+        return (self.on_time_share * 100).quantize(Decimal("0.1"))
 
 
-def compute_vendor_scorecard(snapshot: Snapshot, as_of: dt.date) -> list[VendorScore]:
-    received: dict[int, int] = defaultdict(int)
-    on_time: dict[int, int] = defaultdict(int)
-    slips: dict[int, list[int]] = defaultdict(list)
-    lead_days: dict[int, list[int]] = defaultdict(list)
-    for line in snapshot.lines:
-        if line.status == "cancelled":
-            continue
-        vendor_id = line.vendor_id
-        first = line.first_commitment
-        arrived = (
-            line.received_qty > 0 and line.received_date is not None and line.received_date <= as_of
+@dataclass(frozen=True)
+class SkuScore(VendorScore):
+    sku: str = ""
+    newest_lead_days: int | None = None
+    newest_quote_date: dt.date | None = None
+    median_actual_lead_days: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    vendors: list[VendorScore]
+    skus: list[SkuScore]
+    reporting_currency: str
+
+
+def compute_scorecard(world: World, as_of: dt.date) -> Scorecard:
+    values = open_value_breakdown(world)
+    by_vendor = rules.by_vendor(world.lines, as_of)
+    by_product = rules.by_product(world.lines, world.quotes, world.products, as_of)
+    empty = rules.Score(0, 0, 0, None, 0)
+    vendors = [
+        VendorScore(
+            vendor.name,
+            score.units_received,
+            score.units_on_time,
+            score.units_overdue,
+            score.on_time_share,
+            score.median_slip_days,
+            values.by_vendor.get(vendor.id, ZERO),
         )
-        if arrived and line.received_date is not None:
-            days = actual_lead_days(line.order_date, line.received_date)
-            if days is not None:
-                lead_days[vendor_id].append(days)
-            if first is not None:
-                received[vendor_id] += line.received_qty
-                if line.received_date <= first:
-                    on_time[vendor_id] += line.received_qty
-        if first is None:
-            continue
-        if line.open_units > 0 and line.eta is not None:
-            slips[vendor_id].append((line.eta - first).days)
-        elif arrived and line.received_date is not None:
-            slips[vendor_id].append((line.received_date - first).days)
-
-    newest_quote: dict[int, tuple[dt.date, int]] = {}
-    for quote in snapshot.quotes:
-        if quote.quote_date > as_of:
-            continue
-        vendor_id = snapshot.products[quote.product_id].vendor_id
-        current = newest_quote.get(vendor_id)
-        if current is None or quote.quote_date > current[0]:
-            newest_quote[vendor_id] = (quote.quote_date, quote.lead_days)
-
-    breakdown = open_value_breakdown(snapshot)
-    category_totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    vendor_values: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for (vendor_id, category), value in breakdown.by_vendor_category.items():
-        category_totals[category] += value
-        vendor_values[vendor_id] += value
-
-    scores = []
-    for vendor_id, name in sorted(snapshot.vendors.items(), key=lambda kv: kv[1].casefold()):
-        units = received[vendor_id]
-        newest = newest_quote.get(vendor_id)
-        shares = {
-            category: (value * 100 / category_totals[category]).quantize(PERCENT)
-            for (vid, category), value in sorted(breakdown.by_vendor_category.items())
-            if vid == vendor_id and category_totals[category] > 0
-        }
-        scores.append(
-            VendorScore(
-                vendor=name,
-                units_received=units,
-                units_on_time=on_time[vendor_id],
-                on_time_pct=(Decimal(on_time[vendor_id]) * 100 / units).quantize(PERCENT)
-                if units
-                else None,
-                median_slip_days=median(slips[vendor_id]),
-                newest_quote_days=newest[1] if newest else None,
-                newest_quote_date=newest[0] if newest else None,
-                median_actual_lead_days=median(lead_days[vendor_id]),
-                open_value=vendor_values[vendor_id].quantize(CENT),
-                category_share_pct=shares,
+        for vendor in sorted(world.vendors.values(), key=lambda v: v.name.casefold())
+        for score in [by_vendor.get(vendor.id, empty)]
+    ]
+    skus = []
+    for product_id, score in by_product.items():
+        product = world.products[product_id]
+        skus.append(
+            SkuScore(
+                world.vendor_name(product.vendor_id),
+                score.units_received,
+                score.units_on_time,
+                score.units_overdue,
+                score.on_time_share,
+                score.median_slip_days,
+                values.by_product.get(product_id, ZERO),
+                sku=product.sku,
+                newest_lead_days=score.newest_lead_days,
+                newest_quote_date=score.newest_quote_date,
+                median_actual_lead_days=score.median_actual_lead_days,
             )
         )
-    return scores
+    skus.sort(key=lambda s: (s.vendor.casefold(), s.sku.casefold()))
+    return Scorecard(vendors, skus, world.settings.reporting_currency)
 
 
-def vendor_scorecard(session: Session, as_of: dt.date) -> list[VendorScore]:
+def scorecard(session: Session, as_of: dt.date | None = None) -> Scorecard:
+    return compute_scorecard(load_world(session), as_of or dt.date.today())
+
+
+def vendor_scorecard(session: Session, as_of: dt.date | None = None) -> list[VendorScore]:
     """One score per vendor, by name."""
-    return compute_vendor_scorecard(load_snapshot(session), as_of)
+    return scorecard(session, as_of).vendors

@@ -6,8 +6,11 @@ never saved gives its default, and a value is checked before it is stored.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +20,27 @@ from models import Setting
 from services import audit
 from services.audit import Actor
 from services.errors import Problem, UsageError, ValidationError
+from services.images import image_info
+
+# The largest logo kept (it is printed a few centimetres wide on every purchase order).
+LOGO_LIMIT = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The company's logo: its file name and bytes (a whole PNG or JPEG, checked)."""
+
+    file_name: str
+    mime: str
+    data: bytes
+
+    def __str__(self) -> str:
+        # How the audit trail and ``settings`` show it: never the bytes.
+        return f"{self.file_name} ({self.mime.split('/')[1].upper()}, {len(self.data):,} bytes)"
+
+    def stored_text(self) -> str:
+        name = self.file_name.replace(";", "_").replace(",", "_")
+        return f"data:{self.mime};name={name};base64,{base64.b64encode(self.data).decode()}"
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,10 @@ class Option:
     # May be left blank (None): e.g. no merchant price, so energy beyond PPA cover is reported
     # as uncovered rather than priced.
     optional: bool = False
+    # "company": the buyer's letterhead on purchase orders; "" the figures and thresholds.
+    group: str = ""
+    # Text that may run over several lines (an address).
+    multiline: bool = False
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -69,7 +97,15 @@ OPTIONS: tuple[Option, ...] = (
         "take_or_pay_horizon_months", int, 12, "Take-or-pay idle alert horizon (months)", 1, 120
     ),
     Option("cash_horizon_months", int, 18, "Cash forecast horizon (months)", 1, 120),
+    Option("attachment_limit_mb", int, 50, "Largest attached file (MB)", 1, 1000),
+    Option("company_name", str, "", "Company name", group="company"),
+    Option("company_address", str, "", "Company address", group="company", multiline=True),
+    Option("company_tax_id", str, "", "VAT / tax id", group="company"),
+    Option("company_contact", str, "", "Contact for vendors", group="company"),
+    Option("company_logo", Logo, None, "Logo (PNG or JPEG)", group="company"),
 )
+# The longest text a company setting takes (an address over several lines).
+COMPANY_TEXT_LIMIT = 1_000
 OPTIONS_BY_NAME = {o.name: o for o in OPTIONS}
 
 
@@ -86,6 +122,12 @@ def parse(opt: Option, value: Any) -> Any:
     """``value`` (text from a file or a field, or a typed value) as the option's type."""
     if opt.optional and (value is None or str(value).strip() == ""):
         return None
+    """``value`` (text from a file or a field, or a typed value) as the option's type.
+
+    The logo is given as a file path (or a ``Logo``; empty text removes it): the file must
+    be a whole PNG or JPEG image."""
+    if opt.type is Logo:
+        return _logo(opt, value)
     try:
         if opt.type is int:
             parsed: Any = int(str(value).strip())
@@ -116,6 +158,15 @@ def parse(opt: Option, value: Any) -> Any:
             raise ValidationError(
                 [Problem(opt.name, value, str(exc))], subject="The setting"
             ) from None
+    if opt.group == "company" and len(parsed) > COMPANY_TEXT_LIMIT:
+        raise ValidationError(
+            [
+                Problem(
+                    opt.name, value, f"{opt.label} is longer than {COMPANY_TEXT_LIMIT} characters"
+                )
+            ],
+            subject="The setting",
+        )
     if opt.minimum is not None and parsed < opt.minimum:
         raise ValidationError(
             [Problem(opt.name, value, f"{opt.label} must be at least {opt.minimum}")],
@@ -129,27 +180,94 @@ def parse(opt: Option, value: Any) -> Any:
     return parsed
 
 
+def _logo(opt: Option, value: Any) -> Logo | None:
+    if value is None or isinstance(value, Logo):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            [Problem(opt.name, text, f"the logo {path} cannot be read: {exc.strerror or exc}")],
+            subject="The setting",
+        ) from None
+    return logo_from_bytes(path.name, data)
+
+
+def logo_from_bytes(file_name: str, data: bytes) -> Logo:
+    """A logo from a file's bytes, refused unless they are a whole PNG or JPEG image."""
+    if len(data) > LOGO_LIMIT:
+        raise ValidationError(
+            [
+                Problem(
+                    "company_logo",
+                    file_name,
+                    f"the logo {file_name} is {len(data):,} bytes; at most "
+                    f"{LOGO_LIMIT:,} fit (a letterhead logo is usually well under 200 KB)",
+                )
+            ],
+            subject="The setting",
+        )
+    info = image_info(data)
+    if info is None:
+        raise ValidationError(
+            [
+                Problem(
+                    "company_logo",
+                    file_name,
+                    f"{file_name} is not a PNG or JPEG image (or it is damaged); "
+                    "the logo was not changed",
+                )
+            ],
+            subject="The setting",
+        )
+    return Logo(file_name, info.mime, data)
+
+
+def _stored(opt: Option, text: str) -> Any:
+    """A stored value, typed. The logo was checked when it was saved."""
+    if opt.type is not Logo:
+        return parse(opt, text)
+    if not text.startswith("data:"):
+        return None
+    try:
+        header, encoded = text[5:].split(";base64,", 1)
+        mime, _, name = header.partition(";name=")
+        return Logo(name or "logo", mime, base64.b64decode(encoded, validate=True))
+    except (ValueError, binascii.Error):
+        return None
+
+
+def _stored_text(value: Any) -> str:
+    if isinstance(value, Logo):
+        return value.stored_text()
+    return audit.as_text(value) or ""
+
+
 def get_all(session: Session) -> dict[str, Any]:
     """Every setting, saved value or default, typed."""
     values = {o.name: o.default for o in OPTIONS}
     for name, text in session.execute(select(Setting.name, Setting.value)):
         if name in OPTIONS_BY_NAME:
-            values[name] = parse(OPTIONS_BY_NAME[name], text)
+            values[name] = _stored(OPTIONS_BY_NAME[name], text)
     return values
 
 
 def get(session: Session, name: str) -> Any:
     opt = option(name)
     text = session.scalar(select(Setting.value).where(Setting.name == name))
-    return opt.default if text is None else parse(opt, text)
+    return opt.default if text is None else _stored(opt, text)
 
 
 def set_value(session: Session, name: str, value: Any, actor: Actor) -> Any:
     opt = option(name)
     parsed = parse(opt, value)
     row = session.get(Setting, name)
-    old = opt.default if row is None else parse(opt, row.value)
-    text = audit.as_text(parsed) or ""
+    old = opt.default if row is None else _stored(opt, row.value)
+    text = _stored_text(parsed)
     if row is None:
         session.add(Setting(name=name, value=text, created_by=actor.user, updated_by=actor.user))
     elif row.value != text:

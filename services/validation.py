@@ -21,7 +21,14 @@ from services.schema import Field, Kind, kind
 
 Record = dict[str, Any]
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-TEXT_LIMITS = {"notes": 10_000, "description": 255, "contact": 255, "aliases": 2_000}
+TEXT_LIMITS = {
+    "notes": 10_000,
+    "description": 255,
+    "contact": 255,
+    "aliases": 2_000,
+    "address": 1_000,
+    "ship_to_address": 1_000,
+}
 DEFAULT_TEXT_LIMIT = 120
 
 
@@ -158,16 +165,32 @@ def schedule_problem(text: str) -> str | None:
     return None
 
 
+# The eleven rules of Incoterms 2020; a vendor's Incoterms name one, then usually a place.
+INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
+
+
+def _vendors(r: Record, p: list[Problem]) -> None:
+    terms = r.get("incoterms")
+    if isinstance(terms, str) and terms.strip():
+        rule = terms.split()[0].rstrip(",").upper()
+        if rule not in INCOTERMS:
+            p.append(
+                Problem(
+                    "incoterms",
+                    terms,
+                    f"Incoterms must start with one of {', '.join(INCOTERMS)} "
+                    "(then the place, as in DAP Panther Creek, PA)",
+                )
+            )
+    _payment_schedule(r, p)
+
+
 def _payment_schedule(record: Record, problems: list[Problem]) -> None:
     text = record.get("payment_schedule")
     if isinstance(text, str) and text.strip():
         reason = schedule_problem(text)
         if reason:
             problems.append(Problem("payment_schedule", text, f"Payment schedule: {reason}"))
-
-
-def _vendors(r: Record, p: list[Problem]) -> None:
-    _payment_schedule(r, p)
 
 
 def _products(r: Record, p: list[Problem]) -> None:

@@ -645,11 +645,13 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
+        from services.version import version
+
         QMessageBox.about(
             self,
             "About Rackbook",
-            "Rackbook: GPU and infrastructure procurement, lead times, PPAs and customer "
-            "contracts for AI data-centre build-outs.",
+            f"<b>Rackbook {version()}</b><p>GPU and infrastructure procurement, lead times, "
+            "PPAs and customer contracts for AI data-centre build-outs.</p>",
         )
 
     # --- status bar ----------------------------------------------------------------------

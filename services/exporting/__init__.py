@@ -36,6 +36,7 @@ from services.exporting.cells import (
     ExportCancelled,
     Progress,
     WorkbookWriter,
+    sheet_name,
 )
 from services.exporting.lists import export_list, list_columns
 from services.exporting.templates import export_template, template_kinds
@@ -185,19 +186,21 @@ def export_order(
     path: Path | str,
     *,
     issued_by: str | None = None,
+    buyer_name: str | None = None,
 ) -> ExportResult:
-    """Write purchase order ``po_number`` as a document for its vendor (header, lines,
-    totals) to ``path`` (.xlsx); an unknown order number is a NotFoundError."""
-    from services.exporting.purchase_order import export_purchase_order
+    """Write purchase order ``po_number`` as the document its vendor acts on to ``path``
+    (.xlsx), recorded as sent by ``issued_by`` (services.exporting.purchase_order); an
+    unknown order number is a NotFoundError, an incomplete one a DocumentIncomplete."""
+    from services.exporting.purchase_order import produce
 
     if isinstance(source, Database):
-        with source.session() as session:
-            return export_order(session, po_number, path, issued_by=issued_by)
-    with WorkbookWriter(Path(path)) as book:
-        rows = export_purchase_order(source, po_number.strip(), book, issued_by=issued_by)
-        sheets = tuple(ws.name for ws in book.book.worksheets())
-        book.commit()
-        return ExportResult(Path(path), rows, sheets, tuple(book.warnings))
+        with source.write() as session:
+            return export_order(
+                session, po_number, path, issued_by=issued_by, buyer_name=buyer_name
+            )
+    user = issued_by or "rackbook"
+    document = produce(source, po_number.strip(), path, user=user, buyer_name=buyer_name)
+    return ExportResult(Path(path), len(document.lines), (sheet_name(document.po_number),))
 
 
 def columns_for(kind_name: str, field_names: Sequence[str] | None = None) -> list[Column]:

@@ -26,11 +26,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from domain.contracts import notice_deadline
+from domain.money import ppa_price
+from domain.picture import ContractFigures, SiteFigures
+from domain.power import Ppa
+from domain.world import World
 from services import alerts as alert_rules
 from services import figures, records, scorecard
 from services.alerts import Alert
 from services.exporting.cells import Column, SheetWriter, WorkbookWriter
-from services.figures import ContractFigures, Snapshot
 
 TITLE_SIZE = 14
 MW_FORMAT = "#,##0.00"
@@ -132,15 +136,12 @@ ALERT_COLUMNS = (
 
 VENDOR_COLUMNS = (
     Column("Vendor"),
-    Column("Units received", "int", total=True, comment="Received units with a commitment"),
+    Column("Units received", "int", total=True),
     Column("Units on time", "int", total=True),
+    Column("Units overdue", "int", total=True),
     Column("On time", "percent"),
     Column("Median slip (days)", "decimal"),
-    Column("Newest quoted lead time (days)", "int"),
-    Column("Quoted on", "date"),
-    Column("Median actual lead time (days)", "decimal"),
     Column("Open order value", "money"),
-    Column("Share of category open value", wrap=True, wrap_width=40),
 )
 
 
@@ -148,18 +149,17 @@ def export_summary(
     session: Session, book: WorkbookWriter, *, as_of: dt.date, database_name: str
 ) -> int:
     """Write the contract summary into ``book``; returns the number of contract rows."""
-    snapshot = figures.load_snapshot(session)
-    supply = figures.site_supply(snapshot)
-    contracts = figures.compute_contract_figures(snapshot, supply)
-    power = figures.power_days(snapshot, as_of)
-    sites = figures.compute_site_figures(snapshot, as_of, supply, contracts, power)
+    pic = figures.picture(session, as_of)
+    snapshot = pic.world
+    contracts = pic.contracts
+    sites = list(pic.sites.values())
     every_alert = alert_rules.apply_acknowledgements(
-        alert_rules.evaluate_snapshot(snapshot, as_of),
+        alert_rules.evaluate_picture(pic),
         alert_rules.acknowledgements(session),
         as_of,
     )
     open_alerts = [a for a in every_alert if not a.hidden]
-    scores = scorecard.compute_vendor_scorecard(snapshot, as_of)
+    scores = scorecard.compute_scorecard(snapshot, as_of).vendors
     ppas = records.list_records(session, "ppas")
     book.total_rows = len(contracts) + len(sites) + len(ppas) + len(open_alerts) + len(scores)
 
@@ -218,7 +218,7 @@ def _contracts_sheet(
     heading: str,
     contracts: dict[str, ContractFigures],
     open_alerts: Sequence[Alert],
-    snapshot: Snapshot,
+    snapshot: World,
 ) -> None:
     sheet = _sheet(book, "Contracts", CONTRACT_COLUMNS, f"Contract summary {heading}")
     buffer = snapshot.settings.install_buffer_days
@@ -308,7 +308,7 @@ def _fill(book: WorkbookWriter, color: str) -> Any:
 # --- Sites -------------------------------------------------------------------------------
 
 
-def _sites_sheet(book: WorkbookWriter, heading: str, sites: Sequence[figures.SiteFigures]) -> None:
+def _sites_sheet(book: WorkbookWriter, heading: str, sites: Sequence[SiteFigures]) -> None:
     sheet = _sheet(book, "Sites", SITE_COLUMNS, f"Sites {heading}")
     sheet.skip()
     sheet.header()
@@ -383,9 +383,19 @@ def _ppas_sheet(
     sheet.header()
     capacity = Decimal(0)
     for p in ppas:
-        deadline = figures.notice_deadline(p["end_date"], p["notice_days"])
-        current = figures.escalated_price(
-            p["price_per_mwh"], p["escalation_pct"], p["start_date"], as_of
+        deadline = notice_deadline(p["end_date"], p["notice_days"])
+        current = ppa_price(
+            Ppa(
+                p["ppa_ref"],
+                0,
+                p["capacity_mw"],
+                p["start_date"],
+                p["end_date"],
+                price_per_mwh=p["price_per_mwh"],
+                structure=p["structure"],
+                escalation_pct=p["escalation_pct"],
+            ),
+            as_of,
         )
         sheet.write_row(
             (
@@ -492,7 +502,7 @@ def _vendors_sheet(
         c if c.type != "money" else Column(c.header, "money", currency=reporting_currency)
         for c in VENDOR_COLUMNS
     ]
-    columns[8] = Column(
+    columns[6] = Column(
         f"Open order value ({reporting_currency})",
         "money",
         currency=reporting_currency,
@@ -500,33 +510,28 @@ def _vendors_sheet(
     )
     sheet = _sheet(book, "Vendors", columns, f"Vendor scorecard {heading}")
     sheet.title(
-        "On time: units received by their first commitment (promised date, else first ETA). "
-        "Slip: current ETA or receipt − first commitment.",
+        "On time: units received by their line's first commitment ÷ (units received + units "
+        "overdue now). Slip: receipt, today if overdue, else the current date − first "
+        "commitment.",
         bold=False,
     )
     sheet.skip()
     sheet.header()
     sums: dict[int, Any] = defaultdict(lambda: Decimal(0))
     for s in scores:
-        shares = "; ".join(
-            f"{category} {share.normalize():f} %"
-            for category, share in sorted(s.category_share_pct.items(), key=lambda kv: -kv[1])
-        )
         sheet.write_row(
             (
                 s.vendor,
                 s.units_received,
                 s.units_on_time,
+                s.units_overdue,
                 s.on_time_pct,
                 s.median_slip_days,
-                s.newest_quote_days,
-                s.newest_quote_date,
-                s.median_actual_lead_days,
                 s.open_value,
-                shares or None,
             )
         )
         sums[1] += s.units_received
         sums[2] += s.units_on_time
-        sums[8] += s.open_value
+        sums[3] += s.units_overdue
+        sums[6] += s.open_value
     sheet.totals("Total", values=dict(sums))

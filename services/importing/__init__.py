@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import RackbookError, UsageError
+from services.importing import writer
 from services.importing.errors_workbook import (
     ErrorsWritten,
     errors_written_text,
@@ -47,7 +48,7 @@ from services.importing.plan import (
     vendor_names,
 )
 from services.importing.read import FileProblem, Sheet, Workbook, read_file, without_gc
-from services.importing.writer import BatchResult, UndoResult, commit, undo_batch
+from services.importing.writer import BatchResult, UndoResult
 from services.schema import IMPORT_KINDS
 
 __all__ = [
@@ -211,6 +212,38 @@ def import_file(
         if request.save_profile:
             _save(session, request, mapping, signature, sheet_vendor, options, user)
     return report
+
+
+def commit(
+    session: Session,
+    plan: Plan,
+    user: str,
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> BatchResult:
+    """``writer.commit``, then the file the plan read attached to its batch (when it is
+    still the same file), so a record's history can open the file that changed it."""
+    result = writer.commit(
+        session, plan, user, skip_invalid=skip_invalid, progress=progress, cancel=cancel
+    )
+    from services.attachments import attach_import_file
+
+    attach_import_file(session, result.batch_id, plan.file_path, plan.sha256, user)
+    return result
+
+
+def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
+    """``writer.undo_batch``; the files of the records it removed go with them."""
+    result = writer.undo_batch(session, batch_id, user)
+    from models import ImportBatch
+    from services.attachments import forget_deleted
+
+    batch = session.get(ImportBatch, batch_id)
+    if batch is not None:
+        forget_deleted(session, batch.kind)
+    return result
 
 
 def _read_sheets(

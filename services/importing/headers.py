@@ -142,12 +142,15 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
             "grid",
         ),
         "pue": ("power usage effectiveness",),
+        "ship_to_address": ("ship to", "ship to address", "delivery address", "shipping address"),
     },
     "vendors": {
         "name": ("vendor", "supplier", "vendor name", "supplier name", "company"),
         "aliases": ("alias", "also known as", "aka", "other names"),
         "contact": ("contact name", "email", "account manager"),
         "payment_terms": ("terms", "payment"),
+        "address": ("vendor address", "supplier address", "postal address"),
+        "incoterms": ("incoterm", "delivery terms", "inco terms"),
         "payment_schedule": ("payment milestones", "milestones", "schedule"),
     },
     "products": {

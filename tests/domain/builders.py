@@ -14,6 +14,7 @@ from domain.supply import Line, Product
 D = Decimal
 SITE = 1
 OTHER_SITE = 2
+LEASE_PRICE = D("2.50")
 
 _ids = itertools.count(1)
 
@@ -85,7 +86,7 @@ def contract(
     model: str | None = None,
     site: int = SITE,
     mw: Decimal | None = None,
-    price: Decimal = D("2.50"),
+    price: Decimal = LEASE_PRICE,
     unit: str = "per_gpu_hour",
     currency: str = "USD",
     per_day: Decimal | None = None,

@@ -204,3 +204,32 @@ def test_actual_lead_time_is_order_to_receipt() -> None:
     item = line(order_date="2026-06-01", status="received", received=1, received_on="2026-10-29")
     assert supply.actual_lead_days(item) == 150
     assert supply.actual_lead_days(line()) is None
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(eta="2027-01-10"),
+        dict(eta="2026-12-07"),
+        dict(eta="2026-12-06", quantity=3),
+        dict(quantity=2),
+        dict(status="on_hold", eta="2027-01-01"),
+        dict(status="draft", eta="2027-01-01"),
+        dict(
+            status="partially_received",
+            quantity=10,
+            received=4,
+            received_on="2026-11-20",
+            eta="2027-01-15",
+        ),
+        dict(status="cancelled", quantity=10, received=2, received_on="2026-09-01"),
+        dict(status="received", quantity=10, received=7, received_on="2026-11-01"),
+    ],
+)
+def test_state_says_what_lots_overdue_and_undated_say(kwargs) -> None:
+    item = line(**kwargs)
+    assert supply.state(item, AS_OF) == (
+        supply.lots(item, AS_OF),
+        supply.overdue_units(item, AS_OF),
+        supply.undated_units(item),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from domain.picture import supply_series
 from models.database import Database
 from services import alerts, dashboard, figures, records
 from services.audit import Actor
@@ -32,16 +33,21 @@ def test_tiles_add_up_the_service_figures(demo_database: Database) -> None:
     assert tiles.alerts_by_severity["critical"] > 0
     assert tiles.mw_required_peak == sum((s.mw_required_peak for s in sites), Decimal(0))
     assert tiles.grid_mw == sum((s.grid_mw or Decimal(0) for s in sites), Decimal(0))
-    # GPUs on order, counted from the plain order list: open units × GPUs per unit.
-    on_order = 0
+    # GPUs on order, counted from the plain order list: open units of placed lines whose
+    # date (ETA, else promised date) is still ahead; overdue ones apart, at risk.
+    on_order = overdue = 0
     for line in lines:
-        if line["status"] in ("draft", "received", "cancelled"):
+        if line["status"] in ("draft", "received", "cancelled", "on_hold"):
             continue
-        open_units = line["quantity"] - (line["received_qty"] or 0)
-        on_order += max(open_units, 0) * (
-            products[(line["vendor"], line["sku"])]["gpus_per_unit"] or 0
-        )
+        open_units = max(line["quantity"] - (line["received_qty"] or 0), 0)
+        gpus = open_units * (products[(line["vendor"], line["sku"])]["gpus_per_unit"] or 0)
+        date = line["eta"] or line["promised_date"]
+        if date is not None and date >= today:
+            on_order += gpus
+        elif date is not None:
+            overdue += gpus
     assert tiles.gpus_on_order == on_order > 0
+    assert tiles.gpus_overdue == overdue > 0
     # USD contracts only in the demo, or converted: at least the USD ones are in the revenue.
     usd_running = sum(
         (
@@ -58,11 +64,12 @@ def test_supply_series_are_the_site_series_and_show_the_shortfall(demo_database:
     today = dt.date.today()
     with demo_database.session() as session:
         board = dashboard.dashboard(session, today)
+        pic = figures.picture(session, today)
         expected = {
-            s.site: figures.site_supply_series(session, s.site, today, dashboard.SUPPLY_MONTHS)
+            s.site: supply_series(pic, pic.world.site_id(s.site), dashboard.SUPPLY_MONTHS)
             for s in board.supply
         }
-        sites = {s.name: s for s in figures.site_figures(session, today)}
+        sites = {s.name: s for s in pic.sites.values()}
     assert board.supply, "the demo has GPUs committed and on order"
     for series in board.supply:
         assert series.points == expected[series.site]
@@ -81,15 +88,18 @@ def test_contracts_at_risk_are_the_contracts_short_of_gpus(demo_database: Databa
         raised = {
             a.subject for a in alerts.evaluate(session, today) if a.rule == "capacity_shortfall"
         }
-    short = {ref for ref, c in contracts.items() if c.shortfall > 0 and c.end_date >= today}
+    short = {
+        ref for ref, c in contracts.items() if c.binding and c.shortfall > 0 and c.end_date >= today
+    }
     assert short and {c.ref for c in board.contracts_at_risk} == short == raised
-    with demo_database.session() as session:
-        quickest = alerts.quickest_gpu_source(figures.load_snapshot(session), today)
-    assert quickest is not None
     for contract in board.contracts_at_risk:
-        assert contract.shortfall == contracts[contract.ref].shortfall
-        # The last day to order more, by the quickest quoted GPU lead time.
-        assert contract.order_by == contract.need_by - dt.timedelta(days=quickest[2])
+        figures_of = contracts[contract.ref]
+        assert contract.shortfall == figures_of.shortfall
+        # The last day to order more, by the quickest quoted lead time of its own GPU model.
+        assert figures_of.quickest is not None
+        assert contract.order_by == contract.need_by - dt.timedelta(
+            days=figures_of.quickest.lead_days
+        )
     needs = [c.need_by for c in board.contracts_at_risk]
     assert needs == sorted(needs)
 
@@ -98,9 +108,11 @@ def test_lead_times_per_vendor_quoted_and_actual(demo_database: Database) -> Non
     with demo_database.session() as session:
         board = dashboard.dashboard(session)
         quotes = records.list_records(session, "leadtimes")
-    by_vendor = {v.vendor: v for v in board.lead_times}
+    by_sku = {v.vendor: v for v in board.lead_times}
     for quote in quotes:
-        assert (quote["quote_date"], quote["lead_days"]) in by_vendor[quote["vendor"]].quoted
+        # Per vendor and sku: a vendor's racks are never mixed with its head nodes.
+        series = by_sku[f"{quote['vendor']} / {quote['sku']}"]
+        assert (quote["quote_date"], quote["lead_days"]) in series.quoted
     assert any(v.actual for v in board.lead_times)
     for vendor in board.lead_times:
         assert vendor.quoted == sorted(vendor.quoted)

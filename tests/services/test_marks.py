@@ -215,7 +215,7 @@ def test_a_row_named_by_several_alerts_shows_the_worst_first() -> None:
     assert both.reason.splitlines() == [
         "is 3 days overdue",
         "slipped 30 days",
-        "Arrives too late for a contract short of GPUs: C-1 is 72 GPUs short",
+        "Leaves a contract short of GPUs (late, overdue or undated): C-1 is 72 GPUs short",
     ]
     assert both.alert_keys[0] == "overdue_delivery:PO-1/1"
     assert lines.by_key["PO-2/1"].level == "at_risk"

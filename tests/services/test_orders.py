@@ -430,9 +430,81 @@ def test_a_chase_message_per_vendor_asks_for_what_each_line_needs(database, line
     # Before the promised date, a slip is asked about rather than called late.
     with database.session() as session:
         early = chasing.chase(session, [line_id], "maria", day("2026-05-01"))
-    assert "19 days after the promised date: please confirm" in early.text
+    assert "19 days after your first commitment 2026-06-01: please confirm" in early.text
     assert "overdue" not in early.messages[0].subject
 
 
 def _vendor_id(session):
     return records.find_record(session, "vendors", {"name": "Nvidia"})["id"]
+
+
+def test_chasing_late_lines_is_what_the_alerts_call_late(database):
+    """As of 2026-12-07, threshold 14 days: a draft line with a passed date is not an order
+    (not chased); a 4-day slip is not late (no alert), a 15-day slip is; an overdue line is;
+    a line on hold is not chased (listed as on hold)."""
+    from services import alerts, chasing
+
+    with database.write() as session:
+        basic_world(session)
+        base = dict(
+            vendor="Nvidia",
+            sku="GB300-NVL72",
+            quantity=1,
+            site="Panther Creek",
+            order_date=day("2026-06-01"),
+        )
+        make(
+            session,
+            "orders",
+            po_number="PO-D",
+            line=1,
+            status="draft",
+            promised_date=day("2026-11-01"),
+            **base,
+        )
+        make(
+            session,
+            "orders",
+            po_number="PO-S",
+            line=1,
+            promised_date=day("2027-01-01"),
+            eta=day("2027-01-05"),
+            **base,
+        )
+        make(
+            session,
+            "orders",
+            po_number="PO-S",
+            line=2,
+            promised_date=day("2027-01-01"),
+            eta=day("2027-01-16"),
+            **base,
+        )
+        make(session, "orders", po_number="PO-O", line=1, promised_date=day("2026-11-30"), **base)
+        make(
+            session,
+            "orders",
+            po_number="PO-H",
+            line=1,
+            status="on_hold",
+            promised_date=day("2026-11-01"),
+            **base,
+        )
+    as_of = day("2026-12-07")
+    with database.session() as session:
+        late = chasing.lines_to_chase(session, as_of, late_only=True)
+        refs = {
+            f"{r['po_number']}/{r['line']}"
+            for r in records.list_records(session, "orders")
+            if r["id"] in late
+        }
+        alerted = {
+            a.subject
+            for a in alerts.evaluate(session, as_of)
+            if a.rule in ("overdue_delivery", "eta_slip")
+        }
+        everything = chasing.lines_to_chase(session, as_of)
+        left = chasing.chase(session, everything + late, "maria", as_of).left_out
+    assert refs == alerted == {"PO-S/2", "PO-O/1"}
+    assert len(everything) == 3  # the draft and the line on hold are not chased
+    assert left == []

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from services import settings
 from services.errors import UsageError, ValidationError
+from services.images import ImageInfo
 
 
 def test_defaults_are_those_of_the_design(database) -> None:
@@ -59,3 +61,57 @@ def test_bad_values_are_refused(database, actor, name, value, message) -> None:
 def test_unknown_setting(database, actor) -> None:
     with pytest.raises(UsageError, match="unknown setting"), database.write() as session:
         settings.set_value(session, "colour", "blue", actor)
+
+
+LOGO = Path(__file__).resolve().parents[2] / "resources" / "demo_logo.png"
+
+
+def test_company_settings_and_a_logo_are_kept(database, actor, tmp_path) -> None:
+    with database.write() as session:
+        settings.set_value(session, "company_name", "  Ridgeline Compute Inc. ", actor)
+        settings.set_value(session, "company_address", "600 Grant Street\nPittsburgh", actor)
+        settings.set_value(session, "company_logo", str(LOGO), actor)
+    with database.session() as session:
+        values = settings.get_all(session)
+    assert values["company_name"] == "Ridgeline Compute Inc."
+    assert values["company_address"] == "600 Grant Street\nPittsburgh"
+    logo = values["company_logo"]
+    assert logo.data == LOGO.read_bytes() and logo.mime == "image/png"
+    assert str(logo) == f"demo_logo.png (PNG, {len(logo.data):,} bytes)"
+    with database.write() as session:
+        settings.set_value(session, "company_logo", "", actor)
+    with database.session() as session:
+        assert settings.get(session, "company_logo") is None
+
+
+def test_a_logo_that_is_not_an_image_is_refused(database, actor, tmp_path) -> None:
+    text = tmp_path / "logo.png"
+    text.write_text("not a picture")
+    truncated = tmp_path / "cut.png"
+    truncated.write_bytes(LOGO.read_bytes()[:-40])
+    with database.write() as session:
+        settings.set_value(session, "company_logo", str(LOGO), actor)
+    for path, message in (
+        (text, "logo.png is not a PNG or JPEG image"),
+        (truncated, "cut.png is not a PNG or JPEG image"),
+        (tmp_path / "none.png", "cannot be read"),
+    ):
+        with pytest.raises(ValidationError, match=message), database.write() as session:
+            settings.set_value(session, "company_logo", str(path), actor)
+    with database.session() as session:
+        assert settings.get(session, "company_logo").data == LOGO.read_bytes()
+
+
+def test_jpeg_and_png_headers_are_read() -> None:
+    from services.images import image_info
+
+    png = LOGO.read_bytes()
+    assert image_info(png) == ImageInfo("PNG", 256, 256)
+    # A minimal JPEG: SOI, a baseline frame header of 3 x 2 pixels, EOI.
+    frame = b"\xff\xc0\x00\x11\x08\x00\x02\x00\x03\x03" + b"\x01\x11\x00" * 3
+    assert image_info(b"\xff\xd8" + frame + b"\xff\xd9") == ImageInfo("JPEG", 3, 2)
+    assert image_info(b"\xff\xd8" + frame) is None  # no end of image
+    assert image_info(b"GIF89a") is None
+    broken = bytearray(png)
+    broken[40] ^= 0xFF  # a byte of a chunk: its CRC no longer matches
+    assert image_info(bytes(broken)) is None

@@ -286,7 +286,7 @@ def test_vendors_show_their_performance_beside_their_fields(qtbot, context):
     with context.db.session() as session:
         scores = {s.vendor: s for s in vendor_scorecard(session, dt.date.today())}
     titles = [c.title for c in screen.model.columns]
-    for title in ("On time %", "Median slip (days)", "Quoted lead time (days)", "Open order value"):
+    for title in ("On time %", "Units overdue", "Median slip (days)", "Open order value"):
         assert title in titles
     checked = 0
     for row in range(screen.model.rowCount()):
@@ -296,6 +296,7 @@ def test_vendors_show_their_performance_beside_their_fields(qtbot, context):
             continue
         assert record["on_time_pct"] == score.on_time_pct
         assert record["median_slip_days"] == score.median_slip_days
+        assert record["units_overdue"] == score.units_overdue
         assert record["open_value"] == score.open_value
         checked += 1
     assert checked > 3

@@ -146,7 +146,7 @@ def test_the_orders_screen_opens_it_and_shows_the_new_lines(qtbot, context, monk
     assert screen.selected_record()["po_number"] == "DR-2027-902"
 
 
-def test_the_shown_order_is_exported_as_a_document(qtbot, context, tmp_path):
+def test_the_shown_order_is_sent_as_a_document(qtbot, context, tmp_path):
     import openpyxl
 
     screen = OrdersScreen(context)
@@ -154,14 +154,19 @@ def test_the_shown_order_is_exported_as_a_document(qtbot, context, tmp_path):
     screen.refresh()
     screen.load_details()
     po_number = screen.order.po_number
-    assert screen.export_order_button.isEnabled()
-    target = tmp_path / "order"
-    screen.export_order(str(target))
-    written = tmp_path / "order.xlsx"
-    assert screen.last_message == f"Wrote purchase order {po_number} to {written}"
-    sheet = openpyxl.load_workbook(written).active
-    assert sheet["A1"].value == f"Purchase order {po_number}"
+    assert screen.send_button.isEnabled() and screen.print_button.isEnabled()
+    target = tmp_path / "order.xlsx"
+    screen.send_order(str(target))
+    assert screen.last_message == f"Wrote purchase order {po_number} (revision 1) to {target}"
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet["A1"].value == "Ridgeline Compute Inc."
     assert context.settings.value("export/folder") == str(tmp_path)
+    pdf = tmp_path / "order"
+    screen.send_order(str(pdf))
+    assert screen.last_message.endswith(
+        "(revision 1, unchanged since it was sent) to " + f"{pdf}.pdf"
+    )
+    assert (tmp_path / "order.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_the_lead_time_text_says_when_a_quote_has_expired():

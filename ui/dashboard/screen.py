@@ -30,7 +30,9 @@ from ui.context import AppContext
 from ui.dashboard.tiles import Tile
 from ui.widgets import show_error
 
-EXPECTED = "GPUs expected (received + ETAs)"
+EXPECTED = "GPUs secured or dated (received + ETAs still ahead)"
+OVERDUE = "+ GPUs overdue (at risk, not secured)"
+OVERDUE_BAND = "Overdue GPUs"
 COMMITTED = "GPUs committed to contracts"
 SHORTFALL = "Shortfall"
 QUOTED = "Quoted lead time"
@@ -269,7 +271,15 @@ class DashboardScreen(QWidget):
         t = board.tiles
         cur = t.reporting_currency
         self.tiles["delivered"].show_figure(fmt.number(t.gpus_delivered), "received so far")
-        self.tiles["on_order"].show_figure(fmt.number(t.gpus_on_order), "placed, not yet received")
+        self.tiles["on_order"].show_figure(
+            fmt.number(t.gpus_on_order),
+            f"dated, on their way; {fmt.number(t.gpus_overdue)} overdue"
+            if t.gpus_overdue
+            else "dated, on their way",
+            "warn" if t.gpus_overdue else "",
+            f"{fmt.number(t.gpus_overdue)} GPUs overdue (their dates passed: at risk, never "
+            f"secured); {fmt.number(t.gpus_undated)} undated or on hold",
+        )
         short = sum(s.gpus_short for s in board.sites)
         self.tiles["committed"].show_figure(
             fmt.number(t.gpus_committed),
@@ -331,7 +341,18 @@ class DashboardScreen(QWidget):
             return
         days = [p.day for p in series.points]
         chart.set_title(f"{series.site}: GPU supply against commitments, next 24 months")
-        chart.step_line(EXPECTED, days, [p.gpus_expected for p in series.points], BLUE)
+        supply = [p.gpus_supply for p in series.points]
+        chart.step_line(EXPECTED, days, supply, BLUE)
+        if any(p.gpus_overdue for p in series.points):
+            chart.step_line(
+                OVERDUE,
+                days,
+                [p.gpus_supply + p.gpus_overdue for p in series.points],
+                PURPLE,
+                width=1.5,
+                dashed=True,
+            )
+            chart.shade_gap(OVERDUE_BAND, EXPECTED, OVERDUE, PURPLE)
         chart.step_line(COMMITTED, days, [p.gpus_committed for p in series.points], ORANGE)
         chart.shade_gap(SHORTFALL, EXPECTED, COMMITTED, RED)
         chart.fit()

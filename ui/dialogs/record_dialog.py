@@ -40,6 +40,8 @@ Record = dict[str, Any]
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
+# Text fields edited over several lines (an address is printed line by line).
+MULTILINE = ("notes", "address", "ship_to_address")
 NUMBER_PATTERN = QRegularExpression(r"^\s*[-+]?[$€£]?[\d\s.,\x{00a0}]*\s*$")
 CURRENCY_PATTERN = QRegularExpression(r"^[A-Za-z]{0,3}$")
 
@@ -105,7 +107,7 @@ class FieldEditor:
         elif field.ref is not None:
             self.widget = _combo(editable=True)
             self.widget.editTextChanged.connect(changed)
-        elif field.name == "notes":
+        elif field.name in MULTILINE:
             self.widget = QPlainTextEdit()
             self.widget.setFixedHeight(60)
             self.widget.setTabChangesFocus(True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -51,10 +53,15 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.values: dict[str, Any] = {}
         self.editors: dict[str, QLineEdit] = {}
+        self.text_editors: dict[str, QPlainTextEdit] = {}
         self.problems: dict[str, QLabel] = {}
+        #: The logo as chosen here (services.settings.Logo), None for none.
+        self.logo: Any = None
         tabs = QTabWidget()
         tabs.addTab(self._option_page(THRESHOLDS, "Alerts fire when these are exceeded."), "Alerts")
-        figures = [o.name for o in options.OPTIONS if o.name not in THRESHOLDS]
+        figures = [
+            o.name for o in options.OPTIONS if o.name not in THRESHOLDS and o.group != "company"
+        ]
         money_page = self._option_page(
             figures, "Figures use these when a record leaves them blank."
         )
@@ -70,6 +77,7 @@ class SettingsDialog(QDialog):
         )
         money_layout.insertWidget(money_layout.count() - 1, fx_view, 1)
         tabs.addTab(money_page, "Currency and defaults")
+        tabs.addTab(self._company_page(), "Company")
         tabs.addTab(self._you_page(), "You and the database")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -81,6 +89,10 @@ class SettingsDialog(QDialog):
             # Database settings are shared by the team: a reader sees them, cannot change them.
             for editor in self.editors.values():
                 editor.setReadOnly(True)
+            for text_editor in self.text_editors.values():
+                text_editor.setReadOnly(True)
+            self.logo_button.setEnabled(False)
+            self.logo_remove.setEnabled(False)
             note = QLabel(
                 f"The settings stored in the database are read-only here. {context.access.reason}"
             )
@@ -114,6 +126,95 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addStretch(1)
         return page
+
+    def _company_page(self) -> QWidget:
+        """The buyer's letterhead on purchase orders: name, address, tax id, contact, logo."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        note = QLabel(
+            "Printed at the top of every purchase order sent to a vendor. A purchase order "
+            "needs at least the name and the address."
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        form = QFormLayout()
+        for name in ("company_name", "company_address", "company_tax_id", "company_contact"):
+            option = options.option(name)
+            problem = QLabel()
+            problem.setStyleSheet("color: #b71c1c;")
+            problem.hide()
+            self.problems[name] = problem
+            if option.multiline:
+                text_editor = QPlainTextEdit()
+                text_editor.setObjectName(f"setting_{name}")
+                text_editor.setFixedHeight(72)
+                text_editor.setTabChangesFocus(True)
+                text_editor.textChanged.connect(self._check)
+                self.text_editors[name] = text_editor
+                form.addRow(option.label, text_editor)
+            else:
+                editor = QLineEdit()
+                editor.setObjectName(f"setting_{name}")
+                editor.textChanged.connect(lambda _t: self._check())
+                self.editors[name] = editor
+                form.addRow(option.label, editor)
+            form.addRow("", problem)
+        self.logo_preview = QLabel("No logo")
+        self.logo_preview.setObjectName("logoPreview")
+        self.logo_preview.setFixedHeight(64)
+        self.logo_button = QPushButton("Choose…")
+        self.logo_button.setObjectName("chooseLogo")
+        self.logo_button.clicked.connect(lambda: self.choose_logo())
+        self.logo_remove = QPushButton("Remove")
+        self.logo_remove.setObjectName("removeLogo")
+        self.logo_remove.clicked.connect(lambda: self._set_logo(None))
+        self.logo_problem = QLabel()
+        self.logo_problem.setObjectName("logoProblem")
+        self.logo_problem.setStyleSheet("color: #b71c1c;")
+        self.logo_problem.setWordWrap(True)
+        self.logo_problem.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.logo_preview, 1)
+        row.addWidget(self.logo_button)
+        row.addWidget(self.logo_remove)
+        form.addRow(options.option("company_logo").label, row)
+        form.addRow("", self.logo_problem)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        return page
+
+    def choose_logo(self, path: str | None = None) -> bool:
+        """A logo from a file (asked for when None); a file that is not a PNG or JPEG image
+        is refused under the field and the logo stays as it was."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Company logo", "", "Images (*.png *.jpg *.jpeg)"
+            )
+            if not path:
+                return False
+        try:
+            logo = options.parse(options.option("company_logo"), path)
+        except ValidationError as exc:
+            self.logo_problem.setText(exc.problems[0].reason)
+            self.logo_problem.show()
+            return False
+        self._set_logo(logo)
+        return True
+
+    def _set_logo(self, logo: Any) -> None:
+        self.logo = logo
+        self.logo_problem.hide()
+        self.logo_remove.setEnabled(logo is not None and not self.context.read_only)
+        if logo is None:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("No logo")
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(QByteArray(logo.data))
+        self.logo_preview.setPixmap(
+            pixmap.scaledToHeight(60, Qt.TransformationMode.SmoothTransformation)
+        )
+        self.logo_preview.setToolTip(str(logo))
 
     def _you_page(self) -> QWidget:
         page = QWidget()
@@ -200,6 +301,9 @@ class SettingsDialog(QDialog):
         for name, editor in self.editors.items():
             value = values[name]
             editor.setText(fmt.plain_number(value) if not isinstance(value, str) else value)
+        for name, text_editor in self.text_editors.items():
+            text_editor.setPlainText(str(values[name] or ""))
+        self._set_logo(values.get("company_logo"))
         self.fx_model.set_rows(
             (r["currency"], fmt.number(r["rate"]), fmt.date(r["valid_from"])) for r in fx
         )
@@ -219,6 +323,15 @@ class SettingsDialog(QDialog):
                 ok = False
                 self.problems[name].setText(exc.problems[0].reason)
                 self.problems[name].show()
+        for name, text_editor in self.text_editors.items():
+            try:
+                result[name] = options.parse(options.option(name), text_editor.toPlainText())
+                self.problems[name].hide()
+            except ValidationError as exc:
+                ok = False
+                self.problems[name].setText(exc.problems[0].reason)
+                self.problems[name].show()
+        result["company_logo"] = self.logo
         return result, ok
 
     def _check(self) -> bool:

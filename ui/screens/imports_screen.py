@@ -68,8 +68,15 @@ class ImportsScreen(QWidget):
         self.show_button.setToolTip("The records this import created or changed, in their list")
         self.show_button.clicked.connect(self.show_selected)
         self.view.doubleClicked.connect(lambda _index: self.show_selected())
+        self.open_button = QPushButton("Open file")
+        self.open_button.setObjectName("openBatchFile")
+        self.open_button.setToolTip("The file this import read, as it was, in its viewer")
+        self.open_button.clicked.connect(self.open_selected_file)
+        #: What opens a file: the desktop's viewer (a test gives a recorder).
+        self.open_url: Any = None
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
         buttons.addWidget(self.show_button)
         buttons.addWidget(self.undo_button)
         layout = QVBoxLayout(self)
@@ -147,6 +154,18 @@ class ImportsScreen(QWidget):
         writable = not self.context.read_only  # a reader's window: undoing would write
         self.undo_button.setEnabled(writable and batch is not None and batch.undone_at is None)
         self.show_button.setEnabled(batch is not None and batch.undone_at is None)
+        self.open_button.setEnabled(batch is not None)
+
+    def open_selected_file(self) -> None:
+        batch = self.selected_batch()
+        if batch is None:
+            return
+        from ui.attachments_panel import open_import_file
+
+        if self.open_url is None:
+            open_import_file(self.context, batch.id, self)
+        else:
+            open_import_file(self.context, batch.id, self, self.open_url)
 
     def show_selected(self) -> None:
         batch = self.selected_batch()

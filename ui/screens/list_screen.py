@@ -108,6 +108,8 @@ def prepare(
         names = tuple(found[0])
     else:
         names = ("id", "version", *KINDS[kind_name].field_names, *_extra_fields(kind_name))
+    if "attachments" not in names:  # a first page, or a detail's rows: files not counted
+        names = (*names, "attachments")
     rows = [tuple(record.get(n) for n in names) for record in found]
     row_marks = None
     marks: list[Any]
@@ -393,6 +395,12 @@ class ListScreen(QWidget):
         self.history_tab = LazyTable(self.history_model, "historyTable", self._history_menu)
         self.history_rows: list[Any] = []  # audit.HistoryRow, as shown
         self._add_detail_tabs()
+        from ui.attachments_panel import AttachmentsPanel
+
+        self.attachments_panel = AttachmentsPanel(context)
+        self.attachments_panel.count_changed.connect(self._show_file_count)
+        self.attachments_panel.files_changed.connect(lambda: self.after_write([], (), False))
+        self.files_tab_index = self.details.addTab(self.attachments_panel, "Files")
         self.details.addTab(self.history_tab, "History")
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
@@ -808,6 +816,10 @@ class ListScreen(QWidget):
 
     def load_details(self) -> None:
         record_id = self.selected_id()
+        record = self.selected_record() if record_id is not None else None
+        # The list's count first; the panel's own, when it reads the files, is the newer.
+        self._show_file_count(int((record or {}).get("attachments") or 0))
+        self.attachments_panel.show_record(self.kind, record_id)
         if record_id is None or self.context.database is None:
             self.history_rows = []
             self.history_model.set_rows([])
@@ -821,6 +833,9 @@ class ListScreen(QWidget):
             lambda exc: None,
             owner=self,
         )
+
+    def _show_file_count(self, count: int) -> None:
+        self.details.setTabText(self.files_tab_index, f"Files ({count})" if count else "Files")
 
     def _field_title(self, name: str | None) -> str:
         """A field as the person knows it (``ETA``, not ``eta``)."""
@@ -859,7 +874,17 @@ class ListScreen(QWidget):
             put_back = menu.addAction(f"Put back the old {title}: {old}")
             put_back.setEnabled(not self.context.read_only)
             put_back.triggered.connect(lambda _c=False: self.put_back(entry))
+        if entry.import_batch_id is not None:
+            shown = f" ({entry.file_name})" if entry.file_name else ""
+            opened = menu.addAction(f"Open the imported file{shown}")
+            opened.triggered.connect(lambda _c=False: self.open_imported_file(entry))
         menu.exec(view.viewport().mapToGlobal(pos))
+
+    def open_imported_file(self, entry: Any) -> None:
+        """Open the very file whose import made this change (kept with its import batch)."""
+        from ui.attachments_panel import open_import_file
+
+        open_import_file(self.context, entry.import_batch_id, self, self.attachments_panel.open_url)
 
     @staticmethod
     def _copy_from(view: QTableView) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import ConflictError
+from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import LazyTable, ListScreen, prepare, table_view
@@ -134,13 +135,19 @@ class OrdersScreen(ListScreen):
         for button in (self.receive_button, self.eta_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.export_order_button = QPushButton("Export this order…")
-        self.export_order_button.setObjectName("exportOrder")
-        self.export_order_button.setToolTip(
-            "The purchase order as a workbook to send to its vendor: header, lines, totals"
+        self.send_button = QPushButton("Send…")
+        self.send_button.setObjectName("sendOrder")
+        self.send_button.setToolTip(
+            "The purchase order as a PDF (or workbook) for its vendor: your letterhead, the "
+            "addresses, terms, lines and totals; kept as a revision and attached to the order"
         )
-        self.export_order_button.clicked.connect(lambda: self.export_order())
-        buttons.addWidget(self.export_order_button)
+        self.send_button.clicked.connect(lambda: self.send_order())
+        self.print_button = QPushButton("Print…")
+        self.print_button.setObjectName("printOrder")
+        self.print_button.setToolTip("The purchase order for its vendor, on a printer")
+        self.print_button.clicked.connect(lambda: self.print_order())
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.print_button)
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -152,36 +159,97 @@ class OrdersScreen(ListScreen):
         self._enable()
         return content
 
-    def export_order(self, path: str | None = None) -> None:
-        """The shown purchase order as a document for its vendor (``path``: asked if None)."""
+    def send_order(self, path: str | None = None) -> None:
+        """The shown purchase order as the document its vendor acts on, to a PDF (or, named
+        .xlsx, a workbook; ``path`` asked for if None). It is kept as a revision (a changed
+        order sent again is revision 2, listing its changes) and a new revision's PDF is
+        attached to the order, so what was sent stays with it."""
         if self.order is None:
             return
-        from services import exporting
         from services.exporting.purchase_order import default_file_name
 
         po_number = self.order.po_number
         if path is None:
             folder = self.context.settings.value("export/folder", "") or str(Path.home())
-            path, _filter = QFileDialog.getSaveFileName(
+            path, chosen = QFileDialog.getSaveFileName(
                 self,
-                f"Export purchase order {po_number}",
-                str(Path(str(folder)) / default_file_name(po_number)),
-                "Excel (*.xlsx)",
+                f"Send purchase order {po_number}",
+                str(Path(str(folder)) / default_file_name(po_number, ".pdf")),
+                "PDF (*.pdf);;Excel (*.xlsx)",
             )
             if not path:
                 return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
+            if not path.lower().endswith((".pdf", ".xlsx")):
+                path += ".xlsx" if chosen.startswith("Excel") else ".pdf"
+        elif not path.lower().endswith((".pdf", ".xlsx")):
+            path += ".pdf"
         self.context.settings.setValue("export/folder", str(Path(path).parent))
-        database, user = self.context.db, self.context.acting_user
+        target, buyer = Path(path), self.context.user
 
-        def done(result: Any) -> None:
-            self._say(f"Wrote purchase order {po_number} to {result.path}")
+        def work(session: Any, actor: Any) -> Any:
+            from services import attachments
+            from services.exporting.purchase_order import produce
+            from ui.printing import render_pdf
 
-        self.context.tasks.run(
-            lambda: exporting.export_order(database, po_number, path, issued_by=user),
-            done,
-            lambda exc: show_error(self, exc, "Rackbook — Export"),
+            document = produce(
+                session, po_number, target, user=actor.user, buyer_name=buyer, render_pdf=render_pdf
+            )
+            if document.new_revision and target.suffix.lower() == ".pdf":
+                ref = attachments.resolve(session, "purchase_orders", po_number)
+                read = attachments.read_file(target, attachments.limit_bytes(session))
+                name = default_file_name(po_number, ".pdf", document.revision)
+                kept = attachments.FileRead(name, read.data, read.sha256)
+                attachments.attach(session, ref, kept, actor)
+            return document
+
+        def done(document: Any) -> None:
+            revision = f"revision {document.revision}"
+            if document.revision > 1 and document.new_revision:
+                count = len(document.changes)
+                revision += f", {count} change{'s' if count != 1 else ''}"
+            elif not document.new_revision:
+                revision += ", unchanged since it was sent"
+            self._say(f"Wrote purchase order {po_number} ({revision}) to {target}")
+            self.context.changed.emit("orders")
+
+        self.context.write(
+            work, done, lambda exc: show_error(self, exc, "Rackbook — Send"), owner=self
+        )
+
+    def print_order(self, printer: Any = None) -> None:
+        """The shown purchase order on a printer (chosen in the print dialog when ``printer``
+        is None); kept as a revision like a sent one."""
+        if self.order is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return
+        po_number, buyer = self.order.po_number, self.context.user
+
+        def work(session: Any, actor: Any) -> Any:
+            from services.exporting.purchase_order import issue
+
+            return issue(session, po_number, buyer_name=buyer, user=actor.user)
+
+        def done(document: Any) -> None:
+            from ui.printing import print_document
+
+            try:
+                pages = print_document(document, printer)
+            except Exception as exc:  # a printer that refused: said, never a traceback
+                show_error(self, exc, "Rackbook — Print")
+                return
+            self._say(
+                f"Printed purchase order {po_number} (revision {document.revision}, "
+                f"{pages} page{'s' if pages != 1 else ''})"
+            )
+
+        self.context.write(
+            work, done, lambda exc: show_error(self, exc, "Rackbook — Print"), owner=self
         )
 
     def _order_buttons(self) -> tuple[QPushButton, ...]:
@@ -265,7 +333,7 @@ class OrdersScreen(ListScreen):
         line = self.target_line()
         status = line["status"] if line else None
         # In a reader's window the order operations stay off (each one writes).
-        open_line = status not in (None, "received", "cancelled") and not self.context.read_only
+        open_line = status is not None and status not in CLOSED and not self.context.read_only
         for button in self._order_buttons():
             button.setEnabled(open_line)
 
@@ -397,7 +465,7 @@ class OrdersScreen(ListScreen):
         elif count == 1:
             # One line: received in part or in full, as from its order below.
             line = self._selected_lines()[0]
-            still_open = line["status"] not in ("received", "cancelled")
+            still_open = line["status"] not in CLOSED
             receive = menu.addAction("Receive goods…", lambda: self._receive(line, None, ""))
             cancel = menu.addAction("Cancel line…", lambda: self._cancel(line))
             for action in (receive, cancel):

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from services.schema import KINDS, Kind
 from ui.tables.model import Column
 
+# How many files are attached to each record (services.attachments.add_counts).
+FILES = Column("attachments", "Files", "int")
+
 
 @dataclass(frozen=True)
 class ListSpec:
@@ -42,7 +45,7 @@ class ListSpec:
                 else None,
             )
             for f in (spec.field(n) for n in names)
-        ] + list(self.extra)
+        ] + [*self.extra, FILES]
 
 
 LISTS: dict[str, ListSpec] = {
@@ -77,12 +80,12 @@ LISTS: dict[str, ListSpec] = {
         ),
         ListSpec(
             "vendors",
-            hidden=("notes",),
+            hidden=("notes", "address"),
             filters=("country", "category"),
             extra=(
                 Column("on_time_pct", "On time %", "decimal"),
+                Column("units_overdue", "Units overdue", "int"),
                 Column("median_slip_days", "Median slip (days)", "decimal"),
-                Column("newest_quote_days", "Quoted lead time (days)", "int"),
                 Column("open_value", "Open order value", "money", currency="value_currency"),
             ),
         ),
@@ -102,7 +105,7 @@ LISTS: dict[str, ListSpec] = {
             dates=("quote_date", "valid_until"),
             hidden=("notes",),
         ),
-        ListSpec("sites", hidden=("notes",), filters=("status", "country")),
+        ListSpec("sites", hidden=("notes", "ship_to_address"), filters=("status", "country")),
         ListSpec(
             "ppas",
             hidden=("escalation_pct", "take_or_pay_pct", "currency"),
@@ -118,6 +121,9 @@ LISTS: dict[str, ListSpec] = {
                 Column("need_by", "GPUs needed by", "date"),
                 Column("gpus_secured", "GPUs secured", "int"),
                 Column("shortfall", "GPUs short", "int"),
+                Column("delivery_date", "Delivery date", "date"),
+                Column("days_late", "Days late", "int"),
+                Column("late_credit", "Late credit", "money", currency="currency"),
             ),
         ),
         ListSpec("customers", filters=("country",)),

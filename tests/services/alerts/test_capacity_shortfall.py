@@ -36,7 +36,7 @@ def test_fires_one_gpu_short_not_at_the_commitment(database):
         "C-1 at Panther Creek is 1 GPU short on its need-by date 2027-03-01"
     )
     assert "99 of 100 committed GPUs secured for Helios AI" in alert.message
-    assert "1 order line arrives later: PO-2/1 (1 GPU, ETA 2027-03-02)" in alert.message
+    assert "1 order line it takes arrives later: PO-2/1 (1 GPU, ETA 2027-03-02)" in alert.message
     assert alert.related == ("C-1", "PO-2/1")
 
 
@@ -104,12 +104,13 @@ def test_says_by_when_more_gpus_must_be_ordered(database):
         [alert] = fired(session, "capacity_shortfall", AS_OF)
     assert alert.message.endswith(
         "To have more by 2027-03-01, order by 2027-01-30 at the latest (the quickest quoted "
-        "GPU system, Nvidia H200-1, takes 30 days)."
+        "GPU product, Nvidia H200-1, takes 30 days)."
     )
     with database.write() as session:
         _quote(session, "H200-1", 90, "2026-12-15")
         [alert] = fired(session, "capacity_shortfall", AS_OF)
     assert alert.message.endswith(
-        "Even the quickest quoted GPU system (Nvidia H200-1, 90 days) ordered today arrives "
-        "after 2027-03-01: expedite, or agree a later start with the customer."
+        "The order-by day 2026-12-01 has passed: even the quickest quoted GPU product "
+        "(Nvidia H200-1, 90 days) ordered today arrives after 2027-03-01; expedite, or agree a "
+        "later start with the customer."
     )

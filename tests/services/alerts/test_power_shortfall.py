@@ -37,7 +37,7 @@ def test_fires_one_ten_thousandth_of_a_mw_over_the_grid(database):
     assert alert.figure == figure("0.0001")
     assert alert.message == (
         "Clarion from 2027-03-01: 10.0001 MW required for C-1 (× PUE 1.25) but the grid "
-        "connection carries 10 MW: 0.0001 MW short."
+        "interconnect in force that day carries 10 MW: 0.0001 MW short."
     )
 
 

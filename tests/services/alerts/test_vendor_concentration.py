@@ -27,7 +27,7 @@ def test_fires_above_eighty_percent_not_at_it(database):
     assert alert.key == "vendor_concentration:Nvidia"
     assert alert.site is None and alert.severity == "warning"
     assert alert.figure == figure("80.0020")
-    assert "Nvidia holds 80.002% of the open gpu_system order value" in alert.message
+    assert "Nvidia holds 80.002% of the open gpu system order value" in alert.message
     assert "USD 8,001.00 of 10,001.00" in alert.message
 
 

@@ -50,10 +50,10 @@ def test_supply_chart_is_the_site_series_with_the_shortfall_shaded(
             expected = figures.site_supply_series(session, series.site, today, 24)
             drawn = dashboard.supply_chart.series
             assert drawn[EXPECTED].xs == [p.day for p in expected]
-            assert drawn[EXPECTED].ys == [p.gpus_expected for p in expected]
+            assert drawn[EXPECTED].ys == [p.gpus_supply for p in expected]
             assert drawn[COMMITTED].ys == [p.gpus_committed for p in expected]
             assert drawn[SHORTFALL].ys == [
-                float(max(p.gpus_committed - p.gpus_expected, 0)) for p in expected
+                float(max(p.gpus_committed - p.gpus_supply, 0)) for p in expected
             ]
     # The site most at risk comes first, marked, and the note names it.
     first = dashboard.site_choice.itemText(0)
@@ -126,7 +126,7 @@ def test_charts_redraw_when_the_records_change(
     assert drawn
     with context.db.session() as session:
         expected = figures.site_supply_series(session, site, dt.date.today(), 24)
-    assert dashboard.supply_chart.series[EXPECTED].ys == [p.gpus_expected for p in expected]
+    assert dashboard.supply_chart.series[EXPECTED].ys == [p.gpus_supply for p in expected]
 
 
 def _accept_dialog(screen: AlertsScreen, note: str, until: dt.date | None) -> None:

@@ -1,12 +1,12 @@
-"""Monthly value, term, total contract value, need-by date and notice deadline (§3)."""
+"""Monthly value, term, total contract value, need-by date, notice deadline, days late and
+late credit."""
 
 from __future__ import annotations
 
 import pytest
 
-from services import figures
+from domain import contracts as figures
 from tests.helpers import D, day
-from tests.services.alerts.world import contract, world
 
 
 @pytest.mark.parametrize(
@@ -57,31 +57,32 @@ def test_need_by_and_notice_deadline():
     assert figures.notice_deadline(day("2027-12-31"), None) == day("2027-12-31")
 
 
-def test_contract_figures_from_the_database(database):
-    """C-1: 1,152 GPUs at 2.50 per GPU-hour from 2027-02-01 for 364+1 days: 2,102,400 a month
-    × 12 months = 25,228,800; need-by 2027-01-18; notice 60 days before 2028-01-31."""
-    with database.write() as session:
-        world(session)
-        contract(
-            session,
-            "C-1",
-            "2027-02-01",
-            committed_gpus=1152,
-            end_date=day("2028-01-31"),
-            notice_days=60,
-        )
-        result = figures.contract_figures(session, day("2027-01-01"))
-    c1 = result["C-1"]
-    assert (c1.monthly_value, c1.term_months, c1.tcv) == (
-        D("2102400.00"),
-        D("12"),
-        D("25228800.00"),
-    )
-    assert c1.need_by == day("2027-01-18")
-    assert c1.notice_deadline == day("2027-12-02")
-    assert (c1.gpus_secured, c1.shortfall, c1.customer, c1.site) == (
-        0,
-        1152,
-        "Helios AI",
-        "Panther Creek",
-    )
+@pytest.mark.parametrize(
+    ("per_day", "cap", "late", "amount", "unbounded"),
+    [
+        # 10 days late × 25,000 a day = 250,000, under the 1,000,000 cap.
+        ("25000", "1000000", 10, "250000", False),
+        # 60 days × 25,000 = 1,500,000: the cap (1,000,000) is reached.
+        ("25000", "1000000", 60, "1000000", False),
+        # On time: nothing owed.
+        ("25000", "1000000", 0, "0", False),
+        # No per-day credit in the contract: nothing owed, whatever the delay.
+        (None, "1000000", 30, "0", False),
+        (None, None, None, "0", False),
+        # Delivery unknown: the cap; without a cap, no amount can be named.
+        ("25000", "1000000", None, "1000000", False),
+        ("25000", None, None, None, True),
+        # No cap, known delay: 3 × 25,000.
+        ("25000", None, 3, "75000", False),
+    ],
+)
+def test_late_credit(per_day, cap, late, amount, unbounded) -> None:
+    credit = figures.late_credit(D(per_day) if per_day else None, D(cap) if cap else None, late)
+    assert credit.amount == (D(amount) if amount is not None else None)
+    assert credit.unbounded is unbounded
+
+
+def test_days_late_is_delivery_minus_start_when_positive() -> None:
+    assert figures.days_late(day("2027-03-20"), day("2027-03-15")) == 5
+    assert figures.days_late(day("2027-03-01"), day("2027-03-15")) == 0
+    assert figures.days_late(None, day("2027-03-15")) is None
