@@ -721,7 +721,8 @@ def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_inval
                         f"{c.field} {_cell(c.old) or '(none)'} -> {_cell(c.new) or '(none)'}"
                         for c in row.changes
                     )
-                    out.write(f"    row {row.row} {row.key}: {changed}\n")
+                    note = f" ({row.promise_note})" if row.promise_note else ""
+                    out.write(f"    row {row.row} {row.key}: {changed}{note}\n")
         problems.extend(plan.problems)
     if report.not_reached:
         out.write(f"Not imported (stopped at the first rejected sheet): {report.not_reached}\n")

@@ -21,13 +21,7 @@ from sqlalchemy.orm import Session
 from models import Deployment
 from services import records
 from services.audit import Actor
-from services.errors import (
-    ConflictError,
-    NotFoundError,
-    Problem,
-    ReferencedError,
-    ValidationError,
-)
+from services.errors import ConflictError, Problem, ValidationError
 from services.schema import kind
 
 Record = dict[str, Any]
@@ -168,20 +162,6 @@ def delete(
     expected_version: int | None = None,
 ) -> None:
     """Delete a deployment with its bill of parts, each part's removal in the audit trail
-    (refused while order lines are reserved for it)."""
-    deployment = _deployment(session, deployment_id)
-    if expected_version is not None and deployment["version"] != expected_version:
-        raise ConflictError("Deployment", deployment["deployment_ref"], theirs=deployment)
-    row = session.get(Deployment, deployment_id)
-    if row is None:
-        raise NotFoundError(f"deployment {deployment['deployment_ref']} no longer exists")
-    reason = records.adapter("deployments").in_use(session, row)
-    if reason:
-        raise ReferencedError(f"{deployment['deployment_ref']} cannot be deleted: {reason}.")
-    for part in parts_of(session, deployment_id):
-        records.delete(
-            session, "deployment_parts", part["id"], actor, expected_version=part["version"]
-        )
-    records.delete(
-        session, "deployments", deployment_id, actor, expected_version=deployment["version"]
-    )
+    (refused while order lines are reserved for it): what ``records.delete`` does for a
+    deployment, from the window and the command line alike."""
+    records.delete(session, "deployments", deployment_id, actor, expected_version=expected_version)

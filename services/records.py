@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.allocation import is_part_category
-from domain.supply import first_commitment, take_vendor_dates
+from domain.supply import Category, first_commitment, take_vendor_dates
 from models import (
     AuditEntry,
     Customer,
@@ -50,10 +50,14 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
+from services.labels import choice_value
 from services.schema import Kind, kind
 from services.validation import validate
 
 Record = dict[str, Any]
+
+# What a bill of parts may name besides a sku: any product of one of these categories.
+PART_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 DEFAULTS: dict[str, Record] = {
     "sites": {"status": "planned"},
@@ -131,11 +135,20 @@ def find_deployment(session: Session, ref: str) -> Deployment | None:
     )
 
 
+def part_category(part: str) -> str | None:
+    """The product category a bill-of-parts entry names, by its code or its words
+    (``cooling``, ``GPU system``), or None when it names none."""
+    if is_part_category(part):
+        return part.strip().casefold()
+    return choice_value(part, PART_CATEGORIES)
+
+
 def part_name(session: Session, part: str) -> str | None:
     """A bill-of-parts entry as it is kept: a category name in lower case (``cooling``), a
     sku as its product spells it (any vendor's); None when it is neither."""
-    if is_part_category(part):
-        return part.strip().casefold()
+    category = part_category(part)
+    if category is not None:
+        return category
     return session.scalar(
         select(Product.sku)
         .where(func.lower(Product.sku) == part.strip().lower())
@@ -146,9 +159,7 @@ def part_name(session: Session, part: str) -> str | None:
 
 def unknown_part(part: str, skus: Iterable[str]) -> Problem:
     """A part that is neither a known sku nor a category, with the closest of either."""
-    from domain.supply import CATEGORIES
-
-    categories = sorted(CATEGORIES)
+    categories = sorted(PART_CATEGORIES)
     guess = closest(part, [*categories, *skus])
     hint = f"; did you mean {guess!r}?" if guess else ""
     return Problem(
@@ -272,6 +283,11 @@ class Adapter:
         """Why ``row`` cannot be deleted, or None."""
         return None
 
+    def dependents(self, session: Session, row: Any) -> list[tuple[str, int]]:
+        """Records that belong to ``row`` and go when it goes, each deleted (and audited)
+        first: (kind, id)."""
+        return []
+
     def delete(self, session: Session, row: Any) -> None:
         session.delete(row)
 
@@ -281,6 +297,10 @@ class Adapter:
 
 def _count(session: Session, column: Any, value: int) -> int:
     return session.scalar(select(func.count()).where(column == value)) or 0
+
+
+def _count_where(session: Session, *conditions: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).where(*conditions)) or 0
 
 
 def _versioned(model: Any, *columns: Any) -> Select[Any]:
@@ -446,6 +466,12 @@ class ProductAdapter(Adapter):
         quotes = _count(session, LeadTimeQuote.product_id, row.id)
         if lines or quotes:
             return f"product {row.sku!r} is on {lines} order lines and {quotes} lead-time quotes"
+        sku = row.sku.strip().lower()
+        others = _count_where(session, func.lower(Product.sku) == sku, Product.id != row.id)
+        named = _count_where(session, func.lower(DeploymentPart.part) == sku)
+        if named and not others:
+            # A bill of parts names a sku of any vendor: the last product of it is needed.
+            return f"product {row.sku!r} is a part of {named} deployments' bills of parts"
         return None
 
 
@@ -920,6 +946,15 @@ class DeploymentAdapter(Adapter):
             )
         return None
 
+    def dependents(self, session: Session, row: Deployment) -> list[tuple[str, int]]:
+        # Its bill of parts: each part's removal is in the audit trail like the deployment's.
+        parts = session.scalars(
+            select(DeploymentPart.id)
+            .where(DeploymentPart.deployment_id == row.id)
+            .order_by(DeploymentPart.part)
+        )
+        return [("deployment_parts", part_id) for part_id in parts]
+
 
 class DeploymentPartAdapter(Adapter):
     """A line of a deployment's bill of parts: a product sku or a category, and how many."""
@@ -937,7 +972,8 @@ class DeploymentPartAdapter(Adapter):
                 DeploymentPart.quantity.label("quantity"),
             )
             .join(Deployment, DeploymentPart.deployment_id == Deployment.id)
-            .order_by(Deployment.deployment_ref, DeploymentPart.part)
+            # Case-blind, so both databases list a bill of parts in one order.
+            .order_by(Deployment.deployment_ref, func.lower(DeploymentPart.part))
         )
 
     def find(self, session: Session, record: Record) -> DeploymentPart | None:
@@ -1389,6 +1425,8 @@ def delete(
     reason = ad.in_use(session, row)
     if reason:
         raise ReferencedError(f"{key} cannot be deleted: {reason}.")
+    for child_kind, child_id in ad.dependents(session, row):
+        delete(session, child_kind, child_id, actor)
     order = row.order if kind_name == "orders" else None
     ad.delete(session, row)
     try:

@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.allocation import is_part_category
 from domain.supply import first_commitment
 from models import Customer, CustomerContract, Deployment, Product, Site, Vendor, VendorAlias
 from models.bulk import read_columns
@@ -229,8 +228,9 @@ class References:
     def part(self, part: str) -> str | None:
         """A bill-of-parts entry as it is kept (records.part_name): a category in lower case,
         a sku as its product spells it; None when it is neither."""
-        if is_part_category(part):
-            return part.strip().casefold()
+        category = records.part_category(part)
+        if category is not None:
+            return category
         key = part.strip().lower()
         return next((sku for (_, k), (_, sku) in self.products.items() if k == key), None)
 
@@ -676,8 +676,10 @@ def _plan(
         progress(total, total)
     if kept_commitments:
         notes.append(
-            f"{kept_commitments} lines already had a promised date (the vendor's first "
-            "commitment): it is kept, and the file's new date is taken as an ETA change"
+            f"{kept_commitments} {'line' if kept_commitments == 1 else 'lines'} already had a "
+            "promised date (the vendor's first commitment): it is kept, and the file's new "
+            "date is taken as an ETA change (a promised date typed wrong is corrected with "
+            "correct-promise)"
         )
     if not rows:
         notes.append(

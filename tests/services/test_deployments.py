@@ -200,9 +200,10 @@ def test_parts_name_a_sku_of_any_vendor_or_a_category(database, actor) -> None:
     assert (rack["deployment_ref"], rack["part"], rack["quantity"]) == ("PC-H1", "GB300-NVL72", 8)
     assert cooling["part"] == "cooling"
     with database.session() as session:
+        # By part, case ignored (so both databases list them alike).
         assert [p["part"] for p in deployments.parts_of(session, rack_deployment(session))] == [
-            "GB300-NVL72",
             "cooling",
+            "GB300-NVL72",
         ]
 
 
@@ -312,7 +313,7 @@ def test_duplicating_a_deployment_copies_its_bill_of_parts(database, actor) -> N
         parts = deployments.parts_of(session, created["id"])
         trail = history(session, "deployment_parts", parts[0]["id"])
     assert created["name"] == "Hall 2"
-    assert [(p["part"], p["quantity"]) for p in parts] == [("GB300-NVL72", 8), ("cooling", 4)]
+    assert [(p["part"], p["quantity"]) for p in parts] == [("cooling", 4), ("GB300-NVL72", 8)]
     assert [(h.action, h.user) for h in trail] == [("create", "ana")]
     with pytest.raises(ValidationError, match="already exists"), database.write() as session:
         deployments.duplicate(session, source, {**values, "deployment_ref": "PC-H2"}, actor)
@@ -415,3 +416,52 @@ def test_a_contract_or_site_with_deployments_is_not_deleted(database, actor) -> 
         assert contract is not None
         with pytest.raises(ReferencedError, match="1 deployments"):
             records.delete(session, "contracts", contract["id"], actor)
+
+
+def test_the_last_product_of_a_sku_a_bill_of_parts_names_is_not_deleted(database, actor) -> None:
+    with database.write() as session:
+        world(session, actor)
+        make(
+            session,
+            "deployment_parts",
+            actor,
+            deployment_ref="PC-H1",
+            part="CDU-XDU1350",
+            quantity=4,
+        )
+        make(session, "vendors", actor, name="Motivair")
+        other = make(
+            session,
+            "products",
+            actor,
+            vendor="Motivair",
+            sku="cdu-xdu1350",
+            category="cooling",
+            gpus_per_unit=0,
+        )
+    with database.write() as session:
+        # Another vendor sells the same sku: the part still names a product.
+        records.delete(session, "products", other["id"], actor)
+    with database.write() as session:
+        (vertiv,) = [
+            p for p in records.list_records(session, "products") if p["vendor"] == "Vertiv"
+        ]
+        with pytest.raises(ReferencedError, match="is a part of 1 deployments' bills of parts"):
+            records.delete(session, "products", vertiv["id"], actor)
+    with database.session() as session:
+        assert len(records.list_records(session, "deployment_parts")) == 1
+
+
+def test_a_deployment_deleted_as_any_record_takes_its_parts_with_it(database, actor) -> None:
+    with database.write() as session:
+        world(session, actor)
+        make(session, "deployment_parts", actor, deployment_ref="PC-H1", part="power", quantity=2)
+    with database.write() as session:
+        records.delete(session, "deployments", rack_deployment(session), actor)
+    with database.session() as session:
+        assert records.list_records(session, "deployment_parts") == []
+        assert session.scalar(select(func.count()).select_from(DeploymentPart)) == 0
+        deleted = session.scalars(
+            select(AuditEntry.entity_key).where(AuditEntry.action == "delete")
+        ).all()
+    assert deleted == ["PC-H1 / power", "PC-H1"]
