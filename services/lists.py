@@ -58,6 +58,22 @@ class ReferenceNames:
 
         return [c.value for c in Category] + self.skus()
 
+    def part_meaning(self, part: str) -> str:
+        """What a bill-of-parts entry stands for, in words: any product of a category, or
+        the vendors that sell a sku."""
+        from services.labels import choice_label
+
+        category = records.part_category(part)
+        if category is not None:
+            words = choice_label(category)  # "Cooling", "GPU system": in a sentence
+            words = words[:1].lower() + words[1:] if words[1:2].islower() else words
+            return f"Any {words} product"
+        key = part.strip().casefold()
+        sellers = [v for v, skus in self.skus_by_vendor.items() if key in map(str.casefold, skus)]
+        if sellers:
+            return "Sold by " + ", ".join(sellers)
+        return "Neither a known SKU nor a category"
+
     def skus(self, vendor: str | None = None) -> list[str]:
         if vendor:
             key = records.name_key(vendor)

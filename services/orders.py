@@ -149,7 +149,7 @@ REASON_LIMIT = 2000
 def correct_promised_date(
     session: Session,
     line_id: int,
-    new_date: dt.date,
+    new_date: dt.date | None,
     reason: str,
     actor: Actor,
     *,
