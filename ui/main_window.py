@@ -371,6 +371,10 @@ class MainWindow(QMainWindow):
             from ui.screens.orders_screen import OrdersScreen
 
             return OrdersScreen(self.context)
+        if screen_id == "sites":
+            from ui.screens.sites_screen import SitesScreen
+
+            return SitesScreen(self.context)
         if screen_id == "deployments":
             from ui.screens.deployments_screen import DeploymentsScreen
 

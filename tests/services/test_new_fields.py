@@ -72,6 +72,18 @@ def test_a_gpu_model_on_a_product_without_gpus_is_refused(database, actor) -> No
     assert (problem.field, problem.value) == ("gpu_model", "GB300")
     assert "this one has 0 GPUs per unit" in problem.reason
     assert str(error).startswith("Product Nvidia / PDU-1 was not saved")
+    with database.write() as session:
+        blank = _refused(
+            session,
+            "products",
+            actor,
+            vendor="Nvidia",
+            sku="PDU-2",
+            category="power",
+            gpu_model="B300",
+        )
+    # No count given is none: 0 GPUs per unit.
+    assert "this one has 0 GPUs per unit" in blank.problems[0].reason
     with database.session() as session:
         assert [p["sku"] for p in records.list_records(session, "products")] == ["GB300-NVL72"]
 

@@ -5,6 +5,7 @@ Orders screen, and the import preview's word on a changed promise."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QDialog
@@ -314,3 +315,49 @@ def test_the_import_preview_names_a_promise_taken_as_an_eta_change(
     last = model.columnCount() - 1
     assert model.headers[last] == "Problems and notes"
     assert model.index(0, last).data() == "promise changed → taken as an ETA change"
+
+
+def test_a_sites_capacity_steps_are_added_changed_and_removed_from_its_detail(
+    qtbot, context, monkeypatch
+):
+    from tests.ui.helpers import answer_yes
+    from ui.screens.sites_screen import SitesScreen
+
+    sites = SitesScreen(context)
+    qtbot.addWidget(sites)
+    sites.refresh()
+    site = sites.model.record(0)
+    sites.select_id(site["id"])
+    sites.load_details()
+    before = len(sites.steps)
+
+    def fill(values):
+        def run(dialog: RecordDialog) -> int:
+            assert dialog.editors["site"].value()[0] == site["name"]
+            for name, value in values.items():
+                dialog.editors[name].set_value(value)
+            dialog.accept()
+            return dialog.result()
+
+        return run
+
+    monkeypatch.setattr(
+        RecordDialog, "exec", fill({"from_date": dt.date(2028, 1, 1), "grid_mw": Decimal("-3")})
+    )
+    sites.add_step()  # refused: negative MW (OK stays off, nothing saved)
+    assert len(sites.steps) == before
+    monkeypatch.setattr(
+        RecordDialog, "exec", fill({"from_date": dt.date(2028, 1, 1), "grid_mw": Decimal("420")})
+    )
+    sites.add_step()
+    assert len(sites.steps) == before + 1
+    assert sites.details.tabText(sites.steps_tab_index) == f"Capacity steps ({before + 1})"
+    added = next(s for s in sites.steps if s["from_date"] == dt.date(2028, 1, 1))
+    assert added["grid_mw"] == 420
+    sites.steps_view.setCurrentIndex(sites.steps_model.index(sites.steps.index(added), 0))
+    answer_yes(monkeypatch)
+    sites.remove_step()
+    assert len(sites.steps) == before
+    with context.db.session() as session:
+        trail = audit.history(session, "site_capacity", added["id"])
+    assert trail[0].action == "delete" and trail[0].user == "tester"
