@@ -181,15 +181,18 @@ def _require_contract(
         known = session.scalars(select(CustomerContract.contract_ref))
         problems.append(_unknown("contract_ref", ref, "contract", known))
     elif site is not None and contract.site_id != site.id:
-        problems.append(
-            Problem(
-                "contract_ref",
-                ref,
-                f"contract {contract.contract_ref} is at {contract.site.name}, not at "
-                f"{site.name}: a deployment is built at its contract's site",
-            )
-        )
+        problems.append(contract_elsewhere(contract.contract_ref, contract.site.name, site.name))
     return contract
+
+
+def contract_elsewhere(contract_ref: str, contract_site: str, deployment_site: str) -> Problem:
+    """A deployment at one site built for a contract at another."""
+    return Problem(
+        "contract_ref",
+        contract_ref,
+        f"contract {contract_ref} is at {contract_site}, not at {deployment_site}: a "
+        "deployment is built at its contract's site",
+    )
 
 
 def _require_deployment(

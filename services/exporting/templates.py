@@ -14,11 +14,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.supply import Category
-from models import CustomerContract, Deployment, Product, Site, Vendor
 from services.exporting.cells import DATE_FORMAT, Column, WorkbookWriter
 from services.exporting.lists import header_for, list_columns
 from services.schema import IMPORT_KINDS, Field, Kind, kind
@@ -143,8 +140,9 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
     spec = kind(kind_name)
     if spec.name not in IMPORT_KINDS:
         raise_unknown(kind_name)
-    vendors = list(session.scalars(select(Vendor.name).order_by(Vendor.name_key)))
-    sites = list(session.scalars(select(Site.name).order_by(Site.name)))
+    from services.lists import reference_names
+
+    known = reference_names(session)
     names = template_fields(spec)
 
     columns = [
@@ -172,31 +170,17 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
     first, last = 1, TEMPLATE_ROWS
     sources: dict[str, str] = {}
     refs = {spec.field(n).ref for n in names}
-    if "vendors" in refs:
-        sources["vendors"] = list_source("vendors", vendors)
-    if "sites" in refs:
-        sources["sites"] = list_source("sites", sites)
-    if "contracts" in refs:
-        sources["contracts"] = list_source(
-            "contracts",
-            list(
-                session.scalars(
-                    select(CustomerContract.contract_ref).order_by(CustomerContract.contract_ref)
-                )
-            ),
-        )
-    if "deployments" in refs:
-        sources["deployments"] = list_source(
-            "deployments",
-            list(
-                session.scalars(
-                    select(Deployment.deployment_ref).order_by(Deployment.deployment_ref)
-                )
-            ),
-        )
+    # The names each reference may take, offered (not enforced: an alias, a new sku).
+    offered = {
+        "vendors": known.vendors,
+        "sites": known.sites,
+        "contracts": known.contracts,
+        "deployments": known.deployments,
+    }
+    for ref in sorted(r for r in refs if r in offered):
+        sources[ref] = list_source(ref, offered[ref])
     if "part" in names:
-        skus = sorted(set(session.scalars(select(Product.sku))), key=str.casefold)
-        sources["parts"] = list_source("parts", [c.value for c in Category] + skus)
+        sources["parts"] = list_source("parts", known.parts())
     for col, name in enumerate(names):
         field = spec.field(name)
         header = header_for(spec.name, name)

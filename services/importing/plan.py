@@ -269,6 +269,27 @@ _MISSING = object()
 _NAMED = ("vendor", "site", "sku", "customer", "contract_ref", "deployment_ref", "part")
 
 
+def _named(
+    table: dict[str, tuple[int, str, int]],
+    record: Record,
+    field_name: str,
+    label: str,
+    problems: list[Problem],
+) -> tuple[int, str, int] | None:
+    """The (id, ref, site id) of the contract or deployment ``record[field_name]`` names, its
+    ref written back as the record spells it; None when blank, or unknown (a problem, with
+    the closest known ref)."""
+    ref = record.get(field_name)
+    if not isinstance(ref, str) or not ref.strip():
+        return None
+    found = table.get(ref.strip().lower())
+    if found is None:
+        problems.append(_unknown(field_name, ref, label, [r for _, r, _ in table.values()]))
+        return None
+    record[field_name] = found[1]
+    return found
+
+
 def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Problem:
     guess = records.closest(value, known)
     hint = f"; did you mean {guess!r}?" if guess else ""
@@ -1003,55 +1024,30 @@ class _Checker:
                 else:
                     found["customer_id"] = None  # created with the contract
         if kind_name == "deployments":
-            found["contract_id"] = None
-            ref = record.get("contract_ref")
-            if isinstance(ref, str) and ref.strip():
-                contract = refs.contracts.get(ref.strip().lower())
-                if contract is None:
-                    problems.append(
-                        _unknown(
-                            "contract_ref",
-                            ref,
-                            "contract",
-                            [r for _, r, _ in refs.contracts.values()],
-                        )
+            contract = _named(refs.contracts, record, "contract_ref", "contract", problems)
+            found["contract_id"] = contract[0] if contract else None
+            site_id = found.get("site_id")
+            if contract is not None and site_id is not None and contract[2] != site_id:
+                problems.append(
+                    records.contract_elsewhere(
+                        contract[1], refs.site_name(contract[2]), str(record["site"])
                     )
-                else:
-                    found["contract_id"], record["contract_ref"] = contract[0], contract[1]
-                    site_id = found.get("site_id")
-                    if site_id is not None and contract[2] != site_id:
-                        problems.append(
-                            Problem(
-                                "contract_ref",
-                                ref,
-                                f"contract {contract[1]} is at {refs.site_name(contract[2])}, "
-                                f"not at {record.get('site')}: a deployment is built at its "
-                                "contract's site",
-                            )
-                        )
+                )
         if kind_name in ("orders", "deployment_parts"):
-            found["deployment_id"] = None
-            ref = record.get("deployment_ref")
-            if isinstance(ref, str) and ref.strip():
-                deployment = refs.deployments.get(ref.strip().lower())
-                if deployment is None:
-                    problems.append(
-                        _unknown(
-                            "deployment_ref",
-                            ref,
-                            "deployment",
-                            [r for _, r, _ in refs.deployments.values()],
-                        )
+            deployment = _named(refs.deployments, record, "deployment_ref", "deployment", problems)
+            found["deployment_id"] = deployment[0] if deployment else None
+            site_id = found.get("site_id")
+            if (
+                kind_name == "orders"
+                and deployment is not None
+                and site_id is not None
+                and deployment[2] != site_id
+            ):
+                problems.append(
+                    records.reserved_elsewhere(
+                        deployment[1], refs.site_name(deployment[2]), str(record["site"])
                     )
-                else:
-                    found["deployment_id"], record["deployment_ref"] = deployment[:2]
-                    site_id = found.get("site_id")
-                    if kind_name == "orders" and site_id is not None and deployment[2] != site_id:
-                        problems.append(
-                            records.reserved_elsewhere(
-                                deployment[1], refs.site_name(deployment[2]), str(record["site"])
-                            )
-                        )
+                )
         if kind_name == "deployment_parts":
             part = record.get("part")
             if isinstance(part, str) and part.strip():

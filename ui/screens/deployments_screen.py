@@ -11,12 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCompleter,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,30 +23,14 @@ from PySide6.QtWidgets import (
 from services.errors import ConflictError, ValidationError
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import ListScreen
-from ui.widgets import show_error
+from ui.screens.list_screen import KindStore, ListScreen
+from ui.widgets import CompletingDelegate, show_error
 
 Record = dict[str, Any]
 
 PART, QUANTITY, MEANING = 0, 1, 2
 _PROBLEM = QBrush(QColor(253, 226, 226))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-class _PartDelegate(QStyledItemDelegate):
-    """The part cell's editor completes from the categories and every vendor's skus."""
-
-    def __init__(self, editor: PartsEditor) -> None:
-        super().__init__(editor)
-        self.parts_editor = editor
-
-    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
-        line = QLineEdit(parent)
-        completer = QCompleter(self.parts_editor.choices, line)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        line.setCompleter(completer)
-        return line
 
 
 class PartsEditor(QWidget):
@@ -78,7 +59,7 @@ class PartsEditor(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setItemDelegateForColumn(PART, _PartDelegate(self))
+        self.table.setItemDelegateForColumn(PART, CompletingDelegate(lambda: self.choices, self))
         self.table.setToolTip(
             "A part is a product SKU (any vendor's) or a category: "
             "gpu_system, gpu_server, network, storage, power, cooling, other"
@@ -292,11 +273,11 @@ class PartsEditor(QWidget):
         )
 
 
-class DuplicateStore:
+class DuplicateStore(KindStore):
     """Saving a copy of a deployment: the new one with the source's bill of parts."""
 
-    def __init__(self, screen: DeploymentsScreen, source_id: int) -> None:
-        self.owner = screen
+    def __init__(self, context: AppContext, source_id: int) -> None:
+        super().__init__(context, "deployments")
         self.source_id = source_id
 
     def save(
@@ -310,12 +291,7 @@ class DuplicateStore:
         from services import deployments
 
         source = self.source_id
-        self.owner.context.write(
-            lambda s, a: deployments.duplicate(s, source, values, a), done, failed
-        )
-
-    def fetch(self, record_id: int, done: Any, failed: Any) -> None:
-        self.owner.store().fetch(record_id, done, failed)
+        self.context.write(lambda s, a: deployments.duplicate(s, source, values, a), done, failed)
 
 
 class DeploymentsScreen(ListScreen):
@@ -373,7 +349,7 @@ class DeploymentsScreen(ListScreen):
         from ui.dialogs.record_dialog import RecordDialog
 
         dialog = RecordDialog(
-            "deployments", DuplicateStore(self, source["id"]), names, values, self
+            "deployments", DuplicateStore(self.context, source["id"]), names, values, self
         )
         dialog.setWindowTitle(
             f"New deployment, a copy of {source['deployment_ref']} with its bill of parts"

@@ -1100,11 +1100,13 @@ class ListScreen(QWidget):
         self.load_details()
 
 
-class ScreenStore:
-    """Saving and reloading records of a screen's kind, in the background."""
+class KindStore:
+    """Saving and reloading records of one kind, in the background: a screen's own kind, or
+    another shown in its detail (a site's capacity steps)."""
 
-    def __init__(self, screen: ListScreen) -> None:
-        self.screen = screen
+    def __init__(self, context: AppContext, kind_name: str) -> None:
+        self.context = context
+        self.kind_name = kind_name
 
     def save(
         self,
@@ -1116,11 +1118,11 @@ class ScreenStore:
     ) -> None:
         from services import records
 
-        kind = self.screen.kind
+        kind = self.kind_name
         if record_id is None:
-            self.screen.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
+            self.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
         else:
-            self.screen.context.write(
+            self.context.write(
                 lambda s, a: records.update(
                     s, kind, record_id, values, a, expected_version=expected_version
                 ),
@@ -1131,5 +1133,13 @@ class ScreenStore:
     def fetch(self, record_id: int, done: Any, failed: Any) -> None:
         from services import records
 
-        kind = self.screen.kind
-        self.screen.context.read(lambda s: records.get_record(s, kind, record_id), done, failed)
+        kind = self.kind_name
+        self.context.read(lambda s: records.get_record(s, kind, record_id), done, failed)
+
+
+class ScreenStore(KindStore):
+    """Saving and reloading records of a screen's kind."""
+
+    def __init__(self, screen: ListScreen) -> None:
+        super().__init__(screen.context, screen.kind)
+        self.screen = screen

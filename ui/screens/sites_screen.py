@@ -10,47 +10,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import ListScreen, table_view
+from ui.screens.list_screen import KindStore, ListScreen, table_view
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
 
 Record = dict[str, Any]
-
-
-class KindStore:
-    """Saving and reloading records of one kind from a screen of another (a site's steps)."""
-
-    def __init__(self, context: AppContext, kind_name: str) -> None:
-        self.context = context
-        self.kind_name = kind_name
-
-    def save(
-        self,
-        values: Record,
-        record_id: int | None,
-        expected_version: int | None,
-        done: Any,
-        failed: Any,
-    ) -> None:
-        from services import records
-
-        kind = self.kind_name
-        if record_id is None:
-            self.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
-        else:
-            self.context.write(
-                lambda s, a: records.update(
-                    s, kind, record_id, values, a, expected_version=expected_version
-                ),
-                done,
-                failed,
-            )
-
-    def fetch(self, record_id: int, done: Any, failed: Any) -> None:
-        from services import records
-
-        kind = self.kind_name
-        self.context.read(lambda s: records.get_record(s, kind, record_id), done, failed)
 
 
 class SitesScreen(ListScreen):
