@@ -1082,10 +1082,15 @@ def put_back(
         or entry.field not in spec.field_names
     ):
         raise UsageError("only a change of one field of this record can be put back")
-    if kind_name == "orders" and entry.field == "promised_date":
+    if kind_name == "orders" and entry.field in ("promised_date", "first_commitment"):
         raise UsageError(
             "a promised date is changed only by correcting it (Correct the promised date…, "
             "with a reason): put it back that way"
+        )
+    if spec.field(entry.field).derived:
+        raise UsageError(
+            f"{spec.field(entry.field).title} is worked out by Rackbook, not typed: it cannot "
+            "be put back"
         )
     record = get_record(session, kind_name, record_id)
     name = entry.field

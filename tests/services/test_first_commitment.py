@@ -173,6 +173,12 @@ def test_a_corrected_promise_is_not_put_back_by_an_ordinary_edit(database, actor
         )
     with pytest.raises(UsageError, match="only by correcting it"), database.write() as session:
         records.put_back(session, "orders", line["id"], entry.id, actor)  # type: ignore[arg-type]
+    with database.session() as session:
+        kept = next(
+            h for h in history(session, "orders", line["id"]) if h.field == "first_commitment"
+        )
+    with pytest.raises(UsageError, match="only by correcting it"), database.write() as session:
+        records.put_back(session, "orders", line["id"], kept.id, actor)  # type: ignore[arg-type]
 
 
 def _cli(database, *args: str) -> tuple[int, str, str]:

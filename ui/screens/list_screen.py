@@ -868,7 +868,12 @@ class ListScreen(QWidget):
         menu = QMenu(self)
         copy = menu.addAction("Copy rows")
         copy.triggered.connect(lambda _c=False: self._copy_from(view))
-        if entry.action == "update" and entry.field and entry.id is not None:
+        if (
+            entry.action == "update"
+            and entry.field
+            and entry.id is not None
+            and self._undoable(entry.field)
+        ):
             old = entry.old_value if entry.old_value is not None else "empty"
             title = self._field_title(entry.field)
             put_back = menu.addAction(f"Put back the old {title}: {old}")
@@ -879,6 +884,14 @@ class ListScreen(QWidget):
             opened = menu.addAction(f"Open the imported file{shown}")
             opened.triggered.connect(lambda _c=False: self.open_imported_file(entry))
         menu.exec(view.viewport().mapToGlobal(pos))
+
+    def _undoable(self, name: str) -> bool:
+        """Whether a change of field ``name`` can be put back from the History tab: not a
+        field Rackbook works out, nor a line's promised date (corrected with a reason)."""
+        spec = KINDS[self.kind]
+        if name not in spec.field_names or spec.field(name).derived:
+            return False
+        return not (self.kind == "orders" and name == "promised_date")
 
     def open_imported_file(self, entry: Any) -> None:
         """Open the very file whose import made this change (kept with its import batch)."""
