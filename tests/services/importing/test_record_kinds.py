@@ -6,6 +6,7 @@ name never guessed to be another field; a changed promise taken as an ETA change
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -383,3 +384,56 @@ def test_a_changed_promise_in_a_file_is_taken_as_an_eta_change(
         day("2026-12-01"),
     )
     assert moves == 1
+
+
+def test_a_workbook_of_deployments_parts_and_reserved_lines_is_imported_and_undone(
+    database: Database, tmp_path: Path
+) -> None:
+    _world(database)
+    book = openpyxl.Workbook()
+    sheets = {
+        # Out of order on purpose: the lines name the deployments, the parts too.
+        "Orders": [[*ORDER_HEADER, "Deployment"], _line("PC-1", "Panther Creek", None, "H1")],
+        "Parts": [["Deployment", "Part", "Qty"], ["H1", "cooling", 4], ["H2", "GB300-NVL72", 2]],
+        "Deployments": [
+            ["Deployment", "Site", "Contract"],
+            ["H1", "Panther Creek", "C-1"],
+            ["H2", "Panther Creek", None],
+        ],
+    }
+    for position, (title, rows) in enumerate(sheets.items()):
+        sheet = book.active if position == 0 else book.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.run(["--db", str(database.url), "import", str(path)], out, err) == 0, out.getvalue()
+    batches = [int(n) for n in re.findall(r"import batch (\d+)", out.getvalue())]
+    assert len(batches) == 3
+    assert out.getvalue().index("'Deployments'") < out.getvalue().index("'Parts'")
+    assert out.getvalue().index("'Parts'") < out.getvalue().index("'Orders'")
+    moved = _book(
+        tmp_path / "moved.xlsx",
+        [[*ORDER_HEADER, "Deployment"], _line("PC-1", "Panther Creek", None, "H2")],
+    )
+    status, text, _err = _import(database, moved, "orders")
+    assert status == 0
+    (moved_batch,) = [int(n) for n in re.findall(r"import batch (\d+)", text)]
+    with database.session() as session:
+        assert records.list_records(session, "orders")[0]["deployment_ref"] == "H2"
+
+    def undo(batch: int) -> None:
+        out, err = io.StringIO(), io.StringIO()
+        status = cli.run(["--db", str(database.url), "import-undo", str(batch)], out, err)
+        assert status == 0, err.getvalue()
+
+    undo(moved_batch)
+    with database.session() as session:
+        assert records.list_records(session, "orders")[0]["deployment_ref"] == "H1"
+    for batch in reversed(batches):
+        undo(batch)
+    for kind in ("orders", "deployment_parts", "deployments"):
+        assert _count(database, kind) == 0, kind
