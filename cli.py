@@ -231,21 +231,15 @@ class Context:
 
 
 def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers and services
-        return "rackbook"
+    from services.locations import login_name
+
+    return login_name()
 
 
 def database_location(args: argparse.Namespace) -> str:
-    from services import paths
+    from services.locations import database_location as location
 
-    if args.db:
-        from services import credentials
-
-        # A team database's password comes from the keyring when --db carries none.
-        return credentials.url_with_password(str(args.db))
-    return str(paths.demo_database() if args.demo else paths.default_database())
+    return location(args.db, bool(args.demo))
 
 
 # --- commands ---------------------------------------------------------------------------
