@@ -88,12 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a workbook (contracts, a list, or template-KIND)")
     p.add_argument(
         "kind",
-        help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
+        help="contracts (the contract summary); readiness (per deployment); cash (payments "
+        "due per month); a list: orders, vendors, products, leadtimes, "
         "sites, ppas, contract-list, customers, fxrates, alerts; an import template: "
         "template-orders, template-vendors…; or po (one purchase order, with --po)",
     )
     p.add_argument("out", type=Path)
     p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
+    p.add_argument("--vendor", help="with kind cash: only this vendor (name or alias)")
+    p.add_argument("--site", help="with kind cash: only this site")
+    p.add_argument("--months", type=int, help="with kind cash: how many months ahead")
     p.add_argument(
         "--po", metavar="PO_NUMBER", help="with kind po: the purchase order, as a document"
     )
@@ -438,7 +442,10 @@ def cmd_export(ctx: Context) -> int:
         )
         return EXIT_OK
     exporting.export_kind(ctx.args.kind)  # an unknown kind is a usage error before any work
-    result = exporting.export(ctx.database(), ctx.args.kind, ctx.args.out, as_of=ctx.args.as_of)
+    cash = exporting.CashOptions(ctx.args.vendor, ctx.args.site, ctx.args.months)
+    result = exporting.export(
+        ctx.database(), ctx.args.kind, ctx.args.out, as_of=ctx.args.as_of, cash=cash
+    )
     for warning in result.warnings:
         ctx.err.write(f"rackbook: warning: {warning}\n")
     sheets = ", ".join(result.sheets)
