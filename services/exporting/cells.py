@@ -40,6 +40,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 
 from services.errors import RackbookError, UsageError
+from services.words import words
 
 CellType = Literal["text", "int", "decimal", "money", "date", "bool", "percent", "days"]
 Progress = Callable[[int, int], None]
@@ -205,6 +206,9 @@ class Column:
     # Text set in from the left edge by this many steps (None: 1 for wrapped text, else 0),
     # so it stands apart from a right-aligned figure before it.
     indent: int | None = None
+    # Text columns holding codes (statuses, services, price units): written in words
+    # (``in_production`` → ``In production``), which the import reads back.
+    words: bool = False
 
     @property
     def indent_steps(self) -> int:
@@ -586,6 +590,7 @@ class SheetWriter:
             # Other text goes unformatted (the workbook's default format sits at the top too):
             # a style on each of a million cells is measurable.
             steps = column.indent_steps
+            in_words = column.words
             wrap_fmt = None
             if column.wrap:
                 wrap_fmt = fmt_of(text_wrap=True, indent=steps, align="left")
@@ -593,10 +598,17 @@ class SheetWriter:
                 wrap_fmt = fmt_of(indent=steps, align="left")
             limit = MAX_COLUMN_WIDTH if not column.wrap else text_width(column.wrap_width)
 
+            said: dict[str, str] = {}
+
             def write_text(row: int, c: int, value: Any, record: Any) -> None:
                 text = value if isinstance(value, str) else str(value)
                 if not text:
                     return
+                if in_words:
+                    found = said.get(text)
+                    if found is None:
+                        found = said[text] = words(text)
+                    text = found
                 if len(text) > MAX_CELL_CHARS or text.startswith(FORMULA_STARTS):
                     self.write_text(row, c, text, wrap_fmt)
                 else:
@@ -654,6 +666,9 @@ class SheetWriter:
             pct_fmt = fmt_of(num_format=column.num_format or PERCENT_FORMAT)
 
             def write_percent(row: int, c: int, value: Any, record: Any) -> None:
+                if isinstance(value, str):
+                    write_word(row, c, value)
+                    return
                 # Stored as percent points (5 means 5 %); a percent cell holds the fraction.
                 ws.write_number(row, c, float(Decimal(value) / 100), pct_fmt)
 

@@ -56,6 +56,7 @@ from services.exporting.sheets import (
     shade_positive,
     shade_words,
     titled_sheet,
+    write_notes,
     write_table,
 )
 from services.words import gpu_model_words, words
@@ -452,21 +453,12 @@ def _late_credits_sheet(
         if c.binding:
             groups[(c.customer, c.currency)].append(c)
     rows: list[list[Any]] = []
-    for index, ((customer, currency), found) in enumerate(
-        sorted(groups.items(), key=lambda item: (item[0][0].casefold(), item[0][1]))
+    for (customer, currency), found in sorted(
+        groups.items(), key=lambda item: (item[0][0].casefold(), item[0][1])
     ):
         total = sum_late_credits(
             (c.ref, c.currency, c.late_credit) for c in found if c.late_credit is not None
         )
-        known = total.by_currency.get(currency, Decimal(0))
-        row_number = (sheet.row + 1) + 1 + index  # the header row comes first
-        amount: Any = known
-        if ranges.late_credits and ranges.customers and ranges.currencies:
-            amount = Formula(
-                f"=SUMIFS({ranges.late_credits},{ranges.customers},"
-                f"{_criterion(f'A{row_number}')},{ranges.currencies},B{row_number})",
-                known,
-            )
         late = [_late_text(c) for c in found if c.days_late != 0]
         rows.append(
             [
@@ -474,11 +466,23 @@ def _late_credits_sheet(
                 currency,
                 len(found),
                 ", ".join(late) or None,
-                amount,
+                total.by_currency.get(currency, Decimal(0)),
                 ", ".join(total.unbounded) or None,
             ]
         )
-    write_table(sheet, rows)
+    sheet.measure(rows)
+    write_notes(sheet)
+    sheet.header()
+    for row in rows:
+        if ranges.late_credits and ranges.customers and ranges.currencies:
+            # Live: the binding contracts' late credits of this customer in this currency.
+            number = sheet.row + 1
+            row[4] = Formula(
+                f"=SUMIFS({ranges.late_credits},{ranges.customers},"
+                f"{_criterion(f'A{number}')},{ranges.currencies},B{number})",
+                row[4],
+            )
+        sheet.write_row(row)
     currencies = sorted({currency for _customer, currency in groups})
     codes: list[str | None] = [*currencies] or [None]
     for code in codes:
