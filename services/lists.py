@@ -61,11 +61,11 @@ class ReferenceNames:
     def part_meaning(self, part: str) -> str:
         """What a bill-of-parts entry stands for, in words: any product of a category, or
         the vendors that sell a sku."""
-        from services.labels import choice_label
+        from services.words import words as said
 
         category = records.part_category(part)
         if category is not None:
-            words = choice_label(category)  # "Cooling", "GPU system": in a sentence
+            words = said(category)  # "Cooling", "GPU system": in a sentence
             words = words[:1].lower() + words[1:] if words[1:2].islower() else words
             return f"Any {words} product"
         key = part.strip().casefold()

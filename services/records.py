@@ -50,7 +50,6 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
-from services.labels import choice_value
 from services.schema import Kind, kind
 from services.validation import validate
 
@@ -140,7 +139,12 @@ def part_category(part: str) -> str | None:
     (``cooling``, ``GPU system``), or None when it names none."""
     if is_part_category(part):
         return part.strip().casefold()
-    return choice_value(part, PART_CATEGORIES)
+    from services.importing.values import ValueProblem, to_choice
+
+    try:  # written in words: "GPU system", "Cooling" (the import's own reading of words)
+        return to_choice(part, PART_CATEGORIES)
+    except ValueProblem:
+        return None
 
 
 def part_name(session: Session, part: str) -> str | None:

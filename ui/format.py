@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
 
+from services.words import words
+
 
 def locale() -> QLocale:
     return QLocale()
@@ -96,11 +98,9 @@ def when(value: dt.datetime | None) -> str:
 
 
 def choice(value: str | None) -> str:
-    """An enumeration value as words (services.labels, shared with the exports):
-    ``in_production`` -> "In production", ``per_gpu_hour`` -> "per GPU-hour"."""
-    from services.labels import choice_label
-
-    return "" if value is None else choice_label(value)
+    """An enumeration value as words, as the exports write it: ``in_production`` ->
+    ``In production``, ``per_gpu_hour`` -> ``per GPU-hour`` (``services.words``)."""
+    return words(value)
 
 
 def display(kind: str, value: Any, currency: str | None = None) -> str:

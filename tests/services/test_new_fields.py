@@ -13,7 +13,6 @@ from cli import run
 from models import AuditEntry
 from services import records
 from services.errors import ValidationError
-from services.labels import choice_label, choice_value
 from tests.helpers import D, basic_world, day, make
 
 CONTRACT = dict(
@@ -285,18 +284,3 @@ def test_list_json_gives_the_new_fields_with_their_canonical_names(database, act
     assert listed("deployment_parts") == [
         {"deployment_ref": "PC-H1", "part": "GB300-NVL72", "quantity": 8}
     ]
-
-
-def test_enumerations_read_as_words() -> None:
-    assert choice_label("managed_training") == "Managed training"
-    assert choice_label("per_gpu_hour") == "per GPU-hour"
-    assert choice_label("gpu_system") == "GPU system"
-    assert choice_label("in_production") == "In production"
-    assert choice_label("building") == "Building"
-    assert choice_label("capacity_shortfall") == "Capacity shortfall"
-    assert choice_label("ppa_expiring") == "PPA expiring"
-    assert choice_value("Managed training", ("colocation", "managed_training")) == (
-        "managed_training"
-    )
-    assert choice_value("per gpu-hour", ("per_gpu_hour", "per_month")) == "per_gpu_hour"
-    assert choice_value("monthly", ("per_gpu_hour", "per_month")) is None
