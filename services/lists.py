@@ -30,6 +30,7 @@ from models import (
     PurchaseOrder,
     Site,
     Vendor,
+    VendorAlias,
 )
 from services import records, settings
 from services.errors import NotFoundError
@@ -47,6 +48,14 @@ class ReferenceNames:
     sites: list[str] = field(default_factory=list)
     customers: list[str] = field(default_factory=list)
     skus_by_vendor: dict[str, list[str]] = field(default_factory=dict)
+    # The other names vendors go by (``records.name_key`` of the alias -> the vendor's name).
+    vendor_aliases: dict[str, str] = field(default_factory=dict)
+
+    def vendor_named(self, name: str) -> str | None:
+        """The vendor called ``name`` or known by it as an alias, whatever the case."""
+        key = records.name_key(name)
+        found = next((v for v in self.vendors if records.name_key(v) == key), None)
+        return found if found is not None else self.vendor_aliases.get(key)
 
     def skus(self, vendor: str | None = None) -> list[str]:
         if vendor:
@@ -70,6 +79,12 @@ def reference_names(session: Session) -> ReferenceNames:
         .order_by(Vendor.name_key, Product.sku)
     ):
         names.skus_by_vendor.setdefault(vendor, []).append(sku)
+    for vendor, alias_key in session.execute(
+        select(Vendor.name, VendorAlias.alias_key).join(
+            VendorAlias, VendorAlias.vendor_id == Vendor.id
+        )
+    ):
+        names.vendor_aliases[alias_key] = vendor
     return names
 
 

@@ -89,6 +89,11 @@ def date_format() -> str:
     return short if "yyyy" in short else short.replace("yy", "yyyy")
 
 
+def day_first() -> bool:
+    """Whether the person's locale writes the day before the month (20/04/2027)."""
+    return date_format().lower().lstrip("'").startswith("d")
+
+
 def when(value: dt.datetime | None) -> str:
     if value is None:
         return ""

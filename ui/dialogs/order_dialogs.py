@@ -65,7 +65,13 @@ class ReceiveDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Receive")
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Receive")
+        self.received_on.changed.connect(
+            lambda: self.ok.setEnabled(self.received_on.problem() is None)
+        )
+        self.quantity.setAccessibleName("Units arrived")
+        self.received_on.set_accessible_name("Arrived on")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.message = _problem_label()
@@ -105,6 +111,9 @@ class EtaDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.eta.set_accessible_name("New ETA")
+        self.eta.changed.connect(lambda: self.ok.setEnabled(self.eta.problem() is None))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.message = _problem_label()
@@ -155,8 +164,9 @@ class EtaMoveDialog(QDialog):
         self.days.setToolTip("Negative: earlier")
         self.to_date = QRadioButton("To the date")
         self.to_date.setObjectName("moveToDate")
-        self.date = DateField(optional=False)
+        self.date = DateField(optional=False, name="To the date")
         self.date.setObjectName("moveDate")
+        self.days.setAccessibleName("Days later (negative: earlier)")
         self.date.set_value(dt.date.today() + dt.timedelta(days=14))
         self.by_days.setChecked(True)
         choice = QGridLayout()
@@ -243,7 +253,7 @@ class ReceiveSeveralDialog(QDialog):
         self.split = open_lines(lines)
         count = len(self.split.movable)
         self.setWindowTitle(f"Receive goods on {fmt.number(len(lines))} lines")
-        self.received_on = DateField(optional=False)
+        self.received_on = DateField(optional=False, name="Arrived on")
         self.received_on.setObjectName("receivedOn")
         self.received_on.set_value(dt.date.today())
         shown = [
@@ -270,6 +280,9 @@ class ReceiveSeveralDialog(QDialog):
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Receive")
         self.ok.setEnabled(bool(count))
+        self.received_on.changed.connect(
+            lambda: self.ok.setEnabled(bool(count) and self.received_on.problem() is None)
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -348,10 +348,10 @@ class ListScreen(QWidget):
             self.date_field.setObjectName("dateField")
             for name in self.spec.dates:
                 self.date_field.addItem(self.title_of(name), name)
-            self.date_from = DateField()
+            self.date_from = DateField(compact=True, name="From")
             self.date_from.setObjectName("dateFrom")
             self.date_from.setToolTip("From this day")
-            self.date_to = DateField()
+            self.date_to = DateField(compact=True, name="To")
             self.date_to.setObjectName("dateTo")
             self.date_to.setToolTip("To this day")
             self.date_field.currentIndexChanged.connect(lambda _i: self._dates_changed())
