@@ -257,8 +257,8 @@ class OrderEntryDialog(QDialog):
             (self.currency, "Currency"),
             (self.grid, "Order lines"),
         )
-        for widget, title in named:
-            widget.setAccessibleName(title)
+        for named_widget, title in named:
+            named_widget.setAccessibleName(title)
         self.order_date.set_accessible_name("Order date")
         self._update_totals()
 
