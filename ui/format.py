@@ -41,6 +41,22 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     return f"{text} {currency}" if currency else text
 
 
+_UNITS = ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
+
+
+def compact_money(value: Decimal | None, currency: str | None = None) -> str:
+    """Money where room is short (a dashboard tile): ``285.9 M USD``; the exact amount is
+    ``money``'s, shown beside it in a tooltip."""
+    if value is None:
+        return ""
+    for size, unit in _UNITS:
+        if abs(value) >= size:
+            scaled = (value / size).quantize(Decimal("0.1"))
+            text = f"{_localise(format(scaled, ',f'))} {unit}"
+            return f"{text} {currency}" if currency else text
+    return money(value, currency)
+
+
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -797,11 +804,15 @@ class MainWindow(QMainWindow):
     # --- remembering the window ----------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        from ui.fit import fit_to_screen, preferred_size
+
         geometry = self.context.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.resize(preferred_size(self))
+        # A window saved on a bigger screen (or a second monitor) fits this one.
+        fit_to_screen(self)
         state = self.context.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -813,6 +824,17 @@ class MainWindow(QMainWindow):
         for screen in self.screens.values():
             screen.save_state()
         settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            # The window manager's frame is known once shown: the whole frame fits.
+            self._fitted = True
+            from ui.fit import fit_to_screen
+
+            QTimer.singleShot(0, self, lambda: fit_to_screen(self))
+
+    _fitted = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

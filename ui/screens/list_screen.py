@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
+from ui.fit import wrapping
 from ui.tables.kinds import LISTS, ListSpec
 from ui.tables.model import (
     ID_ROLE,
@@ -339,6 +340,7 @@ class ListScreen(QWidget):
             self.filters[name] = combo
             filter_row.addWidget(combo, 1)
         self.date_field: QComboBox | None = None
+        self.date_row = QHBoxLayout()
         if self.spec.dates:
             self.date_field = QComboBox()
             self.date_field.setMinimumContentsLength(FILTER_MIN_CHARS + 1)
@@ -357,10 +359,15 @@ class ListScreen(QWidget):
             self.date_field.currentIndexChanged.connect(lambda _i: self._dates_changed())
             self.date_from.changed.connect(self._dates_changed)
             self.date_to.changed.connect(self._dates_changed)
-            filter_row.addWidget(self.date_field)
-            filter_row.addWidget(self.date_from)
-            filter_row.addWidget(QLabel("–"))
-            filter_row.addWidget(self.date_to)
+            # The date range has a row of its own under the filters: one row with all of
+            # them would be wider than a laptop screen leaves for a list.
+            self.date_row.addWidget(QLabel("Dates:"))
+            self.date_row.addWidget(self.date_field)
+            self.date_row.addWidget(self.date_from)
+            self.date_row.addWidget(QLabel("–"))
+            self.date_row.addWidget(self.date_to)
+            self.date_row.addStretch(1)
+            self.date_field.setAccessibleName("Dates of")
         self.columns_button = QToolButton()
         self.columns_button.setObjectName("columnsButton")
         self.columns_button.setText("View")
@@ -375,6 +382,7 @@ class ListScreen(QWidget):
         self.footer = QLabel()
         self.footer.setObjectName("footer")
         self.footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        wrapping(self.footer)  # the counts and sums wrap on a narrow screen
         self._footer_timer = QTimer(self)
         self._footer_timer.setSingleShot(True)
         self._footer_timer.setInterval(120)
@@ -435,6 +443,7 @@ class ListScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(filter_row)
+        layout.addLayout(self.date_row)
         layout.addWidget(self.only_bar)
         layout.addWidget(self.splitter, 1)
         self._apply_default_hidden()
