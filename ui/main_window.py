@@ -38,6 +38,7 @@ from ui.resources import icon
 
 # (screen id, sidebar label); list screens use the kind name as their id.
 NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("today", "Today"),
     ("dashboard", "Dashboard"),
     ("orders", "Orders"),
     ("vendors", "Vendors"),
@@ -328,8 +329,13 @@ class MainWindow(QMainWindow):
                     f"A backup of the file was kept: {self.context.backup}", 15_000
                 )
         self._transfers_available()
-        last = str(self.context.settings.value("window/screen", "orders"))
-        self.show_screen(last if last in dict(NAVIGATION) else "orders")
+        if self._opened_before:
+            # Another database: the screen in use stays on screen.
+            last = str(self.context.settings.value("window/screen", "today"))
+            self.show_screen(last if last in dict(NAVIGATION) else "today")
+        else:
+            self.show_screen(first_screen(self.context.settings))
+        self._opened_before = True
         self.update_alert_counts()
 
     def screen_widget(self, screen_id: str) -> Any:
@@ -348,6 +354,12 @@ class MainWindow(QMainWindow):
             dashboard.filter_requested.connect(self.show_filtered)
             dashboard.alerts_requested.connect(lambda: self.show_screen("alerts"))
             return dashboard
+        if screen_id == "today":
+            from ui.screens.today import TodayScreen
+
+            today = TodayScreen(self.context)
+            today.action_requested.connect(self.do_today)
+            return today
         if screen_id == "alerts":
             from ui.screens.alerts_screen import AlertsScreen
 
@@ -394,6 +406,43 @@ class MainWindow(QMainWindow):
         self.columns_action.setEnabled(records)
         if hasattr(screen, "search"):
             QTimer.singleShot(0, screen.search, screen.search.setFocus)
+
+    def do_today(self, action: str, item: Any) -> None:
+        """An item of the Today view: open its record, or do its action as the Orders and
+        Alerts screens do it."""
+        from services import today
+
+        if action == "open":
+            screen_id = item.screen if item.screen in dict(NAVIGATION) else "alerts"
+            self.show_searched(screen_id, item.search if screen_id != "alerts" else item.title)
+            if screen_id == "orders" and item.line_ids:
+                self.screen_widget("orders").select_id(item.line_ids[0])
+            return
+        if action == today.CHASE:
+            from ui.screens.today import chase_lines
+
+            chase_lines(self.context, item, lambda text: self.statusBar().showMessage(text, 8000))
+            return
+        if action == today.ACKNOWLEDGE and item.alert_key:
+            self.screen_widget("alerts").acknowledge_keys([item.alert_key], [item.detail])
+            return
+        if action in (today.MOVE_ETA, today.RECEIVE) and item.line_ids:
+            from services import records
+
+            ids = list(item.line_ids)
+            orders_screen = self.screen_widget("orders")
+
+            def found(lines: list[Any]) -> None:
+                if action == today.MOVE_ETA:
+                    orders_screen.move_etas(lines)
+                elif len(lines) == 1:
+                    orders_screen._receive(lines[0], None, "")
+                else:
+                    orders_screen.receive_lines(lines)
+
+            self.context.read(
+                lambda session: [records.get_record(session, "orders", i) for i in ids], found
+            )
 
     def show_filtered(self, screen_id: str, field: str, value: str) -> None:
         """Show a list with one of its filters set (or, failing that, searched) to ``value``."""
@@ -835,6 +884,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, lambda: fit_to_screen(self))
 
     _fitted = False
+    _opened_before = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
@@ -843,6 +893,19 @@ class MainWindow(QMainWindow):
             self.changes.close()
             self.changes = None
         super().closeEvent(event)
+
+
+# The screen the window opens on: the setting "window/first_screen" (Settings), Today unless
+# the person chose another; "last" is the screen they were on when they closed it.
+FIRST_SCREEN = "window/first_screen"
+LAST_SCREEN = "last"
+
+
+def first_screen(settings: Any) -> str:
+    chosen = str(settings.value(FIRST_SCREEN, "today") or "today")
+    if chosen == LAST_SCREEN:
+        chosen = str(settings.value("window/screen", "today"))
+    return chosen if chosen in dict(NAVIGATION) else "today"
 
 
 def _banner(name: str, background: str, color: str) -> QLabel:

@@ -481,6 +481,18 @@ class AlertsScreen(QWidget):
         note, until = dialog.values()
         self.acknowledge_alerts([alert.key for alert in chosen], note, until)
 
+    def acknowledge_keys(self, keys: list[str], messages: list[str]) -> None:
+        """The acknowledge dialog for alerts known by key (from the Today view)."""
+        from types import SimpleNamespace
+
+        chosen = [SimpleNamespace(key=k, message=m) for k, m in zip(keys, messages, strict=True)]
+        dialog = AcknowledgeDialog(chosen, False, self.today(), self.window())
+        self.dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        note, until = dialog.values()
+        self.acknowledge_alerts(keys, note, until)
+
     def acknowledge_alert(self, key: str, note: str | None, until: dt.date | None) -> None:
         self.acknowledge_alerts([key], note, until)
 

@@ -520,9 +520,10 @@ class OrdersScreen(ListScreen):
             owner=self,
         )
 
-    def receive_lines(self) -> None:
-        """A whole delivery: every open unit of the selected lines arrived on one day."""
-        lines = self._selected_lines()
+    def receive_lines(self, lines: list[Record] | None = None) -> None:
+        """A whole delivery: every open unit of the selected lines (or ``lines``) arrived
+        on one day."""
+        lines = self._selected_lines() if lines is None else lines
         if self.context.read_only or not lines:
             return
         from ui.dialogs.order_dialogs import ReceiveSeveralDialog
@@ -583,12 +584,13 @@ class OrdersScreen(ListScreen):
             owner=self,
         )
 
-    def move_etas(self) -> None:
-        """Move the ETAs of the selected lines together (a vendor says the order slips three
-        weeks): by days or to a date, previewed, then written in one transaction."""
+    def move_etas(self, lines: list[Record] | None = None) -> None:
+        """Move the ETAs of the selected lines (or ``lines``) together (a vendor says the
+        order slips three weeks): by days or to a date, previewed, then written in one
+        transaction."""
         if self.context.read_only:
             return
-        lines = self._selected_lines()
+        lines = self._selected_lines() if lines is None else lines
         if not lines:
             return
         from ui.dialogs.order_dialogs import EtaMoveDialog
