@@ -236,20 +236,44 @@ def cancel_line(
     actor: Actor,
     *,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Record:
     """Cancel what is still open on a line. Units already received stay received; a line
-    received in full has nothing left to cancel."""
+    received in full has nothing left to cancel. The reason is kept in the line's notes
+    (``Cancelled on 2026-12-07 by maria: vendor discontinued the SKU``), so the line stays
+    on record with why it was stopped."""
     line = records.get_record(session, "orders", line_id)
     if line["status"] == "received":
         raise _refuse(line, "status", line["status"], "every unit has arrived; nothing to cancel")
+    changes: Record = {"status": "cancelled"}
+    if reason and reason.strip():
+        said = f"Cancelled on {dt.date.today().isoformat()} by {actor.user}: {reason.strip()}"
+        notes = line.get("notes")
+        changes["notes"] = f"{notes}\n{said}" if notes else said
     return records.update(
         session,
         "orders",
         line_id,
-        {"status": "cancelled"},
+        changes,
         actor,
         expected_version=expected_version,
     )
+
+
+def delete_drafts(session: Session, lines: list[tuple[int, int | None]], actor: Actor) -> None:
+    """Delete draft lines (``(line id, version seen)`` each), all or none. A line that was
+    placed is never deleted: it is cancelled, with a reason, and stays on record."""
+    for line_id, version in lines:
+        line = records.get_record(session, "orders", line_id)
+        if line["status"] != "draft":
+            raise _refuse(
+                line,
+                "status",
+                line["status"],
+                f"the line is {line['status'].replace('_', ' ')}: only drafts are deleted; "
+                "cancel it instead (it stays on record, with the reason)",
+            )
+        records.delete(session, "orders", line_id, actor, expected_version=version)
 
 
 def receive_in_full(
@@ -278,12 +302,16 @@ def receive_in_full(
 
 
 def cancel_lines(
-    session: Session, lines: list[tuple[int, int | None]], actor: Actor
+    session: Session,
+    lines: list[tuple[int, int | None]],
+    actor: Actor,
+    reason: str | None = None,
 ) -> list[Record]:
     """Cancel several lines (``(line id, version seen)`` each) in the caller's transaction:
-    all of them or, one refused, none."""
+    all of them or, one refused, none; the reason kept in each line's notes."""
     return [
-        cancel_line(session, line_id, actor, expected_version=version) for line_id, version in lines
+        cancel_line(session, line_id, actor, expected_version=version, reason=reason)
+        for line_id, version in lines
     ]
 
 

@@ -227,6 +227,23 @@ class MainWindow(QMainWindow):
             tip="Columns shown, and the views saved for this list",
         )
         self.about_action = self._action("&About Rackbook", self.about)
+        from ui.undo import history_of
+
+        self.history = history_of(self.context)
+        self.undo_action = self._action("&Undo", self.history.undo, S.Undo, tip="Undo (Ctrl+Z)")
+        self.redo_action = self._action(
+            "&Redo", self.history.redo, "Ctrl+Shift+Z", tip="Redo (Ctrl+Shift+Z)"
+        )
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        stack = self.history.stack
+        stack.canUndoChanged.connect(lambda _c: self._show_undo())
+        stack.canRedoChanged.connect(lambda _c: self._show_undo())
+        stack.undoTextChanged.connect(lambda _t: self._show_undo())
+        stack.redoTextChanged.connect(lambda _t: self._show_undo())
+        self.history.applied.connect(self._undone)
+        self.history.said.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.history.refused.connect(self._undo_refused)
+        self._show_undo()
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -261,6 +278,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         for action in (
             self.new_action,
             self.new_order_action,
@@ -284,6 +304,35 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
+
+    def _show_undo(self) -> None:
+        """The Edit menu names what Undo and Redo would do."""
+        stack = self.history.stack
+        writable = not self.context.read_only
+        self.undo_action.setEnabled(stack.canUndo() and writable)
+        self.redo_action.setEnabled(stack.canRedo() and writable)
+        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack.canUndo() else "&Undo")
+        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack.canRedo() else "&Redo")
+
+    def _undone(self, kinds: set[str]) -> None:
+        """An undo or redo was saved: every screen showing those records reads them again."""
+        affected = {"today", "dashboard", "alerts"} | set(kinds)
+        for kind in kinds:
+            affected |= DEPENDS_ON.get(kind, set())
+        for screen_id in affected & set(self.screens):
+            self.screens[screen_id].stale = True
+        for kind in kinds:
+            self.context.changed.emit(kind)
+        screen = self.current_screen()
+        if screen is not None and screen.stale:
+            screen.refresh()
+        self.update_alert_counts()
+
+    def _undo_refused(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.last_refusal = message
+        QMessageBox.warning(self, "Rackbook — Undo", message)
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()
@@ -472,8 +521,13 @@ class MainWindow(QMainWindow):
         if hasattr(screen, "search"):
             screen.search.setText(text)
 
-    def _imported(self) -> None:
-        """Records came in (or went out) by import: every screen reads them again."""
+    def _imported(self, kind: str = "", batch: int | None = None, wizard: Any = None) -> None:
+        """Records came in (or went out) by import: every screen reads them again; a new
+        batch can be undone (Edit → Undo) as the Imports screen undoes it."""
+        if batch is not None and wizard is not None:
+            from pathlib import Path
+
+            self.history.push_import(batch, kind, Path(wizard.job.path).name)
         for screen in self.screens.values():
             screen.stale = True
         self.refresh()
@@ -585,7 +639,7 @@ class MainWindow(QMainWindow):
         from ui.import_wizard.wizard import ImportWizard
 
         wizard = ImportWizard(self.context, path, parent=self)
-        wizard.imported.connect(lambda _kind, _batch: self._imported())
+        wizard.imported.connect(lambda kind, batch: self._imported(kind, batch, wizard))
         wizard.show_records.connect(self.show_batch)
         self.last_wizard = wizard
         wizard.open()
@@ -692,6 +746,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(screen)
             screen.deleteLater()
         self.screens = {}
+        self.history.clear()  # nothing of the other database can be undone here
         self.context.set_opened(opened)  # -> _database_opened: title, status bar, screen
         if old is not None and old is not opened.database:
             old.dispose()

@@ -294,6 +294,59 @@ class ReceiveSeveralDialog(QDialog):
         return self.received_on.value() or dt.date.today()
 
 
+# Reasons offered as the person types one (any other text is taken as it is).
+CANCEL_REASONS = (
+    "vendor cannot deliver",
+    "ordered twice",
+    "replaced by another order",
+    "customer contract ended",
+    "the SKU was discontinued",
+)
+
+
+class CancelDialog(QDialog):
+    """Cancel placed lines, with the reason they are stopped (kept in their notes)."""
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QCompleter, QLineEdit
+
+        self.setWindowTitle("Cancel order lines")
+        text = QLabel(question)
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("cancelReason")
+        self.reason.setAccessibleName("Why they are cancelled")
+        self.reason.setPlaceholderText("e.g. vendor cannot deliver")
+        completer = QCompleter(list(CANCEL_REASONS), self.reason)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.reason.setCompleter(completer)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Cancel the lines")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep them")
+        self.ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(text)
+        form.addRow("Why *", self.reason)
+        note = QLabel("The reason is kept in each line's notes; the lines stay on record.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def value(self) -> str:
+        return self.reason.text().strip()
+
+
 def cancel_question(lines: list[dict[str, Any]]) -> tuple[str, MovableLines]:
     """The question asked before cancelling several lines, and which of them would go."""
     split = open_lines(lines)

@@ -906,9 +906,15 @@ class ListScreen(QWidget):
         if record is None or self.context.read_only or entry.id is None:
             return
         from services import records
+        from ui.undo import history_of
 
         kind, record_id, entry_id = self.kind, record["id"], entry.id
-        self.context.write(
+        title = self._field_title(entry.field)
+        key = self.spec.schema.key_of(record)
+        history_of(self.context).write(
+            f"put-back of the {title} of {key}",
+            kind,
+            [record_id],
             lambda session, actor: records.put_back(session, kind, record_id, entry_id, actor),
             lambda saved: self.after_write([saved], (), False),
             self._write_failed,
@@ -1046,9 +1052,13 @@ class ListScreen(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         from services import records
+        from ui.undo import history_of
 
         kind, record_id, version = self.kind, record["id"], record["version"]
-        self.context.write(
+        history_of(self.context).write(
+            f"deletion of {self.spec.schema.singular.lower()} {key}",
+            kind,
+            [record_id],
             lambda s, actor: records.delete(s, kind, record_id, actor, expected_version=version),
             lambda _none: self.after_write([], [record_id], False),
             lambda exc: self._write_failed(exc),
@@ -1084,7 +1094,12 @@ class ListScreen(QWidget):
             for record_id, version in targets:
                 records.delete(session, kind, record_id, actor, expected_version=version)
 
-        self.context.write(
+        from ui.undo import history_of
+
+        history_of(self.context).write(
+            f"deletion of {fmt.number(len(chosen))} {what}",
+            kind,
+            [t[0] for t in targets],
             work,
             lambda _none: self.after_write([], [t[0] for t in targets], False),
             lambda exc: self._write_failed(exc),
@@ -1108,7 +1123,8 @@ class ListScreen(QWidget):
 
 
 class ScreenStore:
-    """Saving and reloading records of a screen's kind, in the background."""
+    """Saving and reloading records of a screen's kind, in the background; every save can be
+    undone (Edit → Undo)."""
 
     def __init__(self, screen: ListScreen) -> None:
         self.screen = screen
@@ -1122,12 +1138,27 @@ class ScreenStore:
         failed: Any,
     ) -> None:
         from services import records
+        from ui.undo import history_of
 
-        kind = self.screen.kind
+        screen = self.screen
+        kind, singular = screen.kind, screen.spec.schema.singular.lower()
+        history = history_of(screen.context)
         if record_id is None:
-            self.screen.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
+            key = screen.spec.schema.key_of(values)
+            history.write(
+                f"new {singular} {key}".strip(),
+                kind,
+                [],
+                lambda s, a: records.create(s, kind, values, a),
+                done,
+                failed,
+            )
         else:
-            self.screen.context.write(
+            key = screen.spec.schema.key_of(values)
+            history.write(
+                f"edit of {singular} {key}".strip(),
+                kind,
+                [record_id],
                 lambda s, a: records.update(
                     s, kind, record_id, values, a, expected_version=expected_version
                 ),
