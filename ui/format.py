@@ -116,6 +116,14 @@ def when(value: dt.datetime | None) -> str:
     return f"{date(value.date())} {value:%H:%M}"
 
 
+def lower_words(text: str) -> str:
+    """A title in running text: ``Order lines`` → ``order lines``, but ``PPAs`` and ``FX
+    rates`` keep their capitals (an abbreviation is never lowercased)."""
+    return " ".join(
+        word if sum(c.isupper() for c in word) > 1 else word.lower() for word in text.split(" ")
+    )
+
+
 def choice(value: str | None) -> str:
     """An enumeration value as words: ``in_production`` -> ``in production``."""
     return "" if value is None else value.replace("_", " ")

@@ -373,9 +373,11 @@ class MainWindow(QMainWindow):
             self._show_access()
             self._watch_changes()
             if self.context.backup is not None:
-                # The rolling automatic backup taken as the file was opened (services.team).
-                self.statusBar().showMessage(
-                    f"A backup of the file was kept: {self.context.backup}", 15_000
+                # The rolling automatic backup taken as the file was opened (services.team):
+                # said where the database is named, not announced at every launch.
+                self.database_label.setToolTip(
+                    f"{location_in_use(database)}\nBacked up as it was opened: "
+                    f"{self.context.backup}"
                 )
         self._transfers_available()
         if self._opened_before:
@@ -894,13 +896,17 @@ class MainWindow(QMainWindow):
         # The sidebar shows the open critical alerts next to "Alerts".
         row = [s for s, _ in NAVIGATION].index("alerts")
         critical = counts.get("critical", 0)
+        total = sum(counts.values())
         item = self.navigation.item(row)
         new = self.new_alerts
-        shown = [f"{critical}"] if critical else []
+        # Every open alert is counted; the critical ones are named apart.
+        shown = [f"{total}"] if total else []
+        if critical:
+            shown.append(f"{critical} critical")
         if new:
             shown.append(f"{new} new")
         item.setText(f"Alerts ({' · '.join(shown)})" if shown else "Alerts")
-        tip = f"{critical} open critical alerts"
+        tip = f"{total} open alerts, {critical} of them critical"
         if new:
             tip += f"; {new} raised since you last looked at the Alerts screen"
         item.setToolTip(tip)

@@ -326,6 +326,13 @@ class AlertsScreen(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(filter_row)
         layout.addWidget(self.view, 1)
+        # The selected alert's whole sentence: the Message column shows its start only.
+        from ui.fit import wrapping
+
+        self.message_detail = wrapping(QLabel(""))
+        self.message_detail.setObjectName("alertMessage")
+        self.message_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message_detail)
         layout.addLayout(buttons)
         self._enable()
         context.changed.connect(self._records_changed)
@@ -453,7 +460,10 @@ class AlertsScreen(QWidget):
         return [self.model.alert(row) for row in selected_rows(self.view) if row < count]
 
     def _enable(self) -> None:
-        chosen = self.selected_alert() is not None
+        alert = self.selected_alert()
+        if hasattr(self, "message_detail"):
+            self.message_detail.setText(alert.message if alert is not None else "")
+        chosen = alert is not None
         several = len(self.selected_alerts()) > 1
         self.go_button.setEnabled(chosen)
         self.ack_button.setText("Acknowledge selected…" if several else "Acknowledge…")

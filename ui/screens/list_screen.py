@@ -452,7 +452,7 @@ class ListScreen(QWidget):
         """Show only the records ``ids`` (those of an import batch, say), saying so above the
         list with a way back to all of them; the other filters and the search still apply."""
         self.model.set_filter("id", ids)
-        self.only_label.setText(f"Only the {self.spec.schema.label.lower()} of {what}.")
+        self.only_label.setText(f"Only the {fmt.lower_words(self.spec.schema.label)} of {what}.")
         self.only_bar.show()
         self.update_footer()
 
@@ -507,7 +507,7 @@ class ListScreen(QWidget):
         copy_record = menu.addAction("Duplicate…", self.duplicate_record)
         copy_record.setEnabled(not self.context.read_only)
         delete = menu.addAction(
-            f"Delete {count} {self.spec.schema.label.lower()}…" if several else "Delete…",
+            f"Delete {count} {fmt.lower_words(self.spec.schema.label)}…" if several else "Delete…",
             self.delete_record,
         )
         delete.setEnabled(not self.context.read_only)
@@ -936,7 +936,9 @@ class ListScreen(QWidget):
 
         shown = self.model.rowCount()
         total = self.model.total_rows
-        parts = [f"{fmt.number(shown)} of {fmt.number(total)} {self.spec.schema.label.lower()}"]
+        parts = [
+            f"{fmt.number(shown)} of {fmt.number(total)} {fmt.lower_words(self.spec.schema.label)}"
+        ]
         if not self.complete and self.spec.first_page:
             parts[0] += " (loading…)"
         levels = [m.level for m in self.model.shown_marks() if m is not None]
@@ -963,7 +965,7 @@ class ListScreen(QWidget):
         if len(selected) <= 1:
             self.footer.setText(self._list_footer)
             return
-        what = self.spec.schema.label.lower()
+        what = fmt.lower_words(self.spec.schema.label)
         parts = [f"{fmt.number(len(selected))} of {fmt.number(shown)} {what} selected"]
         rows = self.model.rows_at(selected)
         figures = lists.totals(self.kind, self.model.names, rows, self.money)
@@ -1073,7 +1075,7 @@ class ListScreen(QWidget):
         listed = ", ".join(keys[:MAX_KEYS_LISTED])
         if len(keys) > MAX_KEYS_LISTED:
             listed += f" and {fmt.number(len(keys) - MAX_KEYS_LISTED)} more"
-        what = schema.label.lower()
+        what = fmt.lower_words(schema.label)
         answer = QMessageBox.question(
             self,
             f"Delete {what}",
