@@ -102,9 +102,11 @@ def _read_session(ctx: Any) -> Any:
     from services.errors import RackbookError
 
     if ctx._database is None:
-        from cli import database_location
+        from services.locations import database_location
 
-        database = open_database(database_location(ctx.args), upgrade=False, backup=False)
+        database = open_database(
+            database_location(ctx.args.db, bool(ctx.args.demo)), upgrade=False, backup=False
+        )
         current, head = schema_state(database)
         if current != head:
             database.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -19,7 +20,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
-from models.database import Database, is_sqlite
+if TYPE_CHECKING:  # the database opens through open_database, which migrates it
+    from models.database import Database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -108,7 +110,7 @@ def downgrade(database: Database, target: str, config: Config | None = None) -> 
 
 def _run(database: Database, config: Config, step: object) -> None:
     assert callable(step)
-    sqlite = is_sqlite(database.url)
+    sqlite = database.is_sqlite
     with database.engine.connect() as connection:
         if sqlite:
             # Must run outside any transaction or SQLite ignores it, so it goes straight to

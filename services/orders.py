@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.statuses import CLOSED
+from domain.supply import units_open
 from models import PurchaseOrder
 from services import records
 from services.audit import Actor
@@ -286,12 +287,10 @@ def receive_in_full(
     each) arrived on ``received_on``. In the caller's transaction, so every line is received
     or (one refused: nothing left to receive, changed by someone else, a day before its
     order) none is."""
-    from services.lists import open_units
-
     received = []
     for line_id, version in lines:
         line = records.get_record(session, "orders", line_id)
-        remaining = open_units(line["quantity"], line["received_qty"], line["status"])
+        remaining = units_open(line["quantity"], line["received_qty"], line["status"])
         if remaining == 0:
             status = line["status"].replace("_", " ")
             raise _refuse(line, "received_qty", line["received_qty"], f"the line is {status}")

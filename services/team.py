@@ -22,7 +22,6 @@ Access. :func:`access` tells the window whether it may offer editing at all, and
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
 from dataclasses import dataclass
@@ -87,10 +86,9 @@ class Access:
 
 
 def _os_login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers and services
-        return "rackbook"
+    from services.locations import login_name
+
+    return login_name()
 
 
 def access(database: Database, typed_user: str | None = None) -> Access:

@@ -13,6 +13,8 @@ import sys
 from typing import Any
 from urllib.parse import urlsplit
 
+from ui.database_choice import saved_location
+
 # Set by the start-up benchmark: quit as soon as the window has been shown.
 QUIT_AFTER_SHOWN = "RACKBOOK_QUIT_AFTER_SHOWN"
 
@@ -26,42 +28,10 @@ def quick_name(location: str) -> str:
     return os.path.basename(location.rstrip("/\\")) or location
 
 
-def saved_location(settings: Any) -> str | None:
-    """The database chosen in Settings, as saved: a URL never carries its password there
-    (services.team.open_for puts the one kept in the keyring back when opening)."""
-    location = settings.value("database/location")
-    return str(location) if location else None
-
-
-def save_location(settings: Any, location: str | None) -> None:
-    """Remember the database for the next start. A URL's password goes to the system keyring
-    (services.credentials) and the URL is saved without it; with no keyring on this machine
-    KeyringUnavailable is raised and nothing is saved."""
-    if not location:
-        settings.remove("database/location")
-        return
-    from services import credentials
-
-    settings.setValue("database/location", credentials.remember(location))
-
-
-def location_in_use(database: Any) -> str:
-    """The open database as a person may see it: the SQLite file's path, or the URL without
-    its password."""
-    from services import credentials
-
-    if database.is_sqlite:
-        return str(database.url.database)
-    return credentials.without_password(database.url)
-
-
 def login_name() -> str:
-    import getpass
+    from services.locations import login_name as name
 
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "rackbook"
+    return name()
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -85,9 +55,9 @@ def run_window(args: argparse.Namespace) -> int:
     user = args.user or settings.value("user/name") or login_name()
     location = args.db or (None if args.demo else saved_location(settings))
     if location is None:
-        import cli
+        from services.locations import database_location
 
-        location = cli.database_location(args)
+        location = database_location(args.db, bool(args.demo))
     context = AppContext(str(user), settings=settings)
     window = MainWindow(context, quick_name(str(location)))
     window.show()

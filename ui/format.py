@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
 
+from services.words import words
+
 
 def locale() -> QLocale:
     return QLocale()
@@ -125,8 +127,9 @@ def lower_words(text: str) -> str:
 
 
 def choice(value: str | None) -> str:
-    """An enumeration value as words: ``in_production`` -> ``in production``."""
-    return "" if value is None else value.replace("_", " ")
+    """An enumeration value as words, as the exports write it: ``in_production`` ->
+    ``In production``, ``per_gpu_hour`` -> ``per GPU-hour`` (``services.words``)."""
+    return words(value)
 
 
 def display(kind: str, value: Any, currency: str | None = None) -> str:

@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
             self.database_name = database.name
             self.setWindowTitle(f"Rackbook — {database.name}")
             self.database_label.setText(f"Database: {database.name}")
-            from ui.app import location_in_use
+            from ui.database_choice import location_in_use
 
             self.database_label.setToolTip(location_in_use(database))
             self._show_access()
@@ -698,7 +698,7 @@ class MainWindow(QMainWindow):
         background, and use it from then on. If it cannot be opened the window keeps the
         database in use, says why in a dialog, and the next start keeps ``saved_before``."""
         from services import credentials, paths
-        from ui.app import saved_location
+        from ui.database_choice import saved_location
 
         chosen = saved_location(self.context.settings) if location else None
         target = chosen or location or str(paths.default_database())
@@ -714,7 +714,7 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             from PySide6.QtWidgets import QMessageBox
 
-            from ui.app import save_location
+            from ui.database_choice import save_location
 
             self.settings_action.setEnabled(True)
             self.statusBar().clearMessage()

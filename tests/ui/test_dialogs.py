@@ -190,7 +190,8 @@ def test_settings_never_show_or_store_a_password(qtbot, context):
     import contextlib
 
     from services.errors import RackbookError
-    from ui.app import quick_name, save_location, saved_location
+    from ui.app import quick_name
+    from ui.database_choice import save_location, saved_location
 
     # Without a keyring on this machine the password is refused: then nothing is kept.
     with contextlib.suppress(RackbookError):

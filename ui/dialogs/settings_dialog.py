@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from services import settings as options
 from services.errors import ValidationError
 from ui import format as fmt
-from ui.app import location_in_use
 from ui.context import AppContext
+from ui.database_choice import location_in_use
 from ui.screens.list_screen import table_view
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
@@ -358,7 +358,7 @@ class SettingsDialog(QDialog):
         wanted, _ = self.parsed()
         changed = {n: v for n, v in wanted.items() if v != self.values.get(n)}
         from services.errors import RackbookError
-        from ui.app import save_location
+        from ui.database_choice import save_location
 
         if self.database_changed:
             try:

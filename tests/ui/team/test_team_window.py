@@ -504,7 +504,7 @@ def test_a_full_disk_is_a_message_the_dialog_keeps_its_values_and_nothing_is_wri
 def test_a_typed_password_goes_to_the_keyring_and_is_never_shown_or_saved(
     qtbot, login, open_window, memory_keyring, monkeypatch
 ) -> None:
-    from ui.app import saved_location
+    from ui.database_choice import saved_location
 
     buyer = make_url(login("bo", "buyer"))
     typed_url = buyer.set(password="s3cret-pw").render_as_string(hide_password=False)
