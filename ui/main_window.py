@@ -307,7 +307,11 @@ class MainWindow(QMainWindow):
 
     def _show_undo(self) -> None:
         """The Edit menu names what Undo and Redo would do."""
+        import shiboken6
+
         stack = self.history.stack
+        if not shiboken6.isValid(stack):
+            return  # the window's context is being closed
         writable = not self.context.read_only
         self.undo_action.setEnabled(stack.canUndo() and writable)
         self.redo_action.setEnabled(stack.canRedo() and writable)

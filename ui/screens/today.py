@@ -34,13 +34,14 @@ from ui.resources import icon
 from ui.widgets import show_error
 
 ITEM_ROLE = int(Qt.ItemDataRole.UserRole.value) + 7
-# The buttons, in order: (action, text with its Alt key, tooltip).
+# The buttons, in order: (action, text, key, tooltip). The keys are shortcuts of the screen
+# (not mnemonics, which some desktops leave off).
 BUTTONS = (
-    ("open", "&Open record", "Show the record on its list (Enter, double-click)"),
-    (CHASE, "&Chase", "Copy a message asking the vendor for a date, to paste into a mail"),
-    (MOVE_ETA, "&Move ETA…", "Give the line the vendor's new ETA"),
-    (RECEIVE, "&Receive…", "Book the goods that arrived"),
-    (ACKNOWLEDGE, "Ac&knowledge…", "Note who is on it and hide it until it gets worse"),
+    ("open", "Open record", "Alt+O", "Show the record on its list (Enter, double-click)"),
+    (CHASE, "Chase", "Alt+C", "Copy a message asking the vendor for a date, to paste in a mail"),
+    (MOVE_ETA, "Move ETA…", "Alt+M", "Give the line the vendor's new ETA"),
+    (RECEIVE, "Receive…", "Alt+R", "Book the goods that arrived"),
+    (ACKNOWLEDGE, "Acknowledge…", "Alt+K", "Note who is on it; hidden until it gets worse"),
 )
 _SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
 
@@ -83,11 +84,15 @@ class TodayScreen(QWidget):
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for action, text, tip in BUTTONS:
-            button = QPushButton(text)
+        for action, text, key, tip in BUTTONS:
+            button = QPushButton(f"{text} ({key})")
             button.setObjectName(f"today_{action}")
             button.setToolTip(tip)
+            button.setAccessibleName(text)
             button.clicked.connect(lambda _c=False, a=action: self.act(a))
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda a=action: self.act(a))
             self.buttons[action] = button
             row.addWidget(button)
         row.addStretch(1)
