@@ -23,6 +23,9 @@ class ListSpec:
     order: tuple[str, ...] = field(default=())
     # Columns the list shows beside the kind's own fields (figures the service adds).
     extra: tuple[Column, ...] = ()
+    # Titles and header tooltips that say more than the field's own title.
+    titles: tuple[tuple[str, str], ...] = ()
+    tips: tuple[tuple[str, str], ...] = ()
 
     @property
     def schema(self) -> Kind:
@@ -35,14 +38,16 @@ class ListSpec:
     def columns(self) -> list[Column]:
         spec = self.schema
         names = self.order or spec.field_names
+        titles, tips = dict(self.titles), dict(self.tips)
         return [
             Column(
                 f.name,
-                f.title,
+                titles.get(f.name, f.title),
                 f.type,
                 currency="currency"
                 if f.type == "money" and "currency" in spec.field_names
                 else None,
+                tip=tips.get(f.name, ""),
             )
             for f in (spec.field(n) for n in names)
         ] + [*self.extra, FILES]
@@ -94,10 +99,36 @@ LISTS: dict[str, ListSpec] = {
             hidden=("notes", "address", "payment_schedule"),
             filters=("country", "category"),
             extra=(
-                Column("on_time_pct", "On time %", "decimal"),
-                Column("units_overdue", "Units overdue", "int"),
-                Column("median_slip_days", "Median slip (days)", "decimal"),
-                Column("open_value", "Open order value", "money", currency="value_currency"),
+                Column(
+                    "on_time_pct",
+                    "On time %",
+                    "decimal",
+                    tip="Units received by their first commitment, out of the units received "
+                    "and the units overdue today: an overdue line makes its vendor late now, as "
+                    "the overdue alerts say, not only once it arrives",
+                ),
+                Column(
+                    "units_overdue",
+                    "Units overdue",
+                    "int",
+                    tip="Open units whose ETA (or promised date) has passed: the lines the "
+                    "overdue-delivery alerts name",
+                ),
+                Column(
+                    "median_slip_days",
+                    "Median slip (days)",
+                    "decimal",
+                    tip="Median days between each line's first commitment and its receipt (or "
+                    "today when overdue, or its ETA when later), over lines received, overdue "
+                    "or slipped",
+                ),
+                Column(
+                    "open_value",
+                    "Open order value",
+                    "money",
+                    currency="value_currency",
+                    tip="Units still to come × unit price, in the reporting currency",
+                ),
             ),
         ),
         ListSpec(
@@ -144,7 +175,19 @@ LISTS: dict[str, ListSpec] = {
             ),
         ),
         ListSpec("customers", filters=("country",)),
-        ListSpec("fxrates", filters=("currency",), dates=("valid_from",)),
+        ListSpec(
+            "fxrates",
+            filters=("currency",),
+            dates=("valid_from",),
+            titles=(("rate", "Rate (reporting currency per unit)"),),
+            tips=(
+                (
+                    "rate",
+                    "What one unit of the row's currency is worth in the reporting currency: "
+                    "1 EUR = 1.08 USD is the rate 1.08",
+                ),
+            ),
+        ),
         ListSpec("site_capacity", filters=("site",), dates=("from_date",)),
         ListSpec(
             "deployments",

@@ -92,6 +92,8 @@ class Column:
     type: str = "text"
     # For money: the row field holding its currency.
     currency: str | None = None
+    # What the figure means, as the header's tooltip.
+    tip: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -237,6 +239,8 @@ class RecordTableModel(QAbstractTableModel):
             return section + 1
         if role == _ALIGNMENT and orientation == _HORIZONTAL and 0 <= section < len(self.columns):
             return _RIGHT if self.columns[section].numeric else None
+        if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section < len(self.columns):
+            return self.columns[section].tip or None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
