@@ -775,7 +775,7 @@ class MainWindow(QMainWindow):
         self.context.set_opened(opened)  # -> _database_opened: title, status bar, screen
         if old is not None and old is not opened.database:
             old.dispose()
-        if self.context.backup is None:  # else the status bar names the backup just taken
+        if self.context.backup is None:  # else the database label names the backup just taken
             self.statusBar().showMessage(f"Now using {opened.database.name}.", 10_000)
 
     def about(self) -> None:
