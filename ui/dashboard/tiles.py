@@ -31,6 +31,9 @@ class Tile(QFrame):
         self.value = QLabel("…")
         self.value.setObjectName("tileValue")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A large amount breaks before its currency on a laptop screen rather than widen the
+        # window past it.
+        self.value.setWordWrap(True)
         self.detail = QLabel("")
         self.detail.setObjectName("tileDetail")
         self.detail.setWordWrap(True)

@@ -92,6 +92,8 @@ class Column:
     type: str = "text"
     # For money: the row field holding its currency.
     currency: str | None = None
+    # What the column means, in a buyer's words (its header's tooltip).
+    tip: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -237,6 +239,8 @@ class RecordTableModel(QAbstractTableModel):
             return section + 1
         if role == _ALIGNMENT and orientation == _HORIZONTAL and 0 <= section < len(self.columns):
             return _RIGHT if self.columns[section].numeric else None
+        if role == _TOOLTIP and orientation == _HORIZONTAL and 0 <= section < len(self.columns):
+            return self.columns[section].tip or None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -550,8 +554,9 @@ def haystack_for(
     if not positions:
         return ["" for _ in rows]
     join = "\x1f".join
+    words = fmt.choice
     return [
-        join([str(row[p]).replace("_", " ") for p in positions if row[p] is not None]).casefold()
+        join([words(str(row[p])) for p in positions if row[p] is not None]).casefold()
         for row in rows
     ]
 
