@@ -299,6 +299,8 @@ class OrdersScreen(ListScreen):
         self.context.read(
             work, lambda found: self._show_order(line_id, *found), lambda e: None, owner=self
         )
+        if self.serves.pegging is not None and self.serves.pegging.line_id != line_id:
+            self.serves.clear()  # never another line's, even behind another tab
         self._serves_line = None  # a new selection, or the figures moved (a save)
         self.load_serves()
 

@@ -14,9 +14,9 @@ FILES = Column("attachments", "Files", "int")
 
 # What the figure columns mean, as their headers' tooltips say it.
 ON_TIME_TIP = (
-    "Units received by the first date the vendor gave for them, out of every unit received "
-    "plus every unit overdue now. An overdue line makes its vendor late today, not only once "
-    "it arrives. Blank: nothing received and nothing overdue yet."
+    "On time = units received by the first date the vendor gave for them (its first "
+    "commitment) ÷ (units received + units overdue now). An overdue line makes its vendor "
+    "late today, not only once it arrives. Blank: nothing received and nothing overdue yet."
 )
 UNITS_OVERDUE_TIP = (
     "Open units whose ETA (else promised date) has passed. They count for nothing, never as "

@@ -51,11 +51,12 @@ class RowsModel(TitledTableModel):
         self._bold.setBold(True)
 
     def set_rows(self, rows: Iterable[Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        for row in self._rows:
+        found = list(rows)
+        for row in found:
             if len(row.cells) != len(self.headers):
                 raise ValueError(f"{len(row.cells)} cells for {len(self.headers)} columns")
+        self.beginResetModel()
+        self._rows = found
         self.endResetModel()
 
     @property
