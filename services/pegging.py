@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from domain import alerts as alert_rules
 from domain import supply
 from domain.allocation import POWER_READY, DeploymentReadiness
 from domain.gpus import serves
@@ -326,14 +327,12 @@ def of_line(pic: Picture, line_id: int) -> LinePegging:
                         )
                     )
         if product.gpus_per_unit > 0:
-            for contract in pic.contracts.values():
-                if (
-                    contract.site_id == line.site_id
-                    and contract.binding
-                    and contract.shortfall > 0
-                    and contract.end_date >= as_of
-                    and serves(contract.gpu_model, product.gpu_model)
-                ):
+            # The binding contracts of the site short of GPUs, as the alerts name them; of
+            # those, the ones GPUs of this line's model would serve.
+            site = world.site_name(line.site_id)
+            for ref in alert_rules.context(pic).short_contracts.get(site, ()):
+                contract = pic.contracts[ref]
+                if serves(contract.gpu_model, product.gpu_model):
                     short.append(
                         ShortContract(
                             contract.ref, contract.customer, contract.shortfall, contract.need_by
