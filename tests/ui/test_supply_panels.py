@@ -88,7 +88,8 @@ def test_a_contracts_supply_tab_shows_its_pegging(contracts, with_deployments, q
     assert "1,224 short" in panel.note.text().replace("<b>", "").replace("</b>", "")
     assert "overdue" in panel.note.text()
     [deployment] = panel.deployments_model.rows
-    assert deployment.cells[0] == "PC-HALL-1 — Hall 1 GB300 NVL72"
+    assert deployment.cells[0] == "PC-HALL-1"
+    assert deployment.tip.startswith("PC-HALL-1 — Hall 1 GB300 NVL72")
     assert deployment.cells[3] == "cannot complete" and deployment.tone == "bad"
     # Double-clicks: the lines that serve it (the chosen one first), its deployment.
     with qtbot.waitSignal(contracts.lines_requested) as asked:

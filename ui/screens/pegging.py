@@ -290,7 +290,7 @@ class ContractSupplyPanel(QWidget):
         self.deployments_model.set_rows(
             Row(
                 (
-                    d.ref + (f" — {d.name}" if d.name else ""),
+                    d.ref,
                     fmt.choice(d.status),
                     fmt.date(d.needed_by),
                     fmt.date(d.parts_complete) or "cannot complete",
@@ -300,6 +300,8 @@ class ContractSupplyPanel(QWidget):
                 ),
                 key=d.ref,
                 tone="bad" if d.ready_date is None else ("late" if d.days_late else "good"),
+                tip=(f"{d.ref} — {d.name}" if d.name else d.ref)
+                + ". Double-click to see it on the readiness timeline.",
             )
             for d in peg.deployments
         )
