@@ -106,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "kind",
-        help="contracts (the contract summary); a list: orders, vendors, products, leadtimes, "
+        help="contracts (the contract summary); readiness (per deployment); cash (payments "
+        "due per month); a list: orders, vendors, products, leadtimes, "
         "sites, ppas, contract-list, customers, fxrates, alerts; an import template: "
         "template-orders, template-vendors…; or po (one purchase order, as the document its "
         "vendor acts on: export po PO_NUMBER OUT.pdf)",
@@ -114,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, help="OUT.xlsx; for po: PO_NUMBER, then OUT.pdf or .xlsx")
     p.add_argument("po_out", nargs="?", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--as-of", type=_date, help="the day figures and alerts are computed for")
+    p.add_argument("--vendor", help="with kind cash: only this vendor (name or alias)")
+    p.add_argument("--site", help="with kind cash: only this site")
+    p.add_argument("--months", type=int, help="with kind cash: how many months ahead")
     p.add_argument(
         "--po", metavar="PO_NUMBER", help="with kind po: the purchase order (or give it first)"
     )
@@ -556,7 +560,8 @@ def cmd_export(ctx: Context) -> int:
     if args.po_out is not None:
         raise UsageError(f"export {args.kind} takes one file: export {args.kind} OUT.xlsx")
     exporting.export_kind(args.kind)  # an unknown kind is a usage error before any work
-    result = exporting.export(ctx.database(), args.kind, args.out, as_of=args.as_of)
+    cash = exporting.CashOptions(args.vendor, args.site, args.months)
+    result = exporting.export(ctx.database(), args.kind, args.out, as_of=args.as_of, cash=cash)
     for warning in result.warnings:
         ctx.err.write(f"rackbook: warning: {warning}\n")
     sheets = ", ".join(result.sheets)

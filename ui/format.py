@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QLocale
 
+from services.words import words
+
 
 def locale() -> QLocale:
     return QLocale()
@@ -95,23 +97,10 @@ def when(value: dt.datetime | None) -> str:
     return f"{date(value.date())} {value:%H:%M}"
 
 
-# Codes whose plain spelling would not read as a buyer writes them.
-_WORDS = {
-    "gpu_lease": "GPU lease",
-    "gpu_system": "GPU system",
-    "gpu_server": "GPU server",
-    "per_gpu_hour": "per GPU-hour",
-    "per_kw_month": "per kW-month",
-    "power_ready": "power energised",
-}
-
-
 def choice(value: str | None) -> str:
-    """An enumeration value as words: ``in_production`` -> ``in production``,
-    ``per_gpu_hour`` -> ``per GPU-hour``."""
-    if value is None:
-        return ""
-    return _WORDS.get(value) or value.replace("_", " ")
+    """An enumeration value as words, as the exports write it: ``in_production`` ->
+    ``In production``, ``per_gpu_hour`` -> ``per GPU-hour`` (``services.words``)."""
+    return words(value)
 
 
 def display(kind: str, value: Any, currency: str | None = None) -> str:

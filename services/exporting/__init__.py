@@ -4,9 +4,11 @@ The command line (``export KIND OUT.xlsx [--as-of DATE]``) and the window call t
 functions here:
 
 * :func:`export` writes one of :data:`EXPORT_KINDS` from a session or an open database:
-  ``contracts`` is the contract summary; the plain lists are named after their kind
-  (``orders``, ``vendors``…, ``alerts``), except the plain list of contracts, which is
-  ``contract-list`` (the one that imports back); ``template-KIND`` is an import template;
+  ``contracts`` is the contract summary, ``readiness`` its Readiness sheet alone, ``cash``
+  the cash out per month (narrowed by :class:`CashOptions`); the plain lists are named
+  after their kind (``orders``, ``vendors``…, ``alerts``), except the plain list of
+  contracts, which is ``contract-list`` (the one that imports back); ``template-KIND`` is an
+  import template;
 * :func:`export_rows` writes exactly the rows and columns given (what a list screen shows);
 * :func:`export_order` writes one purchase order as a document for its vendor;
 * :func:`columns_for` gives the columns of a kind's fields, for :func:`export_rows`.
@@ -43,7 +45,9 @@ from services.exporting.templates import export_template, template_kinds
 from services.schema import KINDS, kind
 
 __all__ = [
+    "AS_OF_KINDS",
     "EXPORT_KINDS",
+    "CashOptions",
     "Column",
     "ExportCancelled",
     "ExportKind",
@@ -89,6 +93,8 @@ LIST_EXPORTS: dict[str, str] = {
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (
     ExportKind("contracts", "Contract summary", "summary"),
+    ExportKind("readiness", "Cluster readiness", "summary"),
+    ExportKind("cash", "Cash out per month", "summary"),
     *(
         ExportKind(
             name,
@@ -104,6 +110,21 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
     ),
 )
 EXPORT_KINDS_BY_NAME = {k.name: k for k in EXPORT_KINDS}
+# The exports whose figures are computed as of a day.
+AS_OF_KINDS = ("contracts", "readiness", "cash", "alerts")
+
+
+@dataclass(frozen=True)
+class CashOptions:
+    """What ``export cash`` narrows to, as the ``cash`` command does: one vendor (name or
+    alias), one site, and how many months ahead (default: the setting)."""
+
+    vendor: str | None = None
+    site: str | None = None
+    months: int | None = None
+
+    def given(self) -> bool:
+        return any(v is not None for v in (self.vendor, self.site, self.months))
 
 
 class _Flag(Protocol):
@@ -134,15 +155,21 @@ def export(
     progress: Progress | None = None,
     cancel: Cancel | _Flag | None = None,
     database_name: str | None = None,
+    cash: CashOptions | None = None,
 ) -> ExportResult:
     """Write ``kind_name`` (one of :data:`EXPORT_KINDS`) to ``path`` (.xlsx).
 
     ``source`` is a session (the caller's read transaction) or an open database (a read
     session is opened for the export). ``progress(done, total)`` is called as rows are written;
     ``cancel`` (a function returning True, or a ``threading.Event``) stops the export with
-    :class:`ExportCancelled` and leaves any existing file at ``path`` as it was.
+    :class:`ExportCancelled` and leaves any existing file at ``path`` as it was. ``cash``
+    narrows ``export cash`` (vendor, site, months); any other kind refuses it.
     """
     spec = export_kind(kind_name)
+    if cash is not None and cash.given() and spec.name != "cash":
+        raise UsageError("a vendor, a site or a number of months narrows export cash only")
+    if cash is not None and cash.months is not None and not 1 <= cash.months <= 120:
+        raise UsageError(f"months {cash.months}: give 1 to 120 months")
     if isinstance(source, Database):
         with source.session() as session:
             return export(
@@ -153,6 +180,7 @@ def export(
                 progress=progress,
                 cancel=cancel,
                 database_name=database_name or source.name,
+                cash=cash,
             )
     session = source
     if database_name is None:
@@ -160,16 +188,35 @@ def export(
         database_name = display_name(bind.engine.url)
     day = as_of or dt.date.today()
     with WorkbookWriter(Path(path), progress=progress, cancel=_cancel_callable(cancel)) as book:
+        # Every printed page says what it is, when and from which database.
+        book.heading = f"exported {dt.date.today().isoformat()} — database {database_name}"
         if spec.group == "template":
             rows = export_template(session, spec.name.removeprefix("template-"), book)
         elif spec.name == "contracts":
             from services.exporting.summary import export_summary
 
             rows = export_summary(session, book, as_of=day, database_name=database_name)
+        elif spec.name == "readiness":
+            from services.exporting.readiness import export_readiness
+
+            rows = export_readiness(session, book, as_of=day, database_name=database_name)
+        elif spec.name == "cash":
+            from services.exporting.cash import export_cash
+
+            options = cash or CashOptions()
+            rows = export_cash(
+                session,
+                book,
+                as_of=day,
+                database_name=database_name,
+                vendor=options.vendor,
+                site=options.site,
+                months=options.months,
+            )
         elif spec.name == "alerts":
             from services.exporting.summary import export_alert_list
 
-            rows = export_alert_list(session, book, as_of=day)
+            rows = export_alert_list(session, book, as_of=day, database_name=database_name)
         else:
             rows = export_list(session, LIST_EXPORTS[spec.name], book)
         sheets = tuple(ws.name for ws in book.book.worksheets())

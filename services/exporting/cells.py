@@ -28,6 +28,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 
 from services.errors import RackbookError, UsageError
+from services.words import words
 
 CellType = Literal["text", "int", "decimal", "money", "date", "bool", "percent", "days"]
 Progress = Callable[[int, int], None]
@@ -52,6 +54,15 @@ CUT_MARKER = "… [cut: {length:,} characters in all]"
 # Excel's serial day 0 is 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
 MAX_COLUMN_WIDTH = 60
+# A sheet wider than this many characters is set to print on tabloid paper (about 140
+# characters fit across a landscape letter page at full size).
+WIDE_SHEET = 200
+PAPER_TABLOID = 3
+# Column widths count characters of Excel's default font (Calibri); the same text set in
+# another font (LibreOffice without Calibri sets it in DejaVu Sans, whose digits set the
+# width unit there) takes a little more room, bold more.
+FONT_SLACK = 1.05
+BOLD_SLACK = 1.15
 ROW_HEIGHT = 15  # points, Excel's default row
 # Progress and the cancel flag are looked at every this many rows.
 PROGRESS_EVERY = 1000
@@ -99,19 +110,73 @@ def exact_float(value: Decimal) -> float | None:
     return number if Decimal(repr(number)) == value else None
 
 
-def currency_format(code: str | None) -> str:
-    """An Excel currency number format showing the ISO code (``USD 1,250.00``)."""
+def currency_format(code: str | None, places: int | None = None) -> str:
+    """An Excel currency number format showing the ISO code (``USD 1,250.00``); ``places``
+    fixes the decimals shown (0: whole units, for large sums), else two and up to four."""
+    number = "#,##0.00##" if places is None else "#,##0" + ("." + "0" * places if places else "")
     if not code:
-        return "#,##0.00##"
+        return number
     safe = "".join(ch for ch in code if ch.isalnum())[:3]
-    return f'"{safe} "#,##0.00##;-"{safe} "#,##0.00##'
+    return f'"{safe} "{number};-"{safe} "{number}'
+
+
+def text_width(length: int) -> float:
+    """The column width that shows ``length`` characters of text in any common font."""
+    return length * FONT_SLACK + 2
+
+
+def wrapped_lines(text: str, room: float) -> int:
+    """How many lines ``text`` takes wrapped at ``room`` characters (word by word, a word
+    longer than the room broken across lines; each newline starts a line)."""
+    room = max(int(room), 1)
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split():
+            size = len(word)
+            if used and used + 1 + size > room:
+                lines += 1
+                used = 0
+            if size > room:
+                lines += (size - 1) // room
+                size = size % room or room
+            used += size + (1 if used else 0)
+        total += lines
+    return total
+
+
+def header_lines(header: str, width: float) -> int:
+    """How many lines a wrapped (bold) header takes in a column ``width`` wide."""
+    return wrapped_lines(header, (width - 1) / (BOLD_SLACK - 0.05))
+
+
+def page_text(text: str) -> str:
+    """Text for a printed page header or footer, where ``&`` starts a code."""
+    return text.replace("&", "&&")
+
+
+def number_width(column: Column, number: float) -> float:
+    """The column width a number needs in its column's format (currency code included)."""
+    places = 2 if column.places is None else column.places
+    length = len(f"{number:,.{places}f}") + (4 if column.type == "money" else 0)
+    return text_width(length)
 
 
 def _wrapped_lines(value: Any, width: int) -> int:
     """How many lines ``value`` takes in a column wrapping at ``width`` characters."""
     if not isinstance(value, str) or (len(value) <= width and "\n" not in value):
         return 1
-    return sum(max(1, -(-len(part) // width)) for part in value.split("\n"))
+    # The column is ``text_width(width)`` wide: one step of indent less.
+    return wrapped_lines(value, width * FONT_SLACK + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A live formula for a number cell, with its value cached for viewers that do not
+    recalculate (a totals row, a sum per customer or per month)."""
+
+    text: str
+    cached: Decimal | int | float = 0
 
 
 @dataclass(frozen=True)
@@ -134,8 +199,22 @@ class Column:
     wrap_width: int = 60
     # An Excel number format replacing the type's default.
     num_format: str | None = None
+    # Money columns: the decimals shown (0: whole units), else two and up to four.
+    places: int | None = None
     min_width: float = 0
     comment: str | None = None
+    # Text set in from the left edge by this many steps (None: 1 for wrapped text, else 0),
+    # so it stands apart from a right-aligned figure before it.
+    indent: int | None = None
+    # Text columns holding codes (statuses, services, price units): written in words
+    # (``in_production`` → ``In production``), which the import reads back.
+    words: bool = False
+
+    @property
+    def indent_steps(self) -> int:
+        if self.indent is not None:
+            return self.indent
+        return 1 if self.wrap else 0
 
 
 class WorkbookWriter:
@@ -181,6 +260,12 @@ class WorkbookWriter:
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._properties: dict[int, dict[str, Any]] = {}
         self._closed = False
+        # What the printed pages say at their top after each sheet's name ("as of 2026-12-07
+        # — database ops.db"); a sheet may set its own title instead (``page_title``).
+        self.heading: str | None = None
+
+    def page_title(self, sheet_name: str) -> str | None:
+        return f"{sheet_name} {self.heading}" if self.heading else None
 
     # --- formats ---------------------------------------------------------------------------
 
@@ -268,6 +353,12 @@ class WorkbookWriter:
 CellWriter = Callable[[int, int, Any, Any], None]
 
 
+def _header_width(column: Column) -> float:
+    """A column at least as wide as its header's longest word (headers wrap), and 8."""
+    longest = max((len(word) for word in column.header.split()), default=0)
+    return max(longest * BOLD_SLACK + 2, column.min_width, 8.0)
+
+
 class _FastCells:
     """XlsxWriter's typed cell writers without the decorator that accepts "A1" notation.
 
@@ -294,7 +385,7 @@ class SheetWriter:
         self.header_row: int | None = None
         self.first_data_row: int | None = None
         self.last_data_row: int | None = None
-        self.widths = [max(len(c.header) + 2, c.min_width, 8.0) for c in self.columns]
+        self.widths = [_header_width(c) for c in self.columns]
         self._pending = 0
         self._money_formats: dict[str, Any] = {}
         self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap and c.type == "text"]
@@ -305,14 +396,26 @@ class SheetWriter:
         self.column_formats: dict[int, Any] = {}
         self._writers = [self._writer_for(i, c) for i, c in enumerate(self.columns)]
         self._autofilter = True
+        # The auto-filter covers the first block of the first table: its last row is kept
+        # when another block or table starts.
+        self._main_columns = len(self.columns)
+        self._filter_set = False
+        self._freeze = True
+        self._page_breaks: list[int] = []
+        self._filter_last: int | None = None
+        self._tables = 1
+        # Printed at the top of every page (the sheet's title line); None: the workbook's.
+        self.page_title: str | None = None
+        # Notes still to be written under the title, once the columns are measured.
+        self.notes: list[str] | None = None
 
     # --- formats ----------------------------------------------------------------------------
 
-    def _money_format(self, code: str | None, bold: bool = False) -> Any:
-        key = f"{code}|{bold}"
+    def _money_format(self, code: str | None, bold: bool = False, places: int | None = None) -> Any:
+        key = f"{code}|{bold}|{places}"
         found = self._money_formats.get(key)
         if found is None:
-            props: dict[str, Any] = {"num_format": currency_format(code)}
+            props: dict[str, Any] = {"num_format": currency_format(code, places)}
             if bold:
                 props["bold"] = True
                 props["top"] = 1
@@ -329,22 +432,131 @@ class SheetWriter:
         self.write_text(self.row, 0, text, self.book.format(**props))
         self.row += 1
 
+    def wrapped_title(self, text: str, *, bold: bool = True) -> None:
+        """A title or note over as many lines as it takes to stay within the columns (text
+        running past the last column would widen the printed page)."""
+        room = max(int((sum(self.widths) - 2) / (BOLD_SLACK if bold else FONT_SLACK)), 60)
+        for line in textwrap.wrap(text, room) or [""]:
+            self.title(line, bold=bold)
+
     def skip(self, rows: int = 1) -> None:
         self.row += rows
 
     def header(self) -> None:
-        header = {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True}
+        """The header row of the current table: bold, shaded, wrapped to the column widths
+        (measured so far: see :meth:`measure`), its height fitting its longest header."""
+        # A white rule between header cells keeps a right-aligned header apart from the
+        # left-aligned one beside it.
+        header = {
+            "bold": True,
+            "bg_color": "#DCE6F1",
+            "bottom": 1,
+            "text_wrap": True,
+            "right": 1,
+            "right_color": "#FFFFFF",
+        }
         left = self.book.format(**header)
         right = self.book.format(**header, align="right")
+        lines = 1
         for col, column in enumerate(self.columns):
             # Headers of number columns sit right, over their figures.
             fmt = left if column.type in ("text", "bool") else right
+            if column.type == "text" and column.indent_steps:
+                fmt = self.book.format(**header, indent=column.indent_steps)
             self.write_text(self.row, col, column.header, fmt)
             if column.comment:
                 self.ws.write_comment(self.row, col, column.comment)
-        self.header_row = self.row
+            lines = max(lines, header_lines(column.header, self.widths[col]))
+        if lines > 1:
+            self.ws.set_row(self.row, ROW_HEIGHT * lines)
+        if self.header_row is None:
+            self.header_row = self.row
         self.row += 1
         self.first_data_row = self.row
+        self.last_data_row = None
+
+    def measure(
+        self, rows: Iterable[Sequence[Any]], columns: Sequence[Column] | None = None
+    ) -> None:
+        """Widen the columns for ``rows`` before they are written, so the header (written
+        first) wraps to the widths the figures will take. ``columns``: those of a table
+        still to come on this sheet (default: the current table's)."""
+        columns = self.columns if columns is None else columns
+        for col, column in enumerate(columns):
+            if col >= len(self.widths):
+                self.widths.append(_header_width(column))
+            else:
+                self.widths[col] = max(self.widths[col], _header_width(column))
+        for values in rows:
+            for col, value in enumerate(values):
+                if value is None or value == "":
+                    continue
+                column = columns[col]
+                if isinstance(value, Formula):
+                    value = value.cached
+                if isinstance(value, str):
+                    limit = text_width(column.wrap_width) if column.wrap else MAX_COLUMN_WIDTH
+                    longest = max(len(part) for part in value.split("\n"))
+                    length = min(text_width(longest), limit)
+                elif column.type == "date":
+                    length = 12
+                elif column.type in ("int", "days"):
+                    length = len(f"{value:,}") + 3
+                elif column.type in ("decimal", "money"):
+                    length = number_width(column, float(value))
+                else:
+                    length = 8
+                if length > self.widths[col]:
+                    self.widths[col] = min(length, MAX_COLUMN_WIDTH)
+
+    def _keep_filter_rows(self) -> None:
+        if not self._filter_set and self.header_row is not None:
+            self._filter_set = True
+            self._filter_last = self.last_data_row
+
+    def block(self, label: str | None = None) -> None:
+        """Start another block of rows under the same header (its own totals), after a
+        label row: the rows above keep their totals, the auto-filter stays on the first."""
+        self._keep_filter_rows()
+        self.skip()
+        if label:
+            self.wrapped_title(label)
+        self.first_data_row = self.row
+        self.last_data_row = None
+
+    def table(
+        self, columns: Sequence[Column], title: str | None = None, *, main: bool = False
+    ) -> None:
+        """Start another table below, with columns of its own (call :meth:`header` next); a
+        column is as wide as the widest of its tables needs. The sheet's printed header rows
+        and auto-filter are its main table's: the first, unless a later one is ``main`` (the
+        long one, after a short one): that one then starts on a new printed page, its header
+        repeated on the pages after, and the screen freezes nothing."""
+        self.flush_progress()
+        self._apply_magnitudes()
+        self._keep_filter_rows()
+        self._tables += 1
+        if main:
+            self._page_breaks.append(self.row + 1)
+            self.header_row = None
+            self._filter_set = False
+            self._main_columns = len(columns)
+            self._freeze = False
+        self.columns = list(columns)
+        for col, column in enumerate(self.columns):
+            width = _header_width(column)
+            if col < len(self.widths):
+                self.widths[col] = max(self.widths[col], width)
+            else:
+                self.widths.append(width)
+        self._magnitudes = [0] * len(self.columns)
+        self._wrapped = [i for i, c in enumerate(self.columns) if c.wrap and c.type == "text"]
+        self._money_formats = {}
+        self._writers = [self._writer_for(i, c) for i, c in enumerate(self.columns)]
+        self.skip()
+        if title:
+            self.wrapped_title(title)
+        self.first_data_row = self.last_data_row = None
 
     def write_text(self, row: int, col: int, text: str, fmt: Any = None) -> None:
         """Text as inert text: cut to what a cell holds, quote-prefixed if formula-like."""
@@ -363,26 +575,47 @@ class SheetWriter:
         ws = _FastCells(self.ws)
         widths = self.widths
         fmt_of = self.book.format
+        word_fmt = fmt_of(align="right")
+
+        def write_word(row: int, c: int, text: str) -> None:
+            # Words in a number column (``unbounded``, ``unknown``) sit right, over the
+            # figures; SUM and SUMIF leave them out.
+            self.write_text(row, c, text, word_fmt)
+            if text_width(len(text)) > widths[c]:
+                widths[c] = min(text_width(len(text)), MAX_COLUMN_WIDTH)
 
         if column.type == "text":
             # Wrapped text (alerts, notes) gets a small indent: it often follows a
             # right-aligned date or number.
             # Other text goes unformatted (the workbook's default format sits at the top too):
             # a style on each of a million cells is measurable.
-            wrap_fmt = fmt_of(text_wrap=True, indent=1) if column.wrap else None
-            limit = MAX_COLUMN_WIDTH if not column.wrap else column.wrap_width + 2
+            steps = column.indent_steps
+            in_words = column.words
+            wrap_fmt = None
+            if column.wrap:
+                wrap_fmt = fmt_of(text_wrap=True, indent=steps, align="left")
+            elif steps:
+                wrap_fmt = fmt_of(indent=steps, align="left")
+            limit = MAX_COLUMN_WIDTH if not column.wrap else text_width(column.wrap_width)
+
+            said: dict[str, str] = {}
 
             def write_text(row: int, c: int, value: Any, record: Any) -> None:
                 text = value if isinstance(value, str) else str(value)
                 if not text:
                     return
+                if in_words:
+                    found = said.get(text)
+                    if found is None:
+                        found = said[text] = words(text)
+                    text = found
                 if len(text) > MAX_CELL_CHARS or text.startswith(FORMULA_STARTS):
                     self.write_text(row, c, text, wrap_fmt)
                 else:
                     ws.write_string(row, c, text, wrap_fmt)
-                length = len(text)
-                if length > widths[c] - 2:
-                    widths[c] = min(length + 2, limit)
+                width = len(text) * FONT_SLACK + 2
+                if width > widths[c]:
+                    widths[c] = min(width, limit)
 
             return write_text
 
@@ -394,7 +627,7 @@ class SheetWriter:
                 if isinstance(value, dt.date):
                     ws.write_number(row, c, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_fmt)
                 else:
-                    self.write_text(row, c, str(value))
+                    write_word(row, c, str(value))
 
             return write_date
 
@@ -413,6 +646,13 @@ class SheetWriter:
             magnitudes = self._magnitudes
 
             def write_int(row: int, c: int, value: Any, record: Any) -> None:
+                if isinstance(value, str):
+                    # A word where a count is not known ("unknown").
+                    write_word(row, c, value)
+                    return
+                if isinstance(value, Formula):
+                    self.ws.write_formula(row, c, value.text, int_fmt, float(value.cached))
+                    return
                 ws.write_number(row, c, value, int_fmt)
                 # Widths come from the largest magnitude, measured once at the end.
                 if value > magnitudes[c]:
@@ -426,6 +666,9 @@ class SheetWriter:
             pct_fmt = fmt_of(num_format=column.num_format or PERCENT_FORMAT)
 
             def write_percent(row: int, c: int, value: Any, record: Any) -> None:
+                if isinstance(value, str):
+                    write_word(row, c, value)
+                    return
                 # Stored as percent points (5 means 5 %); a percent cell holds the fraction.
                 ws.write_number(row, c, float(Decimal(value) / 100), pct_fmt)
 
@@ -452,19 +695,29 @@ class SheetWriter:
                         code = values[source_col] if source_col is not None else None
                     found = by_code.get(code)
                     if found is None:
-                        found = by_code[code] = self._money_format(code)
+                        found = by_code[code] = self._money_format(code, places=column.places)
                     return found
 
             else:
-                fixed_money = self._money_format(column.currency)
+                fixed_money = self._money_format(column.currency, places=column.places)
 
                 def number_format(record: Any, values: Sequence[Any]) -> Any:
                     return fixed_money
 
             exact = column.exact
-            extra = 6 if column.type == "money" else 2
 
             def write_number(row: int, c: int, value: Any, record: Any) -> None:
+                if isinstance(value, str):
+                    write_word(row, c, value)
+                    return
+                if isinstance(value, Formula):
+                    fmt = number_format(record, self._values)
+                    self.ws.write_formula(row, c, value.text, fmt, float(value.cached))
+                    value = value.cached
+                    width = number_width(column, float(value))
+                    if width > widths[c]:
+                        widths[c] = min(width, MAX_COLUMN_WIDTH)
+                    return
                 if isinstance(value, Decimal):
                     number = exact_float(value) if exact else float(value)
                     if number is None:
@@ -474,9 +727,9 @@ class SheetWriter:
                 else:
                     number = value
                 ws.write_number(row, c, number, number_format(record, self._values))
-                length = len(f"{number:,.2f}") + extra
-                if length > widths[c] - 2:
-                    widths[c] = min(length + 2, MAX_COLUMN_WIDTH)
+                width = number_width(column, number)
+                if width > widths[c]:
+                    widths[c] = min(width, MAX_COLUMN_WIDTH)
 
             return write_number
 
@@ -544,7 +797,9 @@ class SheetWriter:
         for col in wanted:
             column = self.columns[col]
             if column.type == "money":
-                fmt = self._money_format(currency or column.currency, bold=True)
+                fmt = self._money_format(
+                    currency or column.currency, bold=True, places=column.places
+                )
             elif column.type == "decimal":
                 fmt = self.book.format(
                     bold=True, top=1, num_format=column.num_format or DECIMAL_FORMAT
@@ -568,28 +823,60 @@ class SheetWriter:
             self.ws.write_formula(row, col, formula, fmt, float(cached))
         self.row += 1
 
+    def range_of(self, col: int) -> str | None:
+        """The current block's cells of column ``col`` as another sheet names them
+        (``'Contracts'!$U$5:$U$9``); None while the block has no rows."""
+        first, last = self.first_data_row, self.last_data_row
+        if first is None or last is None:
+            return None
+        letter = xl_col_to_name(col)
+        quoted = self.name.replace("'", "''")
+        return f"'{quoted}'!${letter}${first + 1}:${letter}${last + 1}"
+
     def no_filter(self) -> None:
         self._autofilter = False
 
-    def finish(self) -> None:
-        """Column widths, frozen header and auto-filter (XlsxWriter writes them at close)."""
-        self.flush_progress()
+    def _apply_magnitudes(self) -> None:
         for col, magnitude in enumerate(self._magnitudes):
             if magnitude:
                 # Digits, thousands separators and a sign.
                 digits = len(f"{magnitude:,}") + 3
                 self.widths[col] = min(max(self.widths[col], digits), MAX_COLUMN_WIDTH)
+
+    def finish(self) -> None:
+        """Column widths, frozen header, auto-filter and the print set-up (XlsxWriter
+        writes them at close)."""
+        self.flush_progress()
+        self._apply_magnitudes()
         for col, width in enumerate(self.widths):
-            column = self.columns[col]
-            fmt = self.book.format(text_wrap=True, indent=1) if column.wrap else None
+            column = self.columns[col] if col < len(self.columns) else None
+            wraps = column is not None and column.wrap and self._tables == 1
+            fmt = self.book.format(text_wrap=True, indent=1, align="left") if wraps else None
             fmt = self.column_formats.get(col, fmt)
             self.ws.set_column(col, col, round(width, 1), fmt)
-        # Printed (or rendered to PDF) landscape, one page wide, the header on every page.
+        # Printed (or rendered to PDF) landscape, one page wide (never one page tall), the
+        # header row on every page, and the title line (what, as of when, from which
+        # database) at the top of each page, the page number at the foot.
         self.ws.set_landscape()
         self.ws.fit_to_pages(1, 0)
+        if sum(self.widths) > WIDE_SHEET:
+            # On letter paper a sheet this wide would print below 70 % of its size: ask for
+            # 11 × 17 in (tabloid), where it prints near two thirds; a printer without it
+            # still fits the sheet one page wide on its own paper.
+            self.ws.set_paper(PAPER_TABLOID)
+        self.ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+        title = self.page_title or self.book.page_title(self.name)
+        if title:
+            self.ws.set_header(f"&L&8{page_text(title)}", {"margin": 0.3})
+            self.ws.set_footer(f"&L&8{page_text(self.name)}&R&8Page &P of &N", {"margin": 0.3})
+        if self._page_breaks:
+            self.ws.set_h_pagebreaks(self._page_breaks)
         if self.header_row is not None:
             self.ws.repeat_rows(self.header_row)
-            self.ws.freeze_panes(self.header_row + 1, 0)
-            if self._autofilter and self.columns:
-                last = self.last_data_row if self.last_data_row is not None else self.header_row
-                self.ws.autofilter(self.header_row, 0, last, len(self.columns) - 1)
+            if self._freeze:
+                self.ws.freeze_panes(self.header_row + 1, 0)
+            if self._autofilter and self._main_columns:
+                last = self._filter_last if self._filter_set else self.last_data_row
+                if last is None:
+                    last = self.header_row
+                self.ws.autofilter(self.header_row, 0, last, self._main_columns - 1)

@@ -2,7 +2,8 @@
 
 Headers are the names the import knows without any mapping, and values keep their type (dates
 as date cells, quantities as whole numbers, money exactly), so a plain export imports back
-unchanged. Two names differ from the record's field:
+unchanged. Enumerations are written in words (``In production``, ``per GPU-hour``), which the
+import reads back as their codes. Two names differ from the record's field:
 
 * lead times: the record holds ``lead_days``; the import's header is ``lead_time`` and reads
   a bare number as days, so the column is ``lead_time`` holding whole days;
@@ -57,6 +58,7 @@ def list_columns(spec: Kind, field_names: Sequence[str] | None = None) -> list[C
                 currency_from="currency" if field.type == "money" and has_currency else None,
                 exact=True,
                 wrap=name == "notes",
+                words=field.type == "choice",
             )
         )
     return columns

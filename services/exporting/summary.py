@@ -1,19 +1,29 @@
-"""The contract summary management asks for (``export contracts``, DESIGN.md §6), and the
-alert list.
+"""The contract summary management asks for (``export contracts``), and the alert list.
 
-Every figure comes from :mod:`services.figures`, :mod:`services.alerts` and
-:mod:`services.scorecard` — computed once from one snapshot of the records — so the workbook
-says exactly what the window and ``rackbook alerts`` say. Per-row figures are written as
-values (the workbook reads right in any viewer, recalculating or not); totals rows are live
-``SUM`` formulas (``SUMIF`` per currency where contracts are priced in several currencies,
-since adding dollars to euros means nothing), with their values cached for viewers that do not
-recalculate.
+Every figure comes from one picture (``services.figures.picture``: ``domain/`` computes it
+once from one snapshot of the records), the alerts over that picture, the scorecard and
+``domain.margin``, so the workbook says exactly what the window and the figure commands say;
+nothing here decides a rule. Per-row figures are written as values (the workbook reads right
+in any viewer, recalculating or not); totals are live ``SUM`` formulas (``SUMIF`` per
+currency where contracts are priced in several currencies, since adding dollars to euros
+means nothing), their values cached for viewers that do not recalculate. Codes are written
+in words (``services.words``).
 
-Sheets: ``Contracts`` (one row per customer contract, its value, GPUs secured by the
-allocation rule, shortfall, notice deadline and open alerts in words), ``Sites`` (grid and PPA
-MW, MW required × PUE, headroom, GPUs committed, delivered and expected in the next 6 months),
-``PPAs`` (notice deadlines and the escalated price in force), ``Alerts`` (the open alerts),
-``Vendors`` (the scorecard).
+Sheets:
+
+* ``Contracts``: the binding contracts (signed, active) and their totals, then the others
+  (draft, expired, terminated) with their own subtotal, never added into the binding total;
+  GPU model, GPUs secured, shortfall, delivery date, days late and late credit;
+* ``Late credits``: per customer, the late credit of its binding contracts (live ``SUMIFS``
+  over the Contracts sheet), and those that cannot be bounded;
+* ``Sites``: on the as-of day, grid MW in force, PPA MW, MW required, peak, headroom, and the
+  site's GPUs committed, delivered, expected, overdue (at risk), undated, spare and short;
+* ``Pegging``: which order lines serve which contract, secured or late, and what is short;
+* ``Readiness``: each deployment and its parts (``services.exporting.readiness``);
+* ``Margin`` and ``Margin by site``: per contract, and per site and month
+  (``services.exporting.margin``);
+* ``PPAs``, ``Alerts`` (the open alerts) and ``Vendors`` (the scorecard per vendor, then per
+  vendor and sku).
 """
 
 from __future__ import annotations
@@ -21,68 +31,106 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from domain.contracts import notice_deadline
+from domain.contracts import LateCredit, notice_deadline, split_binding, sum_late_credits
 from domain.money import ppa_price
-from domain.picture import ContractFigures, SiteFigures
-from domain.power import Ppa
-from domain.world import World
+from domain.picture import ContractFigures, Picture, SiteFigures
 from services import alerts as alert_rules
 from services import figures, records, scorecard
 from services.alerts import Alert
-from services.exporting.cells import Column, SheetWriter, WorkbookWriter
+from services.exporting.cells import Column, Formula, SheetWriter, WorkbookWriter
+from services.exporting.margin import margin_sheet
+from services.exporting.readiness import readiness_sheet
+from services.exporting.sheets import (
+    AMBER_FILL,
+    MW_FORMAT,
+    RED_FILL,
+    TERM_FORMAT,
+    set_apart,
+    shade,
+    shade_positive,
+    shade_words,
+    titled_sheet,
+    write_notes,
+    write_table,
+)
+from services.words import gpu_model_words, words
 
-TITLE_SIZE = 14
-MW_FORMAT = "#,##0.00"
-RED_FILL = "#F4CCCC"
-AMBER_FILL = "#FCE5CD"
+UNKNOWN = "unknown"
+UNBOUNDED = "unbounded"
+BINDING_TOTAL = "Total, binding (signed and active)"
+OTHERS_LABEL = (
+    "Not binding: draft, expired and terminated contracts (their own subtotal, never in the "
+    "total above)"
+)
+OTHERS_TOTAL = "Subtotal, not binding"
 
 CONTRACT_COLUMNS = (
     Column("Contract"),
-    Column("Customer"),
-    Column("Site"),
-    Column("Service"),
+    Column("Customer", wrap=True, wrap_width=16, indent=0),
+    Column("Site", wrap=True, wrap_width=11, indent=0),
+    Column("Service", wrap=True, wrap_width=10, indent=0),
     Column("Status"),
     Column("Start", "date"),
     Column("End", "date"),
-    Column("Term (months)", "decimal", num_format="0.0#"),
+    Column("Term (months)", "decimal", num_format=TERM_FORMAT),
     Column("Committed GPUs", "int", total=True),
+    Column("GPU model"),
     Column("Committed MW", "decimal", total=True, num_format=MW_FORMAT),
     Column("Price", "money", currency_from="currency"),
     Column("Price unit"),
     Column("Currency"),
-    Column("Monthly value", "money", currency_from="currency"),
-    Column("Total contract value", "money", currency_from="currency"),
+    Column("Monthly value", "money", currency_from="currency", places=0),
+    Column("Total contract value", "money", currency_from="currency", places=0),
     Column("GPUs secured", "int", total=True),
     Column("Shortfall", "int", total=True),
+    Column("Delivery date", "date"),
+    Column("Days late", "int"),
+    Column(
+        "Late credit",
+        "money",
+        currency_from="currency",
+        places=0,
+        comment="Late credit per day × days late, at most the cap; with an unknown delivery "
+        "date the cap, or 'unbounded' without one",
+    ),
     Column("Notice deadline", "date"),
-    Column("Alerts", wrap=True, wrap_width=45),
+    Column("Alerts", wrap=True, wrap_width=26),
 )
-MONTHLY_COL, TCV_COL, CURRENCY_COL = 13, 14, 12
-SHORTFALL_COL = 16
+CUSTOMER_COL, CURRENCY_COL = 1, 13
+COUNT_COLS = (8, 10, 16, 17)
+MONTHLY_COL, TCV_COL, SHORTFALL_COL, DAYS_LATE_COL, LATE_CREDIT_COL = 14, 15, 17, 19, 20
+MONEY_COLS = (MONTHLY_COL, TCV_COL, LATE_CREDIT_COL)
 
 SITE_COLUMNS = (
     Column("Site"),
     Column("Status"),
-    Column("Grid MW", "decimal", total=True, num_format=MW_FORMAT),
+    Column(
+        "Grid MW",
+        "decimal",
+        total=True,
+        num_format=MW_FORMAT,
+        comment="The interconnect in force on the as-of day (the site's capacity steps)",
+    ),
     Column("PUE", "decimal", num_format="0.00"),
     Column(
         "PPA MW",
         "decimal",
         total=True,
         num_format=MW_FORMAT,
-        comment="PPAs running on the as-of day",
+        comment="PPAs in force on the as-of day",
     ),
     Column(
         "MW required",
         "decimal",
         total=True,
         num_format=MW_FORMAT,
-        comment="Committed MW of contracts running on the as-of day × PUE",
+        comment="Committed MW of the contracts running on the as-of day × PUE",
     ),
     Column(
         "Peak MW required",
@@ -96,14 +144,33 @@ SITE_COLUMNS = (
         "decimal",
         total=True,
         num_format=MW_FORMAT,
-        comment="Grid MW − peak MW required",
+        comment="The smaller of grid MW and PPA MW, minus MW required, on the as-of day",
     ),
     Column("GPUs committed", "int", total=True),
     Column("GPUs delivered", "int", total=True),
-    Column("GPUs expected (6 months)", "int", total=True),
+    Column("GPUs expected (dated)", "int", total=True),
+    Column("GPUs overdue (at risk)", "int", total=True),
+    Column("GPUs undated", "int", total=True),
+    Column("GPUs spare", "int", total=True),
     Column("GPUs short", "int", total=True),
 )
-HEADROOM_COL = 7
+HEADROOM_COL, OVERDUE_COL, SHORT_COL = 7, 11, 14
+
+PEGGING_COLUMNS = (
+    Column("Contract"),
+    Column("Customer"),
+    Column("Site"),
+    Column("GPU model"),
+    Column("Need-by", "date"),
+    Column("PO number"),
+    Column("Line", "int"),
+    Column("Vendor"),
+    Column("SKU"),
+    Column("GPUs", "int"),
+    Column("Date", "date"),
+    Column("Secured or late"),
+)
+SECURED, LATE, SHORT = "Secured", "Late", "Short: no dated supply"
 
 PPA_COLUMNS = (
     Column("PPA"),
@@ -130,19 +197,10 @@ ALERT_COLUMNS = (
     Column("Rule"),
     Column("Subject"),
     Column("Site"),
-    Column("Message", wrap=True, wrap_width=90),
+    Column("Message", wrap=True, wrap_width=80),
     Column("Key"),
 )
-
-VENDOR_COLUMNS = (
-    Column("Vendor"),
-    Column("Units received", "int", total=True),
-    Column("Units on time", "int", total=True),
-    Column("Units overdue", "int", total=True),
-    Column("On time", "percent"),
-    Column("Median slip (days)", "decimal"),
-    Column("Open order value", "money"),
-)
+SEVERITY_FILLS = {"Critical": RED_FILL, "Warning": AMBER_FILL}
 
 
 def export_summary(
@@ -150,41 +208,46 @@ def export_summary(
 ) -> int:
     """Write the contract summary into ``book``; returns the number of contract rows."""
     pic = figures.picture(session, as_of)
-    snapshot = pic.world
-    contracts = pic.contracts
-    sites = list(pic.sites.values())
     every_alert = alert_rules.apply_acknowledgements(
         alert_rules.evaluate_picture(pic),
         alert_rules.acknowledgements(session),
         as_of,
     )
     open_alerts = [a for a in every_alert if not a.hidden]
-    scores = scorecard.compute_scorecard(snapshot, as_of).vendors
+    card = scorecard.compute_scorecard(pic.world, as_of)
     ppas = records.list_records(session, "ppas")
-    book.total_rows = len(contracts) + len(sites) + len(ppas) + len(open_alerts) + len(scores)
+    book.total_rows = len(pic.contracts) + len(pic.sites) + len(ppas) + len(open_alerts)
 
     heading = f"as of {as_of.isoformat()} — database {database_name}"
-    _contracts_sheet(book, heading, contracts, open_alerts, snapshot)
-    _sites_sheet(book, heading, sites)
-    _ppas_sheet(book, heading, ppas, as_of)
+    book.heading = heading
+    ranges = _contracts_sheet(book, heading, pic, open_alerts)
+    _late_credits_sheet(book, heading, pic, ranges)
+    _sites_sheet(book, heading, list(pic.sites.values()))
+    _pegging_sheet(book, heading, pic)
+    readiness_sheet(book, heading, pic)
+    margin_sheet(book, heading, pic)
+    _ppas_sheet(book, heading, ppas, pic)
     _alerts_sheet(book, heading, open_alerts, hidden=len(every_alert) - len(open_alerts))
-    _vendors_sheet(book, heading, scores, snapshot.settings.reporting_currency)
-    return len(contracts)
+    _vendors_sheet(book, heading, card)
+    return len(pic.contracts)
 
 
 # --- Contracts ---------------------------------------------------------------------------
 
 
-def alerts_by_contract(
-    open_alerts: Sequence[Alert], contracts: dict[str, ContractFigures]
-) -> dict[str, list[str]]:
-    """Each contract's open alerts in a few words (the Alerts sheet has the full messages)."""
-    words: dict[str, list[str]] = defaultdict(list)
+def alerts_by_contract(open_alerts: Sequence[Alert], pic: Picture) -> dict[str, list[str]]:
+    """Each contract's open alerts in a few words (the Alerts sheet has the full messages);
+    a deployment's alert goes with the contract it is built for."""
+    contracts = pic.contracts
+    said: dict[str, list[str]] = defaultdict(list)
     for alert in open_alerts:
         refs = {alert.subject, *alert.related} & contracts.keys()
+        deployment = pic.deployments.get(alert.subject)
+        if deployment is not None and deployment.contract_ref in contracts:
+            refs.add(deployment.contract_ref)
         for ref in sorted(refs):
-            words[ref].append(alert_words(alert, contracts[ref]))
-    return words
+            said[ref].append(alert_words(alert, contracts[ref]))
+    return said
 
 
 def alert_words(alert: Alert, contract: ContractFigures) -> str:
@@ -198,161 +261,309 @@ def alert_words(alert: Alert, contract: ContractFigures) -> str:
         text = f"site PPA cover short by {_mw(figure)}"
     elif alert.rule == "contract_notice_due":
         text = f"notice due by {contract.notice_deadline.isoformat()}"
+    elif alert.rule == "deployment_late":
+        text = f"cluster {alert.subject} late"
     else:
-        text = alert.rule.replace("_", " ")
-    return f"{alert.severity}: {text}"
+        text = words(alert.rule)
+    return f"{words(alert.severity)}: {text}"
 
 
 def _mw(value: Decimal) -> str:
     return f"{value.normalize():f} MW"
 
 
-def _sheet(book: WorkbookWriter, name: str, columns: Sequence[Column], title: str) -> SheetWriter:
-    sheet = book.add_sheet(name, columns)
-    sheet.title(title, size=TITLE_SIZE)
-    return sheet
+def late_credit_cell(credit: LateCredit | None) -> Decimal | str | None:
+    """A contract's late credit as its cell shows it: the amount, ``unbounded`` where no
+    amount can be named, nothing for a contract that does not bind."""
+    if credit is None:
+        return None
+    return UNBOUNDED if credit.unbounded else credit.amount
 
 
-def _contracts_sheet(
-    book: WorkbookWriter,
-    heading: str,
-    contracts: dict[str, ContractFigures],
-    open_alerts: Sequence[Alert],
-    snapshot: World,
-) -> None:
-    sheet = _sheet(book, "Contracts", CONTRACT_COLUMNS, f"Contract summary {heading}")
-    buffer = snapshot.settings.install_buffer_days
-    sheet.title(
-        f"GPUs secured: each site's GPU supply as of each contract's need-by date (start − "
-        f"{buffer} days), served in order of start date. Values are in each contract's currency.",
-        bold=False,
+def contract_row(c: ContractFigures, alerts_said: Sequence[str]) -> list[Any]:
+    delivery: Any = c.delivery_date
+    days_late: Any = c.days_late
+    if c.binding and c.delivery_date is None:
+        delivery = days_late = UNKNOWN
+    elif not c.binding:
+        delivery = days_late = None
+    return [
+        c.ref,
+        c.customer,
+        c.site,
+        words(c.service),
+        words(c.status),
+        c.start_date,
+        c.end_date,
+        c.term_months,
+        c.committed_gpus,
+        gpu_model_words(c.gpu_model) if c.committed_gpus else None,
+        c.committed_mw,
+        c.price,
+        words(c.price_unit),
+        c.currency,
+        c.monthly_value,
+        c.tcv,
+        c.gpus_secured,
+        c.shortfall,
+        delivery,
+        days_late,
+        late_credit_cell(c.late_credit),
+        c.notice_deadline,
+        "\n".join(alerts_said) or None,
+    ]
+
+
+@dataclass(frozen=True)
+class ContractRanges:
+    """Where the binding contracts' customers, currencies and late credits are, for the
+    formulas of other sheets; None when no contract binds."""
+
+    customers: str | None
+    currencies: str | None
+    late_credits: str | None
+
+
+def _contract_totals(sheet: SheetWriter, label: str, rows: Sequence[ContractFigures]) -> None:
+    counts: dict[int, Any] = {
+        8: sum(c.committed_gpus for c in rows),
+        10: sum((c.committed_mw or Decimal(0) for c in rows), Decimal(0)),
+        16: sum(c.gpus_secured for c in rows),
+        17: sum(c.shortfall for c in rows),
+    }
+    money: dict[str, dict[int, Decimal]] = defaultdict(
+        lambda: {col: Decimal(0) for col in MONEY_COLS}
     )
-    sheet.skip()
-    sheet.header()
-    words = alerts_by_contract(open_alerts, contracts)
-    by_currency: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    sums: dict[int, Any] = defaultdict(lambda: Decimal(0))
-    for c in contracts.values():
-        sheet.write_row(
-            (
-                c.ref,
-                c.customer,
-                c.site,
-                c.service,
-                c.status,
-                c.start_date,
-                c.end_date,
-                c.term_months,
-                c.committed_gpus,
-                c.committed_mw,
-                c.price,
-                c.price_unit,
-                c.currency,
-                c.monthly_value,
-                c.tcv,
-                c.gpus_secured,
-                c.shortfall,
-                c.notice_deadline,
-                "\n".join(words.get(c.ref, [])) or None,
-            ),
-            {"currency": c.currency},
-        )
-        by_currency[c.currency][0] += c.monthly_value
-        by_currency[c.currency][1] += c.tcv
-        sums[8] += c.committed_gpus
-        sums[9] += c.committed_mw or 0
-        sums[15] += c.gpus_secured
-        sums[16] += c.shortfall
-    _shade_positive(book, sheet, SHORTFALL_COL)
-    currencies = sorted(by_currency)
+    for c in rows:
+        money[c.currency][MONTHLY_COL] += c.monthly_value
+        money[c.currency][TCV_COL] += c.tcv
+        credit = late_credit_cell(c.late_credit)
+        if isinstance(credit, Decimal):
+            money[c.currency][LATE_CREDIT_COL] += credit
+    currencies = sorted(money)
     if len(currencies) <= 1:
         only = currencies[0] if currencies else None
-        money = {MONTHLY_COL: by_currency[only][0], TCV_COL: by_currency[only][1]} if only else {}
         sheet.totals(
-            "Total",
-            columns=[8, 9, 15, 16, MONTHLY_COL, TCV_COL],
-            values={**sums, **money},
+            label,
+            columns=[*COUNT_COLS, *MONEY_COLS],
+            values={**counts, **(money[only] if only else {})},
             currency=only,
         )
         return
-    sheet.totals("Total", columns=[8, 9, 15, 16], values=dict(sums))
+    sheet.totals(label, columns=COUNT_COLS, values=counts)
     for code in currencies:
-        monthly, tcv = by_currency[code]
         sheet.totals(
-            f"Total {code}",
-            columns=[MONTHLY_COL, TCV_COL],
+            f"{label}, {code}",
+            columns=MONEY_COLS,
             condition=(CURRENCY_COL, code),
-            values={MONTHLY_COL: monthly, TCV_COL: tcv},
+            values=money[code],
             currency=code,
         )
 
 
-def _shade_positive(book: WorkbookWriter, sheet: SheetWriter, col: int) -> None:
-    first, last = sheet.first_data_row, sheet.last_data_row
-    if first is None or last is None:
-        return
-    sheet.ws.conditional_format(
-        first,
-        col,
-        last,
-        col,
-        {"type": "cell", "criteria": ">", "value": 0, "format": _fill(book, RED_FILL)},
+def _contracts_sheet(
+    book: WorkbookWriter, heading: str, pic: Picture, open_alerts: Sequence[Alert]
+) -> ContractRanges:
+    buffer = pic.world.settings.install_buffer_days
+    binding, others = split_binding(pic.contracts.values())
+    said = alerts_by_contract(open_alerts, pic)
+    sheet = titled_sheet(
+        book,
+        "Contracts",
+        CONTRACT_COLUMNS,
+        f"Contract summary {heading}",
+        (
+            "Totals count the binding contracts (signed and active); draft, expired and "
+            "terminated ones are listed below them with their own subtotal.",
+            "GPUs secured: GPUs of the contract's model dated on or before its need-by date "
+            f"(start − {buffer} days); overdue and undated GPUs are never counted. Money in "
+            "each contract's currency.",
+        ),
     )
+    rows = [contract_row(c, said.get(c.ref, ())) for c in binding]
+    other_rows = [contract_row(c, said.get(c.ref, ())) for c in others]
+    sheet.measure(rows + other_rows)
+    write_table(sheet, rows, [{"currency": c.currency} for c in binding])
+    ranges = ContractRanges(
+        sheet.range_of(CUSTOMER_COL),
+        sheet.range_of(CURRENCY_COL),
+        sheet.range_of(LATE_CREDIT_COL),
+    )
+    _shade_contracts(book, sheet)
+    _contract_totals(sheet, BINDING_TOTAL, binding)
+    if others:
+        sheet.block(OTHERS_LABEL)
+        write_table(sheet, other_rows, [{"currency": c.currency} for c in others], header=False)
+        _shade_contracts(book, sheet)
+        _contract_totals(sheet, OTHERS_TOTAL, others)
+    return ranges
 
 
-def _fill(book: WorkbookWriter, color: str) -> Any:
-    # Conditional formats need their own (differential) format objects.
-    return book.book.add_format({"bg_color": color})
+def _shade_contracts(book: WorkbookWriter, sheet: SheetWriter) -> None:
+    shade_positive(book, sheet, SHORTFALL_COL)
+    shade_positive(book, sheet, DAYS_LATE_COL)
+    shade_words(book, sheet, DAYS_LATE_COL, {UNKNOWN: RED_FILL})
+    shade_words(book, sheet, LATE_CREDIT_COL, {UNBOUNDED: RED_FILL})
+
+
+# --- Late credits ------------------------------------------------------------------------
+
+LATE_CREDIT_COLUMNS = (
+    Column("Customer"),
+    Column("Currency"),
+    Column("Binding contracts", "int", total=True),
+    Column("Late", wrap=True, wrap_width=40),
+    Column("Late credit", "money", currency_from="Currency", places=0),
+    Column("Cannot be bounded", wrap=True, wrap_width=40),
+)
+
+
+def _criterion(cell: str) -> str:
+    """A SUMIFS criterion matching the text of ``cell`` exactly: a leading ``=`` makes it
+    equality whatever the text starts with; wildcards are escaped."""
+    escaped = cell
+    for char in ("~", "*", "?"):
+        escaped = f'SUBSTITUTE({escaped},"{char}","~{char}")'
+    return f'"="&{escaped}'
+
+
+def _late_text(c: ContractFigures) -> str:
+    if c.days_late is None:
+        return f"{c.ref} (delivery date unknown)"
+    return f"{c.ref} ({c.days_late:,} day{'' if c.days_late == 1 else 's'})"
+
+
+def _late_credits_sheet(
+    book: WorkbookWriter, heading: str, pic: Picture, ranges: ContractRanges
+) -> None:
+    sheet = titled_sheet(
+        book,
+        "Late credits",
+        LATE_CREDIT_COLUMNS,
+        f"Late credits per customer {heading}",
+        (
+            "What the operator owes its customers for late delivery: per day late, at most "
+            "each contract's cap, in the contract's currency (binding contracts only).",
+            "A credit cannot be bounded while a contract's delivery date is unknown and it "
+            "sets no cap.",
+        ),
+    )
+    groups: dict[tuple[str, str], list[ContractFigures]] = defaultdict(list)
+    for c in pic.contracts.values():
+        if c.binding:
+            groups[(c.customer, c.currency)].append(c)
+    rows: list[list[Any]] = []
+    for (customer, currency), found in sorted(
+        groups.items(), key=lambda item: (item[0][0].casefold(), item[0][1])
+    ):
+        total = sum_late_credits(
+            (c.ref, c.currency, c.late_credit) for c in found if c.late_credit is not None
+        )
+        late = [_late_text(c) for c in found if c.days_late != 0]
+        rows.append(
+            [
+                customer,
+                currency,
+                len(found),
+                ", ".join(late) or None,
+                total.by_currency.get(currency, Decimal(0)),
+                ", ".join(total.unbounded) or None,
+            ]
+        )
+    sheet.measure(rows)
+    write_notes(sheet)
+    sheet.header()
+    for row in rows:
+        if ranges.late_credits and ranges.customers and ranges.currencies:
+            # Live: the binding contracts' late credits of this customer in this currency.
+            number = sheet.row + 1
+            row[4] = Formula(
+                f"=SUMIFS({ranges.late_credits},{ranges.customers},"
+                f"{_criterion(f'A{number}')},{ranges.currencies},B{number})",
+                row[4],
+            )
+        sheet.write_row(row)
+    currencies = sorted({currency for _customer, currency in groups})
+    codes: list[str | None] = [*currencies] or [None]
+    for code in codes:
+        mine = [r for r in rows if code is None or r[1] == code]
+        sheet.totals(
+            "Total" if len(currencies) <= 1 else f"Total {code}",
+            columns=[2, 4],
+            condition=None if len(currencies) <= 1 or code is None else (1, code),
+            values={
+                2: sum(r[2] for r in mine),
+                4: sum((_cached(r[4]) for r in mine), Decimal(0)),
+            },
+            currency=code,
+        )
+
+
+def _cached(value: Any) -> Decimal:
+    return Decimal(value.cached) if isinstance(value, Formula) else Decimal(value)
 
 
 # --- Sites -------------------------------------------------------------------------------
 
 
+def site_row(s: SiteFigures) -> list[Any]:
+    return [
+        s.name,
+        words(s.status),
+        "not set" if s.grid_mw is None else s.grid_mw,
+        s.pue,
+        s.ppa_mw,
+        s.mw_required,
+        s.mw_required_peak,
+        s.headroom_mw,
+        s.gpus_committed,
+        s.gpus_delivered,
+        s.gpus_expected,
+        s.gpus_overdue,
+        s.gpus_undated,
+        s.gpus_spare,
+        s.gpus_short,
+    ]
+
+
 def _sites_sheet(book: WorkbookWriter, heading: str, sites: Sequence[SiteFigures]) -> None:
-    sheet = _sheet(book, "Sites", SITE_COLUMNS, f"Sites {heading}")
-    sheet.skip()
-    sheet.header()
+    sheet = titled_sheet(
+        book,
+        "Sites",
+        SITE_COLUMNS,
+        f"Sites {heading}",
+        (
+            "On the as-of day: grid MW in force (the site's capacity steps), PPAs in force, "
+            "MW required by the contracts running × PUE; headroom = the smaller of grid and "
+            "PPA MW − MW required.",
+            "GPUs delivered: received by the as-of day; expected: open units dated on or "
+            "after it. Overdue GPUs (their date has passed) are at risk, never counted as "
+            "delivered or expected; undated: no date yet or on hold; spare: received or dated "
+            "GPUs no contract or deployment takes.",
+        ),
+    )
+    rows = [site_row(s) for s in sites]
+    write_table(sheet, rows)
+    shade(book, sheet, HEADROOM_COL, "<", 0, RED_FILL)
+    shade(book, sheet, OVERDUE_COL, ">", 0, AMBER_FILL)
+    shade_positive(book, sheet, SHORT_COL)
     sums: dict[int, Any] = defaultdict(lambda: Decimal(0))
-    for s in sites:
-        values = (
-            s.name,
-            s.status,
-            s.grid_mw,
-            s.pue,
-            s.ppa_mw,
-            s.mw_required,
-            s.mw_required_peak,
-            s.headroom_mw,
-            s.gpus_committed,
-            s.gpus_delivered,
-            s.gpus_expected,
-            s.gpus_short,
-        )
-        sheet.write_row(values)
-        for col in range(2, len(values)):
-            if col != 3 and values[col] is not None:
-                sums[col] += values[col]
-    first, last = sheet.first_data_row, sheet.last_data_row
-    if first is not None and last is not None:
-        sheet.ws.conditional_format(
-            first,
-            HEADROOM_COL,
-            last,
-            HEADROOM_COL,
-            {"type": "cell", "criteria": "<", "value": 0, "format": _fill(book, RED_FILL)},
-        )
-    _shade_positive(book, sheet, 11)
+    for row in rows:
+        for col in range(2, len(row)):
+            if col != 3 and not isinstance(row[col], str):
+                sums[col] += row[col]
     sheet.totals("Total", values=dict(sums))
     _gpu_chart(book, sheet)
 
 
 def _gpu_chart(book: WorkbookWriter, sheet: SheetWriter) -> None:
-    """A native Excel column chart under the table: GPUs committed, delivered and expected."""
+    """A native Excel column chart under the table: GPUs committed, delivered, expected and
+    overdue per site."""
     first, last, header = sheet.first_data_row, sheet.last_data_row, sheet.header_row
     if first is None or last is None or header is None:
         return
     chart = book.book.add_chart({"type": "column"})
-    for col in (8, 9, 10):
+    for col in (8, 9, 10, 11):
         chart.add_series(
             {
                 "name": [sheet.name, header, col],
@@ -367,171 +578,232 @@ def _gpu_chart(book: WorkbookWriter, sheet: SheetWriter) -> None:
     sheet.ws.insert_chart(sheet.row + 1, 0, chart)
 
 
+# --- Pegging -----------------------------------------------------------------------------
+
+
+def pegging_rows(pic: Picture) -> list[list[Any]]:
+    """Each binding contract's lines (which GPUs serve it, secured or late), then what it is
+    still short of."""
+    world = pic.world
+    rows: list[list[Any]] = []
+    for c in pic.contracts.values():
+        if not c.binding:
+            continue
+        head = [c.ref, c.customer, c.site, gpu_model_words(c.gpu_model), c.need_by]
+        for peg in c.pegs:
+            line = pic.line(peg.line_id)
+            vendor = world.vendor_name(line.vendor_id) if line else None
+            sku = world.products[line.product_id].sku if line else None
+            rows.append(
+                [
+                    *head,
+                    peg.po_number,
+                    peg.line_no,
+                    vendor,
+                    sku,
+                    peg.gpus,
+                    peg.date,
+                    SECURED if peg.secured else LATE,
+                ]
+            )
+        if c.shortfall > 0:
+            rows.append([*head, None, None, None, None, c.shortfall, None, SHORT])
+    return rows
+
+
+def _pegging_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> None:
+    sheet = titled_sheet(
+        book,
+        "Pegging",
+        PEGGING_COLUMNS,
+        f"Pegging: the order lines serving each contract {heading}",
+        (
+            "At each site binding contracts take GPUs of their model in order of need-by "
+            "date, earliest-dated first; secured: dated on or before the contract's need-by "
+            "date; late: dated after it. Overdue and undated GPUs serve no contract.",
+        ),
+    )
+    write_table(sheet, pegging_rows(pic))
+    shade_words(book, sheet, 11, {LATE: AMBER_FILL, SHORT: RED_FILL})
+
+
 # --- PPAs --------------------------------------------------------------------------------
 
 
 def _ppas_sheet(
-    book: WorkbookWriter, heading: str, ppas: Sequence[dict[str, Any]], as_of: dt.date
+    book: WorkbookWriter, heading: str, ppas: Sequence[dict[str, Any]], pic: Picture
 ) -> None:
-    sheet = _sheet(book, "PPAs", PPA_COLUMNS, f"Power purchase agreements {heading}")
-    sheet.title(
-        "Current price: the base price escalated on every anniversary of the start date "
-        f"up to {as_of.isoformat()}.",
-        bold=False,
+    as_of = pic.as_of
+    sheet = titled_sheet(
+        book,
+        "PPAs",
+        PPA_COLUMNS,
+        f"Power purchase agreements {heading}",
+        (
+            "Current price: the base price escalated on every anniversary of the start date "
+            f"up to {as_of.isoformat()} (an indexed PPA's price as entered).",
+        ),
     )
-    sheet.skip()
-    sheet.header()
-    capacity = Decimal(0)
+    priced = {p.ref: p for p in pic.world.ppas}
+    rows = []
     for p in ppas:
         deadline = notice_deadline(p["end_date"], p["notice_days"])
-        current = ppa_price(
-            Ppa(
-                p["ppa_ref"],
-                0,
-                p["capacity_mw"],
-                p["start_date"],
-                p["end_date"],
-                price_per_mwh=p["price_per_mwh"],
-                structure=p["structure"],
-                escalation_pct=p["escalation_pct"],
-            ),
-            as_of,
-        )
-        sheet.write_row(
-            (
+        found = priced.get(p["ppa_ref"])
+        rows.append(
+            [
                 p["ppa_ref"],
                 p["counterparty"],
                 p["site"],
                 p["capacity_mw"],
                 p["start_date"],
                 p["end_date"],
-                p["structure"],
+                words(p["structure"]),
                 p["price_per_mwh"],
                 p["escalation_pct"],
-                current,
+                ppa_price(found, as_of) if found else None,
                 p["currency"],
                 p["renewable_pct"],
                 p["take_or_pay_pct"],
                 p["notice_days"],
                 deadline,
                 (deadline - as_of).days,
-            ),
-            p,
+            ]
         )
-        capacity += p["capacity_mw"]
-    first, last = sheet.first_data_row, sheet.last_data_row
-    if first is not None and last is not None:
-        sheet.ws.conditional_format(
-            first,
-            DAYS_TO_DEADLINE_COL,
-            last,
-            DAYS_TO_DEADLINE_COL,
-            {"type": "cell", "criteria": "<", "value": 0, "format": _fill(book, RED_FILL)},
-        )
-    sheet.totals("Total", values={3: capacity})
+    write_table(sheet, rows, ppas)
+    shade(book, sheet, DAYS_TO_DEADLINE_COL, "<", 0, RED_FILL)
+    sheet.totals("Total", values={3: sum((p["capacity_mw"] for p in ppas), Decimal(0))})
 
 
 # --- Alerts ------------------------------------------------------------------------------
 
 
+def alert_row(a: Alert) -> list[Any]:
+    return [words(a.severity), words(a.rule), a.subject, a.site, a.message, a.key]
+
+
 def _alerts_sheet(
     book: WorkbookWriter, heading: str, open_alerts: Sequence[Alert], hidden: int
 ) -> None:
-    sheet = _sheet(book, "Alerts", ALERT_COLUMNS, f"Open supply-risk alerts {heading}")
     note = f"{len(open_alerts)} open alerts"
     if hidden:
         note += f"; {hidden} acknowledged and hidden (rackbook alerts --all lists them)"
-    sheet.title(note, bold=False)
-    sheet.skip()
-    sheet.header()
-    for a in open_alerts:
-        sheet.write_row((a.severity, a.rule, a.subject, a.site, a.message, a.key))
-    _shade_severity(book, sheet, 0)
+    sheet = titled_sheet(
+        book, "Alerts", ALERT_COLUMNS, f"Open supply-risk alerts {heading}", (note,)
+    )
+    write_table(sheet, [alert_row(a) for a in open_alerts])
+    shade_words(book, sheet, 0, SEVERITY_FILLS)
 
 
-def _shade_severity(book: WorkbookWriter, sheet: SheetWriter, col: int) -> None:
-    first, last = sheet.first_data_row, sheet.last_data_row
-    if first is None or last is None:
-        return
-    for word, color in (("critical", RED_FILL), ("warning", AMBER_FILL)):
-        sheet.ws.conditional_format(
-            first,
-            col,
-            last,
-            col,
-            {
-                "type": "cell",
-                "criteria": "==",
-                "value": f'"{word}"',
-                "format": _fill(book, color),
-            },
-        )
-
-
-def export_alert_list(session: Session, book: WorkbookWriter, *, as_of: dt.date) -> int:
-    """The open alerts as a plain list (the fields of ``alerts --json``)."""
+def export_alert_list(
+    session: Session, book: WorkbookWriter, *, as_of: dt.date, database_name: str
+) -> int:
+    """The open alerts as a plain list (the fields of ``alerts --json``, in words)."""
     found = alert_rules.visible_alerts(session, as_of)
     book.total_rows = len(found)
+    book.heading = f"as of {as_of.isoformat()} — database {database_name}"
     columns = [
-        Column("key"),
-        Column("rule"),
-        Column("severity"),
-        Column("subject"),
-        Column("site"),
-        Column("message", wrap=True, wrap_width=90),
-        Column("figure", "decimal"),
+        Column("Key"),
+        Column("Rule"),
+        Column("Severity"),
+        Column("Subject"),
+        Column("Site"),
+        Column("Message", wrap=True, wrap_width=80),
+        Column("Figure", "decimal"),
     ]
     sheet = book.add_sheet("Alerts", columns)
-    sheet.header()
-    for a in found:
-        sheet.write_row((a.key, a.rule, a.severity, a.subject, a.site, a.message, a.figure))
-    _shade_severity(book, sheet, 2)
+    rows = [
+        [a.key, words(a.rule), words(a.severity), a.subject, a.site, a.message, a.figure]
+        for a in found
+    ]
+    write_table(sheet, rows)
+    shade_words(book, sheet, 2, SEVERITY_FILLS)
     return len(found)
 
 
 # --- Vendors -----------------------------------------------------------------------------
 
 
-def _vendors_sheet(
-    book: WorkbookWriter,
-    heading: str,
-    scores: Sequence[scorecard.VendorScore],
-    reporting_currency: str,
-) -> None:
-    columns = [
-        c if c.type != "money" else Column(c.header, "money", currency=reporting_currency)
-        for c in VENDOR_COLUMNS
+def _share_pct(share: Decimal | None) -> Decimal | None:
+    return None if share is None else share * 100
+
+
+def vendor_columns(currency: str) -> tuple[Column, ...]:
+    return (
+        Column("Vendor"),
+        Column("Units received", "int", total=True),
+        Column("Units on time", "int", total=True),
+        Column("Units overdue", "int", total=True),
+        Column("On time", "percent"),
+        Column("Median slip (days)", "decimal"),
+        Column(f"Open order value ({currency})", "money", currency=currency, total=True),
+    )
+
+
+def sku_columns(currency: str) -> tuple[Column, ...]:
+    return (
+        Column("Vendor"),
+        Column("SKU"),
+        Column("Units received", "int", total=True),
+        Column("Units on time", "int", total=True),
+        Column("Units overdue", "int", total=True),
+        Column("On time", "percent"),
+        Column("Median slip (days)", "decimal"),
+        Column("Newest quoted lead time (days)", "int"),
+        Column("Median actual lead time (days)", "decimal"),
+        Column(f"Open order value ({currency})", "money", currency=currency, total=True),
+    )
+
+
+def _vendors_sheet(book: WorkbookWriter, heading: str, card: scorecard.Scorecard) -> None:
+    currency = card.reporting_currency
+    sheet = titled_sheet(
+        book,
+        "Vendors",
+        vendor_columns(currency),
+        f"Vendor scorecard {heading}",
+        (
+            "On time: units received by their line's first commitment ÷ (units received + "
+            "units overdue now): an overdue line makes its vendor late today. Slip: receipt, "
+            "today if overdue, else the current date − first commitment.",
+            "Lead times are per SKU only (the table below), never mixed across SKUs.",
+        ),
+    )
+    vendor_rows = [
+        [
+            s.vendor,
+            s.units_received,
+            s.units_on_time,
+            s.units_overdue,
+            _share_pct(s.on_time_share),
+            s.median_slip_days,
+            s.open_value,
+        ]
+        for s in card.vendors
     ]
-    columns[6] = Column(
-        f"Open order value ({reporting_currency})",
-        "money",
-        currency=reporting_currency,
-        total=True,
-    )
-    sheet = _sheet(book, "Vendors", columns, f"Vendor scorecard {heading}")
-    sheet.title(
-        "On time: units received by their line's first commitment ÷ (units received + units "
-        "overdue now). Slip: receipt, today if overdue, else the current date − first "
-        "commitment.",
-        bold=False,
-    )
-    sheet.skip()
-    sheet.header()
-    sums: dict[int, Any] = defaultdict(lambda: Decimal(0))
-    for s in scores:
-        sheet.write_row(
-            (
-                s.vendor,
-                s.units_received,
-                s.units_on_time,
-                s.units_overdue,
-                s.on_time_pct,
-                s.median_slip_days,
-                s.open_value,
-            )
-        )
-        sums[1] += s.units_received
-        sums[2] += s.units_on_time
-        sums[3] += s.units_overdue
-        sums[6] += s.open_value
-    sheet.totals("Total", values=dict(sums))
+    sku_rows = [
+        [
+            s.vendor,
+            s.sku,
+            s.units_received,
+            s.units_on_time,
+            s.units_overdue,
+            _share_pct(s.on_time_share),
+            s.median_slip_days,
+            s.newest_lead_days,
+            s.median_actual_lead_days,
+            s.open_value,
+        ]
+        for s in card.skus
+    ]
+    sheet.measure(sku_rows, sku_columns(currency))
+    write_table(sheet, vendor_rows)
+    shade_positive(book, sheet, 3)
+    sheet.totals("Total", values=_column_sums(vendor_rows, (1, 2, 3, 6)))
+    sheet.table(set_apart(sku_columns(currency)), title="Per vendor and SKU", main=True)
+    write_table(sheet, sku_rows)
+    shade_positive(book, sheet, 4)
+    sheet.totals("Total", values=_column_sums(sku_rows, (2, 3, 4, 9)))
+
+
+def _column_sums(rows: Sequence[Sequence[Any]], cols: Sequence[int]) -> dict[int, Any]:
+    return {col: sum((r[col] for r in rows), Decimal(0)) for col in cols}

@@ -2,9 +2,10 @@
 
 The first sheet has the header row of the kind (the canonical names the import reads without
 any mapping; required columns are highlighted and carry a note), drop-down lists for every
-enumeration (status, service, price unit, category, structure) and for the vendors and sites
-already in the database, and date and whole-number checks. A second sheet explains every
-column. The drop-down sources live on a hidden ``Lists`` sheet, so lists of any length work.
+enumeration (status, service, price unit, category, structure: in words, ``In production``,
+``per GPU-hour``) and for the vendors and sites already in the database, and date and
+whole-number checks. A second sheet explains every column. The drop-down sources live on a
+hidden ``Lists`` sheet, so lists of any length work.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from models import Site, Vendor
 from services.exporting.cells import DATE_FORMAT, Column, WorkbookWriter
 from services.exporting.lists import header_for, list_columns
 from services.schema import IMPORT_KINDS, Field, Kind, kind
+from services.words import words
 
 # Data validation covers this many rows below the header.
 TEMPLATE_ROWS = 10_000
@@ -105,8 +107,10 @@ def template_kinds() -> tuple[str, ...]:
 
 
 def _choices_of(spec: Kind, field: Field) -> tuple[str, ...]:
+    """The values a column offers, as a person writes them (the import reads the words
+    back as their codes)."""
     if field.type == "choice":
-        return field.choices
+        return tuple(words(choice) for choice in field.choices)
     if field.type == "bool":
         return ("TRUE", "FALSE")
     return ()

@@ -1,6 +1,7 @@
-"""The export dialog: what to export (the contract summary, any list, an import template, or
-the list on screen exactly as shown), the as-of date and the file; progress and Cancel while it
-is written in the background; then an offer to open the folder.
+"""The export dialog: what to export (the contract summary, cluster readiness, cash out per
+month, any list, an import template, or the list on screen exactly as shown), the as-of date
+and the file; progress and Cancel while it is written in the background; then an offer to
+open the folder.
 
 Every workbook is written by ``services.exporting``; the list on screen goes through
 ``exporting.export_rows`` with the screen's own rows (its filter, search and sort) and visible
@@ -43,7 +44,8 @@ LIST_EXPORT_FOR_SCREEN = {
     "contracts": "contract-list",
     "alerts": "alerts",
 }
-AS_OF_EXPORTS = ("contracts", "alerts")
+# The exports whose figures are computed as of a day: the as-of date applies to them.
+AS_OF_EXPORTS = exporting.AS_OF_KINDS
 CELL_TYPES: dict[str, Any] = {
     "int": "int",
     "decimal": "decimal",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from models import CustomerContract, Product
+from services import settings
+from services.audit import Actor
 from tests.helpers import D, basic_world, day, make
 
 AS_OF = day("2026-12-10")
@@ -102,4 +106,75 @@ def summary_world(session: Session) -> None:
         take_or_pay_pct=D("75"),
         structure="fixed",
         notice_days=180,
+    )
+    # An overdue line (its ETA passed) and an undated one: at risk, never supply.
+    make(
+        session,
+        "orders",
+        po_number="PO-2",
+        line=1,
+        vendor="Nvidia",
+        sku="GB300-NVL72",
+        quantity=1,
+        site="Panther Creek",
+        order_date=day("2026-06-01"),
+        unit_price=D("3950000"),
+        eta=day("2026-11-01"),
+        status="confirmed",
+    )
+    make(
+        session,
+        "orders",
+        po_number="PO-3",
+        line=1,
+        vendor="Nvidia",
+        sku="GB300-NVL72",
+        quantity=1,
+        site="Panther Creek",
+        order_date=day("2026-06-01"),
+        unit_price=D("3950000"),
+        status="confirmed",
+    )
+    make(
+        session,
+        "contracts",
+        contract_ref="C-4",
+        customer="Kestrel Labs",
+        site="Panther Creek",
+        service="managed_training",
+        start_date=day("2027-06-01"),
+        end_date=day("2028-05-31"),
+        committed_gpus=72,
+        price=D("3.00"),
+        price_unit="per_gpu_hour",
+        currency="EUR",
+        status="signed",
+    )
+    make(
+        session,
+        "contracts",
+        contract_ref="C-5",
+        customer="Helios AI",
+        site="Quiet Hill",
+        service="colocation",
+        start_date=day("2025-01-01"),
+        end_date=day("2025-12-31"),
+        committed_mw=D("2"),
+        price=D("10000"),
+        price_unit="per_month",
+        status="terminated",
+    )
+    make(session, "fxrates", currency="EUR", rate=D("1.10"), valid_from=day("2026-01-01"))
+    settings.set_value(session, "merchant_price_per_mwh", D("50"), Actor("tester"))
+    # GPU models and late credits (set on the records directly).
+    session.execute(update(Product).where(Product.sku == "GB300-NVL72").values(gpu_model="GB300"))
+    session.execute(
+        update(CustomerContract)
+        .where(CustomerContract.contract_ref == "C-4")
+        .values(gpu_model="GB300", late_credit_per_day=D("500"))
+    )
+    session.execute(
+        update(CustomerContract)
+        .where(CustomerContract.contract_ref == "C-2")
+        .values(late_credit_per_day=D("1000"), late_credit_cap=D("30000"))
     )

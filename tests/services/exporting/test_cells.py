@@ -163,7 +163,10 @@ def test_command_line_export(database: Database, db_url: str, tmp_path: Path) ->
     )
 
     assert status == 0, err.getvalue()
-    assert out.getvalue().startswith(f"Wrote {target} (1 rows; sheets: Contracts, Sites")
+    assert out.getvalue().startswith(
+        f"Wrote {target} (1 rows; sheets: Contracts, Late credits, Sites, Pegging, Readiness, "
+        "Margin, Margin by site, PPAs, Alerts, Vendors)"
+    )
     assert load(target)["Contracts"]["A1"].value.startswith("Contract summary as of 2026-12-01")
     assert cli.run(["--db", db_url, "export", "invoices", str(target)], out, err) == 2
     assert "cannot export 'invoices'" in err.getvalue()

@@ -9,6 +9,7 @@ import pytest
 from models.database import Database
 from services import exporting, importing
 from services.exporting.lists import header_for
+from services.importing.values import to_line_status
 from services.schema import IMPORT_KINDS, kind
 from tests.helpers import D, basic_world, day, make
 from tests.services.exporting.workbooks import load, table
@@ -81,7 +82,11 @@ def test_drop_downs_for_enumerations_vendors_and_sites(known: Database, tmp_path
     site = checks[letter["site"]]
     assert listed(site.formula1) == ["Moses Lake", "Panther Creek"]
     status = checks[letter["status"]]
-    assert listed(status.formula1) == list(kind("orders").field("status").choices)
+    # In words, as a buyer writes them; the import reads each back as its status.
+    offered = listed(status.formula1)
+    assert offered[:4] == ["Draft", "Placed", "Confirmed", "In production"]
+    codes = kind("orders").field("status").choices
+    assert [to_line_status(word) for word in offered] == list(codes)
     assert checks[letter["category"]].type == "list"
     assert checks[letter["order_date"]].type == "date"
     # Dates typed into the template show as dates.

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +15,7 @@ import openpyxl
 from openpyxl.utils.escape import unescape
 from openpyxl.worksheet.worksheet import Worksheet
 
+from services.importing.values import to_choice
 from services.schema import Field
 
 # Text a spreadsheet would take for a formula (or a CSV-injection payload).
@@ -53,6 +57,9 @@ def record_value(field: Field, value: Any) -> Any:
         assert isinstance(value, bool), (field.name, value)
         return value
     assert isinstance(value, str), (field.name, value)
+    if field.type == "choice":
+        # Enumerations are written in words; the import reads them back as their codes.
+        return to_choice(value, field.choices)
     return unescape(value)
 
 
@@ -61,3 +68,48 @@ def formulas_in(path: Path, sheet_index: int = 1) -> int:
     with zipfile.ZipFile(path) as archive:
         xml = archive.read(f"xl/worksheets/sheet{sheet_index}.xml").decode()
     return xml.count("<f>") + xml.count("<f ")
+
+
+def soffice() -> str | None:
+    """The LibreOffice program, when installed (renders and recalculates workbooks)."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+# A LibreOffice profile setting: recalculate every formula of an Excel file on load (its
+# default keeps the values cached in the file).
+RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def recalculated(path: Path) -> openpyxl.Workbook:
+    """``path`` opened by LibreOffice, every formula recalculated, saved and read back (the
+    values it computed, not the ones the export cached)."""
+    program = soffice()
+    assert program is not None
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        profile = work / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
+        out = work / "out"
+        subprocess.run(
+            [
+                program,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(out),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        return openpyxl.load_workbook(out / path.name, data_only=True)
