@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain import alerts as alert_rules
 from domain import supply
-from domain.allocation import POWER_READY, DeploymentReadiness
+from domain.allocation import DeploymentReadiness
 from domain.gpus import serves
 from domain.picture import ContractFigures, Picture
 from domain.statuses import is_on_hold
@@ -377,25 +377,3 @@ def contracts_pegging(session: Session, as_of: dt.date | None = None) -> dict[st
 def line_pegging(session: Session, line_id: int, as_of: dt.date | None = None) -> LinePegging:
     """What one order line serves as of a day (today by default)."""
     return of_line(figures.picture(session, as_of), line_id)
-
-
-def part_words(part: str) -> str:
-    """A part of a bill of parts as a buyer reads it: a sku as it is, a category as words
-    (``cooling`` → ``Cooling (any product)``), power as ``Power energised``."""
-    if part == POWER_READY:
-        return "Power energised"
-    key = part.strip().casefold()
-    if key in supply.CATEGORIES:
-        return f"{CATEGORY_WORDS.get(key, key.replace('_', ' ').capitalize())} (any product)"
-    return part
-
-
-CATEGORY_WORDS = {
-    "gpu_system": "GPU systems",
-    "gpu_server": "GPU servers",
-    "network": "Network",
-    "storage": "Storage",
-    "power": "Power",
-    "cooling": "Cooling",
-    "other": "Other",
-}

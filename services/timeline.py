@@ -19,7 +19,7 @@ from domain.allocation import POWER_READY, DeploymentReadiness, PartReadiness
 from domain.picture import Picture
 from domain.statuses import is_on_hold
 from services import figures
-from services.pegging import part_words
+from services.words import part_words
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,17 +117,3 @@ def test_unknown_contract_or_line(world_db):
             pegging.contract_pegging(session, "C-404", AS_OF)
         with pytest.raises(NotFoundError, match="999999"):
             pegging.line_pegging(session, 999999, AS_OF)
-
-
-@pytest.mark.parametrize(
-    ("part", "words"),
-    [
-        ("XDU1350", "XDU1350"),
-        ("cooling", "Cooling (any product)"),
-        ("gpu_system", "GPU systems (any product)"),
-        (" Network ", "Network (any product)"),
-        ("power_ready", "Power energised"),
-    ],
-)
-def test_parts_in_words(part, words):
-    assert pegging.part_words(part) == words

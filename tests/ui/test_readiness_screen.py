@@ -47,9 +47,9 @@ def test_one_row_per_deployment_its_parts_beneath(screen, deployments):
     assert [lane.label for lane in hall1] == [
         "PC-HALL-1 · C-2031",
         "XDU1350 ×8",
-        "GPU systems (any product) ×16",
-        "Network (any product) ×26",
-        "Power (any product) ×4",
+        "GPU system ×16",
+        "Network ×26",
+        "Power ×4",
     ]
     assert screen.summary.text() == "4 deployments: 3 at risk (2 cannot complete)"
     assert not screen.empty.isVisible()
@@ -171,7 +171,7 @@ def test_a_part_no_line_serves_says_so(screen, context, qtbot, deployments):
     screen.select_deployment("CL-POD-2")
     with qtbot.assertNotEmitted(screen.lines_requested):
         screen.open_part_lines("CL-POD-2", "other")
-    assert "No order line at Clarion serves Other (any product)" in screen.detail.text()
+    assert "No order line at Clarion serves Other" in screen.detail.text()
 
 
 def test_the_parts_model_passes_the_model_tester(screen, qtmodeltester):
@@ -202,7 +202,7 @@ def test_the_window_opens_a_parts_lines_in_the_orders(window, context, deploymen
     shown = {orders.model.record(r)["id"] for r in range(orders.model.rowCount())}
     assert shown == set(part.line_ids)
     assert orders.only_bar.isVisible()
-    assert "GPU systems (any product) for deployment PC-HALL-1" in orders.only_label.text()
+    assert "GPU system for deployment PC-HALL-1" in orders.only_label.text()
     assert orders.selected_id() == part.line_ids[0]
 
 

@@ -211,9 +211,9 @@ def test_rows_model_passes_the_model_tester_and_keeps_keys(qtmodeltester):
     ("code", "words"),
     [
         ("per_gpu_hour", "per GPU-hour"),
-        ("managed_training", "managed training"),
+        ("managed_training", "Managed training"),
         ("gpu_lease", "GPU lease"),
-        ("power_ready", "power energised"),
+        ("power_ready", "Power energised"),
         (None, ""),
     ],
 )

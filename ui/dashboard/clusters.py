@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from services.dashboard import ClusterAtRisk
-from services.pegging import part_words
+from services.words import part_words
 from ui import format as fmt
 from ui.screens.list_screen import table_view
 from ui.tables.rows import Row, RowsModel

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.pegging import ContractPegging, LinePegging, part_words
+from services.pegging import ContractPegging, LinePegging
+from services.words import part_words
 from ui import format as fmt
 from ui.screens.list_screen import table_view
 from ui.tables.rows import Row, RowsModel
@@ -83,9 +84,10 @@ def contract_note(peg: ContractPegging) -> str:
     """The sentences under a contract's figures (rich text): how it is served, where the
     order-by date comes from, the overdue GPUs at its site."""
     if not peg.binding:
+        status = escape(fmt.choice(peg.status).lower())
         return (
-            f"{escape(peg.ref)} is {escape(fmt.choice(peg.status))}: it does not bind, so no GPUs "
-            f"are pegged to it ({_gpus(peg.committed_gpus)} committed)."
+            f"{escape(peg.ref)} is {status}: it does not bind, so no GPUs are pegged to it "
+            f"({_gpus(peg.committed_gpus)} committed)."
         )
     parts = []
     model = peg.gpu_model or "any model"

@@ -77,7 +77,7 @@ def _tone(row: TimelineRow) -> str:
 def status_words(row: TimelineRow) -> str:
     """How a deployment stands, in a few words (the note after its bar)."""
     if not row.served:
-        return f"not served ({fmt.choice(row.status)})"
+        return f"not served ({fmt.choice(row.status).lower()})"
     if not row.can_complete:
         return "cannot complete"
     if row.days_late:
