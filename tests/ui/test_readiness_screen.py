@@ -52,7 +52,7 @@ def test_one_row_per_deployment_its_parts_beneath(screen, deployments):
         "Power ×4",
     ]
     assert screen.summary.text() == "4 deployments: 3 at risk (2 cannot complete)"
-    assert not screen.empty.isVisible()
+    assert not screen.empty.isVisible() and screen.legend.isVisible()
 
 
 def test_what_cannot_complete_runs_off_the_edge_and_the_critical_part_stands_out(
@@ -187,6 +187,7 @@ def test_no_deployments_yet(qtbot, context):
     screen.show()
     screen.refresh()
     assert screen.chart.lanes == [] and screen.empty.isVisible()
+    assert not screen.legend.isVisible() and not screen.parts_view.isVisible()
     assert screen.empty.text().startswith("No deployments yet")
 
 

@@ -370,7 +370,7 @@ class ReadinessScreen(QWidget):
         self.parts_view.doubleClicked.connect(self._part_chosen)
         self.parts_view.activated.connect(self._part_chosen)
         self.parts_view.setToolTip("Double-click a part to see its order lines")
-        bottom = QWidget()
+        self.bottom = bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.detail)
@@ -469,6 +469,9 @@ class ReadinessScreen(QWidget):
             if shown
             else ""
         )
+        # The legend and the parts table are for a timeline: not over an empty screen.
+        self.legend.setVisible(bool(self.rows))
+        self.bottom.setVisible(bool(self.rows))
         if not self.rows:
             self.chart.draw([], found.as_of, found.as_of - dt.timedelta(days=30), found.as_of)
             self.scroll_area.hide()
