@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         "kind",
         help="contracts (the contract summary); readiness (per deployment); cash (payments "
         "due per month); a list: orders, vendors, products, leadtimes, "
-        "sites, ppas, contract-list, customers, fxrates, alerts; an import template: "
+        "sites, ppas, contract-list, customers, fxrates, site_capacity, deployments, "
+        "deployment_parts, alerts; an import template: "
         "template-orders, template-vendors…; or po (one purchase order, as the document its "
         "vendor acts on: export po PO_NUMBER OUT.pdf)",
     )
@@ -144,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--late", action="store_true", help="only lines overdue or slipped")
     p.add_argument("--as-of", type=_date, help="the day the lines are judged on (today)")
+
+    p = sub.add_parser(
+        "correct-promise",
+        help="correct a promised date typed wrong: the line's promise and first commitment "
+        "(audited, with the reason)",
+    )
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    p.add_argument("date", type=_date, help="the promised date it should have been")
+    p.add_argument("--reason", help="why the promised date was wrong (required)")
 
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
@@ -301,6 +311,32 @@ def cmd_list(ctx: Context) -> int:
     table = [[_cell(row.get(n)) for n in names] for row in rows]
     _print_table(ctx.out, [spec.field(n).title for n in names], table)
     ctx.out.write(f"{len(rows)} {spec.label.lower()}{of_batch}\n")
+    return EXIT_OK
+
+
+def cmd_correct_promise(ctx: Context) -> int:
+    from services import orders, records
+    from services.errors import NotFoundError, UsageError
+
+    po_number, slash, line_text = str(ctx.args.line).strip().rpartition("/")
+    if not slash or not po_number or not line_text.strip().isdigit():
+        raise UsageError(
+            f"give the order line as PO/LINE, such as PC-1042/3 (not {ctx.args.line!r})"
+        )
+    key = {"po_number": po_number.strip(), "line": int(line_text)}
+    with ctx.database().write() as session:
+        line = records.find_record(session, "orders", key)
+        if line is None:
+            raise NotFoundError(f"there is no order line {key['po_number']}/{key['line']}")
+        saved = orders.correct_promised_date(
+            session, line["id"], ctx.args.date, ctx.args.reason or "", ctx.actor()
+        )
+    before = line["promised_date"].isoformat() if line["promised_date"] else "none"
+    ctx.out.write(
+        f"Order line {records.record_key('orders', saved)}: promised date {before} -> "
+        f"{saved['promised_date'].isoformat()}, and its first commitment with it "
+        "(the reason is kept in the audit trail).\n"
+    )
     return EXIT_OK
 
 
@@ -684,7 +720,8 @@ def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_inval
                         f"{c.field} {_cell(c.old) or '(none)'} -> {_cell(c.new) or '(none)'}"
                         for c in row.changes
                     )
-                    out.write(f"    row {row.row} {row.key}: {changed}\n")
+                    note = f" ({row.promise_note})" if row.promise_note else ""
+                    out.write(f"    row {row.row} {row.key}: {changed}{note}\n")
         problems.extend(plan.problems)
     if report.not_reached:
         out.write(f"Not imported (stopped at the first rejected sheet): {report.not_reached}\n")
@@ -719,6 +756,7 @@ def cmd_import_undo(ctx: Context) -> int:
 COMMANDS: dict[str, Callable[[Context], int]] = {
     "demo": cmd_demo,
     "list": cmd_list,
+    "correct-promise": cmd_correct_promise,
     "settings": cmd_settings,
     "db": cmd_db,
     "export": cmd_export,

@@ -376,6 +376,8 @@ class AuditEntry(Base):
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
     )
+    # Why a person made a change that needs one (a corrected promised date).
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AlertAck(Versioned, Base):

@@ -158,6 +158,7 @@ def entry(
     old: Any = None,
     new: Any = None,
     at: dt.datetime | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
     return {
         "entity": entity,
@@ -171,6 +172,7 @@ def entry(
         "at": at or utcnow_import(),
         "source": actor.source,
         "import_batch_id": actor.import_batch_id,
+        "reason": reason,
     }
 
 
@@ -224,10 +226,13 @@ class HistoryRow:
     import_batch_id: int | None = None
     file_name: str | None = None
     id: int | None = None  # the audit entry's own
+    # Why the person made the change, when it needs a reason (a corrected promised date).
+    reason: str | None = None
 
     @property
     def source_text(self) -> str:
-        return source_text(self.source, self.import_batch_id, self.file_name)
+        shown = source_text(self.source, self.import_batch_id, self.file_name)
+        return f"{shown}, corrected: {self.reason}" if self.reason else shown
 
 
 def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
@@ -244,6 +249,7 @@ def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
             AuditEntry.import_batch_id,
             ImportBatch.file_name,
             AuditEntry.id,
+            AuditEntry.reason,
         )
         .outerjoin(ImportBatch, ImportBatch.id == AuditEntry.import_batch_id)
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)

@@ -23,6 +23,8 @@ from domain.supply import units_open
 from models import (
     AuditEntry,
     Customer,
+    CustomerContract,
+    Deployment,
     FxRate,
     ImportBatch,
     OrderLine,
@@ -47,6 +49,30 @@ class ReferenceNames:
     sites: list[str] = field(default_factory=list)
     customers: list[str] = field(default_factory=list)
     skus_by_vendor: dict[str, list[str]] = field(default_factory=dict)
+    contracts: list[str] = field(default_factory=list)
+    deployments: list[str] = field(default_factory=list)
+
+    def parts(self) -> list[str]:
+        """What a bill of parts may name: a category, or any vendor's sku."""
+        from domain.supply import Category
+
+        return [c.value for c in Category] + self.skus()
+
+    def part_meaning(self, part: str) -> str:
+        """What a bill-of-parts entry stands for, in words: any product of a category, or
+        the vendors that sell a sku."""
+        from services.words import words as said
+
+        category = records.part_category(part)
+        if category is not None:
+            words = said(category)  # "Cooling", "GPU system": in a sentence
+            words = words[:1].lower() + words[1:] if words[1:2].islower() else words
+            return f"Any {words} product"
+        key = part.strip().casefold()
+        sellers = [v for v, skus in self.skus_by_vendor.items() if key in map(str.casefold, skus)]
+        if sellers:
+            return "Sold by " + ", ".join(sellers)
+        return "Neither a known SKU nor a category"
 
     def skus(self, vendor: str | None = None) -> list[str]:
         if vendor:
@@ -63,6 +89,14 @@ def reference_names(session: Session) -> ReferenceNames:
         vendors=list(session.scalars(select(Vendor.name).order_by(Vendor.name_key))),
         sites=list(session.scalars(select(Site.name).order_by(Site.name))),
         customers=list(session.scalars(select(Customer.name).order_by(Customer.name))),
+        contracts=list(
+            session.scalars(
+                select(CustomerContract.contract_ref).order_by(CustomerContract.contract_ref)
+            )
+        ),
+        deployments=list(
+            session.scalars(select(Deployment.deployment_ref).order_by(Deployment.deployment_ref))
+        ),
     )
     for vendor, sku in session.execute(
         select(Vendor.name, Product.sku)

@@ -15,14 +15,16 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain.statuses import CLOSED
 from domain.supply import units_open
-from models import PurchaseOrder
-from services import records
+from models import OrderLine, PurchaseOrder
+from services import audit, records
 from services.audit import Actor
-from services.errors import NotFoundError, Problem, ValidationError
+from services.errors import ConflictError, NotFoundError, Problem, ValidationError
 from services.schema import Kind, kind
+from services.validation import validate
 
 Record = dict[str, Any]
 # Lines with no units to come: received or cancelled (for the window's actions).
@@ -43,6 +45,8 @@ class OrderView:
     status: str
     notes: str | None
     lines: list[Record] = field(default_factory=list)
+    # Its own milestones; None: its vendor's.
+    payment_schedule: str | None = None
 
     @property
     def order_value(self) -> Decimal:
@@ -77,6 +81,7 @@ def purchase_order(session: Session, po_number: str) -> OrderView:
         status=order.status,
         notes=order.notes,
         lines=lines,
+        payment_schedule=order.payment_schedule,
     )
 
 
@@ -136,6 +141,84 @@ def change_eta(
     return records.update(
         session, "orders", line_id, {"eta": eta}, actor, expected_version=expected_version
     )
+
+
+# The longest reason a correction keeps (a sentence or two, not a document).
+REASON_LIMIT = 2000
+
+
+def correct_promised_date(
+    session: Session,
+    line_id: int,
+    new_date: dt.date | None,
+    reason: str,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Record:
+    """Correct a promised date the buyer typed wrong: the one way a set promise changes
+    (ordinary edits and imports take another date as an ETA move). The line's promised date
+    and first commitment both become ``new_date``; the audit trail keeps the old dates, who
+    corrected them and ``reason``, which must be given. The ETA and its history stay."""
+    line = records.get_record(session, "orders", line_id)
+    subject = f"Order line {records.record_key('orders', line)}"
+    why = " ".join((reason or "").split())
+    if not why:
+        raise ValidationError(
+            [
+                Problem(
+                    "reason",
+                    reason,
+                    "say why the promised date was wrong: a correction needs a reason, kept "
+                    "in the audit trail",
+                )
+            ],
+            subject=subject,
+        )
+    if len(why) > REASON_LIMIT:
+        raise ValidationError(
+            [Problem("reason", why[:40] + "…", f"a reason fits in {REASON_LIMIT} characters")],
+            subject=subject,
+        )
+    if isinstance(new_date, dt.datetime) or not isinstance(new_date, dt.date):
+        raise ValidationError(
+            [Problem("promised_date", new_date, "give the correct promised date")],
+            subject=subject,
+        )
+    row = session.get(OrderLine, line_id)
+    assert row is not None  # get_record found it
+    if expected_version is not None and row.version != expected_version:
+        raise ConflictError(
+            "Order line", records.record_key("orders", line), theirs=line, by=row.updated_by
+        )
+    problems = [
+        p
+        for p in validate("orders", records.complete("orders", {**line, "promised_date": new_date}))
+        if p.field == "promised_date"
+    ]
+    if problems:
+        raise ValidationError(problems, subject=subject)
+    before = {"promised_date": line["promised_date"], "first_commitment": line["first_commitment"]}
+    after = {"promised_date": new_date, "first_commitment": new_date}
+    changes = audit.diff(before, after, after)
+    if not changes:
+        return line
+    row.promised_date = new_date
+    row.first_commitment = new_date
+    row.updated_by = actor.user
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError("Order line", records.record_key("orders", line)) from exc
+    key = records.record_key("orders", line)
+    audit.write_entries(
+        session,
+        [
+            audit.entry(actor, "orders", line_id, key, "update", c.field, c.old, c.new, reason=why)
+            for c in changes
+        ],
+    )
+    return records.get_record(session, "orders", line_id)
 
 
 @dataclass(frozen=True)
@@ -390,6 +473,7 @@ def new_order(
         first_line = max((line["line"] for line in existing.lines), default=0) + 1
         problems.extend(_disagreements(session, existing, order, spec))
         order = {**order, **{name: getattr(existing, name) for name in ORDER_FIELDS}}
+        order["payment_schedule"] = existing.payment_schedule
     if not lines:
         problems.append(Problem("line", None, "an order needs at least one line"))
     typed = [

@@ -21,11 +21,14 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain.supply import first_commitment
+from domain.allocation import is_part_category
+from domain.supply import Category, first_commitment, take_vendor_dates
 from models import (
     AuditEntry,
     Customer,
     CustomerContract,
+    Deployment,
+    DeploymentPart,
     FxRate,
     LeadTimeQuote,
     OrderLine,
@@ -33,6 +36,7 @@ from models import (
     Product,
     PurchaseOrder,
     Site,
+    SiteCapacity,
     Vendor,
     VendorAlias,
 )
@@ -51,12 +55,16 @@ from services.validation import validate
 
 Record = dict[str, Any]
 
+# What a bill of parts may name besides a sku: any product of one of these categories.
+PART_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
+
 DEFAULTS: dict[str, Record] = {
     "sites": {"status": "planned"},
     "products": {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
     "orders": {"status": "placed", "received_qty": 0, "currency": "USD"},
     "ppas": {"currency": "USD"},
     "contracts": {"status": "signed", "currency": "USD", "auto_renew": False},
+    "deployments": {"status": "planned"},
 }
 
 
@@ -110,6 +118,108 @@ def find_product(session: Session, vendor: Vendor, sku: str) -> Product | None:
 
 def find_customer(session: Session, name: str) -> Customer | None:
     return session.scalar(select(Customer).where(func.lower(Customer.name) == name.strip().lower()))
+
+
+def find_contract(session: Session, ref: str) -> CustomerContract | None:
+    return session.scalar(
+        select(CustomerContract).where(
+            func.lower(CustomerContract.contract_ref) == ref.strip().lower()
+        )
+    )
+
+
+def find_deployment(session: Session, ref: str) -> Deployment | None:
+    return session.scalar(
+        select(Deployment).where(func.lower(Deployment.deployment_ref) == ref.strip().lower())
+    )
+
+
+def part_category(part: str) -> str | None:
+    """The product category a bill-of-parts entry names, by its code or its words
+    (``cooling``, ``GPU system``), or None when it names none."""
+    if is_part_category(part):
+        return part.strip().casefold()
+    from services.importing.values import ValueProblem, to_choice
+
+    try:  # written in words: "GPU system", "Cooling" (the import's own reading of words)
+        return to_choice(part, PART_CATEGORIES)
+    except ValueProblem:
+        return None
+
+
+def part_name(session: Session, part: str) -> str | None:
+    """A bill-of-parts entry as it is kept: a category name in lower case (``cooling``), a
+    sku as its product spells it (any vendor's); None when it is neither."""
+    category = part_category(part)
+    if category is not None:
+        return category
+    return session.scalar(
+        select(Product.sku)
+        .where(func.lower(Product.sku) == part.strip().lower())
+        .order_by(Product.id)
+        .limit(1)
+    )
+
+
+def unknown_part(part: str, skus: Iterable[str]) -> Problem:
+    """A part that is neither a known sku nor a category, with the closest of either."""
+    categories = sorted(PART_CATEGORIES)
+    guess = closest(part, [*categories, *skus])
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    return Problem(
+        "part",
+        part,
+        f"{part!r} is neither the sku of a product nor a category ({', '.join(categories)}){hint}",
+    )
+
+
+def _require_contract(
+    session: Session, record: Record, site: Site | None, problems: list[Problem]
+) -> CustomerContract | None:
+    """The contract a deployment is built for (none given: None), at the deployment's site."""
+    ref = record.get("contract_ref")
+    if not ref:
+        return None
+    contract = find_contract(session, ref)
+    if contract is None:
+        known = session.scalars(select(CustomerContract.contract_ref))
+        problems.append(_unknown("contract_ref", ref, "contract", known))
+    elif site is not None and contract.site_id != site.id:
+        problems.append(contract_elsewhere(contract.contract_ref, contract.site.name, site.name))
+    return contract
+
+
+def contract_elsewhere(contract_ref: str, contract_site: str, deployment_site: str) -> Problem:
+    """A deployment at one site built for a contract at another."""
+    return Problem(
+        "contract_ref",
+        contract_ref,
+        f"contract {contract_ref} is at {contract_site}, not at {deployment_site}: a "
+        "deployment is built at its contract's site",
+    )
+
+
+def _require_deployment(
+    session: Session, record: Record, problems: list[Problem]
+) -> Deployment | None:
+    ref = record.get("deployment_ref")
+    if not ref:
+        return None
+    deployment = find_deployment(session, ref)
+    if deployment is None:
+        known = session.scalars(select(Deployment.deployment_ref))
+        problems.append(_unknown("deployment_ref", ref, "deployment", known))
+    return deployment
+
+
+def reserved_elsewhere(deployment_ref: str, deployment_site: str, line_site: str) -> Problem:
+    """A line at one site reserved for a deployment at another."""
+    return Problem(
+        "deployment_ref",
+        deployment_ref,
+        f"deployment {deployment_ref} is at {deployment_site}, this line's order is at "
+        f"{line_site}: a line serves a deployment at its own site",
+    )
 
 
 def _require_vendor(session: Session, record: Record, problems: list[Problem]) -> Vendor | None:
@@ -180,6 +290,11 @@ class Adapter:
         """Why ``row`` cannot be deleted, or None."""
         return None
 
+    def dependents(self, session: Session, row: Any) -> list[tuple[str, int]]:
+        """Records that belong to ``row`` and go when it goes, each deleted (and audited)
+        first: (kind, id)."""
+        return []
+
     def delete(self, session: Session, row: Any) -> None:
         session.delete(row)
 
@@ -189,6 +304,10 @@ class Adapter:
 
 def _count(session: Session, column: Any, value: int) -> int:
     return session.scalar(select(func.count()).where(column == value)) or 0
+
+
+def _count_where(session: Session, *conditions: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).where(*conditions)) or 0
 
 
 def _versioned(model: Any, *columns: Any) -> Select[Any]:
@@ -221,10 +340,11 @@ class SiteAdapter(Adapter):
         orders = _count(session, PurchaseOrder.site_id, row.id)
         ppas = _count(session, Ppa.site_id, row.id)
         contracts = _count(session, CustomerContract.site_id, row.id)
-        if orders or ppas or contracts:
+        deployments = _count(session, Deployment.site_id, row.id)
+        if orders or ppas or contracts or deployments:
             return (
-                f"site {row.name!r} still has {orders} purchase orders, {ppas} PPAs and "
-                f"{contracts} customer contracts"
+                f"site {row.name!r} still has {orders} purchase orders, {ppas} PPAs, "
+                f"{contracts} customer contracts and {deployments} deployments"
             )
         return None
 
@@ -238,6 +358,7 @@ class VendorAdapter(Adapter):
         "category",
         "contact",
         "payment_terms",
+        "payment_schedule",
         "notes",
         "address",
         "incoterms",
@@ -316,6 +437,7 @@ class ProductAdapter(Adapter):
         "description",
         "category",
         "gpus_per_unit",
+        "gpu_model",
         "kw_per_unit",
         "list_price",
         "currency",
@@ -351,6 +473,12 @@ class ProductAdapter(Adapter):
         quotes = _count(session, LeadTimeQuote.product_id, row.id)
         if lines or quotes:
             return f"product {row.sku!r} is on {lines} order lines and {quotes} lead-time quotes"
+        sku = row.sku.strip().lower()
+        others = _count_where(session, func.lower(Product.sku) == sku, Product.id != row.id)
+        named = _count_where(session, func.lower(DeploymentPart.part) == sku)
+        if named and not others:
+            # A bill of parts names a sku of any vendor: the last product of it is needed.
+            return f"product {row.sku!r} is a part of {named} deployments' bills of parts"
         return None
 
 
@@ -397,7 +525,8 @@ class LeadTimeAdapter(Adapter):
         return []
 
 
-ORDER_FIELDS = ("vendor", "site", "order_date", "currency")
+# A line's fields that belong to its purchase order (the same on every line of it).
+ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_schedule")
 
 
 class OrderLineAdapter(Adapter):
@@ -434,6 +563,9 @@ class OrderLineAdapter(Adapter):
                 OrderLine.unit_price.label("unit_price"),
                 PurchaseOrder.currency.label("currency"),
                 *(getattr(OrderLine, n).label(n) for n in self.plain[3:]),
+                PurchaseOrder.payment_schedule.label("payment_schedule"),
+                Deployment.deployment_ref.label("deployment_ref"),
+                OrderLine.first_commitment.label("first_commitment"),
                 PurchaseOrder.id.label("order_id"),
                 Product.gpus_per_unit.label("gpus_per_unit"),
             )
@@ -441,6 +573,7 @@ class OrderLineAdapter(Adapter):
             .join(Vendor, PurchaseOrder.vendor_id == Vendor.id)
             .join(Site, PurchaseOrder.site_id == Site.id)
             .join(Product, OrderLine.product_id == Product.id)
+            .outerjoin(Deployment, OrderLine.deployment_id == Deployment.id)
             .order_by(PurchaseOrder.po_number, OrderLine.line_no)
         )
 
@@ -461,6 +594,11 @@ class OrderLineAdapter(Adapter):
         vendor = _require_vendor(session, record, problems)
         site = _require_site(session, record, problems)
         product = _require_product(session, vendor, record, problems)
+        deployment = _require_deployment(session, record, problems)
+        if deployment is not None and site is not None and deployment.site_id != site.id:
+            problems.append(
+                reserved_elsewhere(deployment.deployment_ref, deployment.site.name, site.name)
+            )
         if problems or vendor is None or site is None or product is None:
             return problems
         order = session.scalar(
@@ -495,16 +633,19 @@ class OrderLineAdapter(Adapter):
             "site": order.site.name if order.site_id else None,
             "order_date": order.order_date,
             "currency": order.currency,
+            "payment_schedule": order.payment_schedule,
         }
         order.vendor = vendor
         order.site = site
         order.order_date = record["order_date"]
         order.currency = record.get("currency") or "USD"
+        order.payment_schedule = record.get("payment_schedule")
         after = {
             "vendor": vendor.name,
             "site": site.name,
             "order_date": order.order_date,
             "currency": order.currency,
+            "payment_schedule": order.payment_schedule,
         }
         if order.id is not None:
             changes = audit.diff(before, after, ORDER_FIELDS)
@@ -535,6 +676,11 @@ class OrderLineAdapter(Adapter):
         )
         row.order = order
         row.product = product
+        row.deployment = deployment
+        # Set once, when the vendor's first date is known; never overwritten here.
+        row.first_commitment = first_commitment(
+            row.first_commitment, record.get("promised_date"), record.get("eta")
+        )
         return []
 
     def delete(self, session: Session, row: OrderLine) -> None:
@@ -626,6 +772,9 @@ class ContractAdapter(Adapter):
         "auto_renew",
         "notice_days",
         "status",
+        "gpu_model",
+        "late_credit_per_day",
+        "late_credit_cap",
     )
 
     def select(self) -> Select[Any]:
@@ -677,6 +826,12 @@ class ContractAdapter(Adapter):
         row.site = site
         return []
 
+    def in_use(self, session: Session, row: CustomerContract) -> str | None:
+        deployments = _count(session, Deployment.contract_id, row.id)
+        if deployments:
+            return f"contract {row.contract_ref!r} still has {deployments} deployments"
+        return None
+
 
 class FxRateAdapter(Adapter):
     kind_name = "fxrates"
@@ -696,10 +851,170 @@ class FxRateAdapter(Adapter):
         )
 
 
+class SiteCapacityAdapter(Adapter):
+    """A site's grid interconnect in force from a date on (an upgrade, a new substation)."""
+
+    kind_name = "site_capacity"
+    model = SiteCapacity
+    plain = ("from_date", "grid_mw", "notes")
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                SiteCapacity,
+                Site.name.label("site"),
+                *(getattr(SiteCapacity, n).label(n) for n in self.plain),
+            )
+            .join(Site, SiteCapacity.site_id == Site.id)
+            .order_by(Site.name, SiteCapacity.from_date)
+        )
+
+    def find(self, session: Session, record: Record) -> SiteCapacity | None:
+        site = find_site(session, record["site"])
+        if site is None:
+            return None
+        return session.scalar(
+            select(SiteCapacity).where(
+                SiteCapacity.site_id == site.id, SiteCapacity.from_date == record["from_date"]
+            )
+        )
+
+    def assign(
+        self, session: Session, row: SiteCapacity, record: Record, actor: Actor
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        site = _require_site(session, record, problems)
+        if problems or site is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.site = site
+        return []
+
+
+class DeploymentAdapter(Adapter):
+    """One cluster at one site (a hall, a pod), usually built for one customer contract."""
+
+    kind_name = "deployments"
+    model = Deployment
+    plain = ("deployment_ref", "name", "target_date", "power_ready_date", "status", "notes")
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                Deployment,
+                Deployment.deployment_ref.label("deployment_ref"),
+                Site.name.label("site"),
+                Deployment.name.label("name"),
+                CustomerContract.contract_ref.label("contract_ref"),
+                *(getattr(Deployment, n).label(n) for n in self.plain[2:]),
+            )
+            .join(Site, Deployment.site_id == Site.id)
+            .outerjoin(CustomerContract, Deployment.contract_id == CustomerContract.id)
+            .order_by(Deployment.deployment_ref)
+        )
+
+    def find(self, session: Session, record: Record) -> Deployment | None:
+        return find_deployment(session, record["deployment_ref"])
+
+    def assign(
+        self, session: Session, row: Deployment, record: Record, actor: Actor
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        site = _require_site(session, record, problems)
+        contract = _require_contract(session, record, site, problems)
+        if site is not None and row.id is not None and row.site_id != site.id:
+            elsewhere = session.scalar(
+                select(func.count())
+                .select_from(OrderLine)
+                .join(PurchaseOrder, OrderLine.order_id == PurchaseOrder.id)
+                .where(OrderLine.deployment_id == row.id, PurchaseOrder.site_id != site.id)
+            )
+            if elsewhere:
+                problems.append(
+                    Problem(
+                        "site",
+                        record["site"],
+                        f"{elsewhere} order lines at {row.site.name} are reserved for it: a "
+                        "deployment is served by lines at its own site",
+                    )
+                )
+        if problems or site is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.site = site
+        row.contract = contract
+        return []
+
+    def in_use(self, session: Session, row: Deployment) -> str | None:
+        lines = _count(session, OrderLine.deployment_id, row.id)
+        if lines:
+            return (
+                f"deployment {row.deployment_ref!r} still has {lines} order lines reserved for it"
+            )
+        return None
+
+    def dependents(self, session: Session, row: Deployment) -> list[tuple[str, int]]:
+        # Its bill of parts: each part's removal is in the audit trail like the deployment's.
+        parts = session.scalars(
+            select(DeploymentPart.id)
+            .where(DeploymentPart.deployment_id == row.id)
+            .order_by(DeploymentPart.part)
+        )
+        return [("deployment_parts", part_id) for part_id in parts]
+
+
+class DeploymentPartAdapter(Adapter):
+    """A line of a deployment's bill of parts: a product sku or a category, and how many."""
+
+    kind_name = "deployment_parts"
+    model = DeploymentPart
+    plain = ("quantity",)
+
+    def select(self) -> Select[Any]:
+        return (
+            _versioned(
+                DeploymentPart,
+                Deployment.deployment_ref.label("deployment_ref"),
+                DeploymentPart.part.label("part"),
+                DeploymentPart.quantity.label("quantity"),
+            )
+            .join(Deployment, DeploymentPart.deployment_id == Deployment.id)
+            # Case-blind, so both databases list a bill of parts in one order.
+            .order_by(Deployment.deployment_ref, func.lower(DeploymentPart.part))
+        )
+
+    def find(self, session: Session, record: Record) -> DeploymentPart | None:
+        deployment = find_deployment(session, record["deployment_ref"])
+        if deployment is None:
+            return None
+        return session.scalar(
+            select(DeploymentPart).where(
+                DeploymentPart.deployment_id == deployment.id,
+                func.lower(DeploymentPart.part) == str(record["part"]).strip().lower(),
+            )
+        )
+
+    def assign(
+        self, session: Session, row: DeploymentPart, record: Record, actor: Actor
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        deployment = _require_deployment(session, record, problems)
+        part = part_name(session, record["part"])
+        if part is None:
+            problems.append(unknown_part(record["part"], session.scalars(select(Product.sku))))
+        if problems or deployment is None or part is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.part = part
+        row.deployment = deployment
+        return []
+
+
 ADAPTERS: dict[str, Adapter] = {
     a.kind_name: a
     for a in (
         SiteAdapter(),
+        SiteCapacityAdapter(),
         VendorAdapter(),
         ProductAdapter(),
         LeadTimeAdapter(),
@@ -708,6 +1023,8 @@ ADAPTERS: dict[str, Adapter] = {
         CustomerAdapter(),
         ContractAdapter(),
         FxRateAdapter(),
+        DeploymentAdapter(),
+        DeploymentPartAdapter(),
     )
 }
 
@@ -769,6 +1086,16 @@ def put_back(
         or entry.field not in spec.field_names
     ):
         raise UsageError("only a change of one field of this record can be put back")
+    if kind_name == "orders" and entry.field in ("promised_date", "first_commitment"):
+        raise UsageError(
+            "a promised date is changed only by correcting it (Correct the promised date…, "
+            "with a reason): put it back that way"
+        )
+    if spec.field(entry.field).derived:
+        raise UsageError(
+            f"{spec.field(entry.field).title} is worked out by Rackbook, not typed: it cannot "
+            "be put back"
+        )
     record = get_record(session, kind_name, record_id)
     name = entry.field
     title = spec.field(name).title
@@ -820,6 +1147,10 @@ _NOT_COPIED: dict[str, Record] = {
     "customers": {"name": None},
     "contracts": {"contract_ref": None, "status": "draft"},
     "fxrates": {"valid_from": None},
+    "site_capacity": {"from_date": None},
+    # The next hall: its own reference, planned again (services.deployments copies its parts).
+    "deployments": {"deployment_ref": None, "status": "planned"},
+    "deployment_parts": {"part": None},
 }
 
 
@@ -881,7 +1212,18 @@ def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record
                 record[name] = value
     if kind_name == "orders":
         follow_receipts(record)
+    elif kind_name == "contracts" and record["currency"] == "USD":
+        _late_credit_currency(values, record)
     return record
+
+
+def _late_credit_currency(values: Record, record: Record) -> None:
+    """A late credit is money owed under the contract: it takes the currency the contract
+    names, never the USD that a blank currency means elsewhere (validation then asks)."""
+    given = values.get("currency")
+    blank = given is None or (isinstance(given, str) and not given.strip())
+    if blank and any(record.get(n) is not None for n in ("late_credit_per_day", "late_credit_cap")):
+        record["currency"] = None
 
 
 _TEMPLATES: dict[str, Record] = {}
@@ -922,10 +1264,7 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
     _raise_if(validate(kind_name, record), kind_name, record)
     if ad.find(session, record) is not None:
         key = record_key(kind_name, record)
-        raise ValidationError(
-            [Problem(ad.spec.key[0], key, f"{key} already exists")],
-            subject=f"{ad.spec.singular} {key}",
-        )
+        raise ValidationError([exists(kind_name, record)], subject=f"{ad.spec.singular} {key}")
     row = ad.model()
     _stamp(row, actor, creating=True)
     with session.no_autoflush:
@@ -956,6 +1295,27 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
     return saved
 
 
+def exists(kind_name: str, record: Record) -> Problem:
+    """The problem with a record whose natural key another record has already."""
+    key = record_key(kind_name, record)
+    if kind_name == "site_capacity":
+        day = audit.as_text(record.get("from_date"))
+        return Problem(
+            "from_date",
+            day,
+            f"site {record.get('site')} already has a capacity step from {day}; change that "
+            "step, or give this one another date",
+        )
+    if kind_name == "deployment_parts":
+        return Problem(
+            "part",
+            record.get("part"),
+            f"deployment {record.get('deployment_ref')} already has the part "
+            f"{record.get('part')}; change its quantity instead",
+        )
+    return Problem(kind(kind_name).key[0], key, f"{key} already exists")
+
+
 def _summary(spec: Kind, record: Record) -> str:
     return "; ".join(
         f"{f.name}={audit.as_text(record.get(f.name))}"
@@ -981,6 +1341,8 @@ def update(
         raise NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
     current = get_record(session, kind_name, record_id)
     merged = complete(kind_name, {**current, **changes})
+    if kind_name == "orders":
+        keep_first_commitment(current, merged)
     if expected_version is not None and row.version != expected_version:
         raise ConflictError(
             ad.spec.singular,
@@ -991,9 +1353,8 @@ def update(
         )
     _raise_if(validate(kind_name, merged), kind_name, merged)
     if any(merged[k] != current[k] for k in ad.spec.key) and ad.find(session, merged) is not None:
-        key = record_key(kind_name, merged)
         raise ValidationError(
-            [Problem(ad.spec.key[0], key, f"{key} already exists")],
+            [exists(kind_name, merged)],
             subject=f"{ad.spec.singular} {record_key(kind_name, current)}",
         )
     changed = audit.diff(current, merged, (f.name for f in ad.spec.writable))
@@ -1025,6 +1386,23 @@ def update(
         audit.record_eta_change(session, actor, record_id, current.get("eta"), saved.get("eta"))
     _after_line_change(session, kind_name, row)
     return saved
+
+
+def keep_first_commitment(current: Record, merged: Record) -> bool:
+    """An ordinary edit never changes a line's set promised date (the vendor's first
+    commitment, which every slip is measured from): another promised date is a new date from
+    the vendor, taken as an ETA move (domain.supply.take_vendor_dates). ``merged`` (the line
+    as the edit would leave it) gets the dates to write; returns whether the promise given
+    differed from the one kept. Only ``orders.correct_promised_date`` changes a promise."""
+    dates = take_vendor_dates(
+        current.get("promised_date"),
+        current.get("eta"),
+        current.get("first_commitment"),
+        merged.get("promised_date"),
+        merged.get("eta"),
+    )
+    merged["promised_date"], merged["eta"] = dates.promised_date, dates.eta
+    return dates.promise_changed
 
 
 def committed_record(session: Session, kind_name: str, record_id: int) -> Record | None:
@@ -1059,6 +1437,8 @@ def delete(
     reason = ad.in_use(session, row)
     if reason:
         raise ReferencedError(f"{key} cannot be deleted: {reason}.")
+    for child_kind, child_id in ad.dependents(session, row):
+        delete(session, child_kind, child_id, actor)
     order = row.order if kind_name == "orders" else None
     ad.delete(session, row)
     try:

@@ -112,6 +112,8 @@ VENDORS = Kind(
         _text("category"),
         _text("contact"),
         _text("payment_terms"),
+        # Its orders' milestones unless an order names its own (domain.money.parse_schedule).
+        _text("payment_schedule"),
         _text("notes"),
         _text("address"),
         _text("incoterms", label="Incoterms"),
@@ -129,6 +131,8 @@ PRODUCTS = Kind(
         _text("description"),
         _choice("category", enums.PRODUCT_CATEGORIES),
         Field("gpus_per_unit", "int", label="GPUs per unit"),
+        # GB300, B300, H200…: products with GPUs only.
+        _text("gpu_model", label="GPU model"),
         Field("kw_per_unit", "decimal", label="kW per unit"),
         Field("list_price", "money"),
         CURRENCY,
@@ -175,6 +179,12 @@ ORDERS = Kind(
         Field("received_date", "date"),
         _choice("status", enums.LINE_STATUSES),
         _text("notes"),
+        # The purchase order's (like vendor, site, order date, currency); blank: the vendor's.
+        _text("payment_schedule"),
+        # Reserved for this deployment: the line serves that one only.
+        _text("deployment_ref", ref="deployments", label="Deployment"),
+        # The first date the vendor ever gave: kept by Rackbook, never written from a record.
+        Field("first_commitment", "date", derived=True),
     ),
     key=("po_number", "line"),
     singular="Order line",
@@ -229,6 +239,11 @@ CONTRACTS = Kind(
         Field("auto_renew", "bool"),
         Field("notice_days", "int"),
         _choice("status", enums.CONTRACT_STATUSES),
+        # Blank: GPUs of any model serve it.
+        _text("gpu_model", label="GPU model"),
+        # What the operator owes per day of late delivery, and at most (the contract's currency).
+        Field("late_credit_per_day", "money", label="Late credit per day"),
+        Field("late_credit_cap", "money", label="Late credit cap"),
     ),
     key=("contract_ref",),
     singular="Contract",
@@ -246,9 +261,67 @@ FXRATES = Kind(
     singular="FX rate",
 )
 
+SITE_CAPACITY = Kind(
+    "site_capacity",
+    "Site capacity",
+    (
+        _text("site", True, ref="sites"),
+        Field("from_date", "date", True, label="From"),
+        Field("grid_mw", "decimal", True, label="Grid (MW)"),
+        _text("notes"),
+    ),
+    key=("site", "from_date"),
+    singular="Capacity step",
+)
+
+DEPLOYMENTS = Kind(
+    "deployments",
+    "Deployments",
+    (
+        _text("deployment_ref", True, label="Deployment"),
+        _text("site", True, ref="sites"),
+        _text("name"),
+        _text("contract_ref", ref="contracts", label="Contract"),
+        # Blank: the contract's need-by date.
+        Field("target_date", "date", label="Target date"),
+        # When its power is energised; blank: available.
+        Field("power_ready_date", "date", label="Power ready"),
+        _choice("status", enums.DEPLOYMENT_STATUSES),
+        _text("notes"),
+    ),
+    key=("deployment_ref",),
+    singular="Deployment",
+)
+
+DEPLOYMENT_PARTS = Kind(
+    "deployment_parts",
+    "Deployment parts",
+    (
+        _text("deployment_ref", True, ref="deployments", label="Deployment"),
+        # A product sku (any vendor's) or a category name (gpu_system, cooling…).
+        _text("part", True),
+        Field("quantity", "int", True),
+    ),
+    key=("deployment_ref", "part"),
+    singular="Deployment part",
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
-    for k in (SITES, VENDORS, PRODUCTS, LEADTIMES, ORDERS, PPAS, CUSTOMERS, CONTRACTS, FXRATES)
+    for k in (
+        SITES,
+        SITE_CAPACITY,
+        VENDORS,
+        PRODUCTS,
+        LEADTIMES,
+        ORDERS,
+        PPAS,
+        CUSTOMERS,
+        CONTRACTS,
+        FXRATES,
+        DEPLOYMENTS,
+        DEPLOYMENT_PARTS,
+    )
 }
 
 # The kinds DESIGN.md §5 lists for import (customers arrive with their contracts).
@@ -260,6 +333,25 @@ IMPORT_KINDS = (
     "orders",
     "ppas",
     "contracts",
+    "fxrates",
+    "site_capacity",
+    "deployments",
+    "deployment_parts",
+)
+
+# The order in which the sheets of one workbook are written: what a kind names first (a
+# deployment names its contract; an order line, the deployment it is reserved for).
+WRITE_ORDER = (
+    "sites",
+    "site_capacity",
+    "vendors",
+    "products",
+    "leadtimes",
+    "ppas",
+    "contracts",
+    "deployments",
+    "deployment_parts",
+    "orders",
     "fxrates",
 )
 

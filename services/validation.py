@@ -11,9 +11,11 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from domain.money import ScheduleError, parse_schedule
 from services.errors import Problem
 from services.schema import Field, Kind, kind
 
@@ -152,6 +154,17 @@ def _sites(r: Record, p: list[Problem]) -> None:
         p.append(Problem("pue", pue, "PUE must be between 1.0 and 3.0"))
 
 
+@lru_cache(maxsize=256)
+def schedule_problem(text: str) -> str | None:
+    """Why a payment schedule cannot be read (domain.money.parse_schedule), or None. An
+    import checks the same few schedules on 100,000 lines: each text is read once."""
+    try:
+        parse_schedule(text)
+    except ScheduleError as exc:
+        return str(exc)
+    return None
+
+
 # The eleven rules of Incoterms 2020; a vendor's Incoterms name one, then usually a place.
 INCOTERMS = ("EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF")
 
@@ -169,10 +182,30 @@ def _vendors(r: Record, p: list[Problem]) -> None:
                     "(then the place, as in DAP Panther Creek, PA)",
                 )
             )
+    _payment_schedule(r, p)
+
+
+def _payment_schedule(record: Record, problems: list[Problem]) -> None:
+    text = record.get("payment_schedule")
+    if isinstance(text, str) and text.strip():
+        reason = schedule_problem(text)
+        if reason:
+            problems.append(Problem("payment_schedule", text, f"Payment schedule: {reason}"))
 
 
 def _products(r: Record, p: list[Problem]) -> None:
     _non_negative(r, p, "gpus_per_unit", "kw_per_unit", "list_price")
+    model = r.get("gpu_model")
+    gpus = r.get("gpus_per_unit")
+    if model and isinstance(gpus, int) and gpus == 0:
+        p.append(
+            Problem(
+                "gpu_model",
+                model,
+                f"a GPU model ({model}) is for products with GPUs; this one has 0 GPUs per "
+                "unit (give its GPUs per unit, or leave the GPU model blank)",
+            )
+        )
     _currency(r, p)
 
 
@@ -228,6 +261,8 @@ def _orders(r: Record, p: list[Problem]) -> None:
             "goods cannot arrive before the order date {a}",
         )
     _currency(r, p)
+    if r.get("payment_schedule"):  # most lines take their vendor's
+        _payment_schedule(r, p)
 
 
 def _ppas(r: Record, p: list[Problem]) -> None:
@@ -260,7 +295,36 @@ def _contracts(r: Record, p: list[Problem]) -> None:
         p.append(Problem("committed_gpus", None, "a price per GPU-hour needs committed GPUs"))
     if unit == "per_kw_month" and not r.get("committed_mw"):
         p.append(Problem("committed_mw", None, "a price per kW-month needs committed MW"))
+    for name in ("late_credit_per_day", "late_credit_cap"):
+        value: Any = r.get(name)
+        if value.__class__ in _NUMBERS and value < 0:
+            p.append(Problem(name, value, "a late credit cannot be negative"))
+    credits = [n for n in ("late_credit_per_day", "late_credit_cap") if r.get(n) is not None]
+    if credits and not r.get("currency"):
+        p.append(
+            Problem(
+                "currency",
+                None,
+                "a late credit is money the operator owes: give the contract's currency",
+            )
+        )
     _currency(r, p)
+
+
+def _site_capacity(r: Record, p: list[Problem]) -> None:
+    grid: Any = r.get("grid_mw")
+    if grid.__class__ in _NUMBERS and grid < 0:
+        p.append(Problem("grid_mw", grid, "a grid capacity cannot be negative"))
+
+
+def _deployments(r: Record, p: list[Problem]) -> None:
+    return None
+
+
+def _deployment_parts(r: Record, p: list[Problem]) -> None:
+    quantity = r.get("quantity")
+    if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity <= 0:
+        p.append(Problem("quantity", quantity, "quantity must be more than 0"))
 
 
 def _fxrates(r: Record, p: list[Problem]) -> None:
@@ -280,6 +344,9 @@ RULES: dict[str, Callable[[Record, list[Problem]], None]] = {
     "customers": _customers,
     "contracts": _contracts,
     "fxrates": _fxrates,
+    "site_capacity": _site_capacity,
+    "deployments": _deployments,
+    "deployment_parts": _deployment_parts,
 }
 
 

@@ -37,8 +37,11 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("products", "Products"),
     ("leadtimes", "Lead times"),
     ("sites", "Sites"),
+    ("site_capacity", "Site capacity"),
     ("ppas", "PPAs"),
     ("contracts", "Contracts"),
+    ("deployments", "Deployments"),
+    ("deployment_parts", "Deployment parts"),
     ("readiness", "Readiness"),
     ("customers", "Customers"),
     ("alerts", "Alerts"),
@@ -58,20 +61,28 @@ RECORD_SCREENS = {
     "contracts",
     "customers",
     "fxrates",
+    "site_capacity",
+    "deployments",
+    "deployment_parts",
 }
 # Which screens show names or marks from which kinds: a change to the key reloads the values.
 # Marks are alerts (services.marks), so a kind's screens also follow the kinds their rules
 # read: lines late for a contract, contracts short of GPUs or power, vendors' shares, drift.
 DEPENDS_ON = {
-    "sites": {"orders", "ppas", "contracts", "dashboard"},
+    "sites": {"orders", "ppas", "contracts", "site_capacity", "deployments", "dashboard"},
     "vendors": {"orders", "products", "leadtimes", "dashboard"},
-    "products": {"orders", "leadtimes", "vendors", "contracts", "dashboard"},
+    "products": {"orders", "leadtimes", "vendors", "contracts", "deployments", "dashboard"},
     "customers": {"contracts", "dashboard"},
-    "contracts": {"customers", "orders", "sites", "ppas", "dashboard"},
-    "orders": {"contracts", "vendors", "products", "leadtimes", "dashboard"},
+    "contracts": {"customers", "orders", "sites", "ppas", "deployments", "dashboard"},
+    "orders": {"contracts", "vendors", "products", "leadtimes", "deployments", "dashboard"},
     "ppas": {"sites", "contracts", "dashboard"},
     "leadtimes": {"products", "dashboard"},
     "fxrates": {"orders", "vendors", "dashboard"},
+    "site_capacity": {"sites", "contracts", "dashboard"},
+    # A deployment's ref is on the lines reserved for it and on its parts; its readiness
+    # is its contract's delivery date.
+    "deployments": {"orders", "contracts", "deployment_parts", "sites", "dashboard"},
+    "deployment_parts": {"deployments", "contracts", "dashboard"},
 }
 
 # Tables whose changes (alone) alter no list of records: only alerts, dashboard and imports.
@@ -380,6 +391,14 @@ class MainWindow(QMainWindow):
             readiness_screen = ReadinessScreen(self.context)
             readiness_screen.lines_requested.connect(self.show_lines)
             return readiness_screen
+        if screen_id == "sites":
+            from ui.screens.sites_screen import SitesScreen
+
+            return SitesScreen(self.context)
+        if screen_id == "deployments":
+            from ui.screens.deployments_screen import DeploymentsScreen
+
+            return DeploymentsScreen(self.context)
         assert screen_id in RECORD_SCREENS, screen_id
         from ui.screens.list_screen import ListScreen
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
+    QCompleter,
     QDateEdit,
     QHBoxLayout,
+    QLineEdit,
     QMessageBox,
+    QStyledItemDelegate,
     QToolButton,
     QWidget,
 )
@@ -18,6 +23,24 @@ from ui import format as fmt
 
 # The date a QDateEdit holds to mean "no date"; it is shown as blank (specialValueText).
 BLANK = QDate(1900, 1, 1)
+
+
+class CompletingDelegate(QStyledItemDelegate):
+    """A grid cell typed into with completion from ``choices()`` (asked each time the cell
+    is edited: a vendor's skus, the parts a bill of parts may name), matched anywhere in
+    the name, case ignored."""
+
+    def __init__(self, choices: Callable[[], list[str]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = QLineEdit(parent)
+        completer = QCompleter(self.choices(), editor)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        editor.setCompleter(completer)
+        return editor
 
 
 def to_qdate(value: dt.date) -> QDate:

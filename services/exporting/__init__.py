@@ -89,6 +89,9 @@ LIST_EXPORTS: dict[str, str] = {
     "contract-list": "contracts",
     "customers": "customers",
     "fxrates": "fxrates",
+    "site_capacity": "site_capacity",
+    "deployments": "deployments",
+    "deployment_parts": "deployment_parts",
 }
 
 EXPORT_KINDS: tuple[ExportKind, ...] = (

@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Site, Vendor
 from services.exporting.cells import DATE_FORMAT, Column, WorkbookWriter
 from services.exporting.lists import header_for, list_columns
 from services.schema import IMPORT_KINDS, Field, Kind, kind
@@ -86,6 +84,22 @@ FIELD_HELP: dict[str, str] = {
     "auto_renew": "Renews by itself unless notice is given: TRUE or FALSE",
     "rate": "Units of the reporting currency one unit of this currency buys",
     "valid_from": "First day the rate applies",
+    "gpu_model": "GPU model (GB300, B300, H200…): on a product with GPUs; on a contract, the "
+    "model it must be served by (blank: any model)",
+    "late_credit_per_day": "Credit owed to the customer per day of late delivery, in the "
+    "contract's currency (give the currency)",
+    "late_credit_cap": "The most the late credit can add up to, in the contract's currency",
+    "payment_schedule": "Payment milestones: percent, event (order, promised, shipped, "
+    "received) and days after, such as 30% order; 60% shipped; 10% received+30 or 100% net 60 "
+    "(they add up to 100 %; on an order, blank means the vendor's)",
+    "deployment_ref": "The deployment (cluster, hall) it is for; an order line reserved for a "
+    "deployment serves that one only",
+    "from_date": "The day this grid capacity is in force from (an upgrade, a new substation)",
+    "grid_mw": "The grid interconnect in MW from that day on",
+    "target_date": "When the cluster must be ready (blank: its contract's need-by date)",
+    "power_ready_date": "When its power is energised (blank: available now)",
+    "part": "A product SKU (any vendor's) or a category: gpu_system, gpu_server, network, "
+    "storage, power, cooling, other",
 }
 
 FORMAT_HELP = {
@@ -106,6 +120,15 @@ def template_kinds() -> tuple[str, ...]:
     return IMPORT_KINDS
 
 
+# Fields a list shows that the import never reads, left out of the template to fill in.
+LEFT_OUT = frozenset({("orders", "first_commitment")})
+
+
+def template_fields(spec: Kind) -> tuple[str, ...]:
+    """The columns of the import template of ``spec``, in its order."""
+    return tuple(n for n in spec.field_names if (spec.name, n) not in LEFT_OUT)
+
+
 def _choices_of(spec: Kind, field: Field) -> tuple[str, ...]:
     """The values a column offers, as a person writes them (the import reads the words
     back as their codes)."""
@@ -121,17 +144,19 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
     spec = kind(kind_name)
     if spec.name not in IMPORT_KINDS:
         raise_unknown(kind_name)
-    vendors = list(session.scalars(select(Vendor.name).order_by(Vendor.name_key)))
-    sites = list(session.scalars(select(Site.name).order_by(Site.name)))
+    from services.lists import reference_names
+
+    known = reference_names(session)
+    names = template_fields(spec)
 
     columns = [
         replace(c, min_width=max(14, len(c.header) + 4), comment=_note(spec, spec.field(name)))
-        for c, name in zip(list_columns(spec), spec.field_names, strict=True)
+        for c, name in zip(list_columns(spec, names), names, strict=True)
     ]
     sheet = book.add_sheet(spec.label, columns)
     required_fmt = book.format(bold=True, bg_color="#F8CBAD", bottom=1, text_wrap=True)
     sheet.header()
-    for col, name in enumerate(spec.field_names):
+    for col, name in enumerate(names):
         if spec.field(name).required:
             # Rewrite the header cell highlighted: the required columns stand out.
             sheet.ws.write_string(0, col, header_for(spec.name, name), required_fmt)
@@ -148,11 +173,19 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
 
     first, last = 1, TEMPLATE_ROWS
     sources: dict[str, str] = {}
-    if any(spec.field(n).ref == "vendors" for n in spec.field_names):
-        sources["vendors"] = list_source("vendors", vendors)
-    if any(spec.field(n).ref == "sites" for n in spec.field_names):
-        sources["sites"] = list_source("sites", sites)
-    for col, name in enumerate(spec.field_names):
+    refs = {spec.field(n).ref for n in names}
+    # The names each reference may take, offered (not enforced: an alias, a new sku).
+    offered = {
+        "vendors": known.vendors,
+        "sites": known.sites,
+        "contracts": known.contracts,
+        "deployments": known.deployments,
+    }
+    for ref in sorted(r for r in refs if r in offered):
+        sources[ref] = list_source(ref, offered[ref])
+    if "part" in names:
+        sources["parts"] = list_source("parts", known.parts())
+    for col, name in enumerate(names):
         field = spec.field(name)
         header = header_for(spec.name, name)
         options: dict[str, Any] | None = None
@@ -173,8 +206,17 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
                 # A vendor may be written by an alias, which the list does not show.
                 "error_type": "warning",
                 "error_title": header,
-                "error_message": f"Not a known {field.ref[:-1]}: the import will refuse it "
-                "unless it is an alias.",
+                "error_message": f"Not a known {field.ref[:-1]}: the import will refuse it"
+                + (" unless it is an alias." if field.ref == "vendors" else "."),
+            }
+        elif name == "part" and "parts" in sources:
+            options = {
+                "validate": "list",
+                "source": sources["parts"],
+                # A sku sold later, or by a vendor not in Rackbook yet, is typed in.
+                "error_type": "warning",
+                "error_title": header,
+                "error_message": "Neither a category nor a known SKU: the import will refuse it.",
             }
         elif field.type == "date":
             options = {
@@ -246,7 +288,7 @@ def _instructions(book: WorkbookWriter, spec: Kind) -> None:
         sheet.title(line, bold=False)
     sheet.skip()
     sheet.header()
-    for name in spec.field_names:
+    for name in template_fields(spec):
         field = spec.field(name)
         header = header_for(spec.name, name)
         choices = _choices_of(spec, field)

@@ -3,8 +3,10 @@
 A vendor's header words (``PO #``, ``Qty``, ``Part No.``, ``Ship To``) are matched to the
 canonical fields of DESIGN.md §5 in three steps, best first: the field's own name or one of its
 aliases (confidence 100); every word of an alias found in the header (``Dell SKU`` has ``sku``,
-85); rapidfuzz similarity to a name or alias (typos such as ``Quantitiy``, up to 84). Each
-field takes the best column and each column one field. ``--map`` overrides (confidence 100, how
+85); rapidfuzz similarity to a name or alias (typos such as ``Quantitiy``, up to 84). A header
+that is itself the name of a Rackbook field (of any kind: ``gpu_model``, ``first_commitment``)
+is only ever that field, never another one it resembles. Each field takes the best column and
+each column one field. ``--map`` overrides (confidence 100, how
 ``map``) and a saved profile for the vendor's layout does the same job without retyping.
 """
 
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from models import ImportProfile
 from services.errors import NotFoundError, UsageError
 from services.importing.read import Sheet, Workbook
-from services.schema import IMPORT_KINDS, kind
+from services.schema import IMPORT_KINDS, KINDS, WRITE_ORDER, kind
 
 ACCEPT = 70  # the lowest confidence at which a header is taken for a field
 HEADER_SCAN_ROWS = 30
@@ -58,7 +60,14 @@ CURRENCY_CODES = frozenset(
     ]
 )
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-MONEY_FIELDS = ("unit_price", "list_price", "price", "price_per_mwh")
+MONEY_FIELDS = (
+    "unit_price",
+    "list_price",
+    "price",
+    "price_per_mwh",
+    "late_credit_per_day",
+    "late_credit_cap",
+)
 # The column the rejected-rows workbook adds; never mistaken for a field when re-imported.
 ERROR_COLUMN = "Error"
 
@@ -142,9 +151,11 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
         "payment_terms": ("terms", "payment"),
         "address": ("vendor address", "supplier address", "postal address"),
         "incoterms": ("incoterm", "delivery terms", "inco terms"),
+        "payment_schedule": ("payment milestones", "milestones", "schedule"),
     },
     "products": {
         "gpus_per_unit": ("gpus", "gpu count", "gpus unit", "gpu per unit"),
+        "gpu_model": ("gpu type", "gpu generation", "accelerator", "accelerator model"),
         "kw_per_unit": ("kw", "power kw", "kw unit", "power"),
         "list_price": ("price", "msrp", "unit price"),
     },
@@ -277,6 +288,8 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
             "receipt date",
         ),
         "status": ("order status", "line status", "po status"),
+        "payment_schedule": ("payment milestones", "milestones"),
+        "deployment_ref": ("deployment", "deployment id", "reserved for", "cluster", "hall"),
     },
     "ppas": {
         "ppa_ref": ("ppa", "ppa id", "reference", "ref", "contract id", "agreement"),
@@ -297,10 +310,69 @@ PER_KIND: dict[str, dict[str, tuple[str, ...]]] = {
         "committed_mw": ("mw", "contracted mw", "capacity mw"),
         "sla_uptime_pct": ("sla", "uptime", "sla uptime", "availability"),
         "auto_renew": ("auto renewal", "renews", "evergreen"),
+        "gpu_model": ("gpu type", "gpu generation", "accelerator"),
+        "late_credit_per_day": (
+            "late credit",
+            "late credit day",
+            "delay credit",
+            "late penalty",
+            "penalty per day",
+            "liquidated damages per day",
+            "lds per day",
+        ),
+        "late_credit_cap": (
+            "credit cap",
+            "late credit max",
+            "max late credit",
+            "penalty cap",
+            "liquidated damages cap",
+            "lds cap",
+        ),
     },
     "fxrates": {
         "rate": ("fx rate", "exchange rate", "rate to usd", "fx"),
         "valid_from": ("date", "effective date", "as of", "from", "valid"),
+    },
+    "site_capacity": {
+        "from_date": (
+            "from",
+            "valid from",
+            "effective date",
+            "energisation date",
+            "energization date",
+            "in service date",
+            "date",
+        ),
+        "grid_mw": (
+            "grid",
+            "grid capacity",
+            "grid capacity mw",
+            "interconnect",
+            "interconnect mw",
+            "capacity",
+            "capacity mw",
+            "mw",
+        ),
+    },
+    "deployments": {
+        "deployment_ref": ("deployment", "deployment id", "cluster", "cluster id", "reference"),
+        "name": ("deployment name", "cluster name", "hall", "description"),
+        "contract_ref": ("contract", "contract id", "contract no", "customer contract"),
+        "target_date": ("target", "target ready", "need by", "needed by", "ready by"),
+        "power_ready_date": ("power ready", "power on", "energised", "energized", "power date"),
+    },
+    "deployment_parts": {
+        "deployment_ref": ("deployment", "deployment id", "cluster", "cluster id"),
+        "part": (
+            "part no",
+            "part number",
+            "sku",
+            "item",
+            "component",
+            "product",
+            "category",
+        ),
+        "quantity": ("qty", "units", "count", "needed", "quantity needed"),
     },
 }
 
@@ -344,16 +416,34 @@ def _alias_table() -> dict[str, dict[str, tuple[str, ...]]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def field_words() -> frozenset[str]:
+    """Every field's name and title, of every kind, normalised as headers are: a header that
+    is one of these names that field, and is never guessed to be another."""
+    words = {normalise_header(name) for k in IMPORT_KINDS for name in import_fields(k)}
+    for spec in KINDS.values():
+        for spec_field in spec.fields:
+            words.add(normalise_header(spec_field.name))
+            words.add(normalise_header(spec_field.title))
+    words.discard("")
+    return frozenset(words)
+
+
 @lru_cache(maxsize=8192)
 def header_scores(header: str, kind_name: str) -> tuple[tuple[str, int, str], ...]:
-    """(field, confidence, how) for every field of the kind this normalised header may be."""
+    """(field, confidence, how) for every field of the kind this normalised header may be.
+    A header that is a field's own name (``gpu model``) is matched exactly or not at all:
+    never by alias words or fuzziness to a field it merely resembles (``gpus per unit``)."""
     if not header:
         return ()
     found: list[tuple[str, int, str]] = []
     words = set(header.split())
+    exact_only = header in field_words()
     for name, aliases in _alias_table()[kind_name].items():
         if header in aliases:
             found.append((name, 100, "alias" if header != aliases[0] else "name"))
+            continue
+        if exact_only:
             continue
         contained = [a for a in aliases if len(a) > 1 and set(a.split()) <= words]
         if contained and len(words) <= max(len(a.split()) for a in contained) + 2:
@@ -544,7 +634,7 @@ def choose_sheets(
             f"(sheets: {', '.join(repr(s) for s in workbook.sheet_names)}); "
             'give --kind, --sheet and --map "Header=field"'
         )
-    return sorted(fits, key=lambda f: IMPORT_KINDS.index(f.kind))
+    return sorted(fits, key=lambda f: WRITE_ORDER.index(f.kind))
 
 
 def _first_text_row(sheet: Sheet) -> int:
@@ -616,6 +706,10 @@ def match_headers(
         for column in columns:
             if not column.field and normalise_header(column.header) in ("category", "type"):
                 column.note = "derived from the product"
+    derived = {normalise_header(f.name) for f in kind(kind_name).fields if f.derived}
+    for column in columns:
+        if not column.field and normalise_header(column.header) in derived - {"category"}:
+            column.note = "kept by Rackbook, never read from a file"
     mapping = Mapping(kind_name, header_row, columns, dict(constants or {}))
     _currency_from_header(mapping)
     return mapping

@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Customer, Product, Site, Vendor, VendorAlias
+from domain.supply import first_commitment
+from models import Customer, CustomerContract, Deployment, Product, Site, Vendor, VendorAlias
 from models.bulk import read_columns
 from services import records
 from services.audit import Change, as_text, diff
@@ -87,6 +88,13 @@ class RowPlan:
     problems: list[Problem] = field(default_factory=list)
     existing: Record | None = None
     refs: dict[str, int | None] = field(default_factory=dict)
+    # A line whose set promised date the file gave differently: what became of that date.
+    promise_note: str | None = None
+
+
+# What the preview says of a line whose file gives another promised date than the one kept.
+PROMISE_TAKEN_AS_ETA = "promise changed → taken as an ETA change"
+PROMISE_KEPT_ETA_GIVEN = "promise changed → kept; the file's own ETA is taken"
 
 
 @dataclass
@@ -181,6 +189,9 @@ class References:
     sites: dict[str, tuple[int, str]]
     products: dict[tuple[int, str], tuple[int, str]]  # (vendor id, sku key) -> (id, sku)
     customers: dict[str, tuple[int, str]]
+    # ref key -> (id, ref, site id)
+    contracts: dict[str, tuple[int, str, int]] = field(default_factory=dict)
+    deployments: dict[str, tuple[int, str, int]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> References:
@@ -197,7 +208,31 @@ class References:
             name.strip().lower(): (cid, name)
             for cid, name in session.execute(select(Customer.id, Customer.name))
         }
-        return cls(vendors, alias_owner, sites, products, customers)
+        contracts = {
+            ref.strip().lower(): (cid, ref, sid)
+            for cid, ref, sid in session.execute(
+                select(CustomerContract.id, CustomerContract.contract_ref, CustomerContract.site_id)
+            )
+        }
+        deployments = {
+            ref.strip().lower(): (did, ref, sid)
+            for did, ref, sid in session.execute(
+                select(Deployment.id, Deployment.deployment_ref, Deployment.site_id)
+            )
+        }
+        return cls(vendors, alias_owner, sites, products, customers, contracts, deployments)
+
+    def site_name(self, site_id: int) -> str:
+        return next((name for sid, name in self.sites.values() if sid == site_id), "")
+
+    def part(self, part: str) -> str | None:
+        """A bill-of-parts entry as it is kept (records.part_name): a category in lower case,
+        a sku as its product spells it; None when it is neither."""
+        category = records.part_category(part)
+        if category is not None:
+            return category
+        key = part.strip().lower()
+        return next((sku for (_, k), (_, sku) in self.products.items() if k == key), None)
 
     def vendor(self, name: str) -> tuple[int, str] | None:
         return self.vendors.get(records.name_key(name))
@@ -230,6 +265,29 @@ def _vendors_and_aliases(
 
 
 _MISSING = object()
+# The fields that name other records, resolved once per combination (see _Checker.resolve).
+_NAMED = ("vendor", "site", "sku", "customer", "contract_ref", "deployment_ref", "part")
+
+
+def _named(
+    table: dict[str, tuple[int, str, int]],
+    record: Record,
+    field_name: str,
+    label: str,
+    problems: list[Problem],
+) -> tuple[int, str, int] | None:
+    """The (id, ref, site id) of the contract or deployment ``record[field_name]`` names, its
+    ref written back as the record spells it; None when blank, or unknown (a problem, with
+    the closest known ref)."""
+    ref = record.get(field_name)
+    if not isinstance(ref, str) or not ref.strip():
+        return None
+    found = table.get(ref.strip().lower())
+    if found is None:
+        problems.append(_unknown(field_name, ref, label, [r for _, r, _ in table.values()]))
+        return None
+    record[field_name] = found[1]
+    return found
 
 
 def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Problem:
@@ -469,8 +527,6 @@ def _plan(
     header_of = {c.field: c.header for c in columns}
     if kind_name == "leadtimes" and "lead_time" in header_of:
         header_of["lead_days"] = header_of["lead_time"]
-    present = {c.field for c in columns} | set(mapping.constants)
-    present = {"lead_days" if f == "lead_time" else f for f in present}
     key_indexes = [c.index for c in columns if c.field in spec.key]
 
     refs = known.refs
@@ -510,6 +566,7 @@ def _plan(
     first_key = key_indexes[0] if key_indexes else None
     getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
     kept_commitments = 0
+    orders = kind_name == "orders"
     first_row = sheet.first_row
     constant_items = [
         (name, value.strip() if isinstance(value, str) else value)
@@ -591,13 +648,21 @@ def _plan(
                 )
             )
             continue
+        promise_note = None
         if current is not None:
-            if kind_name == "orders" and _keep_first_commitment(current, incoming, present):
-                kept_commitments += 1
             merged = records.complete(kind_name, {**current, **incoming})
+            if orders:
+                promise_note = _take_vendor_dates(current, merged)
         else:
             # Converted cells are trimmed text or None (and constants are trimmed below).
             merged = records.complete(kind_name, incoming, trimmed=True)
+        if orders:
+            # Kept on the line once known, never overwritten (written by the import writer).
+            merged["first_commitment"] = first_commitment(
+                current.get("first_commitment") if current is not None else None,
+                merged["promised_date"],
+                merged["eta"],
+            )
         unchanged = (
             not problems
             and current is not None
@@ -624,13 +689,18 @@ def _plan(
             else:
                 plan_row.changes = diff(current, merged, writable)
                 plan_row.action = "update" if plan_row.changes else "unchanged"
+        if promise_note is not None and plan_row.action != "unchanged":
+            plan_row.promise_note = promise_note
+            kept_commitments += 1
         rows.append(plan_row)
     if progress is not None:
         progress(total, total)
     if kept_commitments:
         notes.append(
-            f"{kept_commitments} lines already had a promised date (the vendor's first "
-            "commitment): it is kept, and the file's new date is taken as the ETA"
+            f"{kept_commitments} {'line' if kept_commitments == 1 else 'lines'} already had a "
+            "promised date (the vendor's first commitment): it is kept, and the file's new "
+            "date is taken as an ETA change (a promised date typed wrong is corrected with "
+            "correct-promise)"
         )
     if not rows:
         notes.append(
@@ -654,22 +724,16 @@ def _plan(
     )
 
 
-def _keep_first_commitment(current: Record, incoming: Record, present: set[str]) -> bool:
-    """A line's promised date is the vendor's first commitment and is never overwritten (the
-    slip alert measures the ETA against it). A file that brings another promised date for
-    such a line is reporting a new estimate: it becomes the ETA, unless the file has an ETA
-    column of its own. Returns whether the incoming record was changed so."""
-    first = current.get("promised_date")
-    if first is None or "promised_date" not in incoming:
-        return False
-    new = incoming["promised_date"]
-    incoming["promised_date"] = first
-    if new is None or new == first:
-        return False
-    if "eta" in present:
-        return True
-    incoming["eta"] = new
-    return bool(current.get("eta") != new)
+def _take_vendor_dates(current: Record, merged: Record) -> str | None:
+    """A line's set promised date is the vendor's first commitment and an import never
+    changes it (the slip is measured from it): a file that brings another promised date is
+    reporting a new estimate, taken as an ETA move unless the file moves the ETA itself
+    (domain.supply.take_vendor_dates, the rule ordinary edits follow too). ``merged`` gets
+    the dates to write; returns what the preview says of the row, or None."""
+    given = merged.get("promised_date")
+    if records.keep_first_commitment(current, merged):
+        return PROMISE_TAKEN_AS_ETA if merged.get("eta") == given else PROMISE_KEPT_ETA_GIVEN
+    return None
 
 
 def _same(
@@ -752,6 +816,14 @@ def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
     if kind_name == "fxrates":
         currency, since = record.get("currency"), record.get("valid_from")
         return (currency, since) if currency and isinstance(since, dt.date) else None
+    if kind_name == "site_capacity":
+        site, since = refs.get("site_id"), record.get("from_date")
+        return (site, since) if site and isinstance(since, dt.date) else None
+    if kind_name == "deployments":
+        return _text_key(record.get("deployment_ref"))
+    if kind_name == "deployment_parts":
+        deployment, part = refs.get("deployment_id"), _text_key(record.get("part"))
+        return (deployment, part) if deployment and part else None
     raise AssertionError(kind_name)
 
 
@@ -794,6 +866,12 @@ def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, R
             if kind_name == "leadtimes" and vendor:
                 product = refs.product(vendor[0], record["sku"])
                 row_refs["product_id"] = product[0] if product else None
+        elif kind_name == "site_capacity":
+            site = refs.site(record["site"])
+            row_refs["site_id"] = site[0] if site else None
+        elif kind_name == "deployment_parts":
+            deployment = refs.deployments.get(record["deployment_ref"].strip().lower())
+            row_refs["deployment_id"] = deployment[0] if deployment else None
         key = _key(kind_name, record, row_refs)
         if key is not None:
             result[key] = record
@@ -858,6 +936,9 @@ class _Checker:
             record.get("site"),
             record.get("sku"),
             record.get("customer"),
+            record.get("contract_ref"),
+            record.get("deployment_ref"),
+            record.get("part"),
         )
         try:
             known = self._combinations.get(combination)
@@ -865,7 +946,7 @@ class _Checker:
             known = None
             combination = None
         if known is None:
-            names = {n: record.get(n) for n in ("vendor", "site", "sku", "customer")}
+            names = {n: record.get(n) for n in _NAMED if n in record}
             problems, found = self._resolve(names)
             canonical = {n: v for n, v in names.items() if v is not None}
             known = (problems, found, canonical)
@@ -897,7 +978,7 @@ class _Checker:
                     )
                 else:
                     found["vendor_id"], record["vendor"] = vendor
-        if kind_name in ("orders", "ppas", "contracts"):
+        if kind_name in ("orders", "ppas", "contracts", "site_capacity", "deployments"):
             site_name = record.get("site")
             if isinstance(site_name, str) and site_name.strip():
                 site = self._site(site_name)
@@ -942,6 +1023,41 @@ class _Checker:
                     found["customer_id"], record["customer"] = customer
                 else:
                     found["customer_id"] = None  # created with the contract
+        if kind_name == "deployments":
+            contract = _named(refs.contracts, record, "contract_ref", "contract", problems)
+            found["contract_id"] = contract[0] if contract else None
+            site_id = found.get("site_id")
+            if contract is not None and site_id is not None and contract[2] != site_id:
+                problems.append(
+                    records.contract_elsewhere(
+                        contract[1], refs.site_name(contract[2]), str(record["site"])
+                    )
+                )
+        if kind_name in ("orders", "deployment_parts"):
+            deployment = _named(refs.deployments, record, "deployment_ref", "deployment", problems)
+            found["deployment_id"] = deployment[0] if deployment else None
+            site_id = found.get("site_id")
+            if (
+                kind_name == "orders"
+                and deployment is not None
+                and site_id is not None
+                and deployment[2] != site_id
+            ):
+                problems.append(
+                    records.reserved_elsewhere(
+                        deployment[1], refs.site_name(deployment[2]), str(record["site"])
+                    )
+                )
+        if kind_name == "deployment_parts":
+            part = record.get("part")
+            if isinstance(part, str) and part.strip():
+                kept = refs.part(part)
+                if kept is None:
+                    problems.append(
+                        records.unknown_part(part, {s for _, s in refs.products.values()})
+                    )
+                else:
+                    record["part"] = kept
         return problems, found
 
     def whole_file(

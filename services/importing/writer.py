@@ -47,6 +47,8 @@ from models import (
     AuditEntry,
     Customer,
     CustomerContract,
+    Deployment,
+    DeploymentPart,
     EtaChange,
     FxRate,
     ImportBatch,
@@ -56,6 +58,7 @@ from models import (
     Product,
     PurchaseOrder,
     Site,
+    SiteCapacity,
     Vendor,
     VendorAlias,
 )
@@ -104,6 +107,9 @@ TABLES: dict[str, Any] = {
     "ppas": Ppa,
     "contracts": CustomerContract,
     "fxrates": FxRate,
+    "site_capacity": SiteCapacity,
+    "deployments": Deployment,
+    "deployment_parts": DeploymentPart,
 }
 
 
@@ -140,12 +146,23 @@ def value_columns(
         columns["product_id"] = ref("product_id")
         columns["received_qty"] = [q or 0 for q in field("received_qty")]
         columns["order_id"] = ref("order_id")
+        columns["deployment_id"] = [r.get("deployment_id") for r in refs]
+        # The plan worked it out from the line's dates (kept once known).
+        columns["first_commitment"] = field("first_commitment")
     elif kind_name == "ppas":
         columns["site_id"] = ref("site_id")
     elif kind_name == "contracts":
         columns["site_id"] = ref("site_id")
         columns["customer_id"] = ref("customer_id")
         columns["auto_renew"] = [bool(v) for v in field("auto_renew")]
+    elif kind_name == "site_capacity":
+        columns["site_id"] = ref("site_id")
+    elif kind_name == "deployments":
+        columns["site_id"] = ref("site_id")
+        columns["contract_id"] = [r.get("contract_id") for r in refs]
+    elif kind_name == "deployment_parts":
+        columns["deployment_id"] = ref("deployment_id")
+        columns["part"] = field("part")
     return columns
 
 
@@ -527,20 +544,28 @@ class _Writer:
                     table.c.site_id,
                     table.c.order_date,
                     table.c.currency,
+                    table.c.payment_schedule,
                     table.c.version,
                 )
             )
         }
         names = _names(self.conn)
+        # A file without a payment schedule column leaves each order's schedule as it is.
+        schedules = "payment_schedule" in self.plan.mapping.by_field or (
+            "payment_schedule" in self.plan.mapping.constants
+        )
         new, changed = [], []
         for po, row in wanted.items():
+            current = existing.get(po)
             values = {
                 "vendor_id": row.refs["vendor_id"],
                 "site_id": row.refs["site_id"],
                 "order_date": row.record["order_date"],
                 "currency": row.record.get("currency") or "USD",
+                "payment_schedule": row.record.get("payment_schedule")
+                if schedules or current is None
+                else current.payment_schedule,
             }
-            current = existing.get(po)
             if current is None:
                 new.append((po, row, values))
                 continue
@@ -549,9 +574,11 @@ class _Writer:
                 "site": names["site"].get(current.site_id),
                 "order_date": current.order_date,
                 "currency": current.currency,
+                "payment_schedule": current.payment_schedule,
             }
             after = {name: row.record.get(name) for name in records.ORDER_FIELDS}
             after["currency"] = values["currency"]
+            after["payment_schedule"] = values["payment_schedule"]
             changes = audit.diff(before, after, records.ORDER_FIELDS)
             if changes:
                 changed.append(
@@ -596,6 +623,7 @@ class _Writer:
                     site_id=bindparam("p_site_id"),
                     order_date=bindparam("p_order_date"),
                     currency=bindparam("p_currency"),
+                    payment_schedule=bindparam("p_payment_schedule"),
                     version=table.c.version + 1,
                     updated_by=self.actor.user,
                     updated_at=self.now,
@@ -890,6 +918,9 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
     deleted = 0
     order = [
         "orders",
+        "deployment_parts",
+        "deployments",
+        "site_capacity",
         "leadtimes",
         "contracts",
         "ppas",
@@ -1035,6 +1066,17 @@ def _restore(
         if entity == "vendors" and name == "aliases":
             aliases, restore_aliases = old, True
             continue
+        if name == "deployment_ref" and entity == "orders":
+            values["deployment_id"] = _id_by_ref(conn, Deployment, Deployment.deployment_ref, old)
+            continue
+        if name == "contract_ref" and entity == "deployments":
+            values["contract_id"] = _id_by_ref(
+                conn, CustomerContract, CustomerContract.contract_ref, old
+            )
+            continue
+        if name == "site" and entity == "deployments":
+            values["site_id"] = _id_by_name(conn, Site, old)
+            continue
         if entity == "orders" and name == "sku":
             product = conn.execute(
                 select(Product.id)
@@ -1070,6 +1112,13 @@ def _restore(
         ]
         if rows:
             conn.execute(insert(alias_table), rows)
+
+
+def _id_by_ref(conn: Connection, model: Any, column: Any, ref: str | None) -> int | None:
+    if ref is None:
+        return None
+    found: int | None = conn.execute(select(model.id).where(column == ref)).scalar()
+    return found
 
 
 def _id_by_name(conn: Connection, model: Any, name: str | None) -> int | None:

@@ -80,6 +80,33 @@ def full_world(session, actor):
         rate=D("1.08501234"),
         valid_from=day("2026-01-01"),
     )
+    make(
+        session,
+        "site_capacity",
+        actor,
+        site="Panther Creek",
+        from_date=day("2027-06-01"),
+        grid_mw=D("350"),
+        notes="new substation",
+    )
+    make(
+        session,
+        "deployments",
+        actor,
+        deployment_ref="PC-HALL-1",
+        site="Panther Creek",
+        name="Hall 1",
+        contract_ref="C-1",
+        status="building",
+    )
+    make(
+        session,
+        "deployment_parts",
+        actor,
+        deployment_ref="PC-HALL-1",
+        part="gb300-nvl72",
+        quantity=8,
+    )
 
 
 def test_every_kind_is_created_and_listed_with_canonical_fields(database, actor) -> None:

@@ -32,3 +32,44 @@ def answer_yes(monkeypatch: Any) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     return asked
+
+
+def with_deployments(database: Any) -> None:
+    """Capacity steps, deployments and their bills of parts on the demo data when it has
+    none yet: two halls at the site of the first contract (one built for it), each with
+    parts named by sku and by category, and a capacity step at that site."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from services import records
+    from services.audit import Actor
+
+    actor = Actor("tester")
+    with database.write() as session:
+        if records.list_records(session, "deployments"):
+            return
+        contract = records.list_records(session, "contracts")[0]
+        site = contract["site"]
+        sku = next(
+            p["sku"] for p in records.list_records(session, "products") if p["gpus_per_unit"]
+        )
+        if not records.list_records(session, "site_capacity"):
+            records.create(
+                session,
+                "site_capacity",
+                {"site": site, "from_date": dt.date(2027, 6, 1), "grid_mw": Decimal("350")},
+                actor,
+            )
+        for ref, name, contract_ref in (
+            ("HALL-1", "Hall 1", contract["contract_ref"]),
+            ("HALL-2", "Hall 2", None),
+        ):
+            values = {"deployment_ref": ref, "site": site, "name": name}
+            records.create(session, "deployments", {**values, "contract_ref": contract_ref}, actor)
+            for part, quantity in ((sku, 8), ("cooling", 4), ("network", 2)):
+                records.create(
+                    session,
+                    "deployment_parts",
+                    {"deployment_ref": ref, "part": part, "quantity": quantity},
+                    actor,
+                )

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from services import lists, records
 from tests.helpers import basic_world, day, make
 from tests.ui.conftest import make_context
+from tests.ui.helpers import with_deployments
 from ui import format as fmt
 from ui.dialogs.record_dialog import RecordDialog
 from ui.screens.list_screen import ListScreen
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.mark.parametrize("kind", sorted(LISTS))
 def test_screen_lists_searches_sorts_and_filters(qtbot, qtmodeltester, context, kind):
+    with_deployments(context.db)
     screen = OrdersScreen(context) if kind == "orders" else ListScreen(kind, context)
     qtbot.addWidget(screen)
     screen.refresh()

@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from models.database import display_name
 from services import records
 from tests.ui.conftest import make_context
+from tests.ui.helpers import with_deployments
 from ui.main_window import NAVIGATION, RECORD_SCREENS, MainWindow
 from ui.workers import Tasks
 
@@ -18,6 +19,7 @@ LAPTOP_WIDTH = 1366  # the narrowest screen the window is made for
 
 
 def test_title_status_bar_and_every_screen(window, context):
+    with_deployments(context.db)
     # The file's name on SQLite (demo.db), the database and its host on PostgreSQL.
     assert window.windowTitle() == f"Rackbook — {display_name(context.db.url)}"
     assert "@" in window.windowTitle() or window.windowTitle().endswith(".db")

@@ -1,4 +1,5 @@
-"""Receive goods on an order line, move its ETA; receive, move or cancel several lines."""
+"""Receive goods on an order line, move its ETA, correct its promised date; receive, move or
+cancel several lines."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QPlainTextEdit,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -119,6 +121,67 @@ class EtaDialog(QDialog):
     def set_value(self, eta: dt.date | None, problem: str) -> None:
         """What was typed before a save that did not go through, and why it did not."""
         self.eta.set_value(eta)
+        self.message.setText(problem)
+        self.message.setVisible(bool(problem))
+
+
+class CorrectPromiseDialog(QDialog):
+    """Correct a promised date typed wrong: the date it should have been and why. The line's
+    promised date and first commitment both change, audited with the reason; it is not a new
+    date from the vendor (that is an ETA change)."""
+
+    def __init__(self, line: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("correctPromise")
+        self.setWindowTitle(f"Correct the promised date of {line['po_number']}/{line['line']}")
+        self.promised = DateField(optional=False)
+        self.promised.setObjectName("correctedPromise")
+        self.promised.set_value(line.get("promised_date") or dt.date.today())
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("correctionReason")
+        self.reason.setPlaceholderText("Why the promised date was wrong (kept in the history)")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(64)
+        form = QFormLayout()
+        form.addRow(QLabel(_line_summary(line)))
+        form.addRow("Promised date now", QLabel(fmt.date(line.get("promised_date")) or "none"))
+        first = line.get("first_commitment")
+        form.addRow("First commitment now", QLabel(fmt.date(first) or "none"))
+        form.addRow("Correct promised date", self.promised)
+        form.addRow("Reason *", self.reason)
+        note = QLabel(
+            "For a promised date typed wrong. A new date from the vendor is an ETA change: "
+            "the slip is measured from the first commitment."
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Correct")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason.textChanged.connect(self._enable)
+        self.message = _problem_label()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._enable()
+
+    def _enable(self) -> None:
+        given = bool(self.reason.toPlainText().strip())
+        self.ok_button.setEnabled(given)
+        self.ok_button.setToolTip("" if given else "Say why the promised date was wrong first")
+
+    def values(self) -> tuple[dt.date | None, str]:
+        return self.promised.value(), self.reason.toPlainText().strip()
+
+    def set_values(self, day: dt.date | None, reason: str, problem: str) -> None:
+        """What was typed before a correction that did not go through, and why it did not."""
+        self.promised.set_value(day)
+        self.reason.setPlainText(reason)
         self.message.setText(problem)
         self.message.setVisible(bool(problem))
 

@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence, QShortc
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,7 +35,7 @@ from services.records import name_key
 from services.schema import kind
 from ui import format as fmt
 from ui.context import AppContext
-from ui.widgets import DateField, show_error
+from ui.widgets import CompletingDelegate, DateField, show_error
 
 # The grid's columns: every line field but the notes, which a quote rarely has.
 GRID_FIELDS = tuple(name for name in LINE_FIELDS if name != "notes")
@@ -45,22 +43,6 @@ NUMERIC = frozenset({"quantity", "unit_price"})
 FIRST_LINES = 5  # empty lines the grid starts with
 _PROBLEM = QBrush(QColor(253, 226, 226))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-class _SkuDelegate(QStyledItemDelegate):
-    """The SKU cell's editor completes from the vendor's products."""
-
-    def __init__(self, dialog: OrderEntryDialog) -> None:
-        super().__init__(dialog)
-        self.dialog = dialog
-
-    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
-        editor = QLineEdit(parent)
-        completer = QCompleter(self.dialog.names.skus(self.dialog.vendor_name()), editor)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        editor.setCompleter(completer)
-        return editor
 
 
 def _combo(items: list[str]) -> QComboBox:
@@ -133,7 +115,11 @@ class OrderEntryDialog(QDialog):
         self.grid.horizontalHeader().setStretchLastSection(True)
         self.grid.setColumnWidth(GRID_FIELDS.index("description"), 220)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-        self.grid.setItemDelegateForColumn(GRID_FIELDS.index("sku"), _SkuDelegate(self))
+        self.grid.setItemDelegateForColumn(
+            GRID_FIELDS.index("sku"),
+            # The SKU cell's editor completes from the vendor's products.
+            CompletingDelegate(lambda: self.names.skus(self.vendor_name()), self),
+        )
         self.grid.itemChanged.connect(self._cell_changed)
         QShortcut(
             QKeySequence(QKeySequence.StandardKey.Paste),

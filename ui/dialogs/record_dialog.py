@@ -42,6 +42,15 @@ Failed = Callable[[BaseException], None]
 
 # Text fields edited over several lines (an address is printed line by line).
 MULTILINE = ("notes", "address", "ship_to_address")
+# Text fields typed or picked from a list that is not one kind's keys (ReferenceNames.parts:
+# a category or any vendor's sku).
+OFFERED = frozenset({"part"})
+# What the dialog says beside an order line's set promised date: it is not edited here.
+PROMISE_KEPT = (
+    "The vendor's first commitment is kept: another date typed here is taken as an ETA "
+    "change. A promised date typed wrong is corrected with Correct the promised date… "
+    "(right-click the line), with a reason."
+)
 NUMBER_PATTERN = QRegularExpression(r"^\s*[-+]?[$€£]?[\d\s.,\x{00a0}]*\s*$")
 CURRENCY_PATTERN = QRegularExpression(r"^[A-Za-z]{0,3}$")
 
@@ -104,7 +113,7 @@ class FieldEditor:
             for value in field.choices:
                 self.widget.addItem(fmt.choice(value), value)
             self.widget.currentIndexChanged.connect(changed)
-        elif field.ref is not None:
+        elif field.ref is not None or field.name in OFFERED:
             self.widget = _combo(editable=True)
             self.widget.editTextChanged.connect(changed)
         elif field.name in MULTILINE:
@@ -231,6 +240,25 @@ class RecordDialog(QDialog):
             grid.setColumnStretch(column * 2 + 1, 1)
             grid.setColumnMinimumWidth(column * 2 + 1, 220)
 
+        # Fields Rackbook keeps itself (an order line's first commitment): shown, not edited.
+        kept = [f for f in self.spec.fields if f.derived and self.original.get(f.name)]
+        self.kept_labels: dict[str, QLabel] = {}
+        for field in kept:
+            shown = QLabel(fmt.display(field.type, self.original.get(field.name)))
+            shown.setObjectName(f"kept_{field.name}")
+            shown.setToolTip("Worked out and kept by Rackbook; not edited here")
+            self.kept_labels[field.name] = shown
+            row = grid.rowCount()
+            grid.addWidget(QLabel(field.title), row, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(shown, row, 1)
+        self.note = QLabel()
+        self.note.setObjectName("recordNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        self.note.hide()
+        if self.spec.name == "orders" and self.original.get("promised_date") is not None:
+            self.note.setText(PROMISE_KEPT)
+            self.note.show()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c;")
@@ -244,6 +272,7 @@ class RecordDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addWidget(self.note)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -261,11 +290,15 @@ class RecordDialog(QDialog):
             "vendors": self.names.vendors,
             "sites": self.names.sites,
             "customers": self.names.customers,
+            "contracts": self.names.contracts,
+            "deployments": self.names.deployments,
         }
         for editor in self.editors.values():
             ref = editor.field.ref
             if ref in lists:
                 editor.set_choices(lists[ref])
+            elif editor.field.name == "part":
+                editor.set_choices(self.names.parts())
         self._fill_skus()
 
     def _fill_skus(self) -> None:

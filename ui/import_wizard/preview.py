@@ -57,7 +57,8 @@ class PreviewModel(TitledTableModel):
         columns = [c for c in plan.mapping.columns if c.field]
         self.fields = [c.field for c in columns if c.field]
         self.headers = ["Row", "Action"] + [f"{c.header} → {c.field}" for c in columns]
-        self.headers.append("Problems")
+        # A row's problems; for a row without any, what became of a changed promise.
+        self.headers.append("Problems and notes")
         self._refilter()
         self.endResetModel()
 
@@ -99,7 +100,9 @@ class PreviewModel(TitledTableModel):
             if column == 1:
                 return ACTION_WORDS.get(row.action, row.action)
             if column == last:
-                return "; ".join(p.reason for p in row.problems)
+                if row.problems:
+                    return "; ".join(p.reason for p in row.problems)
+                return row.promise_note or ""
             assert field_name is not None
             if change is not None:
                 return f"{shown(change.old)} → {shown(change.new)}"
@@ -133,4 +136,9 @@ class PreviewModel(TitledTableModel):
                 return f"was {old}, becomes {new}"
             if column == last and row.problems:
                 return "\n".join(str(p) for p in row.problems)
+            if column == last and row.promise_note:
+                return (
+                    "This line already had a promised date (the vendor's first commitment): "
+                    "it is kept, and the file's date is taken as an ETA change."
+                )
         return None

@@ -744,13 +744,15 @@ class ListScreen(QWidget):
         show_error(self, error, f"Rackbook — {self.spec.title}")
 
     def _fill_filters(self) -> None:
+        # Enumerations read as words; names (vendors, sites, countries) as they are written.
+        choices = {c.name for c in self.model.columns if c.type == "choice"}
         for name, combo in self.filters.items():
             current = combo.currentData()
             combo.blockSignals(True)
             while combo.count() > 1:
                 combo.removeItem(1)
             for value in self.model.distinct(name):
-                text = fmt.choice(value) if isinstance(value, str) else str(value)
+                text = fmt.choice(value) if name in choices else str(value)
                 combo.addItem(text, value)
             index = combo.findData(current) if current is not None else 0
             combo.setCurrentIndex(max(index, 0))
@@ -866,7 +868,12 @@ class ListScreen(QWidget):
         menu = QMenu(self)
         copy = menu.addAction("Copy rows")
         copy.triggered.connect(lambda _c=False: self._copy_from(view))
-        if entry.action == "update" and entry.field and entry.id is not None:
+        if (
+            entry.action == "update"
+            and entry.field
+            and entry.id is not None
+            and self._undoable(entry.field)
+        ):
             old = entry.old_value if entry.old_value is not None else "empty"
             title = self._field_title(entry.field)
             put_back = menu.addAction(f"Put back the old {title}: {old}")
@@ -877,6 +884,14 @@ class ListScreen(QWidget):
             opened = menu.addAction(f"Open the imported file{shown}")
             opened.triggered.connect(lambda _c=False: self.open_imported_file(entry))
         menu.exec(view.viewport().mapToGlobal(pos))
+
+    def _undoable(self, name: str) -> bool:
+        """Whether a change of field ``name`` can be put back from the History tab: not a
+        field Rackbook works out, nor a line's promised date (corrected with a reason)."""
+        spec = KINDS[self.kind]
+        if name not in spec.field_names or spec.field(name).derived:
+            return False
+        return not (self.kind == "orders" and name == "promised_date")
 
     def open_imported_file(self, entry: Any) -> None:
         """Open the very file whose import made this change (kept with its import batch)."""
@@ -1098,11 +1113,13 @@ class ListScreen(QWidget):
         self.load_details()
 
 
-class ScreenStore:
-    """Saving and reloading records of a screen's kind, in the background."""
+class KindStore:
+    """Saving and reloading records of one kind, in the background: a screen's own kind, or
+    another shown in its detail (a site's capacity steps)."""
 
-    def __init__(self, screen: ListScreen) -> None:
-        self.screen = screen
+    def __init__(self, context: AppContext, kind_name: str) -> None:
+        self.context = context
+        self.kind_name = kind_name
 
     def save(
         self,
@@ -1114,11 +1131,11 @@ class ScreenStore:
     ) -> None:
         from services import records
 
-        kind = self.screen.kind
+        kind = self.kind_name
         if record_id is None:
-            self.screen.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
+            self.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
         else:
-            self.screen.context.write(
+            self.context.write(
                 lambda s, a: records.update(
                     s, kind, record_id, values, a, expected_version=expected_version
                 ),
@@ -1129,5 +1146,13 @@ class ScreenStore:
     def fetch(self, record_id: int, done: Any, failed: Any) -> None:
         from services import records
 
-        kind = self.screen.kind
-        self.screen.context.read(lambda s: records.get_record(s, kind, record_id), done, failed)
+        kind = self.kind_name
+        self.context.read(lambda s: records.get_record(s, kind, record_id), done, failed)
+
+
+class ScreenStore(KindStore):
+    """Saving and reloading records of a screen's kind."""
+
+    def __init__(self, screen: ListScreen) -> None:
+        super().__init__(screen.context, screen.kind)
+        self.screen = screen

@@ -439,6 +439,37 @@ class OrdersScreen(ListScreen):
             lambda problem: self._change_eta(line, eta, problem),
         )
 
+    def correct_promise(self, line: Record | None = None) -> None:
+        """Correct the line's promised date (typed wrong): the date it should have been and
+        why; the promise and the first commitment change, audited with the reason."""
+        line = line or self.target_line() or self.selected_record()
+        if line is not None and not self.context.read_only:
+            self._correct_promise(line, None, "", "")
+
+    def _correct_promise(self, line: Record, day: Any, reason: str, problem: str) -> None:
+        from ui.dialogs.order_dialogs import CorrectPromiseDialog
+
+        dialog = CorrectPromiseDialog(line, self)
+        if problem:
+            dialog.set_values(day, reason, problem)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return
+        new_day, why = dialog.values()
+        from services import orders
+
+        def again(problem: str) -> None:
+            self._correct_promise(line, new_day, why, problem)
+
+        self._line_operation(
+            line,
+            lambda s, a: orders.correct_promised_date(
+                s, line["id"], new_day, why, a, expected_version=line["version"]
+            ),
+            again,
+            refused=again,
+        )
+
     def cancel_line(self) -> None:
         line = self.target_line()
         if line is not None:
@@ -520,6 +551,14 @@ class OrdersScreen(ListScreen):
             for action in (receive, cancel):
                 action.setEnabled(still_open)
             actions += [a for a in (receive, cancel) if still_open]
+            correct = menu.addAction(
+                "Correct the promised date…", lambda: self.correct_promise(line)
+            )
+            correct.setToolTip(
+                "A promised date typed wrong: corrected with a reason, with the line's first "
+                "commitment (a new date from the vendor is an ETA change)"
+            )
+            actions.append(correct)
         for action in actions:
             action.setEnabled(not self.context.read_only)
         menu.addSeparator()
@@ -669,17 +708,24 @@ class OrdersScreen(ListScreen):
             owner=self,
         )
 
-    def _line_operation(self, line: Record, work: Any, again: Any = None) -> None:
+    def _line_operation(
+        self, line: Record, work: Any, again: Any = None, *, refused: Any = None
+    ) -> None:
         """Run ``work`` on ``line``; when the database could not take it for a passing reason
         (connection lost, file locked, disk full), ``again(message)`` opens the dialog once
-        more with what was typed and why it was not saved."""
+        more with what was typed and why it was not saved; so does ``refused(message)`` when
+        the services refuse what was typed (a ValidationError)."""
 
         def failed(error: BaseException) -> None:
+            from services.errors import ValidationError
             from services.faults import ConnectionLost, DiskFull, Locked, SavedMeanwhile
 
             passing = (ConnectionLost, DiskFull, Locked, SavedMeanwhile)
             if again is not None and isinstance(error, passing):
                 again(str(error))
+                return
+            if refused is not None and isinstance(error, ValidationError):
+                refused("; ".join(p.reason for p in error.problems) or str(error))
                 return
             if isinstance(error, ConflictError):
                 QMessageBox.warning(

@@ -89,7 +89,15 @@ LISTS: dict[str, ListSpec] = {
     for s in (
         ListSpec(
             "orders",
-            hidden=("description", "category", "currency", "requested_date", "notes"),
+            hidden=(
+                "description",
+                "category",
+                "currency",
+                "requested_date",
+                "notes",
+                "first_commitment",
+                "payment_schedule",
+            ),
             filters=("status", "site", "vendor"),
             dates=("eta", "promised_date", "order_date", "received_date", "requested_date"),
             first_page=100,
@@ -109,14 +117,17 @@ LISTS: dict[str, ListSpec] = {
                 "order_date",
                 "requested_date",
                 "promised_date",
+                "first_commitment",
                 "eta",
                 "received_date",
+                "deployment_ref",
+                "payment_schedule",
                 "notes",
             ),
         ),
         ListSpec(
             "vendors",
-            hidden=("notes", "address"),
+            hidden=("notes", "address", "payment_schedule"),
             filters=("country", "category"),
             extra=(
                 Column("on_time_pct", "On time %", "decimal", tip=ON_TIME_TIP),
@@ -156,7 +167,13 @@ LISTS: dict[str, ListSpec] = {
         ),
         ListSpec(
             "contracts",
-            hidden=("currency", "sla_uptime_pct", "auto_renew"),
+            hidden=(
+                "currency",
+                "sla_uptime_pct",
+                "auto_renew",
+                "late_credit_per_day",
+                "late_credit_cap",
+            ),
             filters=("status", "site", "service", "customer"),
             dates=("start_date", "end_date", "need_by"),
             extra=(
@@ -170,5 +187,13 @@ LISTS: dict[str, ListSpec] = {
         ),
         ListSpec("customers", filters=("country",)),
         ListSpec("fxrates", filters=("currency",), dates=("valid_from",)),
+        ListSpec("site_capacity", filters=("site",), dates=("from_date",)),
+        ListSpec(
+            "deployments",
+            hidden=("notes",),
+            filters=("status", "site", "contract_ref"),
+            dates=("target_date", "power_ready_date"),
+        ),
+        ListSpec("deployment_parts", filters=("deployment_ref", "part")),
     )
 }

@@ -11,7 +11,7 @@ import pytest
 from models.database import Database, open_database
 from models.migrate import sqlite_backup
 from services import exporting, importing, records
-from services.schema import IMPORT_KINDS
+from services.schema import IMPORT_KINDS, WRITE_ORDER
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.services.exporting.world import hostile_world
 
@@ -84,7 +84,7 @@ def _check_reimport(world: Database, tmp_path: Path, kind: str) -> None:
 def test_every_kind_exported_and_imported_into_an_empty_database_comes_back_equal(
     world: Database, empty_database: Database, tmp_path: Path
 ) -> None:
-    for kind in IMPORT_KINDS:  # in dependency order: sites and vendors before orders
+    for kind in WRITE_ORDER:  # in dependency order: sites and vendors before orders
         out = tmp_path / f"{kind}.xlsx"
         exporting.export(world, EXPORT_OF[kind], out)
         report = _import(empty_database, out, kind)

@@ -9,6 +9,7 @@ import pytest
 from models.database import Database
 from services import exporting, importing
 from services.exporting.lists import header_for
+from services.exporting.templates import template_fields
 from services.importing.values import to_line_status
 from services.schema import IMPORT_KINDS, kind
 from tests.helpers import D, basic_world, day, make
@@ -50,10 +51,10 @@ def _check_template(known: Database, tmp_path: Path, kind_name: str) -> None:
     assert book.sheetnames == [spec.label, "Lists", "Instructions"]
     assert book["Lists"].sheet_state == "hidden"
     headers, rows = table(book[spec.label])
-    assert headers == [header_for(kind_name, n) for n in spec.field_names]
+    assert headers == [header_for(kind_name, n) for n in template_fields(spec)]
     assert rows == []
     ws = book[spec.label]
-    for col, name in enumerate(spec.field_names, start=1):
+    for col, name in enumerate(template_fields(spec), start=1):
         cell = ws.cell(1, col)
         # Required columns are highlighted and say so in their note.
         assert cell.comment is not None

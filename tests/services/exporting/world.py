@@ -27,6 +27,7 @@ def hostile_world(session: Session) -> None:
         category="power",
         contact="@ops",
         payment_terms="Net 45",
+        payment_schedule="30% order; 70% received+45",
         notes='=HYPERLINK("http://evil.example","click")\nsecond line',
     )
     make(
@@ -53,6 +54,62 @@ def hostile_world(session: Session) -> None:
     )
     make(
         session,
+        "contracts",
+        contract_ref="-C-7",
+        customer="=Acme AI",
+        site="Panther Creek",
+        start_date=day("2027-01-01"),
+        end_date=day("2029-12-31"),
+        price=D("2.10"),
+        price_unit="per_gpu_hour",
+        service="gpu_lease",
+        committed_gpus=144,
+        committed_mw=D("0.3"),
+        currency="USD",
+        sla_uptime_pct=D("99.95"),
+        auto_renew=True,
+        notice_days=90,
+        status="active",
+        gpu_model="=GB300",
+        late_credit_per_day=D("25000.50"),
+        late_credit_cap=D("1000000"),
+    )
+    make(
+        session,
+        "products",
+        vendor="Nvidia",
+        sku="+B300-HGX",
+        description="8-GPU server",
+        category="gpu_server",
+        gpus_per_unit=8,
+        gpu_model="-B300",
+        kw_per_unit=D("14.3"),
+        list_price=D("410000"),
+    )
+    make(
+        session,
+        "site_capacity",
+        site="=Site Two",
+        from_date=day("2027-09-01"),
+        grid_mw=D("120.25"),
+        notes="=new substation",
+    )
+    make(
+        session,
+        "deployments",
+        deployment_ref="-HALL-1",
+        site="Panther Creek",
+        name="@Hall 1",
+        contract_ref="-C-7",
+        target_date=day("2026-12-15"),
+        power_ready_date=day("2026-11-30"),
+        status="building",
+        notes="+liquid cooled",
+    )
+    make(session, "deployment_parts", deployment_ref="-HALL-1", part="GB300-NVL72", quantity=2)
+    make(session, "deployment_parts", deployment_ref="-HALL-1", part="cooling", quantity=3)
+    make(
+        session,
         "orders",
         po_number="=PO-1",
         line=1,
@@ -70,6 +127,8 @@ def hostile_world(session: Session) -> None:
         received_qty=1,
         received_date=day("2026-11-02"),
         notes="@call vendor",
+        payment_schedule="100% net 60",
+        deployment_ref="-HALL-1",
     )
     make(
         session,
@@ -101,24 +160,5 @@ def hostile_world(session: Session) -> None:
         renewable_pct=D("60"),
         take_or_pay_pct=D("80"),
         notice_days=180,
-    )
-    make(
-        session,
-        "contracts",
-        contract_ref="-C-7",
-        customer="=Acme AI",
-        site="Panther Creek",
-        start_date=day("2027-01-01"),
-        end_date=day("2029-12-31"),
-        price=D("2.10"),
-        price_unit="per_gpu_hour",
-        service="gpu_lease",
-        committed_gpus=144,
-        committed_mw=D("0.3"),
-        currency="USD",
-        sla_uptime_pct=D("99.95"),
-        auto_renew=True,
-        notice_days=90,
-        status="active",
     )
     make(session, "fxrates", currency="EUR", rate=D("1.08123456"), valid_from=day("2026-01-01"))
