@@ -1,5 +1,5 @@
 """A hand-built world for the pegging and timeline services, as of 2026-12-07 (install buffer
-14 days), written through services.records (deployments as rows: they have no service yet).
+14 days), written through services.records.
 
 Panther Creek (Nvidia GB300-NVL72 racks of 72 GPUs; Vertiv XDU1350 CDUs; Arista SN5600):
 
@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from models import CustomerContract, Deployment, DeploymentPart, Site
+from models import CustomerContract
 from tests.helpers import D, day, make
 from tests.services.alerts.world import contract, order_line, world
 
@@ -44,30 +44,19 @@ def deployment(
     target: dt.date | None = None,
     power: dt.date | None = None,
     name: str | None = None,
-    contract_ref: str | None = None,
 ) -> None:
-    site_id = session.scalar(select(Site.id).where(Site.name == site))
-    contract_id = (
-        session.scalar(
-            select(CustomerContract.id).where(CustomerContract.contract_ref == contract_ref)
-        )
-        if contract_ref
-        else None
-    )
-    found = Deployment(
+    make(
+        session,
+        "deployments",
         deployment_ref=ref,
-        site_id=site_id,
+        site=site,
         name=name,
-        contract_id=contract_id,
         target_date=target,
         power_ready_date=power,
         status="planned",
     )
-    session.add(found)
-    session.flush()
     for part, quantity in parts:
-        session.add(DeploymentPart(deployment_id=found.id, part=part, quantity=quantity))
-    session.flush()
+        make(session, "deployment_parts", deployment_ref=ref, part=part, quantity=quantity)
 
 
 def build(session: Session) -> None:

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CustomerContract, Deployment, DeploymentPart, Site
+from tests.helpers import make
 
 SAMPLE = (
     (
@@ -66,27 +65,23 @@ SAMPLE = (
 
 
 def add_sample_deployments(session: Session, today: dt.date | None = None) -> list[str]:
-    """Add the four deployments to a database holding the demo data; their references."""
+    """Add the four deployments, through the records service, to a database holding the
+    demo data; their references."""
     day = today or dt.date.today()
-    sites = dict(session.execute(select(Site.name, Site.id)).all())
-    contracts = dict(
-        session.execute(select(CustomerContract.contract_ref, CustomerContract.id)).all()
-    )
     refs = []
     for ref, site, name, contract, target_in, power_in, status, parts in SAMPLE:
-        deployment = Deployment(
+        make(
+            session,
+            "deployments",
             deployment_ref=ref,
-            site_id=sites[site],
+            site=site,
             name=name,
-            contract_id=contracts[contract] if contract else None,
+            contract_ref=contract,
             target_date=day + dt.timedelta(days=target_in) if target_in else None,
             power_ready_date=day + dt.timedelta(days=power_in) if power_in else None,
             status=status,
         )
-        session.add(deployment)
-        session.flush()
         for part, quantity in parts:
-            session.add(DeploymentPart(deployment_id=deployment.id, part=part, quantity=quantity))
+            make(session, "deployment_parts", deployment_ref=ref, part=part, quantity=quantity)
         refs.append(ref)
-    session.flush()
     return refs

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from services import timeline
+from tests.helpers import make
 from tests.ui.deployments import add_sample_deployments
 from ui.charts import Lane
 from ui.screens.readiness_screen import POWER_WORDS, ReadinessScreen
@@ -161,12 +162,7 @@ def test_clicking_a_part_asks_for_its_order_lines(screen, qtbot, deployments):
 
 def test_a_part_no_line_serves_says_so(screen, context, qtbot, deployments):
     with context.db.write() as session:
-        from sqlalchemy import select
-
-        from models import Deployment, DeploymentPart
-
-        found = session.scalar(select(Deployment).where(Deployment.deployment_ref == "CL-POD-2"))
-        session.add(DeploymentPart(deployment_id=found.id, part="other", quantity=2))
+        make(session, "deployment_parts", deployment_ref="CL-POD-2", part="other", quantity=2)
     screen.refresh()
     screen.select_deployment("CL-POD-2")
     with qtbot.assertNotEmitted(screen.lines_requested):
