@@ -398,7 +398,9 @@ class MainWindow(QMainWindow):
         if screen_id == "deployments":
             from ui.screens.deployments_screen import DeploymentsScreen
 
-            return DeploymentsScreen(self.context)
+            deployments_screen = DeploymentsScreen(self.context)
+            deployments_screen.readiness_requested.connect(self.show_readiness)
+            return deployments_screen
         assert screen_id in RECORD_SCREENS, screen_id
         from ui.screens.list_screen import ListScreen
 

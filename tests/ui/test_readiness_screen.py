@@ -231,3 +231,22 @@ def test_a_mouse_click_on_a_lane_selects_it(screen, qtbot):
 
 def _seconds(day: dt.date) -> float:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
+
+
+def test_a_deployments_row_menu_shows_it_on_the_timeline(window, context, deployments):
+    from PySide6.QtWidgets import QMenu
+
+    window.show_screen("deployments")
+    listed = window.current_screen()
+    row = next(
+        r
+        for r in range(listed.model.rowCount())
+        if listed.model.record(r)["deployment_ref"] == "CL-POD-1"
+    )
+    listed.select_id(listed.model.record(row)["id"])
+    menu = QMenu()
+    listed._row_actions(menu)
+    [action] = [a for a in menu.actions() if a.text() == "Show on the readiness timeline"]
+    action.trigger()
+    assert window.current_screen() is window.screens["readiness"]
+    assert window.screens["readiness"].selected == "CL-POD-1"
