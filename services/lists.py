@@ -32,6 +32,7 @@ from models import (
     PurchaseOrder,
     Site,
     Vendor,
+    VendorAlias,
 )
 from services import records, settings
 from services.errors import NotFoundError
@@ -74,6 +75,15 @@ class ReferenceNames:
             return "Sold by " + ", ".join(sellers)
         return "Neither a known SKU nor a category"
 
+    # The other names vendors go by (``records.name_key`` of the alias -> the vendor's name).
+    vendor_aliases: dict[str, str] = field(default_factory=dict)
+
+    def vendor_named(self, name: str) -> str | None:
+        """The vendor called ``name`` or known by it as an alias, whatever the case."""
+        key = records.name_key(name)
+        found = next((v for v in self.vendors if records.name_key(v) == key), None)
+        return found if found is not None else self.vendor_aliases.get(key)
+
     def skus(self, vendor: str | None = None) -> list[str]:
         if vendor:
             key = records.name_key(vendor)
@@ -104,6 +114,12 @@ def reference_names(session: Session) -> ReferenceNames:
         .order_by(Vendor.name_key, Product.sku)
     ):
         names.skus_by_vendor.setdefault(vendor, []).append(sku)
+    for vendor, alias_key in session.execute(
+        select(Vendor.name, VendorAlias.alias_key).join(
+            VendorAlias, VendorAlias.vendor_id == Vendor.id
+        )
+    ):
+        names.vendor_aliases[alias_key] = vendor
     return names
 
 

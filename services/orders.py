@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -319,20 +320,44 @@ def cancel_line(
     actor: Actor,
     *,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Record:
     """Cancel what is still open on a line. Units already received stay received; a line
-    received in full has nothing left to cancel."""
+    received in full has nothing left to cancel. The reason is kept in the line's notes
+    (``Cancelled on 2026-12-07 by maria: vendor discontinued the SKU``), so the line stays
+    on record with why it was stopped."""
     line = records.get_record(session, "orders", line_id)
     if line["status"] == "received":
         raise _refuse(line, "status", line["status"], "every unit has arrived; nothing to cancel")
+    changes: Record = {"status": "cancelled"}
+    if reason and reason.strip():
+        said = f"Cancelled on {dt.date.today().isoformat()} by {actor.user}: {reason.strip()}"
+        notes = line.get("notes")
+        changes["notes"] = f"{notes}\n{said}" if notes else said
     return records.update(
         session,
         "orders",
         line_id,
-        {"status": "cancelled"},
+        changes,
         actor,
         expected_version=expected_version,
     )
+
+
+def delete_drafts(session: Session, lines: list[tuple[int, int | None]], actor: Actor) -> None:
+    """Delete draft lines (``(line id, version seen)`` each), all or none. A line that was
+    placed is never deleted: it is cancelled, with a reason, and stays on record."""
+    for line_id, version in lines:
+        line = records.get_record(session, "orders", line_id)
+        if line["status"] != "draft":
+            raise _refuse(
+                line,
+                "status",
+                line["status"],
+                f"the line is {line['status'].replace('_', ' ')}: only drafts are deleted; "
+                "cancel it instead (it stays on record, with the reason)",
+            )
+        records.delete(session, "orders", line_id, actor, expected_version=version)
 
 
 def receive_in_full(
@@ -359,12 +384,16 @@ def receive_in_full(
 
 
 def cancel_lines(
-    session: Session, lines: list[tuple[int, int | None]], actor: Actor
+    session: Session,
+    lines: list[tuple[int, int | None]],
+    actor: Actor,
+    reason: str | None = None,
 ) -> list[Record]:
     """Cancel several lines (``(line id, version seen)`` each) in the caller's transaction:
-    all of them or, one refused, none."""
+    all of them or, one refused, none; the reason kept in each line's notes."""
     return [
-        cancel_line(session, line_id, actor, expected_version=version) for line_id, version in lines
+        cancel_line(session, line_id, actor, expected_version=version, reason=reason)
+        for line_id, version in lines
     ]
 
 
@@ -425,21 +454,21 @@ def catalogue(session: Session) -> dict[tuple[str, str], CatalogueItem]:
     return items
 
 
-def new_order(
-    session: Session,
-    header: Record,
-    lines: list[Record],
-    actor: Actor,
-    *,
-    dayfirst: bool = False,
-    decimal_comma: bool = False,
-) -> list[Record]:
-    """A new purchase order with its lines, as typed or pasted into the order-entry grid:
-    cells may be text (``3,950,000.00``, ``20/04/2027``, ``$12.50``), converted by the
-    import's own converters, or values already. The lines are numbered 1, 2, … in the order
-    given. Every problem of every line is reported at once (``row`` = the line) and nothing
-    is written unless every line can be. An existing PO number adds the lines to that order,
-    numbered after its last, on its own terms (a header that disagrees is refused)."""
+@dataclass(frozen=True)
+class TypedOrder:
+    """An order typed into the grid, its cells converted: the header, each line (numbered 1,
+    2, … as given), and every cell that could not be read."""
+
+    order: Record
+    lines: list[Record]
+    problems: list[Problem]
+
+
+def read_typed_order(
+    header: Record, lines: list[Record], *, dayfirst: bool = False, decimal_comma: bool = False
+) -> TypedOrder:
+    """The cells of the order-entry grid as values, by the import's own converters (dates by
+    ``services.dates``: ``15/06/2027`` is day first whatever the locale)."""
     # The import's converters (imported here: the import's modules load only when needed).
     from services.importing.plan import ReadOptions, converter_for
     from services.importing.values import ValueProblem
@@ -450,6 +479,10 @@ def new_order(
         name: converter_for("orders", spec.field(name), name, options, dayfirst)
         for name in (*ORDER_FIELDS, *LINE_FIELDS)
     }
+    for name in (*ORDER_FIELDS, *LINE_FIELDS):
+        if spec.field(name).type == "date":
+            # A typed date is read by the one rule for typed dates (15/06/2027: day first).
+            converters[name] = partial(_typed_date, locale_day_first=dayfirst)
     problems: list[Problem] = []
 
     def converted(name: str, raw: Any, row: int | None) -> Any:
@@ -463,32 +496,115 @@ def new_order(
             return None
 
     order = {name: converted(name, header.get(name), None) for name in ORDER_FIELDS}
+    typed = [
+        {name: converted(name, line.get(name), number) for name in LINE_FIELDS}
+        for number, line in enumerate(lines, start=1)
+    ]
+    return TypedOrder(order, typed, problems)
+
+
+def check_typed_order(
+    header: Record,
+    lines: list[Record],
+    names: Any,
+    *,
+    dayfirst: bool = False,
+    decimal_comma: bool = False,
+) -> list[Problem]:
+    """Every problem of an order being typed, at once and without the database: cells that
+    cannot be read, each line's fields by ``validation.validate`` (the import's rule), and
+    vendors, sites and SKUs not among ``names`` (``services.lists.ReferenceNames``). What
+    the grid marks as you type; saving (``new_order``) checks the same and more."""
+    from services.validation import validate
+
+    spec = kind("orders")
+    typed = read_typed_order(header, lines, dayfirst=dayfirst, decimal_comma=decimal_comma)
+    problems = list(typed.problems)
+    order = typed.order
+    if not lines:
+        problems.append(Problem("line", None, "an order needs at least one line"))
+    vendor = order.get("vendor")
+    known_vendor = None
+    if isinstance(vendor, str) and vendor.strip():
+        known_vendor = names.vendor_named(vendor)
+        if known_vendor is None:
+            problems.append(Problem("vendor", vendor, f"no vendor named {vendor!r}"))
+    site = order.get("site")
+    if isinstance(site, str) and site.strip():
+        key = records.name_key(site)
+        if not any(records.name_key(s) == key for s in names.sites):
+            problems.append(Problem("site", site, f"no site named {site!r}"))
+    skus = {records.name_key(s) for s in names.skus(known_vendor)} if known_vendor else None
+    unreadable = {(p.row, p.field) for p in typed.problems}
+    for number, line in enumerate(typed.lines, start=1):
+        values = records.complete("orders", {**order, **line, "line": number})
+        for problem in validate("orders", values):
+            if problem.field in ORDER_FIELDS:
+                if problem.row is None and not any(
+                    p.field == problem.field and p.row is None for p in problems
+                ):
+                    problems.append(problem)
+                continue
+            if (number, problem.field) in unreadable:
+                continue
+            problems.append(_on_line(problem, number, spec))
+        sku = line.get("sku")
+        if skus is not None and isinstance(sku, str) and records.name_key(sku) not in skus:
+            title = spec.field("sku").title
+            problems.append(
+                Problem("sku", sku, f"{known_vendor} sells no product {sku!r}", number, title)
+            )
+    return problems
+
+
+def new_order(
+    session: Session,
+    header: Record,
+    lines: list[Record],
+    actor: Actor,
+    *,
+    dayfirst: bool = False,
+    decimal_comma: bool = False,
+) -> list[Record]:
+    """A new purchase order with its lines, as typed or pasted into the order-entry grid:
+    cells may be text (``3,950,000.00``, ``20/04/2027``, ``$12.50``), converted by the
+    import's own converters, or values already. The lines are numbered 1, 2, … in the order
+    given. Every problem of every line is reported at once (``row`` = the line), unknown
+    SKUs included, and nothing is written unless every line can be. An existing PO number
+    adds the lines to that order, numbered after its last, on its own terms (a header that
+    disagrees is refused)."""
+    from services.lists import reference_names
+
+    spec = kind("orders")
+    typed = read_typed_order(header, lines, dayfirst=dayfirst, decimal_comma=decimal_comma)
+    order = typed.order
     po = order["po_number"]
     subject = f"Purchase order {po}" if po else "The purchase order"
     first_line = 1
     existing = find_order(session, po) if po else None
+    problems: list[Problem] = []
     if existing is not None:
         # Lines added to an order that exists: numbered after its last, its terms kept.
         subject = f"Purchase order {po} (lines added)"
         first_line = max((line["line"] for line in existing.lines), default=0) + 1
         problems.extend(_disagreements(session, existing, order, spec))
+        header = {**header, **{name: getattr(existing, name) for name in ORDER_FIELDS}}
         order = {**order, **{name: getattr(existing, name) for name in ORDER_FIELDS}}
         order["payment_schedule"] = existing.payment_schedule
-    if not lines:
-        problems.append(Problem("line", None, "an order needs at least one line"))
-    typed = [
-        {name: converted(name, line.get(name), number) for name in LINE_FIELDS}
-        for number, line in enumerate(lines, start=1)
-    ]
-    # The order's own problems (its number, no lines, a header cell unreadable) would only
-    # repeat on every line; otherwise every readable line is checked as it is created.
-    if any(problem.row is None for problem in problems):
+    # Everything the grid can tell at once, before a single line is written.
+    problems.extend(
+        check_typed_order(
+            header,
+            lines,
+            reference_names(session),
+            dayfirst=dayfirst,
+            decimal_comma=decimal_comma,
+        )
+    )
+    if problems:
         raise ValidationError(problems, subject=subject)
-    unreadable = {problem.row for problem in problems}
     saved: list[Record] = []
-    for number, line in enumerate(typed, start=1):
-        if number in unreadable:
-            continue
+    for number, line in enumerate(typed.lines, start=1):
         values = {**order, **line, "line": first_line + number - 1}
         try:
             saved.append(records.create(session, "orders", values, actor))
@@ -498,6 +614,21 @@ def new_order(
         # Raised in the caller's transaction: the lines already added go with it.
         raise ValidationError(problems, subject=subject)
     return saved
+
+
+def _typed_date(raw: Any, *, locale_day_first: bool) -> dt.date | None:
+    """A grid cell as a date: a date already, or text read by ``services.dates``."""
+    from services.dates import read_date
+    from services.importing.values import ValueProblem
+
+    if isinstance(raw, dt.date) or not isinstance(raw, str):
+        from services.importing.values import to_date
+
+        return to_date(raw)
+    reading = read_date(raw, locale_day_first=locale_day_first)
+    if reading.problem is not None:
+        raise ValueProblem(reading.problem.removeprefix(reading.text).strip())
+    return reading.value
 
 
 def find_order(session: Session, po_number: str) -> OrderView | None:

@@ -143,6 +143,9 @@ class AttachmentsPanel(QWidget):
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.hint = QLabel("Drop files here, or Add… (quotes, acknowledgements, signed contracts).")
         self.hint.setObjectName("attachmentsHint")
+        from ui.fit import wrapping
+
+        wrapping(self.hint)
         self.add_button = QPushButton("Add…")
         self.add_button.setObjectName("addAttachment")
         self.add_button.clicked.connect(lambda: self.add_files())

@@ -43,6 +43,22 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     return f"{text} {currency}" if currency else text
 
 
+_UNITS = ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
+
+
+def compact_money(value: Decimal | None, currency: str | None = None) -> str:
+    """Money where room is short (a dashboard tile): ``285.9 M USD``; the exact amount is
+    ``money``'s, shown beside it in a tooltip."""
+    if value is None:
+        return ""
+    for size, unit in _UNITS:
+        if abs(value) >= size:
+            scaled = (value / size).quantize(Decimal("0.1"))
+            text = f"{_localise(format(scaled, ',f'))} {unit}"
+            return f"{text} {currency}" if currency else text
+    return money(value, currency)
+
+
 def number(value: Decimal | int | None) -> str:
     if value is None:
         return ""
@@ -91,10 +107,23 @@ def date_format() -> str:
     return short if "yyyy" in short else short.replace("yy", "yyyy")
 
 
+def day_first() -> bool:
+    """Whether the person's locale writes the day before the month (20/04/2027)."""
+    return date_format().lower().lstrip("'").startswith("d")
+
+
 def when(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     return f"{date(value.date())} {value:%H:%M}"
+
+
+def lower_words(text: str) -> str:
+    """A title in running text: ``Order lines`` → ``order lines``, but ``PPAs`` and ``FX
+    rates`` keep their capitals (an abbreviation is never lowercased)."""
+    return " ".join(
+        word if sum(c.isupper() for c in word) > 1 else word.lower() for word in text.split(" ")
+    )
 
 
 def choice(value: str | None) -> str:

@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -31,6 +38,7 @@ from ui.resources import icon
 
 # (screen id, sidebar label); list screens use the kind name as their id.
 NAVIGATION: tuple[tuple[str, str], ...] = (
+    ("today", "Today"),
     ("dashboard", "Dashboard"),
     ("orders", "Orders"),
     ("vendors", "Vendors"),
@@ -231,6 +239,23 @@ class MainWindow(QMainWindow):
             tip="Columns shown, and the views saved for this list",
         )
         self.about_action = self._action("&About Rackbook", self.about)
+        from ui.undo import history_of
+
+        self.history = history_of(self.context)
+        self.undo_action = self._action("&Undo", self.history.undo, S.Undo, tip="Undo (Ctrl+Z)")
+        self.redo_action = self._action(
+            "&Redo", self.history.redo, "Ctrl+Shift+Z", tip="Redo (Ctrl+Shift+Z)"
+        )
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        stack = self.history.stack
+        stack.canUndoChanged.connect(lambda _c: self._show_undo())
+        stack.canRedoChanged.connect(lambda _c: self._show_undo())
+        stack.undoTextChanged.connect(lambda _t: self._show_undo())
+        stack.redoTextChanged.connect(lambda _t: self._show_undo())
+        self.history.applied.connect(self._undone)
+        self.history.said.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.history.refused.connect(self._undo_refused)
+        self._show_undo()
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -265,6 +290,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         for action in (
             self.new_action,
             self.new_order_action,
@@ -288,6 +316,39 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
+
+    def _show_undo(self) -> None:
+        """The Edit menu names what Undo and Redo would do."""
+        import shiboken6
+
+        stack = self.history.stack
+        if not shiboken6.isValid(stack):
+            return  # the window's context is being closed
+        writable = not self.context.read_only
+        self.undo_action.setEnabled(stack.canUndo() and writable)
+        self.redo_action.setEnabled(stack.canRedo() and writable)
+        self.undo_action.setText(f"&Undo {stack.undoText()}" if stack.canUndo() else "&Undo")
+        self.redo_action.setText(f"&Redo {stack.redoText()}" if stack.canRedo() else "&Redo")
+
+    def _undone(self, kinds: set[str]) -> None:
+        """An undo or redo was saved: every screen showing those records reads them again."""
+        affected = {"today", "dashboard", "alerts"} | set(kinds)
+        for kind in kinds:
+            affected |= DEPENDS_ON.get(kind, set())
+        for screen_id in affected & set(self.screens):
+            self.screens[screen_id].stale = True
+        for kind in kinds:
+            self.context.changed.emit(kind)
+        screen = self.current_screen()
+        if screen is not None and screen.stale:
+            screen.refresh()
+        self.update_alert_counts()
+
+    def _undo_refused(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.last_refusal = message
+        QMessageBox.warning(self, "Rackbook — Undo", message)
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()
@@ -328,13 +389,20 @@ class MainWindow(QMainWindow):
             self._show_access()
             self._watch_changes()
             if self.context.backup is not None:
-                # The rolling automatic backup taken as the file was opened (services.team).
-                self.statusBar().showMessage(
-                    f"A backup of the file was kept: {self.context.backup}", 15_000
+                # The rolling automatic backup taken as the file was opened (services.team):
+                # said where the database is named, not announced at every launch.
+                self.database_label.setToolTip(
+                    f"{location_in_use(database)}\nBacked up as it was opened: "
+                    f"{self.context.backup}"
                 )
         self._transfers_available()
-        last = str(self.context.settings.value("window/screen", "orders"))
-        self.show_screen(last if last in dict(NAVIGATION) else "orders")
+        if self._opened_before:
+            # Another database: the screen in use stays on screen.
+            last = str(self.context.settings.value("window/screen", "today"))
+            self.show_screen(last if last in dict(NAVIGATION) else "today")
+        else:
+            self.show_screen(first_screen(self.context.settings))
+        self._opened_before = True
         self.update_alert_counts()
 
     def screen_widget(self, screen_id: str) -> Any:
@@ -354,6 +422,12 @@ class MainWindow(QMainWindow):
             dashboard.alerts_requested.connect(lambda: self.show_screen("alerts"))
             dashboard.readiness_requested.connect(self.show_readiness)
             return dashboard
+        if screen_id == "today":
+            from ui.screens.today import TodayScreen
+
+            today = TodayScreen(self.context)
+            today.action_requested.connect(self.do_today)
+            return today
         if screen_id == "alerts":
             from ui.screens.alerts_screen import AlertsScreen
 
@@ -429,6 +503,43 @@ class MainWindow(QMainWindow):
         if hasattr(screen, "search"):
             QTimer.singleShot(0, screen.search, screen.search.setFocus)
 
+    def do_today(self, action: str, item: Any) -> None:
+        """An item of the Today view: open its record, or do its action as the Orders and
+        Alerts screens do it."""
+        from services import today
+
+        if action == "open":
+            screen_id = item.screen if item.screen in dict(NAVIGATION) else "alerts"
+            self.show_searched(screen_id, item.search if screen_id != "alerts" else item.title)
+            if screen_id == "orders" and item.line_ids:
+                self.screen_widget("orders").select_id(item.line_ids[0])
+            return
+        if action == today.CHASE:
+            from ui.screens.today import chase_lines
+
+            chase_lines(self.context, item, lambda text: self.statusBar().showMessage(text, 8000))
+            return
+        if action == today.ACKNOWLEDGE and item.alert_key:
+            self.screen_widget("alerts").acknowledge_keys([item.alert_key], [item.detail])
+            return
+        if action in (today.MOVE_ETA, today.RECEIVE) and item.line_ids:
+            from services import records
+
+            ids = list(item.line_ids)
+            orders_screen = self.screen_widget("orders")
+
+            def found(lines: list[Any]) -> None:
+                if action == today.MOVE_ETA:
+                    orders_screen.move_etas(lines)
+                elif len(lines) == 1:
+                    orders_screen._receive(lines[0], None, "")
+                else:
+                    orders_screen.receive_lines(lines)
+
+            self.context.read(
+                lambda session: [records.get_record(session, "orders", i) for i in ids], found
+            )
+
     def show_filtered(self, screen_id: str, field: str, value: str) -> None:
         """Show a list with one of its filters set (or, failing that, searched) to ``value``."""
         self.show_screen(screen_id)
@@ -472,8 +583,13 @@ class MainWindow(QMainWindow):
         if hasattr(screen, "search"):
             screen.search.setText(text)
 
-    def _imported(self) -> None:
-        """Records came in (or went out) by import: every screen reads them again."""
+    def _imported(self, kind: str = "", batch: int | None = None, wizard: Any = None) -> None:
+        """Records came in (or went out) by import: every screen reads them again; a new
+        batch can be undone (Edit → Undo) as the Imports screen undoes it."""
+        if batch is not None and wizard is not None:
+            from pathlib import Path
+
+            self.history.push_import(batch, kind, Path(wizard.job.path).name)
         for screen in self.screens.values():
             screen.stale = True
         self.refresh()
@@ -585,7 +701,7 @@ class MainWindow(QMainWindow):
         from ui.import_wizard.wizard import ImportWizard
 
         wizard = ImportWizard(self.context, path, parent=self)
-        wizard.imported.connect(lambda _kind, _batch: self._imported())
+        wizard.imported.connect(lambda kind, batch: self._imported(kind, batch, wizard))
         wizard.show_records.connect(self.show_batch)
         self.last_wizard = wizard
         wizard.open()
@@ -692,10 +808,11 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(screen)
             screen.deleteLater()
         self.screens = {}
+        self.history.clear()  # nothing of the other database can be undone here
         self.context.set_opened(opened)  # -> _database_opened: title, status bar, screen
         if old is not None and old is not opened.database:
             old.dispose()
-        if self.context.backup is None:  # else the status bar names the backup just taken
+        if self.context.backup is None:  # else the database label names the backup just taken
             self.statusBar().showMessage(f"Now using {opened.database.name}.", 10_000)
 
     def about(self) -> None:
@@ -839,13 +956,17 @@ class MainWindow(QMainWindow):
         # The sidebar shows the open critical alerts next to "Alerts".
         row = [s for s, _ in NAVIGATION].index("alerts")
         critical = counts.get("critical", 0)
+        total = sum(counts.values())
         item = self.navigation.item(row)
         new = self.new_alerts
-        shown = [f"{critical}"] if critical else []
+        # Every open alert is counted; the critical ones are named apart.
+        shown = [f"{total}"] if total else []
+        if critical:
+            shown.append(f"{critical} critical")
         if new:
             shown.append(f"{new} new")
         item.setText(f"Alerts ({' · '.join(shown)})" if shown else "Alerts")
-        tip = f"{critical} open critical alerts"
+        tip = f"{total} open alerts, {critical} of them critical"
         if new:
             tip += f"; {new} raised since you last looked at the Alerts screen"
         item.setToolTip(tip)
@@ -853,11 +974,15 @@ class MainWindow(QMainWindow):
     # --- remembering the window ----------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        from ui.fit import fit_to_screen, preferred_size
+
         geometry = self.context.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 860)
+            self.resize(preferred_size(self))
+        # A window saved on a bigger screen (or a second monitor) fits this one.
+        fit_to_screen(self)
         state = self.context.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -870,6 +995,18 @@ class MainWindow(QMainWindow):
             screen.save_state()
         settings.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            # The window manager's frame is known once shown: the whole frame fits.
+            self._fitted = True
+            from ui.fit import fit_to_screen
+
+            QTimer.singleShot(0, self, lambda: fit_to_screen(self))
+
+    _fitted = False
+    _opened_before = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.context.tasks.wait(10_000)
@@ -877,6 +1014,19 @@ class MainWindow(QMainWindow):
             self.changes.close()
             self.changes = None
         super().closeEvent(event)
+
+
+# The screen the window opens on: the setting "window/first_screen" (Settings), Today unless
+# the person chose another; "last" is the screen they were on when they closed it.
+FIRST_SCREEN = "window/first_screen"
+LAST_SCREEN = "last"
+
+
+def first_screen(settings: Any) -> str:
+    chosen = str(settings.value(FIRST_SCREEN, "today") or "today")
+    if chosen == LAST_SCREEN:
+        chosen = str(settings.value("window/screen", "today"))
+    return chosen if chosen in dict(NAVIGATION) else "today"
 
 
 def _banner(name: str, background: str, color: str) -> QLabel:

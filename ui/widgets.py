@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import (
-    QCompleter,
-    QDateEdit,
-    QHBoxLayout,
-    QLineEdit,
-    QMessageBox,
-    QStyledItemDelegate,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QCompleter, QLineEdit, QMessageBox, QStyledItemDelegate, QWidget
 
-from ui import format as fmt
+from ui.date_edit import DateEdit, from_qdate, to_qdate
 
-# The date a QDateEdit holds to mean "no date"; it is shown as blank (specialValueText).
-BLANK = QDate(1900, 1, 1)
+__all__ = ["DateEdit", "DateField", "busy_cursor", "from_qdate", "show_error", "to_qdate"]
+
+# The one date editor (typed text read by the import's rule, never rolled over): every
+# dialog, grid and filter uses it under this name.
+DateField = DateEdit
 
 
 class CompletingDelegate(QStyledItemDelegate):
@@ -41,63 +33,6 @@ class CompletingDelegate(QStyledItemDelegate):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         editor.setCompleter(completer)
         return editor
-
-
-def to_qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def edit_format() -> str:
-    """Date editors show dates the way the lists do."""
-    return fmt.date_format()
-
-
-class _DateEdit(QDateEdit):
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        # A blank field would open its calendar in 1900: start from today instead.
-        if self.date() == BLANK:
-            self.setDate(QDate.currentDate())
-        super().mousePressEvent(event)
-
-
-class DateField(QWidget):
-    """A date editor with a calendar, in the locale's format, that can also be empty."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None, *, optional: bool = True) -> None:
-        super().__init__(parent)
-        self.editor = _DateEdit(self)
-        self.editor.setCalendarPopup(True)
-        self.editor.setMinimumDate(BLANK)
-        self.editor.setMaximumDate(QDate(9999, 12, 31))
-        self.editor.setSpecialValueText(" ")
-        self.editor.setDisplayFormat(edit_format())
-        self.clear_button = QToolButton(self)
-        self.clear_button.setText("×")
-        self.clear_button.setToolTip("No date")
-        self.clear_button.setAccessibleName("Clear date")
-        self.clear_button.setVisible(optional)
-        self.clear_button.clicked.connect(lambda: self.set_value(None))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.editor, 1)
-        layout.addWidget(self.clear_button)
-        self.setFocusProxy(self.editor)
-        self.editor.dateChanged.connect(lambda _d: self.changed.emit())
-        self.set_value(None)
-
-    def value(self) -> dt.date | None:
-        qdate = self.editor.date()
-        return None if qdate == BLANK else from_qdate(qdate)
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.editor.setDate(BLANK if value is None else to_qdate(value))
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "Rackbook") -> None:

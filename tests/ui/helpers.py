@@ -73,3 +73,23 @@ def with_deployments(database: Any) -> None:
                     {"deployment_ref": ref, "part": part, "quantity": quantity},
                     actor,
                 )
+
+
+def cancel_with_reason(monkeypatch: Any, reason: str = "vendor cannot deliver") -> list[str]:
+    """Every cancel dialog answered with ``reason``; the questions it asked."""
+    from ui.dialogs.order_dialogs import CancelDialog
+
+    asked: list[str] = []
+    original = CancelDialog.__init__
+
+    def remember(dialog: Any, question: str, parent: Any = None) -> None:
+        original(dialog, question, parent)
+        asked.append(question)
+
+    def fill(dialog: Any) -> int:
+        dialog.reason.setText(reason)
+        return 1
+
+    monkeypatch.setattr(CancelDialog, "__init__", remember)
+    monkeypatch.setattr(CancelDialog, "exec", fill)
+    return asked

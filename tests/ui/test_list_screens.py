@@ -150,6 +150,8 @@ def test_demo_window_opens_and_loads_the_demo_data_in_the_background(qtbot, tmp_
     window.show()
     with qtbot.waitSignal(context.opened, timeout=60_000):
         open_in_background(window, str(location), demo=True)
+    assert window.current_screen() is window.screens["today"]  # the first screen
+    window.show_screen("orders")
     qtbot.waitUntil(
         lambda: "orders" in window.screens and window.screens["orders"].complete, timeout=30_000
     )

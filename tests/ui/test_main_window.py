@@ -10,7 +10,7 @@ from models.database import display_name
 from services import records
 from tests.ui.conftest import make_context
 from tests.ui.helpers import with_deployments
-from ui.main_window import NAVIGATION, RECORD_SCREENS, MainWindow
+from ui.main_window import FIRST_SCREEN, LAST_SCREEN, NAVIGATION, RECORD_SCREENS, MainWindow
 from ui.workers import Tasks
 
 pytestmark = pytest.mark.gui
@@ -80,6 +80,7 @@ def test_geometry_screen_and_columns_are_remembered(qtbot, demo_db, tmp_path):
     first.close()
 
     settings = QSettings(str(tmp_path / "rackbook-ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue(FIRST_SCREEN, LAST_SCREEN)  # the person chose: where I left off
     again = make_context(demo_db, tmp_path)
     again.settings = settings
     second = MainWindow(again, "demo")
@@ -91,6 +92,22 @@ def test_geometry_screen_and_columns_are_remembered(qtbot, demo_db, tmp_path):
     assert screen.view.horizontalHeader().sectionSize(0) == 333
     assert "customer" not in screen.model.searched
     assert second.size().width() == 701
+
+
+def test_the_window_opens_on_today_unless_another_screen_is_chosen(qtbot, demo_db, tmp_path):
+    context = make_context(demo_db, tmp_path)
+    first = MainWindow(context, "demo")
+    qtbot.addWidget(first)
+    first._database_opened()
+    assert first.current_screen() is first.screens["today"]
+    first.show_screen("contracts")
+    first.close()
+    again = make_context(demo_db, tmp_path)
+    again.settings.setValue(FIRST_SCREEN, "alerts")
+    second = MainWindow(again, "demo")
+    qtbot.addWidget(second)
+    second._database_opened()
+    assert second.current_screen() is second.screens["alerts"]
 
 
 def test_background_tasks_post_results_to_the_main_thread(qtbot, demo_db, tmp_path):

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from services import audit, orders, records
 from services.audit import Actor
-from tests.ui.helpers import answer_yes, select_rows
+from services.errors import ValidationError
+from tests.ui.helpers import answer_yes, cancel_with_reason, select_rows
 from ui.dialogs.order_dialogs import EtaDialog, ReceiveDialog
 from ui.screens.orders_screen import OrdersScreen
 
@@ -123,11 +124,25 @@ def test_change_eta_goes_to_eta_history(screen, context, monkeypatch):
 
 def test_cancel_line(screen, context, monkeypatch):
     line = _open_line(screen)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    cancel_with_reason(monkeypatch, "ordered twice")
     screen.cancel_line()
     with context.db.session() as session:
-        assert records.get_record(session, "orders", line["id"])["status"] == "cancelled"
+        cancelled = records.get_record(session, "orders", line["id"])
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["notes"].endswith("by tester: ordered twice")
     assert not screen.cancel_button.isEnabled()
+
+
+def test_a_placed_line_is_cancelled_not_deleted(screen, context, monkeypatch):
+    line = _open_line(screen)
+    asked = answer_yes(monkeypatch)
+    cancel_with_reason(monkeypatch)
+    screen.delete_record()
+    assert "is cancelled, not deleted" in asked[0]
+    with context.db.session() as session:
+        assert records.get_record(session, "orders", line["id"])["status"] == "cancelled"
+    with pytest.raises(ValidationError, match="only drafts are deleted"), context.db.write() as s:
+        orders.delete_drafts(s, [(line["id"], None)], Actor("tester"))
 
 
 def test_operation_on_a_line_changed_by_someone_else_is_refused(screen, context, monkeypatch):
@@ -180,6 +195,7 @@ def test_delete_the_last_line_of_an_order(screen, context, monkeypatch):
                 "po_number": "PO-ONE-LINE",
                 "line": 1,
                 "quantity": 1,
+                "status": "draft",  # only a draft is deleted (a placed line is cancelled)
             },
             Actor("tester"),
         )
@@ -320,10 +336,10 @@ def test_cancel_several_lines(screen, context, monkeypatch):
     open_rows = _rows_with(screen, ("confirmed", "placed", "in_production"), 2)
     ids = [screen.model.record(r)["id"] for r in open_rows]
     select_rows(screen.view, open_rows)
-    asked = answer_yes(monkeypatch)
+    asked = cancel_with_reason(monkeypatch)
     screen.cancel_lines()
     assert asked[0].startswith("Cancel 2 lines: ")
-    assert screen.last_message == "Cancelled 2 lines"
+    assert screen.last_message == "Cancelled 2 lines: vendor cannot deliver"
     with context.db.session() as session:
         assert {records.get_record(session, "orders", i)["status"] for i in ids} == {"cancelled"}
 

@@ -301,13 +301,16 @@ class DashboardScreen(QWidget):
         )
         missing = "; ".join(t.missing_rates)
         self.tiles["open_value"].show_figure(
-            fmt.money(t.open_order_value, cur),
+            fmt.compact_money(t.open_order_value, cur),
             "rates missing: see tooltip" if missing else "not cancelled, not received",
             "warn" if missing else "",
             missing,
+            exact=fmt.money(t.open_order_value, cur),
         )
         self.tiles["revenue"].show_figure(
-            fmt.money(t.monthly_revenue, cur), "signed and active contracts"
+            fmt.compact_money(t.monthly_revenue, cur),
+            "signed and active contracts",
+            exact=fmt.money(t.monthly_revenue, cur),
         )
         # Totals hide a site over its grid: the colour follows the sites, not the sum.
         over_grid = [s.name for s in board.sites if s.headroom_mw is not None and s.headroom_mw < 0]

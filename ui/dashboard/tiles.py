@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 STYLE = """
 QFrame#tile { background: #ffffff; border: 1px solid #d6dbdf; border-radius: 4px; }
@@ -28,12 +28,10 @@ class Tile(QFrame):
         self.setStyleSheet(STYLE)
         self.caption = QLabel(caption)
         self.caption.setObjectName("tileCaption")
+        self.caption.setWordWrap(True)
         self.value = QLabel("…")
         self.value.setObjectName("tileValue")
         self.value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A large amount breaks before its currency on a laptop screen rather than widen the
-        # window past it.
-        self.value.setWordWrap(True)
         self.detail = QLabel("")
         self.detail.setObjectName("tileDetail")
         self.detail.setWordWrap(True)
@@ -45,12 +43,21 @@ class Tile(QFrame):
         layout.addWidget(self.detail)
         layout.addStretch(1)
         self.setAccessibleName(caption)
+        # A figure never widens the window: tiles share the row, the text wraps.
+        for label in (self.caption, self.value, self.detail):
+            policy = label.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            label.setSizePolicy(policy)
+        self.setMinimumWidth(110)
 
-    def show_figure(self, value: str, detail: str = "", level: str = "", tip: str = "") -> None:
+    def show_figure(
+        self, value: str, detail: str = "", level: str = "", tip: str = "", exact: str = ""
+    ) -> None:
+        """``value`` shown big (``exact``: the figure in full, for a shortened value)."""
         self.value.setText(value)
         self.detail.setText(detail)
-        self.setToolTip(tip)
-        self.setAccessibleDescription(f"{value}. {detail}".strip())
+        self.setToolTip("\n".join(t for t in (exact, tip) if t))
+        self.setAccessibleDescription(f"{exact or value}. {detail}".strip())
         if self.property("level") != level:
             self.setProperty("level", level)
             self.style().unpolish(self)

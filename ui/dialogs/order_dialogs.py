@@ -67,7 +67,13 @@ class ReceiveDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Receive")
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Receive")
+        self.received_on.changed.connect(
+            lambda: self.ok.setEnabled(self.received_on.problem() is None)
+        )
+        self.quantity.setAccessibleName("Units arrived")
+        self.received_on.set_accessible_name("Arrived on")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.message = _problem_label()
@@ -107,6 +113,9 @@ class EtaDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.eta.set_accessible_name("New ETA")
+        self.eta.changed.connect(lambda: self.ok.setEnabled(self.eta.problem() is None))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.message = _problem_label()
@@ -218,8 +227,9 @@ class EtaMoveDialog(QDialog):
         self.days.setToolTip("Negative: earlier")
         self.to_date = QRadioButton("To the date")
         self.to_date.setObjectName("moveToDate")
-        self.date = DateField(optional=False)
+        self.date = DateField(optional=False, name="To the date")
         self.date.setObjectName("moveDate")
+        self.days.setAccessibleName("Days later (negative: earlier)")
         self.date.set_value(dt.date.today() + dt.timedelta(days=14))
         self.by_days.setChecked(True)
         choice = QGridLayout()
@@ -306,7 +316,7 @@ class ReceiveSeveralDialog(QDialog):
         self.split = open_lines(lines)
         count = len(self.split.movable)
         self.setWindowTitle(f"Receive goods on {fmt.number(len(lines))} lines")
-        self.received_on = DateField(optional=False)
+        self.received_on = DateField(optional=False, name="Arrived on")
         self.received_on.setObjectName("receivedOn")
         self.received_on.set_value(dt.date.today())
         shown = [
@@ -333,6 +343,9 @@ class ReceiveSeveralDialog(QDialog):
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("Receive")
         self.ok.setEnabled(bool(count))
+        self.received_on.changed.connect(
+            lambda: self.ok.setEnabled(bool(count) and self.received_on.problem() is None)
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -342,6 +355,59 @@ class ReceiveSeveralDialog(QDialog):
 
     def day(self) -> dt.date:
         return self.received_on.value() or dt.date.today()
+
+
+# Reasons offered as the person types one (any other text is taken as it is).
+CANCEL_REASONS = (
+    "vendor cannot deliver",
+    "ordered twice",
+    "replaced by another order",
+    "customer contract ended",
+    "the SKU was discontinued",
+)
+
+
+class CancelDialog(QDialog):
+    """Cancel placed lines, with the reason they are stopped (kept in their notes)."""
+
+    def __init__(self, question: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QCompleter, QLineEdit
+
+        self.setWindowTitle("Cancel order lines")
+        text = QLabel(question)
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("cancelReason")
+        self.reason.setAccessibleName("Why they are cancelled")
+        self.reason.setPlaceholderText("e.g. vendor cannot deliver")
+        completer = QCompleter(list(CANCEL_REASONS), self.reason)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.reason.setCompleter(completer)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("Cancel the lines")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep them")
+        self.ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(text)
+        form.addRow("Why *", self.reason)
+        note = QLabel("The reason is kept in each line's notes; the lines stay on record.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def value(self) -> str:
+        return self.reason.text().strip()
 
 
 def cancel_question(lines: list[dict[str, Any]]) -> tuple[str, MovableLines]:

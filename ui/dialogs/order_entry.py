@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,6 +44,38 @@ NUMERIC = frozenset({"quantity", "unit_price"})
 FIRST_LINES = 5  # empty lines the grid starts with
 _PROBLEM = QBrush(QColor(253, 226, 226))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+class _DateDelegate(QStyledItemDelegate):
+    """A date cell is edited with the window's date editor: what it understood is shown
+    under the grid as you type, and no date is ever rolled over."""
+
+    def __init__(self, dialog: OrderEntryDialog, title: str) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.title = title
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = DateField(parent, compact=True, name=self.title)
+        editor.understood.connect(
+            lambda text: self.dialog.understood.setText(f"{self.title}: {text}" if text else "")
+        )
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:
+        assert isinstance(editor, DateField)
+        editor.set_text(str(index.data() or ""))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
+        assert isinstance(editor, DateField)
+        value = editor.value()
+        text = fmt.date(value) if value is not None and editor.problem() is None else editor.text()
+        model.setData(index, text.strip())
+
+    def updateEditorGeometry(self, editor: QWidget, option: Any, index: Any) -> None:
+        rect = option.rect
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
 
 
 def _combo(items: list[str]) -> QComboBox:
@@ -120,6 +153,12 @@ class OrderEntryDialog(QDialog):
             # The SKU cell's editor completes from the vendor's products.
             CompletingDelegate(lambda: self.names.skus(self.vendor_name()), self),
         )
+        for name in GRID_FIELDS:
+            if self.spec.field(name).type == "date":
+                self.grid.setItemDelegateForColumn(
+                    GRID_FIELDS.index(name), _DateDelegate(self, self.spec.field(name).title)
+                )
+                self.grid.setColumnWidth(GRID_FIELDS.index(name), 120)
         self.grid.itemChanged.connect(self._cell_changed)
         QShortcut(
             QKeySequence(QKeySequence.StandardKey.Paste),
@@ -156,6 +195,9 @@ class OrderEntryDialog(QDialog):
         self.lead_time = QLabel()
         self.lead_time.setObjectName("leadTimeHint")
         self.lead_time.setWordWrap(True)
+        # What the date being typed in a cell was understood as.
+        self.understood = QLabel()
+        self.understood.setObjectName("understoodDate")
         self.grid.currentCellChanged.connect(lambda row, *_a: self._show_lead_time(row))
         self.order_date.changed.connect(lambda: self._show_lead_time(self.grid.currentRow()))
         self.message = QLabel()
@@ -183,9 +225,28 @@ class OrderEntryDialog(QDialog):
         layout.addWidget(self.grid, 1)
         layout.addLayout(grid_buttons)
         layout.addWidget(self.lead_time)
+        layout.addWidget(self.understood)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.resize(980, 560)
+        self._tried = False
+        #: The problems found as the order was typed (services.orders.check_typed_order).
+        self.problems: list[Any] = []
+        for widget in (self.po_number, self.currency):
+            widget.textChanged.connect(lambda _t: self.check())
+        for combo in (self.vendor, self.site):
+            combo.editTextChanged.connect(lambda _t: self.check())
+        self.order_date.changed.connect(self.check)
+        named: tuple[tuple[QWidget, str], ...] = (
+            (self.po_number, "PO number"),
+            (self.vendor, "Vendor"),
+            (self.site, "Site"),
+            (self.currency, "Currency"),
+            (self.grid, "Order lines"),
+        )
+        for named_widget, title in named:
+            named_widget.setAccessibleName(title)
+        self.order_date.set_accessible_name("Order date")
         self._update_totals()
 
     # --- an existing order ----------------------------------------------------------------
@@ -275,6 +336,7 @@ class OrderEntryDialog(QDialog):
         for r in range(len(rows)):
             self._fill_from_catalogue(top + r)
         self._update_totals()
+        self.check()
 
     def clear_cells(self) -> None:
         for item in self.grid.selectedItems():
@@ -301,6 +363,7 @@ class OrderEntryDialog(QDialog):
             self._fill_from_catalogue(item.row())
             self._show_lead_time(item.row())
         self._update_totals()
+        self.check()
 
     def _item_of(self, row: int) -> CatalogueItem | None:
         sku = self.cell(row, "sku") if row >= 0 else ""
@@ -371,16 +434,52 @@ class OrderEntryDialog(QDialog):
     def line_values(self) -> list[dict[str, Any]]:
         return [{name: self.cell(row, name) for name in GRID_FIELDS} for row in self._filled_rows()]
 
+    def _reading(self) -> tuple[bool, bool]:
+        """(day first, decimal comma) as the person's locale writes them."""
+        return fmt.day_first(), QLocale().decimalPoint() == ","
+
+    def check(self) -> None:
+        """Every problem of the order as typed so far, at once: cells red as you type, the
+        reasons listed below, Save off while any is left. Header fields left blank are
+        named only once something has been typed or Save was pressed."""
+        from services import orders
+        from services.errors import ValidationError
+
+        filled = self._filled_rows()
+        if not filled and not self._tried:
+            self._clear_marks()
+            self.problems = []
+            self.message.hide()
+            self.save_button.setEnabled(True)
+            return
+        header, lines = self.header_values(), self.line_values()
+        if self.existing is not None:
+            header = {name: getattr(self.existing, name) for name in ORDER_FIELDS}
+        dayfirst, decimal_comma = self._reading()
+        problems = orders.check_typed_order(
+            header, lines, self.names, dayfirst=dayfirst, decimal_comma=decimal_comma
+        )
+        self.problems = problems
+        self._clear_marks()
+        if problems:
+            self._show_problems(ValidationError(problems, subject="The purchase order"), filled)
+        else:
+            self.message.hide()
+        self.save_button.setEnabled(not problems)
+        self.save_button.setToolTip("Fix the problems listed first" if problems else "")
+
     def save(self) -> None:
         from services import orders
 
+        self._tried = True
+        self.check()
+        if self.problems:
+            return
         header, lines = self.header_values(), self.line_values()
         filled = self._filled_rows()
         self._clear_marks()
         self.message.hide()
-        locale = QLocale()
-        dayfirst = fmt.date_format().lower().startswith("d")
-        decimal_comma = locale.decimalPoint() == ","
+        dayfirst, decimal_comma = self._reading()
         self.save_button.setEnabled(False)
 
         def done(saved: list[dict[str, Any]]) -> None:

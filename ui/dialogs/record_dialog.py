@@ -101,7 +101,7 @@ class FieldEditor:
             on_change()
 
         if field.type == "date":
-            self.widget = DateField(optional=not field.required)
+            self.widget = DateField(optional=not field.required, name=field.title)
             self.widget.changed.connect(changed)
         elif field.type == "bool":
             self.widget = QCheckBox()
@@ -166,6 +166,9 @@ class FieldEditor:
         """The typed value, or a problem when the text cannot be one."""
         w = self.widget
         if isinstance(w, DateField):
+            problem = w.problem()
+            if problem is not None and w.text().strip():
+                return None, Problem(self.field.name, w.text(), problem)
             return w.value(), None
         if isinstance(w, QCheckBox):
             return w.isChecked(), None

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -223,6 +224,17 @@ class SettingsDialog(QDialog):
         self.user_edit.setObjectName("userName")
         self.user_edit.textChanged.connect(lambda _t: self._check())
         form.addRow("Your name (in the audit trail)", self.user_edit)
+        from ui.main_window import FIRST_SCREEN, LAST_SCREEN, NAVIGATION
+
+        self.first_screen = QComboBox()
+        self.first_screen.setObjectName("firstScreen")
+        self.first_screen.setAccessibleName("Open the window on")
+        for screen_id, label in NAVIGATION:
+            self.first_screen.addItem(label, screen_id)
+        self.first_screen.addItem("The screen I was on last", LAST_SCREEN)
+        chosen = self.context.settings.value(FIRST_SCREEN, "today")
+        self.first_screen.setCurrentIndex(max(self.first_screen.findData(chosen), 0))
+        form.addRow("Open the window on", self.first_screen)
         if self.context.login_actor is not None:
             login = QLabel(
                 f"On this team database your changes are recorded under your database login, "
@@ -357,6 +369,9 @@ class SettingsDialog(QDialog):
                 return
         self.context.user = self.user_edit.text().strip()
         self.context.settings.setValue("user/name", self.context.user)
+        from ui.main_window import FIRST_SCREEN
+
+        self.context.settings.setValue(FIRST_SCREEN, self.first_screen.currentData())
         if not changed:
             super().accept()
             return

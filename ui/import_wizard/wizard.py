@@ -366,6 +366,8 @@ class MappingPage(QWizardPage):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Tab leaves the table for the buttons (arrows move between cells): no keyboard trap.
+        self.table.setTabKeyNavigation(False)
         self.missing = _problem_label()
         self.profile_name = QLineEdit()
         self.profile_name.setObjectName("profileName")
@@ -618,6 +620,7 @@ class PreviewPage(QWizardPage):
         self.view.setAlternatingRowColors(False)
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.save_rejected = QPushButton("Save rejected rows…")

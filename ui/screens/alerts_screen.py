@@ -326,6 +326,13 @@ class AlertsScreen(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(filter_row)
         layout.addWidget(self.view, 1)
+        # The selected alert's whole sentence: the Message column shows its start only.
+        from ui.fit import wrapping
+
+        self.message_detail = wrapping(QLabel(""))
+        self.message_detail.setObjectName("alertMessage")
+        self.message_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message_detail)
         layout.addLayout(buttons)
         self._enable()
         context.changed.connect(self._records_changed)
@@ -453,7 +460,10 @@ class AlertsScreen(QWidget):
         return [self.model.alert(row) for row in selected_rows(self.view) if row < count]
 
     def _enable(self) -> None:
-        chosen = self.selected_alert() is not None
+        alert = self.selected_alert()
+        if hasattr(self, "message_detail"):
+            self.message_detail.setText(alert.message if alert is not None else "")
+        chosen = alert is not None
         several = len(self.selected_alerts()) > 1
         self.go_button.setEnabled(chosen)
         self.ack_button.setText("Acknowledge selected…" if several else "Acknowledge…")
@@ -480,6 +490,18 @@ class AlertsScreen(QWidget):
             return
         note, until = dialog.values()
         self.acknowledge_alerts([alert.key for alert in chosen], note, until)
+
+    def acknowledge_keys(self, keys: list[str], messages: list[str]) -> None:
+        """The acknowledge dialog for alerts known by key (from the Today view)."""
+        from types import SimpleNamespace
+
+        chosen = [SimpleNamespace(key=k, message=m) for k, m in zip(keys, messages, strict=True)]
+        dialog = AcknowledgeDialog(chosen, False, self.today(), self.window())
+        self.dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        note, until = dialog.values()
+        self.acknowledge_alerts(keys, note, until)
 
     def acknowledge_alert(self, key: str, note: str | None, until: dt.date | None) -> None:
         self.acknowledge_alerts([key], note, until)

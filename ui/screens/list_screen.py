@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
+from ui.fit import wrapping
 from ui.tables.kinds import LISTS, ListSpec
 from ui.tables.model import (
     ID_ROLE,
@@ -339,6 +340,7 @@ class ListScreen(QWidget):
             self.filters[name] = combo
             filter_row.addWidget(combo, 1)
         self.date_field: QComboBox | None = None
+        self.date_row = QHBoxLayout()
         if self.spec.dates:
             self.date_field = QComboBox()
             self.date_field.setMinimumContentsLength(FILTER_MIN_CHARS + 1)
@@ -348,19 +350,24 @@ class ListScreen(QWidget):
             self.date_field.setObjectName("dateField")
             for name in self.spec.dates:
                 self.date_field.addItem(self.title_of(name), name)
-            self.date_from = DateField()
+            self.date_from = DateField(compact=True, name="From")
             self.date_from.setObjectName("dateFrom")
             self.date_from.setToolTip("From this day")
-            self.date_to = DateField()
+            self.date_to = DateField(compact=True, name="To")
             self.date_to.setObjectName("dateTo")
             self.date_to.setToolTip("To this day")
             self.date_field.currentIndexChanged.connect(lambda _i: self._dates_changed())
             self.date_from.changed.connect(self._dates_changed)
             self.date_to.changed.connect(self._dates_changed)
-            filter_row.addWidget(self.date_field)
-            filter_row.addWidget(self.date_from)
-            filter_row.addWidget(QLabel("–"))
-            filter_row.addWidget(self.date_to)
+            # The date range has a row of its own under the filters: one row with all of
+            # them would be wider than a laptop screen leaves for a list.
+            self.date_row.addWidget(QLabel("Dates:"))
+            self.date_row.addWidget(self.date_field)
+            self.date_row.addWidget(self.date_from)
+            self.date_row.addWidget(QLabel("–"))
+            self.date_row.addWidget(self.date_to)
+            self.date_row.addStretch(1)
+            self.date_field.setAccessibleName("Dates of")
         self.columns_button = QToolButton()
         self.columns_button.setObjectName("columnsButton")
         self.columns_button.setText("View")
@@ -375,6 +382,7 @@ class ListScreen(QWidget):
         self.footer = QLabel()
         self.footer.setObjectName("footer")
         self.footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        wrapping(self.footer)  # the counts and sums wrap on a narrow screen
         self._footer_timer = QTimer(self)
         self._footer_timer.setSingleShot(True)
         self._footer_timer.setInterval(120)
@@ -435,6 +443,7 @@ class ListScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(filter_row)
+        layout.addLayout(self.date_row)
         layout.addWidget(self.only_bar)
         layout.addWidget(self.splitter, 1)
         self._apply_default_hidden()
@@ -443,7 +452,7 @@ class ListScreen(QWidget):
         """Show only the records ``ids`` (those of an import batch, say), saying so above the
         list with a way back to all of them; the other filters and the search still apply."""
         self.model.set_filter("id", ids)
-        self.only_label.setText(f"Only the {self.spec.schema.label.lower()} of {what}.")
+        self.only_label.setText(f"Only the {fmt.lower_words(self.spec.schema.label)} of {what}.")
         self.only_bar.show()
         self.update_footer()
 
@@ -498,7 +507,7 @@ class ListScreen(QWidget):
         copy_record = menu.addAction("Duplicate…", self.duplicate_record)
         copy_record.setEnabled(not self.context.read_only)
         delete = menu.addAction(
-            f"Delete {count} {self.spec.schema.label.lower()}…" if several else "Delete…",
+            f"Delete {count} {fmt.lower_words(self.spec.schema.label)}…" if several else "Delete…",
             self.delete_record,
         )
         delete.setEnabled(not self.context.read_only)
@@ -912,9 +921,15 @@ class ListScreen(QWidget):
         if record is None or self.context.read_only or entry.id is None:
             return
         from services import records
+        from ui.undo import history_of
 
         kind, record_id, entry_id = self.kind, record["id"], entry.id
-        self.context.write(
+        title = self._field_title(entry.field)
+        key = self.spec.schema.key_of(record)
+        history_of(self.context).write(
+            f"put-back of the {title} of {key}",
+            kind,
+            [record_id],
             lambda session, actor: records.put_back(session, kind, record_id, entry_id, actor),
             lambda saved: self.after_write([saved], (), False),
             self._write_failed,
@@ -936,7 +951,9 @@ class ListScreen(QWidget):
 
         shown = self.model.rowCount()
         total = self.model.total_rows
-        parts = [f"{fmt.number(shown)} of {fmt.number(total)} {self.spec.schema.label.lower()}"]
+        parts = [
+            f"{fmt.number(shown)} of {fmt.number(total)} {fmt.lower_words(self.spec.schema.label)}"
+        ]
         if not self.complete and self.spec.first_page:
             parts[0] += " (loading…)"
         levels = [m.level for m in self.model.shown_marks() if m is not None]
@@ -963,7 +980,7 @@ class ListScreen(QWidget):
         if len(selected) <= 1:
             self.footer.setText(self._list_footer)
             return
-        what = self.spec.schema.label.lower()
+        what = fmt.lower_words(self.spec.schema.label)
         parts = [f"{fmt.number(len(selected))} of {fmt.number(shown)} {what} selected"]
         rows = self.model.rows_at(selected)
         figures = lists.totals(self.kind, self.model.names, rows, self.money)
@@ -1052,9 +1069,13 @@ class ListScreen(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         from services import records
+        from ui.undo import history_of
 
         kind, record_id, version = self.kind, record["id"], record["version"]
-        self.context.write(
+        history_of(self.context).write(
+            f"deletion of {self.spec.schema.singular.lower()} {key}",
+            kind,
+            [record_id],
             lambda s, actor: records.delete(s, kind, record_id, actor, expected_version=version),
             lambda _none: self.after_write([], [record_id], False),
             lambda exc: self._write_failed(exc),
@@ -1069,7 +1090,7 @@ class ListScreen(QWidget):
         listed = ", ".join(keys[:MAX_KEYS_LISTED])
         if len(keys) > MAX_KEYS_LISTED:
             listed += f" and {fmt.number(len(keys) - MAX_KEYS_LISTED)} more"
-        what = schema.label.lower()
+        what = fmt.lower_words(schema.label)
         answer = QMessageBox.question(
             self,
             f"Delete {what}",
@@ -1090,7 +1111,12 @@ class ListScreen(QWidget):
             for record_id, version in targets:
                 records.delete(session, kind, record_id, actor, expected_version=version)
 
-        self.context.write(
+        from ui.undo import history_of
+
+        history_of(self.context).write(
+            f"deletion of {fmt.number(len(chosen))} {what}",
+            kind,
+            [t[0] for t in targets],
             work,
             lambda _none: self.after_write([], [t[0] for t in targets], False),
             lambda exc: self._write_failed(exc),
@@ -1115,7 +1141,8 @@ class ListScreen(QWidget):
 
 class KindStore:
     """Saving and reloading records of one kind, in the background: a screen's own kind, or
-    another shown in its detail (a site's capacity steps)."""
+    another shown in its detail (a site's capacity steps); every save can be undone
+    (Edit → Undo)."""
 
     def __init__(self, context: AppContext, kind_name: str) -> None:
         self.context = context
@@ -1130,12 +1157,29 @@ class KindStore:
         failed: Any,
     ) -> None:
         from services import records
+        from services.schema import kind as kind_spec
+        from ui.undo import history_of
 
         kind = self.kind_name
+        schema = kind_spec(kind)
+        singular = schema.singular.lower()
+        history = history_of(self.context)
         if record_id is None:
-            self.context.write(lambda s, a: records.create(s, kind, values, a), done, failed)
+            key = schema.key_of(values)
+            history.write(
+                f"new {singular} {key}".strip(),
+                kind,
+                [],
+                lambda s, a: records.create(s, kind, values, a),
+                done,
+                failed,
+            )
         else:
-            self.context.write(
+            key = schema.key_of(values)
+            history.write(
+                f"edit of {singular} {key}".strip(),
+                kind,
+                [record_id],
                 lambda s, a: records.update(
                     s, kind, record_id, values, a, expected_version=expected_version
                 ),

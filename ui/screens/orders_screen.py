@@ -53,6 +53,10 @@ LINE_COLUMNS = [
 ]
 
 
+def _ref(line: Record) -> str:
+    return f"{line['po_number']}/{line['line']}"
+
+
 def _bold_label(text: str) -> QLabel:
     # Bold by its font rather than <b> markup: a rich-text label lays out and paints through
     # a text document, slower on the screen's first show for the same look.
@@ -413,6 +417,7 @@ class OrdersScreen(ListScreen):
                 s, line["id"], quantity, day, a, expected_version=line["version"]
             ),
             lambda problem: self._receive(line, (quantity, day), problem),
+            f"receipt of {fmt.counted(quantity, 'unit')} on {_ref(line)}",
         )
 
     def change_eta(self) -> None:
@@ -437,6 +442,7 @@ class OrdersScreen(ListScreen):
             line,
             lambda s, a: orders.change_eta(s, line["id"], eta, a, expected_version=line["version"]),
             lambda problem: self._change_eta(line, eta, problem),
+            f"ETA change of {_ref(line)}",
         )
 
     def correct_promise(self, line: Record | None = None) -> None:
@@ -476,22 +482,29 @@ class OrdersScreen(ListScreen):
             self._cancel(line)
 
     def _cancel(self, line: Record) -> None:
+        self.cancel_lines([line])
+
+    def delete_record(self) -> None:
+        """Only draft lines are deleted; a placed line is cancelled (with a reason) and stays
+        on record: the person is offered that instead."""
+        lines = self._selected_lines()
+        placed = [line for line in lines if line["status"] != "draft"]
+        if self.context.read_only or not placed:
+            super().delete_record()
+            return
+        named = ", ".join(_ref(line) for line in placed[:8])
+        more = f" and {fmt.number(len(placed) - 8)} more" if len(placed) > 8 else ""
         answer = QMessageBox.question(
             self,
-            "Cancel order line",
-            f"Cancel line {line['line']} of {line['po_number']} ({line['sku']})? Units already "
-            "received stay received.",
+            "Cancel, not delete",
+            f"{named}{more} {'was' if len(placed) == 1 else 'were'} placed: a placed order "
+            "line is cancelled, not deleted, and stays on record with the reason. "
+            "Cancel instead?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        from services import orders
-
-        self._line_operation(
-            line,
-            lambda s, a: orders.cancel_line(s, line["id"], a, expected_version=line["version"]),
-        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.cancel_lines(lines)
 
     def new_order(self) -> None:
         """A new purchase order with all its lines at once (the order-entry grid)."""
@@ -608,9 +621,10 @@ class OrdersScreen(ListScreen):
             owner=self,
         )
 
-    def receive_lines(self) -> None:
-        """A whole delivery: every open unit of the selected lines arrived on one day."""
-        lines = self._selected_lines()
+    def receive_lines(self, lines: list[Record] | None = None) -> None:
+        """A whole delivery: every open unit of the selected lines (or ``lines``) arrived
+        on one day."""
+        lines = self._selected_lines() if lines is None else lines
         if self.context.read_only or not lines:
             return
         from ui.dialogs.order_dialogs import ReceiveSeveralDialog
@@ -630,53 +644,63 @@ class OrdersScreen(ListScreen):
             self._say(f"Received every open unit of {received_lines} on {fmt.date(day)}")
             self.after_write(received, (), False)
 
-        self.context.write(
+        from ui.undo import history_of
+
+        history_of(self.context).write(
+            f"receipt of {fmt.counted(len(targets), 'line')}",
+            "orders",
+            [t[0] for t in targets],
             lambda session, actor: orders.receive_in_full(session, targets, day, actor),
             done,
             self._write_failed,
             owner=self,
         )
 
-    def cancel_lines(self) -> None:
-        lines = self._selected_lines()
+    def cancel_lines(self, lines: list[Record] | None = None) -> None:
+        """Cancel the selected lines (or ``lines``), with a reason: each all or none."""
+        lines = self._selected_lines() if lines is None else lines
         if self.context.read_only or not lines:
             return
-        from ui.dialogs.order_dialogs import cancel_question
+        from ui.dialogs.order_dialogs import CancelDialog, cancel_question
 
         question, split = cancel_question(lines)
         if not split.movable:
             QMessageBox.information(self, "Cancel order lines", question)
             return
-        answer = QMessageBox.question(
-            self,
-            "Cancel order lines",
-            question,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        dialog = CancelDialog(question, self)
+        self.last_dialog = dialog
+        if not dialog.exec():
             return
+        reason = dialog.value()
         from services import orders
 
         targets = [(line["id"], line["version"]) for line in split.movable]
 
         def done(cancelled: list[Record]) -> None:
-            self._say(f"Cancelled {fmt.counted(len(cancelled), 'line')}")
+            self._say(f"Cancelled {fmt.counted(len(cancelled), 'line')}: {reason}")
             self.after_write(cancelled, (), False)
 
-        self.context.write(
-            lambda session, actor: orders.cancel_lines(session, targets, actor),
+        from ui.undo import history_of
+
+        history_of(self.context).write(
+            f"cancellation of {fmt.counted(len(targets), 'line')}"
+            if len(targets) > 1
+            else f"cancellation of {_ref(split.movable[0])}",
+            "orders",
+            [t[0] for t in targets],
+            lambda session, actor: orders.cancel_lines(session, targets, actor, reason),
             done,
             self._write_failed,
             owner=self,
         )
 
-    def move_etas(self) -> None:
-        """Move the ETAs of the selected lines together (a vendor says the order slips three
-        weeks): by days or to a date, previewed, then written in one transaction."""
+    def move_etas(self, lines: list[Record] | None = None) -> None:
+        """Move the ETAs of the selected lines (or ``lines``) together (a vendor says the
+        order slips three weeks): by days or to a date, previewed, then written in one
+        transaction."""
         if self.context.read_only:
             return
-        lines = self._selected_lines()
+        lines = self._selected_lines() if lines is None else lines
         if not lines:
             return
         from ui.dialogs.order_dialogs import EtaMoveDialog
@@ -701,7 +725,12 @@ class OrdersScreen(ListScreen):
             )
             self.after_write(moved or split.movable, (), False)
 
-        self.context.write(
+        from ui.undo import history_of
+
+        history_of(self.context).write(
+            f"ETA move of {fmt.counted(len(targets), 'line')} {move.text()}",
+            "orders",
+            [t[0] for t in targets],
             lambda session, actor: orders.move_etas(session, targets, move, actor),
             done,
             self._write_failed,
@@ -709,7 +738,13 @@ class OrdersScreen(ListScreen):
         )
 
     def _line_operation(
-        self, line: Record, work: Any, again: Any = None, *, refused: Any = None
+        self,
+        line: Record,
+        work: Any,
+        again: Any = None,
+        text: str = "change",
+        *,
+        refused: Any = None,
     ) -> None:
         """Run ``work`` on ``line``; when the database could not take it for a passing reason
         (connection lost, file locked, disk full), ``again(message)`` opens the dialog once
@@ -737,8 +772,16 @@ class OrdersScreen(ListScreen):
                 return
             show_error(self, error, "Rackbook — Orders")
 
-        self.context.write(
-            work, lambda saved: self.after_write([saved], (), False), failed, owner=self
+        from ui.undo import history_of
+
+        history_of(self.context).write(
+            text,
+            "orders",
+            [line["id"]],
+            work,
+            lambda saved: self.after_write([saved], (), False),
+            failed,
+            owner=self,
         )
 
     # --- keeping 100,000 rows in place ---------------------------------------------------

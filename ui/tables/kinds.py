@@ -24,8 +24,8 @@ UNITS_OVERDUE_TIP = (
 )
 MEDIAN_SLIP_TIP = (
     "The middle slip of the vendor's lines that arrived, are overdue, or were moved later: "
-    "days from the first date the vendor gave to the day they came (today, while overdue; "
-    "the current ETA, while on their way)."
+    "days from each line's first commitment (the first date the vendor gave) to the day it "
+    "came (today, while overdue; its current ETA, while on its way)."
 )
 OPEN_VALUE_TIP = (
     "Units still to come × unit price, on lines placed, on their way or on hold, in the "
@@ -59,6 +59,9 @@ class ListSpec:
     order: tuple[str, ...] = field(default=())
     # Columns the list shows beside the kind's own fields (figures the service adds).
     extra: tuple[Column, ...] = ()
+    # Titles and header tooltips that say more than the field's own title.
+    titles: tuple[tuple[str, str], ...] = ()
+    tips: tuple[tuple[str, str], ...] = ()
 
     @property
     def schema(self) -> Kind:
@@ -71,14 +74,16 @@ class ListSpec:
     def columns(self) -> list[Column]:
         spec = self.schema
         names = self.order or spec.field_names
+        titles, tips = dict(self.titles), dict(self.tips)
         return [
             Column(
                 f.name,
-                f.title,
+                titles.get(f.name, f.title),
                 f.type,
                 currency="currency"
                 if f.type == "money" and "currency" in spec.field_names
                 else None,
+                tip=tips.get(f.name, ""),
             )
             for f in (spec.field(n) for n in names)
         ] + [*self.extra, FILES]
@@ -186,7 +191,19 @@ LISTS: dict[str, ListSpec] = {
             ),
         ),
         ListSpec("customers", filters=("country",)),
-        ListSpec("fxrates", filters=("currency",), dates=("valid_from",)),
+        ListSpec(
+            "fxrates",
+            filters=("currency",),
+            dates=("valid_from",),
+            titles=(("rate", "Rate (reporting currency per unit)"),),
+            tips=(
+                (
+                    "rate",
+                    "What one unit of the row's currency is worth in the reporting currency: "
+                    "1 EUR = 1.08 USD is the rate 1.08",
+                ),
+            ),
+        ),
         ListSpec("site_capacity", filters=("site",), dates=("from_date",)),
         ListSpec(
             "deployments",

@@ -92,7 +92,7 @@ class Column:
     type: str = "text"
     # For money: the row field holding its currency.
     currency: str | None = None
-    # What the column means, in a buyer's words (its header's tooltip).
+    # What the figure means, as the header's tooltip.
     tip: str = ""
 
     @property

@@ -75,8 +75,8 @@ def _vendor_report(path: Path, line: dict[str, Any], new_eta: dt.date) -> Path:
 
 
 def _critical(text: str) -> int:
-    """The open critical alerts in the sidebar's "Alerts (14 · 2 new)"."""
-    found = re.match(r"Alerts \((\d+)", text)
+    """The open critical alerts in the sidebar's "Alerts (41 · 14 critical · 2 new)"."""
+    found = re.search(r"(\d+) critical", text)
     return int(found.group(1)) if found else 0
 
 

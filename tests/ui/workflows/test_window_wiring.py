@@ -41,7 +41,7 @@ def test_export_opens_the_dialog_on_the_list_shown(window: MainWindow) -> None:
     window.last_export.reject()
 
 
-def test_sidebar_and_status_bar_count_open_critical_alerts(
+def test_sidebar_counts_every_open_alert_and_names_the_critical_ones(
     window: MainWindow, context: AppContext
 ) -> None:
     with context.db.session() as session:
@@ -50,13 +50,13 @@ def test_sidebar_and_status_bar_count_open_critical_alerts(
     nav = window.navigation
     ids = [nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(nav.count())]
     item = nav.item(ids.index("alerts"))
-    assert item.text() == f"Alerts ({len(critical)})"
+    assert item.text() == f"Alerts ({len(shown)} · {len(critical)} critical)"
     assert f"{len(critical)} critical" in window.alerts_label.text()
 
     window.show_screen("alerts")
     screen = window.screens["alerts"]
     screen.acknowledge_alert(critical[0].key, "on it", None)
-    assert item.text() == f"Alerts ({len(critical) - 1})"
+    assert item.text() == f"Alerts ({len(shown) - 1} · {len(critical) - 1} critical)"
     assert f"{len(critical) - 1} critical" in window.alerts_label.text()
 
 
