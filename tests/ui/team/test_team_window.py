@@ -436,7 +436,7 @@ def test_a_locked_file_is_a_message_nothing_is_half_written_and_the_dialog_keeps
     monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 200)
     window = open_window(demo_url)
     assert window.context.backup is not None and Path(window.context.backup).exists()
-    assert Path(window.context.backup).name in window.statusBar().currentMessage()
+    assert Path(window.context.backup).name in window.database_label.toolTip()
     screen = sites_screen(window)
     dialog = edit_dialog(screen, qtbot)
     site = dict(screen.selected_record())
