@@ -11,6 +11,8 @@ words back (``GPU system`` → ``gpu_system``), so a sheet written in words impo
 
 from __future__ import annotations
 
+from domain.allocation import POWER_READY, is_part_category
+
 # Codes whose words are not the code's own parts.
 SPECIAL: dict[str, str] = {
     # Price units follow a price ("USD 2.35 per GPU-hour"): no capital.
@@ -55,6 +57,16 @@ def words(code: str | None) -> str:
     if first not in SPELLED.values():
         parts[0] = first[:1].upper() + first[1:]
     return " ".join(parts)
+
+
+def part_words(part: str) -> str:
+    """A part of a deployment's bill of parts as a buyer reads it: a category in words
+    (``gpu_system`` → ``GPU system``), a sku as written, the deployment's power
+    (``power_ready``) as ``Power energised``."""
+    key = part.strip().casefold()
+    if key == POWER_READY or is_part_category(key):
+        return words(key)
+    return part
 
 
 def gpu_model_words(model: str | None) -> str:

@@ -14,12 +14,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 Number = int | float | Decimal
 
@@ -73,6 +74,7 @@ class Chart(QWidget):
         *,
         dates: bool = True,
         y_label: str = "",
+        legend_below: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -86,19 +88,35 @@ class Chart(QWidget):
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
         if y_label:
             self.plot.setLabel("left", y_label)
-        self.legend = self.plot.addLegend(offset=(8, 8), labelTextSize="8pt")
+        # Over the plot (pyqtgraph's legend), or in a line of its own under it, where it can
+        # never cover a line: ``legend_entries`` keeps what it says, in order.
+        self.legend: Any = None
+        self.legend_row: QLabel | None = None
+        self.legend_entries: list[tuple[str, str, str]] = []  # (name, colour, look)
+        if legend_below:
+            self.legend_row = QLabel()
+            self.legend_row.setObjectName("chartLegend")
+            self.legend_row.setWordWrap(True)
+            self.legend_row.setTextFormat(Qt.TextFormat.RichText)
+        else:
+            self.legend = self.plot.addLegend(offset=(8, 8), labelTextSize="8pt")
         self.series: dict[str, Series] = {}
         self._bar_labels: list[str] = []
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
+        if self.legend_row is not None:
+            layout.addWidget(self.legend_row)
 
     # --- content -------------------------------------------------------------------------
 
     def clear(self) -> None:
         self.plot.clear()
-        self.legend.clear()
+        if self.legend is not None:
+            self.legend.clear()
+        self.legend_entries = []
+        self._show_legend_row()
         self.series.clear()
         self._bar_labels = []
         bottom = self.plot.getAxis("bottom")
@@ -111,6 +129,22 @@ class Chart(QWidget):
     def _pen(self, color: str, width: float = 2, dashed: bool = False) -> Any:
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
         return pg.mkPen(QColor(color), width=width, style=style)
+
+    def _entry(self, name: str, color: str, look: str) -> None:
+        """Name a series in the legend under the chart (the one over it names its own)."""
+        self.legend_entries.append((name, color, look))
+        self._show_legend_row()
+
+    def _show_legend_row(self) -> None:
+        if self.legend_row is None:
+            return
+        signs = {"line": "━━", "dashed": "╍╍", "area": "■", "points": "▲", "bar": "■"}
+        self.legend_row.setText(
+            "&nbsp;&nbsp;&nbsp; ".join(
+                f'<span style="color:{color}">{signs.get(look, "■")}</span>&nbsp;{escape(name)}'
+                for name, color, look in self.legend_entries
+            )
+        )
 
     def _clickable(self, item: Any, name: str) -> None:
         item.setCurveClickable(True, width=8)
@@ -125,10 +159,17 @@ class Chart(QWidget):
         *,
         width: float = 2.5,
         dashed: bool = False,
+        in_legend: bool = True,
     ) -> None:
-        """A cumulative figure: each value holds until the next point."""
+        """A cumulative figure: each value holds until the next point. ``in_legend`` False:
+        an edge the legend need not name (a shaded band names it)."""
         sx, sy = _stairs([_x(x) for x in xs], [float(y) for y in ys])
-        item = self.plot.plot(sx, sy, pen=self._pen(color, width, dashed), name=name)
+        shown = in_legend and self.legend is not None
+        item = self.plot.plot(
+            sx, sy, pen=self._pen(color, width, dashed), name=name if shown else None
+        )
+        if in_legend:
+            self._entry(name, color, "dashed" if dashed else "line")
         self._clickable(item, name)
         self.series[name] = Series(name, list(xs), list(ys), [item])
 
@@ -150,8 +191,9 @@ class Chart(QWidget):
             symbolSize=6,
             symbolBrush=QColor(color),
             symbolPen=None,
-            name=name,
+            name=name if self.legend is not None else None,
         )
+        self._entry(name, color, "dashed" if dashed else "line")
         self._clickable(item, name)
         self.series[name] = Series(name, list(xs), list(ys), [item])
 
@@ -166,8 +208,9 @@ class Chart(QWidget):
             symbolSize=8,
             symbolBrush=QColor(color),
             symbolPen=None,
-            name=name,
+            name=name if self.legend is not None else None,
         )
+        self._entry(name, color, "points")
         item.sigPointsClicked.connect(lambda *_a: self.clicked.emit(name))
         self.series[name] = Series(name, list(xs), list(ys), [item])
 
@@ -189,7 +232,10 @@ class Chart(QWidget):
         gaps = [h - lo for h, lo in zip(top_y, low_y, strict=True)]
         self.series[name] = Series(name, list(low.xs), gaps, [bottom, top, fill])
         # A legend entry for the shading, so a reader knows what the red area means.
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0, brush=fill_colour), name)
+        if self.legend is not None:
+            sample = pg.BarGraphItem(x=[0], height=[0], width=0, brush=fill_colour)
+            self.legend.addItem(sample, name)
+        self._entry(name, color, "area")
 
     def bars(
         self,
@@ -208,7 +254,9 @@ class Chart(QWidget):
                 x=xs, height=heights, width=width * 0.9, brush=pg.mkBrush(QColor(color)), pen=None
             )
             self.plot.addItem(item)
-            self.legend.addItem(item, name)
+            if self.legend is not None:
+                self.legend.addItem(item, name)
+            self._entry(name, color, "bar")
             self.series[name] = Series(name, list(labels), list(values), [item])
         axis = self.plot.getAxis("bottom")
         axis.setTicks([[(i, _short(label)) for i, label in enumerate(labels)]])
@@ -251,3 +299,279 @@ class Chart(QWidget):
 
 def _short(label: str, limit: int = 8) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+# --- the readiness timeline ------------------------------------------------------------------
+
+# A bar that never ends (what cannot complete) reaches the chart's right edge, hatched.
+HATCHED = Qt.BrushStyle.BDiagPattern
+DAY_SECONDS = 86400.0
+
+
+@dataclass
+class Span:
+    """A bar of a timeline lane from ``start`` to ``end``; ``end`` None: it never ends (what
+    cannot complete), drawn hatched to the chart's right edge."""
+
+    start: dt.date
+    end: dt.date | None
+    color: str
+    pale: bool = False  # a lighter bar (the install span after the parts)
+
+
+@dataclass
+class Marker:
+    day: dt.date
+    symbol: str  # pyqtgraph's: "|" a date to meet, "d" a start, "o" a line's date, "x" overdue
+    color: str
+    size: int = 9
+
+
+@dataclass
+class Lane:
+    """One row of a timeline: its label (bold and coloured when it stands out), its bars, its
+    markers, a note after its bars and what hovering over it says."""
+
+    key: Any
+    label: str
+    spans: list[Span] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    note: str = ""
+    bold: bool = False
+    color: str = ""
+    tip: str = ""
+    header: bool = False  # a group's own row (thicker bar, a rule above it)
+
+
+class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
+    """The lanes' labels on the left axis, each in its own weight and colour (by lane, so two
+    lanes of the same name may look different)."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="left")
+        self.looks: list[tuple[bool, str]] = []
+
+    def _lane_of(self, rect: Any) -> int:
+        view = self.linkedView()
+        if view is None:
+            return -1
+        value: float = view.mapSceneToView(self.mapToScene(rect.center())).y()
+        return round(value)
+
+    def drawPicture(self, p: Any, axisSpec: Any, tickSpecs: Any, textSpecs: Any) -> None:
+        p.setRenderHint(p.RenderHint.Antialiasing, False)
+        p.setRenderHint(p.RenderHint.TextAntialiasing, True)
+        pen, p1, p2 = axisSpec
+        p.setPen(pen)
+        p.drawLine(p1, p2)
+        plain = QFont(self.style["tickFont"] or p.font())
+        bold = QFont(plain)
+        bold.setBold(True)
+        for rect, flags, text in textSpecs:
+            index = self._lane_of(rect)
+            is_bold, colour = self.looks[index] if 0 <= index < len(self.looks) else (False, "")
+            p.setFont(bold if is_bold else plain)
+            p.setPen(pg.mkPen(QColor(colour)) if colour else self.textPen())
+            # A bold label is wider than the rectangle measured for it: grow it leftwards.
+            p.drawText(rect.adjusted(-80, 0, 0, 0), int(flags), text)
+
+
+class TimelineChart(QWidget):
+    """Lanes of bars along dates, one under the other (the readiness timeline). Clicking a
+    lane emits its key; every lane drawn is kept in ``lanes`` as plain values for tests.
+
+    However many lanes, the bars are one item and the markers a few (one per look), so 2,000
+    lanes draw as fast as twenty."""
+
+    lane_clicked = Signal(object)
+
+    LANE_PIXELS = 22
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.axis = _LaneAxis()
+        self.plot_widget = pg.PlotWidget(
+            axisItems={
+                "bottom": pg.DateAxisItem(orientation="bottom"),
+                "top": pg.DateAxisItem(orientation="top"),
+                "left": self.axis,
+            }
+        )
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setTitle(title, size="10pt")
+        self.plot.showAxis("top")
+        self.plot.showGrid(x=True, y=False, alpha=0.2)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.getViewBox().setMouseEnabled(x=False, y=False)
+        self.plot.invertY(True)
+        self.lanes: list[Lane] = []
+        self.x_range: tuple[dt.date, dt.date] | None = None
+        self.highlighted: tuple[int, int] | None = None
+        self._highlight: Any = None
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.plot.scene().sigMouseMoved.connect(self._scene_hovered)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot_widget)
+
+    def set_title(self, title: str) -> None:
+        self.plot.setTitle(title, size="10pt")
+
+    def draw(self, lanes: Sequence[Lane], today: dt.date, first: dt.date, last: dt.date) -> None:
+        """Draw ``lanes`` top to bottom over the dates ``first``..``last``, today marked."""
+        self.plot.clear()
+        self._highlight = None
+        self.highlighted = None
+        self.lanes = list(lanes)
+        self.x_range = (first, last)
+        left, right = _x(first), _x(last)
+        plain = QFontMetrics(self.font())
+        bold_font = QFont(self.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        widest = 0
+        x0: list[float] = []
+        x1: list[float] = []
+        ys: list[float] = []
+        heights: list[float] = []
+        brushes: list[Any] = []
+        pens: list[Any] = []
+        marks: dict[tuple[str, str, int], tuple[list[float], list[float]]] = {}
+        rules: list[float] = []
+        self.axis.looks = []
+        for y, lane in enumerate(self.lanes):
+            self.axis.looks.append((lane.bold, lane.color))
+            widest = max(widest, (bold if lane.bold else plain).horizontalAdvance(lane.label))
+            if lane.header and y:
+                rules.append(y - 0.5)
+            height = 0.64 if lane.header else 0.42
+            end_x = None
+            for span in lane.spans:
+                start = max(_x(span.start), left)
+                end = right if span.end is None else min(_x(span.end), right)
+                if end < start:
+                    continue
+                colour = QColor(span.color)
+                if span.pale:
+                    colour.setAlpha(90)
+                style = HATCHED if span.end is None else Qt.BrushStyle.SolidPattern
+                x0.append(start)
+                x1.append(max(end, start + DAY_SECONDS / 2))  # a same-day bar still shows
+                ys.append(float(y))
+                heights.append(height)
+                brushes.append(QBrush(colour, style))
+                pens.append(pg.mkPen(QColor(span.color), width=1))
+                end_x = end if end_x is None else max(end_x, end)
+            for marker in lane.markers:
+                size = marker.size + (6 if lane.header and marker.symbol == "|" else 0)
+                xs, at = marks.setdefault((marker.symbol, marker.color, size), ([], []))
+                xs.append(min(max(_x(marker.day), left), right))
+                at.append(float(y))
+            if lane.note:
+                colour = QColor(lane.color or "#37474f")
+                if any(span.end is None for span in lane.spans):
+                    # Over the end of its bar, which runs off the edge, on a white ground.
+                    note_x = right
+                    ground = pg.mkBrush(255, 255, 255, 225)
+                    text = pg.TextItem(lane.note, color=colour, anchor=(1, 0.5), fill=ground)
+                else:
+                    ends = [end_x or _x(today)] + [_x(m.day) for m in lane.markers]
+                    note_x = min(max(ends), right) + DAY_SECONDS * 3
+                    text = pg.TextItem(lane.note, color=colour, anchor=(0, 0.5))
+                if lane.bold:
+                    text.setFont(bold_font)
+                text.setPos(note_x, y)
+                self.plot.addItem(text)
+        if x0:
+            self.plot.addItem(
+                pg.BarGraphItem(x0=x0, x1=x1, y=ys, height=heights, brushes=brushes, pens=pens)
+            )
+        for (symbol, colour_name, size), (xs, at) in marks.items():
+            colour = QColor(colour_name)
+            self.plot.addItem(
+                pg.ScatterPlotItem(
+                    x=xs,
+                    y=at,
+                    symbol=symbol,
+                    size=size,
+                    brush=pg.mkBrush(colour),
+                    pen=pg.mkPen(colour, width=2 if symbol in "|x" else 1),
+                )
+            )
+        if rules:
+            self.plot.addItem(
+                pg.PlotCurveItem(
+                    x=[v for _ in rules for v in (left, right)],
+                    y=[r for r in rules for _ in (0, 1)],
+                    connect="pairs",
+                    pen=pg.mkPen(QColor("#b0bec5"), width=1),
+                )
+            )
+        self.plot.addItem(
+            pg.InfiniteLine(
+                pos=_x(today),
+                angle=90,
+                pen=pg.mkPen(QColor(GREY), width=1, style=Qt.PenStyle.DashLine),
+                label="today",
+                labelOpts={"position": 0.01, "color": GREY, "anchors": [(0, 0), (0, 0)]},
+            )
+        )
+        self.axis.setTicks([[(y, lane.label) for y, lane in enumerate(self.lanes)]])
+        self.axis.setWidth(widest + 24)
+        count = max(len(self.lanes), 1)
+        self.plot.setYRange(-0.6, count - 0.4, padding=0)
+        self.plot.setXRange(left, right, padding=0)
+        self.plot_widget.setMinimumHeight(count * self.LANE_PIXELS + 90)
+
+    def highlight(self, first: int, last: int) -> None:
+        """A light band behind lanes ``first``..``last`` (a selected group)."""
+        if self._highlight is not None:
+            self.plot.removeItem(self._highlight)
+            self._highlight = None
+        self.highlighted = None
+        if not (0 <= first <= last < len(self.lanes)):
+            return
+        band = pg.LinearRegionItem(
+            values=(first - 0.5, last + 0.5),
+            orientation="horizontal",
+            movable=False,
+            brush=pg.mkBrush(QColor(31, 111, 178, 28)),
+            pen=pg.mkPen(QColor(31, 111, 178, 90)),
+        )
+        band.setZValue(-20)
+        self.plot.addItem(band, ignoreBounds=True)
+        self._highlight = band
+        self.highlighted = (first, last)
+
+    def lane_y(self, index: int) -> int:
+        """Where lane ``index`` is, in pixels from this widget's top."""
+        view = self.plot.getViewBox()
+        scene = view.mapViewToScene(QPointF(0, index))
+        return int(self.plot_widget.mapTo(self, self.plot_widget.mapFromScene(scene)).y())
+
+    def lane_at(self, y: float) -> Lane | None:
+        index = round(y)
+        if 0 <= index < len(self.lanes) and abs(y - index) <= 0.5:
+            return self.lanes[index]
+        return None
+
+    def click_lane(self, index: int) -> None:
+        """What a click on lane ``index`` does (for keyboard users and tests)."""
+        if 0 <= index < len(self.lanes):
+            self.lane_clicked.emit(self.lanes[index].key)
+
+    def _lane_under(self, scene_pos: Any) -> Lane | None:
+        view = self.plot.getViewBox()
+        if not view.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.lane_at(view.mapSceneToView(scene_pos).y())
+
+    def _scene_clicked(self, event: Any) -> None:
+        lane = self._lane_under(event.scenePos())
+        if lane is not None:
+            self.lane_clicked.emit(lane.key)
+
+    def _scene_hovered(self, scene_pos: Any) -> None:
+        lane = self._lane_under(scene_pos)
+        self.plot_widget.setToolTip(lane.tip if lane is not None else "")

@@ -403,6 +403,7 @@ class MainWindow(QMainWindow):
             dashboard = DashboardScreen(self.context)
             dashboard.filter_requested.connect(self.show_filtered)
             dashboard.alerts_requested.connect(lambda: self.show_screen("alerts"))
+            dashboard.readiness_requested.connect(self.show_readiness)
             return dashboard
         if screen_id == "today":
             from ui.screens.today import TodayScreen
@@ -428,7 +429,25 @@ class MainWindow(QMainWindow):
         if screen_id == "orders":
             from ui.screens.orders_screen import OrdersScreen
 
-            return OrdersScreen(self.context)
+            orders_screen = OrdersScreen(self.context)
+            orders_screen.readiness_requested.connect(self.show_readiness)
+            orders_screen.contract_requested.connect(
+                lambda ref: self.show_searched("contracts", ref)
+            )
+            return orders_screen
+        if screen_id == "contracts":
+            from ui.screens.contracts_screen import ContractsScreen
+
+            contracts_screen = ContractsScreen(self.context)
+            contracts_screen.lines_requested.connect(self.show_lines)
+            contracts_screen.readiness_requested.connect(self.show_readiness)
+            return contracts_screen
+        if screen_id == "readiness":
+            from ui.screens.readiness_screen import ReadinessScreen
+
+            readiness_screen = ReadinessScreen(self.context)
+            readiness_screen.lines_requested.connect(self.show_lines)
+            return readiness_screen
         if screen_id == "sites":
             from ui.screens.sites_screen import SitesScreen
 
@@ -436,7 +455,9 @@ class MainWindow(QMainWindow):
         if screen_id == "deployments":
             from ui.screens.deployments_screen import DeploymentsScreen
 
-            return DeploymentsScreen(self.context)
+            deployments_screen = DeploymentsScreen(self.context)
+            deployments_screen.readiness_requested.connect(self.show_readiness)
+            return deployments_screen
         assert screen_id in RECORD_SCREENS, screen_id
         from ui.screens.list_screen import ListScreen
 
@@ -523,6 +544,21 @@ class MainWindow(QMainWindow):
             self.screen_widget(found.kind).show_only(found.ids, found.description)
 
         self.context.read(lambda session: lists.batch_records(session, batch_id), done, owner=self)
+
+    def show_lines(self, line_ids: Any, what: str) -> None:
+        """The Orders screen showing only the order lines ``line_ids`` (``what`` they are),
+        the first of them selected."""
+        self.show_screen("orders")
+        orders_screen = self.screen_widget("orders")
+        orders_screen.show_only(line_ids, what)
+        if line_ids:
+            orders_screen.select_id(line_ids[0])
+
+    def show_readiness(self, deployment_ref: str = "") -> None:
+        """The readiness timeline, at deployment ``deployment_ref`` when one is named."""
+        self.show_screen("readiness")
+        if deployment_ref:
+            self.screen_widget("readiness").select_deployment(deployment_ref)
 
     def show_searched(self, screen_id: str, text: str) -> None:
         self.show_screen(screen_id)

@@ -18,6 +18,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("contracts", "Contracts"),
     ("deployments", "Deployments"),
     ("deployment_parts", "Deployment parts"),
+    ("readiness", "Readiness"),
     ("customers", "Customers"),
     ("alerts", "Alerts"),
     ("imports", "Imports"),

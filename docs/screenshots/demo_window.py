@@ -34,6 +34,16 @@ folder = Path(tempfile.mkdtemp())
 db = open_database(folder / "rackbook-demo.db")
 with db.write() as s:
     demo.load(s, Actor("demo", source="demo"))
+from services import timeline
+
+with db.session() as s:
+    has_deployments = bool(timeline.readiness_timeline(s).rows)
+if not has_deployments:
+    # Four clusters with bills of parts over the demo's lines, for the readiness timeline.
+    from tests.ui.deployments import add_sample_deployments
+
+    with db.write() as s:
+        add_sample_deployments(s)
 ctx = AppContext(
     "maria", Tasks(synchronous=True), QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
 )

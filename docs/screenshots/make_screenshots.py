@@ -24,8 +24,19 @@ settle()
 shot(w, "orders.png")
 w.show_screen("contracts")
 settle()
-w.current_screen().load_details()
+contracts = w.current_screen()
+# the contract short of GPUs, its Supply tab: the lines that serve it, secured or late
+for r in range(contracts.model.rowCount()):
+    if contracts.model.record(r)["contract_ref"] == "C-2031":
+        contracts.select_id(contracts.model.record(r)["id"])
+        break
+contracts.load_details()
+contracts.details.setCurrentWidget(contracts.supply)
 shot(w, "contracts.png")
+# the readiness timeline, the cluster waiting for its cooling selected
+w.show_readiness("PC-HALL-1")
+settle()
+shot(w, "readiness.png")
 w.show_screen("ppas")
 settle()
 shot(w, "ppas.png")

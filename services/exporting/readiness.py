@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from domain import supply
-from domain.allocation import DeploymentReadiness, PartReadiness, Peg, is_part_category
+from domain.allocation import DeploymentReadiness, PartReadiness, Peg
 from domain.picture import Picture
 from domain.statuses import is_on_hold
 from services import figures
@@ -27,7 +27,7 @@ from services.exporting.sheets import (
     titled_sheet,
     write_table,
 )
-from services.words import words
+from services.words import part_words, words
 
 READINESS_COLUMNS = (
     Column("Deployment"),
@@ -50,14 +50,6 @@ READINESS_COLUMNS = (
 DAYS_LATE_COL, MISSING_COL = 8, 13
 # Where a deployment cannot complete: its dates are not known while a part is missing.
 NOT_YET = "not yet"
-
-
-def part_words(part: str) -> str:
-    """A part as a buyer reads it: a category in words (``GPU system``), a sku as written,
-    the deployment's power as ``Power energised``."""
-    if part == "power_ready" or is_part_category(part):
-        return words(part.strip().casefold())
-    return part
 
 
 def _take_text(take: Peg) -> str:

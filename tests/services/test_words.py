@@ -7,7 +7,7 @@ import pytest
 
 from models import enums
 from services.importing.values import to_choice, to_line_status
-from services.words import gpu_model_words, words
+from services.words import gpu_model_words, part_words, words
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,18 @@ def test_line_statuses_read_back_too() -> None:
 def test_a_blank_gpu_model_serves_any_model() -> None:
     assert gpu_model_words(None) == gpu_model_words("  ") == "any model"
     assert gpu_model_words(" GB300 ") == "GB300"
+
+
+@pytest.mark.parametrize(
+    ("part", "said"),
+    [
+        ("XDU1350", "XDU1350"),
+        ("cooling", "Cooling"),
+        ("gpu_system", "GPU system"),
+        (" Network ", "Network"),
+        ("power_ready", "Power energised"),
+    ],
+)
+def test_parts_of_a_bill_of_parts_in_words(part: str, said: str) -> None:
+    """A sku as written; a category, and the deployment's power, in words."""
+    assert part_words(part) == said

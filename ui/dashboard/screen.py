@@ -27,12 +27,13 @@ from services.dashboard import Dashboard, SiteSupplySeries, VendorLeadTimes, sit
 from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Chart
 from ui.context import AppContext
+from ui.dashboard.clusters import ClustersAtRisk
 from ui.dashboard.tiles import Tile
 from ui.widgets import show_error
 
 EXPECTED = "GPUs secured or dated (received + ETAs still ahead)"
 OVERDUE = "+ GPUs overdue (at risk, not secured)"
-OVERDUE_BAND = "Overdue GPUs"
+OVERDUE_BAND = "GPUs overdue (at risk, not secured)"
 COMMITTED = "GPUs committed to contracts"
 SHORTFALL = "Shortfall"
 QUOTED = "Quoted lead time"
@@ -50,6 +51,8 @@ class DashboardScreen(QWidget):
     alerts_requested = Signal()
     # A new dashboard has been drawn.
     drawn = Signal()
+    # The readiness timeline was asked for, at one deployment ("": as it is).
+    readiness_requested = Signal(str)
 
     def __init__(
         self,
@@ -92,7 +95,9 @@ class DashboardScreen(QWidget):
         self.site_choice.currentIndexChanged.connect(lambda _i: self.draw_supply())
         self.site_orders = QPushButton("Show orders of this site")
         self.site_orders.clicked.connect(self._site_orders)
-        self.supply_chart = Chart("GPU supply against commitments, next 24 months", y_label="GPUs")
+        self.supply_chart = Chart(
+            "GPU supply against commitments, next 24 months", y_label="GPUs", legend_below=True
+        )
         self.supply_chart.setObjectName("supplyChart")
         self.supply_chart.clicked.connect(lambda _name: self._site_orders())
 
@@ -119,6 +124,11 @@ class DashboardScreen(QWidget):
         supply_head.addWidget(self.site_orders)
         supply_box.addLayout(supply_head)
         supply_box.addWidget(self.supply_chart, 1)
+        self.clusters = ClustersAtRisk()
+        self.clusters.readiness_requested.connect(self.readiness_requested)
+        supply_row = QHBoxLayout()
+        supply_row.addLayout(supply_box, 5)
+        supply_row.addWidget(self.clusters, 2)
 
         lead_box = QVBoxLayout()
         lead_head = QHBoxLayout()
@@ -135,7 +145,7 @@ class DashboardScreen(QWidget):
         power_box.addWidget(self.power_chart, 1)
 
         grid = QGridLayout()
-        grid.addLayout(supply_box, 0, 0, 1, 2)
+        grid.addLayout(supply_row, 0, 0, 1, 2)
         grid.addLayout(lead_box, 1, 0)
         grid.addLayout(power_box, 1, 1)
         grid.setColumnStretch(0, 2)
@@ -212,6 +222,7 @@ class DashboardScreen(QWidget):
         self.draw_supply()
         self.draw_lead_times()
         self.draw_power()
+        self.clusters.show_clusters(board.clusters_at_risk)
         self.drawn.emit()
 
     @staticmethod
@@ -347,6 +358,7 @@ class DashboardScreen(QWidget):
         supply = [p.gpus_supply for p in series.points]
         chart.step_line(EXPECTED, days, supply, BLUE)
         if any(p.gpus_overdue for p in series.points):
+            # Their own band over what is secured: they would fill it if they came.
             chart.step_line(
                 OVERDUE,
                 days,
@@ -354,6 +366,7 @@ class DashboardScreen(QWidget):
                 PURPLE,
                 width=1.5,
                 dashed=True,
+                in_legend=False,
             )
             chart.shade_gap(OVERDUE_BAND, EXPECTED, OVERDUE, PURPLE)
         chart.step_line(COMMITTED, days, [p.gpus_committed for p in series.points], ORANGE)

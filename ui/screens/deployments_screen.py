@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -295,8 +296,20 @@ class DuplicateStore(KindStore):
 
 
 class DeploymentsScreen(ListScreen):
+    # A deployment's ref: show it on the readiness timeline.
+    readiness_requested = Signal(str)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("deployments", context, parent)
+
+    def _row_actions(self, menu: QMenu) -> None:
+        record = self.selected_record()
+        if record is not None:
+            ref = str(record["deployment_ref"])
+            menu.addAction(
+                "Show on the readiness timeline", lambda: self.readiness_requested.emit(ref)
+            )
+            menu.addSeparator()
 
     def _add_detail_tabs(self) -> None:
         self.parts_editor = PartsEditor(self)

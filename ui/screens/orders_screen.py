@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,6 +30,7 @@ from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import LazyTable, ListScreen, prepare, table_view
+from ui.screens.pegging import LineServesPanel
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
 
@@ -68,6 +69,11 @@ def _bold_label(text: str) -> QLabel:
 
 
 class OrdersScreen(ListScreen):
+    # A deployment's ref: show it on the readiness timeline.
+    readiness_requested = Signal(str)
+    # A contract's ref: show it in the contracts.
+    contract_requested = Signal(str)
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         self.order: Any = None
         #: What the last operation on several lines did (also in the window's status bar).
@@ -93,6 +99,14 @@ class OrdersScreen(ListScreen):
         self.eta_model = PlainTableModel(["Changed", "By", "Source", "Old ETA", "New ETA"], self)
         self.eta_tab = LazyTable(self.eta_model, "etaHistory")
         self.details.addTab(self.eta_tab, "ETA history")
+        # What the line serves (contracts, deployments) or, overdue, what waits for it: read
+        # from the figures while the tab is in front, for the line selected.
+        self.serves = LineServesPanel()
+        self.serves.readiness_requested.connect(self.readiness_requested)
+        self.serves.contract_requested.connect(self.contract_requested)
+        self.details.addTab(self.serves, "Serves")
+        self._serves_line: int | None = None
+        self.details.currentChanged.connect(lambda _i: self.load_serves())
         # Until the newly selected line's order is on screen, the buttons would act on the
         # line shown before: keep them off meanwhile.
         self.selection_changed.connect(self._order_pending)
@@ -272,6 +286,8 @@ class OrdersScreen(ListScreen):
         record = self.selected_record()
         if record is None or self.context.database is None:
             self.order_stack.setCurrentWidget(self.order_waiting)
+            self._serves_line = None
+            self.serves.clear()
             return
         from services import audit, orders
 
@@ -286,6 +302,39 @@ class OrdersScreen(ListScreen):
 
         self.context.read(
             work, lambda found: self._show_order(line_id, *found), lambda e: None, owner=self
+        )
+        if self.serves.pegging is not None and self.serves.pegging.line_id != line_id:
+            self.serves.clear()  # never another line's, even behind another tab
+        self._serves_line = None  # a new selection, or the figures moved (a save)
+        self.load_serves()
+
+    def load_serves(self) -> None:
+        """What the selected line serves, when the Serves tab is in front (it reads every
+        figure: not for lines nobody looks at)."""
+        if self.details.currentWidget() is not self.serves or self.context.database is None:
+            return
+        line_id = self.selected_id()
+        if line_id is None:
+            self._serves_line = None
+            self.serves.clear()
+            return
+        if line_id == self._serves_line and self.serves.pegging is not None:
+            return
+        self._serves_line = line_id
+        from services import pegging
+
+        def done(found: Any) -> None:
+            if line_id == self.selected_id():
+                self.serves.show_pegging(found)
+
+        def failed(error: BaseException) -> None:
+            if line_id == self.selected_id():
+                self._serves_line = None
+                self.serves.clear(f"What the line serves could not be read: {error}")
+
+        self.serves.clear("Reading what the line serves…")
+        self.context.read(
+            lambda session: pegging.line_pegging(session, line_id), done, failed, owner=self
         )
 
     def _show_order(self, line_id: int, view: Any, lines: Any, eta_moves: list[Any]) -> None:

@@ -12,6 +12,42 @@ from ui.tables.model import Column
 FILES = Column("attachments", "Files", "int")
 
 
+# What the figure columns mean, as their headers' tooltips say it.
+ON_TIME_TIP = (
+    "On time = units received by the first date the vendor gave for them (its first "
+    "commitment) ÷ (units received + units overdue now). An overdue line makes its vendor "
+    "late today, not only once it arrives. Blank: nothing received and nothing overdue yet."
+)
+UNITS_OVERDUE_TIP = (
+    "Open units whose ETA (else promised date) has passed. They count for nothing, never as "
+    "secured, until the vendor gives a new date."
+)
+MEDIAN_SLIP_TIP = (
+    "The middle slip of the vendor's lines that arrived, are overdue, or were moved later: "
+    "days from each line's first commitment (the first date the vendor gave) to the day it "
+    "came (today, while overdue; its current ETA, while on its way)."
+)
+OPEN_VALUE_TIP = (
+    "Units still to come × unit price, on lines placed, on their way or on hold, in the "
+    "reporting currency at the rate of each order's date."
+)
+NEED_BY_TIP = "The contract's start date less the install buffer: when its GPUs must be in."
+SECURED_TIP = (
+    "GPUs received or dated (an ETA still ahead) on or before the need-by date, pegged to "
+    "this contract. Overdue GPUs count for nothing."
+)
+SHORT_TIP = "GPUs committed less GPUs secured."
+DELIVERY_TIP = (
+    "When the customer gets what was promised: the ready date of its last cluster, or its "
+    "last GPU's date plus the install buffer. Blank: unknown while GPUs are missing."
+)
+DAYS_LATE_TIP = "Delivery date less start date, when later. Blank: the delivery date is unknown."
+CREDIT_TIP = (
+    "Late credit owed at the days late (per day, up to its cap). Blank: it does not bind, or "
+    "it is unbounded (unknown delivery, no cap): the contract's Supply tab says which."
+)
+
+
 @dataclass(frozen=True)
 class ListSpec:
     kind: str
@@ -99,35 +135,15 @@ LISTS: dict[str, ListSpec] = {
             hidden=("notes", "address", "payment_schedule"),
             filters=("country", "category"),
             extra=(
-                Column(
-                    "on_time_pct",
-                    "On time %",
-                    "decimal",
-                    tip="Units received by their first commitment, out of the units received "
-                    "and the units overdue today: an overdue line makes its vendor late now, as "
-                    "the overdue alerts say, not only once it arrives",
-                ),
-                Column(
-                    "units_overdue",
-                    "Units overdue",
-                    "int",
-                    tip="Open units whose ETA (or promised date) has passed: the lines the "
-                    "overdue-delivery alerts name",
-                ),
-                Column(
-                    "median_slip_days",
-                    "Median slip (days)",
-                    "decimal",
-                    tip="Median days between each line's first commitment and its receipt (or "
-                    "today when overdue, or its ETA when later), over lines received, overdue "
-                    "or slipped",
-                ),
+                Column("on_time_pct", "On time %", "decimal", tip=ON_TIME_TIP),
+                Column("units_overdue", "Units overdue", "int", tip=UNITS_OVERDUE_TIP),
+                Column("median_slip_days", "Median slip (days)", "decimal", tip=MEDIAN_SLIP_TIP),
                 Column(
                     "open_value",
                     "Open order value",
                     "money",
                     currency="value_currency",
-                    tip="Units still to come × unit price, in the reporting currency",
+                    tip=OPEN_VALUE_TIP,
                 ),
             ),
         ),
@@ -166,12 +182,12 @@ LISTS: dict[str, ListSpec] = {
             filters=("status", "site", "service", "customer"),
             dates=("start_date", "end_date", "need_by"),
             extra=(
-                Column("need_by", "GPUs needed by", "date"),
-                Column("gpus_secured", "GPUs secured", "int"),
-                Column("shortfall", "GPUs short", "int"),
-                Column("delivery_date", "Delivery date", "date"),
-                Column("days_late", "Days late", "int"),
-                Column("late_credit", "Late credit", "money", currency="currency"),
+                Column("need_by", "GPUs needed by", "date", tip=NEED_BY_TIP),
+                Column("gpus_secured", "GPUs secured", "int", tip=SECURED_TIP),
+                Column("shortfall", "GPUs short", "int", tip=SHORT_TIP),
+                Column("delivery_date", "Delivery date", "date", tip=DELIVERY_TIP),
+                Column("days_late", "Days late", "int", tip=DAYS_LATE_TIP),
+                Column("late_credit", "Late credit", "money", currency="currency", tip=CREDIT_TIP),
             ),
         ),
         ListSpec("customers", filters=("country",)),

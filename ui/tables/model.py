@@ -554,8 +554,9 @@ def haystack_for(
     if not positions:
         return ["" for _ in rows]
     join = "\x1f".join
+    words = fmt.choice
     return [
-        join([str(row[p]).replace("_", " ") for p in positions if row[p] is not None]).casefold()
+        join([words(str(row[p])) for p in positions if row[p] is not None]).casefold()
         for row in rows
     ]
 

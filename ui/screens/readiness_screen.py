@@ -1,0 +1,625 @@
+"""Readiness: the timeline of every deployment (cluster), its parts beneath it.
+
+A cluster is as ready as its latest part. Each deployment's row has a bar to the day its parts
+are complete (hatched to the edge when a part cannot complete), the install span after it to
+the ready date, its needed-by marker and its contract's start; beneath it, each part with the
+dates of the lines it takes, and the overdue lines a missing part waits for. The critical part
+stands out. Clicking a part shows its order lines; clicking a deployment shows its parts in the
+table under the timeline.
+
+One background read (``services.timeline.readiness_timeline``) brings every row; the screen
+only draws what it says, the site filter and "at risk only" pick among its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.timeline import POWER_READY, Timeline, TimelinePart, TimelineRow
+from ui import format as fmt
+from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Lane, Marker, Span, TimelineChart
+from ui.context import AppContext
+from ui.screens.list_screen import table_view
+from ui.tables.rows import Row, RowsModel
+from ui.widgets import show_error
+
+POWER_WORDS = "Power energised"
+DARK = "#263238"
+MUTED = "#546e7a"
+RECEIVED = "#78909c"
+PALE_GREEN = "#a5d6a7"
+# How far back the timeline looks at most (parts received long ago sit at its left edge),
+# and at least how far ahead.
+LOOK_BACK = dt.timedelta(days=120)
+LOOK_AHEAD = dt.timedelta(days=90)
+
+LEGEND = (
+    f'<span style="color:{GREEN}">■</span> parts arriving (on time) &nbsp; '
+    f'<span style="color:{ORANGE}">■</span> late &nbsp; '
+    f'<span style="color:{RED}">▨</span> cannot complete &nbsp; '
+    f'<span style="color:{PALE_GREEN}">■</span> install, to the ready date &nbsp; '
+    f'<span style="color:{DARK}"><b>|</b></span> needed by &nbsp; '
+    f'<span style="color:{PURPLE}">◆</span> contract starts &nbsp; '
+    f'<span style="color:{BLUE}">●</span> a line\'s ETA &nbsp; '
+    f'<span style="color:{RECEIVED}">●</span> received &nbsp; '
+    f'<span style="color:{RED}">✕</span> overdue line (its date passed) &nbsp; '
+    f'<span style="color:{RED}"><b>bold red</b></span>: the critical part'
+)
+
+
+def _days(count: int) -> str:
+    return fmt.counted(count, "day")
+
+
+def _tone(row: TimelineRow) -> str:
+    """The colour of a deployment's bar: on time, late, unable to complete, not served."""
+    if not row.served:
+        return GREY
+    if not row.can_complete:
+        return RED
+    return ORANGE if row.days_late else GREEN
+
+
+def status_words(row: TimelineRow) -> str:
+    """How a deployment stands, in a few words (the note after its bar)."""
+    if not row.served:
+        return f"not served ({fmt.choice(row.status).lower()})"
+    if not row.can_complete:
+        return "cannot complete"
+    if row.days_late:
+        return f"{_days(row.days_late)} late"
+    return "on time" if row.needed_by is not None else "no date to meet"
+
+
+def _line_words(part: TimelinePart) -> str:
+    taken = [
+        f"{line.ref} ({line.vendor}) ×{fmt.number(line.units)} "
+        + ("received " if line.received else "ETA ")
+        + fmt.date(line.date)
+        for line in part.lines
+    ]
+    return "; ".join(taken)
+
+
+def _waiting_words(part: TimelinePart) -> str:
+    found = []
+    for line in part.waiting:
+        if line.why == "overdue":
+            when = f"overdue since {fmt.date(line.expected_date)} ({_days(line.days_overdue)})"
+        else:
+            when = line.why
+        found.append(f"{line.ref} ({line.vendor}) ×{fmt.number(line.units)} {when}")
+    return "; ".join(found)
+
+
+def part_tip(row: TimelineRow, part: TimelinePart) -> str:
+    text = (
+        f"{part.label} for {row.ref}: {fmt.number(part.needed)} needed, "
+        f"{fmt.number(part.taken)} taken"
+    )
+    if part.missing > 0:
+        text += f", {fmt.number(part.missing)} missing: it cannot complete"
+    else:
+        text += f", complete {fmt.date(part.complete_date)}"
+        if part.late:
+            text += f", after the needed-by date {fmt.date(row.needed_by)}"
+    text += "."
+    if part.critical:
+        text += " The part holding the cluster up."
+    if part.lines:
+        text += f"\nLines: {_line_words(part)}."
+    if part.waiting:
+        text += f"\nWaiting for: {_waiting_words(part)}."
+    elif part.missing > 0:
+        text += "\nNo order line at the site can bring it: order it."
+    if part.line_ids:
+        text += "\nClick to see its order lines."
+    return text
+
+
+def deployment_tip(row: TimelineRow, buffer_days: int) -> str:
+    who = f" — {row.name}" if row.name else ""
+    served = ""
+    if row.contract_ref:
+        served = f", for {row.contract_ref}"
+        if row.customer:
+            served += f" ({row.customer})"
+        if row.contract_start:
+            served += f", starting {fmt.date(row.contract_start)}"
+    lines = [f"{row.ref}{who} at {row.site}{served}."]
+    lines.append(f"Needed by {fmt.date(row.needed_by)}." if row.needed_by else "No needed-by date.")
+    if row.can_complete:
+        lines.append(
+            f"Parts complete {fmt.date(row.parts_complete)}; ready {fmt.date(row.ready_date)} "
+            f"(install buffer {_days(buffer_days)}): {status_words(row)}."
+        )
+    else:
+        lines.append("It cannot complete: a part is missing units.")
+    if row.critical_label:
+        lines.append(f"Held up by: {row.critical_label}.")
+    return "\n".join(lines)
+
+
+def _part_lane(row: TimelineRow, part: TimelinePart, as_of: dt.date) -> Lane:
+    colour = RED if part.critical and row.at_risk else (ORANGE if part.late else GREEN)
+    spans = []
+    markers = []
+    dates = [line.date for line in part.lines]
+    if dates:
+        end = part.complete_date if part.can_complete else max(dates)
+        spans.append(Span(min(dates), end or max(dates), colour if part.can_complete else ORANGE))
+    if not part.can_complete:
+        spans.append(Span(max([as_of, *dates]), None, RED))
+    for line in part.lines:
+        markers.append(Marker(line.date, "o", RECEIVED if line.received else BLUE, 7))
+    for waiting in part.waiting:
+        if waiting.expected_date is not None:
+            markers.append(Marker(waiting.expected_date, "x", RED, 9))
+    note = ""
+    if part.missing > 0:
+        note = f"{fmt.number(part.missing)} of {fmt.number(part.needed)} missing"
+    label = f"{part.label} ×{fmt.number(part.needed)}"
+    return Lane(
+        key=("part", row.ref, part.part),
+        label=label,
+        spans=spans,
+        markers=markers,
+        note=note,
+        bold=part.critical,
+        color=(RED if row.at_risk else DARK) if part.critical else MUTED,
+        tip=part_tip(row, part),
+    )
+
+
+def _power_lane(row: TimelineRow, as_of: dt.date) -> Lane:
+    day = row.power_ready_date
+    assert day is not None
+    critical = row.critical_part == POWER_READY
+    late = row.needed_by is not None and day > row.needed_by
+    colour = RED if critical and row.at_risk else (ORANGE if late else GREEN)
+    spans = [Span(as_of, day, colour)] if day > as_of else []
+    tip = f"Power energised {fmt.date(day)} for {row.ref}."
+    if critical:
+        tip += " It comes after every part: power holds the cluster up."
+    return Lane(
+        key=("power", row.ref),
+        label=POWER_WORDS,
+        spans=spans,
+        markers=[Marker(day, "s", colour, 8)],
+        bold=critical,
+        color=(RED if row.at_risk else DARK) if critical else MUTED,
+        tip=tip,
+    )
+
+
+def lanes_of(rows: Sequence[TimelineRow], as_of: dt.date, buffer_days: int) -> list[Lane]:
+    """The timeline's lanes: each deployment's row, then its parts (and its power when a
+    date is set for it)."""
+    lanes = []
+    for row in rows:
+        colour = _tone(row)
+        take_dates = [line.date for part in row.parts for line in part.lines]
+        start = min([as_of, *take_dates])
+        spans = []
+        if row.parts_complete is not None:
+            spans.append(Span(start, row.parts_complete, colour))
+            if row.ready_date is not None and row.ready_date > row.parts_complete:
+                spans.append(Span(row.parts_complete, row.ready_date, colour, pale=True))
+        elif row.served:
+            # What does come, in pale; from then on it cannot complete.
+            last = max([as_of, *take_dates])
+            if last > start:
+                spans.append(Span(start, last, RED, pale=True))
+            spans.append(Span(last, None, RED))
+        markers = []
+        if row.needed_by is not None:
+            markers.append(Marker(row.needed_by, "|", DARK, 12))
+        if row.contract_start is not None:
+            markers.append(Marker(row.contract_start, "d", PURPLE, 10))
+        label = row.ref + (f" · {row.contract_ref}" if row.contract_ref else "")
+        lanes.append(
+            Lane(
+                key=("deployment", row.ref),
+                label=label,
+                spans=spans,
+                markers=markers,
+                note=status_words(row),
+                bold=True,
+                color=RED if row.at_risk else DARK,
+                tip=deployment_tip(row, buffer_days),
+                header=True,
+            )
+        )
+        for part in row.parts:
+            lanes.append(_part_lane(row, part, as_of))
+        if row.power_ready_date is not None:
+            lanes.append(_power_lane(row, as_of))
+    return lanes
+
+
+def date_range(rows: Sequence[TimelineRow], as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The days the timeline spans: from a little before today (at most ``LOOK_BACK``) to
+    past its last date, with room for the notes after the bars."""
+    dates: list[dt.date] = []
+    for row in rows:
+        for day in (
+            row.needed_by,
+            row.contract_start,
+            row.parts_complete,
+            row.ready_date,
+            row.power_ready_date,
+        ):
+            if day is not None:
+                dates.append(day)
+        for part in row.parts:
+            dates.extend(line.date for line in part.lines)
+            dates.extend(w.expected_date for w in part.waiting if w.expected_date is not None)
+    first = max(min([*dates, as_of - dt.timedelta(days=30)]), as_of - LOOK_BACK)
+    last = max([*dates, as_of + LOOK_AHEAD])
+    room = dt.timedelta(days=max(21, (last - first).days // 6))
+    return first - dt.timedelta(days=7), last + room
+
+
+class ReadinessScreen(QWidget):
+    # (order line ids, what they are): show those lines in the Orders screen.
+    lines_requested = Signal(object, str)
+    # A new timeline has been drawn.
+    drawn = Signal()
+
+    ALL_SITES = "All sites"
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, as_of: dt.date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("screen_readiness")
+        self.context = context
+        self.as_of = as_of
+        self.stale = True
+        self.timeline: Timeline | None = None
+        self.rows: list[TimelineRow] = []  # the rows shown (site filter, at risk only)
+        self.selected: str | None = None
+        self._wanted: str | None = None
+        self._wanted_site = ""
+
+        self.title = QLabel("Readiness")
+        self.title.setObjectName("screenTitle")
+        self.site_choice = QComboBox()
+        self.site_choice.setObjectName("readinessSite")
+        self.site_choice.setMinimumContentsLength(14)
+        self.site_choice.setToolTip("Show the deployments of one site")
+        self.site_choice.addItem(self.ALL_SITES, "")
+        self.site_choice.currentIndexChanged.connect(lambda _i: self.draw())
+        self.at_risk_only = QCheckBox("Only clusters at risk")
+        self.at_risk_only.setObjectName("atRiskOnly")
+        self.at_risk_only.setToolTip("Only the deployments late or unable to complete")
+        self.at_risk_only.toggled.connect(lambda _on: self.draw())
+        self.summary = QLabel("")
+        self.summary.setObjectName("readinessSummary")
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addSpacing(12)
+        head.addWidget(QLabel("Site:"))
+        head.addWidget(self.site_choice)
+        head.addWidget(self.at_risk_only)
+        head.addSpacing(12)
+        head.addWidget(self.summary, 1)
+
+        self.legend = QLabel(LEGEND)
+        self.legend.setObjectName("readinessLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+
+        self.chart = TimelineChart()
+        self.chart.setObjectName("readinessTimeline")
+        self.chart.lane_clicked.connect(self._lane_clicked)
+        self.empty = QLabel("")
+        self.empty.setObjectName("readinessEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("readinessScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.chart)
+
+        self.detail = QLabel("Click a deployment to see its parts; click a part to see its lines.")
+        self.detail.setObjectName("readinessDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.parts_model = RowsModel(
+            [
+                "Part",
+                "Needed",
+                "Taken",
+                "Missing",
+                "Complete",
+                "Waits for",
+                "Lines and their dates",
+            ],
+            numeric=(1, 2, 3),
+            tips=(
+                "A product sku, or a category (any product of it); power when it is energised",
+                "Units the bill of parts asks for",
+                "Units of received or dated lines it takes (never overdue or undated ones)",
+                "Units it still lacks: while any are missing it cannot complete",
+                "The date of the last unit it takes",
+                "Lines at the site that would bring missing units but supply nothing now: "
+                "overdue (their date passed), on hold or undated",
+                "The order lines it takes, with their ETAs or the day they were received",
+            ),
+            parent=self,
+        )
+        self.parts_view = table_view()
+        self.parts_view.setObjectName("readinessParts")
+        self.parts_view.setModel(self.parts_model)
+        self.parts_view.doubleClicked.connect(self._part_chosen)
+        self.parts_view.activated.connect(self._part_chosen)
+        self.parts_view.setToolTip("Double-click a part to see its order lines")
+        self.bottom = bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.detail)
+        bottom_layout.addWidget(self.parts_view, 1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.legend)
+        top_layout.addWidget(self.empty, 1)
+        top_layout.addWidget(self.scroll_area, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([520, 200])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.splitter, 1)
+        context.changed.connect(self._records_changed)
+
+    # --- the screen protocol of the main window ------------------------------------------
+
+    def refresh(self) -> None:
+        if self.context.database is None:
+            return
+        from services import timeline
+
+        self.stale = False
+        as_of = self.as_of
+        self.context.read(
+            lambda session: timeline.readiness_timeline(session, as_of),
+            self.show_timeline,
+            self._failed,
+            owner=self,
+        )
+
+    def save_state(self) -> None:
+        settings = self.context.settings
+        settings.setValue("readiness/site", self.site_choice.currentData() or "")
+        settings.setValue("readiness/at_risk_only", self.at_risk_only.isChecked())
+
+    def restore_state(self) -> None:
+        settings = self.context.settings
+        self._wanted_site = str(settings.value("readiness/site", "") or "")
+        at_risk = settings.value("readiness/at_risk_only", False)
+        self.at_risk_only.blockSignals(True)
+        self.at_risk_only.setChecked(at_risk in (True, "true", "1", 1))
+        self.at_risk_only.blockSignals(False)
+
+    def _records_changed(self, _kind: str) -> None:
+        self.stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        self.stale = True
+        show_error(self, error, "Rackbook — Readiness")
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def show_timeline(self, found: Timeline) -> None:
+        self.timeline = found
+        self.title.setText(f"Readiness — as of {fmt.date(found.as_of)}")
+        wanted = self.site_choice.currentData() or self._wanted_site
+        self.site_choice.blockSignals(True)
+        self.site_choice.clear()
+        self.site_choice.addItem(self.ALL_SITES, "")
+        for site in found.sites:
+            self.site_choice.addItem(site, site)
+        index = self.site_choice.findData(wanted) if wanted else 0
+        self.site_choice.setCurrentIndex(max(index, 0))
+        self.site_choice.blockSignals(False)
+        self.draw()
+
+    def draw(self) -> None:
+        found = self.timeline
+        if found is None:
+            return
+        site = self.site_choice.currentData() or ""
+        risky = self.at_risk_only.isChecked()
+        self.rows = [
+            row
+            for row in found.rows
+            if (not site or row.site == site) and (not risky or row.at_risk)
+        ]
+        shown = found.rows if not site else [r for r in found.rows if r.site == site]
+        at_risk = sum(1 for r in shown if r.at_risk)
+        cannot = sum(1 for r in shown if r.served and not r.can_complete)
+        where = f" at {site}" if site else ""
+        self.summary.setText(
+            f"{fmt.counted(len(shown), 'deployment')}{where}: "
+            f"{fmt.number(at_risk)} at risk ({fmt.number(cannot)} cannot complete)"
+            if shown
+            else ""
+        )
+        # The legend and the parts table are for a timeline: not over an empty screen.
+        self.legend.setVisible(bool(self.rows))
+        self.bottom.setVisible(bool(self.rows))
+        if not self.rows:
+            self.chart.draw([], found.as_of, found.as_of - dt.timedelta(days=30), found.as_of)
+            self.scroll_area.hide()
+            self.empty.show()
+            self.empty.setText(
+                "No deployment is late or unable to complete" + where + "."
+                if risky and shown
+                else "No deployments"
+                + where
+                + " yet: a deployment lists the parts of one cluster (racks, network, "
+                "cooling, power) and its needed-by date."
+            )
+        else:
+            self.empty.hide()
+            self.scroll_area.show()
+            first, last = date_range(self.rows, found.as_of)
+            self.chart.draw(
+                lanes_of(self.rows, found.as_of, found.install_buffer_days),
+                found.as_of,
+                first,
+                last,
+            )
+        wanted = self._wanted or self.selected
+        self._wanted = None
+        if wanted and any(r.ref == wanted for r in self.rows):
+            self._select(wanted, scroll=True)
+        else:
+            self.selected = None
+            self._show_parts(None)
+        self.drawn.emit()
+
+    # --- choosing ------------------------------------------------------------------------
+
+    def select_deployment(self, ref: str) -> bool:
+        """Show deployment ``ref``: the filters widened to it if they hid it, its lanes
+        highlighted and scrolled to, its parts in the table. False when it is not there
+        (it is selected once the timeline has been read, if it is there then)."""
+        if self.timeline is None:
+            self._wanted = ref
+            return False
+        row = next((r for r in self.timeline.rows if r.ref == ref), None)
+        if row is None:
+            return False
+        if not any(r.ref == ref for r in self.rows):
+            # Widen the filters that hide it, then draw once.
+            for widget in (self.site_choice, self.at_risk_only):
+                widget.blockSignals(True)
+            current = self.site_choice.currentData() or ""
+            if current and current != row.site:
+                self.site_choice.setCurrentIndex(max(self.site_choice.findData(row.site), 0))
+            if self.at_risk_only.isChecked() and not row.at_risk:
+                self.at_risk_only.setChecked(False)
+            for widget in (self.site_choice, self.at_risk_only):
+                widget.blockSignals(False)
+            self._wanted = ref
+            self.draw()
+            return self.selected == ref
+        self._select(ref, scroll=True)
+        return True
+
+    def _select(self, ref: str, scroll: bool = False) -> None:
+        self.selected = ref
+        indexes = [
+            i
+            for i, lane in enumerate(self.chart.lanes)
+            if isinstance(lane.key, tuple) and lane.key[1] == ref
+        ]
+        if indexes:
+            self.chart.highlight(min(indexes), max(indexes))
+            if scroll:
+                first = indexes[0]
+                QTimer.singleShot(0, self, lambda: self._scroll_to(first))
+        row = next((r for r in self.rows if r.ref == ref), None)
+        self._show_parts(row)
+
+    def _scroll_to(self, lane: int) -> None:
+        y = self.chart.lane_y(lane)
+        self.scroll_area.ensureVisible(0, y, 0, self.scroll_area.viewport().height() // 3)
+
+    def selected_row(self) -> TimelineRow | None:
+        return next((r for r in self.rows if r.ref == self.selected), None)
+
+    def _show_parts(self, row: TimelineRow | None) -> None:
+        if row is None:
+            self.detail.setText(
+                "Click a deployment to see its parts; click a part to see its lines."
+            )
+            self.parts_model.set_rows([])
+            return
+        buffer_days = self.timeline.install_buffer_days if self.timeline else 0
+        self.detail.setText(deployment_tip(row, buffer_days).replace("\n", " "))
+        rows = [
+            Row(
+                (
+                    part.label,
+                    fmt.number(part.needed),
+                    fmt.number(part.taken),
+                    fmt.number(part.missing) if part.missing > 0 else "",
+                    fmt.date(part.complete_date) if part.can_complete else "cannot complete",
+                    _waiting_words(part),
+                    _line_words(part),
+                ),
+                key=("part", row.ref, part.part),
+                tone="critical" if part.critical else ("late" if part.late else ""),
+                tip=part_tip(row, part),
+            )
+            for part in row.parts
+        ]
+        if row.power_ready_date is not None:
+            critical = row.critical_part == POWER_READY
+            rows.append(
+                Row(
+                    (POWER_WORDS, "", "", "", fmt.date(row.power_ready_date), "", ""),
+                    key=("power", row.ref),
+                    tone="critical" if critical else "",
+                    tip=f"Power energised {fmt.date(row.power_ready_date)}",
+                )
+            )
+        self.parts_model.set_rows(rows)
+        self.parts_view.resizeColumnsToContents()
+        header = self.parts_view.horizontalHeader()
+        for column in range(self.parts_model.columnCount() - 1):
+            # A long list of lines is in the row's tooltip: no column pushes the others off.
+            header.resizeSection(column, min(header.sectionSize(column), 360))
+
+    def _lane_clicked(self, key: Any) -> None:
+        if not isinstance(key, tuple):
+            return
+        if key[1] != self.selected:
+            self._select(key[1])
+        if key[0] == "part":
+            self.open_part_lines(key[1], key[2])
+
+    def _part_chosen(self, index: QModelIndex) -> None:
+        key = self.parts_model.key(index.row())
+        if isinstance(key, tuple) and key[0] == "part":
+            self.open_part_lines(key[1], key[2])
+
+    def open_part_lines(self, ref: str, part_name: str) -> None:
+        """Ask for the order lines behind one part of deployment ``ref``: those it takes
+        and those it waits for."""
+        row = next((r for r in self.rows if r.ref == ref), None)
+        part = next((p for p in row.parts if p.part == part_name), None) if row else None
+        if row is None or part is None:
+            return
+        if not part.line_ids:
+            self.detail.setText(
+                f"No order line at {row.site} serves {part.label} for {ref}: it needs ordering."
+            )
+            return
+        self.lines_requested.emit(list(part.line_ids), f"{part.label} for deployment {ref}")
