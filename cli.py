@@ -481,7 +481,9 @@ def cmd_db(ctx: Context) -> int:
         ctx.out.write(maintenance.backup(location, ctx.args.file) + "\n")
         return EXIT_OK
     if action == "restore":
-        ctx.out.write(maintenance.restore(location, ctx.args.file) + "\n")
+        from services import team
+
+        ctx.out.write(team.restore(location, ctx.args.file) + "\n")
         return EXIT_OK
     if action in ("init", "grant", "password"):
         return _db_team(ctx, action, location)

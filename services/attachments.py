@@ -23,25 +23,27 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Attachment, AttachmentBlob, ImportBatch, OrderLine, PurchaseOrder
 from models.base import utcnow
 from services import audit, records, settings
+from services.attachment_store import drop_unused_blobs, forget_deleted
 from services.audit import Actor
 from services.errors import NotFoundError, RackbookError, UsageError
 from services.schema import KINDS
 
 # Kinds that are not lists of records in services.schema but still carry files.
 OTHER_KINDS = {"purchase_orders": "Purchase order", "imports": "Import batch"}
+
+__all__ = ["forget_deleted"]
 # What the command line also understands for them.
 KIND_ALIASES = {
     "po": "purchase_orders",
@@ -524,26 +526,8 @@ def detach(session: Session, attachment_id: int, actor: Actor) -> AttachmentInfo
             )
         ],
     )
-    _drop_unused_blobs(session, [info.sha256])
+    drop_unused_blobs(session, [info.sha256])
     return info
-
-
-def _drop_unused_blobs(session: Session, hashes: Iterable[str]) -> None:
-    """Delete the blobs no attachment holds. In a savepoint: should another user's new
-    attachment of the same file commit first, the foreign key refuses and the blob stays."""
-    wanted = sorted(set(hashes))
-    if not wanted:
-        return
-    unused = (
-        delete(AttachmentBlob)
-        .where(AttachmentBlob.sha256.in_(wanted))
-        .where(~exists().where(Attachment.sha256 == AttachmentBlob.sha256))
-    )
-    try:
-        with session.begin_nested():
-            session.execute(unused)
-    except IntegrityError:
-        pass
 
 
 def counts(session: Session, kind_name: str) -> dict[int, int]:
@@ -575,37 +559,3 @@ def add_counts(session: Session, kind_name: str, found: list[dict[str, Any]]) ->
     per_record = counts(session, kind_name)
     for record in found:
         record["attachments"] = per_record.get(record["id"])
-
-
-def _table_of(kind_name: str) -> Any:
-    if kind_name == "imports":
-        return ImportBatch.__table__
-    if kind_name == "purchase_orders":
-        return PurchaseOrder.__table__
-    return records.adapter(kind_name).model.__table__
-
-
-def forget_deleted(session: Session, kind_name: str) -> int:
-    """Remove the attachments of ``kind_name`` records that no longer exist (and their bytes
-    when nothing else holds them), so a later record that gets the same id starts with no
-    files; how many went. Called after records are deleted (one record, an undone import);
-    deleting order lines may remove their purchase order, whose files go with it."""
-    removed = 0
-    for name in (kind_name, "purchase_orders") if kind_name == "orders" else (kind_name,):
-        if name not in record_kinds():
-            continue
-        table = _table_of(name)
-        gone = list(
-            session.execute(
-                select(Attachment.id, Attachment.sha256).where(
-                    Attachment.record_kind == name,
-                    Attachment.record_id.not_in(select(table.c.id)),
-                )
-            )
-        )
-        if not gone:
-            continue
-        session.execute(delete(Attachment).where(Attachment.id.in_([g.id for g in gone])))
-        _drop_unused_blobs(session, [g.sha256 for g in gone])
-        removed += len(gone)
-    return removed

@@ -179,7 +179,7 @@ def _with_contract_figures(
 
 def _with_product_figures(session: Session, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Products with their newest quoted lead time and the units still on order."""
-    from services.orders import catalogue
+    from services.catalogue import catalogue
 
     items = catalogue(session)
     # Units still to come per product, summed by the database (as open_units counts them:

@@ -337,12 +337,8 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
             f"the restore into {display_name(url)} failed and was rolled back, so nothing was "
             f"replaced: {_last_line(completed.stderr)}"
         )
-    from services import team  # team set-up uses this module: imported here, not at the top
-
-    lines = [upgrade(location)]
-    if team.has_team_roles(location):
-        lines = team.init(location)
-    return f"{display_name(url)} restored from {source.name}. {' '.join(lines[:2])}{saved}"
+    # A team database's roles and rights are re-applied by services.team.restore.
+    return f"{display_name(url)} restored from {source.name}. {upgrade(location)}{saved}"
 
 
 def _require_owner(location: str, url: URL) -> None:

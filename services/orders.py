@@ -415,46 +415,6 @@ LINE_FIELDS = (
 
 
 @dataclass(frozen=True)
-class CatalogueItem:
-    """What a product brings to a new line: its description and list price, and the
-    vendor's latest lead-time quote for it (days, quoted on, valid until), if any."""
-
-    description: str | None
-    list_price: Decimal | None
-    currency: str | None
-    lead_days: int | None = None
-    quoted_on: dt.date | None = None
-    valid_until: dt.date | None = None
-
-    def arrival(self, order_date: dt.date) -> dt.date | None:
-        """When the goods would come if ordered on ``order_date``, by the latest quote."""
-        return None if self.lead_days is None else order_date + dt.timedelta(days=self.lead_days)
-
-
-def catalogue(session: Session) -> dict[tuple[str, str], CatalogueItem]:
-    """Every product by (vendor, SKU) in ``records.name_key`` form, for filling in a line,
-    with the latest lead-time quote of each."""
-    latest: dict[tuple[str, str], Record] = {}
-    for quote in records.list_records(session, "leadtimes"):
-        key = (records.name_key(quote["vendor"]), records.name_key(quote["sku"]))
-        if key not in latest or quote["quote_date"] > latest[key]["quote_date"]:
-            latest[key] = quote
-    items = {}
-    for product in records.list_records(session, "products"):
-        key = (records.name_key(product["vendor"]), records.name_key(product["sku"]))
-        quote = latest.get(key, {})
-        items[key] = CatalogueItem(
-            product.get("description"),
-            product.get("list_price"),
-            product.get("currency"),
-            quote.get("lead_days"),
-            quote.get("quote_date"),
-            quote.get("valid_until"),
-        )
-    return items
-
-
-@dataclass(frozen=True)
 class TypedOrder:
     """An order typed into the grid, its cells converted: the header, each line (numbered 1,
     2, … as given), and every cell that could not be read."""
@@ -470,8 +430,7 @@ def read_typed_order(
     """The cells of the order-entry grid as values, by the import's own converters (dates by
     ``services.dates``: ``15/06/2027`` is day first whatever the locale)."""
     # The import's converters (imported here: the import's modules load only when needed).
-    from services.importing.plan import ReadOptions, converter_for
-    from services.importing.values import ValueProblem
+    from services.importing.values import ReadOptions, ValueProblem, converter_for
 
     spec = kind("orders")
     options = ReadOptions(dayfirst=dayfirst, decimal_comma=decimal_comma)

@@ -41,6 +41,7 @@ from models import (
     VendorAlias,
 )
 from services import audit
+from services.attachment_store import forget_deleted
 from services.audit import Actor
 from services.errors import (
     ConflictError,
@@ -1122,7 +1123,7 @@ def _from_audit_text(kind_name: str, name: str, text: str | None) -> Any:
     """A value the audit trail wrote as text (``as_text``), typed again for its field."""
     if text is None:
         return None
-    from services.importing.plan import ReadOptions, converter_for
+    from services.importing.values import ReadOptions, converter_for
 
     spec = kind(kind_name)
     return converter_for(kind_name, spec.field(name), name, ReadOptions(), False)(text)
@@ -1449,9 +1450,7 @@ def delete(
         session,
         [audit.entry(actor, kind_name, record_id, key, "delete", old=_summary(ad.spec, current))],
     )
-    from services import attachments
-
-    attachments.forget_deleted(session, kind_name)
+    forget_deleted(session, kind_name)
     if order is not None and order in session:
         refresh_order_status(order)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
+import models
 from models import enums
 
 FieldType = Literal["text", "int", "decimal", "money", "date", "bool", "choice"]
@@ -324,7 +325,24 @@ KINDS: dict[str, Kind] = {
     )
 }
 
-# The kinds DESIGN.md §5 lists for import (customers arrive with their contracts).
+# The table each kind's records live in (an order line's, the line's: its purchase order is
+# part of it). services.records' adapters write them; a test holds the two in step.
+MODELS: dict[str, type[Any]] = {
+    "sites": models.Site,
+    "site_capacity": models.SiteCapacity,
+    "vendors": models.Vendor,
+    "products": models.Product,
+    "leadtimes": models.LeadTimeQuote,
+    "orders": models.OrderLine,
+    "ppas": models.Ppa,
+    "customers": models.Customer,
+    "contracts": models.CustomerContract,
+    "fxrates": models.FxRate,
+    "deployments": models.Deployment,
+    "deployment_parts": models.DeploymentPart,
+}
+
+# The kinds listed for import (customers arrive with their contracts).
 IMPORT_KINDS = (
     "sites",
     "vendors",

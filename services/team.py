@@ -457,3 +457,14 @@ def open_for(location: str, typed_user: str | None = None) -> Opened:
     except BaseException:
         database.dispose()
         raise
+
+
+def restore(location: str, source: Path) -> str:
+    """``maintenance.restore``, and on a team database its roles and rights applied again
+    (the restored schema may be older than this Rackbook's: ``init`` brings both up to
+    date)."""
+    report = maintenance.restore(location, source)
+    if to_url(location).get_backend_name() != "sqlite" and has_team_roles(location):
+        lines = init(location)
+        report += " " + " ".join(lines[:2])
+    return report

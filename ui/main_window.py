@@ -34,28 +34,11 @@ from PySide6.QtWidgets import (
 
 from ui import format as fmt
 from ui.context import AppContext
+from ui.navigation import FIRST_SCREEN, LAST_SCREEN, NAVIGATION, first_screen
 from ui.resources import icon
 
-# (screen id, sidebar label); list screens use the kind name as their id.
-NAVIGATION: tuple[tuple[str, str], ...] = (
-    ("today", "Today"),
-    ("dashboard", "Dashboard"),
-    ("orders", "Orders"),
-    ("vendors", "Vendors"),
-    ("products", "Products"),
-    ("leadtimes", "Lead times"),
-    ("sites", "Sites"),
-    ("site_capacity", "Site capacity"),
-    ("ppas", "PPAs"),
-    ("contracts", "Contracts"),
-    ("deployments", "Deployments"),
-    ("deployment_parts", "Deployment parts"),
-    ("readiness", "Readiness"),
-    ("customers", "Customers"),
-    ("alerts", "Alerts"),
-    ("imports", "Imports"),
-    ("fxrates", "FX rates"),
-)
+__all__ = ["FIRST_SCREEN", "LAST_SCREEN", "NAVIGATION", "MainWindow", "first_screen"]
+
 # How long the status bar says what Ctrl+C copied.
 COPIED_MESSAGE_MS = 6000
 
@@ -1014,19 +997,6 @@ class MainWindow(QMainWindow):
             self.changes.close()
             self.changes = None
         super().closeEvent(event)
-
-
-# The screen the window opens on: the setting "window/first_screen" (Settings), Today unless
-# the person chose another; "last" is the screen they were on when they closed it.
-FIRST_SCREEN = "window/first_screen"
-LAST_SCREEN = "last"
-
-
-def first_screen(settings: Any) -> str:
-    chosen = str(settings.value(FIRST_SCREEN, "today") or "today")
-    if chosen == LAST_SCREEN:
-        chosen = str(settings.value("window/screen", "today"))
-    return chosen if chosen in dict(NAVIGATION) else "today"
 
 
 def _banner(name: str, background: str, color: str) -> QLabel:

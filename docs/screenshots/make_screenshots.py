@@ -8,7 +8,7 @@ import datetime as dt
 
 from demo_window import ctx, db, settle, shot, w
 
-from services import lists
+from services import catalogue, lists
 
 w.show_screen("orders")
 settle()
@@ -80,11 +80,10 @@ cd.close()
 # a new purchase order: lines pasted from a quote, one of them wrong
 from PySide6.QtGui import QGuiApplication
 
-from services import orders
 from ui.dialogs.order_entry import OrderEntryDialog
 
 with db.session() as s:
-    items = orders.catalogue(s)
+    items = catalogue.catalogue(s)
 od = OrderEntryDialog(ctx, names, items, w)
 od.po_number.setText("DR-2027-014")
 od.vendor.setCurrentText("Dell Technologies")

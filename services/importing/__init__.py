@@ -42,12 +42,12 @@ from services.importing.plan import (
     ImportCancelled,
     Known,
     Plan,
-    ReadOptions,
     RowPlan,
     plan_import,
     vendor_names,
 )
 from services.importing.read import FileProblem, Sheet, Workbook, read_file, without_gc
+from services.importing.values import ReadOptions
 from services.importing.writer import BatchResult, UndoResult
 from services.schema import IMPORT_KINDS
 
@@ -238,7 +238,7 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
     """``writer.undo_batch``; the files of the records it removed go with them."""
     result = writer.undo_batch(session, batch_id, user)
     from models import ImportBatch
-    from services.attachments import forget_deleted
+    from services.attachment_store import forget_deleted
 
     batch = session.get(ImportBatch, batch_id)
     if batch is not None:

@@ -31,6 +31,7 @@ from services.errors import Problem, RackbookError
 from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
 from services.importing.read import Sheet, without_gc
+from services.importing.values import ReadOptions, converter_for
 from services.schema import Field, kind
 from services.validation import type_problem, validate, validate_typed
 
@@ -67,14 +68,6 @@ UNCALCULATED = (
 class ImportCancelled(RackbookError):
     def __init__(self) -> None:
         super().__init__("the import was cancelled; nothing was written")
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    dayfirst: bool = False
-    decimal_comma: bool = False
-    # Rows hidden in the vendor's sheet are skipped (and listed) unless asked for.
-    include_hidden: bool = False
 
 
 @dataclass(slots=True)
@@ -297,32 +290,6 @@ def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Probl
 
 
 # --- converting cells ---------------------------------------------------------------------
-
-
-def converter_for(
-    kind_name: str, spec_field: Field | None, name: str, options: ReadOptions, dayfirst: bool
-) -> Callable[[Any], Any]:
-    if name == "lead_time":
-        return conv.to_lead_days
-    assert spec_field is not None
-    if name == "status" and kind_name == "orders":
-        return conv.to_line_status
-    if name == "currency":
-        return conv.to_currency
-    kind_of = spec_field.type
-    if kind_of == "choice":
-        return lambda raw: conv.to_choice(raw, spec_field.choices)
-    if kind_of == "int":
-        return lambda raw: conv.to_int(raw, options.decimal_comma)
-    if kind_of in ("decimal", "money"):
-        if name.endswith("_pct"):
-            return lambda raw: conv.to_percent(raw, options.decimal_comma)
-        return lambda raw: conv.to_decimal(raw, options.decimal_comma)
-    if kind_of == "date":
-        return lambda raw: conv.to_date(raw, dayfirst)
-    if kind_of == "bool":
-        return conv.to_bool
-    return conv.to_text
 
 
 class _Column:

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from dateutil import parser as dateparser
 
 from models import enums
+from services.schema import Field
 
 
 class ValueProblem(ValueError):
@@ -420,3 +422,42 @@ def to_currency(raw: Any) -> str | None:
 
 
 Converter = Callable[[Any], Any]
+
+
+# --- choosing the converter of a field -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    dayfirst: bool = False
+    decimal_comma: bool = False
+    # Rows hidden in the vendor's sheet are skipped (and listed) unless asked for.
+    include_hidden: bool = False
+
+
+def converter_for(
+    kind_name: str, spec_field: Field | None, name: str, options: ReadOptions, dayfirst: bool
+) -> Callable[[Any], Any]:
+    """How a cell of field ``name`` of ``kind_name`` is read (the import's plan, and the
+    audit trail's texts typed again when a change is put back)."""
+    if name == "lead_time":
+        return to_lead_days
+    assert spec_field is not None
+    if name == "status" and kind_name == "orders":
+        return to_line_status
+    if name == "currency":
+        return to_currency
+    kind_of = spec_field.type
+    if kind_of == "choice":
+        return lambda raw: to_choice(raw, spec_field.choices)
+    if kind_of == "int":
+        return lambda raw: to_int(raw, options.decimal_comma)
+    if kind_of in ("decimal", "money"):
+        if name.endswith("_pct"):
+            return lambda raw: to_percent(raw, options.decimal_comma)
+        return lambda raw: to_decimal(raw, options.decimal_comma)
+    if kind_of == "date":
+        return lambda raw: to_date(raw, dayfirst)
+    if kind_of == "bool":
+        return to_bool
+    return to_text

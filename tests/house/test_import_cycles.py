@@ -113,3 +113,12 @@ def test_the_window_never_imports_the_command_line() -> None:
         n for n, targets in edges.items() if n.startswith("ui") and targets & {"cli", "cli_figures"}
     )
     assert offenders == []
+
+
+def test_the_kinds_tables_are_those_the_records_write() -> None:
+    from services import records
+    from services.schema import KINDS, MODELS
+
+    assert set(MODELS) == set(KINDS) == set(records.ADAPTERS)
+    for name, adapter in records.ADAPTERS.items():
+        assert MODELS[name] is adapter.model

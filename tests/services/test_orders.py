@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import audit, lists, orders, records
+from services import audit, catalogue, lists, orders, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, ValidationError
 from tests.helpers import D, basic_world, day, make
@@ -293,7 +293,7 @@ HEADER = {
 def test_a_new_order_is_typed_as_text_like_a_pasted_sheet(database, actor):
     with database.write() as session:
         basic_world(session, actor)
-        items = orders.catalogue(session)
+        items = catalogue.catalogue(session)
     assert ("nvidia", "gb300-nvl72") in items
     lines = [
         {"sku": "GB300-NVL72", "quantity": "2", "unit_price": "$3,950,000.00", "eta": "20/04/2027"},
@@ -381,11 +381,11 @@ def test_the_catalogue_carries_the_latest_lead_time_quote(database, actor):
                 quote_date=day(quoted),
                 valid_until=day(until) if until else None,
             )
-        item = orders.catalogue(session)[("nvidia", "gb300-nvl72")]
+        item = catalogue.catalogue(session)[("nvidia", "gb300-nvl72")]
     assert (item.lead_days, item.quoted_on) == (182, day("2026-01-10"))
     assert item.valid_until == day("2026-04-10")
     assert item.arrival(day("2026-11-02")) == day("2027-05-03")
-    assert orders.CatalogueItem(None, None, None).arrival(day("2026-11-02")) is None
+    assert catalogue.CatalogueItem(None, None, None).arrival(day("2026-11-02")) is None
 
 
 def test_a_chase_message_per_vendor_asks_for_what_each_line_needs(database, line_id, actor):

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from services import lists, orders
+from services import catalogue, lists
 from ui.date_edit import DateEdit, add_months
 from ui.dialogs.order_dialogs import EtaDialog
 from ui.dialogs.order_entry import GRID_FIELDS, OrderEntryDialog
@@ -72,7 +72,7 @@ def test_keys_step_days_and_months_without_rolling_over(qtbot):
 def test_tab_leaves_the_order_date_whole(qtbot, context):
     """Tab from the order date goes to the next field; typing there changes no date."""
     with context.db.session() as session:
-        names, items = lists.reference_names(session), orders.catalogue(session)
+        names, items = lists.reference_names(session), catalogue.catalogue(session)
     dialog = OrderEntryDialog(context, names, items)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -89,7 +89,7 @@ def test_tab_leaves_the_order_date_whole(qtbot, context):
 
 def test_the_grid_reads_a_day_first_date_and_marks_cells_as_you_type(qtbot, context):
     with context.db.session() as session:
-        names, items = lists.reference_names(session), orders.catalogue(session)
+        names, items = lists.reference_names(session), catalogue.catalogue(session)
     dialog = OrderEntryDialog(context, names, items)
     qtbot.addWidget(dialog)
     dialog.po_number.setText("DR-2027-950")

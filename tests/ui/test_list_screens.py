@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import text
 
-from services import lists, records
+from services import catalogue, lists, records
 from tests.helpers import basic_world, day, make
 from tests.ui.conftest import make_context
 from tests.ui.helpers import with_deployments
@@ -315,7 +315,6 @@ def test_vendors_show_their_performance_beside_their_fields(qtbot, context):
 def test_contracts_and_products_show_what_secures_them(qtbot, context):
     import datetime as dt
 
-    from services import orders
     from services.figures import contract_figures
 
     contracts = ListScreen("contracts", context)
@@ -323,7 +322,7 @@ def test_contracts_and_products_show_what_secures_them(qtbot, context):
     contracts.refresh()
     with context.db.session() as session:
         figures = contract_figures(session, dt.date.today())
-        items = orders.catalogue(session)
+        items = catalogue.catalogue(session)
     short = [
         contracts.model.record(r)
         for r in range(contracts.model.rowCount())

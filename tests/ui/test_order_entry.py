@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from services import lists, orders, records
+from services import catalogue, lists, orders, records
 from ui import format as fmt
 from ui.dialogs.order_entry import GRID_FIELDS, OrderEntryDialog, lead_time_text
 from ui.screens.orders_screen import OrdersScreen
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def dialog(qtbot, context):
     with context.db.session() as session:
-        names, items = lists.reference_names(session), orders.catalogue(session)
+        names, items = lists.reference_names(session), catalogue.catalogue(session)
     dialog = OrderEntryDialog(context, names, items)
     qtbot.addWidget(dialog)
     return dialog
@@ -170,7 +170,9 @@ def test_the_shown_order_is_sent_as_a_document(qtbot, context, tmp_path):
 
 
 def test_the_lead_time_text_says_when_a_quote_has_expired():
-    item = orders.CatalogueItem(None, None, None, 182, dt.date(2026, 1, 10), dt.date(2026, 4, 10))
+    item = catalogue.CatalogueItem(
+        None, None, None, 182, dt.date(2026, 1, 10), dt.date(2026, 4, 10)
+    )
     ordered = dt.date(2026, 11, 2)
     valid = lead_time_text(item, ordered, dt.date(2026, 3, 1))
     assert valid == (
@@ -179,7 +181,7 @@ def test_the_lead_time_text_says_when_a_quote_has_expired():
         f"if ordered {fmt.date(ordered)}"
     )
     assert ", expired " in lead_time_text(item, ordered, dt.date(2026, 11, 27))
-    assert lead_time_text(orders.CatalogueItem(None, None, None), ordered, ordered) == (
+    assert lead_time_text(catalogue.CatalogueItem(None, None, None), ordered, ordered) == (
         "no lead time quoted"
     )
 

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.catalogue import CatalogueItem
 from services.errors import ValidationError
 from services.lists import ReferenceNames
-from services.orders import LINE_FIELDS, ORDER_FIELDS, CatalogueItem
+from services.orders import LINE_FIELDS, ORDER_FIELDS
 from services.records import name_key
 from services.schema import kind
 from ui import format as fmt

@@ -224,7 +224,7 @@ class SettingsDialog(QDialog):
         self.user_edit.setObjectName("userName")
         self.user_edit.textChanged.connect(lambda _t: self._check())
         form.addRow("Your name (in the audit trail)", self.user_edit)
-        from ui.main_window import FIRST_SCREEN, LAST_SCREEN, NAVIGATION
+        from ui.navigation import FIRST_SCREEN, LAST_SCREEN, NAVIGATION
 
         self.first_screen = QComboBox()
         self.first_screen.setObjectName("firstScreen")
@@ -369,7 +369,7 @@ class SettingsDialog(QDialog):
                 return
         self.context.user = self.user_edit.text().strip()
         self.context.settings.setValue("user/name", self.context.user)
-        from ui.main_window import FIRST_SCREEN
+        from ui.navigation import FIRST_SCREEN
 
         self.context.settings.setValue(FIRST_SCREEN, self.first_screen.currentData())
         if not changed:

@@ -510,10 +510,10 @@ class OrdersScreen(ListScreen):
         """A new purchase order with all its lines at once (the order-entry grid)."""
         if self.context.read_only:
             return
-        from services import lists, orders
+        from services import catalogue, lists
 
         self.context.read(
-            lambda session: (lists.reference_names(session), orders.catalogue(session)),
+            lambda session: (lists.reference_names(session), catalogue.catalogue(session)),
             lambda found: self._enter_order(*found),
             lambda exc: show_error(self, exc),
             owner=self,

@@ -147,7 +147,7 @@ def test_restoring_a_team_database_keeps_its_roles_working(team_url, login, tmp_
     backup = tmp_path / "team.dump"
     maintenance.backup(team_url, backup)
     _set_notes(buyer_url, "after the backup", actor=_actor())
-    report = maintenance.restore(team_url, backup)
+    report = team.restore(team_url, backup)
     assert "restored from team.dump" in report
     assert _site_notes(buyer_url) is None
     _set_notes(buyer_url, "the buyer can still write", actor=_actor())
