@@ -3,14 +3,35 @@
 style sheet, a main window on a fresh demo database, and helpers to let it settle and save a
 widget as a PNG into the folder given as the script's first argument."""
 
+import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
+# An offscreen screen of a desktop's size: the window opens no larger than its screen.
+_SCREEN = Path(tempfile.mkdtemp()) / "screen.json"
+_SCREEN.write_text(
+    json.dumps(
+        {
+            "screens": [
+                {
+                    "name": "screen",
+                    "x": 0,
+                    "y": 0,
+                    "width": 1600,
+                    "height": 1000,
+                    "logicalDpi": 96,
+                    "logicalBaseDpi": 96,
+                    "dpr": 1,
+                }
+            ]
+        }
+    )
+)
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QLocale, QSettings
