@@ -192,6 +192,17 @@ class DeploymentReadiness:
             return True
         return bool(self.days_late)
 
+    def in_time(self, day: dt.date | None) -> bool | None:
+        """Whether units dated ``day`` come by the needed-by date (None: no needed-by date,
+        or no date)."""
+        if day is None or self.needed_by is None:
+            return None
+        return day <= self.needed_by
+
+    def part_late(self, part: PartReadiness) -> bool:
+        """A part that completes after the needed-by date."""
+        return self.in_time(part.complete_date) is False
+
     def part(self, name: str) -> PartReadiness | None:
         for found in self.parts:
             if found.part == name:

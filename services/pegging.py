@@ -295,9 +295,7 @@ def of_line(pic: Picture, line_id: int) -> LinePegging:
         for part in readiness.parts:
             for take in part.takes:
                 if take.line_id == line_id:
-                    in_time = (
-                        None if readiness.needed_by is None else take.date <= readiness.needed_by
-                    )
+                    in_time = readiness.in_time(take.date)
                     uses.append(
                         Use(
                             ref,

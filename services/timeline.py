@@ -142,10 +142,7 @@ def _part(
                     supply.overdue_days(line, as_of),
                 )
             )
-    needed_by = readiness.needed_by
-    late = (
-        part.complete_date is not None and needed_by is not None and part.complete_date > needed_by
-    )
+    late = readiness.part_late(part)
     return TimelinePart(
         part.part,
         part_words(part.part),

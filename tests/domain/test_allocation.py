@@ -318,3 +318,13 @@ def test_undated_and_on_hold_gpus_are_counted_apart() -> None:
     ]
     site = run(lines).sites[1]
     assert (site.undated_gpus, site.overdue_gpus, site.spare_gpus) == (216, 0, 0)
+
+
+def test_a_date_is_in_time_on_or_before_the_needed_by_date() -> None:
+    dep = deployment("HALL-1", HALL, target="2027-02-01")
+    got = run(hall_lines(), deployments=[dep]).deployments["HALL-1"]
+    assert got.in_time(day("2027-02-01")) is True
+    assert got.in_time(day("2027-02-02")) is False
+    assert got.in_time(None) is None
+    assert got.part_late(got.part("cooling")) is True  # completes 2027-02-05
+    assert got.part_late(got.part("network")) is False
