@@ -41,7 +41,7 @@ SITES: list[tuple[str, str, str, str, str, str]] = [
     ("Villarrica", "PY", "Guaira", "35", "1.40", "mining"),
     ("Hernandarias", "PY", "Alto Parana", "30", "1.38", "converting"),
     ("Rio Cuarto", "AR", "Cordoba", "50", "1.35", "mining"),
-    ("Panther Creek", "US", "Oklahoma", "350", "1.25", "converting"),
+    ("Panther Creek", "US", "Pennsylvania", "20", "1.25", "converting"),
 ]
 
 # Purchase-order prefixes per site.
@@ -86,8 +86,8 @@ SHIP_TO: dict[str, str] = {
     "Hernandarias": "Recepción de carga\nSuperCarretera Itaipú km 14\nHernandarias 7220, Alto "
     "Paraná\nParaguay",
     "Rio Cuarto": "Recepción\nRuta Nacional 8 km 603\nX5800 Río Cuarto, Córdoba\nArgentina",
-    "Panther Creek": "Panther Creek Campus, Receiving Yard A\n18250 County Road N3210\n"
-    "Hugo, OK 74743\nUnited States",
+    "Panther Creek": "Panther Creek Campus, Receiving Yard A\n4 Dennison Road\n"
+    "Nesquehoning, PA 18240\nUnited States",
 }
 
 # Each vendor's order desk and the Incoterms its purchase orders use.
@@ -116,24 +116,53 @@ VENDOR_ADDRESSES: dict[str, tuple[str, str]] = {
     "Pure Storage": ("2555 Augustine Drive\nSanta Clara, CA 95054\nUnited States", "DAP ship-to"),
 }
 
-# name, aliases, country, category, payment terms
-VENDORS: list[tuple[str, str, str, str, str]] = [
-    ("Nvidia", "NVDA; NVIDIA Corporation", "US", "GPU systems", "Net 30"),
-    ("Supermicro", "SMCI; Super Micro Computer", "US", "GPU servers", "Net 45"),
-    ("Dell Technologies", "Dell; Dell Inc.", "US", "GPU servers", "Net 60"),
+# name, aliases, country, category, payment terms, payment schedule
+VENDORS: list[tuple[str, str, str, str, str, str]] = [
+    (
+        "Nvidia",
+        "NVDA; NVIDIA Corporation",
+        "US",
+        "GPU systems",
+        "30% deposit on order, 60% on shipment, 10% net 30",
+        "30% order; 60% shipped; 10% received+30",
+    ),
+    (
+        "Supermicro",
+        "SMCI; Super Micro Computer",
+        "US",
+        "GPU servers",
+        "20% deposit, 70% on shipment, 10% net 30",
+        "20% order; 70% shipped; 10% received+30",
+    ),
+    (
+        "Dell Technologies",
+        "Dell; Dell Inc.",
+        "US",
+        "GPU servers",
+        "25% deposit, 65% on shipment, 10% net 45",
+        "25% order; 65% shipped; 10% received+45",
+    ),
     (
         "Hewlett Packard Enterprise",
         "HPE; Hewlett-Packard Enterprise",
         "US",
         "GPU servers",
-        "Net 45",
+        "30% deposit, 60% on shipment, 10% net 30",
+        "30% order; 60% shipped; 10% received+30",
     ),
-    ("Foxconn", "Hon Hai; Hon Hai Precision", "TW", "GPU systems", "30% deposit, Net 30"),
-    ("Vertiv", "Vertiv Co.", "US", "Cooling and power", "Net 45"),
-    ("Schneider Electric", "Schneider; APC", "FR", "Power", "Net 60"),
-    ("Eaton", "Eaton Corp", "IE", "Power", "Net 45"),
-    ("Arista Networks", "Arista", "US", "Networking", "Net 30"),
-    ("Pure Storage", "Pure", "US", "Storage", "Net 30"),
+    (
+        "Foxconn",
+        "Hon Hai; Hon Hai Precision",
+        "TW",
+        "GPU systems",
+        "30% deposit, Net 30",
+        "30% order; 70% received+30",
+    ),
+    ("Vertiv", "Vertiv Co.", "US", "Cooling and power", "Net 60", "100% net 60"),
+    ("Schneider Electric", "Schneider; APC", "FR", "Power", "Net 60", "100% net 60"),
+    ("Eaton", "Eaton Corp", "IE", "Power", "10% on order, Net 45", "10% order; 90% received+45"),
+    ("Arista Networks", "Arista", "US", "Networking", "Net 30", "100% net 30"),
+    ("Pure Storage", "Pure", "US", "Storage", "Net 30", "100% net 30"),
 ]
 
 # vendor, sku, description, category, GPUs per unit, kW per unit, list price, currency
@@ -240,6 +269,18 @@ PRODUCTS: list[tuple[str, str, str, str, int, str, str, str]] = [
     ("Arista Networks", "7800R4", "7800R4 spine chassis", "network", 0, "9.5", "640000", "USD"),
     ("Pure Storage", "FB-S500", "FlashBlade//S500 chassis", "storage", 0, "2.4", "310000", "USD"),
     (
+        "Nvidia",
+        "Q3400-RA",
+        "Quantum-X800 Q3400 InfiniBand switch",
+        "network",
+        0,
+        "6.0",
+        "310000",
+        "USD",
+    ),
+    ("Vertiv", "VRPDU-415", "Geist rack PDU 415 V 60 A", "power", 0, "0", "4200", "USD"),
+    ("Eaton", "TX-3000", "3,000 kVA pad-mount transformer", "power", 0, "0", "265000", "USD"),
+    (
         "Pure Storage",
         "FB-E",
         "FlashBlade//E capacity chassis",
@@ -250,6 +291,19 @@ PRODUCTS: list[tuple[str, str, str, str, int, str, str, str]] = [
         "USD",
     ),
 ]
+
+# The GPUs in each GPU product.
+GPU_MODELS: dict[str, str] = {
+    "GB300-NVL72": "GB300",
+    "SRS-GB300-NVL72": "GB300",
+    "XE9712": "GB300",
+    "P-GB300-NVL72": "GB300",
+    "FX-GB300-NVL72": "GB300",
+    "DGX-B300": "B300",
+    "SYS-A22GA-NBRT": "B300",
+    "XE9680L": "B200",
+    "XD685": "H200",
+}
 
 # Lead times quoted two years ago and now, in days: racks slipped badly in the last quarter.
 LEAD_TIMES: dict[tuple[str, str], tuple[int, int]] = {
@@ -387,6 +441,30 @@ def _rack_orders() -> list[OrderSpec]:
             "Panther Creek",
             60,
             (L("Arista Networks", "7060X6", 48, 120, 0, "confirmed"),),
+        ),
+        OrderSpec(
+            "PC-2026-013",
+            "Panther Creek",
+            120,
+            (L("Nvidia", "Q3400-RA", 18, 150, 0, "in_production"),),
+        ),
+        OrderSpec(
+            "PC-2026-014",
+            "Panther Creek",
+            90,
+            (
+                L("Vertiv", "VRPDU-415", 64, 60, 0, "received", 64),
+                L("Vertiv", "XDU1350", 8, 120, 0, "confirmed"),
+            ),
+        ),
+        OrderSpec(
+            "PC-2026-015",
+            "Panther Creek",
+            200,
+            (
+                L("Eaton", "TX-3000", 4, 215, 0, "shipped"),
+                L("Eaton", "PRL-SWBD", 8, 150, 0, "received", 8),
+            ),
         ),
         OrderSpec(
             "PC-2026-012",
@@ -631,7 +709,7 @@ def _ppa_records(today: dt.date) -> list[dict[str, Any]]:
         rows.append(
             {
                 "ppa_ref": f"PPA-{n:03d}",
-                "counterparty": "Oklahoma Gas & Electric"
+                "counterparty": "PPL EnergyPlus (PJM)"
                 if name == "Panther Creek"
                 else counterparties[country],
                 "site": name,
@@ -643,7 +721,9 @@ def _ppa_records(today: dt.date) -> list[dict[str, Any]]:
                 "structure": "fixed" if n % 3 else "indexed",
                 "escalation_pct": D("2.5"),
                 "renewable_pct": D("100") if country in ("CA", "PY") else D("45"),
-                "take_or_pay_pct": D("80"),
+                # Only the campus's PPA binds a minimum take: the mining sites draw their
+                # power for mining, which Rackbook does not count.
+                "take_or_pay_pct": D("80") if name == "Panther Creek" else None,
                 "notice_days": notice,
             }
         )
@@ -658,6 +738,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         # Panther Creek: more GPUs promised than will have arrived by the need-by dates.
         dict(
             contract_ref="C-2031",
+            gpu_model="GB300",
             customer="Helios AI",
             site="Panther Creek",
             service="gpu_lease",
@@ -672,6 +753,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         ),
         dict(
             contract_ref="C-2032",
+            gpu_model="GB300",
             customer="Kestrel Foundation Models",
             site="Panther Creek",
             service="managed_training",
@@ -701,6 +783,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         # Moses Lake: racks arriving in time for one customer, not the second.
         dict(
             contract_ref="C-1204",
+            gpu_model="GB300",
             customer="Northwind Labs",
             site="Moses Lake",
             service="gpu_lease",
@@ -715,6 +798,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         ),
         dict(
             contract_ref="C-1207",
+            gpu_model="GB300",
             customer="Stratos Robotics",
             site="Moses Lake",
             service="managed_training",
@@ -730,6 +814,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         # Scrubgrass: live and served.
         dict(
             contract_ref="C-0912",
+            gpu_model="GB300",
             customer="Quanta Research",
             site="Scrubgrass",
             service="gpu_lease",
@@ -776,6 +861,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         # Baie-Comeau: inference contract near its notice deadline.
         dict(
             contract_ref="C-0805",
+            gpu_model="GB300",
             customer="Meridian Bank",
             site="Baie-Comeau",
             service="inference",
@@ -835,6 +921,7 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
         # Drummondville: managed training waiting on HPE racks that slipped.
         dict(
             contract_ref="C-1301",
+            gpu_model="GB300",
             customer="Stratos Robotics",
             site="Drummondville",
             service="managed_training",
@@ -851,6 +938,80 @@ def _contract_records(today: dt.date) -> list[dict[str, Any]]:
     for record in base:
         record.setdefault("currency", "USD")
     return base
+
+
+# site, days from today, grid MW, notes: the campus's 350 MW is potential, energised in steps.
+SITE_CAPACITY: list[tuple[str, int, str, str]] = [
+    ("Panther Creek", 110, "120", "Phase 1: new 230 kV substation energised"),
+    ("Panther Creek", 570, "350", "Phase 2: full campus interconnect (potential capacity)"),
+]
+
+# ref, site, name, contract, status, power ready (days from today), bill of parts
+DEPLOYMENTS: list[tuple[str, str, str, str, str, int | None, tuple[tuple[str, int], ...]]] = [
+    (
+        "PC-HALL-A",
+        "Panther Creek",
+        "Hall A: 32 GB300 NVL72 racks for Helios AI",
+        "C-2031",
+        "building",
+        45,
+        (
+            ("gpu_system", 32),
+            ("Q3400-RA", 18),
+            ("7060X6", 48),
+            ("XDU1350", 24),
+            ("VRPDU-415", 64),
+            ("PRL-SWBD", 8),
+            ("TX-3000", 4),
+            ("FB-S500", 6),
+        ),
+    ),
+    (
+        "PC-HALL-B",
+        "Panther Creek",
+        "Hall B: 16 GB300 NVL72 racks for Kestrel",
+        "C-2032",
+        "planned",
+        110,
+        (("gpu_system", 16),),
+    ),
+    (
+        "ML-HALL-1",
+        "Moses Lake",
+        "Hall 1: 4 Dell XE9712 racks for Northwind",
+        "C-1204",
+        "live",
+        None,
+        (("XE9712", 4), ("R770", 8)),
+    ),
+    (
+        "ML-HALL-2",
+        "Moses Lake",
+        "Hall 2: 3 Dell XE9712 racks for Stratos",
+        "C-1207",
+        "building",
+        50,
+        (("XE9712", 3),),
+    ),
+    (
+        "SG-POD-1",
+        "Scrubgrass",
+        "Pod 1: 6 Supermicro GB300 racks for Quanta",
+        "C-0912",
+        "live",
+        None,
+        (("SRS-GB300-NVL72", 6),),
+    ),
+    (
+        "CL-COLO-1",
+        "Clarion",
+        "Colocation hall: 20 MW for Cobalt Cloud",
+        "C-1410",
+        "building",
+        90,
+        (("9395XR-1500", 4), ("PRL-SWBD", 6), ("XDU1350", 8)),
+    ),
+]
 
 
 def _fx_records(today: dt.date) -> list[dict[str, Any]]:
@@ -936,7 +1097,7 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
                 "ship_to_address": SHIP_TO.get(name),
             },
         )
-    for name, aliases, country, category, terms in VENDORS:
+    for name, aliases, country, category, terms, schedule in VENDORS:
         address, incoterms = VENDOR_ADDRESSES.get(name, (None, None))
         add(
             "vendors",
@@ -946,6 +1107,7 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
                 "country": country,
                 "category": category,
                 "payment_terms": terms,
+                "payment_schedule": schedule,
                 "contact": f"orders@{name.split()[0].lower()}.example",
                 "address": address,
                 "incoterms": incoterms,
@@ -955,6 +1117,7 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
         add(
             "products",
             {
+                "gpu_model": GPU_MODELS.get(sku),
                 "vendor": vendor,
                 "sku": sku,
                 "description": description,
@@ -991,6 +1154,32 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
     contracts = _contract_records(today)
     for contract in contracts:
         add("contracts", contract)
+    for site, days, grid_mw, notes in SITE_CAPACITY:
+        add(
+            "site_capacity",
+            {
+                "site": site,
+                "from_date": today + dt.timedelta(days=days),
+                "grid_mw": D(grid_mw),
+                "notes": notes,
+            },
+        )
+    for ref, site, name, contract_ref, status, power_days, parts in DEPLOYMENTS:
+        add(
+            "deployments",
+            {
+                "deployment_ref": ref,
+                "site": site,
+                "name": name,
+                "contract_ref": contract_ref,
+                "status": status,
+                "power_ready_date": None
+                if power_days is None
+                else today + dt.timedelta(days=power_days),
+            },
+        )
+        for part, quantity in parts:
+            add("deployment_parts", {"deployment_ref": ref, "part": part, "quantity": quantity})
     session.flush()
     return (
         f"{len(SITES)} sites, {len(VENDORS)} vendors, {len(PRODUCTS)} products, "
