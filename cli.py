@@ -800,13 +800,19 @@ def run(
     if handler is None:
         err.write(f"rackbook: the {args.command!r} command is not available yet\n")
         return EXIT_USAGE
-    return guarded(lambda: handler(ctx), err)
+    return guarded(lambda: handler(ctx), err, lambda: ctx._database)
 
 
-def guarded(action: Callable[[], int], err: TextIO) -> int:
-    """Run ``action``; a person's mistake or an unusable database becomes one clear message."""
+def guarded(
+    action: Callable[[], int], err: TextIO, database: Callable[[], Any] | None = None
+) -> int:
+    """Run ``action``; a person's mistake or an unusable database becomes one clear message.
+    ``database``: the database the action opened, if any (to tell a full disk apart)."""
+    import sqlite3
+
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+    from models.database import CannotOpen, ReadOnlyDatabase
     from models.migrate import MigrationError
     from services.errors import RackbookError
 
@@ -815,18 +821,21 @@ def guarded(action: Callable[[], int], err: TextIO) -> int:
     except RackbookError as exc:
         err.write(f"rackbook: {exc}\n")
         return exc.exit_status
-    except MigrationError as exc:
-        err.write(f"rackbook: {exc}\n")
-        return EXIT_REJECTED
-    except SQLAlchemyError as exc:
+    except (MigrationError, CannotOpen, ReadOnlyDatabase) as exc:
         from services.faults import explain
 
-        problem = explain(exc)
+        err.write(f"rackbook: {explain(exc) or exc}\n")
+        return EXIT_REJECTED
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        from services.faults import explain
+
+        problem = explain(exc, database() if database is not None else None)
         if problem is not None:
             err.write(f"rackbook: {problem}\n")
             return problem.exit_status
-        if isinstance(exc, OperationalError):
-            err.write(f"rackbook: the database cannot be used: {_first_line(exc.orig)}\n")
+        if isinstance(exc, (OperationalError, sqlite3.OperationalError)):
+            orig = exc.orig if isinstance(exc, OperationalError) else exc
+            err.write(f"rackbook: the database cannot be used: {_first_line(orig)}\n")
             return EXIT_REJECTED
         return _internal_error(err, exc)
     except BrokenPipeError:

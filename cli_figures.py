@@ -98,7 +98,7 @@ def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]
 def _read_session(ctx: Any) -> Any:
     """A read transaction on a database opened without migrating it (nothing is written)."""
     from models.database import open_database
-    from models.migrate import schema_state
+    from models.migrate import NewerDatabase, is_known, schema_state
     from services.errors import RackbookError
 
     if ctx._database is None:
@@ -108,6 +108,9 @@ def _read_session(ctx: Any) -> Any:
             database_location(ctx.args.db, bool(ctx.args.demo)), upgrade=False, backup=False
         )
         current, head = schema_state(database)
+        if not is_known(current):
+            database.dispose()
+            raise NewerDatabase(str(current))
         if current != head:
             database.dispose()
             raise RackbookError(

@@ -30,6 +30,56 @@ class MigrationError(RuntimeError):
     """A migration could not be applied; the database is as it was before."""
 
 
+class NewerDatabase(MigrationError):
+    """The database's schema revision is unknown here: a newer Rackbook wrote it. It is
+    neither migrated nor copied; nothing is written to it."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"this database was written by a newer Rackbook (revision {revision}); "
+            "install that version"
+        )
+        self.revision = revision
+
+
+def is_known(revision: str | None, config: Config | None = None) -> bool:
+    """Whether this build's migrations hold ``revision`` (None, an empty database: yes)."""
+    if revision is None:
+        return True
+    script = ScriptDirectory.from_config(config or alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises its own error types for an unknown revision
+        return False
+
+
+def refuse_newer(revision: str | None, config: Config | None = None) -> None:
+    """Raise NewerDatabase when ``revision`` is not one of this build's."""
+    if not is_known(revision, config):
+        assert revision is not None
+        raise NewerDatabase(revision)
+
+
+def sqlite_file_revision(path: Path) -> str | None:
+    """The schema revision of the SQLite file at ``path``, read through a read-only
+    connection (nothing is written, not even a journal); None when it has none."""
+    wal = path.with_name(path.name + "-wal")
+    # Without a write-ahead log the file holds everything: read it as immutable, which makes
+    # no -wal or -shm file next to it either.
+    immutable = "" if wal.exists() else "&immutable=1"
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True)
+    try:
+        tables = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        if tables is None:
+            return None
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    finally:
+        connection.close()
+
+
 def alembic_config(extra_version_locations: list[Path] | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -89,6 +139,8 @@ def upgrade(
         current = current_revision(connection)
         has_tables = bool(inspect(connection).get_table_names())
         connection.rollback()
+    # Before any copy is made or any step attempted: a newer schema is left as it is.
+    refuse_newer(current, config)
     if current == wanted:
         return None
 

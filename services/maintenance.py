@@ -21,7 +21,14 @@ from sqlalchemy.engine import URL
 
 from models import Base
 from models.database import Database, display_name, masked, open_database, to_url
-from models.migrate import alembic_config, current_revision, head_revision, sqlite_backup
+from models.migrate import (
+    NewerDatabase,
+    alembic_config,
+    current_revision,
+    head_revision,
+    is_known,
+    sqlite_backup,
+)
 from models.migrate import upgrade as migrate_up
 from services import paths
 from services.errors import RackbookError
@@ -63,12 +70,20 @@ class CheckResult:
 
 def check(location: str) -> CheckResult:
     """Integrity, foreign keys, and a schema that matches this program's models."""
-    database = open_database(location, upgrade=False)
     result = CheckResult()
+    try:
+        database = open_database(location, upgrade=False)
+    except NewerDatabase as exc:
+        result.fail(str(exc))
+        return result
     try:
         with database.engine.connect() as connection:
             revision = current_revision(connection)
             head = head_revision()
+            if not is_known(revision):
+                result.fail(str(NewerDatabase(str(revision))))
+                connection.rollback()
+                return result
             if revision == head:
                 result.good(f"schema is at the current version ({head})")
             else:

@@ -140,6 +140,15 @@ def access(database: Database, typed_user: str | None = None) -> Access:
 
 def _sqlite_access(database: Database, login: str) -> Access:
     path = sqlite_file(database.url) or Path(database.url.database or "")
+    if database.read_only_reason is not None:
+        reason = database.read_only_reason
+        return Access(
+            True,
+            login,
+            "single user",
+            f"{reason[0].upper()}{reason[1:]}: you can look at everything and export it, but "
+            "not change it.",
+        )
     read_only_uri = database.url.query.get("mode") == "ro"
     folder_writable = os.access(path.parent, os.W_OK)
     file_writable = not path.exists() or os.access(path, os.W_OK)
