@@ -257,9 +257,9 @@ def _open_sqlite_file(url: URL, file: Path) -> Database:
             connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
             connection.rollback()
     except Exception:
-        database.dispose()
         if not disk_full(folder):
-            raise
+            return database  # a damaged file: the first read says what is wrong
+        database.dispose()
         _drop_broken_index(file)
         reason = f"the disk holding {file.name} is full: it is open read-only"
         return Database(url, make_engine(url, exclusive_reader=True), reason)
