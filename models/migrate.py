@@ -9,7 +9,9 @@ before it commits.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,19 +110,42 @@ def schema_state(database: Database) -> tuple[str | None, str]:
     return current, head_revision()
 
 
-def sqlite_backup(source: Path, target: Path) -> Path:
+class DamagedCopy(RuntimeError):
+    """A copy of a SQLite database failed its integrity check; it was not kept."""
+
+    def __init__(self, source: Path, problems: list[str]) -> None:
+        super().__init__(f"{source.name} is damaged: " + "; ".join(problems[:3]))
+        self.problems = problems
+
+
+def sqlite_backup(source: Path, target: Path, *, check: bool = True) -> Path:
     """Copy a live SQLite database with the online backup API (a file copy would miss
-    committed rows still in the write-ahead log)."""
+    committed rows still in the write-ahead log). The copy is written beside ``target``
+    under another name and put in place only once whole and, with ``check``, once
+    ``PRAGMA integrity_check`` passes on it (else DamagedCopy): a failure (full disk,
+    read-only folder, damaged source) leaves no partial file behind."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        dst = sqlite3.connect(str(target))
+        src = sqlite3.connect(str(source))
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+                if check:
+                    problems = [str(r[0]) for r in dst.execute("PRAGMA integrity_check")]
+                    if problems != ["ok"]:
+                        raise DamagedCopy(source, problems)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
     return target
 
 
