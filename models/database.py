@@ -37,6 +37,7 @@ PG_CONNECT_ARGS: dict[str, Any] = {
     "keepalives_count": 3,
 }
 WRITE_OPTION = "rackbook_write"
+SUPPORTED = ("sqlite", "postgresql")
 # Less free space than this where a SQLite file lives counts as a full disk: SQLite could
 # not even create the 32 KiB shared-memory index of its write-ahead log.
 FULL_DISK_BYTES = 64 * 1024
@@ -55,9 +56,20 @@ def to_url(db: str | Path) -> URL:
     """A SQLAlchemy URL for ``db``: a URL as given, anything else is a SQLite file path."""
     text = str(db)
     if "://" in text:
-        url = make_url(text)
+        try:
+            url = make_url(text)
+        except Exception:  # sqlalchemy's ArgumentError, a ValueError for a bad port...
+            raise CannotOpen(
+                "the database URL cannot be read: give a SQLite file path or "
+                "postgresql://LOGIN@HOST/DATABASE"
+            ) from None
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg")
+        if url.get_backend_name() not in SUPPORTED:
+            raise CannotOpen(
+                f"Rackbook cannot use a {url.get_backend_name()} database: give a SQLite file "
+                "path or postgresql://LOGIN@HOST/DATABASE"
+            )
         return url
     return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
 

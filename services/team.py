@@ -460,7 +460,9 @@ def open_for(location: str, typed_user: str | None = None) -> Opened:
         database = open_database(url)
     try:
         with database_problems(database):
-            backup = None if created else maintenance.automatic_backup(database)
+            # A file open read-only (read-only or full disk) changes no more: no new copy.
+            unchanged = created or database.read_only_reason is not None
+            backup = None if unchanged else maintenance.automatic_backup(database)
         found = access(database, typed_user)
         return Opened(database, found, actor(database, typed_user), backup)
     except BaseException:
