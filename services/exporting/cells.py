@@ -102,7 +102,15 @@ def sheet_name(text: str) -> str:
     return cleaned.strip().strip("'").strip() or "Sheet"
 
 
-def excel_serial(day: dt.date) -> int:
+# Before this day Excel's serials count a 29 February 1900 that never was: a serial would
+# show the day before; such a date is written as its ISO text instead.
+FIRST_TRUE_SERIAL_DAY = dt.date(1900, 3, 1)
+
+
+def excel_serial(day: dt.date) -> int | None:
+    """Excel's serial of ``day``, or None when Excel would show another day for it."""
+    if day < FIRST_TRUE_SERIAL_DAY:
+        return None
     return day.toordinal() - EXCEL_EPOCH_ORDINAL
 
 
@@ -661,8 +669,10 @@ class SheetWriter:
             widths[col] = max(widths[col], 12)
 
             def write_date(row: int, c: int, value: Any, record: Any) -> None:
-                if isinstance(value, dt.date):
+                if isinstance(value, dt.date) and value >= FIRST_TRUE_SERIAL_DAY:
                     ws.write_number(row, c, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_fmt)
+                elif isinstance(value, dt.date):
+                    write_word(row, c, value.isoformat())
                 else:
                     write_word(row, c, str(value))
 
