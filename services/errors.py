@@ -94,8 +94,7 @@ class ConflictError(RackbookError):
         who = f" by {by}" if by else ""
         if gone:
             message = (
-                f"{kind} {key} was deleted{who} since you opened it; your changes were not "
-                "saved."
+                f"{kind} {key} was deleted{who} since you opened it; your changes were not saved."
             )
         else:
             message = (

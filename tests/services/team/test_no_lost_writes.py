@@ -46,10 +46,10 @@ def _line(session, actor, po: str, line: int, status: str = "placed") -> dict[st
 def _run_writers(url: str, line_ids: list[int], spare_po: str) -> list[dict[str, Any]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     ids = ",".join(str(i) for i in line_ids)
+    module = [sys.executable, "-m", "tests.services.team.stress"]
     writers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.services.team.stress", url, str(n), str(ACTIONS), ids]
-            + [spare_po],
+            [*module, url, str(n), str(ACTIONS), ids, spare_po],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -87,7 +87,9 @@ def test_every_reported_save_is_a_write(db_url, actor) -> None:
     with database.session() as session:
         for line, line_id in zip(lines, line_ids, strict=True):
             final = records.get_record(session, "orders", line_id)
-            mine = sorted((t for t in saved if t.get("line") == line_id), key=lambda t: t["version"])
+            mine = sorted(
+                (t for t in saved if t.get("line") == line_id), key=lambda t: t["version"]
+            )
             # Each save reported its own new version: together exactly 2..final, none twice.
             assert [t["version"] for t in mine] == list(range(2, final["version"] + 1))
             receipts = [t["qty"] for t in mine if t["action"] == "receive"]
@@ -142,3 +144,39 @@ def test_every_reported_save_is_a_write(db_url, actor) -> None:
     # No writer was ever told of an internal error.
     assert not any("StaleData" in t.get("message", "") for t in told)
     database.dispose()
+
+
+def test_editing_a_line_another_user_deleted_is_a_conflict(db_url, actor) -> None:
+    from services import orders
+    from services.audit import Actor
+    from services.errors import ConflictError
+
+    first, second = open_database(db_url), open_database(db_url)
+    try:
+        with first.write() as session:
+            basic_world(session, actor)
+            line = _line(session, actor, "PO-1", 1)
+            _line(session, actor, "PO-1", 2)
+        with first.write() as session:
+            records.delete(session, "orders", line["id"], Actor("bob"))
+        for save in (
+            lambda s: records.update(
+                s, "orders", line["id"], {"notes": "x"}, actor, expected_version=line["version"]
+            ),
+            lambda s: orders.receive(s, line["id"], 1, day("2026-12-01"), actor),
+            lambda s: orders.change_eta(s, line["id"], day("2027-05-01"), actor),
+        ):
+            try:
+                with second.write() as session:
+                    save(session)
+            except ConflictError as exc:
+                assert exc.gone
+                assert str(exc) == (
+                    "Order line PO-1/1 was deleted by bob since you opened it; your changes "
+                    "were not saved."
+                )
+            else:
+                raise AssertionError("a save of a deleted line was reported as saved")
+    finally:
+        first.dispose()
+        second.dispose()
