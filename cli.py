@@ -208,6 +208,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("date", type=_date, help="the promised date it should have been")
     p.add_argument("--reason", help="why the promised date was wrong (required)")
 
+    p = sub.add_parser(
+        "receive",
+        help="book units arriving on an order line (prints the line's new version)",
+    )
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    p.add_argument("qty", type=int, metavar="QTY", help="the units that arrived")
+    p.add_argument("--on", type=_date, help="the day they arrived (today)")
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) when the line is no longer at version N",
+    )
+
+    p = sub.add_parser("move-eta", help="move an order line's ETA (prints the line's new version)")
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    p.add_argument("date", type=_date, help="the new ETA")
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) when the line is no longer at version N",
+    )
+
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
     p.add_argument("--json", action="store_true")
@@ -367,20 +391,76 @@ def cmd_list(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _line_key(text: str) -> dict[str, Any]:
+    from services.errors import UsageError
+
+    po_number, slash, line_text = str(text).strip().rpartition("/")
+    if not slash or not po_number or not line_text.strip().isdigit():
+        raise UsageError(f"give the order line as PO/LINE, such as PC-1042/3 (not {text!r})")
+    return {"po_number": po_number.strip(), "line": int(line_text)}
+
+
+def _find_line(session: Any, key: dict[str, Any]) -> dict[str, Any]:
+    from services import records
+    from services.errors import NotFoundError
+
+    line = records.find_record(session, "orders", key)
+    if line is None:
+        raise NotFoundError(f"there is no order line {key['po_number']}/{key['line']}")
+    return line
+
+
+def cmd_receive(ctx: Context) -> int:
+    """``receive PO/LINE QTY``: the window's receive, one line; prints the new version."""
+    import datetime as dt
+
+    from services import orders, records
+
+    key = _line_key(ctx.args.line)
+    with ctx.database().write() as session:
+        line = _find_line(session, key)
+        saved = orders.receive(
+            session,
+            line["id"],
+            ctx.args.qty,
+            ctx.args.on or dt.date.today(),
+            ctx.actor(),
+            expected_version=ctx.args.expect_version,
+        )
+    ctx.out.write(
+        f"Order line {records.record_key('orders', saved)}: {saved['received_qty']} of "
+        f"{saved['quantity']} received; version {saved['version']}\n"
+    )
+    return EXIT_OK
+
+
+def cmd_move_eta(ctx: Context) -> int:
+    """``move-eta PO/LINE DATE``: the window's ETA move, one line; prints the new version."""
+    from services import orders, records
+
+    key = _line_key(ctx.args.line)
+    with ctx.database().write() as session:
+        line = _find_line(session, key)
+        saved = orders.change_eta(
+            session,
+            line["id"],
+            ctx.args.date,
+            ctx.actor(),
+            expected_version=ctx.args.expect_version,
+        )
+    ctx.out.write(
+        f"Order line {records.record_key('orders', saved)}: ETA {saved['eta'].isoformat()}; "
+        f"version {saved['version']}\n"
+    )
+    return EXIT_OK
+
+
 def cmd_correct_promise(ctx: Context) -> int:
     from services import orders, records
-    from services.errors import NotFoundError, UsageError
 
-    po_number, slash, line_text = str(ctx.args.line).strip().rpartition("/")
-    if not slash or not po_number or not line_text.strip().isdigit():
-        raise UsageError(
-            f"give the order line as PO/LINE, such as PC-1042/3 (not {ctx.args.line!r})"
-        )
-    key = {"po_number": po_number.strip(), "line": int(line_text)}
+    key = _line_key(ctx.args.line)
     with ctx.database().write() as session:
-        line = records.find_record(session, "orders", key)
-        if line is None:
-            raise NotFoundError(f"there is no order line {key['po_number']}/{key['line']}")
+        line = _find_line(session, key)
         saved = orders.correct_promised_date(
             session, line["id"], ctx.args.date, ctx.args.reason or "", ctx.actor()
         )
@@ -812,6 +892,8 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "demo": cmd_demo,
     "list": cmd_list,
     "correct-promise": cmd_correct_promise,
+    "receive": cmd_receive,
+    "move-eta": cmd_move_eta,
     "settings": cmd_settings,
     "db": cmd_db,
     "export": cmd_export,
