@@ -638,8 +638,14 @@ def _export_po(ctx: Context, po_number: str, target: Path) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    import gc
+
     from services import importing
 
+    # A command runs once and exits: the cyclic collector would only walk the sheet's cells
+    # and the plan's rows once more when the import hands them back (and again at exit),
+    # while nothing the import makes forms reference cycles.
+    gc.disable()
     args = ctx.args
     request = importing.ImportRequest.from_map_options(
         args.map,
