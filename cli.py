@@ -219,6 +219,8 @@ class Context:
     err: TextIO
 
     _database: Any = None
+    # The command is the whole process (main.py), which exits when it returns.
+    whole_process: bool = False
 
     @property
     def user(self) -> str:
@@ -642,10 +644,20 @@ def cmd_import(ctx: Context) -> int:
 
     from services import importing
 
-    # A command runs once and exits: the cyclic collector would only walk the sheet's cells
-    # and the plan's rows once more when the import hands them back (and again at exit),
-    # while nothing the import makes forms reference cycles.
+    # A command process runs once and exits: the cyclic collector would only walk the
+    # sheet's cells and the plan's rows once more when the import hands them back (and again
+    # at exit), while nothing the import makes forms reference cycles. Run from another
+    # program (tests), the collector is given back afterwards.
+    was_enabled = gc.isenabled()
     gc.disable()
+    try:
+        return _import(ctx, importing)
+    finally:
+        if was_enabled and not ctx.whole_process:
+            gc.enable()
+
+
+def _import(ctx: Context, importing: Any) -> int:
     args = ctx.args
     request = importing.ImportRequest.from_map_options(
         args.map,
@@ -787,9 +799,14 @@ def _figure_commands() -> dict[str, Callable[[Context], int]]:
 
 
 def run(
-    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    *,
+    whole_process: bool = False,
 ) -> int:
-    """Run one headless command; returns the exit status."""
+    """Run one headless command; returns the exit status. ``whole_process``: the caller is
+    main.py, whose process ends with the command."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()
@@ -798,7 +815,7 @@ def run(
             args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
-    ctx = Context(args, out, err)
+    ctx = Context(args, out, err, whole_process=whole_process)
     if args.command is None:
         parser.print_usage(err)
         return EXIT_USAGE
