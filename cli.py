@@ -389,6 +389,9 @@ def _print_json(ctx: Context, payload: Any) -> int:
         text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     ctx.out.write(text)
     ctx.out.write("\n")
+    # Flushed here, so a reader that has gone (``| head``) is told apart while the command
+    # still runs, not at exit.
+    ctx.out.flush()
     return EXIT_OK
 
 
