@@ -92,6 +92,7 @@ def print_json(out: TextIO, data: Any, pretty: bool = False) -> None:
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n")
+    out.flush()  # a reader that has gone is told apart while the command runs
 
 
 def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
