@@ -41,7 +41,11 @@ ACTUAL = "Actual lead time"
 GRID = "Grid MW"
 REQUIRED = "MW required (peak, committed × PUE)"
 PPA = "PPA MW"
+MIN_TAKE = "PPA minimum take MW (take-or-pay)"
+MARGIN = "Margin this month"
+IDLE_COST = "Take-or-pay idle cost"
 _ONE_DECIMAL = Decimal("0.1")
+CENT = Decimal("0.01")
 
 
 class DashboardScreen(QWidget):
@@ -117,6 +121,12 @@ class DashboardScreen(QWidget):
             lambda site: self.filter_requested.emit("orders", "site", site)
         )
 
+        self.margin_chart = Chart("Margin per site, this month", dates=False, y_label="money")
+        self.margin_chart.setObjectName("marginChart")
+        self.margin_chart.clicked.connect(
+            lambda site: self.filter_requested.emit("contracts", "site", site)
+        )
+
         supply_box = QVBoxLayout()
         supply_head = QHBoxLayout()
         supply_head.addWidget(QLabel("Site:"))
@@ -145,11 +155,18 @@ class DashboardScreen(QWidget):
         power_box.addWidget(self.power_chart, 1)
 
         grid = QGridLayout()
-        grid.addLayout(supply_row, 0, 0, 1, 2)
         grid.addLayout(lead_box, 1, 0)
         grid.addLayout(power_box, 1, 1)
+        margin_box = QVBoxLayout()
+        margin_head = QLabel("Click a site's bars to see its contracts.")
+        margin_head.setObjectName("tileDetail")
+        margin_box.addWidget(margin_head)
+        margin_box.addWidget(self.margin_chart, 1)
+        grid.addLayout(margin_box, 1, 2)
+        grid.addLayout(supply_row, 0, 0, 1, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 3)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
 
@@ -222,6 +239,7 @@ class DashboardScreen(QWidget):
         self.draw_supply()
         self.draw_lead_times()
         self.draw_power()
+        self.draw_margins()
         self.clusters.show_clusters(board.clusters_at_risk)
         self.drawn.emit()
 
@@ -397,18 +415,73 @@ class DashboardScreen(QWidget):
             return
         sites = [s for s in self.board.sites if s.grid_mw or s.mw_required_peak or s.ppa_mw]
         labels = [s.name for s in sites]
+        take = {t.site: t for t in self.board.take_or_pay}
+        groups = [
+            (GRID, [s.grid_mw for s in sites], GREY),
+            (REQUIRED, [s.mw_required_peak for s in sites], ORANGE),
+            (PPA, [s.ppa_mw for s in sites], GREEN),
+        ]
+        if take:
+            groups.append(
+                (MIN_TAKE, [take[s.name].min_take_mw if s.name in take else 0 for s in sites], RED)
+            )
+        chart.bars(labels, groups)
+        short = [s.name for s in sites if s.headroom_mw is not None and s.headroom_mw < 0]
+        idle = [t for t in self.board.take_or_pay if t.idle_mw > 0]
+        cur = self.board.tiles.reporting_currency
+        title = "Power per site: grid, required, PPA"
+        if short:
+            title += f" — over the grid at {', '.join(short)}"
+        if idle:
+            title += " — idle take-or-pay: " + ", ".join(
+                f"{t.site} {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW"
+                + (f" ({fmt.compact_money(t.idle_cost, cur)}/month)" if t.idle_cost else "")
+                for t in idle
+            )
+        chart.set_title(title)
+        chart.setToolTip(
+            "\n".join(
+                f"{t.site}: minimum take {fmt.number(t.min_take_mw.quantize(_ONE_DECIMAL))} MW, "
+                f"idle {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW this month"
+                + (f", {fmt.money(t.idle_cost.quantize(CENT), cur)}" if t.idle_cost else "")
+                + f"; idle in {t.idle_months} months ahead"
+                for t in self.board.take_or_pay
+            )
+        )
+
+    def draw_margins(self) -> None:
+        chart = self.margin_chart
+        chart.clear()
+        if self.board is None:
+            return
+        rows = self.board.margins
+        cur = self.board.tiles.reporting_currency
         chart.bars(
-            labels,
+            [r.site for r in rows],
             [
-                (GRID, [s.grid_mw for s in sites], GREY),
-                (REQUIRED, [s.mw_required_peak for s in sites], ORANGE),
-                (PPA, [s.ppa_mw for s in sites], GREEN),
+                (MARGIN, [r.margin for r in rows], BLUE),
+                (IDLE_COST, [r.idle_cost for r in rows], RED),
             ],
         )
-        short = [s.name for s in sites if s.headroom_mw is not None and s.headroom_mw < 0]
+        chart.zero_line()
+        unknown = [r.site for r in rows if r.margin is None]
+        losing = [r.site for r in rows if r.margin is not None and r.margin < 0]
         chart.set_title(
-            "Power per site: grid, required, PPA"
-            + (f" — over the grid at {', '.join(short)}" if short else "")
+            f"Margin per site, {self.board.as_of:%B %Y} ({cur}, after idle take-or-pay)"
+            + (f" — losing money at {', '.join(losing)}" if losing else "")
+            + (f" — unknown at {', '.join(unknown)} (a rate missing)" if unknown else "")
+        )
+        chart.setToolTip(
+            "\n".join(
+                f"{r.site}: margin "
+                + ("unknown" if r.margin is None else fmt.money(r.margin.quantize(CENT), cur))
+                + (
+                    f", idle take-or-pay {fmt.money(r.idle_cost.quantize(CENT), cur)}"
+                    if r.idle_cost
+                    else ""
+                )
+                for r in rows
+            )
         )
 
     # --- filtering the lists -------------------------------------------------------------

@@ -37,6 +37,7 @@ OTHERS = "Others"
 # Stacks beyond these share one bar part, so the legend stays readable.
 MOST_STACKS = 7
 ALL = ""
+MILLION = Decimal(1_000_000)
 
 
 class CashScreen(QWidget):
@@ -86,7 +87,9 @@ class CashScreen(QWidget):
         head.addWidget(self.site_choice, 1)
         head.addWidget(QLabel("Next:"))
         head.addWidget(self.months)
-        self.chart = Chart("Cash out against contract revenue", dates=False, y_label="money")
+        self.chart = Chart(
+            "Cash out against contract revenue", dates=False, y_label="millions", legend_below=True
+        )
         self.chart.setObjectName("cashChart")
         self.note = QLabel("")
         self.note.setObjectName("cashNote")
@@ -183,11 +186,16 @@ class CashScreen(QWidget):
             rest = stacks[MOST_STACKS - 1 :]
             summed = [sum(values[i] for _, values in rest) for i in range(len(labels))]
             stacks = [*stacks[: MOST_STACKS - 1], (OTHERS, summed)]
+        # Drawn in millions of the reporting currency (the axis reads 40, not 4e+07).
+        chart.plot.setLabel("left", f"millions of {cur}")
         chart.stacked_bars(
             labels,
-            [(name, values, COLOURS[i % len(COLOURS)]) for i, (name, values) in enumerate(stacks)],
+            [
+                (name, [v / MILLION for v in values], COLOURS[i % len(COLOURS)])
+                for i, (name, values) in enumerate(stacks)
+            ],
         )
-        chart.category_line(REVENUE, labels, figures.revenue, GREEN)
+        chart.category_line(REVENUE, labels, [v / MILLION for v in figures.revenue], GREEN)
         chart.plot.enableAutoRange(axis="y")
         totals = figures.totals()
         short = [labels[i] for i, t in enumerate(totals) if t > figures.revenue[i]]
