@@ -46,6 +46,7 @@ MARGIN = "Margin this month"
 IDLE_COST = "Take-or-pay idle cost"
 _ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
+MILLION = Decimal(1_000_000)
 
 
 class DashboardScreen(QWidget):
@@ -150,6 +151,8 @@ class DashboardScreen(QWidget):
 
         power_box = QVBoxLayout()
         power_head = QLabel("Click a site's bars to see its orders.")
+        self.power_head = power_head
+        power_head.setWordWrap(True)
         power_head.setObjectName("tileDetail")
         power_box.addWidget(power_head)
         power_box.addWidget(self.power_chart, 1)
@@ -159,6 +162,8 @@ class DashboardScreen(QWidget):
         grid.addLayout(power_box, 1, 1)
         margin_box = QVBoxLayout()
         margin_head = QLabel("Click a site's bars to see its contracts.")
+        self.margin_head = margin_head
+        margin_head.setWordWrap(True)
         margin_head.setObjectName("tileDetail")
         margin_box.addWidget(margin_head)
         margin_box.addWidget(self.margin_chart, 1)
@@ -432,12 +437,14 @@ class DashboardScreen(QWidget):
         title = "Power per site: grid, required, PPA"
         if short:
             title += f" — over the grid at {', '.join(short)}"
+        head = "Click a site's bars to see its orders."
         if idle:
-            title += " — idle take-or-pay: " + ", ".join(
+            head = "Idle take-or-pay this month: " + ", ".join(
                 f"{t.site} {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW"
                 + (f" ({fmt.compact_money(t.idle_cost, cur)}/month)" if t.idle_cost else "")
                 for t in idle
             )
+        self.power_head.setText(head)
         chart.set_title(title)
         chart.setToolTip(
             "\n".join(
@@ -456,20 +463,27 @@ class DashboardScreen(QWidget):
             return
         rows = self.board.margins
         cur = self.board.tiles.reporting_currency
+        # In millions of the reporting currency: the axis reads 1.5, not 1.5e+06.
+        chart.plot.setLabel("left", f"millions of {cur}")
         chart.bars(
             [r.site for r in rows],
             [
-                (MARGIN, [r.margin for r in rows], BLUE),
-                (IDLE_COST, [r.idle_cost for r in rows], RED),
+                (MARGIN, [None if r.margin is None else r.margin / MILLION for r in rows], BLUE),
+                (
+                    IDLE_COST,
+                    [None if r.idle_cost is None else r.idle_cost / MILLION for r in rows],
+                    RED,
+                ),
             ],
         )
         chart.zero_line()
         unknown = [r.site for r in rows if r.margin is None]
         losing = [r.site for r in rows if r.margin is not None and r.margin < 0]
-        chart.set_title(
-            f"Margin per site, {self.board.as_of:%B %Y} ({cur}, after idle take-or-pay)"
-            + (f" — losing money at {', '.join(losing)}" if losing else "")
-            + (f" — unknown at {', '.join(unknown)} (a rate missing)" if unknown else "")
+        chart.set_title(f"Margin per site, {self.board.as_of:%b %Y}, after idle take-or-pay")
+        self.margin_head.setText(
+            (f"Losing money at {', '.join(losing)}. " if losing else "")
+            + (f"Unknown at {', '.join(unknown)} (an exchange rate missing). " if unknown else "")
+            + "Click a site's bars to see its contracts."
         )
         chart.setToolTip(
             "\n".join(
