@@ -9,6 +9,7 @@ and it redraws the next time it is shown (at once when it is on screen).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
@@ -47,6 +48,7 @@ IDLE_COST = "Take-or-pay idle cost"
 _ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 MILLION = Decimal(1_000_000)
+ZERO = Decimal(0)
 
 
 class DashboardScreen(QWidget):
@@ -421,14 +423,18 @@ class DashboardScreen(QWidget):
         sites = [s for s in self.board.sites if s.grid_mw or s.mw_required_peak or s.ppa_mw]
         labels = [s.name for s in sites]
         take = {t.site: t for t in self.board.take_or_pay}
-        groups = [
+        groups: list[tuple[str, Sequence[Decimal | None], str]] = [
             (GRID, [s.grid_mw for s in sites], GREY),
             (REQUIRED, [s.mw_required_peak for s in sites], ORANGE),
             (PPA, [s.ppa_mw for s in sites], GREEN),
         ]
         if take:
             groups.append(
-                (MIN_TAKE, [take[s.name].min_take_mw if s.name in take else 0 for s in sites], RED)
+                (
+                    MIN_TAKE,
+                    [take[s.name].min_take_mw if s.name in take else ZERO for s in sites],
+                    RED,
+                )
             )
         chart.bars(labels, groups)
         short = [s.name for s in sites if s.headroom_mw is not None and s.headroom_mw < 0]

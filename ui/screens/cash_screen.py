@@ -141,7 +141,7 @@ class CashScreen(QWidget):
         if str(settings.value("cash/by", "vendor")) == "site":
             self.by_site.setChecked(True)
         try:
-            self.months.setValue(int(settings.value("cash/months", 18) or 18))
+            self.months.setValue(int(str(settings.value("cash/months", 18) or 18)))
         except (TypeError, ValueError):
             self.months.setValue(18)
         for widget in (self.by_site, self.months):
@@ -184,7 +184,9 @@ class CashScreen(QWidget):
         stacks = list(figures.stacks.items())
         if len(stacks) > MOST_STACKS:
             rest = stacks[MOST_STACKS - 1 :]
-            summed = [sum(values[i] for _, values in rest) for i in range(len(labels))]
+            summed = [
+                sum((values[i] for _, values in rest), Decimal(0)) for i in range(len(labels))
+            ]
             stacks = [*stacks[: MOST_STACKS - 1], (OTHERS, summed)]
         # Drawn in millions of the reporting currency (the axis reads 40, not 4e+07).
         chart.plot.setLabel("left", f"millions of {cur}")
@@ -206,8 +208,8 @@ class CashScreen(QWidget):
             + (f" — cash out above revenue in {len(short)} months" if short else "")
         )
         notes = [
-            f"Total cash out {fmt.money(sum(totals, start=0), cur)}; contract revenue "
-            f"{fmt.money(sum(figures.revenue, start=0), cur)} (signed and active contracts, "
+            f"Total cash out {fmt.money(sum(totals, Decimal(0)), cur)}; contract revenue "
+            f"{fmt.money(sum(figures.revenue, Decimal(0)), cur)} (signed and active contracts, "
             "days in their term)."
         ]
         if figures.undated:
