@@ -124,7 +124,9 @@ class DashboardScreen(QWidget):
             lambda site: self.filter_requested.emit("orders", "site", site)
         )
 
-        self.margin_chart = Chart("Margin per site, this month", dates=False, y_label="money")
+        self.margin_chart = Chart(
+            "Margin per site, this month", dates=False, y_label="money", legend_below=True
+        )
         self.margin_chart.setObjectName("marginChart")
         self.margin_chart.clicked.connect(
             lambda site: self.filter_requested.emit("contracts", "site", site)
@@ -444,12 +446,14 @@ class DashboardScreen(QWidget):
         if short:
             title += f" — over the grid at {', '.join(short)}"
         head = "Click a site's bars to see its orders."
+        idle.sort(key=lambda t: -(t.idle_cost or 0))
         if idle:
-            head = "Idle take-or-pay this month: " + ", ".join(
+            head = f"Idle take-or-pay this month at {len(idle)} sites, most at " + ", ".join(
                 f"{t.site} {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW"
                 + (f" ({fmt.compact_money(t.idle_cost, cur)}/month)" if t.idle_cost else "")
-                for t in idle
+                for t in idle[:2]
             )
+            head += " (the chart's tooltip lists every site)."
         self.power_head.setText(head)
         chart.set_title(title)
         chart.setToolTip(
@@ -487,7 +491,13 @@ class DashboardScreen(QWidget):
         losing = [r.site for r in rows if r.margin is not None and r.margin < 0]
         chart.set_title(f"Margin per site, {self.board.as_of:%b %Y}, after idle take-or-pay")
         self.margin_head.setText(
-            (f"Losing money at {', '.join(losing)}. " if losing else "")
+            (
+                f"Losing money at {len(losing)} sites"
+                + (f", {', '.join(losing[:3])}…" if len(losing) > 3 else f": {', '.join(losing)}")
+                + ". "
+                if losing
+                else ""
+            )
             + (f"Unknown at {', '.join(unknown)} (an exchange rate missing). " if unknown else "")
             + "Click a site's bars to see its contracts."
         )
