@@ -163,10 +163,20 @@ def _with_contract_figures(
     session: Session, found: list[dict[str, Any]], day: dt.date
 ) -> list[dict[str, Any]]:
     """Contracts with what secures them: need-by date, GPUs secured, shortfall (DESIGN §3)."""
-    from services.figures import contract_figures
+    from services.figures import picture
+    from services.margins import contracts_of
 
-    figures = contract_figures(session, day)
+    pic = picture(session, day)
+    figures = pic.contracts
+    margins = contracts_of(pic)
+    currency = pic.world.settings.reporting_currency.upper()
     for record in found:
+        margin = margins.get(record["contract_ref"])
+        # The first month's margin in the reporting currency (None: unknown, or not binding).
+        record["margin"] = None if margin is None else margin.first.margin
+        pct = None if margin is None else margin.first.margin_pct
+        record["margin_pct"] = None if pct is None else pct.quantize(CENT)
+        record["margin_currency"] = currency
         figure = figures.get(record["contract_ref"])
         record["need_by"] = figure.need_by if figure else None
         record["gpus_secured"] = figure.gpus_secured if figure else None

@@ -262,6 +262,52 @@ class Chart(QWidget):
         axis.setTicks([[(i, _short(label)) for i, label in enumerate(labels)]])
         self.plot.setXRange(-0.6, len(labels) - 0.4, padding=0)
 
+    def stacked_bars(
+        self,
+        labels: Sequence[str],
+        stacks: Sequence[tuple[str, Sequence[Number], str]],
+    ) -> None:
+        """One bar per label made of stacked parts, one per (name, values, colour), the first
+        at the bottom. Clicking a bar emits its label."""
+        self._bar_labels = list(labels)
+        base = [0.0] * len(labels)
+        for name, values, color in stacks:
+            heights = [float(v) for v in values]
+            item = pg.BarGraphItem(
+                x=list(range(len(labels))),
+                y0=list(base),
+                height=heights,
+                width=0.7,
+                brush=pg.mkBrush(QColor(color)),
+                pen=None,
+            )
+            self.plot.addItem(item)
+            if self.legend is not None:
+                self.legend.addItem(item, name)
+            self._entry(name, color, "bar")
+            self.series[name] = Series(name, list(labels), list(values), [item])
+            base = [b + h for b, h in zip(base, heights, strict=True)]
+        axis = self.plot.getAxis("bottom")
+        axis.setTicks([[(i, label) for i, label in enumerate(labels)]])
+        self.plot.setXRange(-0.6, len(labels) - 0.4, padding=0)
+
+    def category_line(
+        self, name: str, labels: Sequence[str], ys: Sequence[Number], color: str
+    ) -> None:
+        """A line over bar labels (one point per label), e.g. revenue over cash bars."""
+        item = self.plot.plot(
+            list(range(len(labels))),
+            [float(y) for y in ys],
+            pen=self._pen(color, 2.5),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=QColor(color),
+            symbolPen=None,
+            name=name if self.legend is not None else None,
+        )
+        self._entry(name, color, "line")
+        self.series[name] = Series(name, list(labels), list(ys), [item])
+
     def fit(self) -> None:
         """Show exactly the x range of the series (shading items would stretch it to 0)."""
         xs = [_x(x) for series in self.series.values() for x in series.xs if not isinstance(x, str)]

@@ -448,6 +448,10 @@ class MainWindow(QMainWindow):
             readiness_screen = ReadinessScreen(self.context)
             readiness_screen.lines_requested.connect(self.show_lines)
             return readiness_screen
+        if screen_id == "cash":
+            from ui.screens.cash_screen import CashScreen
+
+            return CashScreen(self.context)
         if screen_id == "sites":
             from ui.screens.sites_screen import SitesScreen
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import KindStore, ListScreen, table_view
+from ui.screens.money_panels import SiteTakeOrPayPanel
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
 
@@ -55,12 +56,15 @@ class SitesScreen(ListScreen):
         layout.addLayout(buttons)
         self.steps_tab_index = self.details.addTab(page, "Capacity steps")
         self._enable_steps()
+        self.take_or_pay = SiteTakeOrPayPanel()
+        self.details.addTab(self.take_or_pay, "Take-or-pay")
 
     def load_details(self) -> None:
         super().load_details()
         site = self.selected_record()
         if site is None or self.context.database is None:
             self._show_steps(None, [])
+            self.take_or_pay.clear()
             return
         from services import records
 
@@ -74,6 +78,19 @@ class SitesScreen(ListScreen):
                 self._show_steps(site, steps)
 
         self.context.read(work, done, lambda exc: None, owner=self)
+        from services import margins
+
+        def shown(found: Any) -> None:
+            if site_id == self.selected_id():
+                self.take_or_pay.show_site(found)
+
+        self.take_or_pay.clear("Working out the take-or-pay months…")
+        self.context.read(
+            lambda session: margins.site_money(session, name),
+            shown,
+            lambda exc: self.take_or_pay.clear(f"The take-or-pay months could not be read: {exc}"),
+            owner=self,
+        )
 
     def _show_steps(self, site: Record | None, steps: list[Record]) -> None:
         self.steps = steps
