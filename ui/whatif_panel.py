@@ -93,6 +93,9 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
             if ARROW in text:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
                 item.setToolTip(f"{table.horizontalHeaderItem(c).text()}: before → after")
             table.setItem(r, c, item)
 
@@ -119,6 +122,8 @@ class WhatIfPanel(QDialog):
         self.generation = 0
         self.discarded = 0
         self.last_message = ""
+        # The site whose chart shows first (the dashboard's, when opened from there).
+        self.preferred_site = ""
 
         # --- the slips ---
         self.target_edit = QLineEdit()
@@ -249,6 +254,10 @@ class WhatIfPanel(QDialog):
         layout.addWidget(self.tabs, 1)
         self.resize(1100, 720)
 
+        for button in self.findChildren(QPushButton):
+            # Return in the target adds the slip; it never presses a button besides.
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.settle = QTimer(self)
         self.settle.setSingleShot(True)
         self.settle.setInterval(SETTLE_MS)
@@ -441,7 +450,7 @@ class WhatIfPanel(QDialog):
              ("Alerts", self.alerts))
         ):
             self.tabs.setTabText(index, f"{title} ({table.rowCount()})")
-        current = self.site_choice.currentText()
+        current = self.site_choice.currentText() or self.preferred_site
         self.site_choice.blockSignals(True)
         self.site_choice.clear()
         for series in supply:
@@ -466,11 +475,12 @@ class WhatIfPanel(QDialog):
         chart.set_title(f"{series.site}: GPU supply, today and with the slips, next 24 months")
         days = [p.day for p in series.today]
         chart.step_line(TODAY, days, [p.gpus_supply for p in series.today], BLUE)
+        chart.step_line(COMMITTED, days, [p.gpus_committed for p in series.today], ORANGE)
+        # Drawn last, over the others, where it departs from today's supply.
         chart.step_line(
             MOVED, [p.day for p in series.moved], [p.gpus_supply for p in series.moved], RED,
-            dashed=True,
+            width=3, dashed=True,
         )
-        chart.step_line(COMMITTED, days, [p.gpus_committed for p in series.today], ORANGE)
         chart.fit()
 
     # --- scenarios -----------------------------------------------------------------------
@@ -619,17 +629,22 @@ class WhatIfPanel(QDialog):
 
 
 def open_whatif(
-    context: AppContext, anchor: QWidget, targets: list[str] | None = None
+    context: AppContext, anchor: QWidget, targets: list[str] | None = None, site: str = ""
 ) -> WhatIfPanel:
     """The window's one What if… panel (made on first use), shown and brought forward; with
     ``targets`` (vendor names, PO numbers, PO/lines) it starts from them, each slipped by the
-    days the panel shows (six weeks at first)."""
+    days the panel shows (six weeks at first); with ``site``, that site's chart first."""
     panel = getattr(context, "_whatif_panel", None)
     if panel is None or not shiboken6.isValid(panel):
         panel = WhatIfPanel(context, anchor.window())
         context._whatif_panel = panel  # type: ignore[attr-defined]
     else:
         panel.load_names()
+    if site:
+        panel.preferred_site = site
+        found = panel.site_choice.findData(site)
+        if found >= 0:
+            panel.site_choice.setCurrentIndex(found)
     if targets:
         days = panel.days_spin.value() or DEFAULT_DAYS
         panel.set_slips([(target, days) for target in targets])

@@ -348,7 +348,7 @@ class DashboardScreen(QWidget):
         """The What if… panel, showing this site's chart once it has a result."""
         from ui.whatif_panel import open_whatif
 
-        return open_whatif(self.context, self)
+        return open_whatif(self.context, self, site=self.site_choice.currentData() or "")
 
     def site_series(self, site: str) -> SiteSupplySeries | None:
         if self.board is None:
