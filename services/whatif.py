@@ -38,6 +38,8 @@ from services.figures import collector_paused, load_world
 from services.reports import iso, money
 
 ALL = "*"
+# A slip moves at most this many days either way (the window's days field says so too).
+MAX_DAYS = MAX_SLIP_DAYS
 
 
 class ScenarioOutdated(RackbookError):
@@ -349,7 +351,9 @@ def target_names(session: Session) -> list[str]:
 
     names = list(session.scalars(select(Vendor.name).order_by(Vendor.name)))
     names += list(session.scalars(select(VendorAlias.alias).order_by(VendorAlias.alias)))
-    names += list(session.scalars(select(PurchaseOrder.po_number).order_by(PurchaseOrder.po_number)))
+    names += list(
+        session.scalars(select(PurchaseOrder.po_number).order_by(PurchaseOrder.po_number))
+    )
     rows = session.execute(
         select(PurchaseOrder.po_number, OrderLine.line_no)
         .join(OrderLine, OrderLine.order_id == PurchaseOrder.id)

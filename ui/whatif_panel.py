@@ -54,8 +54,15 @@ DEFAULT_DAYS = 42  # "we slip six weeks"
 # Typing settles this long before the panel recomputes (each change starts a new result).
 SETTLE_MS = 250
 
-CONTRACT_COLUMNS = ("Contract", "Customer", "Secured GPUs", "Short", "Delivery", "Days late",
-                    "Late credit")
+CONTRACT_COLUMNS = (
+    "Contract",
+    "Customer",
+    "Secured GPUs",
+    "Short",
+    "Delivery",
+    "Days late",
+    "Late credit",
+)
 DEPLOYMENT_COLUMNS = ("Deployment", "Ready date", "Days late", "Critical part")
 ALERT_COLUMNS = ("Change", "Severity", "Alert")
 
@@ -96,7 +103,8 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)
-                item.setToolTip(f"{table.horizontalHeaderItem(c).text()}: before → after")
+                header = table.horizontalHeaderItem(c)
+                item.setToolTip(f"{header.text() if header else ''}: before → after")
             table.setItem(r, c, item)
 
 
@@ -140,7 +148,7 @@ class WhatIfPanel(QDialog):
         self.target_edit.setCompleter(self.completer)
         self.days_spin = QSpinBox()
         self.days_spin.setObjectName("whatIfDays")
-        from services.whatif import MAX_SLIP_DAYS
+        from services.whatif import MAX_DAYS as MAX_SLIP_DAYS
 
         self.days_spin.setRange(-MAX_SLIP_DAYS, MAX_SLIP_DAYS)
         self.days_spin.setValue(DEFAULT_DAYS)
@@ -173,7 +181,9 @@ class WhatIfPanel(QDialog):
         self.scenario_choice.setMinimumContentsLength(18)
         self.open_button = QPushButton("&Open")
         self.open_button.setAccessibleName("Open scenario")
-        self.open_button.clicked.connect(lambda: self.open_scenario(self.scenario_choice.currentText()))
+        self.open_button.clicked.connect(
+            lambda: self.open_scenario(self.scenario_choice.currentText())
+        )
         self.delete_button = QPushButton("De&lete")
         self.delete_button.setAccessibleName("Delete scenario")
         self.delete_button.clicked.connect(self.delete_scenario)
@@ -203,8 +213,9 @@ class WhatIfPanel(QDialog):
         self.site_choice.setObjectName("whatIfSite")
         self.site_choice.setAccessibleName("Site of the supply chart")
         self.site_choice.currentIndexChanged.connect(lambda _i: self.draw_supply())
-        self.chart = Chart("GPU supply, today and with the slips", y_label="GPUs",
-                           legend_below=True)
+        self.chart = Chart(
+            "GPU supply, today and with the slips", y_label="GPUs", legend_below=True
+        )
         self.chart.setObjectName("whatIfChart")
         chart_page = QWidget()
         chart_box = QVBoxLayout(chart_page)
@@ -262,8 +273,16 @@ class WhatIfPanel(QDialog):
         self.settle.setSingleShot(True)
         self.settle.setInterval(SETTLE_MS)
         self.settle.timeout.connect(self.recompute)
+        self.message.setVisible(False)
         self._update_buttons()
+        self.context.changed.connect(self._records_changed)
         self.load_names()
+
+    def _records_changed(self, kind: str) -> None:
+        """Records written elsewhere in the window: what is drawn may be out of date."""
+        kinds = ("orders", "contracts", "deployments", "deployment_parts", "vendors")
+        if kind in kinds and self.slips and self.isVisible():
+            self._changed()
 
     # --- the slips -----------------------------------------------------------------------
 
@@ -345,6 +364,7 @@ class WhatIfPanel(QDialog):
         self.last_message = text
         self.message.setText(text)
         self.message.setStyleSheet("color: #c62828;" if text else "")
+        self.message.setVisible(bool(text))
 
     # --- recomputing ---------------------------------------------------------------------
 
@@ -446,8 +466,11 @@ class WhatIfPanel(QDialog):
         rows += [["Cleared", a["severity"], a["message"]] for a in outcome.alerts_gone]
         _fill(self.alerts, rows)
         for index, (title, table) in enumerate(
-            (("Contracts", self.contracts), ("Deployments", self.deployments),
-             ("Alerts", self.alerts))
+            (
+                ("Contracts", self.contracts),
+                ("Deployments", self.deployments),
+                ("Alerts", self.alerts),
+            )
         ):
             self.tabs.setTabText(index, f"{title} ({table.rowCount()})")
         current = self.site_choice.currentText() or self.preferred_site
@@ -478,8 +501,12 @@ class WhatIfPanel(QDialog):
         chart.step_line(COMMITTED, days, [p.gpus_committed for p in series.today], ORANGE)
         # Drawn last, over the others, where it departs from today's supply.
         chart.step_line(
-            MOVED, [p.day for p in series.moved], [p.gpus_supply for p in series.moved], RED,
-            width=3, dashed=True,
+            MOVED,
+            [p.day for p in series.moved],
+            [p.gpus_supply for p in series.moved],
+            RED,
+            width=3,
+            dashed=True,
         )
         chart.fit()
 
@@ -538,8 +565,7 @@ class WhatIfPanel(QDialog):
             self.say("")
             self.summary.setText(
                 f"Scenario {found.name!r} saved: it moves "
-                f"{fmt.counted(len(found.line_versions), 'order line')}. "
-                + self.summary.text()
+                f"{fmt.counted(len(found.line_versions), 'order line')}. " + self.summary.text()
             )
             self.load_names()
             self.scenario_choice.setCurrentText(found.name)
@@ -606,6 +632,8 @@ class WhatIfPanel(QDialog):
                 "(source what-if)."
             )
             self.message.setText(self.last_message)
+            self.message.setStyleSheet("")
+            self.message.setVisible(True)
             self.context.changed.emit("orders")
             self.applied.emit(moves)
             self._changed()

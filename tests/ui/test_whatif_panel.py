@@ -80,8 +80,12 @@ def test_a_slip_past_the_need_by_date_shows_the_contract_going_short(panel, ctx)
     _slip(panel, ("PO-1", 40))
     rows = _cells(panel.contracts)
     assert rows[0][0] == "C-1"
-    assert rows[0][2:6] == ["144 → 0", "72 → 216", f"{_d('2027-02-24')} → {_d('2027-02-28')}",
-                            "23 → 27"]
+    assert rows[0][2:6] == [
+        "144 → 0",
+        "72 → 216",
+        f"{_d('2027-02-24')} → {_d('2027-02-28')}",
+        "23 → 27",
+    ]
     assert rows[0][6] == "15,000.00 USD"
     assert panel.summary.text().startswith("What if PO-1 +40 days")
     assert "1 order line move" in panel.summary.text()
@@ -104,10 +108,13 @@ def test_the_panel_agrees_with_the_service_on_every_figure(panel, ctx):
     for row, c in zip(rows, outcome.contracts, strict=True):
         was, now = c["before"], c["after"]
         for cell, key in ((row[2], "secured_gpus"), (row[3], "shortfall")):
-            expected = f"{was[key]:,}" if was[key] == now[key] else f"{was[key]:,}{ARROW}{now[key]:,}"
+            expected = (
+                f"{was[key]:,}" if was[key] == now[key] else f"{was[key]:,}{ARROW}{now[key]:,}"
+            )
             assert cell == expected
         assert row[5] == (
-            str(was["days_late"]) if was["days_late"] == now["days_late"]
+            str(was["days_late"])
+            if was["days_late"] == now["days_late"]
             else f"{was['days_late']}{ARROW}{now['days_late']}"
         )
         for state, text in ((was, row[6].split(ARROW)[0]), (now, row[6].split(ARROW)[-1])):
@@ -252,4 +259,3 @@ def test_opened_from_an_order_line_and_a_vendor(window, qtbot):
     assert panel.outcome is not None
     window.show_screen("dashboard")
     assert window.current_screen().what_if() is panel
-

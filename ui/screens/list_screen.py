@@ -519,7 +519,8 @@ class ListScreen(QWidget):
             names = [str(self.model.record(row)["name"]) for row in self.selected_rows()]
             if names:
                 menu.addAction(
-                    f"What if {names[0]} slips…" if len(names) == 1
+                    f"What if {names[0]} slips…"
+                    if len(names) == 1
                     else f"What if these {len(names)} vendors slip…",
                     lambda: self.what_if(names),
                 )

@@ -585,11 +585,14 @@ class OrdersScreen(ListScreen):
         refs = [f"{line['po_number']}/{line['line']}" for line in lines]
         orders = list(dict.fromkeys(str(line["po_number"]) for line in lines))
         menu.addAction(
-            "What if this line slips…" if len(refs) == 1 else f"What if these {len(refs)} lines slip…",
+            "What if this line slips…"
+            if len(refs) == 1
+            else f"What if these {len(refs)} lines slip…",
             lambda: self.what_if(refs),
         )
         menu.addAction(
-            f"What if order {orders[0]} slips…" if len(orders) == 1
+            f"What if order {orders[0]} slips…"
+            if len(orders) == 1
             else f"What if these {len(orders)} orders slip…",
             lambda: self.what_if(orders),
         )
