@@ -424,7 +424,8 @@ class WhatIfPanel(QDialog):
             changes = (
                 f"{fmt.counted(len(outcome.contracts), 'contract')}, "
                 f"{fmt.counted(len(outcome.deployments), 'deployment')} change; "
-                f"{len(outcome.alerts_new)} alerts raised, {len(outcome.alerts_gone)} cleared"
+                f"{fmt.counted(len(outcome.alerts_new), 'alert')} raised, "
+                f"{len(outcome.alerts_gone)} cleared"
             )
         else:
             changes = "nothing changes for any contract, deployment or alert"
@@ -473,6 +474,13 @@ class WhatIfPanel(QDialog):
             )
         ):
             self.tabs.setTabText(index, f"{title} ({table.rowCount()})")
+        tables = (self.contracts, self.deployments, self.alerts)
+        shown = self.tabs.currentWidget()
+        if shown in tables and not shown.rowCount():
+            # The first table with something in it (the chart when none has).
+            self.tabs.setCurrentIndex(
+                next((i for i, t in enumerate(tables) if t.rowCount()), len(tables))
+            )
         current = self.site_choice.currentText() or self.preferred_site
         self.site_choice.blockSignals(True)
         self.site_choice.clear()
@@ -614,6 +622,8 @@ class WhatIfPanel(QDialog):
             f"Write the moved ETAs of scenario {name!r} as ETA changes of "
             f"{fmt.counted(count, 'order line')}? They are audited with the source what-if "
             "and can be undone (Edit → Undo).",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.apply_scenario()
@@ -634,9 +644,15 @@ class WhatIfPanel(QDialog):
             self.message.setText(self.last_message)
             self.message.setStyleSheet("")
             self.message.setVisible(True)
+            # Applied: the slips are now the records' dates; slipping them again is a new
+            # what-if.
+            self.slips = []
+            self._changed()
+            self.summary.setText(
+                self.last_message + " Undo with Edit → Undo; add a slip for a new what-if."
+            )
             self.context.changed.emit("orders")
             self.applied.emit(moves)
-            self._changed()
 
         def failed(error: BaseException) -> None:
             self._failed(error)

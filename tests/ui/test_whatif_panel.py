@@ -151,6 +151,9 @@ def test_save_and_apply_writes_the_moved_etas_audited_as_what_if(panel, ctx, mon
         ).all()
     assert "what-if" in sources
     assert "applied: 1 ETA moved" in panel.last_message
+    # The slips are the records' dates now: nothing left to slip, the panel says what it did.
+    assert panel.slips == [] and panel.outcome is None
+    assert panel.summary.text().startswith("Scenario 'Nvidia late' applied")
     # Undone through the window's undo history: the ETA is back.
     history = history_of(ctx)
     assert history.stack.canUndo()

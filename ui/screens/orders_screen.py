@@ -582,6 +582,7 @@ class OrdersScreen(ListScreen):
         lines = self._selected_lines()
         if not lines:
             return
+        menu.addSeparator()
         refs = [f"{line['po_number']}/{line['line']}" for line in lines]
         orders = list(dict.fromkeys(str(line["po_number"]) for line in lines))
         menu.addAction(
