@@ -262,3 +262,4 @@ def test_opened_from_an_order_line_and_a_vendor(window, qtbot):
     assert panel.outcome is not None
     window.show_screen("dashboard")
     assert window.current_screen().what_if() is panel
+    assert window.show_what_if() is panel  # View → What if… (Ctrl+Shift+W)
