@@ -78,6 +78,12 @@ def _credit(state: dict[str, Any], currency: str) -> str:
     return fmt.money(Decimal(value) if value is not None else Decimal(0), currency)
 
 
+def _part(part: str | None) -> str:
+    from services.words import part_words
+
+    return part_words(part) if part else "none"
+
+
 def _pair(before: str, after: str) -> str:
     return before if before == after else before + ARROW + after
 
@@ -309,7 +315,9 @@ class WhatIfPanel(QDialog):
         """Start again from ``slips`` (target, days): the panel opened on a record."""
         self.slips = []
         self.scenario = None
-        return all(self.add_slip(target, days) for target, days in slips) and self._changed()
+        added = [self.add_slip(target, days) for target, days in slips]
+        self._changed()
+        return all(added)
 
     def add_from_fields(self) -> None:
         if self.add_slip(self.target_edit.text(), self.days_spin.value()):
@@ -459,7 +467,7 @@ class WhatIfPanel(QDialog):
                     d["deployment_ref"],
                     _pair(_day(was["ready_date"]), _day(now["ready_date"])),
                     _pair(str(was["days_late"]), str(now["days_late"])),
-                    _pair(part_was or "none", part_now or "none"),
+                    _pair(_part(part_was), _part(part_now)),
                 ]
             )
         _fill(self.deployments, rows)

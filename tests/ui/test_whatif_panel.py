@@ -209,6 +209,11 @@ def test_bad_input_is_named_and_nothing_is_drawn(panel):
     _slip(panel, ("Nvdia", 10))
     assert "did you mean 'Nvidia'" in panel.last_message
     assert panel.contracts.rowCount() == 0 and panel.outcome is None
+    # A scenario needs a name: nothing is kept without one.
+    _slip(panel, ("PO-1", 10))
+    panel.save_scenario("   ")
+    assert "a scenario needs a name" in panel.last_message
+    assert panel.scenario_choice.count() == 0 and not panel.apply_button.isEnabled()
 
 
 @OFFSCREEN
@@ -263,3 +268,31 @@ def test_opened_from_an_order_line_and_a_vendor(window, qtbot):
     window.show_screen("dashboard")
     assert window.current_screen().what_if() is panel
     assert window.show_what_if() is panel  # View → What if… (Ctrl+Shift+W)
+
+
+def test_deployments_on_the_demo_data_agree_with_the_service(qtbot, context):
+    from services.words import part_words
+    from tests.ui.deployments import add_sample_deployments
+
+    with context.db.write() as session:
+        add_sample_deployments(session)
+    panel = WhatIfPanel(context)
+    qtbot.addWidget(panel)
+    _slip(panel, ("*", 200))
+    with context.db.session() as session:
+        outcome = whatif.run(session, [whatif.SlipRequest("*", 200)])
+    assert outcome.deployments, "a slip of everything moves some cluster's ready date"
+    rows = _cells(panel.deployments)
+    assert [r[0] for r in rows] == [d["deployment_ref"] for d in outcome.deployments]
+    for row, d in zip(rows, outcome.deployments, strict=True):
+        was, now = whatif.critical_parts(outcome, d["deployment_ref"])
+        assert row[1].split(ARROW)[-1] == _day_or_unknown(d["after"]["ready_date"])
+        assert row[3].split(ARROW)[0] == (part_words(was) if was else "none")
+        assert row[3].split(ARROW)[-1] == (part_words(now) if now else "none")
+    # PC-HALL-2 waited for its power; 200 days later it waits for a part.
+    assert rows[0][0] == "PC-HALL-2" and rows[0][3].startswith("Power energised → ")
+    assert panel.outcome.as_json() == outcome.as_json()
+
+
+def _day_or_unknown(text: str | None) -> str:
+    return _d(text) if text else "unknown"
