@@ -291,6 +291,14 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.columns_action)
+        view_menu.addAction(
+            self._action(
+                "&What if…",
+                lambda _c=False: self.show_what_if(),
+                "Ctrl+Shift+W",
+                tip="What a vendor's, an order's or a line's slip changes (Ctrl+Shift+W)",
+            )
+        )
         view_menu.addSeparator()
         for i, (screen_id, label) in enumerate(NAVIGATION):
             action = self._action(label, lambda _c=False, s=screen_id: self.show_screen(s))
@@ -557,6 +565,14 @@ class MainWindow(QMainWindow):
         orders_screen.show_only(line_ids, what)
         if line_ids:
             orders_screen.select_id(line_ids[0])
+
+    def show_what_if(self) -> Any:
+        """The What if… panel (ui.whatif_panel), once a database is open."""
+        if self.context.database is None:
+            return None
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self)
 
     def show_readiness(self, deployment_ref: str = "") -> None:
         """The readiness timeline, at deployment ``deployment_ref`` when one is named."""

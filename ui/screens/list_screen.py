@@ -515,6 +515,22 @@ class ListScreen(QWidget):
 
     def _row_actions(self, menu: QMenu) -> None:
         """Screens with more to do to the selected rows add their actions here."""
+        if self.kind == "vendors":
+            names = [str(self.model.record(row)["name"]) for row in self.selected_rows()]
+            if names:
+                menu.addAction(
+                    f"What if {names[0]} slips…"
+                    if len(names) == 1
+                    else f"What if these {len(names)} vendors slip…",
+                    lambda: self.what_if(names),
+                )
+                menu.addSeparator()
+
+    def what_if(self, targets: list[str]) -> Any:
+        """The What if… panel on these targets (vendor names, PO numbers, PO/lines)."""
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self, targets)
 
     def selected_rows(self) -> list[int]:
         """The shown rows selected, top to bottom (the current one when none is)."""
