@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Screens")
         self.navigation.setFixedWidth(170)
         for screen_id, label in NAVIGATION:
             item = QListWidgetItem(label)
