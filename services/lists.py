@@ -53,6 +53,9 @@ class ReferenceNames:
     skus_by_vendor: dict[str, list[str]] = field(default_factory=dict)
     contracts: list[str] = field(default_factory=list)
     deployments: list[str] = field(default_factory=list)
+    # The currencies a price may be in: the reporting currency first, then those with an FX
+    # rate (a price in any other could not be converted, so the figures could not count it).
+    currencies: list[str] = field(default_factory=list)
 
     def parts(self) -> list[str]:
         """What a bill of parts may name: a category, or any vendor's sku."""
@@ -121,6 +124,9 @@ def reference_names(session: Session) -> ReferenceNames:
         )
     ):
         names.vendor_aliases[alias_key] = vendor
+    reporting = str(settings.get(session, "reporting_currency")).upper()
+    rated = {str(c).upper() for c in session.scalars(select(FxRate.currency).distinct())}
+    names.currencies = [reporting, *sorted(rated - {reporting})]
     return names
 
 

@@ -94,7 +94,10 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Screens")
         self.navigation.setFixedWidth(170)
+        # A long label (the alerts count) is cut, not given a scroll bar under the sidebar.
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for screen_id, label in NAVIGATION:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, screen_id)

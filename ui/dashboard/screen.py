@@ -98,6 +98,7 @@ class DashboardScreen(QWidget):
 
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("siteChoice")
+        self.site_choice.setAccessibleName("Site")
         self.site_choice.setMinimumContentsLength(22)
         self.site_choice.currentIndexChanged.connect(lambda _i: self.draw_supply())
         self.site_orders = QPushButton("Show orders of this site")
@@ -118,6 +119,7 @@ class DashboardScreen(QWidget):
 
         self.vendor_choice = QComboBox()
         self.vendor_choice.setObjectName("vendorChoice")
+        self.vendor_choice.setAccessibleName("Vendor and SKU")
         self.vendor_choice.setMinimumContentsLength(18)
         self.vendor_choice.currentIndexChanged.connect(lambda _i: self.draw_lead_times())
         self.vendor_orders = QPushButton("Show orders of this vendor")

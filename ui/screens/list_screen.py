@@ -290,6 +290,7 @@ class ListScreen(QWidget):
         self.model = RecordTableModel(self.spec.columns(), self)
         self.view = table_view(self, several=True)
         self.view.setObjectName("recordTable")
+        self.view.setAccessibleName(self.spec.title)
         self.view.setModel(self.model)
         # No sort until the user asks: rows come in the services' order (PO, line...).
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -315,6 +316,7 @@ class ListScreen(QWidget):
         self.title.setObjectName("screenTitle")
         self.search = QLineEdit()
         self.search.setObjectName("search")
+        self.search.setAccessibleName(f"Search {self.spec.title.lower()}")
         self.search.setPlaceholderText("Search (Ctrl+F)…")
         self.search.setClearButtonEnabled(True)
         # The filter row's widths are minimums only: the window fits a 1366-pixel laptop
@@ -330,6 +332,7 @@ class ListScreen(QWidget):
         for name in self.spec.filters:
             combo = QComboBox()
             combo.setObjectName(f"filter_{name}")
+            combo.setAccessibleName(f"Filter by {self.title_of(name).lower()}")
             combo.setMinimumContentsLength(FILTER_MIN_CHARS)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
