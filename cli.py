@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md §7): argument parsing and printing, nothing else.
+"""The command line (README, "What it does"): argument parsing and printing, nothing else.
 
 Like the window, this is a presentation layer: every command calls the same service functions
 the window calls. No command here imports Qt, so automation runs without a display.

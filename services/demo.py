@@ -1,4 +1,4 @@
-"""The demo data set: the operator of DESIGN.md, turning 12 Bitcoin-mining sites (341 MW of
+"""The demo data set: the operator of the README, turning 12 Bitcoin-mining sites (341 MW of
 active power in Quebec, Pennsylvania, Washington, Paraguay and Argentina) and the new 350 MW
 Panther Creek campus into AI data centres.
 

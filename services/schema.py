@@ -1,4 +1,4 @@
-"""The record kinds Rackbook reads and writes, with their canonical field names (DESIGN.md §5).
+"""The record kinds Rackbook reads and writes, with their canonical field names (docs/import.md).
 
 A *record* is a plain dict keyed by these names, holding typed Python values (str, int,
 Decimal, date, bool, None). Records are what services return, what the import builds, what
