@@ -258,7 +258,7 @@ def marks(
     rows: Iterable[Sequence[Any]],
     today: dt.date | None = None,
 ) -> list[Mark | None]:
-    """One mark (or None) per row of ``kind_name``: the alerts of docs/adding-an-alert.md that concern it
+    """One mark (or None) per row of ``kind_name``: the alerts (docs/adding-an-alert.md) of it
     (services.marks). A list marks its rows with ``services.marks.row_marks`` once per load."""
     return row_marks(session, kind_name, today).for_rows(names, rows)
 
