@@ -31,10 +31,6 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT)
-
-
 # --- months ----------------------------------------------------------------------------
 
 
@@ -376,11 +372,6 @@ def first_month(contract: Contract, as_of: dt.date) -> dt.date:
 # --- take-or-pay -----------------------------------------------------------------------
 
 
-def idle_months(months_: Iterable[SiteMonth]) -> list[SiteMonth]:
-    """The months in which a site pays for minimum take it does not use."""
-    return [m for m in months_ if m.idle_mw > 0]
-
-
 # --- payment schedules -----------------------------------------------------------------
 
 
@@ -479,10 +470,6 @@ def parse_schedule(text: str) -> tuple[Milestone, ...]:
             f"payment schedule {shown!r} adds up to {total.normalize():f}%, not 100%"
         )
     return tuple(milestones)
-
-
-def schedule_text(milestones: Sequence[Milestone]) -> str:
-    return "; ".join(m.text() for m in milestones)
 
 
 # --- cash out --------------------------------------------------------------------------

@@ -271,9 +271,6 @@ class Chart(QWidget):
             self.plot.setXRange(low - pad, high + pad, padding=0)
         self.plot.enableAutoRange(axis="y")
 
-    def zero_line(self) -> None:
-        self.plot.addItem(pg.InfiniteLine(pos=0, angle=0, pen=self._pen(GREY, 1)))
-
     def label_at(self, x: float) -> str | None:
         """The bar label at plot position ``x`` (None outside every group)."""
         index = round(x)

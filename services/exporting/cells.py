@@ -100,10 +100,6 @@ def sheet_name(text: str) -> str:
     return cleaned.strip().strip("'").strip() or "Sheet"
 
 
-def excel_serial(day: dt.date) -> int:
-    return day.toordinal() - EXCEL_EPOCH_ORDINAL
-
-
 def exact_float(value: Decimal) -> float | None:
     """``value`` as a spreadsheet number when the double holds it exactly, else None."""
     number = float(value)
@@ -758,10 +754,6 @@ class SheetWriter:
         if self._pending >= PROGRESS_EVERY:
             self.book.advance(self._pending)
             self._pending = 0
-
-    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        for values in rows:
-            self.write_row(values)
 
     def flush_progress(self) -> None:
         if self._pending:
