@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 
 from domain.contracts import HOURS_PER_MONTH, Contract, it_mw, monthly_value
 from domain.power import Ppa, power_required
-from domain.statuses import LineStatus, counts_for_cash, is_on_hold
+from domain.statuses import LineStatus, PpaStructure, counts_for_cash, is_on_hold
 from domain.supply import Line, fully_received
 
 ZERO = Decimal(0)
@@ -126,12 +126,6 @@ class Converter:
 
 
 # --- PPAs and the energy price ---------------------------------------------------------
-
-
-class PpaStructure(StrEnum):
-    FIXED = "fixed"
-    INDEXED = "indexed"
-    HYBRID = "hybrid"
 
 
 def ppa_price(ppa: Ppa, day: dt.date) -> Decimal | None:

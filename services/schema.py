@@ -325,6 +325,9 @@ KINDS: dict[str, Kind] = {
     )
 }
 
+# An order line's fields that belong to its purchase order: one value for every line of it.
+PURCHASE_ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_schedule")
+
 # The table each kind's records live in (an order line's, the line's: its purchase order is
 # part of it). services.records' adapters write them; a test holds the two in step.
 MODELS: dict[str, type[Any]] = {
