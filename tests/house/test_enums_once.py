@@ -32,12 +32,12 @@ def test_no_strenum_declared_twice():
 
 
 def test_allowed_values_are_the_enums():
-    assert enums.LINE_STATUSES == tuple(statuses.LineStatus)
-    assert enums.PRICE_UNITS == tuple(statuses.PriceUnit)
-    assert enums.SERVICES == tuple(statuses.Service)
-    assert enums.CONTRACT_STATUSES == tuple(statuses.ContractStatus)
-    assert enums.DEPLOYMENT_STATUSES == tuple(statuses.DeploymentStatus)
-    assert enums.PRODUCT_CATEGORIES == tuple(statuses.ProductCategory)
+    assert tuple(statuses.LineStatus) == enums.LINE_STATUSES
+    assert tuple(statuses.PriceUnit) == enums.PRICE_UNITS
+    assert tuple(statuses.Service) == enums.SERVICES
+    assert tuple(statuses.ContractStatus) == enums.CONTRACT_STATUSES
+    assert tuple(statuses.DeploymentStatus) == enums.DEPLOYMENT_STATUSES
+    assert tuple(statuses.ProductCategory) == enums.PRODUCT_CATEGORIES
 
 
 def test_the_same_values_are_not_listed_twice():
