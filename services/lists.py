@@ -168,7 +168,7 @@ def list_rows(
 def _with_contract_figures(
     session: Session, found: list[dict[str, Any]], day: dt.date
 ) -> list[dict[str, Any]]:
-    """Contracts with what secures them: need-by date, GPUs secured, shortfall (DESIGN §3)."""
+    """Contracts with what secures them: need-by date, GPUs secured, shortfall (docs/domain.md)."""
     from services.figures import picture
     from services.margins import contracts_of
 
@@ -275,7 +275,7 @@ def marks(
     rows: Iterable[Sequence[Any]],
     today: dt.date | None = None,
 ) -> list[Mark | None]:
-    """One mark (or None) per row of ``kind_name``: the alerts of DESIGN §4 that concern it
+    """One mark (or None) per row of ``kind_name``: the alerts (docs/adding-an-alert.md) of it
     (services.marks). A list marks its rows with ``services.marks.row_marks`` once per load."""
     return row_marks(session, kind_name, today).for_rows(names, rows)
 
@@ -322,7 +322,7 @@ def totals(
 ) -> list[Total]:
     """The figures under a list of ``kind_name`` rows (the rows shown, after filtering).
     With ``money`` (see ``converter``) order value is in the reporting currency, each line
-    converted at the rate of its order date (DESIGN §3, open order value); without it, per
+    converted at the rate of its order date (docs/domain.md, open order value); without it, per
     currency."""
     at = {name: i for i, name in enumerate(names)}
     if kind_name == "orders":

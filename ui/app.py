@@ -2,7 +2,7 @@
 
 ``run_window`` is called by main.py when no command is given. Only Qt is imported before the
 window is on screen; SQLAlchemy, Alembic and the services load while the user looks at it
-(DESIGN.md §8: importing everything before the first paint cost 1.6 s against 0.27 s).
+(docs/traps.md: importing everything before the first paint cost 1.6 s against 0.27 s).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The main window: navigation on the left, one screen at a time, toolbar, menus, status bar.
 
-Start-up matters (DESIGN.md §8): this module imports only Qt at load time. The window shows
+Start-up matters (docs/traps.md): this module imports only Qt at load time. The window shows
 itself first; the database opens in the background, and a screen is built the first time it
 is visited.
 """

@@ -552,9 +552,6 @@ class ReadinessScreen(QWidget):
         y = self.chart.lane_y(lane)
         self.scroll_area.ensureVisible(0, y, 0, self.scroll_area.viewport().height() // 3)
 
-    def selected_row(self) -> TimelineRow | None:
-        return next((r for r in self.rows if r.ref == self.selected), None)
-
     def _show_parts(self, row: TimelineRow | None) -> None:
         if row is None:
             self.detail.setText(
