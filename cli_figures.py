@@ -15,8 +15,13 @@ from typing import Any, TextIO
 EXIT_OK = 0
 
 
-def add_parsers(sub: Any, date_type: Callable[[str], dt.date]) -> None:
+def add_parsers(
+    sub: Any,
+    date_type: Callable[[str], dt.date],
+    count_type: Callable[[int], Callable[[str], int]] | None = None,
+) -> None:
     """Register the figure commands on the main parser's subparsers."""
+    count = count_type or (lambda _largest: int)
     p = sub.add_parser("allocation", help="pegging and delivery per contract")
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--json", action="store_true")
@@ -68,7 +73,9 @@ def add_parsers(sub: Any, date_type: Callable[[str], dt.date]) -> None:
     p.add_argument("--vendor", help="only this vendor (name or alias)")
     p.add_argument("--site", help="only this site")
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--months", type=int, help="how many months ahead (default: the setting)")
+    p.add_argument(
+        "--months", type=count(1200), help="how many months ahead (default: the setting)"
+    )
     p.add_argument("--json", action="store_true")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
 
@@ -82,7 +89,20 @@ def _slip_arguments(p: argparse.ArgumentParser) -> None:
         help="move a vendor's (name or alias), an order's or a PO/LINE's open, dated units "
         "by DAYS (negative: earlier); repeatable",
     )
-    p.add_argument("--slip-all", type=int, metavar="DAYS", help="move every open, dated unit")
+    p.add_argument("--slip-all", type=_days, metavar="DAYS", help="move every open, dated unit")
+
+
+def _days(text: str) -> int:
+    """A slip in days: a whole number within a century either way."""
+    import argparse
+
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if abs(value) > 36_500:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} days is out of range")
+    return value
 
 
 def print_json(out: TextIO, data: Any, pretty: bool = False) -> None:
@@ -108,7 +128,7 @@ def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]
 def _read_session(ctx: Any) -> Any:
     """A read transaction on a database opened without migrating it (nothing is written)."""
     from models.database import open_database
-    from models.migrate import schema_state
+    from models.migrate import NewerDatabase, is_known, schema_state
     from services.errors import RackbookError
 
     if ctx._database is None:
@@ -118,6 +138,9 @@ def _read_session(ctx: Any) -> Any:
             database_location(ctx.args.db, bool(ctx.args.demo)), upgrade=False, backup=False
         )
         current, head = schema_state(database)
+        if not is_known(current):
+            database.dispose()
+            raise NewerDatabase(str(current))
         if current != head:
             database.dispose()
             raise RackbookError(

@@ -155,6 +155,15 @@ def access(database: Database, typed_user: str | None = None) -> Access:
 
 def _sqlite_access(database: Database, login: str) -> Access:
     path = sqlite_file(database.url) or Path(database.url.database or "")
+    if database.read_only_reason is not None:
+        reason = database.read_only_reason
+        return Access(
+            True,
+            login,
+            "single user",
+            f"{reason[0].upper()}{reason[1:]}: you can look at everything and export it, but "
+            "not change it.",
+        )
     read_only_uri = database.url.query.get("mode") == "ro"
     folder_writable = os.access(path.parent, os.W_OK)
     file_writable = not path.exists() or os.access(path, os.W_OK)
@@ -468,7 +477,9 @@ def open_for(location: str, typed_user: str | None = None) -> Opened:
         database = open_database(url)
     try:
         with database_problems(database):
-            backup = None if created else maintenance.automatic_backup(database)
+            # A file open read-only (read-only or full disk) changes no more: no new copy.
+            unchanged = created or database.read_only_reason is not None
+            backup = None if unchanged else maintenance.automatic_backup(database)
         found = access(database, typed_user)
         return Opened(database, found, actor(database, typed_user), backup)
     except BaseException:
