@@ -2,9 +2,9 @@
 
 Four clusters, with the demo's own lines (dates relative to the day the demo was loaded):
 
-* PC-HALL-1 (Panther Creek, for C-2031): 16 GB300 racks, the site's network gear, 8 Vertiv
-  CDUs and 4 units of power gear. Every CDU and UPS line there is overdue, so it cannot
-  complete: it waits for cooling (the CDUs, missing in full, sort before ``power``).
+* PC-HALL-1 (Panther Creek, for C-2031): 16 GB300 racks, the site's network gear, 24 Vertiv
+  CDUs and 4 units of power gear. Only 8 CDUs are dated, the other 16 are on an overdue line,
+  so it cannot complete: it waits for cooling (the CDUs, missing the largest share).
 * PC-HALL-2 (Panther Creek, for C-2032): 16 racks, 24 leaf switches, 6 storage chassis; its
   power is energised 160 days after the day, later than every part: power is critical.
 * CL-POD-1 (Clarion, for C-1410): CDUs, switches and switchboards all received: on time.
@@ -32,7 +32,7 @@ SAMPLE = (
         None,
         None,
         "building",
-        (("gpu_system", 16), ("network", 26), ("XDU1350", 8), ("power", 4)),
+        (("gpu_system", 16), ("network", 26), ("XDU1350", 24), ("power", 4)),
     ),
     (
         "PC-HALL-2",

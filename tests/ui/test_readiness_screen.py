@@ -10,7 +10,7 @@ import pytest
 
 from services import timeline
 from tests.helpers import make
-from tests.ui.deployments import add_sample_deployments
+from tests.ui.deployments import add_sample_deployments, remove_demo_deployments
 from ui.charts import Lane
 from ui.screens.readiness_screen import POWER_WORDS, ReadinessScreen
 
@@ -47,7 +47,7 @@ def test_one_row_per_deployment_its_parts_beneath(screen, deployments):
     hall1 = _lanes(screen, "PC-HALL-1")
     assert [lane.label for lane in hall1] == [
         "PC-HALL-1 · C-2031",
-        "XDU1350 ×8",
+        "XDU1350 ×24",
         "GPU system ×16",
         "Network ×26",
         "Power ×4",
@@ -68,12 +68,13 @@ def test_what_cannot_complete_runs_off_the_edge_and_the_critical_part_stands_out
     assert [m.day for m in header.markers if m.symbol == "d"] == [row.contract_start]
     # Its CDUs are all missing (overdue lines): the critical part, in bold, each overdue
     # line marked where its date passed.
-    assert cdus.bold and cdus.note == "8 of 8 missing" and cdus.spans[-1].end is None
+    assert cdus.bold and cdus.note == "16 of 24 missing" and cdus.spans[-1].end is None
     waiting = next(p for p in row.parts if p.part == "XDU1350").waiting
     assert waiting and [m.day for m in cdus.markers if m.symbol == "x"] == [
         w.expected_date for w in waiting
     ]
-    assert not power.bold and power.note == "4 of 4 missing"
+    # Its power gear came (the site's received UPS line): complete, not critical.
+    assert not power.bold and power.note == "" and power.spans[-1].end is not None
     # The racks all come, the last after the needed-by date: late, with each line's date.
     part = next(p for p in row.parts if p.part == "gpu_system")
     assert part.late and not racks.bold
@@ -178,6 +179,8 @@ def test_the_parts_model_passes_the_model_tester(screen, qtmodeltester):
 
 
 def test_no_deployments_yet(qtbot, context):
+    with context.db.write() as session:
+        remove_demo_deployments(session)
     screen = ReadinessScreen(context)
     qtbot.addWidget(screen)
     screen.show()
