@@ -91,7 +91,8 @@ OPTIONS: tuple[Option, ...] = (
         "default_payment_schedule",
         str,
         "100% net 30",
-        "Payment schedule when neither the order nor its vendor has one",
+        "Payment schedule when neither the order nor its vendor has one (percent, event "
+        "and days after, as in 30% order; 70% received+30)",
     ),
     Option(
         "take_or_pay_horizon_months", int, 12, "Take-or-pay idle alert horizon (months)", 1, 120

@@ -44,9 +44,9 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationName("Rackbook")
     from ui.context import AppContext
     from ui.main_window import MainWindow
-    from ui.resources import style_sheet
+    from ui.theme import follow_desktop
 
-    app.setStyleSheet(style_sheet())
+    follow_desktop(app)  # light or dark, as the desktop is
     from services import paths
 
     # The window's own settings live with the database in Rackbook's folder (services.paths):

@@ -300,6 +300,7 @@ class ReadinessScreen(QWidget):
         self.title.setObjectName("screenTitle")
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("readinessSite")
+        self.site_choice.setAccessibleName("Site")
         self.site_choice.setMinimumContentsLength(14)
         self.site_choice.setToolTip("Show the deployments of one site")
         self.site_choice.addItem(self.ALL_SITES, "")
