@@ -7,8 +7,7 @@ import json
 
 import cli
 from models.database import open_database
-from tests.helpers import day
-from tests.services.alerts.world import contract, order_line, world
+from tests.builders import contract, day, order_line, world
 
 
 def run(*argv: str) -> tuple[int, str, str]:

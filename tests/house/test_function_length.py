@@ -27,9 +27,6 @@ KNOWN = frozenset(
         "domain/allocation.py:_contract_result",
         "domain/allocation.py:allocate",
         "services/dashboard.py:_board",
-        "services/demo.py:_contract_records",
-        "services/demo.py:_rack_orders",
-        "services/demo.py:load",
         "services/deployments.py:save_parts",
         "services/exporting/cells.py:SheetWriter._writer_for",
         "services/exporting/margin.py:margin_sheet",
@@ -56,6 +53,7 @@ KNOWN = frozenset(
         "ui/screens/list_screen.py:ListScreen.__init__",
         "ui/screens/pegging.py:ContractSupplyPanel.__init__",
         "ui/screens/readiness_screen.py:ReadinessScreen.__init__",
+        "ui/whatif_panel.py:WhatIfPanel.__init__",
     }
 )
 

@@ -30,8 +30,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models import CustomerContract
-from tests.helpers import D, day, make
-from tests.services.alerts.world import contract, order_line, world
+from tests.builders import D, contract, day, make, order_line, world
 
 AS_OF = day("2026-12-07")
 

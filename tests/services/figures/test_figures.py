@@ -15,8 +15,7 @@ from models import (
     SiteCapacity,
 )
 from services import figures, reports, scorecard
-from tests.helpers import D, day, make
-from tests.services.alerts.world import contract, order_line, ppa, world
+from tests.builders import D, contract, day, make, order_line, ppa, world
 
 
 def _set_model(session, sku: str, model: str) -> None:

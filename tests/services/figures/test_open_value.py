@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from services import figures, settings
-from tests.helpers import D, day, make
-from tests.services.alerts.world import ACTOR, order_line, world
+from tests.builders import ACTOR, D, day, make, order_line, world
 
 
 def test_open_value_converts_at_the_rate_on_or_before_the_order_date(database):

@@ -45,16 +45,23 @@ def _drop_login(name: str) -> None:
 
 
 @pytest.fixture
-def login(team_url: str) -> Iterator[Callable[[str, str], str]]:
+def team_login_url(team_url: str) -> str:
+    """The team database the ``login`` fixture makes logins for (tests/ui/team: the demo's)."""
+    return team_url
+
+
+@pytest.fixture
+def login(team_login_url: str) -> Iterator[Callable[[str, str], str]]:
     """``login("alice", "buyer")`` -> the URL of the team database as a new login of that role
-    (trust authentication on the test server: no password needed)."""
+    (trust authentication on the test server: no password needed). The one login fixture of
+    the suite: tests/ui/team uses it on the demo's team database."""
     made: list[str] = []
 
     def make(person: str, role: str) -> str:
         name = f"rbt_{uuid.uuid4().hex[:8]}_{person}"
-        team.grant(team_url, name, role)
+        team.grant(team_login_url, name, role)
         made.append(name)
-        return make_url(team_url).set(username=name).render_as_string(hide_password=False)
+        return make_url(team_login_url).set(username=name).render_as_string(hide_password=False)
 
     try:
         yield make

@@ -5,7 +5,6 @@ kept in memory, and a window opened the way ``main.py`` opens it (``open_in_back
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from services import team
 from tests.conftest import pg_server_url
-from tests.services.team.conftest import memory_keyring  # noqa: F401  (a fixture)
+from tests.services.team.conftest import login, memory_keyring  # noqa: F401  (fixtures)
 from ui.context import AppContext
 from ui.workers import Tasks
 
@@ -51,21 +49,9 @@ def team_demo_url(demo_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def login(team_demo_url: str) -> Iterator[Callable[[str, str], str]]:
-    """``login("ana", "reader")`` -> the team database's URL as a new login of that role."""
-    made: list[str] = []
-
-    def make(person: str, role: str) -> str:
-        name = f"rbt_{uuid.uuid4().hex[:8]}_{person}"
-        team.grant(team_demo_url, name, role)
-        made.append(name)
-        return make_url(team_demo_url).set(username=name).render_as_string(hide_password=False)
-
-    try:
-        yield make
-    finally:
-        for name in made:
-            admin_execute(f'DROP ROLE IF EXISTS "{name}"')
+def team_login_url(team_demo_url: str) -> str:
+    """``login`` (tests/services/team/conftest.py) makes its logins on the demo's team database."""
+    return team_demo_url
 
 
 @pytest.fixture

@@ -1,0 +1,134 @@
+"""The test suite's builders: hand-made records written through the real services.
+
+One site (Panther Creek: grid 350 MW, PUE 1.25), Nvidia (alias NVDA) with a 72-GPU rack
+(GB300-NVL72) and, in ``world``, a one-GPU card (H200-1), so GPU edges can be tested one GPU at
+a time. Everything else is added by each test with the builders below (an order line, a
+contract, a PPA, an update), so a test's docstring can work out its expected answer by hand.
+Plain values for the domain rules (no database) are built by ``tests/domain/builders.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services import records
+from services.audit import Actor
+
+D = Decimal
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def make(session: Session, kind: str, actor: Actor | None = None, **values: Any) -> dict[str, Any]:
+    return records.create(session, kind, values, actor or Actor("tester"))
+
+
+def basic_world(session: Session, actor: Actor | None = None) -> None:
+    """One site, one vendor with an alias, one 72-GPU rack product."""
+    make(
+        session,
+        "sites",
+        actor,
+        name="Panther Creek",
+        country="US",
+        grid_capacity_mw=D("350"),
+        pue=D("1.25"),
+        status="converting",
+    )
+    make(session, "vendors", actor, name="Nvidia", aliases="NVDA")
+    make(
+        session,
+        "products",
+        actor,
+        vendor="Nvidia",
+        sku="GB300-NVL72",
+        category="gpu_system",
+        gpus_per_unit=72,
+        kw_per_unit=D("135"),
+        list_price=D("3950000.00"),
+    )
+
+
+ACTOR = Actor("tester")
+SITE = "Panther Creek"
+
+
+def world(session: Session) -> None:
+    basic_world(session)
+    make(
+        session,
+        "products",
+        vendor="Nvidia",
+        sku="H200-1",
+        category="gpu_system",
+        gpus_per_unit=1,
+        list_price=D("30000"),
+    )
+
+
+def order_line(session: Session, po: str, line: int = 1, **values: Any) -> dict[str, Any]:
+    """An order line at Panther Creek: Nvidia GB300-NVL72 unless told, ordered 2026-06-01."""
+    fields: dict[str, Any] = {
+        "po_number": po,
+        "line": line,
+        "vendor": "Nvidia",
+        "sku": "GB300-NVL72",
+        "quantity": 1,
+        "site": SITE,
+        "order_date": day("2026-06-01"),
+        "unit_price": D("1000"),
+        "status": "confirmed",
+    }
+    fields.update(values)
+    return make(session, "orders", **fields)
+
+
+def contract(session: Session, ref: str, start: str, **values: Any) -> dict[str, Any]:
+    """A signed one-year GPU lease at Panther Creek starting ``start``."""
+    start_date = day(start)
+    fields: dict[str, Any] = {
+        "contract_ref": ref,
+        "customer": "Helios AI",
+        "site": SITE,
+        "start_date": start_date,
+        "end_date": start_date + dt.timedelta(days=364),
+        "price": D("2.50"),
+        "price_unit": "per_gpu_hour",
+        "service": "gpu_lease",
+        "committed_gpus": 72,
+        "status": "signed",
+    }
+    fields.update(values)
+    return make(session, "contracts", **fields)
+
+
+def ppa(session: Session, ref: str, mw: str, start: str, end: str, **values: Any) -> None:
+    make(
+        session,
+        "ppas",
+        ppa_ref=ref,
+        counterparty="GridCo",
+        site=values.pop("site", SITE),
+        capacity_mw=D(mw),
+        start_date=day(start),
+        end_date=day(end),
+        **values,
+    )
+
+
+def update_line(session: Session, po: str, line: int, **changes: Any) -> None:
+    found = records.find_record(session, "orders", {"po_number": po, "line": line})
+    assert found is not None
+    records.update(session, "orders", found["id"], changes, ACTOR)
+
+
+def update(session: Session, kind: str, key: dict[str, Any], **changes: Any) -> None:
+    found = records.find_record(session, kind, key)
+    assert found is not None
+    records.update(session, kind, found["id"], changes, ACTOR)
