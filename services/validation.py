@@ -485,7 +485,7 @@ def lookalike(kind_name: str, name: str, existing: Iterable[str]) -> Problem | N
 def printable(text: str) -> str:
     """``text`` safe to print on a terminal: control and invisible characters shown as
     escapes (``\\x1b``, ``\\u202e``), never sent raw."""
-    if text.isprintable() or text.isascii() and all(c >= " " or c in "\n\t" for c in text):
+    if text.isprintable() or not any(_dropped(c) for c in text):
         return text
     return "".join(
         c if not _dropped(c) else c.encode("unicode_escape").decode("ascii") for c in text
