@@ -55,7 +55,10 @@ def test_direct_sql_writes_are_audited_with_the_login(team_url, login, actor) ->
             (line["id"],),
         )
         conn.execute("DELETE FROM site_capacity")  # nothing to delete: nothing audited
-        conn.execute("INSERT INTO customer (name, version, created_at, updated_at, created_by, updated_by) VALUES ('Hand Made', 1, now(), now(), '', '')")
+        conn.execute(
+            "INSERT INTO customer (name, version, created_at, updated_at, created_by, "
+            "updated_by) VALUES ('Hand Made', 1, now(), now(), '', '')"
+        )
     # The app's own save afterwards is audited by the services alone, once.
     with database.write() as session:
         records.update(session, "orders", line["id"], {"notes": "by the app"}, Actor("maria"))
