@@ -52,7 +52,7 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
-from services.schema import Kind, kind
+from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import NAME_FIELDS, clean_text, lookalike, validate
 
 Record = dict[str, Any]
@@ -527,8 +527,7 @@ class LeadTimeAdapter(Adapter):
         return []
 
 
-# A line's fields that belong to its purchase order (the same on every line of it).
-ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_schedule")
+ORDER_FIELDS = PURCHASE_ORDER_FIELDS
 
 
 class OrderLineAdapter(Adapter):
