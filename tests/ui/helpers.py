@@ -46,7 +46,9 @@ def with_deployments(database: Any) -> None:
 
     actor = Actor("tester")
     with database.write() as session:
-        if records.list_records(session, "deployments"):
+        if any(
+            d["deployment_ref"] == "HALL-1" for d in records.list_records(session, "deployments")
+        ):
             return
         contract = records.list_records(session, "contracts")[0]
         site = contract["site"]

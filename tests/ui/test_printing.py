@@ -41,7 +41,8 @@ def test_a_demo_order_renders_as_a_pdf(qtbot, demo_db: Database, tmp_path: Path)
         "Dell Technologies",
         "One Dell Way",
         "Panther Creek Campus, Receiving Yard A",
-        "Net 60",
+        "25% deposit, 65% on shipment, 10% net 45",  # the vendor's terms
+        "25% order; 65% shipped; 10% received+45",  # its schedule
         "DAP ship-to",
         "Total USD",
         "Anna Berg",
