@@ -530,6 +530,7 @@ def _print_json(ctx: Context, payload: Any) -> int:
 
 def _cell(value: Any) -> str:
     from services import records
+    from services.validation import printable
 
     shown = records.typed_value(value)
     if shown is None:
@@ -537,8 +538,10 @@ def _cell(value: Any) -> str:
     if isinstance(shown, bool):
         return "yes" if shown else "no"
     if isinstance(shown, str) and "\n" in shown:  # an address: one line in a table
-        return ", ".join(line.strip() for line in shown.splitlines() if line.strip())
-    return str(shown)
+        shown = ", ".join(line.strip() for line in shown.splitlines() if line.strip())
+    # Text written before control characters were stripped on input (or straight into the
+    # database) is shown escaped, never sent raw to the terminal.
+    return printable(str(shown))
 
 
 def _print_table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -12,6 +12,16 @@ writers reported, and ``db check`` must pass.
     python bench/bench_team_load.py --backend sqlite
     python bench/bench_team_load.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     python bench/bench_team_load.py --writers 5 --edits 1000 --lines 20
+    python bench/bench_team_load.py --mix receive-eta     # goods received and ETA moves
+
+The ``receive-eta`` mix (issue 22) has each save receive one unit (``orders.receive``) or
+move the ETA a day on (``orders.change_eta``), as the window's Receive and Move ETA do: the
+units received, the versions and the ETA history must add up to exactly what was reported.
+
+The PostgreSQL server URL names a database to connect to for creating (and at the end
+dropping) a scratch database. The baseline is one writer alone making the same number of
+edits per writer, measured in the same run: the ratio says how much the team's total
+throughput gains (or loses) over one person.
 
 The PostgreSQL server URL names a database to connect to for creating (and at the end
 dropping) a scratch database. The baseline is one writer alone making the same number of
@@ -44,7 +54,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from models.database import open_database
-from services import audit, importing, maintenance, records
+from services import audit, importing, maintenance, orders, records
 from services.audit import Actor
 from services.errors import ConflictError, DatabaseProblem
 from services.faults import database_problems
@@ -60,6 +70,89 @@ class WriterReport:
     conflicts: int = 0
     refused: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+
+def write_mix(
+    location: str, writer: str, line_ids: list[int], edits: int, seed: int, start: Any
+) -> dict[str, Any]:
+    """One buyer's process receiving goods and moving ETAs on lines shared with the others:
+    ``landed`` holds (line id, "receive" or the ETA's ISO date, "", version after the save)."""
+    chooser = random.Random(seed)
+    database = open_database(location, upgrade=False)
+    actor = Actor(writer)
+    report = WriterReport(writer)
+    with database.session() as session:
+        records.get_record(session, "orders", line_ids[0])
+    start.wait()
+    started = time.perf_counter()
+    try:
+        for number in range(1, edits + 1):
+            line_id = chooser.choice(line_ids)
+            try:
+                with database_problems(database), database.session() as session:
+                    seen = records.get_record(session, "orders", line_id)
+                time.sleep(chooser.random() * 0.002)
+                with database_problems(database), database.write() as session:
+                    if number % 2:
+                        saved = orders.receive(
+                            session,
+                            line_id,
+                            1,
+                            dt.date(2026, 12, 1),
+                            actor,
+                            expected_version=seen["version"],
+                        )
+                        what = "receive"
+                    else:
+                        eta = seen["eta"] + dt.timedelta(days=1)
+                        saved = orders.change_eta(
+                            session, line_id, eta, actor, expected_version=seen["version"]
+                        )
+                        what = eta.isoformat()
+                report.landed.append((line_id, what, ETAS[0], saved["version"]))
+            except ConflictError:
+                report.conflicts += 1
+            except DatabaseProblem as problem:
+                report.refused.append(str(problem))
+    finally:
+        report.seconds = time.perf_counter() - started
+        database.dispose()
+    return asdict(report)
+
+
+def reconcile_mix(location: str, line_ids: list[int], reports: list[WriterReport]) -> list[str]:
+    """Every difference between the receipts and ETA moves reported and the database."""
+    problems: list[str] = []
+    landed: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for report in reports:
+        for line_id, what, _, version in report.landed:
+            landed[line_id].append((version, what))
+    database = open_database(location, upgrade=False)
+    try:
+        with database.session() as session:
+            for line_id in line_ids:
+                saves = sorted(landed[line_id])
+                row = records.get_record(session, "orders", line_id)
+                if [v for v, _ in saves] != list(range(2, 2 + len(saves))):
+                    problems.append(f"line {line_id}: versions landed are not 2..{len(saves) + 1}")
+                receipts = sum(1 for _, what in saves if what == "receive")
+                if row["received_qty"] != receipts:
+                    problems.append(
+                        f"line {line_id}: {row['received_qty']} received, writers report {receipts}"
+                    )
+                moves = [dt.date.fromisoformat(w) for _, w in saves if w != "receive"]
+                history = [h.new_date for h in audit.eta_history(session, line_id)]
+                if history != [ETAS[0], *moves]:
+                    problems.append(
+                        f"line {line_id}: ETA history {len(history)} moves, writers report "
+                        f"{len(moves) + 1}"
+                    )
+    finally:
+        database.dispose()
+    check = maintenance.check(location)
+    if not check.ok:
+        problems += [line for line in check.lines if line.startswith("FAIL")]
+    return problems
 
 
 def write_edits(
@@ -104,13 +197,13 @@ def write_edits(
     return asdict(report)  # plain data across the process boundary
 
 
-def _line_fields(number: int) -> dict[str, Any]:
+def _line_fields(number: int, quantity: int = 4) -> dict[str, Any]:
     return {
         "po_number": f"PO-{number // 5 + 1:03}",
         "line": number % 5 + 1,
         "vendor": "Nvidia",
         "sku": "GB300-NVL72",
-        "quantity": 4,
+        "quantity": quantity,
         "site": "Panther Creek",
         "order_date": dt.date(2026, 9, 1),
         "unit_price": Decimal("3950000"),
@@ -118,7 +211,7 @@ def _line_fields(number: int) -> dict[str, Any]:
     }
 
 
-def prepare(location: str, lines: int) -> list[int]:
+def prepare(location: str, lines: int, quantity: int = 4) -> list[int]:
     database = open_database(location)
     actor = Actor("setup")
     ids = []
@@ -138,11 +231,11 @@ def prepare(location: str, lines: int) -> list[int]:
             # their ETA history starts from the batch): both must reconcile alike.
             by_hand = lines - lines // 2
             for number in range(by_hand):
-                line = records.create(session, "orders", _line_fields(number), actor)
+                line = records.create(session, "orders", _line_fields(number, quantity), actor)
                 ids.append(line["id"])
         if lines > by_hand:
             file = Path(tempfile.mkdtemp(prefix="rackbook-load-")) / "lines.csv"
-            fields = [_line_fields(number) for number in range(by_hand, lines)]
+            fields = [_line_fields(number, quantity) for number in range(by_hand, lines)]
             with file.open("w", newline="") as handle:
                 out = csv.DictWriter(handle, list(fields[0]))
                 out.writeheader()
@@ -218,14 +311,15 @@ def reconcile(location: str, line_ids: list[int], reports: list[WriterReport]) -
     return problems
 
 
-def run_writers(location: str, line_ids: list[int], writers: int, edits: int) -> list[Any]:
+def run_writers(
+    location: str, line_ids: list[int], writers: int, edits: int, mix: str = "edit"
+) -> list[Any]:
+    work = write_mix if mix == "receive-eta" else write_edits
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, context.Pool(writers) as pool:
         start = manager.Barrier(writers)
         jobs = [
-            pool.apply_async(
-                write_edits, (location, f"writer{n}", line_ids, edits, 1000 + n, start)
-            )
+            pool.apply_async(work, (location, f"writer{n}", line_ids, edits, 1000 + n, start))
             for n in range(1, writers + 1)
         ]
         return [WriterReport(**job.get(timeout=3600)) for job in jobs]
@@ -254,11 +348,13 @@ def measured_run(
     """Fresh data, ``writers`` processes, reconciliation: (reports, wall seconds, problems)."""
     location, drop = scratch_database(backend, args.pg, folder)
     try:
-        line_ids = prepare(location, args.lines)
-        reports = run_writers(location, line_ids, writers, args.edits)
+        mixed = args.mix == "receive-eta"
+        line_ids = prepare(location, args.lines, 1_000_000 if mixed else 4)
+        reports = run_writers(location, line_ids, writers, args.edits, args.mix)
         # Writers start together (a barrier): the longest one is the team's time.
         wall = max(r.seconds for r in reports)
-        return reports, wall, reconcile(location, line_ids, reports)
+        check = reconcile_mix if mixed else reconcile
+        return reports, wall, check(location, line_ids, reports)
     finally:
         if drop:
             drop()
@@ -271,7 +367,10 @@ def bench(backend: str, args: argparse.Namespace, folder: Path) -> bool:
     conflicts = sum(r.conflicts for r in reports)
     refused = sum(len(r.refused) for r in reports)
     total = args.writers * args.edits
-    print(f"\n{backend}: {args.writers} writers x {args.edits} edits on {args.lines} lines")
+    print(
+        f"\n{backend} ({args.mix}): {args.writers} writers x {args.edits} edits on "
+        f"{args.lines} lines"
+    )
     print(
         f"  landed {landed}, conflicts {conflicts}, refused {refused} "
         f"(sum {landed + conflicts + refused} of {total})"
@@ -301,10 +400,21 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=5)
     parser.add_argument("--edits", type=int, default=1000)
     parser.add_argument("--lines", type=int, default=20)
+    parser.add_argument(
+        "--mix",
+        choices=("edit", "receive-eta", "both"),
+        default="both",
+        help="edits of notes and ETA, goods received and ETA moves, or one run of each",
+    )
     args = parser.parse_args()
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     with tempfile.TemporaryDirectory(prefix="rackbook-load-") as folder:
-        results = [bench(b, args, Path(folder)) for b in backends]
+        mixes = ("edit", "receive-eta") if args.mix == "both" else (args.mix,)
+        results = [
+            bench(b, argparse.Namespace(**{**vars(args), "mix": m}), Path(folder))
+            for b in backends
+            for m in mixes
+        ]
     return 0 if all(results) else 1
 
 

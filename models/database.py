@@ -74,6 +74,11 @@ def to_url(db: str | Path) -> URL:
     return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser().resolve()))
 
 
+# The PostgreSQL setting every Rackbook transaction sets (see services.team's direct-SQL
+# audit).
+APP_SETTING = "rackbook.app"
+
+
 def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
@@ -140,7 +145,16 @@ def make_engine(url: URL, *, exclusive_reader: bool = False, **kwargs: Any) -> E
     # timeout and TCP keepalives turn a silently dead network into an error within about a
     # minute rather than a window frozen until the operating system gives up.
     connect_args = {**PG_CONNECT_ARGS, **kwargs.pop("connect_args", {})}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Rackbook's own transactions say so (for this transaction only): the direct-SQL
+        # audit triggers of a team database (services.team) leave its writes to the
+        # services, which audit them with their own entries.
+        conn.exec_driver_sql(f"SELECT set_config('{APP_SETTING}', 'on', true)")
+
+    return engine
 
 
 @dataclass

@@ -109,5 +109,13 @@ class ConflictError(RackbookError):
         self.theirs = theirs or {}
 
 
+class DeletedError(ConflictError, NotFoundError):
+    """The record was deleted by someone else since it was read: a conflict (the window says
+    who deleted it) and a record not found alike."""
+
+    def __init__(self, kind: str, key: str, by: str | None = None) -> None:
+        super().__init__(kind, key, by=by, gone=True)
+
+
 class DatabaseProblem(RackbookError):
     """The database itself refused or is unreachable (locked, read-only, disk full, down)."""

@@ -45,6 +45,7 @@ from services.attachment_store import forget_deleted
 from services.audit import Actor
 from services.errors import (
     ConflictError,
+    DeletedError,
     NotFoundError,
     Problem,
     ReferencedError,
@@ -52,7 +53,7 @@ from services.errors import (
     ValidationError,
 )
 from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
-from services.validation import validate
+from services.validation import NAME_FIELDS, clean_text, lookalike, validate
 
 Record = dict[str, Any]
 
@@ -1198,6 +1199,9 @@ def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record
     record = template.copy()
     if trimmed:
         record.update(values)
+        for name, value in values.items():
+            if value.__class__ is str and not (value.isascii() and value.isprintable()):
+                record[name] = clean_text(value)
         if len(record) != len(template):
             for name in values.keys() - template.keys():
                 del record[name]
@@ -1209,7 +1213,7 @@ def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record
             if name not in template:
                 continue
             if value.__class__ is str or isinstance(value, str):
-                value = value.strip()
+                value = clean_text(value).strip()
             if value is not None and value != "":
                 record[name] = value
     if kind_name == "orders":
@@ -1264,6 +1268,7 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
     ad = adapter(kind_name)
     record = complete(kind_name, values)
     _raise_if(validate(kind_name, record), kind_name, record)
+    _raise_if(_lookalikes(session, kind_name, record, None), kind_name, record)
     if kind_name == "orders":
         # Lines of one order are created one at a time: a second user adding the same line
         # waits here, then finds it made (a clear "already exists", never a constraint error).
@@ -1303,6 +1308,38 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
         audit.record_eta_change(session, actor, row.id, None, saved["eta"])
     _after_line_change(session, kind_name, row)
     return saved
+
+
+def _lookalikes(
+    session: Session, kind_name: str, record: Record, own_id: int | None
+) -> list[Problem]:
+    """A name (a sku: among its vendor's) that only looks like an existing one, refused."""
+    field_name = NAME_FIELDS.get(kind_name)
+    name = record.get(field_name) if field_name else None
+    if not isinstance(name, str) or not name:
+        return []
+    names: list[str]
+    if kind_name == "vendors":
+        names = list(session.scalars(select(Vendor.name).where(Vendor.id != (own_id or 0))))
+        names += session.scalars(
+            select(VendorAlias.alias).where(VendorAlias.vendor_id != (own_id or 0))
+        )
+    elif kind_name == "products":
+        vendor = find_vendor(session, record.get("vendor") or "")
+        if vendor is None:
+            return []
+        names = list(
+            session.scalars(
+                select(Product.sku).where(
+                    Product.vendor_id == vendor.id, Product.id != (own_id or 0)
+                )
+            )
+        )
+    else:
+        model = Site if kind_name == "sites" else Customer
+        names = list(session.scalars(select(model.name).where(model.id != (own_id or 0))))
+    problem = lookalike(kind_name, name, names)
+    return [problem] if problem else []
 
 
 def exists(kind_name: str, record: Record) -> Problem:
@@ -1362,6 +1399,10 @@ def update(
             by=row.updated_by or None,
         )
     _raise_if(validate(kind_name, merged), kind_name, merged)
+    if kind_name in NAME_FIELDS and merged.get(NAME_FIELDS[kind_name]) != current.get(
+        NAME_FIELDS[kind_name]
+    ):
+        _raise_if(_lookalikes(session, kind_name, merged, record_id), kind_name, merged)
     if any(merged[k] != current[k] for k in ad.spec.key) and ad.find(session, merged) is not None:
         raise ValidationError(
             [exists(kind_name, merged)],
@@ -1412,7 +1453,7 @@ def lock(session: Session, kind_name: str, record_id: int) -> Any | None:
     return row
 
 
-def gone(session: Session, kind_name: str, record_id: int) -> ConflictError | NotFoundError:
+def gone(session: Session, kind_name: str, record_id: int) -> NotFoundError:
     """The error for a save of a record that is no longer there: a conflict naming who deleted
     it when the audit trail says so, else "no longer exists"."""
     ad = adapter(kind_name)
@@ -1428,7 +1469,7 @@ def gone(session: Session, kind_name: str, record_id: int) -> ConflictError | No
     ).first()
     if deleted is None:
         return NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
-    return ConflictError(ad.spec.singular, deleted.entity_key, by=deleted.user, gone=True)
+    return DeletedError(ad.spec.singular, deleted.entity_key, by=deleted.user)
 
 
 def keep_first_commitment(current: Record, merged: Record) -> bool:

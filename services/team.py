@@ -31,6 +31,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL
 
 from models.database import (
+    APP_SETTING,
     Database,
     display_name,
     is_sqlite,
@@ -296,6 +297,99 @@ def _install_login_stamps(conn: Connection) -> None:
         )
 
 
+# The tables whose direct writes (psql, a script) the audit trail records: table -> (the
+# audit trail's kind, the column that names a row; None: the id, or PO/LINE for a line).
+DIRECT_SQL_AUDITED: dict[str, tuple[str, str | None]] = {
+    "site": ("sites", "name"),
+    "vendor": ("vendors", "name"),
+    "product": ("products", "sku"),
+    "lead_time_quote": ("leadtimes", None),
+    "purchase_order": ("purchase_orders", "po_number"),
+    "order_line": ("orders", None),
+    "ppa": ("ppas", "ppa_ref"),
+    "customer": ("customers", "name"),
+    "customer_contract": ("contracts", "contract_ref"),
+    "fx_rate": ("fxrates", None),
+    "site_capacity": ("site_capacity", None),
+    "deployment": ("deployments", "deployment_ref"),
+    "deployment_part": ("deployment_parts", "part"),
+}
+DIRECT_SQL_SOURCE = "direct SQL"
+# Columns whose change alone is bookkeeping, not a change of the record.
+_BOOKKEEPING = "ARRAY['id', 'version', 'created_at', 'created_by', 'updated_at', 'updated_by']"
+
+_DIRECT_SQL_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION rackbook_audit_direct_sql() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    old_row jsonb := CASE WHEN TG_OP = 'INSERT' THEN '{{}}'::jsonb ELSE to_jsonb(OLD) END;
+    new_row jsonb := CASE WHEN TG_OP = 'DELETE' THEN '{{}}'::jsonb ELSE to_jsonb(NEW) END;
+    row_now jsonb := CASE WHEN TG_OP = 'DELETE' THEN old_row ELSE new_row END;
+    row_key text;
+    action text := lower(TG_OP);
+    column_name text;
+BEGIN
+    IF coalesce(current_setting('{APP_SETTING}', true), '') = 'on' THEN
+        RETURN NULL;  -- Rackbook itself: its services write their own entries
+    END IF;
+    IF TG_TABLE_NAME = 'order_line' THEN
+        SELECT po.po_number || '/' || (row_now->>'line_no') INTO row_key
+        FROM purchase_order po WHERE po.id = (row_now->>'order_id')::int;
+    ELSIF TG_ARGV[1] <> '' THEN
+        row_key := row_now->>TG_ARGV[1];
+    END IF;
+    row_key := left(coalesce(row_key, TG_TABLE_NAME || ' ' || (row_now->>'id')), 255);
+    IF TG_OP = 'UPDATE' THEN
+        FOR column_name IN SELECT key FROM jsonb_each(new_row) ORDER BY key LOOP
+            CONTINUE WHEN column_name = ANY({_BOOKKEEPING});
+            CONTINUE WHEN (old_row->column_name) IS NOT DISTINCT FROM (new_row->column_name);
+            INSERT INTO audit_entry (entity, entity_id, entity_key, action, field, old_value,
+                                     new_value, "user", at, source)
+            VALUES (TG_ARGV[0], (row_now->>'id')::int, row_key, 'update', column_name,
+                    old_row->>column_name, new_row->>column_name, session_user,
+                    now() AT TIME ZONE 'utc', '{DIRECT_SQL_SOURCE}');
+        END LOOP;
+        IF TG_TABLE_NAME = 'order_line'
+           AND (old_row->'eta') IS DISTINCT FROM (new_row->'eta') THEN
+            INSERT INTO eta_change (order_line_id, old_date, new_date, changed_at, changed_by,
+                                    source)
+            VALUES ((row_now->>'id')::int, (old_row->>'eta')::date, (new_row->>'eta')::date,
+                    now() AT TIME ZONE 'utc', session_user, '{DIRECT_SQL_SOURCE}');
+        END IF;
+    ELSE
+        INSERT INTO audit_entry (entity, entity_id, entity_key, action, field, old_value,
+                                 new_value, "user", at, source)
+        VALUES (TG_ARGV[0], (row_now->>'id')::int, row_key,
+                CASE WHEN action = 'insert' THEN 'create' ELSE 'delete' END, NULL,
+                CASE WHEN action = 'delete' THEN old_row::text END,
+                CASE WHEN action = 'insert' THEN new_row::text END, session_user,
+                now() AT TIME ZONE 'utc', '{DIRECT_SQL_SOURCE}');
+    END IF;
+    RETURN NULL;
+END $$
+"""
+
+
+def _install_direct_sql_audit(conn: Connection) -> None:
+    """Writes that bypass Rackbook (a buyer's psql session, a script) are audited too: an
+    AFTER trigger on each audited table adds audit entries (one per changed column; the
+    whole row for an insert or delete) naming the database login and the source "direct
+    SQL", and an ETA moved by hand goes to the ETA history. Rackbook's own transactions
+    set ``rackbook.app`` (``models.database``) and are left to the services' entries. The
+    triggers record; they do not forbid: a person who sets ``rackbook.app`` themselves is
+    not recorded (the buyer role's rights are what keep writes in bounds)."""
+    conn.execute(text(_DIRECT_SQL_FUNCTION))
+    for table, (kind_name, key_column) in DIRECT_SQL_AUDITED.items():
+        conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_direct_sql ON {table}"))
+        conn.execute(
+            text(
+                f"CREATE TRIGGER rackbook_direct_sql AFTER INSERT OR UPDATE OR DELETE ON "
+                f"{table} FOR EACH ROW EXECUTE FUNCTION rackbook_audit_direct_sql("
+                f"'{kind_name}', '{key_column or ''}')"
+            )
+        )
+
+
 def init(location: str) -> list[str]:
     """Create (or upgrade) a team database as its administrator: the database when missing,
     the schema, the reader and buyer roles and their rights, the login stamps. Running it
@@ -312,6 +406,7 @@ def init(location: str) -> list[str]:
             created = [r for r in (roles.reader, roles.buyer) if _ensure_role(conn, r)]
             _apply_grants(conn, str(url.database), roles)
             _install_login_stamps(conn)
+            _install_direct_sql_audit(conn)
     finally:
         database.dispose()
     made = f" (created {', '.join(created)})" if created else ""
@@ -441,6 +536,9 @@ def dissolve(location: str) -> None:
             for table in STAMPED_TABLES:
                 conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_login_stamp ON {table}"))
             conn.execute(text("DROP FUNCTION IF EXISTS rackbook_stamp_login()"))
+            for table in DIRECT_SQL_AUDITED:
+                conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_direct_sql ON {table}"))
+            conn.execute(text("DROP FUNCTION IF EXISTS rackbook_audit_direct_sql()"))
             conn.execute(
                 text(f"GRANT CONNECT ON DATABASE {_quote(conn, str(url.database))} TO PUBLIC")
             )

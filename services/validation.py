@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
+
+from confusable_homoglyphs.confusables import confusables_data as _CONFUSABLES
 
 from domain import dates
 from domain.money import ScheduleError, parse_schedule
@@ -407,3 +410,86 @@ def _required(kind_name: str) -> tuple[tuple[str, ...], Callable[[Record], tuple
         getter = itemgetter(*names) if len(names) > 1 else lambda r: (r[names[0]],)
         found = _REQUIRED[kind_name] = (names, getter)
     return found
+
+
+# --- text as typed: control characters, invisible characters, look-alike names ----------
+
+# The fields that name a record: a new name differing from an existing one only by look-alike
+# characters is refused (``lookalike``).
+NAME_FIELDS: dict[str, str] = {
+    "vendors": "name",
+    "sites": "name",
+    "customers": "name",
+    "products": "sku",
+}
+
+# Line breaks and tabs are kept in text (an address, notes); every other control character
+# (escape sequences, NUL, bells) and every invisible format character (zero-width spaces and
+# joiners, bidirectional controls, the byte-order mark) is dropped.
+_KEPT_CONTROLS = frozenset("\n\t")
+
+
+def _dropped(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf") and char not in _KEPT_CONTROLS
+
+
+def clean_text(value: str) -> str:
+    """``value`` NFC-normalised, with control and invisible format characters removed (a
+    carriage return before a line break goes too)."""
+    if value.isascii() and value.isprintable():
+        return value  # the common case, at C speed
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n"))
+    return "".join(c for c in value if not _dropped(c))
+
+
+def name_skeleton(name: str) -> str:
+    """What a name looks like, for comparing names by eye: compatibility forms folded
+    (fullwidth Ａ is A), invisible characters gone, every character that Unicode's confusables
+    list says looks like a Latin one taken as that one (Cyrillic а is a), case and spacing
+    ignored."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    shown: list[str] = []
+    for char in folded:
+        if _dropped(char):
+            continue
+        if not char.isascii():
+            # Its small form, else its capital, may look like a Latin letter (small в looks
+            # like nothing Latin, capital В like B).
+            for form in (char, char.upper()):
+                latin = [a["c"] for a in _CONFUSABLES.get(form, ()) if a["c"].isascii()]
+                if latin:
+                    char = latin[0].casefold()
+                    break
+        shown.append(char)
+    return " ".join("".join(shown).split())
+
+
+def lookalike(kind_name: str, name: str, existing: Iterable[str]) -> Problem | None:
+    """The problem with naming a new or renamed record ``name`` when one of ``existing``
+    looks the same but is spelt with other characters (None: no such name)."""
+    field_name = NAME_FIELDS[kind_name]
+    mine = name_skeleton(name)
+    plain = " ".join(name.split()).casefold()
+    for other in existing:
+        if " ".join(other.split()).casefold() == plain:
+            continue  # the same name: the kind's own "already exists" check says so
+        if name_skeleton(other) == mine:
+            return Problem(
+                field_name,
+                name,
+                f"{name!r} looks the same as the existing {kind(kind_name).singular.lower()} "
+                f"{other!r} but is spelt with other characters (look-alike letters from "
+                "another alphabet, fullwidth or invisible characters); use the existing one, "
+                "or type the name in plain letters",
+            )
+    return None
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control and invisible characters shown as
+    escapes (``\\x1b``, ``\\u202e``), never sent raw."""
+    if text.isprintable() or not any(_dropped(c) for c in text):
+        return text
+    return "".join(
+        c if not _dropped(c) else c.encode("unicode_escape").decode("ascii") for c in text
+    )
