@@ -136,6 +136,20 @@ VENDORS: list[tuple[str, str, str, str, str]] = [
     ("Pure Storage", "Pure", "US", "Storage", "Net 30"),
 ]
 
+# Payment milestones as each vendor's terms read (DESIGN §11): rack and GPU-system vendors
+# take a deposit at order and most at shipment; power and cooling equipment is paid net after
+# receipt. Vendors not named pay by the setting default_payment_schedule.
+SCHEDULES: dict[str, str] = {
+    "Nvidia": "20% order; 70% shipped; 10% received+30",
+    "Foxconn": "30% order; 70% received+30",
+    "Supermicro": "30% order; 60% shipped; 10% received+45",
+    "Dell Technologies": "100% net 60",
+    "Hewlett Packard Enterprise": "25% order; 75% received+45",
+    "Vertiv": "100% net 45",
+    "Schneider Electric": "100% net 60",
+    "Eaton": "100% net 45",
+}
+
 # vendor, sku, description, category, GPUs per unit, kW per unit, list price, currency
 PRODUCTS: list[tuple[str, str, str, str, int, str, str, str]] = [
     (
@@ -946,6 +960,7 @@ def load(session: Session, actor: Actor, today: dt.date | None = None) -> str:
                 "country": country,
                 "category": category,
                 "payment_terms": terms,
+                "payment_schedule": SCHEDULES.get(name),
                 "contact": f"orders@{name.split()[0].lower()}.example",
                 "address": address,
                 "incoterms": incoterms,
