@@ -15,19 +15,27 @@ from typing import Any, TextIO
 EXIT_OK = 0
 
 
-def add_parsers(sub: Any, date_type: Callable[[str], dt.date]) -> None:
+def add_parsers(
+    sub: Any,
+    date_type: Callable[[str], dt.date],
+    count_type: Callable[[int], Callable[[str], int]] | None = None,
+) -> None:
     """Register the figure commands on the main parser's subparsers."""
+    count = count_type or (lambda _largest: int)
     p = sub.add_parser("allocation", help="pegging and delivery per contract")
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
 
     p = sub.add_parser("scorecard", help="per vendor, and per vendor + sku")
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
 
     p = sub.add_parser("readiness", help="whole-cluster readiness per deployment")
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
 
     p = sub.add_parser(
         "whatif", help="what a slip of a vendor, order or line changes (nothing is written)"
@@ -35,6 +43,7 @@ def add_parsers(sub: Any, date_type: Callable[[str], dt.date]) -> None:
     _slip_arguments(p)
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
 
     p = sub.add_parser("scenario", help="what-if scenarios kept under a name")
     actions = p.add_subparsers(dest="scenario_command", metavar="ACTION")
@@ -48,6 +57,7 @@ def add_parsers(sub: Any, date_type: Callable[[str], dt.date]) -> None:
     q.add_argument("name")
     q.add_argument("--as-of", type=date_type)
     q.add_argument("--json", action="store_true")
+    q.add_argument("--pretty", action="store_true", help="indented JSON")
     q = actions.add_parser("apply", help="write scenario NAME's moved ETAs as ETA changes")
     q.add_argument("name")
     q.add_argument("--as-of", type=date_type)
@@ -57,13 +67,17 @@ def add_parsers(sub: Any, date_type: Callable[[str], dt.date]) -> None:
     p = sub.add_parser("margin", help="margin per contract and site")
     p.add_argument("--as-of", type=date_type)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
 
     p = sub.add_parser("cash", help="payments due per month")
     p.add_argument("--vendor", help="only this vendor (name or alias)")
     p.add_argument("--site", help="only this site")
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--months", type=int, help="how many months ahead (default: the setting)")
+    p.add_argument(
+        "--months", type=count(1200), help="how many months ahead (default: the setting)"
+    )
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pretty", action="store_true", help="indented JSON")
 
 
 def _slip_arguments(p: argparse.ArgumentParser) -> None:
@@ -75,14 +89,30 @@ def _slip_arguments(p: argparse.ArgumentParser) -> None:
         help="move a vendor's (name or alias), an order's or a PO/LINE's open, dated units "
         "by DAYS (negative: earlier); repeatable",
     )
-    p.add_argument("--slip-all", type=int, metavar="DAYS", help="move every open, dated unit")
+    p.add_argument("--slip-all", type=_days, metavar="DAYS", help="move every open, dated unit")
 
 
-def print_json(out: TextIO, data: Any) -> None:
-    if out.isatty():
+def _days(text: str) -> int:
+    """A slip in days: a whole number within a century either way."""
+    import argparse
+
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if abs(value) > 36_500:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} days is out of range")
+    return value
+
+
+def print_json(out: TextIO, data: Any, pretty: bool = False) -> None:
+    """Compact JSON (the C encoder), indented only for a terminal or with --pretty (the
+    indenting encoder is pure Python: 100,000 records take seconds)."""
+    if pretty or out.isatty():
         out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n")
+    out.flush()  # a reader that has gone is told apart while the command runs
 
 
 def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
@@ -98,7 +128,7 @@ def _table(out: TextIO, headers: Sequence[str], rows: Sequence[Sequence[object]]
 def _read_session(ctx: Any) -> Any:
     """A read transaction on a database opened without migrating it (nothing is written)."""
     from models.database import open_database
-    from models.migrate import schema_state
+    from models.migrate import NewerDatabase, is_known, schema_state
     from services.errors import RackbookError
 
     if ctx._database is None:
@@ -108,6 +138,9 @@ def _read_session(ctx: Any) -> Any:
             database_location(ctx.args.db, bool(ctx.args.demo)), upgrade=False, backup=False
         )
         current, head = schema_state(database)
+        if not is_known(current):
+            database.dispose()
+            raise NewerDatabase(str(current))
         if current != head:
             database.dispose()
             raise RackbookError(
@@ -132,7 +165,7 @@ def cmd_allocation(ctx: Any) -> int:
         pic = figures.picture(session, _as_of(ctx))
     report = reports.allocation(pic)
     if ctx.args.json:
-        print_json(ctx.out, report)
+        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
         return EXIT_OK
     out = ctx.out
     out.write(f"Allocation as of {pic.as_of}\n\n")
@@ -207,7 +240,7 @@ def cmd_scorecard(ctx: Any) -> int:
         card = scorecard.scorecard(session, _as_of(ctx))
     report = reports.scorecard(card)
     if ctx.args.json:
-        print_json(ctx.out, report)
+        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
         return EXIT_OK
     out = ctx.out
     out.write(
@@ -278,7 +311,7 @@ def cmd_readiness(ctx: Any) -> int:
         pic = figures.picture(session, _as_of(ctx))
     report = reports.readiness(pic)
     if ctx.args.json:
-        print_json(ctx.out, report)
+        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
         return EXIT_OK
     out = ctx.out
     out.write(f"Readiness as of {pic.as_of}: a cluster is as ready as its latest part.\n")
@@ -368,7 +401,7 @@ def cmd_whatif(ctx: Any) -> int:
     with _read_session(ctx) as session:
         outcome = whatif.run(session, requests, ctx.args.as_of)
     if ctx.args.json:
-        print_json(ctx.out, outcome.as_json())
+        print_json(ctx.out, outcome.as_json(), getattr(ctx.args, "pretty", False))
     else:
         write_outcome(ctx.out, outcome)
     return EXIT_OK
@@ -392,7 +425,7 @@ def cmd_scenario(ctx: Any) -> int:
             saved = whatif.scenario(session, ctx.args.name)
             outcome = whatif.run(session, saved.slips, ctx.args.as_of)
         if ctx.args.json:
-            print_json(ctx.out, outcome.as_json())
+            print_json(ctx.out, outcome.as_json(), getattr(ctx.args, "pretty", False))
         else:
             write_outcome(ctx.out, outcome)
         return EXIT_OK
@@ -427,7 +460,7 @@ def cmd_margin(ctx: Any) -> int:
         pic = figures.picture(session, _as_of(ctx))
     report = reports.margin(pic)
     if ctx.args.json:
-        print_json(ctx.out, report)
+        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
         return EXIT_OK
     currency = pic.world.settings.reporting_currency
     out = ctx.out
@@ -497,7 +530,7 @@ def cmd_cash(ctx: Any) -> int:
         )
     report = cash_service.cash_json(cash)
     if ctx.args.json:
-        print_json(ctx.out, report)
+        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
         return EXIT_OK
     out = ctx.out
     currency = cash.world.settings.reporting_currency

@@ -1,6 +1,6 @@
 """Rackbook's entry point: with no command it opens the window; commands run headless.
 
-Start-up matters (DESIGN.md §8): this module imports nothing heavy, so a headless command
+Start-up matters (docs/traps.md): this module imports nothing heavy, so a headless command
 never loads Qt and the window can show itself before the database and spreadsheet libraries
 are imported.
 """
@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_window
 
         return int(run_window(args))
-    return cli.run(argv)
+    return cli.run(argv, whole_process=True)
 
 
 if __name__ == "__main__":

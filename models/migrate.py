@@ -1,6 +1,6 @@
 """Schema migrations applied from code when a database is opened.
 
-SQLite specifics (DESIGN.md §8): a batch migration recreates a table, and with foreign keys
+SQLite specifics (docs/traps.md): a batch migration recreates a table, and with foreign keys
 on, ``ON DELETE CASCADE`` would delete every child row of the table being copied; so foreign
 keys are switched off for the migration (the pragma only works outside a transaction), the
 migration runs in one transaction, and ``PRAGMA foreign_key_check`` must come back empty
@@ -9,7 +9,9 @@ before it commits.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +30,56 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 class MigrationError(RuntimeError):
     """A migration could not be applied; the database is as it was before."""
+
+
+class NewerDatabase(MigrationError):
+    """The database's schema revision is unknown here: a newer Rackbook wrote it. It is
+    neither migrated nor copied; nothing is written to it."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(
+            f"this database was written by a newer Rackbook (revision {revision}); "
+            "install that version"
+        )
+        self.revision = revision
+
+
+def is_known(revision: str | None, config: Config | None = None) -> bool:
+    """Whether this build's migrations hold ``revision`` (None, an empty database: yes)."""
+    if revision is None:
+        return True
+    script = ScriptDirectory.from_config(config or alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises its own error types for an unknown revision
+        return False
+
+
+def refuse_newer(revision: str | None, config: Config | None = None) -> None:
+    """Raise NewerDatabase when ``revision`` is not one of this build's."""
+    if not is_known(revision, config):
+        assert revision is not None
+        raise NewerDatabase(revision)
+
+
+def sqlite_file_revision(path: Path) -> str | None:
+    """The schema revision of the SQLite file at ``path``, read through a read-only
+    connection (nothing is written, not even a journal); None when it has none."""
+    wal = path.with_name(path.name + "-wal")
+    # Without a write-ahead log the file holds everything: read it as immutable, which makes
+    # no -wal or -shm file next to it either.
+    immutable = "" if wal.exists() else "&immutable=1"
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro{immutable}", uri=True)
+    try:
+        tables = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        if tables is None:
+            return None
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    finally:
+        connection.close()
 
 
 def alembic_config(extra_version_locations: list[Path] | None = None) -> Config:
@@ -58,19 +110,42 @@ def schema_state(database: Database) -> tuple[str | None, str]:
     return current, head_revision()
 
 
-def sqlite_backup(source: Path, target: Path) -> Path:
+class DamagedCopy(RuntimeError):
+    """A copy of a SQLite database failed its integrity check; it was not kept."""
+
+    def __init__(self, source: Path, problems: list[str]) -> None:
+        super().__init__(f"{source.name} is damaged: " + "; ".join(problems[:3]))
+        self.problems = problems
+
+
+def sqlite_backup(source: Path, target: Path, *, check: bool = True) -> Path:
     """Copy a live SQLite database with the online backup API (a file copy would miss
-    committed rows still in the write-ahead log)."""
+    committed rows still in the write-ahead log). The copy is written beside ``target``
+    under another name and put in place only once whole and, with ``check``, once
+    ``PRAGMA integrity_check`` passes on it (else DamagedCopy): a failure (full disk,
+    read-only folder, damaged source) leaves no partial file behind."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(str(source))
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        dst = sqlite3.connect(str(target))
+        src = sqlite3.connect(str(source))
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+                if check:
+                    problems = [str(r[0]) for r in dst.execute("PRAGMA integrity_check")]
+                    if problems != ["ok"]:
+                        raise DamagedCopy(source, problems)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        os.replace(partial, target)
+    except BaseException:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
     return target
 
 
@@ -89,6 +164,8 @@ def upgrade(
         current = current_revision(connection)
         has_tables = bool(inspect(connection).get_table_names())
         connection.rollback()
+    # Before any copy is made or any step attempted: a newer schema is left as it is.
+    refuse_newer(current, config)
     if current == wanted:
         return None
 

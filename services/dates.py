@@ -16,11 +16,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from domain.dates import EARLIEST, LATEST, out_of_range
 from services.importing.values import ValueProblem, numeric_date_order, to_date
 
 # Year, month and day in ISO order (2027-02-30) or a numeric date (30/02/2027, 02/30/2027).
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _NUMERIC = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})\s*$")
+
+
+__all__ = ["EARLIEST", "LATEST", "DateReading", "day_first_for", "out_of_range", "read_date"]
 
 
 @dataclass(frozen=True)
@@ -91,4 +95,8 @@ def read_date(text: str, *, locale_day_first: bool = False) -> DateReading:
         value = to_date(stripped, dayfirst)
     except ValueProblem as problem:
         return DateReading(stripped, None, f"{stripped} {problem}", order)
+    if value is not None:
+        reason = out_of_range(value)
+        if reason is not None:
+            return DateReading(stripped, None, reason, order)
     return DateReading(stripped, value, None, order)

@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from models.database import Database
+from models.database import CannotOpen, Database, ReadOnlyDatabase, disk_full, sqlite_file
+from models.migrate import MigrationError
 from services.credentials import mask_text
 from services.errors import ConflictError, DatabaseProblem, RackbookError
 
@@ -83,12 +84,28 @@ def explain(
     message does not speak of anything not saved."""
     if isinstance(exc, DatabaseProblem):
         return exc
+    if isinstance(exc, ReadOnlyDatabase):
+        if "is full" in str(exc):
+            return DiskFull(f"{exc}; {NOT_SAVED}. Free some space and open it again.")
+        return ReadOnlyFile(f"{exc}; {NOT_SAVED}. Open a copy you may change.")
+    if isinstance(exc, (CannotOpen, MigrationError)):
+        return DatabaseProblem(str(exc))
     where = f" ({database.name})" if database is not None else ""
     orig: BaseException | None = exc.orig if isinstance(exc, DBAPIError) else exc
     state = _sqlstate(orig)
 
     saved = _not_saved(reading)
     if isinstance(orig, sqlite3.Error):
+        file = sqlite_file(database.url) if database is not None else None
+        if (
+            file is not None
+            and disk_full(file.parent)
+            and (getattr(orig, "sqlite_errorname", "") or "").startswith("SQLITE_IOERR")
+        ):
+            # SQLite says "disk I/O error" when it cannot grow its files on a full disk.
+            return _explain_sqlite(
+                sqlite3.OperationalError("database or disk is full"), where, reading
+            )
         return _explain_sqlite(orig, where, reading)
     if isinstance(orig, OSError):
         return _explain_os(orig, where, reading)
@@ -188,7 +205,14 @@ def database_problems(database: Database | None = None, *, reading: bool = False
         yield
     except RackbookError:
         raise
-    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+    except (
+        SQLAlchemyError,
+        sqlite3.Error,
+        OSError,
+        CannotOpen,
+        ReadOnlyDatabase,
+        MigrationError,
+    ) as exc:
         problem = explain(exc, database, reading=reading)
         if problem is None:
             raise

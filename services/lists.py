@@ -35,6 +35,7 @@ from models import (
     VendorAlias,
 )
 from services import records, settings
+from services.audit import ENTITY_MODELS
 from services.errors import NotFoundError
 from services.figures import CENT, Converter
 from services.marks import Level as Level
@@ -52,6 +53,9 @@ class ReferenceNames:
     skus_by_vendor: dict[str, list[str]] = field(default_factory=dict)
     contracts: list[str] = field(default_factory=list)
     deployments: list[str] = field(default_factory=list)
+    # The currencies a price may be in: the reporting currency first, then those with an FX
+    # rate (a price in any other could not be converted, so the figures could not count it).
+    currencies: list[str] = field(default_factory=list)
 
     def parts(self) -> list[str]:
         """What a bill of parts may name: a category, or any vendor's sku."""
@@ -120,6 +124,9 @@ def reference_names(session: Session) -> ReferenceNames:
         )
     ):
         names.vendor_aliases[alias_key] = vendor
+    reporting = str(settings.get(session, "reporting_currency")).upper()
+    rated = {str(c).upper() for c in session.scalars(select(FxRate.currency).distinct())}
+    names.currencies = [reporting, *sorted(rated - {reporting})]
     return names
 
 
@@ -161,7 +168,7 @@ def list_rows(
 def _with_contract_figures(
     session: Session, found: list[dict[str, Any]], day: dt.date
 ) -> list[dict[str, Any]]:
-    """Contracts with what secures them: need-by date, GPUs secured, shortfall (DESIGN §3)."""
+    """Contracts with what secures them: need-by date, GPUs secured, shortfall (docs/domain.md)."""
     from services.figures import picture
     from services.margins import contracts_of
 
@@ -268,7 +275,7 @@ def marks(
     rows: Iterable[Sequence[Any]],
     today: dt.date | None = None,
 ) -> list[Mark | None]:
-    """One mark (or None) per row of ``kind_name``: the alerts of DESIGN §4 that concern it
+    """One mark (or None) per row of ``kind_name``: the alerts (docs/adding-an-alert.md) of it
     (services.marks). A list marks its rows with ``services.marks.row_marks`` once per load."""
     return row_marks(session, kind_name, today).for_rows(names, rows)
 
@@ -315,7 +322,7 @@ def totals(
 ) -> list[Total]:
     """The figures under a list of ``kind_name`` rows (the rows shown, after filtering).
     With ``money`` (see ``converter``) order value is in the reporting currency, each line
-    converted at the rate of its order date (DESIGN §3, open order value); without it, per
+    converted at the rate of its order date (docs/domain.md, open order value); without it, per
     currency."""
     at = {name: i for i, name in enumerate(names)}
     if kind_name == "orders":
@@ -449,12 +456,15 @@ class BatchRecords:
 
 
 def batch_records(session: Session, batch_id: int) -> BatchRecords:
-    """The ids of the records of ``batch_id``'s kind that it created or changed, found in the
-    audit trail (every created record and changed field has an entry with the batch as its
-    source). Records removed since (an undone batch) are among the ids but in no list."""
+    """The ids of the records of ``batch_id``'s kind that it created or changed: those that
+    keep its id as their creating batch (DESIGN §5: creation by batch), and those the audit
+    trail names with the batch as the source of a change. Records removed since (an undone
+    batch) are in no list."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise NotFoundError(f"there is no import batch {batch_id}")
+    model = ENTITY_MODELS[batch.kind]
+    created = session.scalars(select(model.id).where(model.created_batch_id == batch_id))
     ids = session.scalars(
         select(AuditEntry.entity_id)
         .where(
@@ -465,5 +475,5 @@ def batch_records(session: Session, batch_id: int) -> BatchRecords:
         )
         .distinct()
     )
-    found = frozenset(i for i in ids if i is not None)
+    found = frozenset(created) | frozenset(i for i in ids if i is not None)
     return BatchRecords(batch.id, batch.kind, batch.file_name, batch.sheet, found)

@@ -16,12 +16,21 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.engine import URL
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from models import Base
-from models.database import Database, display_name, masked, open_database, to_url
-from models.migrate import alembic_config, current_revision, head_revision, sqlite_backup
+from models.database import Database, disk_full, display_name, masked, open_database, to_url
+from models.migrate import (
+    DamagedCopy,
+    NewerDatabase,
+    alembic_config,
+    current_revision,
+    head_revision,
+    is_known,
+    sqlite_backup,
+)
 from models.migrate import upgrade as migrate_up
 from services import paths
 from services.errors import RackbookError
@@ -62,13 +71,51 @@ class CheckResult:
 
 
 def check(location: str) -> CheckResult:
-    """Integrity, foreign keys, and a schema that matches this program's models."""
-    database = open_database(location, upgrade=False)
+    """Integrity, foreign keys, and a schema that matches this program's models. A file
+    too damaged to be read says what SQLite finds wrong with it."""
     result = CheckResult()
+    try:
+        return _check(location, result)
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        url = to_url(location)
+        if url.get_backend_name() != "sqlite":
+            raise
+        file = Path(url.database or "")
+        result.fail(f"{file.name} cannot be read as a database: {str(orig).splitlines()[0]}")
+        for line in _raw_integrity(file):
+            result.fail(f"SQLite integrity check: {line}")
+        return result
+
+
+def _raw_integrity(file: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` says of ``file``, read-only (a reason when even that
+    cannot run)."""
+    try:
+        connection = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True)
+        try:
+            found = [str(r[0]) for r in connection.execute("PRAGMA integrity_check")]
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        return [f"cannot run ({exc})"]
+    return [] if found == ["ok"] else found[:10]
+
+
+def _check(location: str, result: CheckResult) -> CheckResult:
+    try:
+        database = open_database(location, upgrade=False)
+    except NewerDatabase as exc:
+        result.fail(str(exc))
+        return result
     try:
         with database.engine.connect() as connection:
             revision = current_revision(connection)
             head = head_revision()
+            if not is_known(revision):
+                result.fail(str(NewerDatabase(str(revision))))
+                connection.rollback()
+                return result
             if revision == head:
                 result.good(f"schema is at the current version ({head})")
             else:
@@ -95,6 +142,7 @@ def check(location: str) -> CheckResult:
                 connection.execute(text("SELECT 1"))
                 result.good("PostgreSQL enforces every reference (foreign keys are constraints)")
             if revision == head:
+                _check_creating_batches(connection, result)
                 context = MigrationContext.configure(connection)
                 differences = compare_metadata(context, Base.metadata)
                 if differences:
@@ -107,6 +155,59 @@ def check(location: str) -> CheckResult:
     return result
 
 
+def checked_backup(source: Path, target: Path) -> Path:
+    """``sqlite_backup`` with its failures told: a damaged or unreadable source, a full or
+    read-only disk where the copy goes. Nothing is left at ``target`` when it fails."""
+    if target.is_dir():
+        raise RackbookError(f"{target} is a folder: give the backup's file name")
+    if not target.parent.is_dir():
+        raise RackbookError(f"the folder {target.parent} does not exist; no backup was written")
+    try:
+        return sqlite_backup(source, target)
+    except DamagedCopy as exc:
+        raise RackbookError(
+            f"{exc}; no backup was written (a damaged copy is no backup). Run `db check`."
+        ) from None
+    except (sqlite3.Error, OSError) as exc:
+        if disk_full(target.parent):
+            why = f"the disk holding {target.parent} is full"
+        elif not os.access(target.parent, os.W_OK):
+            why = f"{target.parent} cannot be written (a read-only disk, or no permission)"
+        elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, sqlite3.OperationalError
+        ):
+            why = f"{source.name} cannot be read as a database ({exc}); run `db check`"
+        else:
+            why = f"{source.name} could not be copied ({exc})"
+        raise RackbookError(f"{why}; no backup was written") from None
+
+
+def _check_creating_batches(connection: Connection, result: CheckResult) -> None:
+    """Every record an import created names a batch that exists (``created_batch_id`` has
+    no foreign key: see ``models.base.CreatedByImport``)."""
+    batches = Base.metadata.tables["import_batch"]
+    orphans: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        if "created_batch_id" not in table.c:
+            continue
+        column = table.c.created_batch_id
+        count = connection.execute(
+            select(func.count())
+            .select_from(table)
+            .where(
+                column.is_not(None),
+                ~select(batches.c.id).where(batches.c.id == column).exists(),
+            )
+        ).scalar_one()
+        if count:
+            orphans[table.name] = count
+    if orphans:
+        shown = ", ".join(f"{name} {count}" for name, count in orphans.items())
+        result.fail(f"records name an import batch that does not exist ({shown})")
+    else:
+        result.good("every record an import created names its import batch")
+
+
 def backup(location: str, target: Path) -> str:
     """A consistent copy of the database: SQLite's online backup API, or pg_dump."""
     url = to_url(location)
@@ -117,8 +218,11 @@ def backup(location: str, target: Path) -> str:
             raise RackbookError(f"there is no database at {source}")
         if target == source:
             raise RackbookError("the backup must go to another file than the database itself")
-        sqlite_backup(source, target)
-        return f"{display_name(url)} backed up to {target} ({target.stat().st_size:,} bytes)."
+        checked_backup(source, target)
+        return (
+            f"{display_name(url)} backed up to {target} ({target.stat().st_size:,} bytes; "
+            "the copy passed SQLite's integrity check)."
+        )
     pg_dump = shutil.which("pg_dump")
     command = (
         f"PGPASSWORD=… pg_dump --format=custom --file {target} "
@@ -190,7 +294,7 @@ def _restore_sqlite(url: URL, source: Path) -> str:
         saved = None
         if target.exists():
             saved = paths.backups_folder() / _backup_name(target, "before-restore")
-            sqlite_backup(target, saved)
+            sqlite_backup(target, saved, check=False)  # kept as it is, damaged or not
         target.parent.mkdir(parents=True, exist_ok=True)
         # The online backup API writes into the live file under its write lock, in one go:
         # other connections see the old contents or the new, never a mix, and no file is
@@ -215,7 +319,7 @@ def _checked_sqlite_copy(source: Path, copy: Path) -> str:
         if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise RackbookError(f"{source.name} is not a SQLite database; nothing was replaced")
     try:
-        sqlite_backup(source, copy)
+        sqlite_backup(source, copy, check=False)  # checked in full below
         connection = sqlite3.connect(str(copy))
         try:
             integrity = [r[0] for r in connection.execute("PRAGMA integrity_check")]
@@ -416,7 +520,8 @@ def automatic_backup(database: Database, keep: int | None = None) -> Path | None
     if existing and _unchanged_since(source, existing[-1]):
         return None
     target = paths.backups_folder() / (f"{_family(source)}-auto-{_stamp()}{source.suffix or '.db'}")
-    sqlite_backup(source, target)
+    # A damaged copy would push a good one out of the rotation: refused, the old ones kept.
+    checked_backup(source, target)
     for old in automatic_backups(source)[:-keep]:
         old.unlink(missing_ok=True)
     return target

@@ -1,4 +1,4 @@
-"""Typed settings with their defaults (DESIGN.md §2 and §4), stored in the ``setting`` table.
+"""Typed settings with their defaults (docs/domain.md), stored in the ``setting`` table.
 
 Each option is declared once with its type, default and meaning; reading a setting that was
 never saved gives its default, and a value is checked before it is stored.

@@ -1,4 +1,4 @@
-"""The one validation per kind: the rules of DESIGN.md §5 that apply to a single record.
+"""The one validation per kind: the rules of docs/import.md that apply to a single record.
 
 The import, the command line and the edit dialogs all call ``validate`` so a rule holds
 everywhere. Each function takes a complete record (canonical names, typed values) and returns
@@ -15,6 +15,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from domain import dates
 from domain.money import ScheduleError, parse_schedule
 from services.errors import Problem
 from services.schema import Field, Kind, kind
@@ -68,6 +69,8 @@ def _type_problem(field: Field, value: Any) -> str | None:
     elif field.type == "date":
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             return "must be a date"
+        if dates.out_of_range(value) is not None:
+            return f"must fall between {dates.EARLIEST} and {dates.LATEST}"
     elif field.type == "bool" and not isinstance(value, bool):
         return "must be yes or no"
     return None

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import shutil
 import tempfile
 import textwrap
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,8 +102,9 @@ def sheet_name(text: str) -> str:
     return cleaned.strip().strip("'").strip() or "Sheet"
 
 
-def excel_serial(day: dt.date) -> int:
-    return day.toordinal() - EXCEL_EPOCH_ORDINAL
+# Before this day Excel's serials count a 29 February 1900 that never was: a serial would
+# show the day before; such a date is written as its ISO text instead.
+FIRST_TRUE_SERIAL_DAY = dt.date(1900, 3, 1)
 
 
 def exact_float(value: Decimal) -> float | None:
@@ -321,8 +324,14 @@ class WorkbookWriter:
             self.book.close()
             os.replace(self.partial, self.path)
         except (FileCreateError, OSError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise RackbookError(f"cannot write {self.path}: {reason}") from exc
+            _close_zip_files(exc)
+            with contextlib.suppress(OSError):
+                self.partial.unlink()
+            cause = _os_error(exc)
+            reason = (cause.strerror if cause is not None else None) or str(exc)
+            if cause is not None and cause.errno == errno.ENOSPC:
+                reason = "the disk is full; no file was left behind"
+            raise RackbookError(f"cannot write {self.path}: {reason}") from None
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
         if self.progress is not None:
@@ -351,6 +360,35 @@ class WorkbookWriter:
 
 
 CellWriter = Callable[[int, int, Any, Any], None]
+
+
+def _close_zip_files(exc: BaseException) -> None:
+    """Close the zip file XlsxWriter left open when writing it failed (a full disk): else
+    its ``__del__`` tries again later and prints a traceback of the same failure."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        frame_tb = seen.__traceback__
+        while frame_tb is not None:
+            for value in list(frame_tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                    with contextlib.suppress(Exception):
+                        value.fp.close()
+                    value.fp = None
+            frame_tb = frame_tb.tb_next
+        seen = seen.__cause__ or seen.__context__
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc`` (XlsxWriter wraps it in its FileCreateError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        inner = next((a for a in getattr(seen, "args", ()) if isinstance(a, OSError)), None)
+        if inner is not None:
+            return inner
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _header_width(column: Column) -> float:
@@ -624,8 +662,10 @@ class SheetWriter:
             widths[col] = max(widths[col], 12)
 
             def write_date(row: int, c: int, value: Any, record: Any) -> None:
-                if isinstance(value, dt.date):
+                if isinstance(value, dt.date) and value >= FIRST_TRUE_SERIAL_DAY:
                     ws.write_number(row, c, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_fmt)
+                elif isinstance(value, dt.date):
+                    write_word(row, c, value.isoformat())
                 else:
                     write_word(row, c, str(value))
 
@@ -758,10 +798,6 @@ class SheetWriter:
         if self._pending >= PROGRESS_EVERY:
             self.book.advance(self._pending)
             self._pending = 0
-
-    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        for values in rows:
-            self.write_row(values)
 
     def flush_progress(self) -> None:
         if self._pending:

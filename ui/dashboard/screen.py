@@ -98,10 +98,19 @@ class DashboardScreen(QWidget):
 
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("siteChoice")
+        self.site_choice.setAccessibleName("Site")
         self.site_choice.setMinimumContentsLength(22)
         self.site_choice.currentIndexChanged.connect(lambda _i: self.draw_supply())
         self.site_orders = QPushButton("Show orders of this site")
         self.site_orders.clicked.connect(self._site_orders)
+        self.what_if_button = QPushButton("What &if…")
+        self.what_if_button.setObjectName("whatIfButton")
+        self.what_if_button.setAccessibleName("What if a vendor slips")
+        self.what_if_button.setToolTip(
+            "What a vendor's, an order's or a line's slip changes: contracts, late credits, "
+            "deployments, alerts and this chart (nothing is written)"
+        )
+        self.what_if_button.clicked.connect(self.what_if)
         self.supply_chart = Chart(
             "GPU supply against commitments, next 24 months", y_label="GPUs", legend_below=True
         )
@@ -110,6 +119,7 @@ class DashboardScreen(QWidget):
 
         self.vendor_choice = QComboBox()
         self.vendor_choice.setObjectName("vendorChoice")
+        self.vendor_choice.setAccessibleName("Vendor and SKU")
         self.vendor_choice.setMinimumContentsLength(18)
         self.vendor_choice.currentIndexChanged.connect(lambda _i: self.draw_lead_times())
         self.vendor_orders = QPushButton("Show orders of this vendor")
@@ -137,6 +147,7 @@ class DashboardScreen(QWidget):
         supply_head.addWidget(QLabel("Site:"))
         supply_head.addWidget(self.site_choice, 1)
         supply_head.addWidget(self.site_orders)
+        supply_head.addWidget(self.what_if_button)
         supply_box.addLayout(supply_head)
         supply_box.addWidget(self.supply_chart, 1)
         self.clusters = ClustersAtRisk()
@@ -361,6 +372,12 @@ class DashboardScreen(QWidget):
             "bad" if counts.get("critical") else ("warn" if counts.get("warning") else "good"),
             "Click to open the alerts",
         )
+
+    def what_if(self) -> object:
+        """The What if… panel, showing this site's chart once it has a result."""
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self, site=self.site_choice.currentData() or "")
 
     def site_series(self, site: str) -> SiteSupplySeries | None:
         if self.board is None:

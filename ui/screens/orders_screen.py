@@ -599,7 +599,34 @@ class OrdersScreen(ListScreen):
             actions.append(correct)
         for action in actions:
             action.setEnabled(not self.context.read_only)
+        self._whatif_actions(menu)
         menu.addSeparator()
+
+    def _whatif_actions(self, menu: QMenu) -> None:
+        """What if these lines, or their orders, slipped (the What if… panel)."""
+        lines = self._selected_lines()
+        if not lines:
+            return
+        menu.addSeparator()
+        refs = [f"{line['po_number']}/{line['line']}" for line in lines]
+        orders = list(dict.fromkeys(str(line["po_number"]) for line in lines))
+        menu.addAction(
+            "What if this line slips…"
+            if len(refs) == 1
+            else f"What if these {len(refs)} lines slip…",
+            lambda: self.what_if(refs),
+        )
+        menu.addAction(
+            f"What if order {orders[0]} slips…"
+            if len(orders) == 1
+            else f"What if these {len(orders)} orders slip…",
+            lambda: self.what_if(orders),
+        )
+
+    def what_if(self, targets: list[str]) -> Any:
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self, targets)
 
     def _selected_lines(self) -> list[Record]:
         return [self.model.record(row) for row in self.selected_rows()]

@@ -31,6 +31,7 @@ class SitesScreen(ListScreen):
         self.steps_model = PlainTableModel(["From", "Grid (MW)", "Notes"], self)
         self.steps_view = table_view(page)
         self.steps_view.setObjectName("stepsTable")
+        self.steps_view.setAccessibleName("Grid capacity steps")
         self.steps_view.setModel(self.steps_model)
         self.steps_view.doubleClicked.connect(lambda _i: self.edit_step())
         self.add_step_button = QPushButton("Add step…")
