@@ -81,12 +81,17 @@ class CashScreen(QWidget):
         head.addWidget(self.by_vendor)
         head.addWidget(self.by_site)
         head.addSpacing(12)
-        head.addWidget(QLabel("Vendor:"))
-        head.addWidget(self.vendor_choice, 1)
-        head.addWidget(QLabel("Site:"))
-        head.addWidget(self.site_choice, 1)
-        head.addWidget(QLabel("Next:"))
-        head.addWidget(self.months)
+        for text, control in (
+            ("&Vendor:", self.vendor_choice),
+            ("S&ite:", self.site_choice),
+            ("&Next:", self.months),
+        ):
+            label = QLabel(text)
+            label.setBuddy(control)
+            control.setAccessibleName(text.replace("&", "").rstrip(":"))
+            head.addWidget(label)
+            head.addWidget(control, 0 if control is self.months else 1)
+        self.months.lineEdit().setAccessibleName("Months ahead")
         self.chart = Chart(
             "Cash out against contract revenue", dates=False, y_label="millions", legend_below=True
         )
@@ -100,6 +105,7 @@ class CashScreen(QWidget):
         )
         self.rows_view = table_view(self)
         self.rows_view.setObjectName("cashRows")
+        self.rows_view.setAccessibleName("Payments due, per month, vendor and site")
         self.rows_view.setModel(self.rows_model)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
