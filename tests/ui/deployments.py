@@ -20,7 +20,6 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from models import Deployment, DeploymentPart, OrderLine
-
 from tests.helpers import make
 
 SAMPLE = (
