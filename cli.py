@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("alerts", help="supply-risk alerts")
     p.add_argument("--as-of", type=_date)
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
+    )
     p.add_argument("--all", action="store_true", help="include acknowledged alerts")
 
     p = sub.add_parser("alerts-ack", help="acknowledge (and snooze) one alert or several")
@@ -208,9 +211,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("date", type=_date, help="the promised date it should have been")
     p.add_argument("--reason", help="why the promised date was wrong (required)")
 
+    p = sub.add_parser(
+        "receive",
+        help="book units arriving on an order line (prints the line's new version)",
+    )
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    p.add_argument("qty", type=int, metavar="QTY", help="the units that arrived")
+    p.add_argument("--on", type=_date, help="the day they arrived (today)")
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) when the line is no longer at version N",
+    )
+
+    p = sub.add_parser("move-eta", help="move an order line's ETA (prints the line's new version)")
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    p.add_argument("date", type=_date, help="the new ETA")
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) when the line is no longer at version N",
+    )
+
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
+    )
     p.add_argument(
         "--batch", type=_record_id, help="only the records this import batch created or changed"
     )
@@ -224,6 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind")
     p.add_argument("key")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
+    )
 
     p = sub.add_parser("attachment", help="write an attached file back (ID OUT)")
     p.add_argument("id", type=_record_id)
@@ -272,6 +305,8 @@ class Context:
     err: TextIO
 
     _database: Any = None
+    # The command is the whole process (main.py), which exits when it returns.
+    whole_process: bool = False
 
     @property
     def user(self) -> str:
@@ -359,28 +394,83 @@ def cmd_list(ctx: Context) -> int:
             of_batch = f" of {found.description}"
     names = spec.field_names
     if ctx.args.json:
-        payload = [{n: records.typed_value(row.get(n)) for n in names} for row in rows]
-        return _print_json(ctx, payload)
+        return _print_json(ctx, _json_records(rows, names))
     table = [[_cell(row.get(n)) for n in names] for row in rows]
     _print_table(ctx.out, [spec.field(n).title for n in names], table)
     ctx.out.write(f"{len(rows)} {spec.label.lower()}{of_batch}\n")
     return EXIT_OK
 
 
+def _line_key(text: str) -> dict[str, Any]:
+    from services.errors import UsageError
+
+    po_number, slash, line_text = str(text).strip().rpartition("/")
+    if not slash or not po_number or not line_text.strip().isdigit():
+        raise UsageError(f"give the order line as PO/LINE, such as PC-1042/3 (not {text!r})")
+    return {"po_number": po_number.strip(), "line": int(line_text)}
+
+
+def _find_line(session: Any, key: dict[str, Any]) -> dict[str, Any]:
+    from services import records
+    from services.errors import NotFoundError
+
+    line = records.find_record(session, "orders", key)
+    if line is None:
+        raise NotFoundError(f"there is no order line {key['po_number']}/{key['line']}")
+    return line
+
+
+def cmd_receive(ctx: Context) -> int:
+    """``receive PO/LINE QTY``: the window's receive, one line; prints the new version."""
+    import datetime as dt
+
+    from services import orders, records
+
+    key = _line_key(ctx.args.line)
+    with ctx.database().write() as session:
+        line = _find_line(session, key)
+        saved = orders.receive(
+            session,
+            line["id"],
+            ctx.args.qty,
+            ctx.args.on or dt.date.today(),
+            ctx.actor(),
+            expected_version=ctx.args.expect_version,
+        )
+    ctx.out.write(
+        f"Order line {records.record_key('orders', saved)}: {saved['received_qty']} of "
+        f"{saved['quantity']} received; version {saved['version']}\n"
+    )
+    return EXIT_OK
+
+
+def cmd_move_eta(ctx: Context) -> int:
+    """``move-eta PO/LINE DATE``: the window's ETA move, one line; prints the new version."""
+    from services import orders, records
+
+    key = _line_key(ctx.args.line)
+    with ctx.database().write() as session:
+        line = _find_line(session, key)
+        saved = orders.change_eta(
+            session,
+            line["id"],
+            ctx.args.date,
+            ctx.actor(),
+            expected_version=ctx.args.expect_version,
+        )
+    ctx.out.write(
+        f"Order line {records.record_key('orders', saved)}: ETA {saved['eta'].isoformat()}; "
+        f"version {saved['version']}\n"
+    )
+    return EXIT_OK
+
+
 def cmd_correct_promise(ctx: Context) -> int:
     from services import orders, records
-    from services.errors import NotFoundError, UsageError
 
-    po_number, slash, line_text = str(ctx.args.line).strip().rpartition("/")
-    if not slash or not po_number or not line_text.strip().isdigit():
-        raise UsageError(
-            f"give the order line as PO/LINE, such as PC-1042/3 (not {ctx.args.line!r})"
-        )
-    key = {"po_number": po_number.strip(), "line": int(line_text)}
+    key = _line_key(ctx.args.line)
     with ctx.database().write() as session:
-        line = records.find_record(session, "orders", key)
-        if line is None:
-            raise NotFoundError(f"there is no order line {key['po_number']}/{key['line']}")
+        line = _find_line(session, key)
         saved = orders.correct_promised_date(
             session, line["id"], ctx.args.date, ctx.args.reason or "", ctx.actor()
         )
@@ -393,10 +483,48 @@ def cmd_correct_promise(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _json_records(rows: list[dict[str, Any]], names: Sequence[str]) -> list[dict[str, Any]]:
+    """The records as JSON wants them (``records.typed_value``), made column by column: each
+    distinct value of a column (its dates, prices, statuses repeat) is converted once, by the
+    ``__missing__`` of a dict that C-level ``map`` reads."""
+    from operator import methodcaller
+
+    from services import records
+
+    columns = []
+    for name in names:
+        values = list(map(methodcaller("get", name), rows))
+        try:
+            columns.append(list(map(_JsonValues().__getitem__, values)))
+        except TypeError:  # a value that is no dict key (a list): converted one by one
+            columns.append([records.typed_value(v) for v in values])
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+class _JsonValues(dict[Any, Any]):
+    """One column's values as JSON shows them, each converted on first sight (True and 1
+    are one key for a dict; a column holds values of one type, so they never meet)."""
+
+    def __missing__(self, value: Any) -> Any:
+        from services import records
+
+        shown = self[value] = records.typed_value(value)
+        return shown
+
+
 def _print_json(ctx: Context, payload: Any) -> int:
-    """What ``--json`` prints: indented, non-ASCII text as it is."""
-    json.dump(payload, ctx.out, indent=2, ensure_ascii=False)
+    """What ``--json`` prints, non-ASCII text as it is: compact, by the C encoder in one
+    piece; indented (the pure-Python encoder, seconds for 100,000 records) only for a
+    terminal or with --pretty."""
+    if getattr(ctx.args, "pretty", False) or ctx.out.isatty():
+        text = json.dumps(payload, indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    ctx.out.write(text)
     ctx.out.write("\n")
+    # Flushed here, so a reader that has gone (``| head``) is told apart while the command
+    # still runs, not at exit.
+    ctx.out.flush()
     return EXIT_OK
 
 
@@ -691,8 +819,24 @@ def _export_po(ctx: Context, po_number: str, target: Path) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    import gc
+
     from services import importing
 
+    # A command process runs once and exits: the cyclic collector would only walk the
+    # sheet's cells and the plan's rows once more when the import hands them back (and again
+    # at exit), while nothing the import makes forms reference cycles. Run from another
+    # program (tests), the collector is given back afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(ctx, importing)
+    finally:
+        if was_enabled and not ctx.whole_process:
+            gc.enable()
+
+
+def _import(ctx: Context, importing: Any) -> int:
     args = ctx.args
     request = importing.ImportRequest.from_map_options(
         args.map,
@@ -812,6 +956,8 @@ COMMANDS: dict[str, Callable[[Context], int]] = {
     "demo": cmd_demo,
     "list": cmd_list,
     "correct-promise": cmd_correct_promise,
+    "receive": cmd_receive,
+    "move-eta": cmd_move_eta,
     "settings": cmd_settings,
     "db": cmd_db,
     "export": cmd_export,
@@ -834,9 +980,14 @@ def _figure_commands() -> dict[str, Callable[[Context], int]]:
 
 
 def run(
-    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    *,
+    whole_process: bool = False,
 ) -> int:
-    """Run one headless command; returns the exit status."""
+    """Run one headless command; returns the exit status. ``whole_process``: the caller is
+    main.py, whose process ends with the command."""
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()
@@ -845,7 +996,7 @@ def run(
             args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
-    ctx = Context(args, out, err)
+    ctx = Context(args, out, err, whole_process=whole_process)
     if args.command is None:
         parser.print_usage(err)
         return EXIT_USAGE

@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_window
 
         return int(run_window(args))
-    return cli.run(argv)
+    return cli.run(argv, whole_process=True)
 
 
 if __name__ == "__main__":

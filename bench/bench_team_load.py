@@ -22,10 +22,12 @@ throughput gains (or loses) over one person.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import itertools
 import multiprocessing
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -42,7 +44,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from models.database import open_database
-from services import audit, maintenance, records
+from services import audit, importing, maintenance, records
 from services.audit import Actor
 from services.errors import ConflictError, DatabaseProblem
 from services.faults import database_problems
@@ -102,6 +104,20 @@ def write_edits(
     return asdict(report)  # plain data across the process boundary
 
 
+def _line_fields(number: int) -> dict[str, Any]:
+    return {
+        "po_number": f"PO-{number // 5 + 1:03}",
+        "line": number % 5 + 1,
+        "vendor": "Nvidia",
+        "sku": "GB300-NVL72",
+        "quantity": 4,
+        "site": "Panther Creek",
+        "order_date": dt.date(2026, 9, 1),
+        "unit_price": Decimal("3950000"),
+        "eta": ETAS[0],
+    }
+
+
 def prepare(location: str, lines: int) -> list[int]:
     database = open_database(location)
     actor = Actor("setup")
@@ -118,24 +134,30 @@ def prepare(location: str, lines: int) -> list[int]:
                 {"vendor": "Nvidia", "sku": "GB300-NVL72", "gpus_per_unit": 72},
                 actor,
             )
-            for number in range(lines):
-                line = records.create(
-                    session,
-                    "orders",
-                    {
-                        "po_number": f"PO-{number // 5 + 1:03}",
-                        "line": number % 5 + 1,
-                        "vendor": "Nvidia",
-                        "sku": "GB300-NVL72",
-                        "quantity": 4,
-                        "site": "Panther Creek",
-                        "order_date": dt.date(2026, 9, 1),
-                        "unit_price": Decimal("3950000"),
-                        "eta": ETAS[0],
-                    },
-                    actor,
-                )
+            # Half the lines by hand, half by an import (created by its batch, DESIGN §5:
+            # their ETA history starts from the batch): both must reconcile alike.
+            by_hand = lines - lines // 2
+            for number in range(by_hand):
+                line = records.create(session, "orders", _line_fields(number), actor)
                 ids.append(line["id"])
+        if lines > by_hand:
+            file = Path(tempfile.mkdtemp(prefix="rackbook-load-")) / "lines.csv"
+            fields = [_line_fields(number) for number in range(by_hand, lines)]
+            with file.open("w", newline="") as handle:
+                out = csv.DictWriter(handle, list(fields[0]))
+                out.writeheader()
+                out.writerows(fields)
+            with database.write() as session:
+                report = importing.import_file(
+                    session, file, importing.ImportRequest(kind="orders"), actor.user
+                )
+                if not report.ok:
+                    raise SystemExit(f"the load test's import was refused: {report.sheets}")
+                ids += [
+                    row.existing["id"] if row.existing else row.refs["id"]
+                    for row in report.sheets[0].plan.rows
+                ]
+            shutil.rmtree(file.parent, ignore_errors=True)
     finally:
         database.dispose()
     return ids

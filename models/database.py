@@ -207,12 +207,11 @@ def open_database(db: str | Path, *, upgrade: bool = True, backup: bool = True) 
 
     url = to_url(db)
     file = sqlite_file(url)
-    if file is not None and not file.exists():
-        if not file.parent.is_dir():
-            raise CannotOpen(
-                f"there is no database at {file}: the folder {file.parent} does not exist "
-                "(check the path; a new database is made only in a folder that exists)"
-            )
+    if file is not None and not file.exists() and not file.parent.is_dir():
+        raise CannotOpen(
+            f"there is no database at {file}: the folder {file.parent} does not exist "
+            "(check the path; a new database is made only in a folder that exists)"
+        )
     if file is not None and file.is_dir():
         raise CannotOpen(f"{file} is a folder, not a database file")
     if file is not None and file.exists():

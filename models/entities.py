@@ -26,14 +26,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import enums
-from models.base import Base, Money, ScaledDecimal, Versioned, utcnow
+from models.base import Base, CreatedByImport, Money, ScaledDecimal, Versioned, utcnow
 
 
 def _choice(name: str, values: tuple[str, ...]) -> Enum:
     return Enum(*values, name=name, native_enum=False, create_constraint=True, length=24)
 
 
-class Site(Versioned, Base):
+class Site(Versioned, CreatedByImport, Base):
     __tablename__ = "site"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +48,7 @@ class Site(Versioned, Base):
     ship_to_address: Mapped[str | None] = mapped_column(Text)
 
 
-class SiteCapacity(Versioned, Base):
+class SiteCapacity(Versioned, CreatedByImport, Base):
     """The grid interconnect in force at a site from a date on (an upgrade, a substation)."""
 
     __tablename__ = "site_capacity"
@@ -63,7 +63,7 @@ class SiteCapacity(Versioned, Base):
     site: Mapped[Site] = relationship()
 
 
-class Vendor(Versioned, Base):
+class Vendor(Versioned, CreatedByImport, Base):
     __tablename__ = "vendor"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +102,7 @@ class VendorAlias(Base):
     vendor: Mapped[Vendor] = relationship(back_populates="aliases")
 
 
-class Product(Versioned, Base):
+class Product(Versioned, CreatedByImport, Base):
     __tablename__ = "product"
     __table_args__ = (UniqueConstraint("vendor_id", "sku"),)
 
@@ -121,7 +121,7 @@ class Product(Versioned, Base):
     vendor: Mapped[Vendor] = relationship()
 
 
-class LeadTimeQuote(Versioned, Base):
+class LeadTimeQuote(Versioned, CreatedByImport, Base):
     __tablename__ = "lead_time_quote"
     __table_args__ = (UniqueConstraint("product_id", "quote_date"),)
 
@@ -135,7 +135,7 @@ class LeadTimeQuote(Versioned, Base):
     product: Mapped[Product] = relationship()
 
 
-class PurchaseOrder(Versioned, Base):
+class PurchaseOrder(Versioned, CreatedByImport, Base):
     __tablename__ = "purchase_order"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,7 +156,7 @@ class PurchaseOrder(Versioned, Base):
     )
 
 
-class OrderLine(Versioned, Base):
+class OrderLine(Versioned, CreatedByImport, Base):
     __tablename__ = "order_line"
     __table_args__ = (UniqueConstraint("order_id", "line_no"),)
 
@@ -207,7 +207,7 @@ class EtaChange(Base):
     )
 
 
-class Ppa(Versioned, Base):
+class Ppa(Versioned, CreatedByImport, Base):
     __tablename__ = "ppa"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -228,7 +228,7 @@ class Ppa(Versioned, Base):
     site: Mapped[Site] = relationship()
 
 
-class Customer(Versioned, Base):
+class Customer(Versioned, CreatedByImport, Base):
     __tablename__ = "customer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,7 +237,7 @@ class Customer(Versioned, Base):
     contact: Mapped[str | None] = mapped_column(String(255))
 
 
-class CustomerContract(Versioned, Base):
+class CustomerContract(Versioned, CreatedByImport, Base):
     __tablename__ = "customer_contract"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -268,7 +268,7 @@ class CustomerContract(Versioned, Base):
     site: Mapped[Site] = relationship()
 
 
-class Deployment(Versioned, Base):
+class Deployment(Versioned, CreatedByImport, Base):
     """One cluster at one site (a hall, a pod), usually built for one customer contract."""
 
     __tablename__ = "deployment"
@@ -296,7 +296,7 @@ class Deployment(Versioned, Base):
     )
 
 
-class DeploymentPart(Versioned, Base):
+class DeploymentPart(Versioned, CreatedByImport, Base):
     """A line of a deployment's bill of parts: a product sku or a category, and how many."""
 
     __tablename__ = "deployment_part"
@@ -325,7 +325,7 @@ class Scenario(Versioned, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class FxRate(Versioned, Base):
+class FxRate(Versioned, CreatedByImport, Base):
     """Units of the reporting currency one unit of ``currency`` buys, from ``valid_from`` on."""
 
     __tablename__ = "fx_rate"

@@ -9,28 +9,46 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    Integer,
-    String,
-    case,
-    cast,
-    func,
-    insert,
-    literal,
-    null,
-    select,
-    type_coerce,
-)
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from models import AuditEntry, EtaChange, ImportBatch
-from models.base import ScaledDecimal
+from models import (
+    AuditEntry,
+    Customer,
+    CustomerContract,
+    Deployment,
+    DeploymentPart,
+    EtaChange,
+    FxRate,
+    ImportBatch,
+    LeadTimeQuote,
+    OrderLine,
+    Ppa,
+    Product,
+    PurchaseOrder,
+    Site,
+    SiteCapacity,
+    Vendor,
+)
 from models.base import utcnow as utcnow_import
+
+# The table of each entity the audit trail names that an import can create (they keep the
+# batch that created them: ``models.base.CreatedByImport``).
+ENTITY_MODELS: dict[str, Any] = {
+    "sites": Site,
+    "vendors": Vendor,
+    "products": Product,
+    "leadtimes": LeadTimeQuote,
+    "orders": OrderLine,
+    "ppas": Ppa,
+    "contracts": CustomerContract,
+    "fxrates": FxRate,
+    "site_capacity": SiteCapacity,
+    "deployments": Deployment,
+    "deployment_parts": DeploymentPart,
+    "purchase_orders": PurchaseOrder,
+    "customers": Customer,
+}
 
 
 @dataclass(frozen=True)
@@ -59,77 +77,6 @@ def plain_decimal(value: Decimal) -> str:
     """``Decimal('3950000.0000')`` -> ``'3950000'``; ``Decimal('0.0001')`` -> ``'0.0001'``."""
     text = format(value.normalize(), "f")
     return text
-
-
-# --- the same texts, computed by the database -------------------------------------------------
-
-
-def text_in_sql(column: ColumnElement[Any], dialect_name: str) -> ColumnElement[Any] | None:
-    """``as_text`` of a column's stored value as an SQL expression (SQLite and PostgreSQL
-    give the same text as Python), or None for a type it has no rule for. The import writes
-    the audit entries of the records it creates with these, in one ``INSERT ... SELECT``
-    rather than a text built in Python per record."""
-    stored = column.type
-    if isinstance(stored, ScaledDecimal):
-        return _decimal_in_sql(column, stored.scale)
-    if isinstance(stored, Boolean):
-        return case((column.is_(None), null()), (column, literal("yes")), else_=literal("no"))
-    if isinstance(stored, DateTime):
-        return None
-    if isinstance(stored, Date):
-        # SQLite keeps dates as ISO text; PostgreSQL is asked for ISO whatever its DateStyle.
-        if dialect_name == "postgresql":
-            return func.to_char(column, "YYYY-MM-DD", type_=String)
-        return cast(column, String)
-    if isinstance(stored, Integer):
-        return cast(column, String)
-    if isinstance(stored, String):
-        return func.nullif(column, "", type_=String)
-    return None
-
-
-def _decimal_in_sql(column: ColumnElement[Any], scale: int) -> ColumnElement[Any]:
-    """``plain_decimal`` of a ``ScaledDecimal`` (a whole number of 10**-scale units): the
-    sign, the whole part, and the fraction without its trailing zeros (``33546.72``,
-    ``25000``, ``-0.0001``). The fraction is padded by adding 10**scale and dropping the
-    leading 1, which both databases do alike."""
-    # The stored whole number itself, not the decimal it stands for: literals compared or
-    # combined with it must not be scaled by ScaledDecimal's bind processing.
-    units = type_coerce(column, BigInteger)
-    factor = literal(10**scale, BigInteger)
-    magnitude = func.abs(units, type_=BigInteger)
-    fraction = magnitude % factor
-    digits = func.rtrim(
-        func.substr(cast(fraction + factor, String), 2, type_=String), "0", type_=String
-    )
-    return case(
-        (units.is_(None), null()),
-        else_=(
-            case((units < literal(0, BigInteger), literal("-")), else_=literal(""))
-            + cast(magnitude // factor, String)
-            + case((fraction == literal(0, BigInteger), literal("")), else_=literal(".") + digits)
-        ),
-    )
-
-
-def summary_in_sql(
-    fields: Sequence[tuple[str, ColumnElement[Any]]], dialect_name: str
-) -> ColumnElement[Any] | None:
-    """A created record's text as ``services.records._summary`` writes it (``name=value``
-    for each non-empty field, joined by ``; ``), as an SQL expression; None when a field's
-    type has no rule in ``text_in_sql``."""
-    parts: list[ColumnElement[Any]] = []
-    for name, column in fields:
-        shown = text_in_sql(column, dialect_name)
-        if shown is None:
-            return None
-        parts.append(func.coalesce(literal(f"; {name}=") + shown, literal("")))
-    if not parts:
-        return literal("")
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + part
-    return func.substr(joined, 3, type_=String)
 
 
 @dataclass(frozen=True)
@@ -235,8 +182,53 @@ class HistoryRow:
         return f"{shown}, corrected: {self.reason}" if self.reason else shown
 
 
+@dataclass(frozen=True)
+class CreatingBatch:
+    """The import batch that created a record (``created_batch_id``): what its history says
+    of the record's creation."""
+
+    id: int
+    file_name: str
+    sheet: str | None
+    user: str
+    at: dt.datetime
+    file_sha256: str = ""
+
+    @property
+    def text(self) -> str:
+        """``created by import 7 (dell_ack.xlsx, anna, 2026-12-01 09:14)``."""
+        return (
+            f"created by import {self.id} ({self.file_name}, {self.user}, {self.at:%Y-%m-%d %H:%M})"
+        )
+
+
+def creating_batch(session: Session, entity: str, entity_id: int) -> CreatingBatch | None:
+    """The import batch that created record ``entity_id`` of ``entity``, or None (created
+    another way, or an entity imports never create)."""
+    model = ENTITY_MODELS.get(entity)
+    if model is None:
+        return None
+    row = session.execute(
+        select(
+            ImportBatch.id,
+            ImportBatch.file_name,
+            ImportBatch.sheet,
+            ImportBatch.user,
+            ImportBatch.started_at,
+            ImportBatch.file_sha256,
+        )
+        .join(model, model.created_batch_id == ImportBatch.id)
+        .where(model.id == entity_id)
+    ).first()
+    return None if row is None else CreatingBatch(*row)
+
+
 def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
-    """A record's audit trail, newest first, with the file of each change an import made."""
+    """A record's audit trail, newest first, with the file of each change an import made.
+    A record an import created has no audit entry for its creation (DESIGN §5: creation by
+    batch): its creating batch gives the oldest row, ``created by import N (file, user,
+    time)``, unless an entry of its creation is there already (written before the batch id
+    was kept on the record)."""
     rows = session.execute(
         select(
             AuditEntry.at,
@@ -255,7 +247,25 @@ def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
-    return [HistoryRow(**row._asdict()) for row in rows]
+    found = [HistoryRow(**row._asdict()) for row in rows]
+    batch = creating_batch(session, entity, entity_id)
+    if batch is not None and not any(
+        h.action == "create" and h.import_batch_id == batch.id for h in found
+    ):
+        found.append(
+            HistoryRow(
+                batch.at,
+                batch.user,
+                "import",
+                "create",
+                None,
+                None,
+                batch.text,
+                batch.id,
+                batch.file_name,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -274,6 +284,10 @@ class EtaHistoryRow:
 
 
 def eta_history(session: Session, order_line_id: int) -> list[EtaHistoryRow]:
+    """A line's ETA moves, oldest first, starting with its first ETA. A line an import
+    created has no row for its first ETA (EtaChange rows start with the first change): its
+    creating batch gives that first row, the ETA it was created with being the first move's
+    old date, or its ETA now when it never moved."""
     rows = session.execute(
         select(
             EtaChange.changed_at,
@@ -288,4 +302,18 @@ def eta_history(session: Session, order_line_id: int) -> list[EtaHistoryRow]:
         .where(EtaChange.order_line_id == order_line_id)
         .order_by(EtaChange.changed_at, EtaChange.id)
     )
-    return [EtaHistoryRow(*row) for row in rows]
+    moves = [EtaHistoryRow(*row) for row in rows]
+    batch = creating_batch(session, "orders", order_line_id)
+    if batch is None or (
+        moves and moves[0].import_batch_id == batch.id and moves[0].old_date is None
+    ):
+        return moves  # created by hand, or its first ETA written as a row (older imports)
+    first = (
+        moves[0].old_date
+        if moves
+        else session.execute(select(OrderLine.eta).where(OrderLine.id == order_line_id)).scalar()
+    )
+    if first is None:
+        return moves
+    created = EtaHistoryRow(batch.at, batch.user, "import", None, first, batch.id, batch.file_name)
+    return [created, *moves]

@@ -88,12 +88,21 @@ class ConflictError(RackbookError):
         mine: dict[str, Any] | None = None,
         theirs: dict[str, Any] | None = None,
         by: str | None = None,
+        *,
+        gone: bool = False,
     ) -> None:
         who = f" by {by}" if by else ""
-        super().__init__(
-            f"{kind} {key} was changed{who} since you opened it; your changes were not saved. "
-            "Reload it to see the other version, or save yours on top of it."
-        )
+        if gone:
+            message = (
+                f"{kind} {key} was deleted{who} since you opened it; your changes were not saved."
+            )
+        else:
+            message = (
+                f"{kind} {key} was changed{who} since you opened it; your changes were not "
+                "saved. Reload it to see the other version, or save yours on top of it."
+            )
+        super().__init__(message)
+        self.gone = gone
         self.kind = kind
         self.key = key
         self.mine = mine or {}

@@ -103,7 +103,9 @@ def explain(
             and (getattr(orig, "sqlite_errorname", "") or "").startswith("SQLITE_IOERR")
         ):
             # SQLite says "disk I/O error" when it cannot grow its files on a full disk.
-            return _explain_sqlite(sqlite3.OperationalError("database or disk is full"), where, reading)
+            return _explain_sqlite(
+                sqlite3.OperationalError("database or disk is full"), where, reading
+            )
         return _explain_sqlite(orig, where, reading)
     if isinstance(orig, OSError):
         return _explain_os(orig, where, reading)

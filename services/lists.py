@@ -35,6 +35,7 @@ from models import (
     VendorAlias,
 )
 from services import records, settings
+from services.audit import ENTITY_MODELS
 from services.errors import NotFoundError
 from services.figures import CENT, Converter
 from services.marks import Level as Level
@@ -439,12 +440,15 @@ class BatchRecords:
 
 
 def batch_records(session: Session, batch_id: int) -> BatchRecords:
-    """The ids of the records of ``batch_id``'s kind that it created or changed, found in the
-    audit trail (every created record and changed field has an entry with the batch as its
-    source). Records removed since (an undone batch) are among the ids but in no list."""
+    """The ids of the records of ``batch_id``'s kind that it created or changed: those that
+    keep its id as their creating batch (DESIGN §5: creation by batch), and those the audit
+    trail names with the batch as the source of a change. Records removed since (an undone
+    batch) are in no list."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise NotFoundError(f"there is no import batch {batch_id}")
+    model = ENTITY_MODELS[batch.kind]
+    created = session.scalars(select(model.id).where(model.created_batch_id == batch_id))
     ids = session.scalars(
         select(AuditEntry.entity_id)
         .where(
@@ -455,5 +459,5 @@ def batch_records(session: Session, batch_id: int) -> BatchRecords:
         )
         .distinct()
     )
-    found = frozenset(i for i in ids if i is not None)
+    found = frozenset(created) | frozenset(i for i in ids if i is not None)
     return BatchRecords(batch.id, batch.kind, batch.file_name, batch.sheet, found)

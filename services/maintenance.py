@@ -16,13 +16,12 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.engine import URL
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import Base
-from models.database import Database, display_name, masked, open_database, to_url
-from models.database import disk_full
+from models.database import Database, disk_full, display_name, masked, open_database, to_url
 from models.migrate import (
     DamagedCopy,
     NewerDatabase,
@@ -143,6 +142,7 @@ def _check(location: str, result: CheckResult) -> CheckResult:
                 connection.execute(text("SELECT 1"))
                 result.good("PostgreSQL enforces every reference (foreign keys are constraints)")
             if revision == head:
+                _check_creating_batches(connection, result)
                 context = MigrationContext.configure(connection)
                 differences = compare_metadata(context, Base.metadata)
                 if differences:
@@ -180,6 +180,32 @@ def checked_backup(source: Path, target: Path) -> Path:
         else:
             why = f"{source.name} could not be copied ({exc})"
         raise RackbookError(f"{why}; no backup was written") from None
+
+
+def _check_creating_batches(connection: Connection, result: CheckResult) -> None:
+    """Every record an import created names a batch that exists (``created_batch_id`` has
+    no foreign key: see ``models.base.CreatedByImport``)."""
+    batches = Base.metadata.tables["import_batch"]
+    orphans: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        if "created_batch_id" not in table.c:
+            continue
+        column = table.c.created_batch_id
+        count = connection.execute(
+            select(func.count())
+            .select_from(table)
+            .where(
+                column.is_not(None),
+                ~select(batches.c.id).where(batches.c.id == column).exists(),
+            )
+        ).scalar_one()
+        if count:
+            orphans[table.name] = count
+    if orphans:
+        shown = ", ".join(f"{name} {count}" for name, count in orphans.items())
+        result.fail(f"records name an import batch that does not exist ({shown})")
+    else:
+        result.good("every record an import created names its import batch")
 
 
 def backup(location: str, target: Path) -> str:

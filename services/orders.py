@@ -93,6 +93,15 @@ def _refuse(line: Record, field_name: str, value: Any, reason: str) -> Validatio
     )
 
 
+def _locked_line(session: Session, line_id: int) -> Record:
+    """Order line ``line_id`` read once, locked for the caller's transaction (see
+    ``records.lock``): what a save computes from it (units received so far, the ETA) is what
+    the save writes over, whatever other users commit meanwhile."""
+    if records.lock(session, "orders", line_id) is None:
+        raise records.gone(session, "orders", line_id)
+    return records.get_record(session, "orders", line_id)
+
+
 def receive(
     session: Session,
     line_id: int,
@@ -108,7 +117,7 @@ def receive(
     of this delivery, and its status follows (all units in: received; some: partially
     received). Receiving more than was ordered, or before the order date, is refused.
     """
-    line = records.get_record(session, "orders", line_id)
+    line = _locked_line(session, line_id)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise _refuse(line, "received_qty", quantity, "the units received must be more than 0")
     if line["status"] == "cancelled":
@@ -134,7 +143,7 @@ def change_eta(
 ) -> Record:
     """Move a line's ETA (None: the vendor gave no date). The move is kept in the ETA history
     with the user; the promised date, the vendor's first commitment, never changes here."""
-    line = records.get_record(session, "orders", line_id)
+    line = _locked_line(session, line_id)
     if line["status"] in CLOSED_LINE_STATUSES:
         raise _refuse(
             line, "eta", eta, f"the line is {line['status'].replace('_', ' ')}; no ETA to move"
@@ -161,7 +170,7 @@ def correct_promised_date(
     (ordinary edits and imports take another date as an ETA move). The line's promised date
     and first commitment both become ``new_date``; the audit trail keeps the old dates, who
     corrected them and ``reason``, which must be given. The ETA and its history stay."""
-    line = records.get_record(session, "orders", line_id)
+    line = _locked_line(session, line_id)
     subject = f"Order line {records.record_key('orders', line)}"
     why = " ".join((reason or "").split())
     if not why:
@@ -304,11 +313,13 @@ def move_etas(
     whose ETA would not change is left as it is."""
     moved = []
     for line_id, version in lines:
-        line = records.get_record(session, "orders", line_id)
+        line = _locked_line(session, line_id)
         new_eta = move.new_eta(line)
         if move.by_days is not None and new_eta is None:
             raise _refuse(line, "eta", None, "the line has no ETA or promised date to move from")
         if new_eta == line["eta"]:
+            if version is not None and line["version"] != version:
+                raise ConflictError("Order line", records.record_key("orders", line), theirs=line)
             continue
         moved.append(change_eta(session, line_id, new_eta, actor, expected_version=version))
     return moved
@@ -326,7 +337,7 @@ def cancel_line(
     received in full has nothing left to cancel. The reason is kept in the line's notes
     (``Cancelled on 2026-12-07 by maria: vendor discontinued the SKU``), so the line stays
     on record with why it was stopped."""
-    line = records.get_record(session, "orders", line_id)
+    line = _locked_line(session, line_id)
     if line["status"] == "received":
         raise _refuse(line, "status", line["status"], "every unit has arrived; nothing to cancel")
     changes: Record = {"status": "cancelled"}
@@ -348,7 +359,7 @@ def delete_drafts(session: Session, lines: list[tuple[int, int | None]], actor: 
     """Delete draft lines (``(line id, version seen)`` each), all or none. A line that was
     placed is never deleted: it is cancelled, with a reason, and stays on record."""
     for line_id, version in lines:
-        line = records.get_record(session, "orders", line_id)
+        line = _locked_line(session, line_id)
         if line["status"] != "draft":
             raise _refuse(
                 line,
@@ -372,7 +383,7 @@ def receive_in_full(
     order) none is."""
     received = []
     for line_id, version in lines:
-        line = records.get_record(session, "orders", line_id)
+        line = _locked_line(session, line_id)
         remaining = units_open(line["quantity"], line["received_qty"], line["status"])
         if remaining == 0:
             status = line["status"].replace("_", " ")

@@ -1077,6 +1077,8 @@ def put_back(
     value that audit entry ``entry_id`` recorded, through ``update`` (validated, audited,
     an ETA into the ETA history). Refused when the field has changed again since (the
     latest change is the one to put back) or the entry is not a change of this record."""
+    if lock(session, kind_name, record_id) is None:
+        raise gone(session, kind_name, record_id)
     entry = session.get(AuditEntry, entry_id)
     spec = kind(kind_name)
     if (
@@ -1263,6 +1265,14 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
     ad = adapter(kind_name)
     record = complete(kind_name, values)
     _raise_if(validate(kind_name, record), kind_name, record)
+    if kind_name == "orders":
+        # Lines of one order are created one at a time: a second user adding the same line
+        # waits here, then finds it made (a clear "already exists", never a constraint error).
+        session.execute(
+            select(PurchaseOrder.id)
+            .where(PurchaseOrder.po_number == record["po_number"])
+            .with_for_update()
+        )
     if ad.find(session, record) is not None:
         key = record_key(kind_name, record)
         raise ValidationError([exists(kind_name, record)], subject=f"{ad.spec.singular} {key}")
@@ -1337,9 +1347,9 @@ def update(
     """Apply ``changes`` to one record. With ``expected_version`` (the version the user saw),
     a record saved by someone else in between raises ConflictError and nothing is written."""
     ad = adapter(kind_name)
-    row = session.get(ad.model, record_id)
+    row = lock(session, kind_name, record_id)
     if row is None:
-        raise NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
+        raise gone(session, kind_name, record_id)
     current = get_record(session, kind_name, record_id)
     merged = complete(kind_name, {**current, **changes})
     if kind_name == "orders":
@@ -1389,6 +1399,39 @@ def update(
     return saved
 
 
+def lock(session: Session, kind_name: str, record_id: int) -> Any | None:
+    """The row of record ``record_id``, read afresh and locked for this transaction (None when
+    it is gone): every read and check of a save comes after this one read, so no other commit
+    can land between the version check and the write. PostgreSQL: ``SELECT ... FOR UPDATE``
+    (a second writer waits here, then sees the committed row); SQLite: the write transaction
+    already holds the database's write lock from its ``BEGIN IMMEDIATE``. An order line's
+    purchase order is locked with it (its status follows its lines)."""
+    ad = adapter(kind_name)
+    row = session.get(ad.model, record_id, with_for_update=True, populate_existing=True)
+    if row is not None and kind_name == "orders":
+        session.get(PurchaseOrder, row.order_id, with_for_update=True, populate_existing=True)
+    return row
+
+
+def gone(session: Session, kind_name: str, record_id: int) -> ConflictError | NotFoundError:
+    """The error for a save of a record that is no longer there: a conflict naming who deleted
+    it when the audit trail says so, else "no longer exists"."""
+    ad = adapter(kind_name)
+    deleted = session.execute(
+        select(AuditEntry.entity_key, AuditEntry.user)
+        .where(
+            AuditEntry.entity == kind_name,
+            AuditEntry.entity_id == record_id,
+            AuditEntry.action == "delete",
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    if deleted is None:
+        return NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
+    return ConflictError(ad.spec.singular, deleted.entity_key, by=deleted.user, gone=True)
+
+
 def keep_first_commitment(current: Record, merged: Record) -> bool:
     """An ordinary edit never changes a line's set promised date (the vendor's first
     commitment, which every slip is measured from): another promised date is a new date from
@@ -1428,9 +1471,9 @@ def delete(
     expected_version: int | None = None,
 ) -> None:
     ad = adapter(kind_name)
-    row = session.get(ad.model, record_id)
+    row = lock(session, kind_name, record_id)
     if row is None:
-        raise NotFoundError(f"{ad.spec.label}: record {record_id} no longer exists")
+        raise gone(session, kind_name, record_id)
     current = get_record(session, kind_name, record_id)
     key = record_key(kind_name, current)
     if expected_version is not None and row.version != expected_version:

@@ -46,6 +46,21 @@ from services.faults import database_problems
 READER, BUYER = "reader", "buyer"
 ROLE_KINDS = (READER, BUYER)
 HISTORY_TABLES = ("audit_entry", "eta_change")
+# The import batches are history too: a record an import created is recorded by its batch
+# (DESIGN §5), so its file, sheet, user and time may be written once and never rewritten or
+# deleted; a buyer may only finish a batch (its counts) and undo it.
+BATCH_TABLE = "import_batch"
+BATCH_COLUMNS_A_BUYER_UPDATES = (
+    "finished_at",
+    "created",
+    "updated",
+    "unchanged",
+    "rejected",
+    "undone_at",
+    "undone_by",
+)
+# The tables whose rows name the database login, whatever name the client sent.
+STAMPED_TABLES = (*HISTORY_TABLES, BATCH_TABLE)
 SCHEMA_VERSION_TABLE = "alembic_version"
 PG_NAME_LIMIT = 63
 
@@ -242,6 +257,8 @@ def _apply_grants(conn: Connection, database_name: str, roles: Roles) -> None:
         f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {reader}, {buyer}",
         f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {buyer}",
         f"REVOKE UPDATE, DELETE ON {history} FROM {buyer}",
+        f"REVOKE UPDATE, DELETE ON {BATCH_TABLE} FROM {buyer}",
+        f"GRANT UPDATE ({', '.join(BATCH_COLUMNS_A_BUYER_UPDATES)}) ON {BATCH_TABLE} TO {buyer}",
         f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA_VERSION_TABLE} FROM {buyer}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {buyer}",
         # Reading a sequence's position lets any member take a backup with pg_dump.
@@ -264,12 +281,12 @@ def _install_login_stamps(conn: Connection) -> None:
         text(
             "CREATE OR REPLACE FUNCTION rackbook_stamp_login() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
-            "IF TG_TABLE_NAME = 'audit_entry' THEN NEW.\"user\" := current_user; "
-            "ELSE NEW.changed_by := current_user; END IF; "
+            "IF TG_TABLE_NAME = 'eta_change' THEN NEW.changed_by := current_user; "
+            'ELSE NEW."user" := current_user; END IF; '
             "RETURN NEW; END $$"
         )
     )
-    for table in HISTORY_TABLES:
+    for table in STAMPED_TABLES:
         conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_login_stamp ON {table}"))
         conn.execute(
             text(
@@ -421,7 +438,7 @@ def dissolve(location: str) -> None:
     database = open_database(location, upgrade=False)
     try:
         with database_problems(database), database.engine.begin() as conn:
-            for table in HISTORY_TABLES:
+            for table in STAMPED_TABLES:
                 conn.execute(text(f"DROP TRIGGER IF EXISTS rackbook_login_stamp ON {table}"))
             conn.execute(text("DROP FUNCTION IF EXISTS rackbook_stamp_login()"))
             conn.execute(

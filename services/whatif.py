@@ -114,6 +114,9 @@ def resolve(world: World, request: SlipRequest) -> Slip:
 # --- the comparison ----------------------------------------------------------------------
 
 
+CONTRACT_FIELDS = ("secured_gpus", "shortfall", "delivery_date", "days_late", "late_credit")
+
+
 def _contract_state(figures: ContractFigures) -> dict[str, Any]:
     credit = figures.late_credit
     return {
@@ -157,8 +160,17 @@ class Outcome:
     alerts_gone: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        """The JSON of the `whatif` command, exactly its documented fields (the text report
+        also says when a late credit has no cap; the JSON's figure is the credit itself)."""
         return {
-            "contracts": self.contracts,
+            "contracts": [
+                {
+                    "contract_ref": c["contract_ref"],
+                    "before": {k: c["before"][k] for k in CONTRACT_FIELDS},
+                    "after": {k: c["after"][k] for k in CONTRACT_FIELDS},
+                }
+                for c in self.contracts
+            ],
             "deployments": self.deployments,
             "alerts_new": self.alerts_new,
             "alerts_gone": self.alerts_gone,

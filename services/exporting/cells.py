@@ -24,13 +24,13 @@ keep a workbook safe and readable hold in all of them:
 from __future__ import annotations
 
 import contextlib
-import errno
-import zipfile
 import datetime as dt
+import errno
 import os
 import shutil
 import tempfile
 import textwrap
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal

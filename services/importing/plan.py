@@ -520,6 +520,8 @@ def _plan(
                 converted[position_of[j]][offset] = conv.ValueProblem(UNCALCULATED)
                 unreadable.add(offset)
                 formulas[offset, j] = text
+    if sheet.zero_formulas:
+        notes.extend(_zero_formula_notes(sheet, columns, start, total))
     # Rows that need the full validation of a new record: a value of the wrong type in a
     # column, or a constant (--vendor) that is; every other new record gets the same
     # answer from the required-field and cross-field checks alone (validate_typed).
@@ -689,6 +691,25 @@ def _plan(
         notes,
         sheet,
     )
+
+
+def _zero_formula_notes(sheet: Sheet, columns: list[_Column], start: int, total: int) -> list[str]:
+    """A formula whose saved value is 0 reads as 0, like a 0 typed in the cell, but it may
+    be a sum of nothing or a formula Excel never recalculated: the preview says where."""
+    header_at = {c.index: c.header for c in columns}
+    found = []
+    for (row, col), formula in sorted(sheet.zero_formulas.items()):
+        offset, j = row - sheet.first_row - start, col - sheet.first_col
+        if 0 <= offset < total and j in header_at:
+            found.append(f"row {row}, {header_at[j]!r}: {formula}")
+    if not found:
+        return []
+    shown = "; ".join(found[:5]) + ("; …" if len(found) > 5 else "")
+    cells = "cell holds" if len(found) == 1 else "cells hold"
+    return [
+        f"{len(found)} {cells} 0 as the saved value of a formula, not a typed 0 ({shown}): "
+        "check that Excel calculated them before relying on them"
+    ]
 
 
 def _take_vendor_dates(current: Record, merged: Record) -> str | None:

@@ -91,6 +91,9 @@ class Sheet:
     # (Excel row, 0-based column) -> "=FORMULA" of each formula cell that holds no calculated
     # value (a file written by a script and never opened in Excel): read as "" above.
     uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    # (Excel row, 0-based column) -> "=FORMULA" of each formula cell whose saved value is 0:
+    # read as 0 like a typed 0, though it may only be what a sum of nothing came to.
+    zero_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def excel_row(self, index: int) -> int:
         return self.first_row + index
@@ -349,6 +352,21 @@ class RowMarks:
 
     hidden_rows: set[int] = field(default_factory=set)
     uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    zero_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def _row_hidden(attrs: dict[bytes, bytes]) -> bool:
+    """A row hidden in the sheet: ``hidden="1"``, or a height of zero (``ht="0"``), which
+    Excel shows as hidden just the same."""
+    if attrs.get(b"hidden") in (b"1", b"true"):
+        return True
+    height = attrs.get(b"ht")
+    if height is None:
+        return False
+    try:
+        return float(height) == 0.0
+    except ValueError:
+        return False
 
 
 def column_index(letters: str) -> int:
@@ -391,9 +409,10 @@ class _XlsxRowScan:
         if self.numbered is False:
             self._count_rows(block, end)
         else:
-            first = block.find(b'hidden="', 0, end)
-            if first != -1:
-                self._hidden_rows(block, first, end)
+            for marker in (b'hidden="', b' ht="0'):
+                first = block.find(marker, 0, end)
+                if first != -1:
+                    self._hidden_rows(block, first, end, marker)
         if not self.has_formulas:
             self.has_formulas = block.find(self.formula_close, 0, end) != -1
         if self.has_formulas:
@@ -444,19 +463,42 @@ class _XlsxRowScan:
                     )
                     number = found.group(2).encode() if found else b""
             self.last_row = int(number) if number.isdigit() else self.last_row + 1
-            if attrs.get(b"hidden") in (b"1", b"true"):
+            if _row_hidden(attrs):
                 self.marks.hidden_rows.add(self.last_row)
             start = self._next_tag(block, tag_end, end, self.row_open)
 
-    def _hidden_rows(self, block: bytes, pos: int, end: int) -> None:
+    def _hidden_rows(self, block: bytes, pos: int, end: int, marker: bytes) -> None:
         while pos != -1:
             start = self._tag_start(block, pos, self.row_open)
             tag_end = block.find(b">", start) if start != -1 else -1
             if tag_end > pos:  # the attribute is the row's, not a column's or a cell text's
                 attrs = dict(_ATTR.findall(block[start:tag_end]))
-                if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
-                    self.marks.hidden_rows.add(int(attrs[b"r"]))
-            pos = block.find(b'hidden="', pos + 8, end)
+                if _row_hidden(attrs):
+                    number = self._row_number(block, attrs, tag_end, end)
+                    if number is not None:
+                        self.marks.hidden_rows.add(number)
+            pos = block.find(marker, pos + len(marker), end)
+
+    def _row_number(
+        self, block: bytes, attrs: dict[bytes, bytes], tag_end: int, end: int
+    ) -> int | None:
+        """A row's number: its ``r=``, else its first cell's (``r="A6"``), as in a sheet
+        whose writer numbers some rows only."""
+        number = attrs.get(b"r", b"")
+        if number.isdigit():
+            return int(number)
+        if block[tag_end - 1] == 0x2F:  # <row .../>: an empty row and no number to find
+            return None
+        row_end = block.find(self.row_close, tag_end, end)
+        row_end = end if row_end == -1 else row_end
+        cell = self._next_tag(block, tag_end, row_end, self.cell_open)
+        if cell == -1:
+            return None
+        cell_end = block.find(b">", cell, row_end)
+        found = _CELL_REF.fullmatch(
+            dict(_ATTR.findall(block[cell:cell_end])).get(b"r", b"").decode("latin-1")
+        )
+        return int(found.group(2)) if found else None
 
     def _formulas(self, block: bytes, end: int) -> None:
         opening, size = self.formula_open, len(self.formula_open)
@@ -481,6 +523,9 @@ class _XlsxRowScan:
                 and block[after + len(self.value_text)] != 0x3C  # not <v></v>
                 and block.find(b'ref="', pos, tag_end) == -1
             ):
+                value = after + len(self.value_text)
+                if block.startswith(b"0<", value):
+                    self._zero_formula(block, pos, tag_end)
                 pos = block.find(opening, after, end)
                 continue
             cell = self._tag_start(block, pos, self.cell_open)
@@ -490,6 +535,27 @@ class _XlsxRowScan:
                 continue
             self._formula_cell(block[cell:pos], block[pos:cell_end])
             pos = block.find(opening, cell_end, end)
+
+    def _zero_formula(self, block: bytes, pos: int, tag_end: int) -> None:
+        """A formula whose saved value is 0 (``<f>SUM(B2:B9)</f><v>0</v>``): kept, so the
+        plan can tell it apart from a 0 typed in the cell."""
+        cell = self._tag_start(block, pos, self.cell_open)
+        if cell == -1:
+            return
+        attrs = dict(_ATTR.findall(block[cell:pos]))
+        if attrs.get(b"t") not in (None, b"n"):
+            return  # a text or a yes/no that happens to read 0
+        found = _CELL_REF.fullmatch(attrs.get(b"r", b"").decode("ascii", "replace"))
+        if found is None:
+            return
+        if block[tag_end - 1] == 0x2F:  # <f .../>: a cell sharing a formula written above
+            formula = "a shared formula"
+        else:
+            text = block[tag_end + 1 : block.find(self.formula_close, tag_end)].decode(
+                "utf-8", "replace"
+            )
+            formula = "=" + xml_unescape(text, _XML_ESCAPES)
+        self.marks.zero_formulas[int(found.group(2)), column_index(found.group(1))] = formula
 
     def _formula_cell(self, cell_tag: bytes, content: bytes) -> None:
         """``content``: from ``<f`` to the cell's end."""
@@ -910,6 +976,7 @@ def _calamine_workbook(path: Path, kind: str, sha: str, notes: list[str]) -> Wor
             visible=sheet_name not in hidden,
             hidden_rows=frozenset(marks.hidden_rows),
             uncached_formulas=marks.uncached_formulas,
+            zero_formulas=marks.zero_formulas,
         )
 
     return Workbook(path, kind, sha, worksheets, hidden, notes, load)

@@ -3,13 +3,16 @@
 The write path uses bulk statements, not the ORM unit of work (DESIGN §8 measured 100,000 rows
 at 2 s with Core statements against 12-15 s with ORM objects): new rows go through the driver
 (``models.bulk``: multi-row ``INSERT`` on SQLite, ``COPY`` on PostgreSQL), changed rows by Core
-``update`` statements, and rows derived from the new ones (their first ETAs, their creation
-entries in the audit trail) by ``INSERT ... SELECT``. Bulk statements bypass ORM events, so
-everything the ORM path of
+``update`` statements. Bulk statements bypass ORM events, so everything the ORM path of
 ``services.records`` does is done here explicitly, in the same transaction: version numbers
 incremented (and checked: a record changed since the preview is a ConflictError),
-created/updated by and at, the audit trail (one entry per created record, one per changed
-field, with the import batch as source), ETA moves into EtaChange, order statuses.
+created/updated by and at, the audit trail (one entry per changed field, with the import
+batch as source), ETA moves into EtaChange, order statuses.
+
+Creation is recorded by batch (DESIGN §5): a created row keeps its batch's id
+(``created_batch_id``) and the batch keeps the file, its sha256, the sheet, the user and the
+time; no audit entry per created record, and no ETA history row for a new line's first ETA
+(``services.audit.history`` and ``eta_history`` read both from the batch).
 
 The caller owns the transaction: ``commit`` flushes statements into the session's connection
 and never commits, so an import is all or nothing and a killed process leaves nothing behind.
@@ -25,23 +28,16 @@ from operator import itemgetter, methodcaller
 from typing import Any
 
 from sqlalchemy import (
-    Date,
-    Integer,
-    String,
     Table,
     bindparam,
     delete,
-    func,
     insert,
-    literal,
-    null,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from models import (
     AuditEntry,
@@ -75,7 +71,7 @@ from services.importing.plan import (
     RowPlan,
 )
 from services.importing.read import without_gc
-from services.schema import Kind, kind
+from services.schema import kind
 
 CHUNK = 5000
 
@@ -297,7 +293,7 @@ class _Writer:
         if self.kind == "vendors":
             self._aliases(creates, created_ids, updates)
         if self.kind == "orders":
-            self._eta_changes(creates, created_ids, updates)
+            self._eta_changes(updates)
         self.flush_audit()
         if self.kind == "orders":
             refresh_order_statuses(
@@ -312,8 +308,8 @@ class _Writer:
         """Driver-level bulk inserts (``models.bulk``: executemany on SQLite, COPY on
         PostgreSQL; no RETURNING, which on SQLite runs row by row), with ids reserved first
         so none has to be read back. Values travel column by column, a chunk at a time, so
-        100,000 rows never sit in memory as statement parameters at once; the audit trail's
-        one entry per created record is written the same way."""
+        100,000 rows never sit in memory as statement parameters at once. Each row keeps
+        this batch's id: its creation, in place of an audit entry."""
         if not rows:
             return []
         kind_name = self.kind
@@ -330,81 +326,13 @@ class _Writer:
                 updated_by=Constant(self.actor.user),
                 created_at=Constant(self.now),
                 updated_at=Constant(self.now),
+                created_batch_id=Constant(self.actor.import_batch_id),
             )
             insert_columns(self.conn, self.table, columns, len(chunk))
             self.step(len(chunk))
         for row, new_id in zip(rows, ids, strict=True):
             row.refs["id"] = new_id
-        if not self._created_by_database(ids):
-            summaries = _summaries(self.spec, [r.record for r in rows])
-            self._created(kind_name, ids, [r.key for r in rows], summaries)
         return ids
-
-    def _created_by_database(self, ids: list[int]) -> bool:
-        """The audit trail's one entry per created record, its key and text computed by the
-        database from the rows just written (``audit.summary_in_sql``): one
-        ``INSERT ... SELECT`` instead of 100,000 texts built in Python and sent back. The new
-        rows are those in their id range stamped with this batch's creation time and user.
-        False (nothing written) for a kind whose fields the database cannot show so."""
-        dialect_name = self.conn.dialect.name
-        shown = records.adapter(self.kind).select().order_by(None).subquery()
-        names = [f.name for f in self.spec.writable]
-        if any(name not in shown.c for name in (*names, *self.spec.key)):
-            return False
-        summary = audit.summary_in_sql([(name, shown.c[name]) for name in names], dialect_name)
-        key = _key_in_sql(self.spec, [shown.c[name] for name in self.spec.key], dialect_name)
-        if summary is None or key is None:
-            return False
-        self.flush_audit()
-        main = self.table
-        entries = _table(AuditEntry)
-        values = {
-            "entity": self.kind,
-            "action": "create",
-            "user": self.actor.user,
-            "at": self.now,
-            "source": self.actor.source,
-            "import_batch_id": self.actor.import_batch_id,
-        }
-        chosen = (
-            select(
-                shown.c.id,
-                key,
-                summary,
-                *(literal(value, entries.c[name].type) for name, value in values.items()),
-            )
-            .join_from(shown, main, main.c.id == shown.c.id)
-            .where(
-                main.c.id.between(min(ids), max(ids)),
-                main.c.created_at == self.now,
-                main.c.created_by == self.actor.user,
-            )
-            .order_by(main.c.id)
-        )
-        self.conn.execute(
-            insert(entries).from_select(["entity_id", "entity_key", "new_value", *values], chosen)
-        )
-        return True
-
-    def _created(self, entity: str, ids: list[int], keys: list[str], summaries: list[str]) -> None:
-        """The audit trail's one entry per created record, written column by column."""
-        self.flush_audit()
-        insert_columns(
-            self.conn,
-            _table(AuditEntry),
-            {
-                "entity": Constant(entity),
-                "entity_id": ids,
-                "entity_key": keys,
-                "action": Constant("create"),
-                "new_value": summaries,
-                "user": Constant(self.actor.user),
-                "at": Constant(self.now),
-                "source": Constant(self.actor.source),
-                "import_batch_id": Constant(self.actor.import_batch_id),
-            },
-            len(ids),
-        )
 
     def _update(self, rows: list[RowPlan]) -> None:
         if not rows:
@@ -482,13 +410,12 @@ class _Writer:
             "updated_by": self.actor.user,
             "created_at": self.now,
             "updated_at": self.now,
+            "created_batch_id": self.actor.import_batch_id,
         }
         names = list(missing.values())
         self.conn.execute(insert(table), [{"name": n, **stamp} for n in names])
         all_ids = {n.lower(): i for i, n in self.conn.execute(select(table.c.id, table.c.name))}
         by_name = {n.lower(): all_ids[n.lower()] for n in names}
-        for name in names:
-            self.entry("customers", by_name[name.lower()], name, "create", new=name)
         for row in rows:
             if row.refs.get("customer_id") is None:
                 row.refs["customer_id"] = by_name[
@@ -608,12 +535,12 @@ class _Writer:
                     "updated_by": Constant(self.actor.user),
                     "created_at": Constant(self.now),
                     "updated_at": Constant(self.now),
+                    "created_batch_id": Constant(self.actor.import_batch_id),
                 },
                 len(new),
             )
             order_ids.update(zip(numbers, new_ids, strict=True))
             self.new_orders.update(new_ids)
-            self._created("purchase_orders", new_ids, numbers, numbers)
         if changed:
             statement = (
                 update(table)
@@ -642,9 +569,10 @@ class _Writer:
             ):
                 raise RackbookError(f"order line {row.key} cannot move to another order")
 
-    def _eta_changes(
-        self, creates: list[RowPlan], created_ids: list[int], updates: list[RowPlan]
-    ) -> None:
+    def _eta_changes(self, updates: list[RowPlan]) -> None:
+        """ETA moves of the lines this batch updates. A new line's first ETA is no move: its
+        history starts with the first change (``audit.eta_history`` shows the ETA it was
+        created with from its batch)."""
         moves = []
         base = {
             "changed_at": self.now,
@@ -652,40 +580,6 @@ class _Writer:
             "source": "import",
             "import_batch_id": self.actor.import_batch_id,
         }
-        # A new line's first ETA is copied by the database from the rows just written:
-        # INSERT ... SELECT, no 100,000 parameter sets through Python.
-        eta_table = _table(EtaChange)
-        lines = _table(OrderLine)
-        if created_ids:
-            # The new lines are exactly those in their id range stamped with this batch's
-            # creation time: one statement, no list of 100,000 ids.
-            self.conn.execute(
-                insert(eta_table).from_select(
-                    [
-                        "order_line_id",
-                        "old_date",
-                        "new_date",
-                        "changed_at",
-                        "changed_by",
-                        "source",
-                        "import_batch_id",
-                    ],
-                    select(
-                        lines.c.id,
-                        null(),
-                        lines.c.eta,
-                        literal(self.now, eta_table.c.changed_at.type),
-                        literal(self.actor.user, eta_table.c.changed_by.type),
-                        literal("import", eta_table.c.source.type),
-                        literal(self.actor.import_batch_id, eta_table.c.import_batch_id.type),
-                    ).where(
-                        lines.c.id.between(min(created_ids), max(created_ids)),
-                        lines.c.created_at == self.now,
-                        lines.c.created_by == self.actor.user,
-                        lines.c.eta.is_not(None),
-                    ),
-                )
-            )
         for row in updates:
             assert row.existing is not None
             if row.existing.get("eta") != row.record.get("eta"):
@@ -699,55 +593,6 @@ class _Writer:
                 )
         for start in range(0, len(moves), CHUNK * 4):
             insert_rows(self.conn, _table(EtaChange), moves[start : start + CHUNK * 4])
-
-
-def _key_in_sql(
-    spec: Kind, columns: list[ColumnElement[Any]], dialect_name: str
-) -> ColumnElement[Any] | None:
-    """``Kind.key_of`` as an SQL expression (``PO-1042/3``, ``Dell / XE9680``), or None for
-    a key field of a type without a text rule (keys are text, whole numbers and dates)."""
-    parts: list[ColumnElement[Any]] = []
-    for column in columns:
-        if not isinstance(column.type, String | Integer | Date):
-            return None
-        shown = audit.text_in_sql(column, dialect_name)
-        if shown is None:
-            return None
-        parts.append(func.coalesce(shown, literal("")))
-    joined: ColumnElement[Any] = parts[0]
-    for part in parts[1:]:
-        joined = joined + literal(spec.key_separator) + part
-    return joined
-
-
-def _summaries(spec: Any, rows: list[dict[str, Any]]) -> list[str]:
-    """Created records as the audit trail shows them (``records._summary``'s format:
-    ``name=value; ...`` over the non-empty fields), built column by column: the text of each
-    distinct value (dates, prices, statuses repeat) is computed once, by the ``__missing__``
-    of a dict that C-level ``map`` reads, and each row's parts are joined by ``zip``,
-    ``filter`` and ``join`` rather than a Python loop per field."""
-    parts = []
-    for field in spec.writable:
-        texts = _FieldTexts(field.name)
-        parts.append(list(map(texts.__getitem__, map(methodcaller("get", field.name), rows))))
-    join = "; ".join
-    return [join(filter(None, row)) for row in zip(*parts, strict=True)]
-
-
-class _FieldTexts(dict[Any, str | None]):
-    """``name=text`` for each value of one field (None for an empty value), computed on
-    first sight. Values of one field are of one type, so the value alone is the key (an
-    int field never mixes with True)."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-    def __missing__(self, value: Any) -> str | None:
-        shown = audit.as_text(value)
-        text = None if shown is None else f"{self.name}={shown}"
-        self[value] = text
-        return text
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -811,7 +656,7 @@ def refresh_order_statuses(conn: Connection, order_ids: Iterable[int | None], us
 
 # --- undo -------------------------------------------------------------------------------------
 
-ENTITY_TABLES: dict[str, Any] = {**TABLES, "purchase_orders": PurchaseOrder, "customers": Customer}
+ENTITY_TABLES: dict[str, Any] = audit.ENTITY_MODELS
 
 
 def typed_from_text(kind_name: str, field_name: str, text: str | None) -> Any:
@@ -865,6 +710,8 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
     touched = {(e.entity, e.entity_id) for e in entries}
     if entries:
         _refuse_if_changed_later(conn, batch_id, entries[-1].id, touched)
+    created = created_records(session, batch_id)
+    _refuse_if_created_then_changed(conn, batch, created)
     actor = Actor(user, "undo", batch_id)
     now = utcnow()
     undo_entries: list[dict[str, Any]] = []
@@ -911,10 +758,6 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
                     ],
                 )
     # Created records deleted, dependants first (lines before orders, contracts before customers).
-    created: dict[str, list[tuple[int, str]]] = {}
-    for e in entries:
-        if e.action == "create" and e.entity_id is not None:
-            created.setdefault(e.entity, []).append((e.entity_id, e.entity_key))
     deleted = 0
     order = [
         "orders",
@@ -960,11 +803,25 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
         for start in range(0, len(ids), CHUNK):
             conn.execute(delete(table).where(table.c.id.in_(ids[start : start + CHUNK])))
         deleted += len(ids)
-        undo_entries.extend(
-            audit.entry(actor, entity, i, key, "delete", old=key, at=now) for i, key in items
+        # Deletions are audited field by field as any other (the key, as the record's
+        # entry): column by column through the driver, 100,000 of them at the speed of a copy.
+        insert_columns(
+            conn,
+            entries_table,
+            {
+                "entity": Constant(entity),
+                "entity_id": ids,
+                "entity_key": [key for _, key in items],
+                "action": Constant("delete"),
+                "old_value": [key for _, key in items],
+                "user": Constant(actor.user),
+                "at": Constant(now),
+                "source": Constant(actor.source),
+                "import_batch_id": Constant(batch_id),
+            },
+            len(ids),
         )
-    for start in range(0, len(undo_entries), CHUNK * 4):
-        conn.execute(insert(entries_table), undo_entries[start : start + CHUNK * 4])
+    insert_rows(conn, entries_table, undo_entries)
     orders = _table(PurchaseOrder)
     remaining = (
         set(
@@ -983,6 +840,85 @@ def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
     )
     session.expire_all()
     return UndoResult(batch_id, deleted, restored)
+
+
+def created_records(session: Session, batch_id: int) -> dict[str, list[tuple[int, str]]]:
+    """What import batch ``batch_id`` created, per entity: (id, key) of each record that
+    keeps the batch's id (``created_batch_id``; migration 0007 gave it to the records older
+    imports created, from their creation entries)."""
+    found: dict[str, list[tuple[int, str]]] = {}
+    for entity, model in ENTITY_TABLES.items():
+        if entity in TABLES:
+            # The key's fields as the record's list shows them (a line's PO number and line).
+            spec = kind(entity)
+            query = records.adapter(entity).select().where(model.created_batch_id == batch_id)
+            items = [
+                (row["id"], spec.key_of(dict(row))) for row in session.execute(query).mappings()
+            ]
+        else:
+            name = model.po_number if entity == "purchase_orders" else model.name
+            items = [
+                (record_id, key)
+                for record_id, key in session.execute(
+                    select(model.id, name).where(model.created_batch_id == batch_id)
+                )
+            ]
+        if items:
+            found[entity] = sorted(items)
+    return found
+
+
+def _refuse_if_created_then_changed(
+    conn: Connection, batch: Any, created: dict[str, list[tuple[int, str]]]
+) -> None:
+    """A record the batch created that someone changed since (its version moved on, and an
+    audit entry not of an undone batch says so) stays: undoing would delete their change."""
+    table = _table(AuditEntry)
+    batches = _table(ImportBatch)
+    for entity in created:
+        main = _table(ENTITY_TABLES[entity])
+        moved = list(
+            conn.execute(
+                select(main.c.id).where(main.c.created_batch_id == batch.id, main.c.version != 1)
+            ).scalars()
+        )
+        for start in range(0, len(moved), CHUNK):
+            later = conn.execute(
+                select(
+                    table.c.entity_key,
+                    table.c.field,
+                    table.c.user,
+                    table.c.at,
+                    table.c.import_batch_id,
+                )
+                .where(
+                    table.c.entity == entity,
+                    table.c.entity_id.in_(moved[start : start + CHUNK]),
+                    table.c.at >= batch.started_at,
+                    (table.c.import_batch_id != batch.id) | table.c.import_batch_id.is_(None),
+                    table.c.import_batch_id.is_(None)
+                    | table.c.import_batch_id.not_in(
+                        select(batches.c.id).where(batches.c.undone_at.is_not(None))
+                    ),
+                )
+                .order_by(table.c.id)
+                .limit(1)
+            ).first()
+            if later is not None:
+                what = (
+                    kind(entity).singular
+                    if entity in TABLES
+                    else entity.replace("_", " ").rstrip("s")
+                )
+                by = (
+                    f"import batch {later.import_batch_id}" if later.import_batch_id else later.user
+                )
+                field = f" ({later.field})" if later.field else ""
+                raise RackbookError(
+                    f"import batch {batch.id} cannot be undone: {what} {later.entity_key} was "
+                    f"changed later{field} by {by} on {later.at:%Y-%m-%d %H:%M}; nothing was "
+                    "changed"
+                )
 
 
 def _refuse_if_changed_later(

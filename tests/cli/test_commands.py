@@ -31,16 +31,23 @@ def demo_db(demo_url: str) -> str:
 def test_demo_command_loads_the_data_set(db_url) -> None:
     status, out, err = run("--db", db_url, "demo")
     assert status == 0, err
-    assert "13 sites" in out and "60 purchase orders" in out and "13 customer contracts" in out
+    assert "13 sites" in out and "63 purchase orders" in out and "13 customer contracts" in out
 
 
-def test_demo_lists_13_sites_with_691_mw(demo_db) -> None:
+def test_demo_lists_12_sites_of_341_mw_and_a_campus_of_350_mw_potential(demo_db) -> None:
     status, out, _ = run("--db", demo_db, "list", "sites", "--json")
     assert status == 0
     sites = json.loads(out)
     assert len(sites) == 13
-    assert sum(Decimal(s["grid_capacity_mw"]) for s in sites) == Decimal("691")
+    energised = {s["name"]: Decimal(s["grid_capacity_mw"]) for s in sites}
+    campus = energised.pop("Panther Creek")
+    assert sum(energised.values()) == Decimal("341")
+    assert campus == Decimal("20")  # energised today; the 350 MW is potential, in steps
     assert set(sites[0]) == set(records.kind("sites").field_names)
+    status, out, _ = run("--db", demo_db, "list", "site_capacity", "--json")
+    assert status == 0
+    steps = [s for s in json.loads(out) if s["site"] == "Panther Creek"]
+    assert max(Decimal(s["grid_mw"]) for s in steps) == Decimal("350")
 
 
 @pytest.mark.parametrize(

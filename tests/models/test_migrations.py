@@ -165,3 +165,61 @@ raise RuntimeError("power cut halfway")
     _write_migration(extra, BATCH_ALTER_PARENT)
     upgrade(populated, config=config)
     assert _counts(populated) == before
+
+
+def _rows(database, table: str) -> list[tuple]:
+    with database.engine.connect() as connection:
+        found = connection.execute(
+            select(Base.metadata.tables[table]).order_by(Base.metadata.tables[table].c.id)
+        )
+        return [tuple(row) for row in found]
+
+
+def _creating_batches(database) -> dict[str, list[tuple[int, int | None]]]:
+    with database.engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(
+                    select(table.c.id, table.c.created_batch_id).order_by(table.c.id)
+                )
+            ]
+            for table in Base.metadata.sorted_tables
+            if "created_batch_id" in table.c
+        }
+
+
+def test_0007_keeps_the_audit_trail_and_finds_each_records_batch(database, tmp_path) -> None:
+    """Records an import created before 0007 have a creation entry and no batch id; after
+    the upgrade every audit entry is as it was, each such record names its batch, its
+    history shows its creation once, and the batch can still be undone."""
+    from services import audit, importing
+    from tests.services.importing.conftest import build_world, run_import, supermicro_backlog
+
+    build_world(database)
+    report = run_import(
+        database, supermicro_backlog(tmp_path / "a.xlsx"), kind="orders", vendor="Supermicro"
+    )
+    batch = report.sheets[0].result
+    assert batch is not None and batch.created == 3
+    made = _creating_batches(database)
+    assert {b for _, b in made["order_line"]} == {batch.batch_id}
+    # Down to 0006: the creations become audit entries, as the older version wrote them.
+    downgrade(database, "0006")
+    older_trail = _rows(database, "audit_entry")
+    assert sum(1 for row in older_trail if row[4] == "create" and row[10] == "import") == 3 + 2
+
+    upgrade(database)
+
+    assert _rows(database, "audit_entry") == older_trail
+    assert _creating_batches(database) == made
+    with database.session() as session:
+        line_id = made["order_line"][0][0]
+        trail = audit.history(session, "orders", line_id)
+        site_trail = audit.history(session, "sites", made["site"][0][0])
+    assert [(h.action, h.import_batch_id) for h in trail] == [("create", batch.batch_id)]
+    assert [(h.action, h.import_batch_id) for h in site_trail] == [("create", None)]
+    with database.write() as session:
+        undone = importing.undo_batch(session, batch.batch_id, "tester")
+    assert undone.deleted == 3 + 2  # the lines and their two purchase orders
+    assert _counts(database) == (0, 0)

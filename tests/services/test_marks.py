@@ -50,6 +50,8 @@ def test_demo_marks_are_the_alerts_of_the_same_records(demo_database: Database) 
         "capacity_shortfall",
         "ppa_expiring",
         "contract_notice_due",
+        "deployment_late",
+        "take_or_pay_idle",
     }, "the demo data no longer shows the rules this test is about"
 
     lines = _marked(demo_database, "orders")
@@ -58,7 +60,7 @@ def test_demo_marks_are_the_alerts_of_the_same_records(demo_database: Database) 
     assert set(lines) == (
         overdue
         | _subjects(raised, "eta_slip")
-        | _related(raised, "unconfirmed_order", "capacity_shortfall")
+        | _related(raised, "unconfirmed_order", "capacity_shortfall", "deployment_late")
     )
     assert {k for k, m in lines.items() if m.level == "overdue"} == overdue
     late_for_contracts = _related(raised, "capacity_shortfall")
@@ -80,9 +82,15 @@ def test_demo_marks_are_the_alerts_of_the_same_records(demo_database: Database) 
         assert ppas[alert.subject].level == ("overdue" if alert.figure > 0 else "at_risk")
         assert ppas[alert.subject].reason == alert.message
 
+    # A site is named by its power rules and by its PPAs' idle minimum take (§4).
     assert set(_marked(demo_database, "sites")) == _subjects(
-        raised, "power_shortfall", "ppa_coverage_gap"
+        raised, "power_shortfall", "ppa_coverage_gap", "take_or_pay_idle"
     )
+    clusters = _marked(demo_database, "deployments")
+    assert set(clusters) == _subjects(raised, "deployment_late")
+    held_up = _related(raised, "deployment_late") - set(clusters)
+    assert held_up, "the demo has clusters held up by order lines"
+    assert all("Holds up a cluster: " in lines[ref].reason for ref in held_up)
     assert set(_marked(demo_database, "vendors")) == _subjects(raised, "vendor_concentration")
     drifting = _subjects(raised, "lead_time_drift")
     assert set(_marked(demo_database, "products")) == drifting

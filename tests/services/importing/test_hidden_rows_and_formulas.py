@@ -558,3 +558,54 @@ def test_a_sheet_with_nothing_below_its_headers_says_so(
     plan = report.sheets[0].plan
     assert plan.skipped == [(5, "a hidden row")]
     assert "every row below the headers was skipped: nothing to import" in plan.notes
+
+
+def test_zero_height_rows_and_rows_numbered_by_their_cells_are_hidden(
+    database: Database, tmp_path: Path
+) -> None:
+    """A row of height 0 is hidden as Excel shows it; a hidden row whose tag carries no
+    ``r=`` in a sheet whose other rows do is found by its first cell's reference."""
+    build_world(database)
+    path = _backlog(tmp_path, [_row("PC-1", n) for n in range(1, 5)])
+
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="6"([^>]*)>', rb'<row r="6" ht="0" customHeight="1"\1>', xml)
+        return re.sub(rb'<row r="7"([^>]*)>', rb'<row hidden="1"\1>', xml)
+
+    _rewrite_sheet(path, change)
+    marks = scan_xlsx_rows(path, "xl/worksheets/sheet1.xml")
+    assert marks.hidden_rows == {6, 7}
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro")
+
+    assert report.ok
+    assert report.sheets[0].plan.skipped == [(6, "a hidden row"), (7, "a hidden row")]
+    assert _lines(database) == {("PC-1", 1), ("PC-1", 4)}
+
+
+def test_a_formula_whose_saved_value_is_0_is_told_apart_from_a_typed_0(
+    database: Database, tmp_path: Path
+) -> None:
+    build_world(database)
+    rows = [_row("PC-1", 1), _row("PC-1", 2), _row("PC-1", 3)]
+    rows[1][4] = "=D6-D6"  # Unit Price: a formula, saved by a script with the value 0
+    path = _backlog(tmp_path, rows)
+    _rewrite_sheet(
+        path,
+        lambda xml: re.sub(
+            rb"(<c r=\"E6\"[^>]*>)<f>(.*?)</f>(<v\s*/>|<v></v>)?", rb"\1<f>\2</f><v>0</v>", xml
+        ),
+    )
+    marks = scan_xlsx_rows(path, "xl/worksheets/sheet1.xml")
+    assert marks.zero_formulas == {(6, 4): "=D6-D6"} and marks.uncached_formulas == {}
+
+    report = run_import(database, path, kind="orders", vendor="Supermicro", dry_run=True)
+
+    plan = report.sheets[0].plan
+    assert [r.action for r in plan.rows] == ["create", "create", "create"]
+    assert [n for n in plan.notes if "saved value of a formula" in n] == [
+        "1 cell holds 0 as the saved value of a formula, not a typed 0 (row 6, 'Unit Price': "
+        "=D6-D6): check that Excel calculated them before relying on them"
+    ]
+    # The typed 0s of rows 5 and 7 say nothing.
+    assert all("row 5" not in n and "row 7" not in n for n in plan.notes)

@@ -34,7 +34,7 @@ def _damage(path: Path, first_page: int = 3, pages: int = 3) -> None:
 def test_a_backup_to_a_full_disk_leaves_no_partial_file(demo_file, tmp_path, small_disk) -> None:
     source = copy_demo(demo_file, tmp_path)
     fill(small_disk)
-    status, out, err = run("--db", str(source), "db", "backup", str(small_disk / "copy.db"))
+    status, _out, err = run("--db", str(source), "db", "backup", str(small_disk / "copy.db"))
     assert status == 1
     assert err == f"rackbook: the disk holding {small_disk} is full; no backup was written\n"
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
@@ -99,7 +99,7 @@ def test_an_automatic_backup_of_a_damaged_file_keeps_the_good_ones(demo_file, tm
     _damage(source)
     damaged = open_database(source, upgrade=False)
     try:
-        with pytest.raises(RackbookError, match="is damaged|cannot be read as a database"):
+        with pytest.raises(RackbookError, match=r"is damaged|cannot be read as a database"):
             maintenance.automatic_backup(damaged, keep=1)
     finally:
         damaged.dispose()

@@ -20,7 +20,7 @@ from tests.helpers import basic_world, make
 
 
 def test_the_bound_is_one_place() -> None:
-    assert (EARLIEST, LATEST) == (dt.date(1990, 1, 1), dt.date(2100, 12, 31))
+    assert (dt.date(1990, 1, 1), dt.date(2100, 12, 31)) == (EARLIEST, LATEST)
     assert out_of_range(EARLIEST) is None and out_of_range(LATEST) is None
     assert "between 1990-01-01 and 2100-12-31" in (out_of_range(dt.date(1989, 12, 31)) or "")
     assert out_of_range(dt.date(2101, 1, 1)) is not None
@@ -37,18 +37,18 @@ def test_a_typed_date_out_of_range_is_refused_with_the_bound(typed) -> None:
 def test_a_record_with_a_date_out_of_range_is_not_saved(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-    with pytest.raises(ValidationError, match="must fall between 1990-01-01 and 2100-12-31"):
-        with database.write() as session:
-            make(
-                session,
-                "contracts",
-                actor,
-                contract_id="C-OLD",
-                customer="Acme",
-                site="Panther Creek",
-                start_date=dt.date(1850, 1, 1),
-                end_date=dt.date(2030, 1, 1),
-            )
+    bounds = "must fall between 1990-01-01 and 2100-12-31"
+    with pytest.raises(ValidationError, match=bounds), database.write() as session:
+        make(
+            session,
+            "contracts",
+            actor,
+            contract_id="C-OLD",
+            customer="Acme",
+            site="Panther Creek",
+            start_date=dt.date(1850, 1, 1),
+            end_date=dt.date(2030, 1, 1),
+        )
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

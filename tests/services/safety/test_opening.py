@@ -44,7 +44,7 @@ def test_a_database_from_a_newer_rackbook_is_refused_in_one_line(
     path = copy_demo(demo_file, tmp_path)
     _from_a_newer_rackbook(path)
     before = path.read_bytes()
-    status, out, err = run("--db", str(path), *command)
+    status, _out, err = run("--db", str(path), *command)
     assert status == 1
     assert err == f"rackbook: {NEWER}\n"
     assert "Alembic" not in err and "Can't locate" not in err
@@ -167,7 +167,7 @@ def test_a_mistyped_path_makes_no_folders_and_no_database(tmp_path) -> None:
 
 
 def test_a_new_file_in_an_existing_folder_is_still_made(tmp_path) -> None:
-    status, out, err = run("--db", str(tmp_path / "new.db"), "list", "vendors")
+    status, _out, err = run("--db", str(tmp_path / "new.db"), "list", "vendors")
     assert status == 0, err
     assert (tmp_path / "new.db").exists()
 

@@ -167,6 +167,48 @@ def test_audit_trail_records_the_database_login_not_a_typed_name(login) -> None:
 
 
 @PG_ONLY
+def test_a_buyers_import_batch_names_the_login_and_cannot_be_rewritten(login, tmp_path) -> None:
+    """Creation is recorded by batch (DESIGN §5), so the batch is history: it names the
+    database login, and a buyer may finish and undo it but never rewrite its file, user or
+    time, nor delete it."""
+    import csv
+
+    from services import audit, importing
+
+    alice_url = login("alice", "buyer")
+    alice = make_url(alice_url).username
+    buyer = open_database(alice_url, upgrade=False)
+    path = tmp_path / "sites.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows([["Name", "Country"], ["Odessa", "US"]])
+    try:
+        with buyer.write() as session:
+            report = importing.import_file(
+                session, path, importing.ImportRequest(kind="sites"), "Someone Else"
+            )
+        assert report.ok and report.sheets[0].result is not None
+        batch_id = report.sheets[0].result.batch_id
+        for statement in (
+            "UPDATE import_batch SET \"user\" = 'forged'",
+            "UPDATE import_batch SET file_name = 'other.csv', started_at = now()",
+            "DELETE FROM import_batch",
+        ):
+            with pytest.raises(NotAllowed), database_problems(buyer), buyer.write() as session:
+                session.execute(text(statement))
+        with buyer.session() as session:
+            site = records.find_record(session, "sites", {"name": "Odessa"})
+            assert site is not None
+            trail = audit.history(session, "sites", site["id"])
+        assert [(h.action, h.user) for h in trail] == [("create", alice)]
+        assert f"created by import {batch_id} (sites.csv, {alice}, " in (trail[0].new_value or "")
+        with buyer.write() as session:
+            undone = importing.undo_batch(session, batch_id, "Someone Else")
+        assert undone.deleted == 1
+    finally:
+        buyer.dispose()
+
+
+@PG_ONLY
 def test_grant_switches_a_login_between_reader_and_buyer(team_url, login) -> None:
     url = login("bob", "reader")
     bob = str(make_url(url).username)

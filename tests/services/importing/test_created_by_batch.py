@@ -1,160 +1,20 @@
-"""The audit entries of records an import creates are written by the database
-(``audit.summary_in_sql``): their texts must be exactly those ``services.records`` writes in
-Python (``as_text``: ISO dates, plain decimals, yes/no), on SQLite and PostgreSQL alike."""
+"""Creation by batch (DESIGN §5): a record an import creates keeps its batch's id, and its
+history reads "created by import N (file, user, time)" from the batch, with no audit entry
+per created record and no ETA history row for a new line's first ETA. Every kind, on SQLite
+and PostgreSQL."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    insert,
-    select,
-)
+from sqlalchemy import func, select
 
-from models import AuditEntry
-from models.base import ScaledDecimal
-from models.database import Database
-from services import audit, records
-from services.schema import kind
+from models import AuditEntry, EtaChange, ImportBatch
+from services import audit, lists, records
+from services.audit import ENTITY_MODELS
 from tests.services.importing.conftest import build_world, run_import
-
-D = Decimal
-
-
-def _scratch(database: Database) -> Table:
-    metadata = MetaData()
-    table = Table(
-        "audit_text_scratch",
-        metadata,
-        Column("id", Integer, primary_key=True),
-        Column("money", ScaledDecimal(4)),
-        Column("rate", ScaledDecimal(8)),
-        Column("flag", Boolean),
-        Column("day", Date),
-        Column("count", Integer),
-        Column("text", String(120)),
-    )
-    metadata.create_all(database.engine)
-    return table
-
-
-def _texts_in_sql(database: Database, table: Table, rows: list[dict[str, Any]]) -> list[tuple]:
-    name = database.engine.dialect.name
-    shown = [
-        audit.text_in_sql(table.c[c], name)
-        for c in ("money", "rate", "flag", "day", "count", "text")
-    ]
-    with database.write() as session:
-        session.execute(table.delete())
-        session.execute(insert(table), rows)
-        return [tuple(r) for r in session.execute(select(*shown).order_by(table.c.id))]  # type: ignore[arg-type]
-
-
-def _texts_in_python(rows: list[dict[str, Any]]) -> list[tuple]:
-    return [
-        tuple(audit.as_text(row.get(c)) for c in ("money", "rate", "flag", "day", "count", "text"))
-        for row in rows
-    ]
-
-
-def test_each_type_reads_as_as_text_writes_it(database) -> None:
-    table = _scratch(database)
-    rows: list[dict[str, Any]] = [
-        {
-            "id": 1,
-            "money": D("33546.72"),
-            "rate": D("1.08500000"),
-            "flag": True,
-            "day": dt.date(2026, 11, 27),
-            "count": 26,
-            "text": "Moses Lake",
-        },
-        {
-            "id": 2,
-            "money": D("25000"),
-            "rate": D("0.00000001"),
-            "flag": False,
-            "day": dt.date(999, 1, 2),
-            "count": 0,
-            "text": "Zürich; DAP",
-        },
-        {
-            "id": 3,
-            "money": D("-0.0001"),
-            "rate": D("-12.5"),
-            "flag": None,
-            "day": None,
-            "count": -7,
-            "text": None,
-        },
-        {
-            "id": 4,
-            "money": D("0"),
-            "rate": D("1E+2"),
-            "flag": True,
-            "day": dt.date(2028, 2, 29),
-            "count": 2_000_000_000,
-            "text": "x",
-        },
-        {
-            "id": 5,
-            "money": D("12345678901234.5678"),
-            "rate": D("9999999999.99999999"),
-            "flag": False,
-            "day": dt.date(1, 1, 1),
-            "count": None,
-            "text": "a = b",
-        },
-        {
-            "id": 6,
-            "money": None,
-            "rate": None,
-            "flag": None,
-            "day": None,
-            "count": None,
-            "text": "",
-        },
-    ]
-    assert _texts_in_sql(database, table, rows) == _texts_in_python(rows)
-
-
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    st.lists(
-        st.decimals(
-            min_value=D("-99999999999999.9999"),
-            max_value=D("99999999999999.9999"),
-            places=4,
-            allow_nan=False,
-            allow_infinity=False,
-        ),
-        min_size=1,
-        max_size=40,
-    )
-)
-def test_any_stored_decimal_reads_as_plain_decimal(database, values: list[Decimal]) -> None:
-    table = _scratch(database)
-    # The stored value is what is shown: -0 is stored as 0.
-    rows = [{"id": n, "money": v if v else D(0)} for n, v in enumerate(values, 1)]
-    found = [r[0] for r in _texts_in_sql(database, table, rows)]
-    assert found == [audit.plain_decimal(v if v else D(0)) for v in values]
 
 
 def _csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
@@ -165,30 +25,10 @@ def _csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
     return path
 
 
-def _created_entries(database: Database, kind_name: str) -> dict[int, tuple[str, str]]:
-    with database.session() as session:
-        return {
-            e.entity_id: (e.entity_key, e.new_value)
-            for e in session.scalars(
-                select(AuditEntry).where(
-                    AuditEntry.entity == kind_name, AuditEntry.action == "create"
-                )
-            )
-        }
-
-
-def _as_records_writes(database: Database, kind_name: str) -> dict[int, tuple[str, str]]:
-    spec = kind(kind_name)
-    with database.session() as session:
-        return {
-            r["id"]: (spec.key_of(r), records._summary(spec, r))
-            for r in records.list_records(session, kind_name)
-        }
-
-
-def test_created_records_carry_the_texts_records_writes(database, tmp_path) -> None:
-    """Orders, contracts, PPAs, lead times and FX rates imported: each created record's audit
-    entry has the key and text ``records.create`` would have written for it."""
+def test_every_kind_is_created_by_its_batch(database, tmp_path) -> None:
+    """Orders (with their purchase orders), contracts (with their customers), PPAs, lead
+    times and FX rates imported: each created record names its batch, its history's oldest
+    row says so, the batch lists it, and the audit trail holds nothing of the creations."""
     build_world(database)
     files = {
         "orders": _csv(
@@ -358,12 +198,67 @@ def test_created_records_carry_the_texts_records_writes(database, tmp_path) -> N
             [["Eaton", "93PM-500", 84, "2026-10-01", "2026-12-31"]],
         ),
     }
+    created_with: dict[str, list[str]] = {
+        "orders": ["orders", "purchase_orders"],
+        "contracts": ["contracts", "customers"],
+    }
     for kind_name, path in files.items():
         report = run_import(database, path, kind=kind_name)
         assert report.ok, [p.reason for p in report.sheets[0].plan.problems]
-        created = _created_entries(database, kind_name)
-        assert created, kind_name
-        assert created == _as_records_writes(database, kind_name), kind_name
+        result = report.sheets[0].result
+        assert result is not None
+        with database.session() as session:
+            batch = session.get(ImportBatch, result.batch_id)
+            assert batch is not None
+            assert batch.file_name == path.name and batch.user == "tester"
+            assert batch.file_sha256 and batch.sheet is not None
+            for entity in created_with.get(kind_name, [kind_name]):
+                model = ENTITY_MODELS[entity]
+                ids = list(session.scalars(select(model.id)))
+                assert ids, entity
+                batches = set(session.scalars(select(model.created_batch_id)))
+                assert batches == {result.batch_id}, entity
+                for record_id in ids:
+                    trail = audit.history(session, entity, record_id)
+                    assert [(h.action, h.source_text, h.user) for h in trail] == [
+                        ("create", f"import {result.batch_id} ({path.name})", "tester")
+                    ]
+                    assert trail[0].new_value == (
+                        f"created by import {result.batch_id} ({path.name}, tester, "
+                        f"{batch.started_at:%Y-%m-%d %H:%M})"
+                    )
+            shown = lists.batch_records(session, result.batch_id)
+            assert shown.ids == frozenset(r["id"] for r in records.list_records(session, kind_name))
+            entries = session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.import_batch_id == result.batch_id)
+            )
+            assert entries == 0, kind_name
+    with database.session() as session:
+        # No first-ETA rows: the ETA history starts with the first change, and shows the
+        # ETA a line was created with from its batch.
+        assert session.scalar(select(func.count()).select_from(EtaChange)) == 0
+        line = records.find_record(session, "orders", {"po_number": "PO-77", "line": 1})
+        assert line is not None
+        etas = audit.eta_history(session, line["id"])
+        assert [(e.old_date, e.new_date, e.source) for e in etas] == [(None, line["eta"], "import")]
+        undated = records.find_record(session, "orders", {"po_number": "PO-77", "line": 2})
+        assert undated is not None and audit.eta_history(session, undated["id"]) == []
+
+
+def test_a_record_made_by_hand_keeps_its_creation_entry(database) -> None:
+    build_world(database)
+    with database.session() as session:
+        site = records.find_record(session, "sites", {"name": "Moses Lake"})
+        assert site is not None and site["id"]
+        trail = audit.history(session, "sites", site["id"])
+    assert [h.action for h in trail] == ["create"]
+    assert (
+        trail[0].import_batch_id is None
+        and trail[0].new_value
+        and "name=Moses Lake" in (trail[0].new_value)
+    )
 
 
 def test_source_text_names_the_import_a_change_came_from() -> None:

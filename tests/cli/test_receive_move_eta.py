@@ -1,0 +1,75 @@
+"""``receive`` and ``move-eta`` on the command line: the window's services, the line's new
+version printed, a one-line conflict (exit 1) when the version moved on."""
+
+from __future__ import annotations
+
+import io
+
+import cli
+from models.database import open_database
+from services import records
+from tests.helpers import D, basic_world, day, make
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def _world(db_url: str, actor) -> int:
+    database = open_database(db_url)
+    with database.write() as session:
+        basic_world(session, actor)
+        line = make(
+            session,
+            "orders",
+            actor,
+            po_number="PC-1",
+            line=1,
+            vendor="Nvidia",
+            sku="GB300-NVL72",
+            quantity=4,
+            site="Panther Creek",
+            order_date=day("2026-09-01"),
+            unit_price=D("3950000"),
+            eta=day("2027-01-15"),
+        )
+    database.dispose()
+    return int(line["id"])
+
+
+def test_receive_and_move_eta_print_the_new_version(db_url, actor) -> None:
+    line_id = _world(db_url, actor)
+    code, out, err = run("--db", db_url, "receive", "PC-1/1", "3", "--on", "2026-12-01")
+    assert (code, err) == (0, "")
+    assert out == "Order line PC-1/1: 3 of 4 received; version 2\n"
+    code, out, err = run(
+        "--db", db_url, "move-eta", "PC-1/1", "2027-03-01", "--expect-version", "2"
+    )
+    assert (code, err) == (0, "")
+    assert out == "Order line PC-1/1: ETA 2027-03-01; version 3\n"
+    database = open_database(db_url)
+    with database.session() as session:
+        saved = records.get_record(session, "orders", line_id)
+    database.dispose()
+    assert (saved["received_qty"], saved["received_date"]) == (3, day("2026-12-01"))
+    assert (saved["eta"], saved["version"]) == (day("2027-03-01"), 3)
+
+
+def test_a_moved_on_version_is_a_one_line_conflict(db_url, actor) -> None:
+    _world(db_url, actor)
+    assert run("--db", db_url, "receive", "PC-1/1", "1")[0] == 0
+    code, out, err = run("--db", db_url, "receive", "PC-1/1", "1", "--expect-version", "1")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "PC-1/1 was changed" in err and "not saved" in err
+    code, out, err = run(
+        "--db", db_url, "move-eta", "PC-1/1", "2027-03-01", "--expect-version", "1"
+    )
+    assert code == 1 and out == "" and err.count("\n") == 1 and "was changed" in err
+    code, _out, err = run("--db", db_url, "receive", "PC-1/9", "1")
+    assert code == 1 and "there is no order line PC-1/9" in err
+    code, _out, err = run("--db", db_url, "receive", "PC-1/1", "0")
+    assert code == 1 and "more than 0" in err
+    code, _out, err = run("--db", db_url, "move-eta", "PC-1", "2027-03-01")
+    assert code == 2 and "PO/LINE" in err
