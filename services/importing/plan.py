@@ -407,8 +407,10 @@ def _infer_dayfirst(
                 month_only.add(text)
             elif _either_way(text):
                 either.add(text)
-        if day_only and not month_only and (
-            not either or (len(day_only) >= 2 and 4 * len(day_only) >= len(either))
+        if (
+            day_only
+            and not month_only
+            and (not either or (len(day_only) >= 2 and 4 * len(day_only) >= len(either)))
         ):
             found[column.field] = column.header
             continue
@@ -539,9 +541,7 @@ def _plan(
     # The fewest cells of a row: a column every row reaches is read by C-level map.
     shortest = min(map(len, data), default=0)
     dayfirst_columns = (
-        {}
-        if options.dayfirst
-        else _infer_dayfirst(sheet, mapping, start, hidden, shortest, notes)
+        {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden, shortest, notes)
     )
     for header in dayfirst_columns.values():
         notes.append(f"dates in {header!r} read day first (a value there only makes sense so)")

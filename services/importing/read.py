@@ -1053,9 +1053,11 @@ def decode_text(name: str, data: bytes) -> tuple[str, str]:
     if best is not None and str(best.encoding).startswith(_SINGLE_BYTE) and _fits_cp1252(data):
         return data.decode("cp1252"), "cp1252"
     if best is None:
-        raise FileProblem(name, _undecodable(data, first_problem, "UTF-8") + (
-            "; its encoding could not be told: save it as UTF-8 and import it again"
-        ))
+        raise FileProblem(
+            name,
+            _undecodable(data, first_problem, "UTF-8")
+            + ("; its encoding could not be told: save it as UTF-8 and import it again"),
+        )
     encoding = str(best.encoding)
     return _strict(name, data, encoding), encoding
 
