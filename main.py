@@ -1,6 +1,6 @@
 """Rackbook's entry point: with no command it opens the window; commands run headless.
 
-Start-up matters (DESIGN.md §8): this module imports nothing heavy, so a headless command
+Start-up matters (docs/traps.md): this module imports nothing heavy, so a headless command
 never loads Qt and the window can show itself before the database and spreadsheet libraries
 are imported.
 """

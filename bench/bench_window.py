@@ -1,5 +1,5 @@
 """Window speed on 100,000 order lines, each figure as a ratio against a baseline measured in
-the same run (DESIGN.md §8 and issue 6):
+the same run (docs/traps.md and issue 6):
 
 * first rows: opening the orders screen until its first rows are painted, against a bare
   QTableView over a list of 100,000 tuples (built in this run) until painted (target ≤ 2x);

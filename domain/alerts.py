@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
-from enum import StrEnum
 
 from domain import scorecard, supply
 from domain.allocation import POWER_READY
@@ -32,7 +31,7 @@ from domain.margin import Ledger, idle_by_site
 from domain.money import months as horizon_months
 from domain.picture import ContractFigures, Picture, QuickestSource, open_value_breakdown
 from domain.power import PowerDay, power_required, ppa_cover
-from domain.statuses import can_be_overdue
+from domain.statuses import Rule, Severity, can_be_overdue
 from domain.supply import Line
 from domain.world import by_site
 
@@ -42,29 +41,8 @@ MEASURE = Decimal("0.0001")
 SHOWN = 5
 
 
-class Severity(StrEnum):
-    CRITICAL = "critical"
-    WARNING = "warning"
-    INFO = "info"
-
-
 CRITICAL, WARNING, INFO = Severity.CRITICAL, Severity.WARNING, Severity.INFO
 SEVERITIES = (CRITICAL, WARNING, INFO)
-
-
-class Rule(StrEnum):
-    OVERDUE_DELIVERY = "overdue_delivery"
-    ETA_SLIP = "eta_slip"
-    UNCONFIRMED_ORDER = "unconfirmed_order"
-    LEAD_TIME_DRIFT = "lead_time_drift"
-    CAPACITY_SHORTFALL = "capacity_shortfall"
-    DEPLOYMENT_LATE = "deployment_late"
-    TAKE_OR_PAY_IDLE = "take_or_pay_idle"
-    POWER_SHORTFALL = "power_shortfall"
-    PPA_COVERAGE_GAP = "ppa_coverage_gap"
-    VENDOR_CONCENTRATION = "vendor_concentration"
-    PPA_EXPIRING = "ppa_expiring"
-    CONTRACT_NOTICE_DUE = "contract_notice_due"
 
 
 RULES = tuple(rule.value for rule in Rule)

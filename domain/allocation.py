@@ -30,12 +30,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from functools import lru_cache
 
 from domain import contracts as contract_rules
-from domain.contracts import Contract, ContractStatus
+from domain.contracts import Contract
 from domain.gpus import model_key, serves
+from domain.statuses import ContractStatus, DeploymentStatus
 from domain.supply import (
     CATEGORIES,
     GPU_CATEGORIES,
@@ -45,14 +45,6 @@ from domain.supply import (
 )
 
 POWER_READY = "power_ready"
-
-
-class DeploymentStatus(StrEnum):
-    PLANNED = "planned"
-    BUILDING = "building"
-    READY = "ready"
-    LIVE = "live"
-    CANCELLED = "cancelled"
 
 
 KEEPS_WHAT_IT_TOOK = frozenset({DeploymentStatus.READY, DeploymentStatus.LIVE})

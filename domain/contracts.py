@@ -6,30 +6,16 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
+
+from domain.statuses import ContractStatus, PriceUnit
 
 HOURS_PER_MONTH = 730
 DAYS_PER_MONTH = 30
 CENT = Decimal("0.01")
 MEASURE = Decimal("0.0001")
-
-
-class ContractStatus(StrEnum):
-    DRAFT = "draft"
-    SIGNED = "signed"
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    TERMINATED = "terminated"
-
-
-class PriceUnit(StrEnum):
-    PER_GPU_HOUR = "per_gpu_hour"
-    PER_KW_MONTH = "per_kw_month"
-    PER_MONTH = "per_month"
-    PER_YEAR = "per_year"
 
 
 BINDING = frozenset({ContractStatus.SIGNED, ContractStatus.ACTIVE})

@@ -16,6 +16,8 @@ from domain import money
 from domain.contracts import Contract
 from domain.money import HardwareLine, MonthMargin, SiteMonth
 from domain.picture import Picture
+from domain.power import Ppa
+from domain.supply import Line
 from domain.world import by_site
 
 ZERO = Decimal(0)
@@ -52,6 +54,12 @@ class Ledger:
             )
             self._site_months[key] = found
         return found
+
+    def ppas_at(self, site_id: int) -> list[Ppa]:
+        return self._ppas_by_site.get(site_id, [])
+
+    def line(self, line_id: int) -> Line:
+        return self._lines[line_id]
 
     def hardware_per_month(self, contract: Contract) -> Decimal | None:
         if contract.ref not in self._hardware:
@@ -155,6 +163,53 @@ def site_margins(ledger: Ledger, months: Sequence[dt.date]) -> list[SiteMonthMar
             )
             rows.append(SiteMonthMargin(site.id, month, site_month, total, site_month.idle_cost))
     return rows
+
+
+def why_unknown(ledger: Ledger, contract: Contract, months: Sequence[dt.date]) -> list[str]:
+    """Why a figure of the contract's ``months`` has no number: an exchange rate missing
+    (its currency and the day it was needed: never taken as 1:1), or energy nothing prices
+    (no PPA in force and no merchant price). In the order they were found, each once."""
+    converter = ledger.converter
+    world = ledger.pic.world
+    reasons: list[str] = []
+
+    def say(reason: str) -> None:
+        if reason not in reasons:
+            reasons.append(reason)
+
+    for month in months:
+        site = ledger.site_month(contract.site_id, month)
+        if converter.rate(contract.currency, site.day) is None:
+            say(f"no {contract.currency.upper()} rate on or before {site.day}: revenue unknown")
+        if site.energy.price is None and site.required_mw > 0:
+            in_force = [
+                p
+                for p in ledger.ppas_at(contract.site_id)
+                if p.in_force_on(site.day) and p.price_per_mwh is not None
+            ]
+            lacking = [p for p in in_force if converter.rate(p.currency, site.day) is None]
+            for ppa in lacking:
+                say(
+                    f"no {ppa.currency.upper()} rate on or before {site.day} for PPA "
+                    f"{ppa.ref}: power cost unknown"
+                )
+            if not lacking:
+                say(
+                    f"no priced PPA in force at {world.site_name(contract.site_id)} on "
+                    f"{site.day} and no merchant price set: power cost unknown"
+                )
+    if ledger.hardware_per_month(contract) is None:
+        for peg in ledger.pic.contracts[contract.ref].pegs:
+            line = ledger.line(peg.line_id)
+            if (
+                line.unit_price is not None
+                and converter.rate(line.currency, line.order_date) is None
+            ):
+                say(
+                    f"no {line.currency.upper()} rate on or before {line.order_date} for "
+                    f"{line.ref}: hardware cost unknown"
+                )
+    return reasons
 
 
 def idle_by_site(ledger: Ledger, months: Sequence[dt.date]) -> dict[int, list[SiteMonth]]:

@@ -23,16 +23,12 @@ from dateutil.relativedelta import relativedelta
 
 from domain.contracts import HOURS_PER_MONTH, Contract, it_mw, monthly_value
 from domain.power import Ppa, power_required
-from domain.statuses import LineStatus, counts_for_cash, is_on_hold
+from domain.statuses import LineStatus, PpaStructure, counts_for_cash, is_on_hold
 from domain.supply import Line, fully_received
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT)
 
 
 # --- months ----------------------------------------------------------------------------
@@ -130,12 +126,6 @@ class Converter:
 
 
 # --- PPAs and the energy price ---------------------------------------------------------
-
-
-class PpaStructure(StrEnum):
-    FIXED = "fixed"
-    INDEXED = "indexed"
-    HYBRID = "hybrid"
 
 
 def ppa_price(ppa: Ppa, day: dt.date) -> Decimal | None:
@@ -376,11 +366,6 @@ def first_month(contract: Contract, as_of: dt.date) -> dt.date:
 # --- take-or-pay -----------------------------------------------------------------------
 
 
-def idle_months(months_: Iterable[SiteMonth]) -> list[SiteMonth]:
-    """The months in which a site pays for minimum take it does not use."""
-    return [m for m in months_ if m.idle_mw > 0]
-
-
 # --- payment schedules -----------------------------------------------------------------
 
 
@@ -479,10 +464,6 @@ def parse_schedule(text: str) -> tuple[Milestone, ...]:
             f"payment schedule {shown!r} adds up to {total.normalize():f}%, not 100%"
         )
     return tuple(milestones)
-
-
-def schedule_text(milestones: Sequence[Milestone]) -> str:
-    return "; ".join(m.text() for m in milestones)
 
 
 # --- cash out --------------------------------------------------------------------------

@@ -15,29 +15,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 
 from domain.statuses import (
     CLOSED,
     IN_FLIGHT,
     LineStatus,
+    ProductCategory,
     can_be_overdue,
     counts_in_open_value,
     has_open_units,
     open_units_supply,
 )
 
-
-class Category(StrEnum):
-    GPU_SYSTEM = "gpu_system"
-    GPU_SERVER = "gpu_server"
-    NETWORK = "network"
-    STORAGE = "storage"
-    POWER = "power"
-    COOLING = "cooling"
-    OTHER = "other"
-
-
+# A product's category (the name the supply rules have used for it).
+Category = ProductCategory
 CATEGORIES = frozenset(Category)
 GPU_CATEGORIES = frozenset({Category.GPU_SYSTEM, Category.GPU_SERVER})
 

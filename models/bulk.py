@@ -3,7 +3,7 @@ COPY protocol on PostgreSQL), in the caller's transaction.
 
 SQLAlchemy Core spends most of a 100,000-row ``insert(table)`` executemany building a
 parameter dict per row and running each value through its type's bind processor; the driver's
-own ``executemany`` over tuples takes under half the time (DESIGN §8: 0.9 s against 2.0 s).
+own ``executemany`` over tuples takes under half the time (docs/traps.md: 0.9 s against 2.0 s).
 ``insert_columns`` keeps what Core would do (the same bind processors, so a date, a
 timestamp or a ``ScaledDecimal`` is stored exactly as the ORM stores it; the columns' Python
 defaults for columns not given) and drops the per-row overhead: values are given column by

@@ -1,6 +1,6 @@
 """From a path or URL to a ready engine: SQLite pragmas, transactions, migrations on open.
 
-SQLite needs care (DESIGN.md §8):
+SQLite needs care (docs/traps.md):
 
 * pysqlite's own transaction handling issues ``BEGIN`` lazily and not before DDL, so two app
   instances could both read and then both write. We take transactions over: the driver runs

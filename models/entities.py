@@ -1,4 +1,4 @@
-"""Every entity of the domain (DESIGN.md §2), one class each.
+"""Every entity of the domain (docs/domain.md), one class each.
 
 Natural keys are unique constraints so that an import can update instead of duplicate.
 Enumerations are stored as short strings with a CHECK constraint; the allowed values live in

@@ -1,34 +1,31 @@
-"""Allowed values of every enumerated field, shared by the schema, services, import and window."""
+"""Allowed values of every enumerated field, shared by the schema, services, import and window.
 
-SITE_STATUSES = ("planned", "mining", "converting", "live")
-PRODUCT_CATEGORIES = (
-    "gpu_system",
-    "gpu_server",
-    "network",
-    "storage",
-    "power",
-    "cooling",
-    "other",
-)
-LINE_STATUSES = (
-    "draft",
-    "placed",
-    "confirmed",
-    "in_production",
-    "shipped",
-    "partially_received",
-    "received",
-    "on_hold",
-    "cancelled",
-)
-# A purchase order's status summarises its lines (services.records.order_status).
-ORDER_STATUSES = ("draft", "open", "partially_received", "received", "cancelled")
-PPA_STRUCTURES = ("fixed", "indexed", "hybrid")
-SERVICES = ("colocation", "gpu_lease", "managed_training", "inference")
-PRICE_UNITS = ("per_gpu_hour", "per_kw_month", "per_month", "per_year")
-CONTRACT_STATUSES = ("draft", "signed", "active", "expired", "terminated")
-AUDIT_ACTIONS = ("create", "update", "delete")
-DEPLOYMENT_STATUSES = ("planned", "building", "ready", "live", "cancelled")
+The values are the ``StrEnum``s of ``domain/statuses.py`` (one place for every enumeration); here
+they are the tuples a field's choices are checked against. What each status counts for (open,
+overdue, binding…) is a business rule: domain/statuses.py and domain/contracts.py.
+"""
 
-# What each status counts for (open, overdue, binding…) is a business rule: domain/statuses.py
-# and domain/contracts.py.
+from domain.statuses import (
+    AuditAction,
+    ContractStatus,
+    DeploymentStatus,
+    LineStatus,
+    OrderStatus,
+    PpaStructure,
+    PriceUnit,
+    ProductCategory,
+    Service,
+    SiteStatus,
+    values,
+)
+
+SITE_STATUSES = values(SiteStatus)
+PRODUCT_CATEGORIES = values(ProductCategory)
+LINE_STATUSES = values(LineStatus)
+ORDER_STATUSES = values(OrderStatus)
+PPA_STRUCTURES = values(PpaStructure)
+SERVICES = values(Service)
+PRICE_UNITS = values(PriceUnit)
+CONTRACT_STATUSES = values(ContractStatus)
+AUDIT_ACTIONS = values(AuditAction)
+DEPLOYMENT_STATUSES = values(DeploymentStatus)

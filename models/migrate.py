@@ -1,6 +1,6 @@
 """Schema migrations applied from code when a database is opened.
 
-SQLite specifics (DESIGN.md §8): a batch migration recreates a table, and with foreign keys
+SQLite specifics (docs/traps.md): a batch migration recreates a table, and with foreign keys
 on, ``ON DELETE CASCADE`` would delete every child row of the table being copied; so foreign
 keys are switched off for the migration (the pragma only works outside a transaction), the
 migration runs in one transaction, and ``PRAGMA foreign_key_check`` must come back empty

@@ -117,6 +117,15 @@ class SiteMargin:
 
 
 @dataclass(frozen=True)
+class SiteTakeOrPay:
+    site: str
+    min_take_mw: Decimal  # this month: PPA minimum take in force
+    idle_mw: Decimal  # minimum take beyond power required
+    idle_cost: Decimal | None  # this month (None: unpriced)
+    idle_months: int  # months of the take-or-pay horizon with idle MW
+
+
+@dataclass(frozen=True)
 class CashMonth:
     month: dt.date
     cash_out: Decimal  # reporting currency (milestones not yet paid)
@@ -137,6 +146,8 @@ class Dashboard:
     margins: list[SiteMargin] = field(default_factory=list)
     cash: list[CashMonth] = field(default_factory=list)
     cash_undated: Decimal = ZERO
+    # Sites with a take-or-pay share: this month's minimum take and idle MW.
+    take_or_pay: list[SiteTakeOrPay] = field(default_factory=list)
 
 
 def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
@@ -279,6 +290,23 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
         out = out_by_month.get(month) or ZERO
         cash_months.append(CashMonth(month, out.quantize(CENT), month_revenue.quantize(CENT)))
     undated = out_by_month.get(None) or ZERO
+    from domain.margin import idle_by_site
+
+    horizon = money.months(day, config.take_or_pay_horizon_months)
+    idle = idle_by_site(ledger, horizon)
+    take_or_pay = []
+    for site_id in sorted({p.site_id for p in world.ppas if p.take_or_pay_pct}):
+        now = ledger.site_month(site_id, this_month)
+        take_or_pay.append(
+            SiteTakeOrPay(
+                world.site_name(site_id),
+                now.min_take_mw,
+                now.idle_mw,
+                now.idle_cost,
+                len(idle.get(site_id, [])),
+            )
+        )
+    take_or_pay.sort(key=lambda t: t.site)
     return Dashboard(
         day,
         tiles,
@@ -290,6 +318,7 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
         margins,
         cash_months,
         undated.quantize(CENT),
+        take_or_pay,
     )
 
 

@@ -53,6 +53,9 @@ class ReferenceNames:
     skus_by_vendor: dict[str, list[str]] = field(default_factory=dict)
     contracts: list[str] = field(default_factory=list)
     deployments: list[str] = field(default_factory=list)
+    # The currencies a price may be in: the reporting currency first, then those with an FX
+    # rate (a price in any other could not be converted, so the figures could not count it).
+    currencies: list[str] = field(default_factory=list)
 
     def parts(self) -> list[str]:
         """What a bill of parts may name: a category, or any vendor's sku."""
@@ -121,6 +124,9 @@ def reference_names(session: Session) -> ReferenceNames:
         )
     ):
         names.vendor_aliases[alias_key] = vendor
+    reporting = str(settings.get(session, "reporting_currency")).upper()
+    rated = {str(c).upper() for c in session.scalars(select(FxRate.currency).distinct())}
+    names.currencies = [reporting, *sorted(rated - {reporting})]
     return names
 
 
@@ -162,11 +168,21 @@ def list_rows(
 def _with_contract_figures(
     session: Session, found: list[dict[str, Any]], day: dt.date
 ) -> list[dict[str, Any]]:
-    """Contracts with what secures them: need-by date, GPUs secured, shortfall (DESIGN §3)."""
-    from services.figures import contract_figures
+    """Contracts with what secures them: need-by date, GPUs secured, shortfall (docs/domain.md)."""
+    from services.figures import picture
+    from services.margins import contracts_of
 
-    figures = contract_figures(session, day)
+    pic = picture(session, day)
+    figures = pic.contracts
+    margins = contracts_of(pic)
+    currency = pic.world.settings.reporting_currency.upper()
     for record in found:
+        margin = margins.get(record["contract_ref"])
+        # The first month's margin in the reporting currency (None: unknown, or not binding).
+        record["margin"] = None if margin is None else margin.first.margin
+        pct = None if margin is None else margin.first.margin_pct
+        record["margin_pct"] = None if pct is None else pct.quantize(CENT)
+        record["margin_currency"] = currency
         figure = figures.get(record["contract_ref"])
         record["need_by"] = figure.need_by if figure else None
         record["gpus_secured"] = figure.gpus_secured if figure else None
@@ -259,7 +275,7 @@ def marks(
     rows: Iterable[Sequence[Any]],
     today: dt.date | None = None,
 ) -> list[Mark | None]:
-    """One mark (or None) per row of ``kind_name``: the alerts of DESIGN §4 that concern it
+    """One mark (or None) per row of ``kind_name``: the alerts (docs/adding-an-alert.md) of it
     (services.marks). A list marks its rows with ``services.marks.row_marks`` once per load."""
     return row_marks(session, kind_name, today).for_rows(names, rows)
 
@@ -306,7 +322,7 @@ def totals(
 ) -> list[Total]:
     """The figures under a list of ``kind_name`` rows (the rows shown, after filtering).
     With ``money`` (see ``converter``) order value is in the reporting currency, each line
-    converted at the rate of its order date (DESIGN §3, open order value); without it, per
+    converted at the rate of its order date (docs/domain.md, open order value); without it, per
     currency."""
     at = {name: i for i, name in enumerate(names)}
     if kind_name == "orders":

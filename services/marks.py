@@ -1,4 +1,4 @@
-"""Which rows of a list stand out, and why: the supply-risk alerts of DESIGN.md §4, put on
+"""Which rows of a list stand out, and why: the supply-risk alerts (docs/adding-an-alert.md) on
 the records they concern.
 
 The rules are not written again here. ``row_marks`` evaluates every rule once

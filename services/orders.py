@@ -24,7 +24,7 @@ from models import OrderLine, PurchaseOrder
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, Problem, ValidationError
-from services.schema import Kind, kind
+from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import validate
 
 Record = dict[str, Any]
@@ -410,9 +410,13 @@ def cancel_lines(
 
 # --- a new purchase order, typed or pasted as a whole ---------------------------------------
 
-# What an order's header gives every line, and what each line has of its own, in the order
-# the order-entry grid shows them.
-ORDER_FIELDS = ("po_number", "vendor", "site", "order_date", "currency")
+# What an order's header gives every line (its number and the purchase order's fields, but the
+# payment schedule, which the grid leaves to the vendor's), and what each line has of its own,
+# in the order the order-entry grid shows them.
+HEADER_FIELDS = (
+    "po_number",
+    *(name for name in PURCHASE_ORDER_FIELDS if name != "payment_schedule"),
+)
 LINE_FIELDS = (
     "sku",
     "description",
@@ -447,9 +451,9 @@ def read_typed_order(
     options = ReadOptions(dayfirst=dayfirst, decimal_comma=decimal_comma)
     converters = {
         name: converter_for("orders", spec.field(name), name, options, dayfirst)
-        for name in (*ORDER_FIELDS, *LINE_FIELDS)
+        for name in (*HEADER_FIELDS, *LINE_FIELDS)
     }
-    for name in (*ORDER_FIELDS, *LINE_FIELDS):
+    for name in (*HEADER_FIELDS, *LINE_FIELDS):
         if spec.field(name).type == "date":
             # A typed date is read by the one rule for typed dates (15/06/2027: day first).
             converters[name] = partial(_typed_date, locale_day_first=dayfirst)
@@ -465,7 +469,7 @@ def read_typed_order(
             problems.append(Problem(name, raw, f"{title} {problem}", row, title))
             return None
 
-    order = {name: converted(name, header.get(name), None) for name in ORDER_FIELDS}
+    order = {name: converted(name, header.get(name), None) for name in HEADER_FIELDS}
     typed = [
         {name: converted(name, line.get(name), number) for name in LINE_FIELDS}
         for number, line in enumerate(lines, start=1)
@@ -509,7 +513,7 @@ def check_typed_order(
     for number, line in enumerate(typed.lines, start=1):
         values = records.complete("orders", {**order, **line, "line": number})
         for problem in validate("orders", values):
-            if problem.field in ORDER_FIELDS:
+            if problem.field in HEADER_FIELDS:
                 if problem.row is None and not any(
                     p.field == problem.field and p.row is None for p in problems
                 ):
@@ -558,8 +562,8 @@ def new_order(
         subject = f"Purchase order {po} (lines added)"
         first_line = max((line["line"] for line in existing.lines), default=0) + 1
         problems.extend(_disagreements(session, existing, order, spec))
-        header = {**header, **{name: getattr(existing, name) for name in ORDER_FIELDS}}
-        order = {**order, **{name: getattr(existing, name) for name in ORDER_FIELDS}}
+        header = {**header, **{name: getattr(existing, name) for name in HEADER_FIELDS}}
+        order = {**order, **{name: getattr(existing, name) for name in HEADER_FIELDS}}
         order["payment_schedule"] = existing.payment_schedule
     # Everything the grid can tell at once, before a single line is written.
     problems.extend(
@@ -642,7 +646,7 @@ def _disagreements(
 
 def _on_line(problem: Problem, number: int, spec: Kind) -> Problem:
     """A line's problem placed on its row of the grid (the order's own fields stay unplaced)."""
-    if problem.field in ORDER_FIELDS:
+    if problem.field in HEADER_FIELDS:
         return problem
     title = spec.field(problem.field).title if problem.field in spec.field_names else None
     return Problem(problem.field, problem.value, problem.reason, number, title)

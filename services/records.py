@@ -51,7 +51,7 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
-from services.schema import Kind, kind
+from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import validate
 
 Record = dict[str, Any]
@@ -526,8 +526,7 @@ class LeadTimeAdapter(Adapter):
         return []
 
 
-# A line's fields that belong to its purchase order (the same on every line of it).
-ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_schedule")
+ORDER_FIELDS = PURCHASE_ORDER_FIELDS
 
 
 class OrderLineAdapter(Adapter):

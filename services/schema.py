@@ -1,4 +1,4 @@
-"""The record kinds Rackbook reads and writes, with their canonical field names (DESIGN.md §5).
+"""The record kinds Rackbook reads and writes, with their canonical field names (docs/import.md).
 
 A *record* is a plain dict keyed by these names, holding typed Python values (str, int,
 Decimal, date, bool, None). Records are what services return, what the import builds, what
@@ -324,6 +324,9 @@ KINDS: dict[str, Kind] = {
         DEPLOYMENT_PARTS,
     )
 }
+
+# An order line's fields that belong to its purchase order: one value for every line of it.
+PURCHASE_ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_schedule")
 
 # The table each kind's records live in (an order line's, the line's: its purchase order is
 # part of it). services.records' adapters write them; a test holds the two in step.

@@ -1,4 +1,4 @@
-"""Typed settings with their defaults (DESIGN.md §2 and §4), stored in the ``setting`` table.
+"""Typed settings with their defaults (docs/domain.md), stored in the ``setting`` table.
 
 Each option is declared once with its type, default and meaning; reading a setting that was
 never saved gives its default, and a value is checked before it is stored.
@@ -91,7 +91,8 @@ OPTIONS: tuple[Option, ...] = (
         "default_payment_schedule",
         str,
         "100% net 30",
-        "Payment schedule when neither the order nor its vendor has one",
+        "Payment schedule when neither the order nor its vendor has one (percent, event "
+        "and days after, as in 30% order; 70% received+30)",
     ),
     Option(
         "take_or_pay_horizon_months", int, 12, "Take-or-pay idle alert horizon (months)", 1, 120

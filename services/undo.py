@@ -48,17 +48,6 @@ class Change:
         return records.record_key(self.kind, record)
 
 
-def changes_between(
-    kind_name: str, befores: Sequence[Record], afters: Sequence[Record]
-) -> list[Change]:
-    """``Change``s pairing records by id (a record in ``afters`` only: created; in
-    ``befores`` only: deleted)."""
-    after_of = {r["id"]: r for r in afters}
-    found = [Change(kind_name, b, after_of.pop(b["id"], None)) for b in befores]
-    found += [Change(kind_name, None, a) for a in after_of.values()]
-    return found
-
-
 def _fields(kind_name: str, source: Record, target: Record) -> Record:
     """The writable fields whose value in ``target`` differs from ``source``."""
     names = [f.name for f in kind(kind_name).writable]

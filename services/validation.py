@@ -1,4 +1,4 @@
-"""The one validation per kind: the rules of DESIGN.md §5 that apply to a single record.
+"""The one validation per kind: the rules of docs/import.md that apply to a single record.
 
 The import, the command line and the edit dialogs all call ``validate`` so a rule holds
 everywhere. Each function takes a complete record (canonical names, typed values) and returns

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import alerts as alert_rules
-from domain.picture import ContractFigures, Picture
+from domain.picture import ContractFigures, Picture, SupplyPoint, supply_series
 from domain.picture import picture as compute_picture
 from domain.whatif import MAX_SLIP_DAYS, Move, Scope, Slip, apply
 from domain.world import World
@@ -38,6 +38,8 @@ from services.figures import collector_paused, load_world
 from services.reports import iso, money
 
 ALL = "*"
+# A slip moves at most this many days either way (the window's days field says so too).
+MAX_DAYS = MAX_SLIP_DAYS
 
 
 class ScenarioOutdated(RackbookError):
@@ -349,3 +351,61 @@ def apply_scenario(
     for move in outcome.moves:
         orders.change_eta(session, move.line_id, move.after, what_if, expected_version=move.version)
     return outcome.moves
+
+
+# --- what the window shows beside the tables --------------------------------------------------
+
+
+def target_names(session: Session) -> list[str]:
+    """Every name a slip can target, for completing what a person types: vendors (and their
+    aliases), purchase orders, and PO/line."""
+    from models import OrderLine, PurchaseOrder, Vendor, VendorAlias
+
+    names = list(session.scalars(select(Vendor.name).order_by(Vendor.name)))
+    names += list(session.scalars(select(VendorAlias.alias).order_by(VendorAlias.alias)))
+    names += list(
+        session.scalars(select(PurchaseOrder.po_number).order_by(PurchaseOrder.po_number))
+    )
+    rows = session.execute(
+        select(PurchaseOrder.po_number, OrderLine.line_no)
+        .join(OrderLine, OrderLine.order_id == PurchaseOrder.id)
+        .order_by(PurchaseOrder.po_number, OrderLine.line_no)
+    )
+    names += [f"{po}/{no}" for po, no in rows]
+    return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class SupplyBeside:
+    """A site's supply chart as today and with the moved dates (the dashboard's series)."""
+
+    site: str
+    today: list[SupplyPoint]
+    moved: list[SupplyPoint]
+
+    @property
+    def changes(self) -> bool:
+        return self.today != self.moved
+
+
+def supply_beside(outcome: Outcome) -> list[SupplyBeside]:
+    """The dashboard's supply series of every site with GPUs, before and after the slips;
+    the sites whose supply moves first, then by name."""
+    from services.dashboard import SUPPLY_MONTHS
+
+    found = []
+    for site in sorted(outcome.before.world.sites.values(), key=lambda s: s.name):
+        today = supply_series(outcome.before, site.id, SUPPLY_MONTHS)
+        moved = supply_series(outcome.after, site.id, SUPPLY_MONTHS)
+        if any(p.gpus_supply or p.gpus_committed or p.gpus_overdue for p in today + moved):
+            found.append(SupplyBeside(site.name, today, moved))
+    found.sort(key=lambda s: not s.changes)
+    return found
+
+
+def critical_parts(outcome: Outcome, deployment_ref: str) -> tuple[str | None, str | None]:
+    """A deployment's critical part before and after (what its ready date waits for)."""
+    return (
+        outcome.before.deployments[deployment_ref].critical_part,
+        outcome.after.deployments[deployment_ref].critical_part,
+    )

@@ -2,7 +2,7 @@
 
 ``run_window`` is called by main.py when no command is given. Only Qt is imported before the
 window is on screen; SQLAlchemy, Alembic and the services load while the user looks at it
-(DESIGN.md §8: importing everything before the first paint cost 1.6 s against 0.27 s).
+(docs/traps.md: importing everything before the first paint cost 1.6 s against 0.27 s).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationName("Rackbook")
     from ui.context import AppContext
     from ui.main_window import MainWindow
-    from ui.resources import style_sheet
+    from ui.theme import follow_desktop
 
-    app.setStyleSheet(style_sheet())
+    follow_desktop(app)  # light or dark, as the desktop is
     from services import paths
 
     # The window's own settings live with the database in Rackbook's folder (services.paths):

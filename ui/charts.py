@@ -74,7 +74,7 @@ class Chart(QWidget):
         *,
         dates: bool = True,
         y_label: str = "",
-        legend_below: bool = False,
+        legend_below: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -102,6 +102,9 @@ class Chart(QWidget):
             self.legend = self.plot.addLegend(offset=(8, 8), labelTextSize="8pt")
         self.series: dict[str, Series] = {}
         self._bar_labels: list[str] = []
+        # The bar labels as drawn: each cut to the width of its group, so none overlaps.
+        self.bar_ticks: list[str] = []
+        self.plot.getViewBox().sigResized.connect(lambda *_a: self._label_bars())
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -119,6 +122,7 @@ class Chart(QWidget):
         self._show_legend_row()
         self.series.clear()
         self._bar_labels = []
+        self.bar_ticks = []
         bottom = self.plot.getAxis("bottom")
         if not isinstance(bottom, pg.DateAxisItem):
             bottom.setTicks(None)
@@ -258,9 +262,74 @@ class Chart(QWidget):
                 self.legend.addItem(item, name)
             self._entry(name, color, "bar")
             self.series[name] = Series(name, list(labels), list(values), [item])
-        axis = self.plot.getAxis("bottom")
-        axis.setTicks([[(i, _short(label)) for i, label in enumerate(labels)]])
         self.plot.setXRange(-0.6, len(labels) - 0.4, padding=0)
+        self._label_bars()
+
+    def group_pixels(self) -> float:
+        """How wide one group of bars is on screen, in pixels."""
+        if not self._bar_labels:
+            return 0.0
+        width = float(self.plot.getViewBox().width())
+        return width / (len(self._bar_labels) + 0.2)
+
+    def _label_bars(self) -> None:
+        if not self._bar_labels:
+            return
+        axis = self.plot.getAxis("bottom")
+        metrics = QFontMetrics(axis.style["tickFont"] or self.font())
+        room = max(int(self.group_pixels()) - 6, 0)
+        self.bar_ticks = [
+            metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
+            for label in self._bar_labels
+        ]
+        axis.setTicks([list(enumerate(self.bar_ticks))])
+        self.setToolTip(", ".join(self._bar_labels))
+
+    def stacked_bars(
+        self,
+        labels: Sequence[str],
+        stacks: Sequence[tuple[str, Sequence[Number], str]],
+    ) -> None:
+        """One bar per label made of stacked parts, one per (name, values, colour), the first
+        at the bottom. Clicking a bar emits its label."""
+        self._bar_labels = list(labels)
+        base = [0.0] * len(labels)
+        for name, values, color in stacks:
+            heights = [float(v) for v in values]
+            item = pg.BarGraphItem(
+                x=list(range(len(labels))),
+                y0=list(base),
+                height=heights,
+                width=0.7,
+                brush=pg.mkBrush(QColor(color)),
+                pen=None,
+            )
+            self.plot.addItem(item)
+            if self.legend is not None:
+                self.legend.addItem(item, name)
+            self._entry(name, color, "bar")
+            self.series[name] = Series(name, list(labels), list(values), [item])
+            base = [b + h for b, h in zip(base, heights, strict=True)]
+        axis = self.plot.getAxis("bottom")
+        axis.setTicks([[(i, label) for i, label in enumerate(labels)]])
+        self.plot.setXRange(-0.6, len(labels) - 0.4, padding=0)
+
+    def category_line(
+        self, name: str, labels: Sequence[str], ys: Sequence[Number], color: str
+    ) -> None:
+        """A line over bar labels (one point per label), e.g. revenue over cash bars."""
+        item = self.plot.plot(
+            list(range(len(labels))),
+            [float(y) for y in ys],
+            pen=self._pen(color, 2.5),
+            symbol="o",
+            symbolSize=6,
+            symbolBrush=QColor(color),
+            symbolPen=None,
+            name=name if self.legend is not None else None,
+        )
+        self._entry(name, color, "line")
+        self.series[name] = Series(name, list(labels), list(ys), [item])
 
     def fit(self) -> None:
         """Show exactly the x range of the series (shading items would stretch it to 0)."""
@@ -295,10 +364,6 @@ class Chart(QWidget):
         """What a click on ``label``'s bars does (for keyboard users and tests)."""
         if label in self._bar_labels:
             self.clicked.emit(label)
-
-
-def _short(label: str, limit: int = 8) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 # --- the readiness timeline ------------------------------------------------------------------

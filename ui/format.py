@@ -43,6 +43,16 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     return f"{text} {currency}" if currency else text
 
 
+def money_entry(value: Decimal | None) -> str:
+    """Money as an editor shows it: grouped, at least two decimals, never a digit dropped
+    (``3,920,000.00``; a price of ``2.355`` stays so)."""
+    if value is None:
+        return ""
+    exponent = value.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return _localise(format(value, f",.{places}f"))
+
+
 _UNITS = ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k"))
 
 

@@ -1,6 +1,6 @@
 """The main window: navigation on the left, one screen at a time, toolbar, menus, status bar.
 
-Start-up matters (DESIGN.md §8): this module imports only Qt at load time. The window shows
+Start-up matters (docs/traps.md): this module imports only Qt at load time. The window shows
 itself first; the database opens in the background, and a screen is built the first time it
 is visited.
 """
@@ -94,7 +94,10 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Screens")
         self.navigation.setFixedWidth(170)
+        # A long label (the alerts count) is cut, not given a scroll bar under the sidebar.
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for screen_id, label in NAVIGATION:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, screen_id)
@@ -291,6 +294,14 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.refresh_action)
         view_menu.addAction(self.columns_action)
+        view_menu.addAction(
+            self._action(
+                "&What if…",
+                lambda _c=False: self.show_what_if(),
+                "Ctrl+Shift+W",
+                tip="What a vendor's, an order's or a line's slip changes (Ctrl+Shift+W)",
+            )
+        )
         view_menu.addSeparator()
         for i, (screen_id, label) in enumerate(NAVIGATION):
             action = self._action(label, lambda _c=False, s=screen_id: self.show_screen(s))
@@ -448,6 +459,10 @@ class MainWindow(QMainWindow):
             readiness_screen = ReadinessScreen(self.context)
             readiness_screen.lines_requested.connect(self.show_lines)
             return readiness_screen
+        if screen_id == "cash":
+            from ui.screens.cash_screen import CashScreen
+
+            return CashScreen(self.context)
         if screen_id == "sites":
             from ui.screens.sites_screen import SitesScreen
 
@@ -553,6 +568,14 @@ class MainWindow(QMainWindow):
         orders_screen.show_only(line_ids, what)
         if line_ids:
             orders_screen.select_id(line_ids[0])
+
+    def show_what_if(self) -> Any:
+        """The What if… panel (ui.whatif_panel), once a database is open."""
+        if self.context.database is None:
+            return None
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self)
 
     def show_readiness(self, deployment_ref: str = "") -> None:
         """The readiness timeline, at deployment ``deployment_ref`` when one is named."""

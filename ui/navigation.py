@@ -19,6 +19,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("deployments", "Deployments"),
     ("deployment_parts", "Deployment parts"),
     ("readiness", "Readiness"),
+    ("cash", "Cash"),
     ("customers", "Customers"),
     ("alerts", "Alerts"),
     ("imports", "Imports"),

@@ -1,4 +1,4 @@
-"""Excel exports (DESIGN.md §6): the contract summary, every list, import templates.
+"""Excel exports (docs/architecture.md): the contract summary, every list, import templates.
 
 The command line (``export KIND OUT.xlsx [--as-of DATE]``) and the window call the same
 functions here:

@@ -107,13 +107,6 @@ def sheet_name(text: str) -> str:
 FIRST_TRUE_SERIAL_DAY = dt.date(1900, 3, 1)
 
 
-def excel_serial(day: dt.date) -> int | None:
-    """Excel's serial of ``day``, or None when Excel would show another day for it."""
-    if day < FIRST_TRUE_SERIAL_DAY:
-        return None
-    return day.toordinal() - EXCEL_EPOCH_ORDINAL
-
-
 def exact_float(value: Decimal) -> float | None:
     """``value`` as a spreadsheet number when the double holds it exactly, else None."""
     number = float(value)
@@ -805,10 +798,6 @@ class SheetWriter:
         if self._pending >= PROGRESS_EVERY:
             self.book.advance(self._pending)
             self._pending = 0
-
-    def write_rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        for values in rows:
-            self.write_row(values)
 
     def flush_progress(self) -> None:
         if self._pending:

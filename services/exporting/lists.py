@@ -1,4 +1,4 @@
-"""Plain exports of every list: one sheet, the canonical field names of DESIGN.md §5 as headers.
+"""Plain exports of every list: one sheet, the canonical field names of docs/import.md as headers.
 
 Headers are the names the import knows without any mapping, and values keep their type (dates
 as date cells, quantities as whole numbers, money exactly), so a plain export imports back
@@ -7,7 +7,7 @@ import reads back as their codes. Two names differ from the record's field:
 
 * lead times: the record holds ``lead_days``; the import's header is ``lead_time`` and reads
   a bare number as days, so the column is ``lead_time`` holding whole days;
-* ``export contracts`` writes the contract *summary* (DESIGN.md §7); the plain list of
+* ``export contracts`` writes the contract *summary* (README, command line); the plain list of
   contracts, the one that imports back, is ``export contract-list``.
 
 Records stream from one Core ``SELECT`` (the same statement ``records.list_records`` runs), in

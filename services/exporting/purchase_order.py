@@ -7,7 +7,7 @@ line is left off (once a revision has been sent, the next one says it was cancel
 
 The content is built here as plain data (:class:`PurchaseOrderDocument`) and as HTML for a
 text document (:func:`document_html`); the window and the command line render the HTML to PDF
-or a printer with Qt (``ui/printing.py``), and :func:`export_purchase_order` writes the same
+or a printer with Qt (``ui/printing.py``), and :func:`write_workbook` writes the same
 document as a workbook. Services import no Qt.
 
 Each document produced is a **revision** of the order as sent (``purchase_order_revision``,
@@ -606,23 +606,6 @@ def produce(
 
 
 # --- the same document as a workbook -----------------------------------------------------------
-
-
-def export_purchase_order(
-    session: Session,
-    po_number: str,
-    book: WorkbookWriter,
-    *,
-    issued_by: str | None = None,
-    buyer_name: str | None = None,
-    today: dt.date | None = None,
-) -> PurchaseOrderDocument:
-    """Write purchase order ``po_number`` to ``book`` as its vendor's document, recorded as
-    sent by ``issued_by``; the document written."""
-    user = issued_by or "rackbook"
-    document = issue(session, po_number, buyer_name=buyer_name or user, user=user, today=today)
-    write_workbook(document, book)
-    return document
 
 
 def write_workbook(document: PurchaseOrderDocument, book: WorkbookWriter) -> None:

@@ -1,4 +1,4 @@
-"""Spreadsheet import (DESIGN.md §5): read → headers → values → plan → commit/undo.
+"""Spreadsheet import (docs/import.md): read → headers → values → plan → commit/undo.
 
 The steps are separate so the window's import wizard can drive them one page at a time
 (``read_file`` → ``choose_sheets``/``match_headers`` → ``plan_import`` for the preview →
@@ -36,6 +36,7 @@ from services.importing.plan import (
     ImportCancelled,
     Known,
     Plan,
+    RowAction,
     RowPlan,
     plan_import,
     vendor_names,
@@ -81,6 +82,7 @@ __all__ = [
     "Plan",
     "Profile",
     "ReadOptions",
+    "RowAction",
     "RowPlan",
     "Sheet",
     "SheetFit",

@@ -15,7 +15,7 @@ are written in a new workbook in the same shape: the vendor's title and header r
 each rejected row as it was read.
 
 Either way the header words are the vendor's, and the ``Error`` column is ignored on import.
-Text that would start a formula is written as text that cannot execute (DESIGN §6, §8).
+Text that would start a formula is written as text that cannot execute (docs/traps.md).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from services.importing.plan import Plan, RowPlan
 BAD_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Above this many rows in the vendor's workbook, openpyxl's normal mode costs too much
-# memory (DESIGN §8: 640 MB for 100,000 rows x 15 columns): the rows are rebuilt instead.
+# memory (docs/traps.md: 640 MB for 100,000 rows x 15 columns): the rows are rebuilt instead.
 MARKED_COPY_MAX_ROWS = 20_000
 ERROR_COLUMN_WIDTH = 80
 

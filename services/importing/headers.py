@@ -1,7 +1,7 @@
 """Which row holds the headers, which kind the sheet holds, and which column is which field.
 
 A vendor's header words (``PO #``, ``Qty``, ``Part No.``, ``Ship To``) are matched to the
-canonical fields of DESIGN.md §5 in three steps, best first: the field's own name or one of its
+canonical fields of docs/import.md in three steps, best first: the field's own name or one of its
 aliases (confidence 100); every word of an alias found in the header (``Dell SKU`` has ``sku``,
 85); rapidfuzz similarity to a name or alias (typos such as ``Quantitiy``, up to 84). A header
 that is itself the name of a Rackbook field (of any kind: ``gpu_model``, ``first_commitment``)

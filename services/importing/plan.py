@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import partial
 from operator import itemgetter, methodcaller
 from typing import Any
@@ -70,11 +71,20 @@ class ImportCancelled(RackbookError):
         super().__init__("the import was cancelled; nothing was written")
 
 
+class RowAction(StrEnum):
+    """What an import does with one row of a sheet."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
 @dataclass(slots=True)
 class RowPlan:
     row: int  # as Excel numbers it
     index: int  # into Sheet.rows
-    action: str  # create | update | unchanged | rejected
+    action: RowAction
     key: str
     record: Record
     changes: list[Change] = field(default_factory=list)
@@ -104,12 +114,12 @@ class Plan:
     notes: list[str]
     sheet: Sheet
 
-    def count(self, action: str) -> int:
+    def count(self, action: RowAction | str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
     @property
     def counts(self) -> dict[str, int]:
-        result = {"create": 0, "update": 0, "unchanged": 0, "rejected": 0}
+        result = {action.value: 0 for action in RowAction}
         for row in self.rows:
             result[row.action] += 1
         return result
@@ -123,7 +133,7 @@ class Plan:
         buyer looks for first in a new order status report."""
         moves = EtaMoves()
         for row in self.rows:
-            if row.action != "update":
+            if row.action != RowAction.UPDATE:
                 continue
             for change in row.changes:
                 if change.field == "eta":
@@ -675,7 +685,7 @@ def _plan(
                 RowPlan(
                     excel_row,
                     index,
-                    "unchanged",
+                    RowAction.UNCHANGED,
                     spec.key_of(current),
                     current,
                     [],
@@ -716,17 +726,17 @@ def _plan(
                 )
         key_text = spec.key_of(merged)
         plan_row = RowPlan(
-            excel_row, index, "rejected", key_text, merged, [], problems, current, row_refs
+            excel_row, index, RowAction.REJECTED, key_text, merged, [], problems, current, row_refs
         )
         if unchanged:
-            plan_row.action = "unchanged"
+            plan_row.action = RowAction.UNCHANGED
         elif not problems:
             if current is None:
-                plan_row.action = "create"
+                plan_row.action = RowAction.CREATE
             else:
                 plan_row.changes = diff(current, merged, writable)
-                plan_row.action = "update" if plan_row.changes else "unchanged"
-        if promise_note is not None and plan_row.action != "unchanged":
+                plan_row.action = RowAction.UPDATE if plan_row.changes else RowAction.UNCHANGED
+        if promise_note is not None and plan_row.action != RowAction.UNCHANGED:
             plan_row.promise_note = promise_note
             kept_commitments += 1
         rows.append(plan_row)
@@ -837,7 +847,7 @@ def shown(raw: Any) -> Any:
 
 def _reject(row: RowPlan, problem: Problem) -> None:
     row.problems.append(problem)
-    row.action = "rejected"
+    row.action = RowAction.REJECTED
     row.changes = []
 
 
@@ -1159,7 +1169,7 @@ class _Checker:
         """The lines of one purchase order name one vendor, site, order date and currency."""
         first: dict[str, RowPlan] = {}
         for row in rows:
-            if row.action == "rejected":
+            if row.action == RowAction.REJECTED:
                 continue
             po = row.record["po_number"]
             seen = first.setdefault(po, row)
@@ -1191,7 +1201,7 @@ class _Checker:
         """An alias names one vendor only: not another vendor's name or alias."""
         claimed: dict[str, tuple[str, RowPlan]] = {}
         for row in rows:
-            if row.action == "rejected":
+            if row.action == RowAction.REJECTED:
                 continue
             own = records.name_key(row.record["name"])
             own_id = row.existing["id"] if row.existing else None

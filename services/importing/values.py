@@ -1,4 +1,4 @@
-"""Cell values as vendors write them → typed record values (DESIGN.md §5).
+"""Cell values as vendors write them → typed record values (docs/import.md).
 
 Every converter takes one raw cell (what python-calamine or the csv module gives: ``str``,
 ``float``, ``int``, ``bool``, ``date``, ``datetime``, ``timedelta`` or ``""``) and returns a
@@ -227,7 +227,7 @@ def to_date(raw: Any, dayfirst: bool = False) -> dt.date | None:
 
 @lru_cache(maxsize=65536)
 def _date_text(text: str, dayfirst: bool) -> dt.date:
-    # ISO first: it is the common case and 100 times faster than dateutil (DESIGN §8).
+    # ISO first: it is the common case and 100 times faster than dateutil (docs/traps.md).
     if len(text) >= 10 and text[4] == "-":
         try:
             return dt.date.fromisoformat(text[:10])

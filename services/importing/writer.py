@@ -1,6 +1,6 @@
 """Writing an import plan, and undoing an import batch.
 
-The write path uses bulk statements, not the ORM unit of work (DESIGN §8 measured 100,000 rows
+The write path uses bulk statements, not the ORM unit of work (docs/traps.md measured 100,000 rows
 at 2 s with Core statements against 12-15 s with ORM objects): new rows go through the driver
 (``models.bulk``: multi-row ``INSERT`` on SQLite, ``COPY`` on PostgreSQL), changed rows by Core
 ``update`` statements. Bulk statements bypass ORM events, so everything the ORM path of

@@ -1,4 +1,4 @@
-"""The SQLite traps of DESIGN.md §8, each shown avoided, and the version check on both databases."""
+"""The SQLite traps of docs/traps.md, each shown avoided; the version check on both databases."""
 
 from __future__ import annotations
 

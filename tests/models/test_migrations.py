@@ -115,7 +115,7 @@ def populated(database):
 
 def test_upgrade_of_populated_database_keeps_every_row(populated, tmp_path) -> None:
     """A batch migration that recreates purchase_order (the parent of order_line, whose
-    foreign key cascades on delete) must keep every order line (DESIGN.md §8)."""
+    foreign key cascades on delete) must keep every order line (docs/traps.md)."""
     before = _counts(populated)
     assert before[1] > 50
     extra = tmp_path / "versions"

@@ -1,4 +1,4 @@
-"""Money and measures round-trip exactly on SQLite and PostgreSQL (DESIGN.md §8: a plain
+"""Money and measures round-trip exactly on SQLite and PostgreSQL (docs/traps.md: a plain
 Numeric on SQLite is a float and loses digits)."""
 
 from __future__ import annotations

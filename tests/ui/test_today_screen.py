@@ -34,3 +34,11 @@ def test_a_contract_at_risk_offers_acknowledge_not_receive(window):
     contracts = window.current_screen()
     assert contracts is window.screens["contracts"]
     assert contracts.search.text() == item.search
+
+
+def test_the_summary_keeps_abbreviations(window):
+    today = window.current_screen()
+    text = today.summary.text()
+    moved = next(s for s in today.today.sections if s.title.startswith("ETAs"))
+    assert moved.items, "the demo data has ETAs that moved since yesterday"
+    assert f"{len(moved.items)} ETAs moved" in text and "etas" not in text

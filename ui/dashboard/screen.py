@@ -9,6 +9,7 @@ and it redraws the next time it is shown (at once when it is on screen).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
@@ -41,7 +42,13 @@ ACTUAL = "Actual lead time"
 GRID = "Grid MW"
 REQUIRED = "MW required (peak, committed × PUE)"
 PPA = "PPA MW"
+MIN_TAKE = "PPA minimum take MW (take-or-pay)"
+MARGIN = "Margin this month"
+IDLE_COST = "Take-or-pay idle cost"
 _ONE_DECIMAL = Decimal("0.1")
+CENT = Decimal("0.01")
+MILLION = Decimal(1_000_000)
+ZERO = Decimal(0)
 
 
 class DashboardScreen(QWidget):
@@ -91,10 +98,19 @@ class DashboardScreen(QWidget):
 
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("siteChoice")
+        self.site_choice.setAccessibleName("Site")
         self.site_choice.setMinimumContentsLength(22)
         self.site_choice.currentIndexChanged.connect(lambda _i: self.draw_supply())
         self.site_orders = QPushButton("Show orders of this site")
         self.site_orders.clicked.connect(self._site_orders)
+        self.what_if_button = QPushButton("What &if…")
+        self.what_if_button.setObjectName("whatIfButton")
+        self.what_if_button.setAccessibleName("What if a vendor slips")
+        self.what_if_button.setToolTip(
+            "What a vendor's, an order's or a line's slip changes: contracts, late credits, "
+            "deployments, alerts and this chart (nothing is written)"
+        )
+        self.what_if_button.clicked.connect(self.what_if)
         self.supply_chart = Chart(
             "GPU supply against commitments, next 24 months", y_label="GPUs", legend_below=True
         )
@@ -103,6 +119,7 @@ class DashboardScreen(QWidget):
 
         self.vendor_choice = QComboBox()
         self.vendor_choice.setObjectName("vendorChoice")
+        self.vendor_choice.setAccessibleName("Vendor and SKU")
         self.vendor_choice.setMinimumContentsLength(18)
         self.vendor_choice.currentIndexChanged.connect(lambda _i: self.draw_lead_times())
         self.vendor_orders = QPushButton("Show orders of this vendor")
@@ -117,11 +134,20 @@ class DashboardScreen(QWidget):
             lambda site: self.filter_requested.emit("orders", "site", site)
         )
 
+        self.margin_chart = Chart(
+            "Margin per site, this month", dates=False, y_label="money", legend_below=True
+        )
+        self.margin_chart.setObjectName("marginChart")
+        self.margin_chart.clicked.connect(
+            lambda site: self.filter_requested.emit("contracts", "site", site)
+        )
+
         supply_box = QVBoxLayout()
         supply_head = QHBoxLayout()
         supply_head.addWidget(QLabel("Site:"))
         supply_head.addWidget(self.site_choice, 1)
         supply_head.addWidget(self.site_orders)
+        supply_head.addWidget(self.what_if_button)
         supply_box.addLayout(supply_head)
         supply_box.addWidget(self.supply_chart, 1)
         self.clusters = ClustersAtRisk()
@@ -140,16 +166,27 @@ class DashboardScreen(QWidget):
 
         power_box = QVBoxLayout()
         power_head = QLabel("Click a site's bars to see its orders.")
+        self.power_head = power_head
+        power_head.setWordWrap(True)
         power_head.setObjectName("tileDetail")
         power_box.addWidget(power_head)
         power_box.addWidget(self.power_chart, 1)
 
         grid = QGridLayout()
-        grid.addLayout(supply_row, 0, 0, 1, 2)
         grid.addLayout(lead_box, 1, 0)
         grid.addLayout(power_box, 1, 1)
+        margin_box = QVBoxLayout()
+        margin_head = QLabel("Click a site's bars to see its contracts.")
+        self.margin_head = margin_head
+        margin_head.setWordWrap(True)
+        margin_head.setObjectName("tileDetail")
+        margin_box.addWidget(margin_head)
+        margin_box.addWidget(self.margin_chart, 1)
+        grid.addLayout(margin_box, 1, 2)
+        grid.addLayout(supply_row, 0, 0, 1, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 3)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
 
@@ -222,6 +259,7 @@ class DashboardScreen(QWidget):
         self.draw_supply()
         self.draw_lead_times()
         self.draw_power()
+        self.draw_margins()
         self.clusters.show_clusters(board.clusters_at_risk)
         self.drawn.emit()
 
@@ -335,6 +373,12 @@ class DashboardScreen(QWidget):
             "Click to open the alerts",
         )
 
+    def what_if(self) -> object:
+        """The What if… panel, showing this site's chart once it has a result."""
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self, site=self.site_choice.currentData() or "")
+
     def site_series(self, site: str) -> SiteSupplySeries | None:
         if self.board is None:
             return None
@@ -397,18 +441,94 @@ class DashboardScreen(QWidget):
             return
         sites = [s for s in self.board.sites if s.grid_mw or s.mw_required_peak or s.ppa_mw]
         labels = [s.name for s in sites]
+        take = {t.site: t for t in self.board.take_or_pay}
+        groups: list[tuple[str, Sequence[Decimal | None], str]] = [
+            (GRID, [s.grid_mw for s in sites], GREY),
+            (REQUIRED, [s.mw_required_peak for s in sites], ORANGE),
+            (PPA, [s.ppa_mw for s in sites], GREEN),
+        ]
+        if take:
+            groups.append(
+                (
+                    MIN_TAKE,
+                    [take[s.name].min_take_mw if s.name in take else ZERO for s in sites],
+                    RED,
+                )
+            )
+        chart.bars(labels, groups)
+        short = [s.name for s in sites if s.headroom_mw is not None and s.headroom_mw < 0]
+        idle = [t for t in self.board.take_or_pay if t.idle_mw > 0]
+        cur = self.board.tiles.reporting_currency
+        title = "Power per site: grid, required, PPA"
+        if short:
+            title += f" — over the grid at {', '.join(short)}"
+        head = "Click a site's bars to see its orders."
+        idle.sort(key=lambda t: -(t.idle_cost or 0))
+        if idle:
+            head = f"Idle take-or-pay this month at {len(idle)} sites, most at " + ", ".join(
+                f"{t.site} {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW"
+                + (f" ({fmt.compact_money(t.idle_cost, cur)}/month)" if t.idle_cost else "")
+                for t in idle[:2]
+            )
+            head += " (the chart's tooltip lists every site)."
+        self.power_head.setText(head)
+        chart.set_title(title)
+        chart.setToolTip(
+            "\n".join(
+                f"{t.site}: minimum take {fmt.number(t.min_take_mw.quantize(_ONE_DECIMAL))} MW, "
+                f"idle {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW this month"
+                + (f", {fmt.money(t.idle_cost.quantize(CENT), cur)}" if t.idle_cost else "")
+                + f"; idle in {t.idle_months} months ahead"
+                for t in self.board.take_or_pay
+            )
+        )
+
+    def draw_margins(self) -> None:
+        chart = self.margin_chart
+        chart.clear()
+        if self.board is None:
+            return
+        rows = self.board.margins
+        cur = self.board.tiles.reporting_currency
+        # In millions of the reporting currency: the axis reads 1.5, not 1.5e+06.
+        chart.plot.setLabel("left", f"millions of {cur}")
         chart.bars(
-            labels,
+            [r.site for r in rows],
             [
-                (GRID, [s.grid_mw for s in sites], GREY),
-                (REQUIRED, [s.mw_required_peak for s in sites], ORANGE),
-                (PPA, [s.ppa_mw for s in sites], GREEN),
+                (MARGIN, [None if r.margin is None else r.margin / MILLION for r in rows], BLUE),
+                (
+                    IDLE_COST,
+                    [None if r.idle_cost is None else r.idle_cost / MILLION for r in rows],
+                    RED,
+                ),
             ],
         )
-        short = [s.name for s in sites if s.headroom_mw is not None and s.headroom_mw < 0]
-        chart.set_title(
-            "Power per site: grid, required, PPA"
-            + (f" — over the grid at {', '.join(short)}" if short else "")
+        chart.zero_line()
+        unknown = [r.site for r in rows if r.margin is None]
+        losing = [r.site for r in rows if r.margin is not None and r.margin < 0]
+        chart.set_title(f"Margin per site, {self.board.as_of:%b %Y}, after idle take-or-pay")
+        self.margin_head.setText(
+            (
+                f"Losing money at {len(losing)} sites"
+                + (f", {', '.join(losing[:3])}…" if len(losing) > 3 else f": {', '.join(losing)}")
+                + ". "
+                if losing
+                else ""
+            )
+            + (f"Unknown at {', '.join(unknown)} (an exchange rate missing). " if unknown else "")
+            + "Click a site's bars to see its contracts."
+        )
+        chart.setToolTip(
+            "\n".join(
+                f"{r.site}: margin "
+                + ("unknown" if r.margin is None else fmt.money(r.margin.quantize(CENT), cur))
+                + (
+                    f", idle take-or-pay {fmt.money(r.idle_cost.quantize(CENT), cur)}"
+                    if r.idle_cost
+                    else ""
+                )
+                for r in rows
+            )
         )
 
     # --- filtering the lists -------------------------------------------------------------

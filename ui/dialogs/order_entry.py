@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from services.catalogue import CatalogueItem
 from services.errors import ValidationError
 from services.lists import ReferenceNames
-from services.orders import LINE_FIELDS, ORDER_FIELDS
+from services.orders import HEADER_FIELDS, LINE_FIELDS
 from services.records import name_key
 from services.schema import kind
 from ui import format as fmt
@@ -455,7 +455,7 @@ class OrderEntryDialog(QDialog):
             return
         header, lines = self.header_values(), self.line_values()
         if self.existing is not None:
-            header = {name: getattr(self.existing, name) for name in ORDER_FIELDS}
+            header = {name: getattr(self.existing, name) for name in HEADER_FIELDS}
         dayfirst, decimal_comma = self._reading()
         problems = orders.check_typed_order(
             header, lines, self.names, dayfirst=dayfirst, decimal_comma=decimal_comma
@@ -498,7 +498,7 @@ class OrderEntryDialog(QDialog):
         self.context.write(
             lambda session, actor: orders.new_order(
                 session,
-                {name: header[name] for name in ORDER_FIELDS},
+                {name: header[name] for name in HEADER_FIELDS},
                 lines,
                 actor,
                 dayfirst=dayfirst,

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -53,6 +54,8 @@ PROMISE_KEPT = (
 )
 NUMBER_PATTERN = QRegularExpression(r"^\s*[-+]?[$€£]?[\d\s.,\x{00a0}]*\s*$")
 CURRENCY_PATTERN = QRegularExpression(r"^[A-Za-z]{0,3}$")
+# Kinds whose currency names a new code (an FX rate brings a currency in): typed, not chosen.
+NEW_CURRENCY_KINDS = frozenset({"fxrates"})
 
 
 class Store(Protocol):
@@ -86,10 +89,16 @@ def _combo(editable: bool) -> QComboBox:
 class FieldEditor:
     """One field's editor, its problem label, and the conversion between text and value."""
 
-    def __init__(self, field: Field, on_change: Callable[[], None]) -> None:
+    def __init__(
+        self, field: Field, on_change: Callable[[], None], choose_currency: bool = True
+    ) -> None:
         self.field = field
+        self.chosen_currency = field.name == "currency" and choose_currency
         self.touched = False
         self.widget: QWidget
+        # What the grid holds: the editor, or the editor with the record's currency after it.
+        self.cell: QWidget
+        self.currency_label: QLabel | None = None
         self.problem = QLabel()
         self.problem.setProperty("problem", True)
         self.problem.setStyleSheet("color: #b71c1c;")
@@ -106,6 +115,10 @@ class FieldEditor:
         elif field.type == "bool":
             self.widget = QCheckBox()
             self.widget.toggled.connect(changed)
+        elif self.chosen_currency:
+            # A choice of the codes Rackbook can convert (set_choices), never any text.
+            self.widget = _combo(editable=False)
+            self.widget.currentIndexChanged.connect(changed)
         elif field.type == "choice":
             self.widget = _combo(editable=False)
             if not field.required:
@@ -132,11 +145,37 @@ class FieldEditor:
             self.widget.textChanged.connect(changed)
         self.widget.setObjectName(f"field_{field.name}")
         self.widget.setAccessibleName(field.title)
+        self.cell = self.widget
+        if field.type == "money":
+            self.currency_label = QLabel()
+            self.currency_label.setObjectName(f"currency_{field.name}")
+            self.cell = QWidget()
+            row = QHBoxLayout(self.cell)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.widget, 1)
+            row.addWidget(self.currency_label)
+
+    def set_currency(self, code: str | None) -> None:
+        """The currency shown after a money field (the record's own)."""
+        if self.currency_label is not None:
+            self.currency_label.setText(code or "")
+            self.widget.setAccessibleDescription(f"in {code}" if code else "")
 
     def set_choices(self, names: list[str]) -> None:
         """The names offered by a reference field's list (vendors, sites, skus...)."""
         combo = self.widget
         assert isinstance(combo, QComboBox)
+        if not combo.isEditable():  # the currency: codes, the record's own kept
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            if not self.field.required:
+                combo.addItem("", None)
+            for code in names:
+                combo.addItem(code, code)
+            combo.blockSignals(False)
+            self.set_value(current)
+            return
         text = combo.currentText()
         combo.blockSignals(True)
         combo.clear()
@@ -151,13 +190,17 @@ class FieldEditor:
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
         elif isinstance(w, QComboBox) and not w.isEditable():
+            if self.chosen_currency and value and w.findData(value) < 0:
+                w.addItem(str(value), value)  # a code stored before it had an FX rate
             w.setCurrentIndex(max(w.findData(value), 0))
         elif isinstance(w, QComboBox):
             w.setEditText("" if value is None else str(value))
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText("" if value is None else str(value))
         elif isinstance(w, QLineEdit):
-            if self.field.type in ("int", "decimal", "money"):
+            if self.field.type == "money":
+                w.setText(fmt.money_entry(value))
+            elif self.field.type in ("int", "decimal"):
                 w.setText(fmt.plain_number(value))
             else:
                 w.setText("" if value is None else str(value))
@@ -231,13 +274,15 @@ class RecordDialog(QDialog):
         halves = 2 if len(fields) > 9 else 1
         per_column = -(-len(fields) // halves)
         for i, field in enumerate(fields):
-            editor = FieldEditor(field, self._changed)
+            editor = FieldEditor(
+                field, self._changed, choose_currency=kind_name not in NEW_CURRENCY_KINDS
+            )
             self.editors[field.name] = editor
             column, row = divmod(i, per_column)
             label = QLabel(field.title + (" *" if field.required else ""))
             label.setBuddy(editor.widget)
             grid.addWidget(label, row * 2, column * 2, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(editor.widget, row * 2, column * 2 + 1)
+            grid.addWidget(editor.cell, row * 2, column * 2 + 1)
             grid.addWidget(editor.problem, row * 2 + 1, column * 2 + 1)
         for column in range(halves):
             grid.setColumnStretch(column * 2 + 1, 1)
@@ -280,6 +325,9 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._fill_choices()
+        currency = self.editors.get("currency")
+        if currency is not None and isinstance(currency.widget, QComboBox):
+            currency.widget.currentIndexChanged.connect(lambda _i: self._show_currency())
         if "vendor" in self.editors and "sku" in self.editors:
             vendor = self.editors["vendor"].widget
             assert isinstance(vendor, QComboBox)
@@ -302,6 +350,8 @@ class RecordDialog(QDialog):
                 editor.set_choices(lists[ref])
             elif editor.field.name == "part":
                 editor.set_choices(self.names.parts())
+            elif editor.chosen_currency:
+                editor.set_choices(self.names.currencies)
         self._fill_skus()
 
     def _fill_skus(self) -> None:
@@ -319,7 +369,17 @@ class RecordDialog(QDialog):
         self._loading = False
         if record.get("version") is not None:
             self.expected_version = record["version"]
+        self._show_currency()
         self._changed()
+
+    def _show_currency(self) -> None:
+        """Each money field says its currency: the record's, else the reporting one."""
+        editor = self.editors.get("currency")
+        code = editor.value()[0] if editor is not None else None
+        if code is None and self.names.currencies:
+            code = self.names.currencies[0]
+        for each in self.editors.values():
+            each.set_currency(code)
 
     def values(self) -> tuple[Record, list[Problem]]:
         """What the editors hold, typed; and the values that could not be read."""

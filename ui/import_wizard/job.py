@@ -7,6 +7,7 @@ background (they read the file or the database). Every step is a call to
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,10 @@ class ImportJob:
     # The vendor the file names (a title row, a header, its name), proposed; and where.
     vendor_proposed: str | None = None
     vendor_found_in: str = ""
+    # New order lines the file brings are written only when the buyer says yes.
+    create_new: bool = False
+    # The purchase orders of those new lines that Rackbook has never seen (found with the plan).
+    unknown_orders: list[str] = field(default_factory=list)
 
     # --- file --------------------------------------------------------------------------
 
@@ -197,6 +202,8 @@ class ImportJob:
             progress=progress,
             cancel=cancel,
         )
+        self.create_new = False
+        self.unknown_orders = _unknown_orders(session, self.new_orders())
         return self.plan
 
     def commit(
@@ -206,11 +213,22 @@ class ImportJob:
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
     ) -> importing.BatchResult:
-        """Write the previewed plan (and save the profile) in the caller's transaction."""
+        """Write the previewed plan (and save the profile) in the caller's transaction; new
+        order lines only when the buyer said yes (``create_new``)."""
         assert self.plan is not None and self.mapping is not None
+        plan = self.plan
+        if self.new_orders() and not self.create_new:
+            plan = dataclasses.replace(
+                plan,
+                rows=[r for r in plan.rows if r.action != "create"],
+                skipped=[
+                    *plan.skipped,
+                    *((r.row, "a new order line, not created") for r in self.new_orders()),
+                ],
+            )
         result = importing.commit(
             session,
-            self.plan,
+            plan,
             user,
             skip_invalid=self.skip_invalid,
             progress=progress,
@@ -219,6 +237,16 @@ class ImportJob:
         if self.save_profile_as.strip():
             self.save_profile(session, user)
         return result
+
+    def new_orders(self) -> list[importing.RowPlan]:
+        """The order lines the file would create (none for other kinds)."""
+        if self.plan is None or self.plan.kind != "orders":
+            return []
+        return [r for r in self.plan.rows if r.action == "create"]
+
+    def new_purchase_orders(self) -> list[str]:
+        """The purchase orders among them that Rackbook does not know at all."""
+        return list(self.unknown_orders)
 
     def save_profile(self, session: Any, user: str) -> None:
         from services.records import find_vendor
@@ -240,3 +268,10 @@ def importing_vendors(session: Any) -> list[dict[str, Any]]:
     from services import records
 
     return records.list_records(session, "vendors")
+
+
+def _unknown_orders(session: Any, new_lines: list[importing.RowPlan]) -> list[str]:
+    from services.orders import find_order
+
+    numbers = sorted({str(r.record.get("po_number") or "") for r in new_lines} - {""})
+    return [n for n in numbers if find_order(session, n) is None]

@@ -47,7 +47,7 @@ from services.paths import pasted_folder
 from services.schema import IMPORT_KINDS, KINDS
 from ui.context import AppContext
 from ui.import_wizard.job import ImportJob
-from ui.import_wizard.preview import ACTION_WORDS, PreviewModel
+from ui.import_wizard.preview import ACTION_WORDS, PreviewModel, field_title
 from ui.widgets import show_error
 
 if TYPE_CHECKING:
@@ -407,7 +407,7 @@ class MappingPage(QWizardPage):
             combo = QComboBox()
             combo.addItem(IGNORE, None)
             for name in job.fields:
-                combo.addItem(name, name)
+                combo.addItem(field_title(job.kind, name), name)
             combo.setCurrentIndex(max(combo.findData(match.field), 0) if match.field else 0)
             combo.currentIndexChanged.connect(
                 lambda _i, index=match.index, c=combo: self._changed(index, c.currentData())
@@ -456,9 +456,8 @@ class MappingPage(QWizardPage):
             for column in (self.COLUMN, self.SAMPLE, self.CONFIDENCE, self.HOW):
                 self._item(row, column).setForeground(grey if ignored else plain)
         missing = [f for f in job.missing() if not (f == "vendor" and job.takes_vendor)]
-        self.missing.setText(
-            f"No column holds {', '.join(missing)} yet: choose one." if missing else ""
-        )
+        named = ", ".join(field_title(job.kind, f) for f in missing)
+        self.missing.setText(f"No column holds {named} yet: choose one." if missing else "")
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -575,7 +574,8 @@ class OptionsPage(QWizardPage):
         missing = job.missing()
         if missing:
             hint = " (give the vendor above)" if "vendor" in missing else ""
-            self.problem.setText(f"No value for {', '.join(missing)}{hint}.")
+            named = ", ".join(field_title(job.kind, f) for f in missing)
+            self.problem.setText(f"No value for {named}{hint}.")
             return False
         self.status.setText("Checking every row against the database…")
         relay = self.w.relay
@@ -623,6 +623,15 @@ class PreviewPage(QWizardPage):
         self.view.setTabKeyNavigation(False)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
+        # Order lines the file brings that nobody entered: shown in green, and written only
+        # when the buyer says so (a status report must not create orders by itself).
+        self.new_lines = QLabel("")
+        self.new_lines.setObjectName("previewNewLines")
+        self.new_lines.setProperty("problem", True)
+        self.new_lines.setWordWrap(True)
+        self.create_new = QCheckBox("")
+        self.create_new.setObjectName("previewCreateNew")
+        self.create_new.toggled.connect(self._create_new_toggled)
         self.save_rejected = QPushButton("Save rejected rows…")
         self.save_rejected.setObjectName("previewSaveRejected")
         self.save_rejected.clicked.connect(lambda: save_rejected_rows(self.w, self))
@@ -635,6 +644,8 @@ class PreviewPage(QWizardPage):
         bottom.addWidget(self.save_rejected)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.new_lines)
+        layout.addWidget(self.create_new)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notes)
         layout.addLayout(bottom)
@@ -652,6 +663,13 @@ class PreviewPage(QWizardPage):
             + (f" &nbsp;—&nbsp; {html.escape(moves.text)}" if moves else "")
         )
         notes = list(plan.notes) + [f"row {row}: skipped, {why}" for row, why in plan.skipped]
+        replaced = sum(1 for row in plan.rows if self.model.replaces_description(row))
+        if replaced:
+            notes.insert(
+                0,
+                f"the vendor's description replaces ours on {replaced:,} "
+                f"line{'s' if replaced != 1 else ''} (see the last column)",
+            )
         ignored = [c.header for c in plan.mapping.ignored]
         if ignored:
             notes.append("columns not imported: " + ", ".join(ignored))
@@ -668,18 +686,63 @@ class PreviewPage(QWizardPage):
             self.problem.setText("Nothing to write: every row is already in Rackbook as it is.")
         else:
             self.problem.setText("")
+        self._show_new_lines()
         self.view.resizeColumnsToContents()
+        self._fit_columns()
         self.setButtonText(QWizard.WizardButton.NextButton, "Import")
         self.completeChanged.emit()
 
+    def _fit_columns(self) -> None:
+        """No column wider than a third of the table, so the ETA after the key is in view."""
+        widest = max(self.view.viewport().width() // 3, 160)
+        for column in range(self.model.columnCount()):
+            if self.view.columnWidth(column) > widest:
+                self.view.setColumnWidth(column, widest)
+
+    def _show_new_lines(self) -> None:
+        job = self.w.job
+        new = job.new_orders()
+        self.new_lines.setVisible(bool(new))
+        self.create_new.setVisible(bool(new))
+        self.create_new.blockSignals(True)
+        self.create_new.setChecked(job.create_new)
+        self.create_new.blockSignals(False)
+        if not new:
+            return
+        lines, orders = len(new), job.new_purchase_orders()
+        more = f" and {len(orders) - 5} more" if len(orders) > 5 else ""
+        shown_orders = ", ".join(orders[:5]) + more
+        self.new_lines.setText(
+            f"This file brings {lines:,} order line{'s' if lines != 1 else ''} that "
+            f"{'are' if lines != 1 else 'is'} not in Rackbook (in green"
+            + (
+                f"; {len(orders):,} new purchase order{'s' if len(orders) != 1 else ''}: "
+                f"{shown_orders}"
+                if orders
+                else ""
+            )
+            + "). They are created only if you tick the box below; otherwise only the lines "
+            "already in Rackbook are updated."
+        )
+        self.create_new.setText(
+            f"Yes, create the {lines:,} new order line{'s' if lines != 1 else ''}"
+        )
+        self.create_new.setAccessibleName("Create the new order lines")
+
+    def _create_new_toggled(self, checked: bool) -> None:
+        self.w.job.create_new = checked
+        self.completeChanged.emit()
+
     def isComplete(self) -> bool:
-        plan = self.w.job.plan
+        job = self.w.job
+        plan = job.plan
         if plan is None:
             return False
         counts = plan.counts
-        if counts["rejected"] and not self.w.job.skip_invalid:
+        if counts["rejected"] and not job.skip_invalid:
             return False
-        return bool(counts["create"] or counts["update"])
+        creates = counts["create"] and (job.create_new or not job.new_orders())
+        return bool(creates or counts["update"])
 
 
 class CommitPage(QWizardPage):

@@ -269,6 +269,7 @@ class AlertsScreen(QWidget):
         self.title.setObjectName("screenTitle")
         self.search = QLineEdit()
         self.search.setObjectName("search")
+        self.search.setAccessibleName("Search alerts")
         self.search.setPlaceholderText("Search (Ctrl+F)…")
         self.search.setClearButtonEnabled(True)
         self.model = AlertTableModel(self)
@@ -285,6 +286,7 @@ class AlertsScreen(QWidget):
         ):
             combo = QComboBox()
             combo.setObjectName(f"filter_{name}")
+            combo.setAccessibleName(f"Filter by {name}")
             combo.addItem(everything, None)
             combo.currentIndexChanged.connect(
                 lambda _i, n=name, c=combo: self.model.set_filter(n, c.currentData())
@@ -298,6 +300,7 @@ class AlertsScreen(QWidget):
 
         self.view = table_view(self, several=True)
         self.view.setObjectName("alertTable")
+        self.view.setAccessibleName("Alerts")
         self.view.setModel(self.model)
         self.view.setWordWrap(False)
         self.view.doubleClicked.connect(lambda _i: self.go_to())

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from ui.context import AppContext
 from ui.screens.list_screen import ListScreen
+from ui.screens.money_panels import ContractMarginPanel
 from ui.screens.pegging import ContractSupplyPanel
 
 
@@ -36,8 +37,13 @@ class ContractsScreen(ListScreen):
         self.supply.lines_requested.connect(self.lines_requested)
         self.supply.readiness_requested.connect(self.readiness_requested)
         self.details.addTab(self.supply, "Supply")
+        self.margin = ContractMarginPanel()
+        self.details.addTab(self.margin, "Margin")
+        self.margins: dict[str, Any] | None = None
+        self._margins_generation = -1
 
     def refresh(self) -> None:
+        self.margins = None
         self.pegging = None  # read again with the list: the figures may have moved
         super().refresh()
 
@@ -48,6 +54,7 @@ class ContractsScreen(ListScreen):
             self.supply.clear()
             return
         ref = str(record["contract_ref"])
+        self._load_margin(ref)
         if self.pegging is not None and self._pegging_generation == self._generation:
             self._show_supply(ref)
             return
@@ -83,3 +90,34 @@ class ContractsScreen(ListScreen):
             self.supply.clear(f"{ref} is not in the figures yet: press F5.")
             return
         self.supply.show_pegging(found)
+
+    def _load_margin(self, ref: str) -> None:
+        """The contract's margin, from every contract's read once per load of the list."""
+        if self.margins is not None and self._margins_generation == self._generation:
+            self._show_margin(ref)
+            return
+        self._margin_wanted = ref
+        if getattr(self, "_margins_reading", False):
+            return
+        self._margins_reading = True
+        generation = self._generation
+        from services import margins
+
+        def done(found: dict[str, Any]) -> None:
+            self._margins_reading = False
+            self.margins = found
+            self._margins_generation = generation
+            self._show_margin(self._margin_wanted)
+
+        def failed(_error: BaseException) -> None:
+            self._margins_reading = False
+            self.margin.clear("The contract's margin could not be read; press F5 to try again.")
+
+        self.margin.clear("Working out the margin…")
+        self.context.read(lambda s: margins.contracts_money(s), done, failed, owner=self)
+
+    def _show_margin(self, ref: str) -> None:
+        record = self.selected_record()
+        if record is None or str(record["contract_ref"]) != ref:
+            return
+        self.margin.show_margin((self.margins or {}).get(ref), ref)

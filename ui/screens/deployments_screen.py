@@ -56,6 +56,7 @@ class PartsEditor(QWidget):
         self.title.setObjectName("partsTitle")
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("partsTable")
+        self.table.setAccessibleName("Parts of the deployment")
         self.table.setHorizontalHeaderLabels(["Part (SKU or category)", "Quantity", "What it is"])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(24)

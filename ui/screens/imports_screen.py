@@ -57,6 +57,7 @@ class ImportsScreen(QWidget):
         self.model = PlainTableModel(HEADERS, self)
         self.view = table_view(self)
         self.view.setObjectName("batchTable")
+        self.view.setAccessibleName("Import batches")
         self.view.setModel(self.model)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.model.modelReset.connect(self._enable)

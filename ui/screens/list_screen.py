@@ -290,6 +290,7 @@ class ListScreen(QWidget):
         self.model = RecordTableModel(self.spec.columns(), self)
         self.view = table_view(self, several=True)
         self.view.setObjectName("recordTable")
+        self.view.setAccessibleName(self.spec.title)
         self.view.setModel(self.model)
         # No sort until the user asks: rows come in the services' order (PO, line...).
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -306,7 +307,6 @@ class ListScreen(QWidget):
         header = self.view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
-        header.sectionResized.connect(lambda *_a: None)
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.modelReset.connect(self._restore_current)
         self.model.modelReset.connect(self._footer_later)
@@ -315,6 +315,7 @@ class ListScreen(QWidget):
         self.title.setObjectName("screenTitle")
         self.search = QLineEdit()
         self.search.setObjectName("search")
+        self.search.setAccessibleName(f"Search {self.spec.title.lower()}")
         self.search.setPlaceholderText("Search (Ctrl+F)…")
         self.search.setClearButtonEnabled(True)
         # The filter row's widths are minimums only: the window fits a 1366-pixel laptop
@@ -330,6 +331,7 @@ class ListScreen(QWidget):
         for name in self.spec.filters:
             combo = QComboBox()
             combo.setObjectName(f"filter_{name}")
+            combo.setAccessibleName(f"Filter by {self.title_of(name).lower()}")
             combo.setMinimumContentsLength(FILTER_MIN_CHARS)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -515,6 +517,22 @@ class ListScreen(QWidget):
 
     def _row_actions(self, menu: QMenu) -> None:
         """Screens with more to do to the selected rows add their actions here."""
+        if self.kind == "vendors":
+            names = [str(self.model.record(row)["name"]) for row in self.selected_rows()]
+            if names:
+                menu.addAction(
+                    f"What if {names[0]} slips…"
+                    if len(names) == 1
+                    else f"What if these {len(names)} vendors slip…",
+                    lambda: self.what_if(names),
+                )
+                menu.addSeparator()
+
+    def what_if(self, targets: list[str]) -> Any:
+        """The What if… panel on these targets (vendor names, PO numbers, PO/lines)."""
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self, targets)
 
     def selected_rows(self) -> list[int]:
         """The shown rows selected, top to bottom (the current one when none is)."""

@@ -30,6 +30,7 @@ from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import LazyTable, ListScreen, prepare, table_view
+from ui.screens.money_panels import LineMilestonesPanel
 from ui.screens.pegging import LineServesPanel
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
@@ -105,6 +106,8 @@ class OrdersScreen(ListScreen):
         self.serves.readiness_requested.connect(self.readiness_requested)
         self.serves.contract_requested.connect(self.contract_requested)
         self.details.addTab(self.serves, "Serves")
+        self.milestones = LineMilestonesPanel()
+        self.details.addTab(self.milestones, "Payments")
         self._serves_line: int | None = None
         self.details.currentChanged.connect(lambda _i: self.load_serves())
         # Until the newly selected line's order is on screen, the buttons would act on the
@@ -288,6 +291,7 @@ class OrdersScreen(ListScreen):
             self.order_stack.setCurrentWidget(self.order_waiting)
             self._serves_line = None
             self.serves.clear()
+            self.milestones.clear()
             return
         from services import audit, orders
 
@@ -303,10 +307,31 @@ class OrdersScreen(ListScreen):
         self.context.read(
             work, lambda found: self._show_order(line_id, *found), lambda e: None, owner=self
         )
+        self.load_milestones(line_id)
         if self.serves.pegging is not None and self.serves.pegging.line_id != line_id:
             self.serves.clear()  # never another line's, even behind another tab
         self._serves_line = None  # a new selection, or the figures moved (a save)
         self.load_serves()
+
+    def load_milestones(self, line_id: int) -> None:
+        """The selected line's payment milestones (its schedule read as of today)."""
+        from services import cash, settings
+
+        def work(session: Any) -> tuple[Any, str]:
+            currency = str(settings.get_all(session)["reporting_currency"])
+            return cash.line_schedule(session, line_id), currency
+
+        def done(found: tuple[Any, str]) -> None:
+            if line_id == self.selected_id():
+                self.milestones.show_schedule(*found)
+
+        self.milestones.clear("Reading the line's payment milestones…")
+        self.context.read(
+            work,
+            done,
+            lambda exc: self.milestones.clear(f"The milestones could not be read: {exc}"),
+            owner=self,
+        )
 
     def load_serves(self) -> None:
         """What the selected line serves, when the Serves tab is in front (it reads every
@@ -574,7 +599,34 @@ class OrdersScreen(ListScreen):
             actions.append(correct)
         for action in actions:
             action.setEnabled(not self.context.read_only)
+        self._whatif_actions(menu)
         menu.addSeparator()
+
+    def _whatif_actions(self, menu: QMenu) -> None:
+        """What if these lines, or their orders, slipped (the What if… panel)."""
+        lines = self._selected_lines()
+        if not lines:
+            return
+        menu.addSeparator()
+        refs = [f"{line['po_number']}/{line['line']}" for line in lines]
+        orders = list(dict.fromkeys(str(line["po_number"]) for line in lines))
+        menu.addAction(
+            "What if this line slips…"
+            if len(refs) == 1
+            else f"What if these {len(refs)} lines slip…",
+            lambda: self.what_if(refs),
+        )
+        menu.addAction(
+            f"What if order {orders[0]} slips…"
+            if len(orders) == 1
+            else f"What if these {len(orders)} orders slip…",
+            lambda: self.what_if(orders),
+        )
+
+    def what_if(self, targets: list[str]) -> Any:
+        from ui.whatif_panel import open_whatif
+
+        return open_whatif(self.context, self, targets)
 
     def _selected_lines(self) -> list[Record]:
         return [self.model.record(row) for row in self.selected_rows()]

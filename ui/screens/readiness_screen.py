@@ -300,6 +300,7 @@ class ReadinessScreen(QWidget):
         self.title.setObjectName("screenTitle")
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("readinessSite")
+        self.site_choice.setAccessibleName("Site")
         self.site_choice.setMinimumContentsLength(14)
         self.site_choice.setToolTip("Show the deployments of one site")
         self.site_choice.addItem(self.ALL_SITES, "")
@@ -550,9 +551,6 @@ class ReadinessScreen(QWidget):
     def _scroll_to(self, lane: int) -> None:
         y = self.chart.lane_y(lane)
         self.scroll_area.ensureVisible(0, y, 0, self.scroll_area.viewport().height() // 3)
-
-    def selected_row(self) -> TimelineRow | None:
-        return next((r for r in self.rows if r.ref == self.selected), None)
 
     def _show_parts(self, row: TimelineRow | None) -> None:
         if row is None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.list_screen import KindStore, ListScreen, table_view
+from ui.screens.money_panels import SiteTakeOrPayPanel
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
 
@@ -30,6 +31,7 @@ class SitesScreen(ListScreen):
         self.steps_model = PlainTableModel(["From", "Grid (MW)", "Notes"], self)
         self.steps_view = table_view(page)
         self.steps_view.setObjectName("stepsTable")
+        self.steps_view.setAccessibleName("Grid capacity steps")
         self.steps_view.setModel(self.steps_model)
         self.steps_view.doubleClicked.connect(lambda _i: self.edit_step())
         self.add_step_button = QPushButton("Add step…")
@@ -55,12 +57,15 @@ class SitesScreen(ListScreen):
         layout.addLayout(buttons)
         self.steps_tab_index = self.details.addTab(page, "Capacity steps")
         self._enable_steps()
+        self.take_or_pay = SiteTakeOrPayPanel()
+        self.details.addTab(self.take_or_pay, "Take-or-pay")
 
     def load_details(self) -> None:
         super().load_details()
         site = self.selected_record()
         if site is None or self.context.database is None:
             self._show_steps(None, [])
+            self.take_or_pay.clear()
             return
         from services import records
 
@@ -74,6 +79,19 @@ class SitesScreen(ListScreen):
                 self._show_steps(site, steps)
 
         self.context.read(work, done, lambda exc: None, owner=self)
+        from services import margins
+
+        def shown(found: Any) -> None:
+            if site_id == self.selected_id():
+                self.take_or_pay.show_site(found)
+
+        self.take_or_pay.clear("Working out the take-or-pay months…")
+        self.context.read(
+            lambda session: margins.site_money(session, name),
+            shown,
+            lambda exc: self.take_or_pay.clear(f"The take-or-pay months could not be read: {exc}"),
+            owner=self,
+        )
 
     def _show_steps(self, site: Record | None, steps: list[Record]) -> None:
         self.steps = steps

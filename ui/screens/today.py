@@ -141,7 +141,7 @@ class TodayScreen(QWidget):
         current = self.current_item()
         self.today = found
         self.title.setText(f"Today — {fmt.date(found.as_of)}")
-        counts = [f"{len(s.items)} {s.title.lower()}" for s in found.sections if s.items]
+        counts = [f"{len(s.items)} {fmt.lower_words(s.title)}" for s in found.sections if s.items]
         self.summary.setText(
             "; ".join(counts) + "." if counts else "Nothing needs doing today: no alert is open."
         )

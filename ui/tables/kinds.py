@@ -47,6 +47,12 @@ CREDIT_TIP = (
     "it is unbounded (unknown delivery, no cap): the contract's Supply tab says which."
 )
 
+MARGIN_TIP = (
+    "The first month's margin (its start month, or this month if later), in the reporting "
+    "currency: revenue − power cost − hardware cost; the Margin tab shows the whole term. "
+    "Blank: it does not bind, or a figure is unknown (an exchange rate missing)."
+)
+
 
 @dataclass(frozen=True)
 class ListSpec:
@@ -188,6 +194,14 @@ LISTS: dict[str, ListSpec] = {
                 Column("delivery_date", "Delivery date", "date", tip=DELIVERY_TIP),
                 Column("days_late", "Days late", "int", tip=DAYS_LATE_TIP),
                 Column("late_credit", "Late credit", "money", currency="currency", tip=CREDIT_TIP),
+                Column(
+                    "margin",
+                    "Margin / month",
+                    "money",
+                    currency="margin_currency",
+                    tip=MARGIN_TIP,
+                ),
+                Column("margin_pct", "Margin %", "decimal", tip=MARGIN_TIP),
             ),
         ),
         ListSpec("customers", filters=("country",)),

@@ -1,4 +1,4 @@
-"""The commit rules of DESIGN §5: all or nothing, --skip-invalid, --dry-run, updates by natural
+"""The commit rules of docs/import.md: all or nothing, --skip-invalid, --dry-run, updates by natural
 key with the audit trail and ETA history, the same file twice, the rejected-rows workbook,
 and undo (refused when a later change touched the batch's rows)."""
 

@@ -1,4 +1,4 @@
-"""The value converters: DESIGN §5's table, and for any input either a value or a clear
+"""The value converters: docs/import.md's table, and for any input either a value or a clear
 ValueProblem, never another exception (hypothesis)."""
 
 from __future__ import annotations

@@ -77,7 +77,10 @@ def to_preview(
     forward(wizard, ImportWizard.PREVIEW)
 
 
-def commit(qtbot: Any, wizard: ImportWizard) -> None:
+def commit(qtbot: Any, wizard: ImportWizard, create_new: bool = True) -> None:
+    """Press Import; ``create_new``: the buyer says yes to the new order lines the file brings."""
+    if create_new and wizard.job.new_orders():
+        wizard.preview_page.create_new.setChecked(True)
     assert wizard.preview_page.isComplete(), wizard.preview_page.problem.text()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == ImportWizard.RESULT, timeout=20_000)

@@ -1,6 +1,7 @@
 """A buyer's morning with the keyboard alone, on the demo data: the Today view (the first
 screen) → chase the first overdue line (Alt+C) → move its ETA (Alt+M, Enter) → receive it
-(Alt+R, Enter) → undo the receipt (Ctrl+Z)."""
+(Alt+R, Enter) → undo the receipt (Ctrl+Z) → import the vendor's file (Ctrl+I, Enter through
+the wizard) → export the contract summary (Ctrl+E, Enter)."""
 
 from __future__ import annotations
 
@@ -55,9 +56,18 @@ def _vendor_file(path: Path, line: dict, eta: dt.date) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Status"
-    sheet.append(["PO Number", "Line", "Vendor", "SKU", "Quantity", "ETA"])
+    sheet.append(["PO Number", "Line", "Vendor", "SKU", "Quantity", "Site", "Order date", "ETA"])
     sheet.append(
-        [line["po_number"], line["line"], line["vendor"], line["sku"], line["quantity"], eta]
+        [
+            line["po_number"],
+            line["line"],
+            line["vendor"],
+            line["sku"],
+            line["quantity"],
+            line["site"],
+            line["order_date"],
+            eta,
+        ]
     )
     book.save(path)
     return path
@@ -103,3 +113,49 @@ def test_a_buyers_morning_with_the_keyboard_alone(qtbot, window, context, tmp_pa
     undone = _line(context, line_id)
     assert undone["received_qty"] == before["received_qty"]
     assert undone["eta"] == moved["eta"]
+
+
+def test_the_morning_goes_on_with_an_import_and_the_summary_by_keyboard(
+    qtbot, window, context, tmp_path
+):
+    """After the undo: the vendor's file imported (Ctrl+I, the path typed, Enter through every
+    page), then the contract summary exported (Ctrl+E, the path typed, Enter)."""
+    _active(qtbot, window)
+    today = window.current_screen()
+    item = today.current_item()
+    assert item is not None and item.section == "overdue"
+    line = _line(context, item.line_ids[0])
+    new_eta = dt.date.today() + dt.timedelta(days=45)
+    report = _vendor_file(tmp_path / "vendor status.xlsx", line, new_eta)
+
+    # Import a vendor file.
+    qtbot.keyClick(window, Qt.Key.Key_I, CTRL)
+    wizard = window.last_wizard
+    qtbot.waitExposed(wizard)
+    wizard.file_page.path.setFocus()
+    qtbot.keyClicks(wizard.file_page.path, str(report))
+    for _page in range(6):
+        if wizard.currentId() == wizard.RESULT:
+            break
+        page = wizard.currentId()
+        qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda page=page: wizard.currentId() != page, timeout=20_000)
+    assert wizard.currentId() == wizard.RESULT, wizard.currentPage().title()
+    assert "1 updated" in wizard.result_page.summary.text()
+    assert _line(context, line["id"])["eta"] == new_eta
+    qtbot.keyClick(wizard.focusWidget() or wizard, Qt.Key.Key_Return)  # Finish
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=5000)
+
+    # Export the summary.
+    _active(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_E, CTRL)
+    dialog = window.last_export
+    qtbot.waitExposed(dialog)
+    out = tmp_path / "contract summary.xlsx"
+    dialog.path.setFocus()
+    dialog.path.selectAll()
+    qtbot.keyClicks(dialog.path, str(out))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.waitUntil(out.exists, timeout=20_000)
+    assert dialog.error is None, dialog.error
+    assert "Contracts" in openpyxl.load_workbook(out).sheetnames
