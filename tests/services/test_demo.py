@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from models import AuditEntry, EtaChange, ImportBatch, OrderLine, PurchaseOrder
+from models import AuditEntry, EtaChange, ImportBatch, OrderLine, PurchaseOrder, Site
 from models.database import Database
 from services import demo, records
 from tests.services.alerts.world import ACTOR
@@ -42,11 +42,15 @@ def test_every_demo_file_is_an_import_batch_that_created_its_records(
         assert all(m.old_date is not None and m.new_date != m.old_date for m in moved)
         # A record's history names the batch that created it.
         created = session.execute(
-            select(AuditEntry.import_batch_id, func.count())
-            .where(AuditEntry.action == "create", AuditEntry.entity == "sites")
-            .group_by(AuditEntry.import_batch_id)
+            select(Site.created_batch_id, func.count()).group_by(Site.created_batch_id)
         ).all()
         assert created == [(by_file["sites.csv"].id, 13)]
+        # Creation is the batch's: no audit entry per created record (updates have theirs).
+        assert not session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "create", AuditEntry.entity == "sites")
+        )
         assert session.scalar(select(func.count()).select_from(PurchaseOrder)) == 63
 
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
+
+from models import Deployment, DeploymentPart, OrderLine
 
 from tests.helpers import make
 
@@ -64,9 +67,19 @@ SAMPLE = (
 )
 
 
+def remove_demo_deployments(session: Session) -> None:
+    """Take the demo's own deployments out (a test's set-up, not an audited change), so that
+    a test states its clusters itself; the lines they reserved serve any consumer again."""
+    session.execute(update(OrderLine).values(deployment_id=None))
+    session.execute(delete(DeploymentPart))
+    session.execute(delete(Deployment))
+    session.flush()
+
+
 def add_sample_deployments(session: Session, today: dt.date | None = None) -> list[str]:
-    """Add the four deployments, through the records service, to a database holding the
-    demo data; their references."""
+    """Replace the demo's deployments by these four, added through the records service;
+    their references."""
+    remove_demo_deployments(session)
     day = today or dt.date.today()
     refs = []
     for ref, site, name, contract, target_in, power_in, status, parts in SAMPLE:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.deployments import add_sample_deployments
+from tests.ui.deployments import add_sample_deployments, remove_demo_deployments
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
 from ui.dashboard.screen import COMMITTED, EXPECTED, OVERDUE, OVERDUE_BAND, SHORTFALL
@@ -58,6 +58,8 @@ def test_clusters_at_risk_worst_first_with_what_holds_them_up(dashboard, qtbot):
 
 
 def test_no_cluster_at_risk(qtbot, context):
+    with context.db.write() as session:
+        remove_demo_deployments(session)
     screen = DashboardScreen(context)  # the demo without deployments
     qtbot.addWidget(screen)
     screen.show()
