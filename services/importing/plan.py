@@ -378,26 +378,94 @@ class _Converted(dict[Any, Any]):
 
 
 def _infer_dayfirst(
-    sheet: Sheet, mapping: Mapping, start: int, skipped: Collection[int] = (), shortest: int = 0
+    sheet: Sheet,
+    mapping: Mapping,
+    start: int,
+    skipped: Collection[int] = (),
+    shortest: int = 0,
+    notes: list[str] | None = None,
 ) -> dict[str, str]:
-    """Date columns whose text dates only make sense day first (``14/11/2026``), judged on
-    the rows imported (``skipped``: offsets of hidden rows left out, which decide nothing)."""
+    """Date columns read day first, decided by the column's values as a whole (the rows
+    imported; ``skipped``: offsets of hidden rows left out, which decide nothing).
+
+    A value such as ``14/11/2026`` only makes sense day first, ``11/14/2026`` only month
+    first, ``03/04/2027`` either way. A column is read day first when its day-first-only
+    values outweigh the rest: none of them month first only, and not one odd value among
+    many that read either way (a typo in a month-first column flips nothing; it is refused
+    as the impossible date it is then). A column whose values leave the order open is read
+    month first and said so in ``notes``, naming the first row that could be read the other
+    way."""
     found: dict[str, str] = {}
+    undecided: list[tuple[Any, set[str], set[str]]] = []
     spec = kind(mapping.kind)
     data = sheet.rows[start:]
-    if skipped:
-        data = [row for offset, row in enumerate(data) if offset not in skipped]
+    kept = [(offset, row) for offset, row in enumerate(data) if offset not in skipped]
+    rows_only = [row for _, row in kept] if skipped else data
     for column in mapping.columns:
         if not column.field or column.field == "lead_time":
             continue
         if spec.field(column.field).type != "date":
             continue
         # Each distinct cell once (a column of dates repeats few).
-        texts = [c for c in set(_cells(data, column.index, shortest)) if isinstance(c, str)]
-        orders = {conv.numeric_date_order(text) for text in texts} - {None}
-        if orders == {"dayfirst"}:
+        texts = [c for c in set(_cells(rows_only, column.index, shortest)) if isinstance(c, str)]
+        day_only, month_only, either = set(), set(), set()
+        for text in texts:
+            order = conv.numeric_date_order(text)
+            if order == "dayfirst":
+                day_only.add(text)
+            elif order == "monthfirst":
+                month_only.add(text)
+            elif _either_way(text):
+                either.add(text)
+        if (
+            day_only
+            and not month_only
+            and (not either or (len(day_only) >= 2 and 4 * len(day_only) >= len(either)))
+        ):
             found[column.field] = column.header
+            continue
+        if not month_only and (either or day_only):
+            undecided.append((column, day_only, either))
+    for column, day_only, either in undecided:
+        if found:
+            # Another date column of the same sheet shows the file writes the day first.
+            found[column.field] = column.header
+            continue
+        if notes is None:
+            continue
+        if day_only:
+            row = _first_row(sheet, start, kept, column.index, day_only)
+            notes.append(
+                f"dates in {column.header!r} read month first: most of them read either way, "
+                f"and only a few, such as row {row}, make sense with the day before the month "
+                "(refused as impossible dates); give --dayfirst if the file writes dates so"
+            )
+        else:
+            row = _first_row(sheet, start, kept, column.index, either)
+            notes.append(
+                f"dates in {column.header!r} read month first, but nothing in the column "
+                f"decides it: row {row} could be read with the day before the month too; give "
+                "--dayfirst if the file writes dates so"
+            )
     return found
+
+
+def _either_way(text: str) -> bool:
+    """A numeric date whose day and month could be swapped (``03/04/2027``; not 04/04)."""
+    parts = text.strip().replace(".", "/").replace("-", "/").split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) > 2:
+        return False
+    a, b = int(parts[0]), int(parts[1])
+    return a != b and 1 <= a <= 12 and 1 <= b <= 12
+
+
+def _first_row(
+    sheet: Sheet, start: int, kept: list[tuple[int, list[Any]]], index: int, values: set[str]
+) -> int:
+    for offset, row in kept:
+        if index < len(row) and row[index] in values:
+            return sheet.excel_row(start + offset)
+    return sheet.excel_row(start)
 
 
 # --- building the plan ------------------------------------------------------------------
@@ -483,7 +551,7 @@ def _plan(
     # The fewest cells of a row: a column every row reaches is read by C-level map.
     shortest = min(map(len, data), default=0)
     dayfirst_columns = (
-        {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden, shortest)
+        {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden, shortest, notes)
     )
     for header in dayfirst_columns.values():
         notes.append(f"dates in {header!r} read day first (a value there only makes sense so)")

@@ -211,9 +211,17 @@ def sniff(name: str, path: Path, head: bytes) -> str:
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"  # UTF-16 text with its byte order mark
-    if b"\x00" in head:
+    if b"\x00" in head and not _utf16_without_mark(head):
         raise FileProblem(name, "is not a spreadsheet or CSV file Rackbook can read")
     return "csv"
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """UTF-16 text without its byte order mark: its ASCII characters (the headers, the
+    commas) put a zero byte always on the same side of each pair, never on the other."""
+    even, odd = head[0::2], head[1::2]
+    zeros_even, zeros_odd = even.count(0), odd.count(0)
+    return (zeros_even == 0) != (zeros_odd == 0) and max(zeros_even, zeros_odd) >= len(odd) // 4
 
 
 def _check_zip(name: str, path: Path) -> str:
@@ -1011,22 +1019,88 @@ _DELIMITERS = ",;\t|"
 
 
 def decode_text(name: str, data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was read with: a byte order mark, else UTF-8, else
-    Windows-1252 (what Excel writes on Western Windows)."""
+    """The text and the encoding it was read with: a byte order mark, else UTF-8, else the
+    encoding charset-normalizer finds (Windows-1252, Big5, Shift-JIS, UTF-16 without a
+    mark...). Every byte must decode: one that does not is refused, naming its row; no
+    character is ever replaced."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                raise FileProblem(name, f"the text is not valid {encoding}") from None
+            return _strict(name, data, encoding), encoding
     try:
         return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as not_utf8:
+        first_problem = not_utf8
+    if _mostly_utf8(data):
+        # UTF-8 but for a few bytes: read as another encoding every é would turn into Ã©.
+        raise FileProblem(
+            name,
+            _undecodable(data, first_problem, "UTF-8")
+            + " (the rest of the file is UTF-8): fix that row",
+        )
+    from charset_normalizer import from_bytes
+
+    found = from_bytes(data)
+    best = found.best()
+    # Western text is often too short to tell Windows-1252 from its neighbours (1250, 1257):
+    # Windows-1252, what Excel writes on Western Windows, wins when it reads as well.
+    western = next((m for m in found if m.encoding == "cp1252"), None)
+    if best is not None and western is not None and western.chaos <= best.chaos:
+        best = western
+    if best is not None and str(best.encoding).startswith(_SINGLE_BYTE) and _fits_cp1252(data):
+        return data.decode("cp1252"), "cp1252"
+    if best is None:
+        raise FileProblem(
+            name,
+            _undecodable(data, first_problem, "UTF-8")
+            + ("; its encoding could not be told: save it as UTF-8 and import it again"),
+        )
+    encoding = str(best.encoding)
+    return _strict(name, data, encoding), encoding
+
+
+# Single-byte code pages a short Western text is easily mistaken for.
+_SINGLE_BYTE = ("cp125", "iso8859", "latin", "mac_", "cp850", "cp437", "kz1048", "ptcp154")
+
+
+def _fits_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return False
+    return True
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether ``data`` holds more well-formed UTF-8 characters beyond ASCII than bytes
+    that are not UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 127) - bad
+    return good > bad
+
+
+def _strict(name: str, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as problem:
+        raise FileProblem(
+            name,
+            _undecodable(data, problem, encoding)
+            + " (no character is guessed): fix that row or save the file as UTF-8",
+        ) from None
+
+
+def _undecodable(data: bytes, problem: UnicodeDecodeError, encoding: str) -> str:
+    """Which row holds the byte ``problem`` is about, and the byte."""
+    start = problem.start
+    codec = problem.encoding or encoding
+    row = data[:start].decode(codec, errors="ignore").count("\n") + 1
+    byte = data[start : start + 1].hex()
+    return f"row {row} holds a byte (0x{byte}) that is not {encoding} text"
 
 
 def detect_delimiter(text: str) -> str:
