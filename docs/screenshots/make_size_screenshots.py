@@ -1,4 +1,3 @@
-# ruff: noqa: E402 - Qt must be configured (platform, locale) before the window modules load
 """Write the window at a desktop's 1600×1000 and a laptop's 1366×768, light and dark, on the
 demo data (offscreen, en_US): Today, Orders, the Dashboard and the Alerts.
 

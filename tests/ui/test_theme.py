@@ -33,9 +33,8 @@ def _contrast(a: QColor, b: QColor) -> float:
 
 @pytest.fixture
 def schemes(qapp):
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    palette, sheet = qapp.palette(), qapp.styleSheet()
     yield qapp
-    qapp.setStyle(style)
     qapp.setPalette(palette)
     qapp.setStyleSheet(sheet)
 

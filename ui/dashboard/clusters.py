@@ -74,6 +74,7 @@ class ClustersAtRisk(QWidget):
         )
         self.view: QTableView = table_view()
         self.view.setObjectName("clustersTable")
+        self.view.setAccessibleName("Clusters at risk")
         self.view.setModel(self.model)
         self.view.horizontalHeader().setStretchLastSection(True)
         # Narrow: the part holding a cluster up is cut short (its tooltip says it whole)

@@ -188,7 +188,7 @@ class PreviewModel(TitledTableModel):
     def action_words(self, row: Any) -> str:
         if row.action == "create" and self.plan is not None and self.plan.kind == "orders":
             return "new line"
-        return ACTION_WORDS.get(row.action, row.action)
+        return str(ACTION_WORDS.get(row.action, row.action))
 
     @staticmethod
     def replaces_description(row: Any) -> bool:
