@@ -50,7 +50,6 @@ def apply_scheme(app: QApplication, scheme: Qt.ColorScheme | None = None) -> Qt.
     """Dress ``app`` for ``scheme`` (the desktop's when None); returns the scheme applied."""
     chosen = scheme_of(app) if scheme is None else scheme
     if chosen == Qt.ColorScheme.Dark:
-        app.setStyle("Fusion")  # the platform styles draw some parts in light colours
         app.setPalette(dark_palette())
         dark = RESOURCES / "style-dark.qss"
         app.setStyleSheet(style_sheet() + "\n" + dark.read_text(encoding="utf-8"))

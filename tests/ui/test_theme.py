@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -33,17 +33,8 @@ def _contrast(a: QColor, b: QColor) -> float:
 
 @pytest.fixture
 def schemes(qapp):
-    style, palette, sheet = qapp.style().name(), qapp.palette(), qapp.styleSheet()
+    palette, sheet = qapp.palette(), qapp.styleSheet()
     yield qapp
-    # A style replaced while widgets wait for their deferred deletion (this test's window,
-    # or an earlier test's) leaves them pointing at a deleted style: flush them first.
-    for widget in qapp.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    qapp.processEvents()
-    if qapp.style().name() != style:
-        qapp.setStyle(style)
     qapp.setPalette(palette)
     qapp.setStyleSheet(sheet)
 

@@ -367,7 +367,7 @@ class ReadinessScreen(QWidget):
         )
         self.parts_view = table_view()
         self.parts_view.setObjectName("readinessParts")
-        self.parts_view.setAccessibleName("Parts of the selected deployment")
+        self.parts_view.setAccessibleName("Parts of the selected cluster")
         self.parts_view.setModel(self.parts_model)
         self.parts_view.doubleClicked.connect(self._part_chosen)
         self.parts_view.activated.connect(self._part_chosen)
