@@ -69,6 +69,11 @@ def run(url: str, writer: str, actions: int, line_ids: list[int], spare_po: str)
                     )
                 version = seen["version"] if with_version else None
                 with database.write() as session:
+                    # The version as this transaction holds the row locked: a save that
+                    # reports that same version changed nothing (it asked for what was
+                    # there already) and wrote nothing; every other save wrote once.
+                    locked = records.lock(session, "orders", line_id)
+                    held = None if locked is None else locked.version
                     if action == "receive":
                         told["qty"] = chance.randint(1, 3)
                         saved = orders.receive(
@@ -104,6 +109,7 @@ def run(url: str, writer: str, actions: int, line_ids: list[int], spare_po: str)
                         told["notes"] = saved["notes"]
                 told["version"] = saved["version"]
                 told["outcome"] = "saved"
+                told["wrote"] = saved["version"] != held
         except ConflictError as exc:
             told["outcome"] = "conflict"
             told["message"] = str(exc)
