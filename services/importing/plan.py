@@ -34,7 +34,14 @@ from services.importing.headers import ColumnMatch, Mapping, normalise_header
 from services.importing.read import Sheet, without_gc
 from services.importing.values import ReadOptions, converter_for
 from services.schema import Field, kind
-from services.validation import type_problem, validate, validate_typed
+from services.validation import (
+    NAME_FIELDS,
+    lookalike,
+    name_skeleton,
+    type_problem,
+    validate,
+    validate_typed,
+)
 
 Record = dict[str, Any]
 Progress = Callable[[int, int], None]
@@ -620,6 +627,7 @@ def _plan(
         for name, value in constants.items()
     ]
     renames_lead_time = "lead_time" in fields
+    names = _NameLooks(kind_name, known.existing.values())
     for offset, row_values in enumerate(zip(*converted, strict=True)):
         if offset % PROGRESS_EVERY == 0:
             if cancel is not None and cancel():
@@ -723,6 +731,11 @@ def _plan(
                     continue  # already said: the cell could not be read
                 problems.append(
                     _placed(problem, excel_row, header_of, cells, columns, file, sheet_label)
+                )
+            looks = names.problem(merged, current)
+            if looks is not None:
+                problems.append(
+                    _placed(looks, excel_row, header_of, cells, columns, file, sheet_label)
                 )
         key_text = spec.key_of(merged)
         plan_row = RowPlan(
@@ -891,6 +904,49 @@ def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
         deployment, part = refs.get("deployment_id"), _text_key(record.get("part"))
         return (deployment, part) if deployment and part else None
     raise AssertionError(kind_name)
+
+
+class _NameLooks:
+    """The names of a kind's existing records by their look (``validation.name_skeleton``;
+    a sku among its vendor's), so that a new or renamed record whose name only looks like an
+    existing one is refused as the window refuses it, at one lookup a row."""
+
+    def __init__(self, kind_name: str, existing: Any) -> None:
+        self.kind = kind_name
+        self.field = NAME_FIELDS.get(kind_name)
+        self.by_look: dict[tuple[Any, str], list[str]] = {}
+        if self.field is None:
+            return
+        for record in existing:
+            for name in self._names(record):
+                self.by_look.setdefault(self._key(record, name), []).append(name)
+
+    def _names(self, record: Record) -> list[str]:
+        name = record.get(self.field or "")
+        found = [name] if isinstance(name, str) and name else []
+        if self.kind == "vendors":
+            aliases = record.get("aliases") or []
+            if isinstance(aliases, str):
+                aliases = [a.strip() for a in aliases.split(";")]
+            found += [a for a in aliases if isinstance(a, str) and a]
+        return found
+
+    def _key(self, record: Record, name: str) -> tuple[Any, str]:
+        scope = record.get("vendor") if self.kind == "products" else None
+        return (scope, name_skeleton(name))
+
+    def problem(self, record: Record, current: Record | None) -> Problem | None:
+        if self.field is None:
+            return None
+        name = record.get(self.field)
+        if not isinstance(name, str) or not name:
+            return None
+        if current is not None and current.get(self.field) == name:
+            return None  # not renamed
+        others = self.by_look.get(self._key(record, name), [])
+        if current is not None:
+            others = [o for o in others if o != current.get(self.field)]
+        return lookalike(self.kind, name, others) if others else None
 
 
 @dataclass

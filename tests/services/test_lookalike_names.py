@@ -75,3 +75,25 @@ def test_control_characters_are_stripped_and_never_printed_raw(database, actor) 
     assert cli.run(["--db", str(database.url), "list", "sites"], out=out, err=err) == 0, err
     assert "\x1b" not in out.getvalue() and "\u202e" not in out.getvalue()
     assert "x\\x1b[31my\\u202ez" in out.getvalue()
+
+
+def test_an_import_refuses_a_name_that_only_looks_like_an_existing_one(
+    database, actor, tmp_path
+) -> None:
+    from services import importing
+
+    with database.write() as session:
+        basic_world(session, actor)
+    sheet = tmp_path / "vendors.csv"
+    sheet.write_text(
+        "name,country\nNvidi\u0430,US\nLambda Labs,US\n", encoding="utf-8"
+    )  # a Cyrillic a
+    with database.write() as session:
+        report = importing.import_file(
+            session, sheet, importing.ImportRequest(kind="vendors"), actor.user
+        )
+    assert not report.ok
+    text = " ".join(str(p) for s in report.sheets for r in s.plan.rows for p in r.problems)
+    assert "looks the same as the existing vendor 'Nvidia'" in text and "row 2" in text
+    with database.session() as session:  # all or nothing: Lambda Labs was not created either
+        assert [v["name"] for v in records.list_records(session, "vendors")] == ["Nvidia"]
