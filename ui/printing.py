@@ -10,6 +10,7 @@ on its offscreen platform (a QGuiApplication is needed to lay out text).
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -142,11 +143,30 @@ def write_pdf(document: PurchaseOrderDocument, path: Path) -> int:
     try:
         pages = paint(document, writer)
         del writer  # closes the file
+        _check_complete(partial, path)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     return pages
+
+
+def _check_complete(partial: Path, path: Path) -> None:
+    """Qt's PDF writer reports no write error: a full or failing disk leaves a cut file. A
+    PDF ends with its ``%%EOF`` mark; without it the document is refused, not put in place."""
+    from services.errors import RackbookError
+
+    try:
+        with partial.open("rb") as written:
+            size = written.seek(0, os.SEEK_END)
+            written.seek(max(0, size - 1024))
+            tail = written.read()
+    except OSError as exc:
+        raise RackbookError(f"{path} could not be written ({exc.strerror or exc})") from None
+    if b"%%EOF" not in tail:
+        full = shutil.disk_usage(partial.parent).free < 1024 * 1024
+        why = f"the disk holding {path.parent} is full" if full else "the file was cut short"
+        raise RackbookError(f"{path} could not be written: {why}; no document was written")
 
 
 def render_pdf(document: PurchaseOrderDocument, path: Path) -> None:
