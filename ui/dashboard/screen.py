@@ -30,7 +30,7 @@ from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Chart
 from ui.context import AppContext
 from ui.dashboard.clusters import ClustersAtRisk
 from ui.dashboard.tiles import Tile
-from ui.widgets import show_error
+from ui.screens.figure_screen import FigureScreen
 
 EXPECTED = "GPUs secured or dated (received + ETAs still ahead)"
 OVERDUE = "+ GPUs overdue (at risk, not secured)"
@@ -51,7 +51,9 @@ MILLION = Decimal(1_000_000)
 ZERO = Decimal(0)
 
 
-class DashboardScreen(QWidget):
+class DashboardScreen(FigureScreen):
+    error_title = "Rackbook — Dashboard"
+
     # (screen id, field, value): show that list filtered on that value.
     filter_requested = Signal(str, str, str)
     # The alerts screen was asked for (the alerts tile clicked).
@@ -67,11 +69,7 @@ class DashboardScreen(QWidget):
         parent: QWidget | None = None,
         as_of: dt.date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen_dashboard")
-        self.context = context
-        self.as_of = as_of
-        self.stale = True
+        super().__init__(context, "screen_dashboard", parent, as_of)
         self.board: Dashboard | None = None
 
         self.title = QLabel("Dashboard")
@@ -196,7 +194,6 @@ class DashboardScreen(QWidget):
         layout.addLayout(tile_row)
         layout.addWidget(self.risk_note)
         layout.addLayout(grid, 1)
-        context.changed.connect(self._records_changed)
 
     # --- the screen protocol of the main window ------------------------------------------
 
@@ -224,15 +221,6 @@ class DashboardScreen(QWidget):
 
     _wanted_site = ""
     _wanted_vendor = ""
-
-    def _records_changed(self, _kind: str) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def _failed(self, error: BaseException) -> None:
-        self.stale = True
-        show_error(self, error, "Rackbook — Dashboard")
 
     # --- drawing -------------------------------------------------------------------------
 

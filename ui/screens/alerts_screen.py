@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
+from ui.screens.figure_screen import FigureScreen
 from ui.screens.list_screen import table_view
 from ui.tables.model import TitledTableModel
-from ui.widgets import DateField, show_error
+from ui.widgets import DateField
 
 Index = QModelIndex | QPersistentModelIndex
 SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
@@ -243,7 +244,9 @@ class AcknowledgeDialog(QDialog):
         return (note or None), self.until.value()
 
 
-class AlertsScreen(QWidget):
+class AlertsScreen(FigureScreen):
+    error_title = "Rackbook — Alerts"
+
     # (screen id, search text): show the record behind the selected alert.
     open_record = Signal(str, str)
     # severity -> open (not hidden) alerts, after each load.
@@ -258,11 +261,7 @@ class AlertsScreen(QWidget):
         parent: QWidget | None = None,
         as_of: dt.date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen_alerts")
-        self.context = context
-        self.as_of = as_of
-        self.stale = True
+        super().__init__(context, "screen_alerts", parent, as_of)
         self.counts: dict[str, int] = {}
 
         self.title = QLabel("Alerts")
@@ -338,7 +337,6 @@ class AlertsScreen(QWidget):
         layout.addWidget(self.message_detail)
         layout.addLayout(buttons)
         self._enable()
-        context.changed.connect(self._records_changed)
 
     # --- the screen protocol of the main window ------------------------------------------
 
@@ -393,10 +391,6 @@ class AlertsScreen(QWidget):
         self.stale = True
         if self.isVisible():
             self.refresh()
-
-    def _failed(self, error: BaseException) -> None:
-        self.stale = True
-        show_error(self, error, "Rackbook — Alerts")
 
     # --- showing -------------------------------------------------------------------------
 

@@ -27,9 +27,9 @@ from services.cash import CashChart, cash_json
 from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, Chart
 from ui.context import AppContext
+from ui.screens.figure_screen import FigureScreen
 from ui.screens.list_screen import table_view
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
 
 REVENUE = "Contract revenue"
 COLOURS = (BLUE, ORANGE, PURPLE, GREY, "#00838f", "#8d6e63", "#ad1457", "#9e9d24")
@@ -40,15 +40,13 @@ ALL = ""
 MILLION = Decimal(1_000_000)
 
 
-class CashScreen(QWidget):
+class CashScreen(FigureScreen):
+    error_title = "Rackbook — Cash"
+
     def __init__(
         self, context: AppContext, parent: QWidget | None = None, as_of: dt.date | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen_cash")
-        self.context = context
-        self.as_of = as_of
-        self.stale = True
+        super().__init__(context, "screen_cash", parent, as_of)
         self.figures: CashChart | None = None
         self.title = QLabel("Cash out")
         self.title.setObjectName("screenTitle")
@@ -114,7 +112,6 @@ class CashScreen(QWidget):
         layout.addWidget(self.chart, 3)
         layout.addWidget(self.note)
         layout.addWidget(self.rows_view, 2)
-        context.changed.connect(self._records_changed)
 
     # --- the screen protocol of the main window ------------------------------------------
 
@@ -152,15 +149,6 @@ class CashScreen(QWidget):
             self.months.setValue(18)
         for widget in (self.by_site, self.months):
             widget.blockSignals(False)
-
-    def _records_changed(self, _kind: str) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def _failed(self, error: BaseException) -> None:
-        self.stale = True
-        show_error(self, error, "Rackbook — Cash")
 
     # --- drawing -------------------------------------------------------------------------
 

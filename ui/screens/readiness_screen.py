@@ -33,9 +33,9 @@ from services.timeline import POWER_READY, Timeline, TimelinePart, TimelineRow
 from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Lane, Marker, Span, TimelineChart
 from ui.context import AppContext
+from ui.screens.figure_screen import FigureScreen
 from ui.screens.list_screen import table_view
 from ui.tables.rows import Row, RowsModel
-from ui.widgets import show_error
 
 POWER_WORDS = "Power energised"
 DARK = "#263238"
@@ -274,7 +274,9 @@ def date_range(rows: Sequence[TimelineRow], as_of: dt.date) -> tuple[dt.date, dt
     return first - dt.timedelta(days=7), last + room
 
 
-class ReadinessScreen(QWidget):
+class ReadinessScreen(FigureScreen):
+    error_title = "Rackbook — Readiness"
+
     # (order line ids, what they are): show those lines in the Orders screen.
     lines_requested = Signal(object, str)
     # A new timeline has been drawn.
@@ -285,11 +287,7 @@ class ReadinessScreen(QWidget):
     def __init__(
         self, context: AppContext, parent: QWidget | None = None, as_of: dt.date | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen_readiness")
-        self.context = context
-        self.as_of = as_of
-        self.stale = True
+        super().__init__(context, "screen_readiness", parent, as_of)
         self.timeline: Timeline | None = None
         self.rows: list[TimelineRow] = []  # the rows shown (site filter, at risk only)
         self.selected: str | None = None
@@ -394,7 +392,6 @@ class ReadinessScreen(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(head)
         layout.addWidget(self.splitter, 1)
-        context.changed.connect(self._records_changed)
 
     # --- the screen protocol of the main window ------------------------------------------
 
@@ -424,15 +421,6 @@ class ReadinessScreen(QWidget):
         self.at_risk_only.blockSignals(True)
         self.at_risk_only.setChecked(at_risk in (True, "true", "1", 1))
         self.at_risk_only.blockSignals(False)
-
-    def _records_changed(self, _kind: str) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def _failed(self, error: BaseException) -> None:
-        self.stale = True
-        show_error(self, error, "Rackbook — Readiness")
 
     # --- drawing -------------------------------------------------------------------------
 
