@@ -38,7 +38,7 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
 from ui.screens.figure_screen import FigureScreen
-from ui.screens.list_screen import table_view
+from ui.screens.table_views import table_view
 from ui.tables.model import TitledTableModel
 from ui.widgets import DateField
 

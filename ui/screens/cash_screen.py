@@ -28,7 +28,7 @@ from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, Chart
 from ui.context import AppContext
 from ui.screens.figure_screen import FigureScreen
-from ui.screens.list_screen import table_view
+from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
 
 REVENUE = "Contract revenue"

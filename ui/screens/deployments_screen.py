@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from services.errors import ConflictError, ValidationError
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import KindStore, ListScreen
+from ui.screens.list_screen import ListScreen
+from ui.screens.stores import KindStore
 from ui.widgets import CompletingDelegate, show_error
 
 Record = dict[str, Any]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import table_view
+from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from services.cash import LineMilestone, LineSchedule
 from services.margins import ContractMoney, SiteMoney
 from ui import format as fmt
-from ui.screens.list_screen import table_view
+from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
 
 UNKNOWN = "unknown (see below)"

@@ -29,9 +29,11 @@ from services.errors import ConflictError
 from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import LazyTable, ListScreen, prepare, table_view
+from ui.screens.list_loading import prepare
+from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import LineMilestonesPanel
 from ui.screens.pegging import LineServesPanel
+from ui.screens.table_views import LazyTable, table_view
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
 

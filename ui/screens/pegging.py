@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from services.pegging import ContractPegging, LinePegging
 from services.words import part_words
 from ui import format as fmt
-from ui.screens.list_screen import table_view
+from ui.screens.table_views import table_view
 from ui.tables.rows import Row, RowsModel
 
 SECURED = "secured"

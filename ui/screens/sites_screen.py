@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.list_screen import KindStore, ListScreen, table_view
+from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import SiteTakeOrPayPanel
+from ui.screens.stores import KindStore
+from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
 
