@@ -49,9 +49,6 @@ KNOWN = frozenset(
         "ui/dialogs/order_entry.py:OrderEntryDialog.__init__",
         "ui/dialogs/record_dialog.py:RecordDialog.__init__",
         "ui/main_window.py:MainWindow._make_actions",
-        "ui/screens/alerts_screen.py:AlertsScreen.__init__",
-        "ui/screens/pegging.py:ContractSupplyPanel.__init__",
-        "ui/screens/readiness_screen.py:ReadinessScreen.__init__",
         "ui/whatif_panel.py:WhatIfPanel.__init__",
     }
 )

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
+from ui.screens.common import screen_title, search_box
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
 from ui.tables.model import TitledTableModel
@@ -263,15 +263,28 @@ class AlertsScreen(FigureScreen):
     ) -> None:
         super().__init__(context, "screen_alerts", parent, as_of)
         self.counts: dict[str, int] = {}
-
-        self.title = QLabel("Alerts")
-        self.title.setObjectName("screenTitle")
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setAccessibleName("Search alerts")
-        self.search.setPlaceholderText("Search (Ctrl+F)…")
-        self.search.setClearButtonEnabled(True)
         self.model = AlertTableModel(self)
+        filter_row = self._build_filters()
+        self._build_table()
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.view, 1)
+        # The selected alert's whole sentence: the Message column shows its start only.
+        from ui.fit import wrapping
+
+        self.message_detail = wrapping(QLabel(""))
+        self.message_detail.setObjectName("alertMessage")
+        self.message_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message_detail)
+        layout.addLayout(buttons)
+        self._enable()
+
+    def _build_filters(self) -> QHBoxLayout:
+        """The title, the search, a list per filter and "Show acknowledged", in one row."""
+        self.title = screen_title("Alerts")
+        self.search = search_box("alerts")
         self.search.textChanged.connect(self.model.set_search)
         self.filters: dict[str, QComboBox] = {}
         filter_row = QHBoxLayout()
@@ -296,7 +309,9 @@ class AlertsScreen(FigureScreen):
         self.show_acknowledged.setObjectName("showAcknowledged")
         self.show_acknowledged.toggled.connect(lambda _on: self.refresh())
         filter_row.addWidget(self.show_acknowledged)
+        return filter_row
 
+    def _build_table(self) -> None:
         self.view = table_view(self, several=True)
         self.view.setObjectName("alertTable")
         self.view.setAccessibleName("Alerts")
@@ -307,6 +322,8 @@ class AlertsScreen(FigureScreen):
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         self.model.modelReset.connect(self._enable)
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """The footer's counts, then Go to record, Acknowledge and Snooze."""
         self.go_button = QPushButton("Go to record")
         self.go_button.setObjectName("goTo")
         self.go_button.setToolTip("Open the record behind the alert (double-click)")
@@ -323,20 +340,7 @@ class AlertsScreen(FigureScreen):
         buttons.addWidget(self.footer, 1)
         for button in (self.go_button, self.ack_button, self.snooze_button):
             buttons.addWidget(button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 4)
-        layout.addLayout(filter_row)
-        layout.addWidget(self.view, 1)
-        # The selected alert's whole sentence: the Message column shows its start only.
-        from ui.fit import wrapping
-
-        self.message_detail = wrapping(QLabel(""))
-        self.message_detail.setObjectName("alertMessage")
-        self.message_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.message_detail)
-        layout.addLayout(buttons)
-        self._enable()
+        return buttons
 
     # --- the screen protocol of the main window ------------------------------------------
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from services.schema import KINDS
 from ui import format as fmt
+from ui.screens.common import screen_title, search_box
 from ui.tables.kinds import LISTS, ListSpec
 from ui.tables.model import RecordTableModel
 from ui.widgets import DateField
@@ -49,13 +50,8 @@ class FilterBar:
 
     def __init__(self, spec: ListSpec, model: RecordTableModel) -> None:
         self.model = model
-        self.title = QLabel(spec.title)
-        self.title.setObjectName("screenTitle")
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setAccessibleName(f"Search {spec.title.lower()}")
-        self.search.setPlaceholderText("Search (Ctrl+F)…")
-        self.search.setClearButtonEnabled(True)
+        self.title = screen_title(spec.title)
+        self.search = search_box(spec.title.lower())
         # The filter row's widths are minimums only: the window fits a 1366-pixel laptop
         # screen with the sidebar, and the row widens with the window.
         self.search.setMinimumWidth(SEARCH_MIN_WIDTH)

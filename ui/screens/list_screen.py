@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens import list_actions
+from ui.screens.common import vertical_split
 from ui.screens.list_filters import FilterBar, title_of
 from ui.screens.list_footer import ListFooter
 from ui.screens.list_history import HistoryTab
@@ -160,12 +160,7 @@ class ListScreen(QWidget):
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.addWidget(self.view)
         table_layout.addWidget(self.footer)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(table_area)
-        self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 200])
+        self.splitter = vertical_split(table_area, self.details)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(self.filter_bar.row)

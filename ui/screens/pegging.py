@@ -141,6 +141,27 @@ def _table(name: str, model: RowsModel) -> QTableView:
     return view
 
 
+# The pegged lines' columns and their tips (blank: none).
+LINE_COLUMNS = (
+    ("PO/line", ""),
+    ("Vendor", ""),
+    ("SKU", ""),
+    ("GPUs", "GPUs of this line that serve the contract"),
+    ("Date", "When they come: received on, or the line's ETA"),
+    ("Secured or late", "Secured: dated on or before the need-by date. Late: dated after it."),
+)
+# The serving deployments' columns and their tips.
+DEPLOYMENT_COLUMNS = (
+    ("Deployment", ""),
+    ("Status", ""),
+    ("Needed by", "Its target date, else the contract's need-by date"),
+    ("Parts complete", "When its last part (or its power) is in; blank: it cannot complete"),
+    ("Ready", "Parts complete plus the install buffer"),
+    ("Days late", "Parts complete less needed-by, when later"),
+    ("Held by", "The part holding it up: the one missing most, else the latest"),
+)
+
+
 class ContractSupplyPanel(QWidget):
     """A contract's pegging. Double-clicking a line asks for it in the Orders screen,
     double-clicking a deployment for it in the Readiness screen."""
@@ -164,6 +185,27 @@ class ContractSupplyPanel(QWidget):
         self.pegging: ContractPegging | None = None
         self.waiting = QLabel("Select a contract to see what supplies it.")
         self.waiting.setObjectName("supplyWaiting")
+        facts = self._build_facts()
+        self.note = QLabel()
+        self.note.setObjectName("supplyNote")
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        tables = self._build_tables()
+        self.content = QWidget()
+        content_layout = QVBoxLayout(self.content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(facts)
+        content_layout.addWidget(self.note)
+        content_layout.addLayout(tables, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.waiting)
+        layout.addWidget(self.content, 1)
+        self.content.hide()
+
+    def _build_facts(self) -> QFrame:
+        """The contract's facts in a row: a caption over each value (``facts``)."""
         facts = QFrame()
         facts.setObjectName("supplyFacts")
         grid = QGridLayout(facts)
@@ -176,47 +218,23 @@ class ContractSupplyPanel(QWidget):
             grid.addWidget(value, 1, i)
             grid.setColumnStretch(i, 1)
             self.facts[name] = value
-        self.note = QLabel()
-        self.note.setObjectName("supplyNote")
-        self.note.setWordWrap(True)
-        self.note.setTextFormat(Qt.TextFormat.RichText)
-        self.note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return facts
+
+    def _build_tables(self) -> QHBoxLayout:
+        """The lines that serve the contract beside the deployments serving it."""
         self.lines_model = RowsModel(
-            ["PO/line", "Vendor", "SKU", "GPUs", "Date", "Secured or late"],
+            [title for title, _tip in LINE_COLUMNS],
             numeric=(3,),
-            tips=(
-                "",
-                "",
-                "",
-                "GPUs of this line that serve the contract",
-                "When they come: received on, or the line's ETA",
-                "Secured: dated on or before the need-by date. Late: dated after it.",
-            ),
+            tips=tuple(tip for _title, tip in LINE_COLUMNS),
             parent=self,
         )
         self.lines_view = _table("peggedLines", self.lines_model)
         self.lines_view.doubleClicked.connect(self._line_chosen)
         self.lines_view.setToolTip("Double-click a line to see it in the orders")
         self.deployments_model = RowsModel(
-            [
-                "Deployment",
-                "Status",
-                "Needed by",
-                "Parts complete",
-                "Ready",
-                "Days late",
-                "Held by",
-            ],
+            [title for title, _tip in DEPLOYMENT_COLUMNS],
             numeric=(5,),
-            tips=(
-                "",
-                "",
-                "Its target date, else the contract's need-by date",
-                "When its last part (or its power) is in; blank: it cannot complete",
-                "Parts complete plus the install buffer",
-                "Parts complete less needed-by, when later",
-                "The part holding it up: the one missing most, else the latest",
-            ),
+            tips=tuple(tip for _title, tip in DEPLOYMENT_COLUMNS),
             parent=self,
         )
         self.deployments_view = _table("servingDeployments", self.deployments_model)
@@ -233,17 +251,7 @@ class ContractSupplyPanel(QWidget):
         right.addWidget(self.deployments_view, 1)
         tables.addLayout(left, 3)
         tables.addLayout(right, 2)
-        self.content = QWidget()
-        content_layout = QVBoxLayout(self.content)
-        content_layout.setContentsMargins(0, 0, 0, 0)
-        content_layout.addWidget(facts)
-        content_layout.addWidget(self.note)
-        content_layout.addLayout(tables, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.waiting)
-        layout.addWidget(self.content, 1)
-        self.content.hide()
+        return tables
 
     def clear(self, message: str = "Select a contract to see what supplies it.") -> None:
         self.pegging = None

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from services.timeline import POWER_READY, Timeline, TimelinePart, TimelineRow
 from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Lane, Marker, Span, TimelineChart
 from ui.context import AppContext
+from ui.screens.common import screen_title, vertical_split
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
 from ui.tables.rows import Row, RowsModel
@@ -294,8 +294,18 @@ class ReadinessScreen(FigureScreen):
         self._wanted: str | None = None
         self._wanted_site = ""
 
-        self.title = QLabel("Readiness")
-        self.title.setObjectName("screenTitle")
+        head = self._build_head()
+        top = self._build_timeline()
+        self.bottom = self._build_parts()
+        self.splitter = vertical_split(top, self.bottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.splitter, 1)
+
+    def _build_head(self) -> QHBoxLayout:
+        """The title, the site chosen, "Only clusters at risk" and the summary."""
+        self.title = screen_title("Readiness")
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("readinessSite")
         self.site_choice.setAccessibleName("Site")
@@ -317,7 +327,10 @@ class ReadinessScreen(FigureScreen):
         head.addWidget(self.at_risk_only)
         head.addSpacing(12)
         head.addWidget(self.summary, 1)
+        return head
 
+    def _build_timeline(self) -> QWidget:
+        """The legend over the timeline (scrolled), or the sentence saying why it is empty."""
         self.legend = QLabel(LEGEND)
         self.legend.setObjectName("readinessLegend")
         self.legend.setWordWrap(True)
@@ -335,7 +348,16 @@ class ReadinessScreen(FigureScreen):
         self.scroll_area.setObjectName("readinessScroll")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.chart)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.legend)
+        top_layout.addWidget(self.empty, 1)
+        top_layout.addWidget(self.scroll_area, 1)
+        return top
 
+    def _build_parts(self) -> QWidget:
+        """The selected deployment's sentence over the table of its parts."""
         self.detail = QLabel("Click a deployment to see its parts; click a part to see its lines.")
         self.detail.setObjectName("readinessDetail")
         self.detail.setWordWrap(True)
@@ -370,28 +392,12 @@ class ReadinessScreen(FigureScreen):
         self.parts_view.doubleClicked.connect(self._part_chosen)
         self.parts_view.activated.connect(self._part_chosen)
         self.parts_view.setToolTip("Double-click a part to see its order lines")
-        self.bottom = bottom = QWidget()
+        bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.detail)
         bottom_layout.addWidget(self.parts_view, 1)
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.legend)
-        top_layout.addWidget(self.empty, 1)
-        top_layout.addWidget(self.scroll_area, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(bottom)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 200])
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 4)
-        layout.addLayout(head)
-        layout.addWidget(self.splitter, 1)
+        return bottom
 
     # --- the screen protocol of the main window ------------------------------------------
 

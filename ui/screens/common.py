@@ -1,0 +1,34 @@
+"""Widgets the screens have alike: a title, a search box, a list over its details."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QWidget
+
+
+def screen_title(text: str) -> QLabel:
+    """A screen's title, styled as one (``screenTitle``)."""
+    title = QLabel(text)
+    title.setObjectName("screenTitle")
+    return title
+
+
+def search_box(what: str) -> QLineEdit:
+    """The search box of a screen listing ``what`` (Ctrl+F goes to it: ``search``)."""
+    search = QLineEdit()
+    search.setObjectName("search")
+    search.setAccessibleName(f"Search {what}")
+    search.setPlaceholderText("Search (Ctrl+F)…")
+    search.setClearButtonEnabled(True)
+    return search
+
+
+def vertical_split(top: QWidget, bottom: QWidget) -> QSplitter:
+    """``top`` over ``bottom`` (its details), three parts to one, the person moving the line."""
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    splitter.addWidget(top)
+    splitter.addWidget(bottom)
+    splitter.setStretchFactor(0, 3)
+    splitter.setStretchFactor(1, 1)
+    splitter.setSizes([520, 200])
+    return splitter
