@@ -345,17 +345,12 @@ class AlertsScreen(FigureScreen):
     # --- the screen protocol of the main window ------------------------------------------
 
     def refresh(self) -> None:
-        if self.context.database is None:
-            return
         from services import alerts
 
-        self.stale = False
         day, everything = self.today(), self.show_acknowledged.isChecked()
-        self.context.read(
+        self.read(
             lambda session: alerts.visible_alerts(session, day, include_acknowledged=everything),
             self.show_alerts,
-            self._failed,
-            owner=self,
         )
 
     def mark_seen(self) -> None:

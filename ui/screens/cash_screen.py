@@ -116,11 +116,8 @@ class CashScreen(FigureScreen):
     # --- the screen protocol of the main window ------------------------------------------
 
     def refresh(self) -> None:
-        if self.context.database is None:
-            return
         from services import cash, lists
 
-        self.stale = False
         by = "site" if self.by_site.isChecked() else "vendor"
         vendor = self.vendor_choice.currentData() or None
         site = self.site_choice.currentData() or None
@@ -130,7 +127,7 @@ class CashScreen(FigureScreen):
             found = cash.cash_chart(session, as_of, by=by, vendor=vendor, site=site, months=months)
             return found, lists.reference_names(session)
 
-        self.context.read(work, lambda found: self.show_cash(*found), self._failed, owner=self)
+        self.read(work, lambda found: self.show_cash(*found))
 
     def save_state(self) -> None:
         settings = self.context.settings

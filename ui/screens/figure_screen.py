@@ -1,10 +1,12 @@
 """The shared set-up of the screens that show figures read on the worker (the dashboard, the
-alerts, readiness, cash): the context and as-of day, stale until read, read again when records
-change while the screen is shown, and a failed read told in the screen's own words."""
+alerts, readiness, cash, today): the context and as-of day, stale until read, read again when
+records change while the screen is shown, and a failed read told in the screen's own words."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -28,6 +30,20 @@ class FigureScreen(QWidget):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def read(
+        self,
+        work: Callable[[Any], Any],
+        show: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Read the screen's figures by ``work`` on the worker, then ``show`` them (nothing
+        without a database); the screen is no longer stale. A failure goes to ``failed``,
+        by default told in the screen's words (``error_title``), the screen stale again."""
+        if self.context.database is None:
+            return
+        self.stale = False
+        self.context.read(work, show, failed or self._failed, owner=self)
 
     def _records_changed(self, _kind: str) -> None:
         self.stale = True

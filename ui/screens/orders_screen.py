@@ -5,12 +5,13 @@ purchase order with all its lines, where goods are received, ETAs moved and line
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -34,6 +35,7 @@ from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import LineMilestonesPanel
 from ui.screens.pegging import LineServesPanel
 from ui.screens.table_views import LazyTable, table_view
+from ui.tables.copying import to_clipboard
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
 
@@ -419,11 +421,19 @@ class OrdersScreen(ListScreen):
 
     # --- order operations ----------------------------------------------------------------
 
-    def receive_goods(self) -> None:
+    def _for_target(self, act: Callable[[Record], None]) -> None:
+        """``act`` on the line the order operations are for, if there is one."""
         line = self.target_line()
-        if line is None:
-            return
-        self._receive(line, None, "")
+        if line is not None:
+            act(line)
+
+    def _asked(self, dialog: QDialog) -> bool:
+        """Whether the person went on with ``dialog`` (kept as the dialog open last)."""
+        self.last_dialog = dialog
+        return bool(dialog.exec())
+
+    def receive_goods(self) -> None:
+        self._for_target(lambda line: self._receive(line, None, ""))
 
     def _receive(self, line: Record, typed: Any, problem: str) -> None:
         from ui.dialogs.order_dialogs import ReceiveDialog
@@ -432,8 +442,7 @@ class OrdersScreen(ListScreen):
         if typed is not None:
             typed_quantity, typed_day = typed
             dialog.set_values(typed_quantity, typed_day, problem)
-        self.last_dialog = dialog
-        if not dialog.exec():
+        if not self._asked(dialog):
             return
         quantity, day = dialog.values()
         from services import orders
@@ -448,10 +457,7 @@ class OrdersScreen(ListScreen):
         )
 
     def change_eta(self) -> None:
-        line = self.target_line()
-        if line is None:
-            return
-        self._change_eta(line, None, "")
+        self._for_target(lambda line: self._change_eta(line, None, ""))
 
     def _change_eta(self, line: Record, typed: Any, problem: str) -> None:
         from ui.dialogs.order_dialogs import EtaDialog
@@ -459,8 +465,7 @@ class OrdersScreen(ListScreen):
         dialog = EtaDialog(line, self)
         if problem:
             dialog.set_value(typed, problem)
-        self.last_dialog = dialog
-        if not dialog.exec():
+        if not self._asked(dialog):
             return
         eta = dialog.value()
         from services import orders
@@ -485,8 +490,7 @@ class OrdersScreen(ListScreen):
         dialog = CorrectPromiseDialog(line, self)
         if problem:
             dialog.set_values(day, reason, problem)
-        self.last_dialog = dialog
-        if not dialog.exec():
+        if not self._asked(dialog):
             return
         new_day, why = dialog.values()
         from services import orders
@@ -504,9 +508,7 @@ class OrdersScreen(ListScreen):
         )
 
     def cancel_line(self) -> None:
-        line = self.target_line()
-        if line is not None:
-            self._cancel(line)
+        self._for_target(self._cancel)
 
     def _cancel(self, line: Record) -> None:
         self.cancel_lines([line])
@@ -550,8 +552,7 @@ class OrdersScreen(ListScreen):
         from ui.dialogs.order_entry import OrderEntryDialog
 
         dialog = OrderEntryDialog(self.context, names, items, self)
-        self.last_dialog = dialog
-        if dialog.exec() and dialog.saved:
+        if self._asked(dialog) and dialog.saved:
             saved = dialog.saved
             po = saved[0]["po_number"]
             self._say(
@@ -654,10 +655,7 @@ class OrdersScreen(ListScreen):
             if not found.messages:
                 self._say("Nothing to chase: every chosen line is received or cancelled")
                 return
-            data = QMimeData()
-            data.setText(found.text)
-            data.setHtml(found.html)
-            QGuiApplication.clipboard().setMimeData(data)
+            to_clipboard(found.text, found.html)
             vendors = ", ".join(m.vendor for m in found.messages)
             count = len(found.messages)
             said = (
@@ -684,8 +682,7 @@ class OrdersScreen(ListScreen):
         from ui.dialogs.order_dialogs import ReceiveSeveralDialog
 
         dialog = ReceiveSeveralDialog(lines, self)
-        self.last_dialog = dialog
-        if not dialog.exec() or not dialog.split.movable:
+        if not self._asked(dialog) or not dialog.split.movable:
             return
         from services import orders
 
@@ -722,8 +719,7 @@ class OrdersScreen(ListScreen):
             QMessageBox.information(self, "Cancel order lines", question)
             return
         dialog = CancelDialog(question, self)
-        self.last_dialog = dialog
-        if not dialog.exec():
+        if not self._asked(dialog):
             return
         reason = dialog.value()
         from services import orders
@@ -760,8 +756,7 @@ class OrdersScreen(ListScreen):
         from ui.dialogs.order_dialogs import EtaMoveDialog
 
         dialog = EtaMoveDialog(lines, self)
-        self.last_dialog = dialog
-        if not dialog.exec():
+        if not self._asked(dialog):
             return
         move, split = dialog.eta_move(), dialog.split()
         if move is None or not split.movable:

@@ -402,18 +402,10 @@ class ReadinessScreen(FigureScreen):
     # --- the screen protocol of the main window ------------------------------------------
 
     def refresh(self) -> None:
-        if self.context.database is None:
-            return
         from services import timeline
 
-        self.stale = False
         as_of = self.as_of
-        self.context.read(
-            lambda session: timeline.readiness_timeline(session, as_of),
-            self.show_timeline,
-            self._failed,
-            owner=self,
-        )
+        self.read(lambda session: timeline.readiness_timeline(session, as_of), self.show_timeline)
 
     def save_state(self) -> None:
         settings = self.context.settings

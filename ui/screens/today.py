@@ -31,6 +31,8 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.fit import wrapping
 from ui.resources import icon
+from ui.screens.common import screen_title
+from ui.screens.figure_screen import FigureScreen
 from ui.widgets import show_error
 
 ITEM_ROLE = int(Qt.ItemDataRole.UserRole.value) + 7
@@ -46,7 +48,7 @@ BUTTONS = (
 _SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
 
 
-class TodayScreen(QWidget):
+class TodayScreen(FigureScreen):
     # (action, item): open its record, chase, move ETA, receive, acknowledge.
     action_requested = Signal(str, object)
     loaded = Signal()
@@ -54,14 +56,9 @@ class TodayScreen(QWidget):
     def __init__(
         self, context: AppContext, parent: QWidget | None = None, as_of: dt.date | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("screen_today")
-        self.context = context
-        self.as_of = as_of
-        self.stale = True
+        super().__init__(context, "screen_today", parent, as_of)
         self.today: Today | None = None
-        self.title = QLabel("Today")
-        self.title.setObjectName("screenTitle")
+        self.title = screen_title("Today")
         self.summary = wrapping(QLabel(""))
         self.summary.setObjectName("todaySummary")
         self.tree = QTreeWidget()
@@ -106,22 +103,17 @@ class TodayScreen(QWidget):
         layout.addLayout(row)
         self.search = self.tree  # Ctrl+F and the first focus land on the list of things to do
         self._enable()
-        context.changed.connect(self._records_changed)
 
     # --- the screen protocol of the main window ------------------------------------------
 
     def refresh(self) -> None:
-        if self.context.database is None:
-            return
         from services import today
 
-        self.stale = False
         as_of = self.as_of
-        self.context.read(
+        self.read(
             lambda session: today.today(session, as_of),
             self.show_today,
             lambda error: show_error(self, error, "Rackbook — Today"),
-            owner=self,
         )
 
     def save_state(self) -> None:
@@ -129,11 +121,6 @@ class TodayScreen(QWidget):
 
     def restore_state(self) -> None:
         """Nothing kept (see save_state)."""
-
-    def _records_changed(self, _kind: str) -> None:
-        self.stale = True
-        if self.isVisible():
-            self.refresh()
 
     # --- showing -------------------------------------------------------------------------
 
@@ -213,10 +200,8 @@ def _same(a: TodayItem, b: TodayItem) -> bool:
 def chase_lines(context: AppContext, item: Any, said: Any) -> None:
     """Copy a chase message for the item's lines (``services.chasing``), saying what was
     copied through ``said(text)``."""
-    from PySide6.QtCore import QMimeData
-    from PySide6.QtGui import QGuiApplication
-
     from services import chasing
+    from ui.tables.copying import to_clipboard
 
     ids = list(item.line_ids)
     if not ids:
@@ -228,10 +213,7 @@ def chase_lines(context: AppContext, item: Any, said: Any) -> None:
         if not found.messages:
             said("Nothing to chase: the lines are received or cancelled")
             return
-        data = QMimeData()
-        data.setText(found.text)
-        data.setHtml(found.html)
-        QGuiApplication.clipboard().setMimeData(data)
+        to_clipboard(found.text, found.html)
         vendors = ", ".join(m.vendor for m in found.messages)
         said(f"Copied a chase message to {vendors}: paste it into a mail")
 

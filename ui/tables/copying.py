@@ -76,9 +76,14 @@ def copy_rows(view: QAbstractItemView) -> int:
     table = table_of(view)
     if table is None:
         return 0
-    data = QMimeData()
-    data.setText(table.text)
-    if table.html:
-        data.setHtml(table.html)
-    QGuiApplication.clipboard().setMimeData(data)
+    to_clipboard(table.text, table.html or None)
     return table.rows
+
+
+def to_clipboard(text: str, html: str | None = None) -> None:
+    """Put ``text`` on the clipboard, with ``html`` (a table, a mail) for what pastes it."""
+    data = QMimeData()
+    data.setText(text)
+    if html is not None:
+        data.setHtml(html)
+    QGuiApplication.clipboard().setMimeData(data)
