@@ -256,10 +256,7 @@ class AlertsScreen(FigureScreen):
     seen_changed = Signal()
 
     def __init__(
-        self,
-        context: AppContext,
-        parent: QWidget | None = None,
-        as_of: dt.date | None = None,
+        self, context: AppContext, parent: QWidget | None = None, as_of: dt.date | None = None
     ) -> None:
         super().__init__(context, "screen_alerts", parent, as_of)
         self.counts: dict[str, int] = {}

@@ -695,16 +695,11 @@ class OrdersScreen(ListScreen):
             self._say(f"Received every open unit of {received_lines} on {fmt.date(day)}")
             self.after_write(received, (), False)
 
-        from ui.undo import history_of
-
-        history_of(self.context).write(
+        self._write_lines(
             f"receipt of {fmt.counted(len(targets), 'line')}",
-            "orders",
-            [t[0] for t in targets],
+            targets,
             lambda session, actor: orders.receive_in_full(session, targets, day, actor),
             done,
-            self._write_failed,
-            owner=self,
         )
 
     def cancel_lines(self, lines: list[Record] | None = None) -> None:
@@ -730,18 +725,15 @@ class OrdersScreen(ListScreen):
             self._say(f"Cancelled {fmt.counted(len(cancelled), 'line')}: {reason}")
             self.after_write(cancelled, (), False)
 
-        from ui.undo import history_of
-
-        history_of(self.context).write(
-            f"cancellation of {fmt.counted(len(targets), 'line')}"
-            if len(targets) > 1
-            else f"cancellation of {_ref(split.movable[0])}",
-            "orders",
-            [t[0] for t in targets],
+        self._write_lines(
+            (
+                f"cancellation of {fmt.counted(len(targets), 'line')}"
+                if len(targets) > 1
+                else f"cancellation of {_ref(split.movable[0])}"
+            ),
+            targets,
             lambda session, actor: orders.cancel_lines(session, targets, actor, reason),
             done,
-            self._write_failed,
-            owner=self,
         )
 
     def move_etas(self, lines: list[Record] | None = None) -> None:
@@ -774,16 +766,26 @@ class OrdersScreen(ListScreen):
             )
             self.after_write(moved or split.movable, (), False)
 
-        from ui.undo import history_of
-
-        history_of(self.context).write(
+        self._write_lines(
             f"ETA move of {fmt.counted(len(targets), 'line')} {move.text()}",
-            "orders",
-            [t[0] for t in targets],
+            targets,
             lambda session, actor: orders.move_etas(session, targets, move, actor),
             done,
-            self._write_failed,
-            owner=self,
+        )
+
+    def _write_lines(
+        self,
+        what: str,
+        targets: list[tuple[int, int]],
+        work: Callable[[Any, Any], Any],
+        done: Callable[[Any], None],
+    ) -> None:
+        """Write ``work`` on the lines ``targets`` (ids and versions), undoable as ``what``."""
+        from ui.undo import history_of
+
+        ids = [t[0] for t in targets]
+        history_of(self.context).write(
+            what, "orders", ids, work, done, self._write_failed, owner=self
         )
 
     def _line_operation(
