@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
-from ui.screens.common import screen_title, search_box
+from ui.screens.common import push_button, screen_title, search_box
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
 from ui.tables.model import TitledTableModel
@@ -321,16 +320,13 @@ class AlertsScreen(FigureScreen):
 
     def _build_buttons(self) -> QHBoxLayout:
         """The footer's counts, then Go to record, Acknowledge and Snooze."""
-        self.go_button = QPushButton("Go to record")
-        self.go_button.setObjectName("goTo")
-        self.go_button.setToolTip("Open the record behind the alert (double-click)")
-        self.go_button.clicked.connect(self.go_to)
-        self.ack_button = QPushButton("Acknowledge…")
-        self.ack_button.setObjectName("acknowledge")
-        self.ack_button.clicked.connect(lambda: self.acknowledge(snooze=False))
-        self.snooze_button = QPushButton("Snooze…")
-        self.snooze_button.setObjectName("snooze")
-        self.snooze_button.clicked.connect(lambda: self.acknowledge(snooze=True))
+        self.go_button = push_button(
+            "Go to record", "goTo", self.go_to, "Open the record behind the alert (double-click)"
+        )
+        self.ack_button = push_button(
+            "Acknowledge…", "acknowledge", lambda: self.acknowledge(snooze=False)
+        )
+        self.snooze_button = push_button("Snooze…", "snooze", lambda: self.acknowledge(snooze=True))
         self.footer = QLabel("")
         self.footer.setObjectName("footer")
         buttons = QHBoxLayout()

@@ -1,9 +1,11 @@
-"""Widgets the screens have alike: a title, a search box, a list over its details."""
+"""Widgets the screens have alike: a title, a search box, a button, a list over its details."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QWidget
 
 
 def screen_title(text: str) -> QLabel:
@@ -32,3 +34,13 @@ def vertical_split(top: QWidget, bottom: QWidget) -> QSplitter:
     splitter.setStretchFactor(1, 1)
     splitter.setSizes([520, 200])
     return splitter
+
+
+def push_button(text: str, name: str, clicked: Callable[[], object], tip: str = "") -> QPushButton:
+    """A button saying ``text`` (object name ``name``, tooltip ``tip``) that calls ``clicked``."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(lambda _checked=False: clicked())
+    return button

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from services.errors import ConflictError, ValidationError
 from ui import format as fmt
 from ui.context import AppContext
+from ui.screens.common import push_button
 from ui.screens.list_screen import ListScreen
 from ui.screens.stores import KindStore
 from ui.widgets import CompletingDelegate, show_error
@@ -73,19 +73,15 @@ class PartsEditor(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b71c1c;")
         self.problem.hide()
-        self.add_button = QPushButton("Add part")
-        self.add_button.setObjectName("addPart")
-        self.add_button.clicked.connect(lambda: self.add_row())
-        self.remove_button = QPushButton("Take out part")
-        self.remove_button.setObjectName("removePart")
-        self.remove_button.clicked.connect(self.remove_rows)
-        self.save_button = QPushButton("Save parts")
-        self.save_button.setObjectName("saveParts")
-        self.save_button.setToolTip("Save the whole bill of parts (each change in the history)")
-        self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Undo changes")
-        self.revert_button.setObjectName("revertParts")
-        self.revert_button.clicked.connect(self.revert)
+        self.add_button = push_button("Add part", "addPart", self.add_row)
+        self.remove_button = push_button("Take out part", "removePart", self.remove_rows)
+        self.save_button = push_button(
+            "Save parts",
+            "saveParts",
+            self.save,
+            "Save the whole bill of parts (each change in the history)",
+        )
+        self.revert_button = push_button("Undo changes", "revertParts", self.revert)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button):
             buttons.addWidget(button)

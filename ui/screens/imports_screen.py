@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVB
 from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
+from ui.screens.common import push_button
 from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
@@ -64,15 +65,19 @@ class ImportsScreen(QWidget):
         self.undo_button = QPushButton("Undo import…")
         self.undo_button.setObjectName("undoImport")
         self.undo_button.clicked.connect(self.undo_selected)
-        self.show_button = QPushButton("Show records")
-        self.show_button.setObjectName("showBatchRecords")
-        self.show_button.setToolTip("The records this import created or changed, in their list")
-        self.show_button.clicked.connect(self.show_selected)
+        self.show_button = push_button(
+            "Show records",
+            "showBatchRecords",
+            self.show_selected,
+            "The records this import created or changed, in their list",
+        )
         self.view.doubleClicked.connect(lambda _index: self.show_selected())
-        self.open_button = QPushButton("Open file")
-        self.open_button.setObjectName("openBatchFile")
-        self.open_button.setToolTip("The file this import read, as it was, in its viewer")
-        self.open_button.clicked.connect(self.open_selected_file)
+        self.open_button = push_button(
+            "Open file",
+            "openBatchFile",
+            self.open_selected_file,
+            "The file this import read, as it was, in its viewer",
+        )
         #: What opens a file: the desktop's viewer (a test gives a recorder).
         self.open_url: Any = None
         buttons = QHBoxLayout()

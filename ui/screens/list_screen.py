@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens import list_actions
-from ui.screens.common import vertical_split
+from ui.screens.common import push_button, vertical_split
 from ui.screens.list_filters import FilterBar, title_of
 from ui.screens.list_footer import ListFooter
 from ui.screens.list_history import HistoryTab
@@ -142,9 +141,7 @@ class ListScreen(QWidget):
         self.only_label = QLabel()
         self.only_label.setObjectName("onlyLabel")
         self.only_label.setWordWrap(True)
-        show_all = QPushButton("Show all")
-        show_all.setObjectName("showAll")
-        show_all.clicked.connect(self.show_all)
+        show_all = push_button("Show all", "showAll", self.show_all)
         self.only_bar = QWidget()
         self.only_bar.setObjectName("onlyBar")
         only_layout = QHBoxLayout(self.only_bar)

@@ -30,6 +30,7 @@ from services.errors import ConflictError
 from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
+from ui.screens.common import push_button
 from ui.screens.list_loading import prepare
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import LineMilestonesPanel
@@ -147,30 +148,28 @@ class OrdersScreen(ListScreen):
         self.lines_view.setObjectName("orderLines")
         self.lines_view.setModel(self.lines_model)
         self.lines_view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
-        self.receive_button = QPushButton("Receive goods…")
-        self.receive_button.setObjectName("receiveButton")
-        self.eta_button = QPushButton("Change ETA…")
-        self.eta_button.setObjectName("etaButton")
-        self.cancel_button = QPushButton("Cancel line")
-        self.cancel_button.setObjectName("cancelLineButton")
-        self.receive_button.clicked.connect(self.receive_goods)
-        self.eta_button.clicked.connect(self.change_eta)
-        self.cancel_button.clicked.connect(self.cancel_line)
+        self.receive_button = push_button("Receive goods…", "receiveButton", self.receive_goods)
+        self.eta_button = push_button("Change ETA…", "etaButton", self.change_eta)
+        self.cancel_button = push_button("Cancel line", "cancelLineButton", self.cancel_line)
         buttons = QHBoxLayout()
         for button in (self.receive_button, self.eta_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.send_button = QPushButton("Send…")
-        self.send_button.setObjectName("sendOrder")
-        self.send_button.setToolTip(
-            "The purchase order as a PDF (or workbook) for its vendor: your letterhead, the "
-            "addresses, terms, lines and totals; kept as a revision and attached to the order"
+        self.send_button = push_button(
+            "Send…",
+            "sendOrder",
+            self.send_order,
+            (
+                "The purchase order as a PDF (or workbook) for its vendor: your letterhead, the "
+                "addresses, terms, lines and totals; kept as a revision and attached to the order"
+            ),
         )
-        self.send_button.clicked.connect(lambda: self.send_order())
-        self.print_button = QPushButton("Print…")
-        self.print_button.setObjectName("printOrder")
-        self.print_button.setToolTip("The purchase order for its vendor, on a printer")
-        self.print_button.clicked.connect(lambda: self.print_order())
+        self.print_button = push_button(
+            "Print…",
+            "printOrder",
+            self.print_order,
+            "The purchase order for its vendor, on a printer",
+        )
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.print_button)
         content = QWidget()

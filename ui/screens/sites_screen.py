@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from ui import format as fmt
 from ui.context import AppContext
+from ui.screens.common import push_button
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import SiteTakeOrPayPanel
 from ui.screens.stores import KindStore
@@ -36,18 +37,14 @@ class SitesScreen(ListScreen):
         self.steps_view.setAccessibleName("Grid capacity steps")
         self.steps_view.setModel(self.steps_model)
         self.steps_view.doubleClicked.connect(lambda _i: self.edit_step())
-        self.add_step_button = QPushButton("Add step…")
-        self.add_step_button.setObjectName("addStep")
-        self.add_step_button.setToolTip(
-            "A new grid capacity from a date on (an upgrade, a new substation)"
+        self.add_step_button = push_button(
+            "Add step…",
+            "addStep",
+            self.add_step,
+            "A new grid capacity from a date on (an upgrade, a new substation)",
         )
-        self.add_step_button.clicked.connect(lambda: self.add_step())
-        self.edit_step_button = QPushButton("Edit step…")
-        self.edit_step_button.setObjectName("editStep")
-        self.edit_step_button.clicked.connect(lambda: self.edit_step())
-        self.remove_step_button = QPushButton("Remove step…")
-        self.remove_step_button.setObjectName("removeStep")
-        self.remove_step_button.clicked.connect(lambda: self.remove_step())
+        self.edit_step_button = push_button("Edit step…", "editStep", self.edit_step)
+        self.remove_step_button = push_button("Remove step…", "removeStep", self.remove_step)
         buttons = QHBoxLayout()
         for button in (self.add_step_button, self.edit_step_button, self.remove_step_button):
             buttons.addWidget(button)
