@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.resources import icon
-from ui.screens.common import push_button, screen_title, search_box
+from ui.screens.common import push_button, refill, screen_title, search_box
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
 from ui.tables.model import TitledTableModel
@@ -394,14 +394,9 @@ class AlertsScreen(FigureScreen):
         new = [] if seen is None else [a.key for a in alerts if not a.hidden and a.key not in seen]
         self.model.set_alerts(alerts, new)
         for name, combo in self.filters.items():
-            wanted = combo.currentData()
-            combo.blockSignals(True)
-            while combo.count() > 1:
-                combo.removeItem(1)
-            for value in self.model.distinct(name):
-                combo.addItem(fmt.choice(value) if name == "rule" else value, value)
-            combo.setCurrentIndex(max(combo.findData(wanted), 0) if wanted else 0)
-            combo.blockSignals(False)
+            values = self.model.distinct(name)
+            items = ((fmt.choice(v) if name == "rule" else v, v) for v in values)
+            refill(combo, items, combo.currentData() or None)
             self.model.set_filter(name, combo.currentData())
         open_alerts = [a for a in alerts if not a.hidden]
         self.counts = {

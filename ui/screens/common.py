@@ -1,11 +1,13 @@
-"""Widgets the screens have alike: a title, a search box, a button, a list over its details."""
+"""Widgets the screens have alike: a title, a search box, a filter's choices, a button, a list
+over its details."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSplitter, QWidget
 
 
 def screen_title(text: str) -> QLabel:
@@ -44,3 +46,16 @@ def push_button(text: str, name: str, clicked: Callable[[], object], tip: str = 
         button.setToolTip(tip)
     button.clicked.connect(lambda _checked=False: clicked())
     return button
+
+
+def refill(combo: QComboBox, items: Iterable[tuple[str, Any]], keep: Any) -> None:
+    """The choices of filter ``combo`` after its first ("All …") become ``items`` (text,
+    value); ``keep`` stays chosen if it is still there, else the first is (no signal)."""
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for text, value in items:
+        combo.addItem(text, value)
+    index = combo.findData(keep) if keep is not None else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)

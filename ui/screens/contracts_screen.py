@@ -9,6 +9,7 @@ costs nothing, and the next load (any change to orders, contracts, sites…) rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -27,9 +28,6 @@ class ContractsScreen(ListScreen):
     readiness_requested = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        self.pegging: dict[str, Any] | None = None
-        self._pegging_generation = -1
-        self._pegging_wanted: str | None = None
         super().__init__("contracts", context, parent)
 
     def _add_detail_tabs(self) -> None:
@@ -39,12 +37,35 @@ class ContractsScreen(ListScreen):
         self.details.addTab(self.supply, "Supply")
         self.margin = ContractMarginPanel()
         self.details.addTab(self.margin, "Margin")
-        self.margins: dict[str, Any] | None = None
-        self._margins_generation = -1
+        self.supply_figures = EveryContract(
+            self,
+            _every_pegging,
+            self._show_supply,
+            self.supply.clear,
+            ("Reading what supplies it…", "The contract's supply could not be read"),
+        )
+        self.margin_figures = EveryContract(
+            self,
+            _every_margin,
+            self._show_margin,
+            self.margin.clear,
+            ("Working out the margin…", "The contract's margin could not be read"),
+        )
+
+    @property
+    def pegging(self) -> dict[str, Any] | None:
+        """Every contract's pegging (by ref) as read for this load of the list, if it is."""
+        return self.supply_figures.found
+
+    @property
+    def margins(self) -> dict[str, Any] | None:
+        """Every contract's money (by ref) as read for this load of the list, if it is."""
+        return self.margin_figures.found
 
     def refresh(self) -> None:
-        self.margins = None
-        self.pegging = None  # read again with the list: the figures may have moved
+        # Read again with the list: the figures may have moved.
+        self.margin_figures.found = None
+        self.supply_figures.found = None
         super().refresh()
 
     def load_details(self) -> None:
@@ -54,32 +75,8 @@ class ContractsScreen(ListScreen):
             self.supply.clear()
             return
         ref = str(record["contract_ref"])
-        self._load_margin(ref)
-        if self.pegging is not None and self._pegging_generation == self._generation:
-            self._show_supply(ref)
-            return
-        self._pegging_wanted = ref
-        if getattr(self, "_pegging_reading", False):
-            return  # the read under way shows the wanted contract when it lands
-        self._pegging_reading = True
-        generation = self._generation
-        from services import pegging
-
-        def done(found: dict[str, Any]) -> None:
-            self._pegging_reading = False
-            self.pegging = found
-            self._pegging_generation = generation
-            if self._pegging_wanted is not None:
-                self._show_supply(self._pegging_wanted)
-
-        def failed(_error: BaseException) -> None:
-            self._pegging_reading = False
-            self.supply.clear("The contract's supply could not be read; press F5 to try again.")
-
-        self.supply.clear("Reading what supplies it…")
-        self.context.read(
-            lambda session: pegging.contracts_pegging(session), done, failed, owner=self
-        )
+        self.margin_figures.load(ref)
+        self.supply_figures.load(ref)
 
     def _show_supply(self, ref: str) -> None:
         record = self.selected_record()
@@ -91,33 +88,69 @@ class ContractsScreen(ListScreen):
             return
         self.supply.show_pegging(found)
 
-    def _load_margin(self, ref: str) -> None:
-        """The contract's margin, from every contract's read once per load of the list."""
-        if self.margins is not None and self._margins_generation == self._generation:
-            self._show_margin(ref)
-            return
-        self._margin_wanted = ref
-        if getattr(self, "_margins_reading", False):
-            return
-        self._margins_reading = True
-        generation = self._generation
-        from services import margins
-
-        def done(found: dict[str, Any]) -> None:
-            self._margins_reading = False
-            self.margins = found
-            self._margins_generation = generation
-            self._show_margin(self._margin_wanted)
-
-        def failed(_error: BaseException) -> None:
-            self._margins_reading = False
-            self.margin.clear("The contract's margin could not be read; press F5 to try again.")
-
-        self.margin.clear("Working out the margin…")
-        self.context.read(lambda s: margins.contracts_money(s), done, failed, owner=self)
-
     def _show_margin(self, ref: str) -> None:
         record = self.selected_record()
         if record is None or str(record["contract_ref"]) != ref:
             return
         self.margin.show_margin((self.margins or {}).get(ref), ref)
+
+
+def _every_pegging(session: Any) -> dict[str, Any]:
+    from services import pegging
+
+    return pegging.contracts_pegging(session)
+
+
+def _every_margin(session: Any) -> dict[str, Any]:
+    from services import margins
+
+    return margins.contracts_money(session)
+
+
+class EveryContract:
+    """Figures of every contract read once per load of the list (``read``), then shown for
+    the contract wanted (``show(ref)``); the panel is told (``clear(text)``) while they are
+    read and when they could not be. ``texts``: (reading, could not be read)."""
+
+    def __init__(
+        self,
+        screen: ContractsScreen,
+        read: Callable[[Any], dict[str, Any]],
+        show: Callable[[str], None],
+        clear: Callable[[str], None],
+        texts: tuple[str, str],
+    ) -> None:
+        self.screen = screen
+        self._read, self._show, self._clear = read, show, clear
+        self._texts = texts
+        self.found: dict[str, Any] | None = None
+        self._generation = -1  # the list's load the figures were read for
+        self._wanted: str | None = None
+        self._reading = False
+
+    def load(self, ref: str) -> None:
+        """Show contract ``ref``'s figures: now if they are read for this load, else once
+        the read (started here, or under way) lands."""
+        screen = self.screen
+        if self.found is not None and self._generation == screen._generation:
+            self._show(ref)
+            return
+        self._wanted = ref
+        if self._reading:
+            return  # the read under way shows the wanted contract when it lands
+        self._reading = True
+        generation = screen._generation
+
+        def done(found: dict[str, Any]) -> None:
+            self._reading = False
+            self.found = found
+            self._generation = generation
+            if self._wanted is not None:
+                self._show(self._wanted)
+
+        def failed(_error: BaseException) -> None:
+            self._reading = False
+            self._clear(f"{self._texts[1]}; press F5 to try again.")
+
+        self._clear(self._texts[0])
+        screen.context.read(self._read, done, failed, owner=screen)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from services.schema import KINDS
 from ui import format as fmt
-from ui.screens.common import screen_title, search_box
+from ui.screens.common import refill, screen_title, search_box
 from ui.tables.kinds import LISTS, ListSpec
 from ui.tables.model import RecordTableModel
 from ui.widgets import DateField
@@ -111,16 +111,9 @@ class FilterBar:
         # Enumerations read as words; names (vendors, sites, countries) as they are written.
         choices = {c.name for c in self.model.columns if c.type == "choice"}
         for name, combo in self.filters.items():
-            current = combo.currentData()
-            combo.blockSignals(True)
-            while combo.count() > 1:
-                combo.removeItem(1)
-            for value in self.model.distinct(name):
-                text = fmt.choice(value) if name in choices else str(value)
-                combo.addItem(text, value)
-            index = combo.findData(current) if current is not None else 0
-            combo.setCurrentIndex(max(index, 0))
-            combo.blockSignals(False)
+            values = self.model.distinct(name)
+            items = ((fmt.choice(v) if name in choices else str(v), v) for v in values)
+            refill(combo, items, combo.currentData())
 
     def _filter_changed(self, name: str) -> None:
         value = self.filters[name].currentData()

@@ -141,6 +141,14 @@ def _table(name: str, model: RowsModel) -> QTableView:
     return view
 
 
+def _columns_model(
+    columns: tuple[tuple[str, str], ...], numeric: tuple[int, ...], parent: QWidget
+) -> RowsModel:
+    """A table's rows with ``columns`` (title, tip; blank: none), ``numeric`` ones aligned."""
+    titles = [title for title, _tip in columns]
+    return RowsModel(titles, numeric=numeric, tips=[tip for _t, tip in columns], parent=parent)
+
+
 # The pegged lines' columns and their tips (blank: none).
 LINE_COLUMNS = (
     ("PO/line", ""),
@@ -222,21 +230,11 @@ class ContractSupplyPanel(QWidget):
 
     def _build_tables(self) -> QHBoxLayout:
         """The lines that serve the contract beside the deployments serving it."""
-        self.lines_model = RowsModel(
-            [title for title, _tip in LINE_COLUMNS],
-            numeric=(3,),
-            tips=tuple(tip for _title, tip in LINE_COLUMNS),
-            parent=self,
-        )
+        self.lines_model = _columns_model(LINE_COLUMNS, (3,), self)
         self.lines_view = _table("peggedLines", self.lines_model)
         self.lines_view.doubleClicked.connect(self._line_chosen)
         self.lines_view.setToolTip("Double-click a line to see it in the orders")
-        self.deployments_model = RowsModel(
-            [title for title, _tip in DEPLOYMENT_COLUMNS],
-            numeric=(5,),
-            tips=tuple(tip for _title, tip in DEPLOYMENT_COLUMNS),
-            parent=self,
-        )
+        self.deployments_model = _columns_model(DEPLOYMENT_COLUMNS, (5,), self)
         self.deployments_view = _table("servingDeployments", self.deployments_model)
         self.deployments_view.doubleClicked.connect(self._deployment_chosen)
         self.deployments_view.setToolTip("Double-click a deployment to see it on the timeline")
