@@ -1,5 +1,5 @@
 """Widgets the screens have alike: a title, a search box, a filter's choices, a button, a list
-over its details."""
+over its details, a yes-or-no question."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
 
 
 def screen_title(text: str) -> QLabel:
@@ -59,3 +67,15 @@ def refill(combo: QComboBox, items: Iterable[tuple[str, Any]], keep: Any) -> Non
     index = combo.findData(keep) if keep is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
+
+
+def agreed(parent: QWidget, title: str, question: str) -> bool:
+    """Whether the person answers Yes to ``question`` (No is the default: nothing is done)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes

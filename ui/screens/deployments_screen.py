@@ -35,6 +35,9 @@ _PROBLEM = QBrush(QColor(253, 226, 226))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
+SAVE_PARTS_TIP = "Save the whole bill of parts (each change in the history)"
+
+
 class PartsEditor(QWidget):
     """The bill of parts of one deployment: a table of part and quantity, typed in place,
     with buttons to add and take out rows, save them all, or go back to what is saved."""
@@ -75,12 +78,7 @@ class PartsEditor(QWidget):
         self.problem.hide()
         self.add_button = push_button("Add part", "addPart", self.add_row)
         self.remove_button = push_button("Take out part", "removePart", self.remove_rows)
-        self.save_button = push_button(
-            "Save parts",
-            "saveParts",
-            self.save,
-            "Save the whole bill of parts (each change in the history)",
-        )
+        self.save_button = push_button("Save parts", "saveParts", self.save, SAVE_PARTS_TIP)
         self.revert_button = push_button("Undo changes", "revertParts", self.revert)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button):

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from ui import format as fmt
+from ui.screens.common import agreed
 from ui.widgets import show_error
 
 if TYPE_CHECKING:
@@ -91,17 +92,6 @@ def show_dialog(screen: ListScreen, record: Record | None, names: Any, title: st
         screen.after_write([dialog.saved], (), dialog.record_id is None)
 
 
-def _agreed(screen: ListScreen, title: str, question: str) -> bool:
-    answer = QMessageBox.question(
-        screen,
-        title,
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
 def _delete(
     screen: ListScreen, what: str, targets: list[tuple[int, int]], work: Callable[..., None]
 ) -> None:
@@ -127,7 +117,7 @@ def delete_one(screen: ListScreen, record: Record) -> None:
     question = (
         f"Delete {singular} {key}? This cannot be undone here; the audit trail keeps what it held."
     )
-    if not _agreed(screen, f"Delete {singular}", question):
+    if not agreed(screen, f"Delete {singular}", question):
         return
     from services import records
 
@@ -154,7 +144,7 @@ def delete_several(screen: ListScreen, chosen: list[Record]) -> None:
         "deleted or, if one cannot be, none is. This cannot be undone here; the audit "
         "trail keeps what they held."
     )
-    if not _agreed(screen, f"Delete {what}", question):
+    if not agreed(screen, f"Delete {what}", question):
         return
     from services import records
 

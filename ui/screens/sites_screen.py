@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.common import push_button
+from ui.screens.common import agreed, push_button
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import SiteTakeOrPayPanel
 from ui.screens.stores import KindStore
@@ -19,6 +19,9 @@ from ui.tables.model import PlainTableModel
 from ui.widgets import show_error
 
 Record = dict[str, Any]
+
+
+ADD_STEP_TIP = "A new grid capacity from a date on (an upgrade, a new substation)"
 
 
 class SitesScreen(ListScreen):
@@ -37,12 +40,7 @@ class SitesScreen(ListScreen):
         self.steps_view.setAccessibleName("Grid capacity steps")
         self.steps_view.setModel(self.steps_model)
         self.steps_view.doubleClicked.connect(lambda _i: self.edit_step())
-        self.add_step_button = push_button(
-            "Add step…",
-            "addStep",
-            self.add_step,
-            "A new grid capacity from a date on (an upgrade, a new substation)",
-        )
+        self.add_step_button = push_button("Add step…", "addStep", self.add_step, ADD_STEP_TIP)
         self.edit_step_button = push_button("Edit step…", "editStep", self.edit_step)
         self.remove_step_button = push_button("Remove step…", "removeStep", self.remove_step)
         buttons = QHBoxLayout()
@@ -162,15 +160,11 @@ class SitesScreen(ListScreen):
         step = self._chosen_step()
         if step is None or self.context.read_only:
             return
-        answer = QMessageBox.question(
-            self,
-            "Remove capacity step",
+        question = (
             f"Remove the step to {fmt.number(step['grid_mw'])} MW from "
-            f"{fmt.date(step['from_date'])} at {step['site']}? The audit trail keeps it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            f"{fmt.date(step['from_date'])} at {step['site']}? The audit trail keeps it."
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not agreed(self, "Remove capacity step", question):
             return
         from services import records
 
