@@ -4,15 +4,12 @@ purchase order with all its lines, where goods are received, ETAs moved and line
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -30,13 +27,14 @@ from services.errors import ConflictError
 from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
+from ui.screens import order_documents, several_lines
 from ui.screens.common import push_button
 from ui.screens.list_loading import prepare
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import LineMilestonesPanel
 from ui.screens.pegging import LineServesPanel
+from ui.screens.several_lines import line_ref
 from ui.screens.table_views import LazyTable, table_view
-from ui.tables.copying import to_clipboard
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
 from ui.widgets import show_error
 
@@ -57,10 +55,6 @@ LINE_COLUMNS = [
     Column("eta", "ETA", "date"),
     Column("received_date", "Received on", "date"),
 ]
-
-
-def _ref(line: Record) -> str:
-    return f"{line['po_number']}/{line['line']}"
 
 
 def _bold_label(text: str) -> QLabel:
@@ -184,97 +178,12 @@ class OrdersScreen(ListScreen):
         return content
 
     def send_order(self, path: str | None = None) -> None:
-        """The shown purchase order as the document its vendor acts on, to a PDF (or, named
-        .xlsx, a workbook; ``path`` asked for if None). It is kept as a revision (a changed
-        order sent again is revision 2, listing its changes) and a new revision's PDF is
-        attached to the order, so what was sent stays with it."""
-        if self.order is None:
-            return
-        from services.exporting.purchase_order import default_file_name
-
-        po_number = self.order.po_number
-        if path is None:
-            folder = self.context.settings.value("export/folder", "") or str(Path.home())
-            path, chosen = QFileDialog.getSaveFileName(
-                self,
-                f"Send purchase order {po_number}",
-                str(Path(str(folder)) / default_file_name(po_number, ".pdf")),
-                "PDF (*.pdf);;Excel (*.xlsx)",
-            )
-            if not path:
-                return
-            if not path.lower().endswith((".pdf", ".xlsx")):
-                path += ".xlsx" if chosen.startswith("Excel") else ".pdf"
-        elif not path.lower().endswith((".pdf", ".xlsx")):
-            path += ".pdf"
-        self.context.settings.setValue("export/folder", str(Path(path).parent))
-        target, buyer = Path(path), self.context.user
-
-        def work(session: Any, actor: Any) -> Any:
-            from services import attachments
-            from services.exporting.purchase_order import produce
-            from ui.printing import render_pdf
-
-            document = produce(
-                session, po_number, target, user=actor.user, buyer_name=buyer, render_pdf=render_pdf
-            )
-            if document.new_revision and target.suffix.lower() == ".pdf":
-                ref = attachments.resolve(session, "purchase_orders", po_number)
-                read = attachments.read_file(target, attachments.limit_bytes(session))
-                name = default_file_name(po_number, ".pdf", document.revision)
-                kept = attachments.FileRead(name, read.data, read.sha256)
-                attachments.attach(session, ref, kept, actor)
-            return document
-
-        def done(document: Any) -> None:
-            revision = f"revision {document.revision}"
-            if document.revision > 1 and document.new_revision:
-                count = len(document.changes)
-                revision += f", {count} change{'s' if count != 1 else ''}"
-            elif not document.new_revision:
-                revision += ", unchanged since it was sent"
-            self._say(f"Wrote purchase order {po_number} ({revision}) to {target}")
-            self.context.changed.emit("orders")
-
-        self.context.write(
-            work, done, lambda exc: show_error(self, exc, "Rackbook — Send"), owner=self
-        )
+        """The shown purchase order to a PDF or workbook (``order_documents.send_order``)."""
+        order_documents.send_order(self, path)
 
     def print_order(self, printer: Any = None) -> None:
-        """The shown purchase order on a printer (chosen in the print dialog when ``printer``
-        is None); kept as a revision like a sent one."""
-        if self.order is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        if printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            dialog = QPrintDialog(printer, self)
-            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-                return
-        po_number, buyer = self.order.po_number, self.context.user
-
-        def work(session: Any, actor: Any) -> Any:
-            from services.exporting.purchase_order import issue
-
-            return issue(session, po_number, buyer_name=buyer, user=actor.user)
-
-        def done(document: Any) -> None:
-            from ui.printing import print_document
-
-            try:
-                pages = print_document(document, printer)
-            except Exception as exc:  # a printer that refused: said, never a traceback
-                show_error(self, exc, "Rackbook — Print")
-                return
-            self._say(
-                f"Printed purchase order {po_number} (revision {document.revision}, "
-                f"{pages} page{'s' if pages != 1 else ''})"
-            )
-
-        self.context.write(
-            work, done, lambda exc: show_error(self, exc, "Rackbook — Print"), owner=self
-        )
+        """The shown purchase order on a printer (``order_documents.print_order``)."""
+        order_documents.print_order(self, printer)
 
     def _order_buttons(self) -> tuple[QPushButton, ...]:
         if self.order_content is None:
@@ -426,7 +335,7 @@ class OrdersScreen(ListScreen):
         if line is not None:
             act(line)
 
-    def _asked(self, dialog: QDialog) -> bool:
+    def asked(self, dialog: QDialog) -> bool:
         """Whether the person went on with ``dialog`` (kept as the dialog open last)."""
         self.last_dialog = dialog
         return bool(dialog.exec())
@@ -441,7 +350,7 @@ class OrdersScreen(ListScreen):
         if typed is not None:
             typed_quantity, typed_day = typed
             dialog.set_values(typed_quantity, typed_day, problem)
-        if not self._asked(dialog):
+        if not self.asked(dialog):
             return
         quantity, day = dialog.values()
         from services import orders
@@ -452,7 +361,7 @@ class OrdersScreen(ListScreen):
                 s, line["id"], quantity, day, a, expected_version=line["version"]
             ),
             lambda problem: self._receive(line, (quantity, day), problem),
-            f"receipt of {fmt.counted(quantity, 'unit')} on {_ref(line)}",
+            f"receipt of {fmt.counted(quantity, 'unit')} on {line_ref(line)}",
         )
 
     def change_eta(self) -> None:
@@ -464,7 +373,7 @@ class OrdersScreen(ListScreen):
         dialog = EtaDialog(line, self)
         if problem:
             dialog.set_value(typed, problem)
-        if not self._asked(dialog):
+        if not self.asked(dialog):
             return
         eta = dialog.value()
         from services import orders
@@ -473,7 +382,7 @@ class OrdersScreen(ListScreen):
             line,
             lambda s, a: orders.change_eta(s, line["id"], eta, a, expected_version=line["version"]),
             lambda problem: self._change_eta(line, eta, problem),
-            f"ETA change of {_ref(line)}",
+            f"ETA change of {line_ref(line)}",
         )
 
     def correct_promise(self, line: Record | None = None) -> None:
@@ -489,7 +398,7 @@ class OrdersScreen(ListScreen):
         dialog = CorrectPromiseDialog(line, self)
         if problem:
             dialog.set_values(day, reason, problem)
-        if not self._asked(dialog):
+        if not self.asked(dialog):
             return
         new_day, why = dialog.values()
         from services import orders
@@ -515,12 +424,12 @@ class OrdersScreen(ListScreen):
     def delete_record(self) -> None:
         """Only draft lines are deleted; a placed line is cancelled (with a reason) and stays
         on record: the person is offered that instead."""
-        lines = self._selected_lines()
+        lines = self.selected_lines()
         placed = [line for line in lines if line["status"] != "draft"]
         if self.context.read_only or not placed:
             super().delete_record()
             return
-        named = ", ".join(_ref(line) for line in placed[:8])
+        named = ", ".join(line_ref(line) for line in placed[:8])
         more = f" and {fmt.number(len(placed) - 8)} more" if len(placed) > 8 else ""
         answer = QMessageBox.question(
             self,
@@ -551,10 +460,10 @@ class OrdersScreen(ListScreen):
         from ui.dialogs.order_entry import OrderEntryDialog
 
         dialog = OrderEntryDialog(self.context, names, items, self)
-        if self._asked(dialog) and dialog.saved:
+        if self.asked(dialog) and dialog.saved:
             saved = dialog.saved
             po = saved[0]["po_number"]
-            self._say(
+            self.say(
                 f"Added {fmt.counted(len(saved), 'line')} to purchase order {po}"
                 if dialog.existing is not None
                 else f"Saved purchase order {po} with {fmt.counted(len(saved), 'line')}"
@@ -584,7 +493,7 @@ class OrdersScreen(ListScreen):
             actions.append(menu.addAction(f"Cancel {fmt.number(count)} lines…", self.cancel_lines))
         elif count == 1:
             # One line: received in part or in full, as from its order below.
-            line = self._selected_lines()[0]
+            line = self.selected_lines()[0]
             still_open = line["status"] not in CLOSED
             receive = menu.addAction("Receive goods…", lambda: self._receive(line, None, ""))
             cancel = menu.addAction("Cancel line…", lambda: self._cancel(line))
@@ -606,7 +515,7 @@ class OrdersScreen(ListScreen):
 
     def _whatif_actions(self, menu: QMenu) -> None:
         """What if these lines, or their orders, slipped (the What if… panel)."""
-        lines = self._selected_lines()
+        lines = self.selected_lines()
         if not lines:
             return
         menu.addSeparator()
@@ -630,10 +539,11 @@ class OrdersScreen(ListScreen):
 
         return open_whatif(self.context, self, targets)
 
-    def _selected_lines(self) -> list[Record]:
+    def selected_lines(self) -> list[Record]:
+        """The selected order lines, top to bottom."""
         return [self.model.record(row) for row in self.selected_rows()]
 
-    def _say(self, message: str) -> None:
+    def say(self, message: str) -> None:
         """What an operation on several lines did, in the window's status bar."""
         self.last_message = message
         window = self.window()
@@ -641,151 +551,20 @@ class OrdersScreen(ListScreen):
             window.statusBar().showMessage(message, MESSAGE_MS)
 
     def copy_chase(self) -> None:
-        """A chase message per vendor for the selected lines, to the clipboard (text and a
-        table), for a mail asking the vendor to confirm dates."""
-        ids = [line["id"] for line in self._selected_lines()]
-        if not ids:
-            return
-        from services import chasing
-
-        sender, today = self.context.acting_user, dt.date.today()
-
-        def done(found: Any) -> None:
-            if not found.messages:
-                self._say("Nothing to chase: every chosen line is received or cancelled")
-                return
-            to_clipboard(found.text, found.html)
-            vendors = ", ".join(m.vendor for m in found.messages)
-            count = len(found.messages)
-            said = (
-                f"Copied {'a chase message' if count == 1 else f'{count} chase messages'} "
-                f"({vendors}): paste into a mail"
-            )
-            if found.left_out:
-                said += f"; left out {', '.join(found.left_out)}"
-            self._say(said)
-
-        self.context.read(
-            lambda session: chasing.chase(session, ids, sender, today),
-            done,
-            lambda exc: show_error(self, exc),
-            owner=self,
-        )
+        """A chase message per vendor for the selected lines, to the clipboard."""
+        several_lines.copy_chase(self)
 
     def receive_lines(self, lines: list[Record] | None = None) -> None:
-        """A whole delivery: every open unit of the selected lines (or ``lines``) arrived
-        on one day."""
-        lines = self._selected_lines() if lines is None else lines
-        if self.context.read_only or not lines:
-            return
-        from ui.dialogs.order_dialogs import ReceiveSeveralDialog
-
-        dialog = ReceiveSeveralDialog(lines, self)
-        if not self._asked(dialog) or not dialog.split.movable:
-            return
-        from services import orders
-
-        targets = [(line["id"], line["version"]) for line in dialog.split.movable]
-        day = dialog.day()
-
-        def done(received: list[Record]) -> None:
-            count = len(received)
-            received_lines = fmt.counted(count, "line")
-            self._say(f"Received every open unit of {received_lines} on {fmt.date(day)}")
-            self.after_write(received, (), False)
-
-        self._write_lines(
-            f"receipt of {fmt.counted(len(targets), 'line')}",
-            targets,
-            lambda session, actor: orders.receive_in_full(session, targets, day, actor),
-            done,
-        )
+        """A whole delivery: every open unit of the selected lines (or ``lines``)."""
+        several_lines.receive_lines(self, lines)
 
     def cancel_lines(self, lines: list[Record] | None = None) -> None:
         """Cancel the selected lines (or ``lines``), with a reason: each all or none."""
-        lines = self._selected_lines() if lines is None else lines
-        if self.context.read_only or not lines:
-            return
-        from ui.dialogs.order_dialogs import CancelDialog, cancel_question
-
-        question, split = cancel_question(lines)
-        if not split.movable:
-            QMessageBox.information(self, "Cancel order lines", question)
-            return
-        dialog = CancelDialog(question, self)
-        if not self._asked(dialog):
-            return
-        reason = dialog.value()
-        from services import orders
-
-        targets = [(line["id"], line["version"]) for line in split.movable]
-
-        def done(cancelled: list[Record]) -> None:
-            self._say(f"Cancelled {fmt.counted(len(cancelled), 'line')}: {reason}")
-            self.after_write(cancelled, (), False)
-
-        self._write_lines(
-            (
-                f"cancellation of {fmt.counted(len(targets), 'line')}"
-                if len(targets) > 1
-                else f"cancellation of {_ref(split.movable[0])}"
-            ),
-            targets,
-            lambda session, actor: orders.cancel_lines(session, targets, actor, reason),
-            done,
-        )
+        several_lines.cancel_lines(self, lines)
 
     def move_etas(self, lines: list[Record] | None = None) -> None:
-        """Move the ETAs of the selected lines (or ``lines``) together (a vendor says the
-        order slips three weeks): by days or to a date, previewed, then written in one
-        transaction."""
-        if self.context.read_only:
-            return
-        lines = self._selected_lines() if lines is None else lines
-        if not lines:
-            return
-        from ui.dialogs.order_dialogs import EtaMoveDialog
-
-        dialog = EtaMoveDialog(lines, self)
-        if not self._asked(dialog):
-            return
-        move, split = dialog.eta_move(), dialog.split()
-        if move is None or not split.movable:
-            return
-        from services import orders
-
-        targets = [(line["id"], line["version"]) for line in split.movable]
-
-        def done(moved: list[Record]) -> None:
-            count = len(moved)
-            self._say(
-                f"Moved the ETA of {fmt.counted(count, 'line')} {move.text()}"
-                if count
-                else "Every ETA was already there: nothing changed"
-            )
-            self.after_write(moved or split.movable, (), False)
-
-        self._write_lines(
-            f"ETA move of {fmt.counted(len(targets), 'line')} {move.text()}",
-            targets,
-            lambda session, actor: orders.move_etas(session, targets, move, actor),
-            done,
-        )
-
-    def _write_lines(
-        self,
-        what: str,
-        targets: list[tuple[int, int]],
-        work: Callable[[Any, Any], Any],
-        done: Callable[[Any], None],
-    ) -> None:
-        """Write ``work`` on the lines ``targets`` (ids and versions), undoable as ``what``."""
-        from ui.undo import history_of
-
-        ids = [t[0] for t in targets]
-        history_of(self.context).write(
-            what, "orders", ids, work, done, self._write_failed, owner=self
-        )
+        """Move the ETAs of the selected lines (or ``lines``) together."""
+        several_lines.move_etas(self, lines)
 
     def _line_operation(
         self,
