@@ -9,43 +9,30 @@ through the same service. After an acknowledgement the screen announces a change
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QHideEvent, QIcon
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.resources import icon
+from ui.screens.acknowledge_dialog import AcknowledgeDialog
+from ui.screens.alerts_table import AlertTableModel
 from ui.screens.common import push_button, refill, screen_title, search_box
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
-from ui.tables.model import TitledTableModel
-from ui.widgets import DateField
-
-Index = QModelIndex | QPersistentModelIndex
-SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
-HEADERS = ("Severity", "Rule", "Subject", "Site", "Message", "Acknowledged")
-# Alerts quoted in the acknowledge dialog when several are acknowledged together.
-MESSAGES_SHOWN = 6
 
 # Which list shows the record behind an alert, by rule.
 RULE_SCREENS = {
@@ -70,177 +57,6 @@ def record_behind(rule: str, subject: str) -> tuple[str, str]:
     if screen == "leadtimes":
         return screen, subject.split(" / ")[-1].strip()  # vendor / sku: the sku
     return screen, subject
-
-
-class AlertTableModel(TitledTableModel):
-    """Alerts (``services.alerts.Alert``) filtered in place, like the list models."""
-
-    headers = HEADERS
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._alerts: list[Any] = []
-        self._shown: list[Any] = []
-        self._filters: dict[str, str | None] = {"severity": None, "rule": None, "site": None}
-        self._needle = ""
-        self._icons: dict[str, QIcon] = {}
-        #: Keys of the alerts raised since the person last looked (shown bold).
-        self.new_keys: frozenset[str] = frozenset()
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def set_alerts(self, alerts: Sequence[Any], new_keys: Iterable[str] = ()) -> None:
-        self._alerts = list(alerts)
-        self.new_keys = frozenset(new_keys)
-        self._refilter()
-
-    def set_filter(self, name: str, value: str | None) -> None:
-        self._filters[name] = value
-        self._refilter()
-
-    def set_search(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self._refilter()
-
-    def _refilter(self) -> None:
-        shown = []
-        for alert in self._alerts:
-            if any(
-                value is not None and (getattr(alert, name) or "") != value
-                for name, value in self._filters.items()
-            ):
-                continue
-            if self._needle and self._needle not in _haystack(alert):
-                continue
-            shown.append(alert)
-        self.beginResetModel()
-        self._shown = shown
-        self.endResetModel()
-
-    def alert(self, row: int) -> Any:
-        return self._shown[row]
-
-    @property
-    def all_alerts(self) -> list[Any]:
-        """Every alert loaded, shown or filtered out."""
-        return self._alerts
-
-    def distinct(self, name: str) -> list[str]:
-        return sorted({getattr(a, name) for a in self._alerts if getattr(a, name)})
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._shown)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._shown):
-            return None
-        alert = self._shown[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            ack = alert.acknowledged
-            return (
-                alert.severity,
-                fmt.choice(alert.rule),
-                alert.subject,
-                alert.site or "",
-                alert.message,
-                _ack_text(ack) if ack is not None else "",
-            )[column]
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            name = SEVERITY_ICONS.get(alert.severity, "info")
-            if name not in self._icons:
-                self._icons[name] = icon(name)
-            return self._icons[name]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return alert.message
-        if role == Qt.ItemDataRole.ForegroundRole and alert.hidden:
-            return QBrush(QColor(130, 130, 130))
-        if role == Qt.ItemDataRole.FontRole and alert.key in self.new_keys:
-            return self._bold
-        return None
-
-
-def _haystack(alert: Any) -> str:
-    return " ".join(
-        (alert.rule.replace("_", " "), alert.subject, alert.site or "", alert.message)
-    ).casefold()
-
-
-def _ack_text(ack: Any) -> str:
-    text = f"{ack.user}, {fmt.when(ack.acknowledged_at)}"
-    if ack.snoozed_until:
-        text += f", until {fmt.date(ack.snoozed_until)}"
-    if ack.note:
-        text += f": {ack.note}"
-    return text
-
-
-class AcknowledgeDialog(QDialog):
-    """A note, and optionally the day until which the alerts stay hidden."""
-
-    def __init__(
-        self,
-        alerts: Sequence[Any],
-        snooze: bool,
-        today: dt.date,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        # One alert, or several acknowledged together with one note and date.
-        chosen = list(alerts)
-        what = "alert" if len(chosen) == 1 else f"{len(chosen)} alerts"
-        self.setWindowTitle(f"Snooze {what}" if snooze else f"Acknowledge {what}")
-        self.today = today
-        lines = [a.message for a in chosen[:MESSAGES_SHOWN]]
-        if len(chosen) > MESSAGES_SHOWN:
-            lines.append(f"… and {len(chosen) - MESSAGES_SHOWN} more")
-        message = QLabel("\n".join(lines))
-        message.setTextFormat(Qt.TextFormat.PlainText)
-        message.setWordWrap(True)
-        self.note = QPlainTextEdit()
-        self.note.setObjectName("ackNote")
-        self.note.setPlaceholderText("Why it can wait, who is on it…")
-        self.note.setFixedHeight(70)
-        self.until = DateField()
-        self.until.setObjectName("ackUntil")
-        if snooze:
-            self.until.set_value(today + dt.timedelta(days=7))
-        form = QFormLayout()
-        form.addRow("Alert:" if len(chosen) == 1 else "Alerts:", message)
-        form.addRow("Note:", self.note)
-        form.addRow("Hidden until:", self.until)
-        hint = QLabel(
-            "The alert comes back after that day, or sooner if it gets worse. "
-            "Without a date it stays hidden until it gets worse."
-        )
-        hint.setWordWrap(True)
-        hint.setObjectName("tileDetail")
-        self.problem = QLabel("")
-        self.problem.setProperty("problem", True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.resize(520, 260)
-
-    def accept(self) -> None:
-        until = self.until.value()
-        if until is not None and until < self.today:
-            self.problem.setText(
-                f"The day to hide it until has already passed ({fmt.date(until)})."
-            )
-            return
-        super().accept()
-
-    def values(self) -> tuple[str | None, dt.date | None]:
-        note = self.note.toPlainText().strip()
-        return (note or None), self.until.value()
 
 
 class AlertsScreen(FigureScreen):

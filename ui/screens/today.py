@@ -31,6 +31,7 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.fit import wrapping
 from ui.resources import icon
+from ui.screens.alerts_table import SEVERITY_ICONS
 from ui.screens.common import screen_title
 from ui.screens.figure_screen import FigureScreen
 from ui.widgets import show_error
@@ -45,7 +46,6 @@ BUTTONS = (
     (RECEIVE, "Receive…", "Alt+R", "Book the goods that arrived"),
     (ACKNOWLEDGE, "Acknowledge…", "Alt+K", "Note who is on it; hidden until it gets worse"),
 )
-_SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
 
 
 class TodayScreen(FigureScreen):
@@ -146,7 +146,7 @@ class TodayScreen(FigureScreen):
                 child = QTreeWidgetItem([item.title, item.detail])
                 child.setData(0, ITEM_ROLE, item)
                 child.setToolTip(1, item.detail)
-                child.setIcon(0, icon(_SEVERITY_ICONS.get(item.severity, "info")))
+                child.setIcon(0, icon(SEVERITY_ICONS.get(item.severity, "info")))
                 if item.severity == "critical":
                     child.setForeground(0, QBrush(QColor("#b71c1c")))
                 top.addChild(child)
