@@ -23,6 +23,11 @@ from ui.widgets import DateField
 
 # Alerts quoted in the acknowledge dialog when several are acknowledged together.
 MESSAGES_SHOWN = 6
+# What the day hidden until means, under it.
+HIDDEN_UNTIL = (
+    "The alert comes back after that day, or sooner if it gets worse. "
+    "Without a date it stays hidden until it gets worse."
+)
 
 
 class AcknowledgeDialog(QDialog):
@@ -59,10 +64,7 @@ class AcknowledgeDialog(QDialog):
         form.addRow("Alert:" if len(chosen) == 1 else "Alerts:", message)
         form.addRow("Note:", self.note)
         form.addRow("Hidden until:", self.until)
-        hint = QLabel(
-            "The alert comes back after that day, or sooner if it gets worse. "
-            "Without a date it stays hidden until it gets worse."
-        )
+        hint = QLabel(HIDDEN_UNTIL)
         hint.setWordWrap(True)
         hint.setObjectName("tileDetail")
         self.problem = QLabel("")
