@@ -1,0 +1,308 @@
+"""Editing an order line's ETA, status, quantity and notes in the orders list itself.
+
+Double-click, F2 or typing starts editing a cell; Enter saves it, Esc puts it back. Each cell
+is edited with the edit dialog's own editor for its field (``record_dialog.FieldEditor``): the
+ETA with the window's one date editor (it shows the date it understood and refuses an
+impossible one), the status as a choice in words, the quantity as a number, the notes as text
+(Shift+Enter for a new line). A cell is saved as the dialog and the ETA action save: through
+``services`` with the version the list showed (``records.update``; an ETA through
+``orders.change_eta``, which keeps the ETA history), so the same validation refuses a bad value
+with nothing written, and a line someone else changed or deleted meanwhile is not overwritten:
+the window says so and shows the line as it is saved. Each saved cell is one step on the
+window's undo stack (Edit → Undo "ETA change on PO-1 line 2").
+
+A received or cancelled line keeps its ETA, status and quantity here (its receipts and
+cancellation say them; the line's actions are off too); its notes can still be edited. A line
+with units received has the status its receipts give it (``records.follow_receipts``), so its
+status is not typed either; nor are Received and Partially received among the choices (Receive
+goods… says them), nor Cancelled (Cancel… asks a reason): none is ever put in silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from domain.statuses import CLOSED, LineStatus
+from services.errors import ConflictError, NotFoundError, Problem, ValidationError
+from services.schema import Field, kind
+from ui import format as fmt
+from ui.dialogs.record_dialog import FieldEditor
+from ui.widgets import DateField, show_error
+
+Record = dict[str, Any]
+Index = QModelIndex | QPersistentModelIndex
+
+# The order line's fields edited in the list, and those a closed line keeps as they are.
+INLINE_FIELDS = ("eta", "status", "quantity", "notes")
+OPEN_LINES_ONLY = frozenset({"eta", "status", "quantity"})
+# The statuses a line takes from its receipts or its cancellation, not from a cell.
+NOT_TYPED = frozenset({LineStatus.RECEIVED, LineStatus.PARTIALLY_RECEIVED, LineStatus.CANCELLED})
+# How long the status bar says what a cell's save did.
+MESSAGE_MS = 8000
+# The notes editor's height in rows of the table (a note has room for a few lines).
+NOTES_ROWS = 3
+TITLE = "Rackbook — Orders"
+
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def line_ref(line: Record) -> str:
+    """``PO-2027-001 line 2``: an order line as the undo menu and the messages name it."""
+    return f"{line['po_number']} line {line['line']}"
+
+
+def shown(field: Field, value: Any) -> str:
+    """A value as the list shows it, or ``empty``."""
+    if value is None or value == "":
+        return "empty"
+    if field.type == "choice":
+        return fmt.choice(value)
+    return fmt.display(field.type, value)
+
+
+class InlineEditing(QObject):
+    """The orders list's cells edited in place: which may be, and saving one."""
+
+    def __init__(self, screen: Any) -> None:
+        super().__init__(screen)
+        self.screen = screen
+        self.spec = kind("orders")
+        #: What the last save (or refusal) of a cell said, as the status bar shows it.
+        self.last_message = ""
+        view: QAbstractItemView = screen.view
+        model = screen.model
+        self._names = [column.name for column in model.columns]
+        model.editable_at = self.editable
+        for column, name in enumerate(self._names):
+            if name in INLINE_FIELDS:
+                view.setItemDelegateForColumn(column, CellDelegate(self, self.spec.field(name)))
+        view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+
+    def editable(self, row: int, column: int) -> bool:
+        """Whether the shown cell (row, column) is edited in place."""
+        if not 0 <= column < len(self._names) or self._names[column] not in INLINE_FIELDS:
+            return False
+        context = self.screen.context
+        if context.database is None or context.read_only:
+            return False
+        model = self.screen.model
+        if not 0 <= row < model.rowCount():
+            return False
+        name, line = self._names[column], model.record(row)
+        if name == "status" and line.get("received_qty"):
+            return False  # it follows the receipts
+        return name not in OPEN_LINES_ONLY or line.get("status") not in CLOSED
+
+    # --- saving --------------------------------------------------------------------------
+
+    def commit(self, line: Record, field: Field, value: Any, problem: Problem | None) -> None:
+        """The value typed in a cell of ``line``: refused when it could not be read, else
+        saved (after the editor has closed: the save reloads the row)."""
+        if problem is not None:
+            self.say(f"{field.title} of {line_ref(line)} not saved: {problem.reason}")
+            return
+        if value == line.get(field.name):
+            return
+        QTimer.singleShot(0, self, lambda: self.save(line, field, value))
+
+    def save(self, line: Record, field: Field, value: Any) -> None:
+        """Save one field of ``line`` as the dialog does, with the version the list showed;
+        one step of the window's undo history."""
+        from services import orders, records
+        from ui.undo import history_of
+
+        line_id, version, name = line["id"], line["version"], field.name
+
+        def work(session: Any, actor: Any) -> Record:
+            if name == "eta":  # the ETA action's own: refused on a closed line, kept in history
+                return orders.change_eta(session, line_id, value, actor, expected_version=version)
+            return records.update(
+                session, "orders", line_id, {name: value}, actor, expected_version=version
+            )
+
+        def done(saved: Record) -> None:
+            self.say(f"Saved: {field.title} of {line_ref(line)} is {shown(field, saved.get(name))}")
+            self.screen.after_write([saved], (), False)
+
+        history_of(self.screen.context).write(
+            f"{field.title} change on {line_ref(line)}",
+            "orders",
+            [line_id],
+            work,
+            done,
+            lambda error: self.refused(line, field, value, error),
+            owner=self.screen,
+        )
+
+    def refused(self, line: Record, field: Field, value: Any, error: BaseException) -> None:
+        """Why the cell was not saved, in the buyer's words; the line shown as it is saved."""
+        what = f"{field.title} {shown(field, value)}"
+        if isinstance(error, ConflictError) and not error.gone:
+            first = str(error).split(";")[0]  # "Order line PO-1/2 was changed by li since..."
+            self.tell(
+                f"{first}: your {what} was not saved. The line now shows what is saved; "
+                "type it again if it still applies."
+            )
+            self.screen.after_write([line], (), False)
+            return
+        if isinstance(error, NotFoundError):
+            first = (
+                str(error).split(";")[0]
+                if isinstance(error, ConflictError)
+                else f"Order line {line_ref(line)} was deleted since the list showed it"
+            )
+            self.tell(f"{first}: your {what} was not saved.")
+            self.screen.refresh()
+            return
+        if isinstance(error, ValidationError):
+            reasons = "; ".join(self._reason(p) for p in error.problems) or str(error)
+            self.tell(f"{what} of {line_ref(line)} was not saved: {reasons}. Nothing was changed.")
+            return
+        self.say(f"{field.title} of {line_ref(line)} not saved")
+        show_error(self.screen, error, TITLE)
+
+    def _reason(self, problem: Problem) -> str:
+        if problem.field in self.spec.field_names:
+            field = self.spec.field(problem.field)
+            return f"{field.title} {shown(field, problem.value)}: {problem.reason}"
+        return problem.reason
+
+    # --- telling -------------------------------------------------------------------------
+
+    def say(self, message: str) -> None:
+        """A passing word in the window's status bar (and kept for whoever asks)."""
+        self.last_message = message
+        window = self.screen.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(message, MESSAGE_MS)
+
+    def tell(self, message: str) -> None:
+        """A save refused: said in a message the person acknowledges, and in the status bar."""
+        self.say(message)
+        QMessageBox.warning(self.screen, TITLE, message)
+
+
+class CellDelegate(QStyledItemDelegate):
+    """One field's cells: edited with the dialog's editor for that field."""
+
+    def __init__(self, editing: InlineEditing, field: Field) -> None:
+        super().__init__(editing)
+        self.editing = editing
+        self.field = field
+        # The editor open (one at a time in a view): its widget, field editor and line.
+        self._open: tuple[QWidget, FieldEditor, Record] | None = None
+
+    def _line(self, index: Index) -> Record:
+        model = self.editing.screen.model
+        return dict(model.record(index.row()))
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        line = self._line(index)
+        editor = FieldEditor(self.field, lambda: None)
+        widget = editor.widget
+        widget.setParent(parent)
+        widget.setAutoFillBackground(True)
+        name = f"{self.field.title} of {line_ref(line)}"
+        if isinstance(widget, DateField):
+            widget.set_accessible_name(name)
+            widget.reading.setAutoFillBackground(True)
+        else:
+            widget.setAccessibleName(name)
+        if isinstance(widget, QComboBox):
+            for status in NOT_TYPED:
+                at = widget.findData(status.value)
+                if at >= 0:
+                    widget.removeItem(at)
+        if isinstance(widget, QPlainTextEdit):
+            widget.setTabChangesFocus(True)
+            widget.setMinimumHeight(0)
+            widget.setMaximumHeight(16_777_215)
+            widget.setToolTip("Enter saves; Shift+Enter starts a new line")
+        widget.installEventFilter(self)
+        self._open = (widget, editor, line)
+        return widget
+
+    def _found(self, editor: QObject) -> tuple[FieldEditor, Record] | None:
+        if self._open is None or self._open[0] is not editor:
+            return None
+        return self._open[1], self._open[2]
+
+    def destroyEditor(self, editor: QWidget, index: Index) -> None:
+        if self._found(editor) is not None:
+            self._open = None
+        super().destroyEditor(editor, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        found = self._found(editor)
+        if found is None:
+            return
+        field_editor, line = found
+        field_editor.set_value(line.get(self.field.name))
+        if isinstance(editor, QPlainTextEdit | QLineEdit):
+            editor.selectAll()  # typing replaces the value, as in a spreadsheet's cell
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        found = self._found(editor)
+        if found is None:
+            return
+        field_editor, line = found
+        value, problem = field_editor.value()
+        self.editing.commit(line, self.field, value, problem)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        rect = option.rect
+        width = max(rect.width(), editor.sizeHint().width())
+        if isinstance(editor, DateField):
+            # Room beside the text for the date understood (and the reason for a refusal).
+            width = max(width, editor.line.minimumWidth() + 300)
+        height = rect.height() * (NOTES_ROWS if isinstance(editor, QPlainTextEdit) else 1)
+        editor.setGeometry(rect.x(), rect.y(), width, max(height, rect.height()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter saves (a note's too: Shift+Enter is its new line); an ETA that is no date
+        is not taken: the editor stays, saying why, until it is one or Esc puts it back."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QWidget):
+            assert isinstance(event, QKeyEvent)
+            found = self._found(watched)
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if found is not None and event.key() in _ENTER and not shift:
+                field_editor, line = found
+                _value, problem = field_editor.value()
+                if problem is not None:
+                    self.editing.say(
+                        f"{self.field.title} of {line_ref(line)}: {problem.reason}"
+                        " (Esc puts it back)"
+                    )
+                    return True
+                self.commitData.emit(watched)
+                self.closeEditor.emit(watched, QStyledItemDelegate.EndEditHint.NoHint)
+                return True
+        return super().eventFilter(watched, event)
