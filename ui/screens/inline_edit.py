@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRect,
     Qt,
     QTimer,
 )
@@ -217,6 +218,7 @@ class CellDelegate(QStyledItemDelegate):
         self.field = field
         # The editor open (one at a time in a view): its widget, field editor and line.
         self._open: tuple[QWidget, FieldEditor, Record] | None = None
+        self._cell = QRect()  # the cell edited, as the view last placed its editor
 
     def _line(self, index: Index) -> Record:
         model = self.editing.screen.model
@@ -232,6 +234,7 @@ class CellDelegate(QStyledItemDelegate):
         if isinstance(widget, DateField):
             widget.set_accessible_name(name)
             widget.reading.setAutoFillBackground(True)
+            widget.understood.connect(lambda _text: self._fit(widget))
         else:
             widget.setAccessibleName(name)
         if isinstance(widget, QComboBox):
@@ -278,13 +281,23 @@ class CellDelegate(QStyledItemDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        rect = option.rect
+        self._cell = QRect(option.rect)
+        self._fit(editor)
+
+    def _fit(self, editor: QWidget) -> None:
+        """The editor over its cell, wide enough for what it shows: beside a date, the date
+        understood or why it is none. A cell near the right edge: the editor reaches left
+        over its neighbours rather than out of sight."""
+        rect = self._cell
         width = max(rect.width(), editor.sizeHint().width())
         if isinstance(editor, DateField):
-            # Room beside the text for the date understood (and the reason for a refusal).
-            width = max(width, editor.line.minimumWidth() + 300)
+            reading = editor.reading.sizeHint().width()
+            width = max(width, editor.line.minimumWidth() + max(reading, 160) + 60)
         height = rect.height() * (NOTES_ROWS if isinstance(editor, QPlainTextEdit) else 1)
-        editor.setGeometry(rect.x(), rect.y(), width, max(height, rect.height()))
+        parent = editor.parentWidget()
+        room = parent.width() if parent is not None else rect.right()
+        x = max(0, min(rect.x(), room - width))
+        editor.setGeometry(x, rect.y(), width, max(height, rect.height()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter saves (a note's too: Shift+Enter is its new line); an ETA that is no date
