@@ -5,12 +5,16 @@ audit trail and ETA history), each change one step of the window's undo history.
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QMessageBox, QWidget
 
+import models.database
 from services import audit, orders, records
 from services.audit import Actor
 from ui.dialogs.record_dialog import RecordDialog
@@ -20,6 +24,7 @@ from ui.widgets import DateField
 pytestmark = pytest.mark.gui
 
 OPEN = ("placed", "confirmed", "in_production", "shipped")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -355,3 +360,38 @@ def test_editing_is_keyboard_only_from_the_focused_list(screen, qtbot):
     assert editor.accessibleName() == f"Quantity of {line['po_number']} line {line['line']}"
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert screen.view.indexWidget(index) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_a_locked_file_is_said_and_the_cell_keeps_what_was_typed(
+    screen, context, qtbot, told, demo_url, monkeypatch
+):
+    monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 200)
+    line = _open_line(screen)
+    index = _cell(screen, line, "notes")
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", demo_url],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        qtbot.keyClick(screen.view, Qt.Key.Key_F2)
+        editor = _editor(screen, index)
+        qtbot.keyClicks(editor, "typed while locked")
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(told))
+        assert "Notes typed while locked" in told[0] and "locked by another program" in told[0]
+        # The cell is edited again with what was typed; nothing was written.
+        editor = _editor(screen, index)
+        assert editor.toPlainText() == "typed while locked"
+        holder.communicate("release\n", timeout=30)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    assert _stored(context, line["id"])["notes"] == line["notes"]
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # once the lock is gone, Enter saves it
+    qtbot.waitUntil(lambda: _stored(context, line["id"])["notes"] == "typed while locked")

@@ -46,7 +46,13 @@ from PySide6.QtWidgets import (
 )
 
 from domain.statuses import CLOSED, LineStatus
-from services.errors import ConflictError, NotFoundError, Problem, ValidationError
+from services.errors import (
+    ConflictError,
+    DatabaseProblem,
+    NotFoundError,
+    Problem,
+    ValidationError,
+)
 from services.schema import Field, kind
 from ui import format as fmt
 from ui.dialogs.record_dialog import FieldEditor
@@ -96,9 +102,12 @@ class InlineEditing(QObject):
         model = screen.model
         self._names = [column.name for column in model.columns]
         model.editable_at = self.editable
+        self.delegates: dict[str, CellDelegate] = {}
         for column, name in enumerate(self._names):
             if name in INLINE_FIELDS:
-                view.setItemDelegateForColumn(column, CellDelegate(self, self.spec.field(name)))
+                delegate = CellDelegate(self, self.spec.field(name))
+                self.delegates[name] = delegate
+                view.setItemDelegateForColumn(column, delegate)
         view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -185,8 +194,25 @@ class InlineEditing(QObject):
             reasons = "; ".join(self._reason(p) for p in error.problems) or str(error)
             self.tell(f"{what} of {line_ref(line)} was not saved: {reasons}. Nothing was changed.")
             return
+        if isinstance(error, DatabaseProblem):  # passing: connection lost, file locked...
+            self.tell(f"{what} of {line_ref(line)} was not saved: {error}")
+            self.reopen(line, field, value)
+            return
         self.say(f"{field.title} of {line_ref(line)} not saved")
         show_error(self.screen, error, TITLE)
+
+    def reopen(self, line: Record, field: Field, value: Any) -> None:
+        """The cell edited again with what was typed (as the dialog keeps its values when
+        the database could not take them): Enter tries once more, Esc gives it up."""
+        model, view = self.screen.model, self.screen.view
+        row = model.row_of_id(line["id"])
+        if row < 0:
+            return
+        index = model.index(row, self._names.index(field.name))
+        self.delegates[field.name].retyped = (line["id"], value)
+        view.setCurrentIndex(index)
+        view.setFocus()
+        view.edit(index)
 
     def _reason(self, problem: Problem) -> str:
         if problem.field in self.spec.field_names:
@@ -219,6 +245,9 @@ class CellDelegate(QStyledItemDelegate):
         # The editor open (one at a time in a view): its widget, field editor and line.
         self._open: tuple[QWidget, FieldEditor, Record] | None = None
         self._cell = QRect()  # the cell edited, as the view last placed its editor
+        #: What the next editor of this line starts with instead of the saved value (line
+        #: id, value): what was typed before a save the database could not take.
+        self.retyped: tuple[int, Any] | None = None
 
     def _line(self, index: Index) -> Record:
         model = self.editing.screen.model
@@ -266,7 +295,11 @@ class CellDelegate(QStyledItemDelegate):
         if found is None:
             return
         field_editor, line = found
-        field_editor.set_value(line.get(self.field.name))
+        retyped, self.retyped = self.retyped, None
+        if retyped is not None and retyped[0] == line["id"]:
+            field_editor.set_value(retyped[1])
+        else:
+            field_editor.set_value(line.get(self.field.name))
         if isinstance(editor, QPlainTextEdit | QLineEdit):
             editor.selectAll()  # typing replaces the value, as in a spreadsheet's cell
 
