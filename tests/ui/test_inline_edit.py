@@ -171,6 +171,7 @@ def test_a_status_is_chosen_by_typing_its_first_letter(screen, context, qtbot, t
     qtbot.keyClick(screen.view, Qt.Key.Key_O)
     editor = _editor(screen, index)
     assert isinstance(editor, QComboBox)
+    assert editor.accessibleName() == f"Status of {line['po_number']} line {line['line']}"
     words = [editor.itemText(i) for i in range(editor.count())]
     assert "In production" in words and "On hold" in words
     # Those a line takes from its receipts or a cancellation (with a reason) are not typed.
@@ -238,6 +239,7 @@ def test_notes_are_typed_with_a_double_click_and_no_dialog_opens(screen, context
     _double_click(qtbot, screen, index)
     editor = _editor(screen, index)
     assert not no_dialog  # the cell is edited in place, not in the edit dialog
+    assert editor.accessibleName() == f"Notes of {line['po_number']} line {line['line']}"
     qtbot.keyClicks(editor, "Vendor says the pallet is at the dock")
     qtbot.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(editor, "call Friday")
