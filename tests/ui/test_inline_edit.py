@@ -5,9 +5,6 @@ audit trail and ETA history), each change one step of the window's undo history.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QMess
 import models.database
 from services import audit, orders, records
 from services.audit import Actor
+from tests.services.team.workers import write_lock_held
 from ui.dialogs.record_dialog import RecordDialog
 from ui.screens.inline_edit import INLINE_FIELDS
 from ui.widgets import DateField
@@ -24,7 +22,6 @@ from ui.widgets import DateField
 pytestmark = pytest.mark.gui
 
 OPEN = ("placed", "confirmed", "in_production", "shipped")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -371,15 +368,7 @@ def test_a_locked_file_is_said_and_the_cell_keeps_what_was_typed(
     monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 200)
     line = _open_line(screen)
     index = _cell(screen, line, "notes")
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", demo_url],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with write_lock_held(demo_url) as release:
         qtbot.keyClick(screen.view, Qt.Key.Key_F2)
         editor = _editor(screen, index)
         qtbot.keyClicks(editor, "typed while locked")
@@ -389,11 +378,7 @@ def test_a_locked_file_is_said_and_the_cell_keeps_what_was_typed(
         # The cell is edited again with what was typed; nothing was written.
         editor = _editor(screen, index)
         assert editor.toPlainText() == "typed while locked"
-        holder.communicate("release\n", timeout=30)
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-            holder.wait()
+        release()
     assert _stored(context, line["id"])["notes"] == line["notes"]
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # once the lock is gone, Enter saves it
     qtbot.waitUntil(lambda: _stored(context, line["id"])["notes"] == "typed while locked")
