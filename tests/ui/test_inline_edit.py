@@ -382,3 +382,34 @@ def test_a_locked_file_is_said_and_the_cell_keeps_what_was_typed(
     assert _stored(context, line["id"])["notes"] == line["notes"]
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # once the lock is gone, Enter saves it
     qtbot.waitUntil(lambda: _stored(context, line["id"])["notes"] == "typed while locked")
+
+
+def test_a_cell_typed_while_the_lines_last_save_waits_to_show_is_saved_on_its_version(
+    screen, context, qtbot, told
+):
+    line = _open_line(screen)
+    index = _cell(screen, line, "quantity")
+    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
+    editor = _editor(screen, index)
+    editor.selectAll()
+    qtbot.keyClicks(editor, str(line["quantity"] + 1))
+    _enter(qtbot, editor)
+    # At once (before the save has run, as when it runs in the background) the status.
+    status = _cell(screen, line, "status")
+    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
+    editor = _editor(screen, status)
+    assert isinstance(editor, QComboBox)
+    qtbot.waitUntil(lambda: _stored(context, line["id"])["quantity"] == line["quantity"] + 1)
+    # The list is not read again while the cell is edited (that would close the editor),
+    # and the line's marks arriving meanwhile leave what is being chosen as it is.
+    editor.setCurrentIndex(editor.findData("on_hold"))
+    screen.load_marks()
+    assert screen.view.indexWidget(status) is editor and editor.currentData() == "on_hold"
+    _enter(qtbot, editor)
+    # Saved on the version the first save left: no conflict with this window's own save.
+    qtbot.waitUntil(lambda: _stored(context, line["id"])["status"] == "on_hold")
+    assert not told
+    assert _stored(context, line["id"])["quantity"] == line["quantity"] + 1
+    qtbot.waitUntil(
+        lambda: screen.model.record(screen.model.row_of_id(line["id"]))["status"] == "on_hold"
+    )

@@ -102,10 +102,17 @@ class InlineEditing(QObject):
         model = screen.model
         self._names = [column.name for column in model.columns]
         model.editable_at = self.editable
+        #: Lines as this list's last saves left them (id -> record), until the list shows
+        #: them: a next cell of the same line is saved against its new version.
+        self.fresh: dict[int, Record] = {}
+        # Saved lines waiting to be shown: the list is read again once no cell is being
+        # edited (reading it again closes the editor, and what is being typed in it).
+        self._waiting: list[Record] = []
         self.delegates: dict[str, CellDelegate] = {}
         for column, name in enumerate(self._names):
             if name in INLINE_FIELDS:
                 delegate = CellDelegate(self, self.spec.field(name))
+                delegate.closeEditor.connect(lambda *_a: QTimer.singleShot(0, self, self._show))
                 self.delegates[name] = delegate
                 view.setItemDelegateForColumn(column, delegate)
         view.setEditTriggers(
@@ -137,7 +144,7 @@ class InlineEditing(QObject):
         if problem is not None:
             self.say(f"{field.title} of {line_ref(line)} not saved: {problem.reason}")
             return
-        if value == line.get(field.name):
+        if value == self.current(line).get(field.name):
             return
         QTimer.singleShot(0, self, lambda: self.save(line, field, value))
 
@@ -147,7 +154,8 @@ class InlineEditing(QObject):
         from services import orders, records
         from ui.undo import history_of
 
-        line_id, version, name = line["id"], line["version"], field.name
+        # The version this window last knew: the list's, or its own save's since.
+        line_id, version, name = line["id"], self.current(line)["version"], field.name
 
         def work(session: Any, actor: Any) -> Record:
             if name == "eta":  # the ETA action's own: refused on a closed line, kept in history
@@ -158,7 +166,8 @@ class InlineEditing(QObject):
 
         def done(saved: Record) -> None:
             self.say(f"Saved: {field.title} of {line_ref(line)} is {shown(field, saved.get(name))}")
-            self.screen.after_write([saved], (), False)
+            self.fresh[line_id] = saved
+            self.reload([saved])
 
         history_of(self.screen.context).write(
             f"{field.title} change on {line_ref(line)}",
@@ -179,7 +188,8 @@ class InlineEditing(QObject):
                 f"{first}: your {what} was not saved. The line now shows what is saved; "
                 "type it again if it still applies."
             )
-            self.screen.after_write([line], (), False)
+            self.fresh.pop(line["id"], None)
+            self.reload([line])
             return
         if isinstance(error, NotFoundError):
             first = (
@@ -200,6 +210,23 @@ class InlineEditing(QObject):
             return
         self.say(f"{field.title} of {line_ref(line)} not saved")
         show_error(self.screen, error, TITLE)
+
+    def current(self, line: Record) -> Record:
+        """``line`` as shown, or as this list's last save of it left it when that is newer."""
+        fresh = self.fresh.get(line["id"])
+        return fresh if fresh is not None and fresh["version"] > line["version"] else line
+
+    def reload(self, saved: list[Record]) -> None:
+        """Show the lines saved (and tell the other screens) once no cell is being edited."""
+        self._waiting += saved
+        self._show()
+
+    def _show(self) -> None:
+        view = self.screen.view
+        if not self._waiting or view.state() == QAbstractItemView.State.EditingState:
+            return
+        saved, self._waiting = self._waiting, []
+        self.screen.after_write(saved, (), False)
 
     def reopen(self, line: Record, field: Field, value: Any) -> None:
         """The cell edited again with what was typed (as the dialog keeps its values when
@@ -245,13 +272,14 @@ class CellDelegate(QStyledItemDelegate):
         # The editor open (one at a time in a view): its widget, field editor and line.
         self._open: tuple[QWidget, FieldEditor, Record] | None = None
         self._cell = QRect()  # the cell edited, as the view last placed its editor
+        self._filled = False  # whether the open editor has been given its value
         #: What the next editor of this line starts with instead of the saved value (line
         #: id, value): what was typed before a save the database could not take.
         self.retyped: tuple[int, Any] | None = None
 
     def _line(self, index: Index) -> Record:
         model = self.editing.screen.model
-        return dict(model.record(index.row()))
+        return dict(self.editing.current(model.record(index.row())))
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         line = self._line(index)
@@ -278,6 +306,7 @@ class CellDelegate(QStyledItemDelegate):
             widget.setToolTip("Enter saves; Shift+Enter starts a new line")
         widget.installEventFilter(self)
         self._open = (widget, editor, line)
+        self._filled = False
         return widget
 
     def _found(self, editor: QObject) -> tuple[FieldEditor, Record] | None:
@@ -294,6 +323,9 @@ class CellDelegate(QStyledItemDelegate):
         found = self._found(editor)
         if found is None:
             return
+        if self._filled:
+            return  # the list's rows changed meanwhile (their marks): what is typed stays
+        self._filled = True
         field_editor, line = found
         retyped, self.retyped = self.retyped, None
         if retyped is not None and retyped[0] == line["id"]:
