@@ -413,3 +413,17 @@ def test_a_cell_typed_while_the_lines_last_save_waits_to_show_is_saved_on_its_ve
     qtbot.waitUntil(
         lambda: screen.model.record(screen.model.row_of_id(line["id"]))["status"] == "on_hold"
     )
+
+
+def test_a_list_read_again_under_a_cell_being_typed_saves_what_was_typed(
+    screen, context, qtbot, told
+):
+    line = _open_line(screen)
+    index = _cell(screen, line, "notes")
+    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
+    editor = _editor(screen, index)
+    qtbot.keyClicks(editor, "typed as the list reloads")
+    screen.refresh()  # as when another user's change arrives
+    assert screen.view.indexWidget(index) is None
+    qtbot.waitUntil(lambda: _stored(context, line["id"])["notes"] == "typed as the list reloads")
+    assert not told

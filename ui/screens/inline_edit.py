@@ -115,6 +115,9 @@ class InlineEditing(QObject):
                 delegate.closeEditor.connect(lambda *_a: QTimer.singleShot(0, self, self._show))
                 self.delegates[name] = delegate
                 view.setItemDelegateForColumn(column, delegate)
+        # The list read again under an open editor (another user's change, a screen's own
+        # reload) closes it: what is typed is taken first, as when the cell loses focus.
+        model.modelAboutToBeReset.connect(self._take_typed)
         view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -210,6 +213,10 @@ class InlineEditing(QObject):
             return
         self.say(f"{field.title} of {line_ref(line)} not saved")
         show_error(self.screen, error, TITLE)
+
+    def _take_typed(self) -> None:
+        for delegate in self.delegates.values():
+            delegate.take_typed()
 
     def current(self, line: Record) -> Record:
         """``line`` as shown, or as this list's last save of it left it when that is newer."""
@@ -314,6 +321,14 @@ class CellDelegate(QStyledItemDelegate):
             return None
         return self._open[1], self._open[2]
 
+    def take_typed(self) -> None:
+        """The open editor's value taken (saved, or refused with a word) before it closes."""
+        # A view read again lets its editors go without asking their delegate (hidden, then
+        # deleted): one that is hidden has been let go.
+        if self._open is not None and self._open[0].isVisible():
+            self.commitData.emit(self._open[0])
+        self._open = None  # the view lets it go now: its losing focus commits nothing more
+
     def destroyEditor(self, editor: QWidget, index: Index) -> None:
         if self._found(editor) is not None:
             self._open = None
@@ -367,6 +382,8 @@ class CellDelegate(QStyledItemDelegate):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter saves (a note's too: Shift+Enter is its new line); an ETA that is no date
         is not taken: the editor stays, saying why, until it is one or Esc puts it back."""
+        if event.type() == QEvent.Type.FocusOut and self._found(watched) is None:
+            return False  # an editor the view has let go (read again): nothing to commit
         if event.type() == QEvent.Type.KeyPress and isinstance(watched, QWidget):
             assert isinstance(event, QKeyEvent)
             found = self._found(watched)
