@@ -103,6 +103,13 @@ def _double_click(qtbot, screen, index: QModelIndex) -> None:
     qtbot.mouseDClick(screen.view.viewport(), Qt.MouseButton.LeftButton, pos=where)
 
 
+def _edit(qtbot, screen, line: dict[str, Any], name: str) -> tuple[QModelIndex, QWidget]:
+    """F2 on the line's cell of field ``name``: the cell and its editor."""
+    index = _cell(screen, line, name)
+    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
+    return index, _editor(screen, index)
+
+
 def _type_into(qtbot, widget: QWidget, text: str) -> None:
     target = widget.line if isinstance(widget, DateField) else widget
     qtbot.keyClicks(target, text)
@@ -143,9 +150,7 @@ def test_the_eta_is_typed_in_its_cell_and_kept_in_the_eta_history(screen, contex
 
 def test_an_impossible_eta_is_refused_and_nothing_is_written(screen, context, qtbot):
     line = _open_line(screen)
-    index = _cell(screen, line, "eta")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    index, editor = _edit(qtbot, screen, line, "eta")
     editor.line.selectAll()
     _type_into(qtbot, editor, "2027-02-30")
     assert editor.value() is None and editor.problem()  # never rolled over to 2 March
@@ -218,9 +223,7 @@ def test_a_quantity_below_the_units_received_is_refused(screen, context, qtbot, 
     status = _cell(screen, line, "status")
     assert not screen.model.flags(status) & Qt.ItemFlag.ItemIsEditable
     # A quantity the received units fit in is saved.
-    index = _cell(screen, line, "quantity")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    index, editor = _edit(qtbot, screen, line, "quantity")
     editor.selectAll()
     qtbot.keyClicks(editor, str(line["quantity"] + 5))
     _enter(qtbot, editor)
@@ -268,9 +271,7 @@ def test_a_closed_line_keeps_its_eta_status_and_quantity(screen, context):
 
 def test_a_line_changed_meanwhile_is_not_overwritten(screen, context, qtbot, told):
     line = _open_line(screen)
-    index = _cell(screen, line, "eta")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    _index, editor = _edit(qtbot, screen, line, "eta")
     with context.db.write() as session:  # someone else moves it while the cell is edited
         theirs = line["eta"] + dt.timedelta(days=40)
         orders.change_eta(session, line["id"], theirs, Actor("li"))
@@ -288,9 +289,7 @@ def test_a_line_changed_meanwhile_is_not_overwritten(screen, context, qtbot, tol
 
 def test_a_line_deleted_meanwhile_is_said(screen, context, qtbot, told):
     line = _open_line(screen)
-    index = _cell(screen, line, "notes")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    _index, editor = _edit(qtbot, screen, line, "notes")
     with context.db.write() as session:
         records.delete(session, "orders", line["id"], Actor("li"))
     qtbot.keyClicks(editor, "chase")
@@ -302,9 +301,7 @@ def test_a_line_deleted_meanwhile_is_said(screen, context, qtbot, told):
 
 def test_an_inline_change_is_undone_and_redone_from_the_edit_menu(window, screen, context, qtbot):
     line = _open_line(screen)
-    index = _cell(screen, line, "eta")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    _index, editor = _edit(qtbot, screen, line, "eta")
     new_eta = line["eta"] + dt.timedelta(days=9)
     editor.line.selectAll()
     _type_into(qtbot, editor, new_eta.isoformat())
@@ -330,9 +327,7 @@ def test_an_undo_refused_because_the_line_changed_since_says_so(
     window, screen, context, qtbot, told
 ):
     line = _open_line(screen)
-    index = _cell(screen, line, "notes")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    _index, editor = _edit(qtbot, screen, line, "notes")
     qtbot.keyClicks(editor, "first note")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _stored(context, line["id"])["notes"] == "first note")
@@ -352,9 +347,7 @@ def test_a_readers_window_edits_nothing_in_place(screen, context, monkeypatch):
 
 def test_editing_is_keyboard_only_from_the_focused_list(screen, qtbot):
     line = _open_line(screen)
-    index = _cell(screen, line, "quantity")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    index, editor = _edit(qtbot, screen, line, "quantity")
     assert editor.hasFocus() or editor.isAncestorOf(QApplication.focusWidget())
     assert editor.accessibleName() == f"Quantity of {line['po_number']} line {line['line']}"
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
@@ -388,16 +381,12 @@ def test_a_cell_typed_while_the_lines_last_save_waits_to_show_is_saved_on_its_ve
     screen, context, qtbot, told
 ):
     line = _open_line(screen)
-    index = _cell(screen, line, "quantity")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    _index, editor = _edit(qtbot, screen, line, "quantity")
     editor.selectAll()
     qtbot.keyClicks(editor, str(line["quantity"] + 1))
     _enter(qtbot, editor)
     # At once (before the save has run, as when it runs in the background) the status.
-    status = _cell(screen, line, "status")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, status)
+    status, editor = _edit(qtbot, screen, line, "status")
     assert isinstance(editor, QComboBox)
     qtbot.waitUntil(lambda: _stored(context, line["id"])["quantity"] == line["quantity"] + 1)
     # The list is not read again while the cell is edited (that would close the editor),
@@ -419,9 +408,7 @@ def test_a_list_read_again_under_a_cell_being_typed_saves_what_was_typed(
     screen, context, qtbot, told
 ):
     line = _open_line(screen)
-    index = _cell(screen, line, "notes")
-    qtbot.keyClick(screen.view, Qt.Key.Key_F2)
-    editor = _editor(screen, index)
+    index, editor = _edit(qtbot, screen, line, "notes")
     qtbot.keyClicks(editor, "typed as the list reloads")
     screen.refresh()  # as when another user's change arrives
     assert screen.view.indexWidget(index) is None
