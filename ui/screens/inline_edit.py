@@ -9,7 +9,12 @@ impossible one), the status as a choice in words, the quantity as a number, the 
 ``orders.change_eta``, which keeps the ETA history), so the same validation refuses a bad value
 with nothing written, and a line someone else changed or deleted meanwhile is not overwritten:
 the window says so and shows the line as it is saved. Each saved cell is one step on the
-window's undo stack (Edit → Undo "ETA change on PO-1 line 2").
+window's undo stack (Edit → Undo "ETA change on PO-1 line 2"). A save the database could not
+take for a passing reason (file locked, connection lost) opens the cell again with what was
+typed. The list is read again after a save only once no cell is being edited (reading it
+closes the editor), and a next cell of a line saved meanwhile is saved on the version that
+save left; when the list is read again under an open editor all the same (another user's
+change), what is typed is taken first, as when the cell loses focus.
 
 A received or cancelled line keeps its ETA, status and quantity here (its receipts and
 cancellation say them; the line's actions are off too); its notes can still be edited. A line
