@@ -24,8 +24,6 @@ KNOWN = frozenset(
         "bench/bench_import.py:main",
         "bench/bench_window.py:main",
         "cli.py:build_parser",
-        "domain/allocation.py:_contract_result",
-        "domain/allocation.py:allocate",
         "services/dashboard.py:_board",
         "services/deployments.py:save_parts",
         "services/exporting/cells.py:SheetWriter._writer_for",
