@@ -24,7 +24,6 @@ KNOWN = frozenset(
         "bench/bench_import.py:main",
         "bench/bench_window.py:main",
         "cli.py:build_parser",
-        "services/exporting/margin.py:margin_sheet",
         "services/exporting/purchase_order.py:build_document",
         "services/exporting/purchase_order.py:document_html",
         "services/exporting/purchase_order.py:write_workbook",
