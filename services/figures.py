@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from domain import supply
@@ -113,6 +113,29 @@ def load_world(session: Session) -> World:
 
 def _load_world(session: Session) -> World:
     connection = session.connection()
+    contracts, contract_refs = _contracts(connection)
+    quotes = [
+        Quote(*row)
+        for row in connection.execute(
+            select(LeadTimeQuote.product_id, LeadTimeQuote.quote_date, LeadTimeQuote.lead_days)
+        )
+    ]
+    return World(
+        sites=_sites(connection),
+        vendors=_vendors(connection),
+        products=_products(connection),
+        lines=_lines(connection),
+        contracts=contracts,
+        ppas=_ppas(connection),
+        quotes=quotes,
+        fx=_fx(connection),
+        deployments=_deployments(connection, contract_refs),
+        order_schedules=_schedules(connection),
+        settings=Settings.from_values(settings_service.get_all(session)),
+    )
+
+
+def _sites(connection: Connection) -> dict[int, SiteValue]:
     steps: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for site_id, from_date, grid_mw in connection.execute(
         select(SiteCapacity.site_id, SiteCapacity.from_date, SiteCapacity.grid_mw)
@@ -124,6 +147,10 @@ def _load_world(session: Session) -> World:
             select(Site.id, Site.name, Site.grid_capacity_mw, Site.pue, Site.status)
         )
     }
+    return sites
+
+
+def _vendors(connection: Connection) -> dict[int, VendorValue]:
     aliases: dict[int, list[str]] = defaultdict(list)
     for vendor_id, alias in connection.execute(select(VendorAlias.vendor_id, VendorAlias.alias)):
         aliases[vendor_id].append(alias)
@@ -133,6 +160,10 @@ def _load_world(session: Session) -> World:
             select(Vendor.id, Vendor.name, Vendor.payment_schedule)
         )
     }
+    return vendors
+
+
+def _products(connection: Connection) -> dict[int, supply.Product]:
     products = {
         row[0]: supply.Product(*row)
         for row in connection.execute(
@@ -147,6 +178,10 @@ def _load_world(session: Session) -> World:
             )
         )
     }
+    return products
+
+
+def _lines(connection: Connection) -> list[supply.Line]:
     deployment_refs = {
         did: ref
         for did, ref in connection.execute(select(Deployment.id, Deployment.deployment_ref))
@@ -184,6 +219,11 @@ def _load_world(session: Session) -> World:
                 version=version,
             )
         )
+    return lines
+
+
+def _contracts(connection: Connection) -> tuple[list[Contract], dict[int, str]]:
+    """The contracts, and each one's reference by id."""
     contract_refs: dict[int, str] = {}
     contracts = []
     for row in connection.execute(
@@ -211,6 +251,10 @@ def _load_world(session: Session) -> World:
         contract_id, *values = row
         contract_refs[contract_id] = values[0]
         contracts.append(Contract(*values, id=contract_id))  # type: ignore[misc]
+    return contracts, contract_refs
+
+
+def _ppas(connection: Connection) -> list[PpaValue]:
     ppas = [
         PpaValue(
             ref=ref,
@@ -259,17 +303,19 @@ def _load_world(session: Session) -> World:
             )
         )
     ]
-    quotes = [
-        Quote(*row)
-        for row in connection.execute(
-            select(LeadTimeQuote.product_id, LeadTimeQuote.quote_date, LeadTimeQuote.lead_days)
-        )
-    ]
+    return ppas
+
+
+def _fx(connection: Connection) -> dict[str, list[tuple[dt.date, Decimal]]]:
     fx: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for currency, valid_from, rate in connection.execute(
         select(FxRate.currency, FxRate.valid_from, FxRate.rate).order_by(FxRate.valid_from)
     ):
         fx[currency.upper()].append((valid_from, rate))
+    return dict(fx)
+
+
+def _deployments(connection: Connection, contract_refs: dict[int, str]) -> list[DeploymentValue]:
     parts: dict[int, list[Part]] = defaultdict(list)
     for deployment_id, part, quantity in connection.execute(
         select(DeploymentPart.deployment_id, DeploymentPart.part, DeploymentPart.quantity)
@@ -299,6 +345,10 @@ def _load_world(session: Session) -> World:
             )
         )
     ]
+    return deployments
+
+
+def _schedules(connection: Connection) -> dict[str, str]:
     schedules = {
         po: schedule
         for po, schedule in connection.execute(
@@ -308,19 +358,7 @@ def _load_world(session: Session) -> World:
         )
         if schedule
     }
-    return World(
-        sites=sites,
-        vendors=vendors,
-        products=products,
-        lines=lines,
-        contracts=contracts,
-        ppas=ppas,
-        quotes=quotes,
-        fx=dict(fx),
-        deployments=deployments,
-        order_schedules=schedules,
-        settings=Settings.from_values(settings_service.get_all(session)),
-    )
+    return schedules
 
 
 def picture(session: Session, as_of: dt.date | None = None) -> Picture:

@@ -24,8 +24,6 @@ KNOWN = frozenset(
         "bench/bench_import.py:main",
         "bench/bench_window.py:main",
         "cli.py:build_parser",
-        "services/figures.py:_load_world",
-        "services/finding.py:find",
         "services/importing/plan.py:_Checker._resolve",
         "services/importing/plan.py:_plan",
         "services/importing/read.py:_calamine_workbook",
