@@ -29,7 +29,6 @@ KNOWN = frozenset(
         "services/importing/read.py:_calamine_workbook",
         "services/importing/writer.py:_Writer._purchase_orders",
         "services/importing/writer.py:undo_batch",
-        "services/pegging.py:of_line",
         "services/records.py:OrderLineAdapter.assign",
         "ui/charts.py:TimelineChart.draw",
         "ui/dashboard/screen.py:DashboardScreen.__init__",
