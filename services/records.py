@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.allocation import is_part_category
+from domain.statuses import LineStatus, OrderStatus
 from domain.supply import Category, first_commitment, take_vendor_dates
 from models import (
     AuditEntry,
@@ -52,6 +53,7 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
+from services.order_header import write_header
 from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import NAME_FIELDS, clean_text, lookalike, validate
 
@@ -602,20 +604,48 @@ class OrderLineAdapter(Adapter):
             )
         if problems or vendor is None or site is None or product is None:
             return problems
+        order = self._order(session, row, record, vendor, actor, problems)
+        if order is None:
+            return problems
+        write_header(session, order, vendor, site, record, actor)
+        super().assign(session, row, record, actor)
+        row.line_no = record["line"]
+        row.received_qty = record.get("received_qty") or 0
+        # The vendor's first date for the line: set once known, never overwritten here
+        # (domain.supply).
+        row.first_commitment = first_commitment(
+            row.first_commitment, record.get("promised_date"), record.get("eta")
+        )
+        row.order = order
+        row.product = product
+        row.deployment = deployment
+        return []
+
+    def _order(
+        self,
+        session: Session,
+        row: OrderLine,
+        record: Record,
+        vendor: Vendor,
+        actor: Actor,
+        problems: list[Problem],
+    ) -> PurchaseOrder | None:
+        """The line's purchase order, created for a new PO number; None (``problems`` say
+        why) when the line cannot go on it."""
         order = session.scalar(
             select(PurchaseOrder).where(PurchaseOrder.po_number == record["po_number"])
         )
         if order is None:
             order = PurchaseOrder(
                 po_number=record["po_number"],
-                status="open",
+                status=OrderStatus.OPEN,
                 created_by=actor.user,
                 updated_by=actor.user,
             )
             session.add(order)
         elif row.id is not None and row.order_id != order.id:
             problems.append(Problem("po_number", record["po_number"], "a line cannot move orders"))
-            return problems
+            return None
         elif order.vendor_id != vendor.id and any(
             line.id != row.id and line.product.vendor_id != vendor.id for line in order.lines
         ):
@@ -628,61 +658,8 @@ class OrderLineAdapter(Adapter):
                     f"a line from {vendor.name} needs a purchase order of its own",
                 )
             )
-            return problems
-        before = {
-            "vendor": order.vendor.name if order.vendor_id else None,
-            "site": order.site.name if order.site_id else None,
-            "order_date": order.order_date,
-            "currency": order.currency,
-            "payment_schedule": order.payment_schedule,
-        }
-        order.vendor = vendor
-        order.site = site
-        order.order_date = record["order_date"]
-        order.currency = record.get("currency") or "USD"
-        order.payment_schedule = record.get("payment_schedule")
-        after = {
-            "vendor": vendor.name,
-            "site": site.name,
-            "order_date": order.order_date,
-            "currency": order.currency,
-            "payment_schedule": order.payment_schedule,
-        }
-        if order.id is not None:
-            changes = audit.diff(before, after, ORDER_FIELDS)
-            if changes:
-                order.updated_by = actor.user
-                audit.write_entries(
-                    session,
-                    [
-                        audit.entry(
-                            actor,
-                            "purchase_orders",
-                            order.id,
-                            order.po_number,
-                            "update",
-                            c.field,
-                            c.old,
-                            c.new,
-                        )
-                        for c in changes
-                    ],
-                )
-        super().assign(session, row, record, actor)
-        row.line_no = record["line"]
-        row.received_qty = record.get("received_qty") or 0
-        # The vendor's first date for the line, kept once known (domain.supply).
-        row.first_commitment = first_commitment(
-            row.first_commitment, record.get("promised_date"), record.get("eta")
-        )
-        row.order = order
-        row.product = product
-        row.deployment = deployment
-        # Set once, when the vendor's first date is known; never overwritten here.
-        row.first_commitment = first_commitment(
-            row.first_commitment, record.get("promised_date"), record.get("eta")
-        )
-        return []
+            return None
+        return order
 
     def delete(self, session: Session, row: OrderLine) -> None:
         order = row.order
@@ -1554,16 +1531,16 @@ def refresh_order_status(order: PurchaseOrder) -> None:
 def order_status(statuses: set[str]) -> str:
     """The status of a purchase order whose lines have ``statuses`` (the import's bulk path
     uses this too)."""
-    open_statuses = statuses - {"received", "cancelled"}
-    if not statuses or statuses == {"cancelled"}:
-        return "cancelled"
-    if statuses == {"draft"}:
-        return "draft"
+    open_statuses = statuses - {LineStatus.RECEIVED, LineStatus.CANCELLED}
+    if not statuses or statuses == {LineStatus.CANCELLED}:
+        return OrderStatus.CANCELLED
+    if statuses == {LineStatus.DRAFT}:
+        return OrderStatus.DRAFT
     if not open_statuses:
-        return "received"
-    if "received" in statuses or "partially_received" in statuses:
-        return "partially_received"
-    return "open"
+        return OrderStatus.RECEIVED
+    if LineStatus.RECEIVED in statuses or LineStatus.PARTIALLY_RECEIVED in statuses:
+        return OrderStatus.PARTIALLY_RECEIVED
+    return OrderStatus.OPEN
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,6 @@ KNOWN = frozenset(
         "services/importing/read.py:_calamine_workbook",
         "services/importing/writer.py:_Writer._purchase_orders",
         "services/importing/writer.py:undo_batch",
-        "services/records.py:OrderLineAdapter.assign",
         "ui/charts.py:TimelineChart.draw",
         "ui/dashboard/screen.py:DashboardScreen.__init__",
         "ui/dialogs/export_dialog.py:ExportDialog.__init__",
