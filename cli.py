@@ -119,9 +119,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
     sub.add_parser("demo", help="load the demo data set into the database")
+    _import_parsers(sub)
+    _export_parser(sub)
+    _alert_parsers(sub)
+    _line_parsers(sub)
+    _record_parsers(sub)
+    _attachment_parsers(sub)
+    settings = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
+    settings.add_argument("name", nargs="?")
+    settings.add_argument("value", nargs="?")
+    _db_parsers(sub)
+    import cli_figures
 
+    cli_figures.add_parsers(sub, _date, _count)
+    return parser
+
+
+def _json_arguments(p: argparse.ArgumentParser) -> None:
+    import cli_figures
+
+    cli_figures.json_arguments(p, "indented JSON (compact unless printed to a terminal)")
+
+
+def _expect_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) when the line is no longer at version N",
+    )
+
+
+def _line_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+
+
+def _import_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("import", help="import a spreadsheet or CSV file")
     p.add_argument("file", type=Path)
     p.add_argument("--kind", help="what the file holds (detected from its headers when omitted)")
@@ -152,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-undo", help="undo an import batch")
     p.add_argument("batch", type=_record_id)
 
+
+def _export_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser(
         "export",
         help="write a workbook (contracts, a list, or template-KIND), or a purchase order: "
@@ -179,12 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--buyer", metavar="NAME", help="with kind po: the buyer named on it (default: --user)"
     )
 
+
+def _alert_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Alerts, acknowledging them, and chasing vendors."""
     p = sub.add_parser("alerts", help="supply-risk alerts")
     p.add_argument("--as-of", type=_date)
-    p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
-    )
+    _json_arguments(p)
     p.add_argument("--all", action="store_true", help="include acknowledged alerts")
 
     p = sub.add_parser("alerts-ack", help="acknowledge (and snooze) one alert or several")
@@ -202,12 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--late", action="store_true", help="only lines overdue or slipped")
     p.add_argument("--as-of", type=_date, help="the day the lines are judged on (today)")
 
+
+def _line_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Changes to one order line: its promise, a receipt, its ETA."""
     p = sub.add_parser(
         "correct-promise",
         help="correct a promised date typed wrong: the line's promise and first commitment "
         "(audited, with the reason)",
     )
-    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    _line_argument(p)
     p.add_argument("date", type=_date, help="the promised date it should have been")
     p.add_argument("--reason", help="why the promised date was wrong (required)")
 
@@ -215,36 +254,28 @@ def build_parser() -> argparse.ArgumentParser:
         "receive",
         help="book units arriving on an order line (prints the line's new version)",
     )
-    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    _line_argument(p)
     p.add_argument("qty", type=int, metavar="QTY", help="the units that arrived")
     p.add_argument("--on", type=_date, help="the day they arrived (today)")
-    p.add_argument(
-        "--expect-version",
-        type=int,
-        metavar="N",
-        help="refuse (exit 1) when the line is no longer at version N",
-    )
+    _expect_version(p)
 
     p = sub.add_parser("move-eta", help="move an order line's ETA (prints the line's new version)")
-    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    _line_argument(p)
     p.add_argument("date", type=_date, help="the new ETA")
-    p.add_argument(
-        "--expect-version",
-        type=int,
-        metavar="N",
-        help="refuse (exit 1) when the line is no longer at version N",
-    )
+    _expect_version(p)
 
+
+def _record_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Listing the records of a kind."""
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
-    p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
-    )
+    _json_arguments(p)
     p.add_argument(
         "--batch", type=_record_id, help="only the records this import batch created or changed"
     )
 
+
+def _attachment_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("attach", help="attach a file to a record (KIND KEY FILE)")
     p.add_argument("kind", help="orders (PO or PO/LINE), vendors, contracts, ppas, sites…")
     p.add_argument("key", help="the record's key, as in PO-2026-001/2, Dell, C-2031")
@@ -253,10 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("attachments", help="list the files attached to a record")
     p.add_argument("kind")
     p.add_argument("key")
-    p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
-    )
+    _json_arguments(p)
 
     p = sub.add_parser("attachment", help="write an attached file back (ID OUT)")
     p.add_argument("id", type=_record_id)
@@ -265,10 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("detach", help="remove an attachment (ID)")
     p.add_argument("id", type=_record_id)
 
-    p = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
-    p.add_argument("name", nargs="?")
-    p.add_argument("value", nargs="?")
 
+def _db_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Database upkeep: ``rackbook db ACTION``."""
     db = sub.add_parser("db", help="database upkeep")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     dbsub.required = True
@@ -292,10 +319,6 @@ def build_parser() -> argparse.ArgumentParser:
         "password",
         help="keep the PostgreSQL password of --db in this computer's keyring (asked for)",
     )
-    import cli_figures
-
-    cli_figures.add_parsers(sub, _date, _count)
-    return parser
 
 
 @dataclass

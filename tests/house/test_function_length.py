@@ -23,7 +23,6 @@ KNOWN = frozenset(
         "bench/bench_figures.py:main",
         "bench/bench_import.py:main",
         "bench/bench_window.py:main",
-        "cli.py:build_parser",
         "services/importing/plan.py:_Checker._resolve",
         "services/importing/plan.py:_plan",
         "services/importing/read.py:_calamine_workbook",
