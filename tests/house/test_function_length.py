@@ -18,9 +18,6 @@ LIMIT = 80
 # path:qualified name of the functions over the limit, to be split.
 KNOWN = frozenset(
     {
-        "bench/bench_alerts.py:generate",
-        "bench/bench_export.py:main",
-        "bench/bench_figures.py:main",
         "bench/bench_import.py:main",
         "bench/bench_window.py:main",
         "services/importing/plan.py:_Checker._resolve",
