@@ -19,7 +19,6 @@ LIMIT = 80
 KNOWN = frozenset(
     {
         "bench/bench_import.py:main",
-        "bench/bench_window.py:main",
         "services/importing/plan.py:_Checker._resolve",
         "services/importing/plan.py:_plan",
         "services/importing/read.py:_calamine_workbook",
