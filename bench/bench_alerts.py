@@ -380,14 +380,35 @@ def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def data_arguments(description: str) -> argparse.ArgumentParser:
+    """The options of every bench on generated data: the database, how much data (more
+    options may follow), and ``--repeat``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--contracts", type=int, default=2_000)
     parser.add_argument("--ppas", type=int, default=200)
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
+def generate_and_tell(
+    database: Any, args: argparse.Namespace, stress: bool = False, deployments: int = 0
+) -> None:
+    """``generate`` as the options say, then print what was made and how long it took."""
+    started = time.perf_counter()
+    generate(database, args.lines, args.contracts, args.ppas, args.sites, stress, deployments)
+    parts = f", {deployments} deployments × 10 parts" if deployments else ""
+    print(
+        f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
+        f"{args.ppas} PPAs, {args.sites} sites{parts} on {database.url.get_backend_name()} "
+        f"({time.perf_counter() - started:.1f} s to generate)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = data_arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--stress", action="store_true", help="a book in bad shape: about half the lines alert"
     )
@@ -397,13 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         location = args.db or str(Path(folder) / "bench.db")
         database = open_database(location)
         try:
-            started = time.perf_counter()
-            generate(database, args.lines, args.contracts, args.ppas, args.sites, args.stress)
-            print(
-                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
-                f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
-                f"({time.perf_counter() - started:.1f} s to generate)"
-            )
+            generate_and_tell(database, args, stress=args.stress)
 
             def baseline() -> int:
                 with database.session() as session:

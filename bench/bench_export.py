@@ -21,7 +21,6 @@ Prints the ratios; exits 1 when a target is missed.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import tempfile
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import xlsxwriter
 from sqlalchemy import String, cast, literal, update
 
-from bench.bench_alerts import TODAY, best_of, generate
+from bench.bench_alerts import TODAY, best_of, data_arguments, generate_and_tell
 from models import OrderLine
 from models.database import open_database
 from services import exporting, records
@@ -92,13 +91,7 @@ class Measured:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--contracts", type=int, default=2_000)
-    parser.add_argument("--ppas", type=int, default=200)
-    parser.add_argument("--sites", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = data_arguments(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -106,14 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         location = args.db or str(out / "bench.db")
         database = open_database(location)
         try:
-            started = time.perf_counter()
-            generate(database, args.lines, args.contracts, args.ppas, args.sites)
+            generate_and_tell(database, args)
             add_text(database)
-            print(
-                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
-                f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
-                f"({time.perf_counter() - started:.1f} s to generate)"
-            )
             measured = measure(database, out, args.repeat)
         finally:
             database.dispose()

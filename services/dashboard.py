@@ -182,7 +182,7 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
 
 def _tiles(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Tiles:
     world, day = pic.world, pic.as_of
-    by_severity = {severity: 0 for severity in alerts_service.SEVERITIES}
+    by_severity: dict[str, int] = {severity: 0 for severity in alerts_service.SEVERITIES}
     for alert in shown_alerts:
         if not alert.hidden:
             by_severity[alert.severity] += 1

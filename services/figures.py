@@ -255,55 +255,23 @@ def _contracts(connection: Connection) -> tuple[list[Contract], dict[int, str]]:
 
 
 def _ppas(connection: Connection) -> list[PpaValue]:
-    ppas = [
-        PpaValue(
-            ref=ref,
-            site_id=site_id,
-            capacity_mw=capacity,
-            start_date=start,
-            end_date=end,
-            counterparty=counterparty,
-            price_per_mwh=price,
-            currency=currency,
-            structure=structure,
-            escalation_pct=escalation,
-            take_or_pay_pct=take_or_pay,
-            notice_days=notice,
-            id=ppa_id,
-        )
-        for (
-            ppa_id,
-            ref,
-            site_id,
-            capacity,
-            start,
-            end,
-            counterparty,
-            price,
-            currency,
-            structure,
-            escalation,
-            take_or_pay,
-            notice,
-        ) in connection.execute(
-            select(
-                Ppa.id,
-                Ppa.ppa_ref,
-                Ppa.site_id,
-                Ppa.capacity_mw,
-                Ppa.start_date,
-                Ppa.end_date,
-                Ppa.counterparty,
-                Ppa.price_per_mwh,
-                Ppa.currency,
-                Ppa.structure,
-                Ppa.escalation_pct,
-                Ppa.take_or_pay_pct,
-                Ppa.notice_days,
-            )
-        )
-    ]
-    return ppas
+    # The columns in the order of the value's fields (the id last).
+    query = select(
+        Ppa.ppa_ref,
+        Ppa.site_id,
+        Ppa.capacity_mw,
+        Ppa.start_date,
+        Ppa.end_date,
+        Ppa.counterparty,
+        Ppa.price_per_mwh,
+        Ppa.currency,
+        Ppa.structure,
+        Ppa.escalation_pct,
+        Ppa.take_or_pay_pct,
+        Ppa.notice_days,
+        Ppa.id,
+    )
+    return [PpaValue(*row) for row in connection.execute(query)]
 
 
 def _fx(connection: Connection) -> dict[str, list[tuple[dt.date, Decimal]]]:

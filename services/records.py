@@ -281,6 +281,11 @@ class Adapter:
     def id_column(self) -> ColumnElement[int]:
         return self.model.id  # type: ignore[no-any-return]
 
+    def plain_columns(self, skip: int = 0) -> list[Any]:
+        """The plain fields' columns, each labelled by its field (the first ``skip`` left
+        out: the select names them where it wants them)."""
+        return [getattr(self.model, n).label(n) for n in self.plain[skip:]]
+
     def find(self, session: Session, record: Record) -> Any | None:
         raise NotImplementedError
 
@@ -304,6 +309,19 @@ class Adapter:
 
     def finish(self, session: Session, records: list[Record]) -> list[Record]:
         return records
+
+
+class _AtSite(Adapter):
+    """A kind whose record names its site, which must exist."""
+
+    def assign(self, session: Session, row: Any, record: Record, actor: Actor) -> list[Problem]:
+        problems: list[Problem] = []
+        site = _require_site(session, record, problems)
+        if problems or site is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.site = site
+        return []
 
 
 def _count(session: Session, column: Any, value: int) -> int:
@@ -333,9 +351,7 @@ class SiteAdapter(Adapter):
     )
 
     def select(self) -> Select[Any]:
-        return _versioned(Site, *(getattr(Site, n).label(n) for n in self.plain)).order_by(
-            Site.name
-        )
+        return _versioned(Site, *self.plain_columns()).order_by(Site.name)
 
     def find(self, session: Session, record: Record) -> Site | None:
         return find_site(session, record["name"])
@@ -369,9 +385,7 @@ class VendorAdapter(Adapter):
     )
 
     def select(self) -> Select[Any]:
-        return _versioned(Vendor, *(getattr(Vendor, n).label(n) for n in self.plain)).order_by(
-            Vendor.name_key
-        )
+        return _versioned(Vendor, *self.plain_columns()).order_by(Vendor.name_key)
 
     def find(self, session: Session, record: Record) -> Vendor | None:
         return session.scalar(select(Vendor).where(Vendor.name_key == name_key(record["name"])))
@@ -453,7 +467,7 @@ class ProductAdapter(Adapter):
                 Product,
                 Product.sku.label("sku"),
                 Vendor.name.label("vendor"),
-                *(getattr(Product, n).label(n) for n in self.plain[1:]),
+                *self.plain_columns(1),
             )
             .join(Vendor, Product.vendor_id == Vendor.id)
             .order_by(Vendor.name_key, Product.sku)
@@ -497,7 +511,7 @@ class LeadTimeAdapter(Adapter):
                 LeadTimeQuote,
                 Vendor.name.label("vendor"),
                 Product.sku.label("sku"),
-                *(getattr(LeadTimeQuote, n).label(n) for n in self.plain),
+                *self.plain_columns(),
             )
             .join(Product, LeadTimeQuote.product_id == Product.id)
             .join(Vendor, Product.vendor_id == Vendor.id)
@@ -565,7 +579,7 @@ class OrderLineAdapter(Adapter):
                 Product.category.label("category"),
                 OrderLine.unit_price.label("unit_price"),
                 PurchaseOrder.currency.label("currency"),
-                *(getattr(OrderLine, n).label(n) for n in self.plain[3:]),
+                *self.plain_columns(3),
                 PurchaseOrder.payment_schedule.label("payment_schedule"),
                 Deployment.deployment_ref.label("deployment_ref"),
                 OrderLine.first_commitment.label("first_commitment"),
@@ -669,7 +683,7 @@ class OrderLineAdapter(Adapter):
             session.delete(order)
 
 
-class PpaAdapter(Adapter):
+class PpaAdapter(_AtSite):
     kind_name = "ppas"
     model = Ppa
     plain = (
@@ -694,7 +708,7 @@ class PpaAdapter(Adapter):
                 Ppa.ppa_ref.label("ppa_ref"),
                 Ppa.counterparty.label("counterparty"),
                 Site.name.label("site"),
-                *(getattr(Ppa, n).label(n) for n in self.plain[2:]),
+                *self.plain_columns(2),
             )
             .join(Site, Ppa.site_id == Site.id)
             .order_by(Ppa.ppa_ref)
@@ -703,15 +717,6 @@ class PpaAdapter(Adapter):
     def find(self, session: Session, record: Record) -> Ppa | None:
         return session.scalar(select(Ppa).where(Ppa.ppa_ref == record["ppa_ref"]))
 
-    def assign(self, session: Session, row: Ppa, record: Record, actor: Actor) -> list[Problem]:
-        problems: list[Problem] = []
-        site = _require_site(session, record, problems)
-        if problems or site is None:
-            return problems
-        super().assign(session, row, record, actor)
-        row.site = site
-        return []
-
 
 class CustomerAdapter(Adapter):
     kind_name = "customers"
@@ -719,9 +724,7 @@ class CustomerAdapter(Adapter):
     plain = ("name", "country", "contact")
 
     def select(self) -> Select[Any]:
-        return _versioned(Customer, *(getattr(Customer, n).label(n) for n in self.plain)).order_by(
-            Customer.name
-        )
+        return _versioned(Customer, *self.plain_columns()).order_by(Customer.name)
 
     def find(self, session: Session, record: Record) -> Customer | None:
         return find_customer(session, record["name"])
@@ -762,7 +765,7 @@ class ContractAdapter(Adapter):
                 CustomerContract.contract_ref.label("contract_ref"),
                 Customer.name.label("customer"),
                 Site.name.label("site"),
-                *(getattr(CustomerContract, n).label(n) for n in self.plain[1:]),
+                *self.plain_columns(1),
             )
             .join(Customer, CustomerContract.customer_id == Customer.id)
             .join(Site, CustomerContract.site_id == Site.id)
@@ -817,7 +820,7 @@ class FxRateAdapter(Adapter):
     plain = ("currency", "rate", "valid_from")
 
     def select(self) -> Select[Any]:
-        return _versioned(FxRate, *(getattr(FxRate, n).label(n) for n in self.plain)).order_by(
+        return _versioned(FxRate, *self.plain_columns()).order_by(
             FxRate.currency, FxRate.valid_from
         )
 
@@ -829,7 +832,7 @@ class FxRateAdapter(Adapter):
         )
 
 
-class SiteCapacityAdapter(Adapter):
+class SiteCapacityAdapter(_AtSite):
     """A site's grid interconnect in force from a date on (an upgrade, a new substation)."""
 
     kind_name = "site_capacity"
@@ -841,7 +844,7 @@ class SiteCapacityAdapter(Adapter):
             _versioned(
                 SiteCapacity,
                 Site.name.label("site"),
-                *(getattr(SiteCapacity, n).label(n) for n in self.plain),
+                *self.plain_columns(),
             )
             .join(Site, SiteCapacity.site_id == Site.id)
             .order_by(Site.name, SiteCapacity.from_date)
@@ -856,17 +859,6 @@ class SiteCapacityAdapter(Adapter):
                 SiteCapacity.site_id == site.id, SiteCapacity.from_date == record["from_date"]
             )
         )
-
-    def assign(
-        self, session: Session, row: SiteCapacity, record: Record, actor: Actor
-    ) -> list[Problem]:
-        problems: list[Problem] = []
-        site = _require_site(session, record, problems)
-        if problems or site is None:
-            return problems
-        super().assign(session, row, record, actor)
-        row.site = site
-        return []
 
 
 class DeploymentAdapter(Adapter):
@@ -884,7 +876,7 @@ class DeploymentAdapter(Adapter):
                 Site.name.label("site"),
                 Deployment.name.label("name"),
                 CustomerContract.contract_ref.label("contract_ref"),
-                *(getattr(Deployment, n).label(n) for n in self.plain[2:]),
+                *self.plain_columns(2),
             )
             .join(Site, Deployment.site_id == Site.id)
             .outerjoin(CustomerContract, Deployment.contract_id == CustomerContract.id)
