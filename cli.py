@@ -443,63 +443,75 @@ def _find_line(session: Any, key: dict[str, Any]) -> dict[str, Any]:
     return line
 
 
-def cmd_receive(ctx: Context) -> int:
-    """``receive PO/LINE QTY``: the window's receive, one line; prints the new version."""
-    import datetime as dt
-
-    from services import orders, records
+def _change_line(
+    ctx: Context, change: Callable[[Any, dict[str, Any]], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Apply ``change`` (session, the line as it was -> the line saved) to the order line
+    PO/LINE named on the command line, in one write; the line before, the line saved, and
+    its key as the window shows it."""
+    from services import records
 
     key = _line_key(ctx.args.line)
     with ctx.database().write() as session:
         line = _find_line(session, key)
-        saved = orders.receive(
+        saved = change(session, line)
+    return line, saved, records.record_key("orders", saved)
+
+
+def cmd_receive(ctx: Context) -> int:
+    """``receive PO/LINE QTY``: the window's receive, one line; prints the new version."""
+    import datetime as dt
+
+    from services import orders
+
+    _, saved, key = _change_line(
+        ctx,
+        lambda session, line: orders.receive(
             session,
             line["id"],
             ctx.args.qty,
             ctx.args.on or dt.date.today(),
             ctx.actor(),
             expected_version=ctx.args.expect_version,
-        )
+        ),
+    )
     ctx.out.write(
-        f"Order line {records.record_key('orders', saved)}: {saved['received_qty']} of "
-        f"{saved['quantity']} received; version {saved['version']}\n"
+        f"Order line {key}: {saved['received_qty']} of {saved['quantity']} received; "
+        f"version {saved['version']}\n"
     )
     return EXIT_OK
 
 
 def cmd_move_eta(ctx: Context) -> int:
     """``move-eta PO/LINE DATE``: the window's ETA move, one line; prints the new version."""
-    from services import orders, records
+    from services import orders
 
-    key = _line_key(ctx.args.line)
-    with ctx.database().write() as session:
-        line = _find_line(session, key)
-        saved = orders.change_eta(
+    _, saved, key = _change_line(
+        ctx,
+        lambda session, line: orders.change_eta(
             session,
             line["id"],
             ctx.args.date,
             ctx.actor(),
             expected_version=ctx.args.expect_version,
-        )
-    ctx.out.write(
-        f"Order line {records.record_key('orders', saved)}: ETA {saved['eta'].isoformat()}; "
-        f"version {saved['version']}\n"
+        ),
     )
+    ctx.out.write(f"Order line {key}: ETA {saved['eta'].isoformat()}; version {saved['version']}\n")
     return EXIT_OK
 
 
 def cmd_correct_promise(ctx: Context) -> int:
-    from services import orders, records
+    from services import orders
 
-    key = _line_key(ctx.args.line)
-    with ctx.database().write() as session:
-        line = _find_line(session, key)
-        saved = orders.correct_promised_date(
+    line, saved, key = _change_line(
+        ctx,
+        lambda session, line: orders.correct_promised_date(
             session, line["id"], ctx.args.date, ctx.args.reason or "", ctx.actor()
-        )
+        ),
+    )
     before = line["promised_date"].isoformat() if line["promised_date"] else "none"
     ctx.out.write(
-        f"Order line {records.record_key('orders', saved)}: promised date {before} -> "
+        f"Order line {key}: promised date {before} -> "
         f"{saved['promised_date'].isoformat()}, and its first commitment with it "
         "(the reason is kept in the audit trail).\n"
     )
@@ -845,21 +857,15 @@ def _export_po(ctx: Context, po_number: str, target: Path) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    import gc
-
     from services import importing
+    from services.collector import collector_paused
 
     # A command process runs once and exits: the cyclic collector would only walk the
     # sheet's cells and the plan's rows once more when the import hands them back (and again
     # at exit), while nothing the import makes forms reference cycles. Run from another
     # program (tests), the collector is given back afterwards.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused(give_back=not ctx.whole_process):
         return _import(ctx, importing)
-    finally:
-        if was_enabled and not ctx.whole_process:
-            gc.enable()
 
 
 def _import(ctx: Context, importing: Any) -> int:
@@ -894,6 +900,8 @@ def _import(ctx: Context, importing: Any) -> int:
 
 
 def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_invalid: bool) -> None:
+    from services.importing import RowAction
+
     out = ctx.out
     out.write(f"File: {report.file} ({report.format})\n")
     for note in report.notes:
@@ -940,7 +948,7 @@ def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_inval
             out.write(f"  {moves.text}\n")
         if dry_run:
             for row in plan.rows:
-                if row.action == "update":
+                if row.action == RowAction.UPDATE:
                     changed = ", ".join(
                         f"{c.field} {_cell(c.old) or '(none)'} -> {_cell(c.new) or '(none)'}"
                         for c in row.changes

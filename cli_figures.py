@@ -157,14 +157,25 @@ def _as_of(ctx: Any) -> dt.date:
 # --- allocation ----------------------------------------------------------------------------
 
 
-def cmd_allocation(ctx: Any) -> int:
-    from services import figures, reports
+def _figures(ctx: Any, make: Callable[[Any], Any]) -> tuple[Any, Any]:
+    """The picture as of ``--as-of`` and ``make``'s report of it; with ``--json`` the report
+    is printed and None comes back in its place."""
+    from services import figures
 
     with _read_session(ctx) as session:
         pic = figures.picture(session, _as_of(ctx))
-    report = reports.allocation(pic)
+    report = make(pic)
     if ctx.args.json:
         print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
+        return pic, None
+    return pic, report
+
+
+def cmd_allocation(ctx: Any) -> int:
+    from services import reports
+
+    pic, report = _figures(ctx, reports.allocation)
+    if report is None:
         return EXIT_OK
     out = ctx.out
     out.write(f"Allocation as of {pic.as_of}\n\n")
@@ -304,13 +315,10 @@ def cmd_scorecard(ctx: Any) -> int:
 
 
 def cmd_readiness(ctx: Any) -> int:
-    from services import figures, reports
+    from services import reports
 
-    with _read_session(ctx) as session:
-        pic = figures.picture(session, _as_of(ctx))
-    report = reports.readiness(pic)
-    if ctx.args.json:
-        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
+    pic, report = _figures(ctx, reports.readiness)
+    if report is None:
         return EXIT_OK
     out = ctx.out
     out.write(f"Readiness as of {pic.as_of}: a cluster is as ready as its latest part.\n")
@@ -453,13 +461,10 @@ def cmd_scenario(ctx: Any) -> int:
 
 
 def cmd_margin(ctx: Any) -> int:
-    from services import figures, reports
+    from services import reports
 
-    with _read_session(ctx) as session:
-        pic = figures.picture(session, _as_of(ctx))
-    report = reports.margin(pic)
-    if ctx.args.json:
-        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
+    pic, report = _figures(ctx, reports.margin)
+    if report is None:
         return EXIT_OK
     currency = pic.world.settings.reporting_currency
     out = ctx.out

@@ -92,17 +92,12 @@ def sku_key(sku: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Peg:
-    """Units (or GPUs) of one lot of one line, taken by one consumer."""
+class LineRef:
+    """What names an order line: its id, and its purchase order's number and line number."""
 
     line_id: int
     po_number: str
     line_no: int
-    date: dt.date
-    units: int  # whole units (a part's take); for a contract's GPUs, the units they span
-    gpus: int
-    received: bool
-    gpus_per_unit: int = 0
 
     @property
     def ref(self) -> str:
@@ -110,20 +105,24 @@ class Peg:
 
 
 @dataclass(frozen=True, slots=True)
-class GpuPeg:
+class Peg(LineRef):
+    """Units (or GPUs) of one lot of one line, taken by one consumer."""
+
+    date: dt.date
+    units: int  # whole units (a part's take); for a contract's GPUs, the units they span
+    gpus: int
+    received: bool
+    gpus_per_unit: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GpuPeg(LineRef):
     """GPUs of one line serving one contract: secured when dated on or before its need-by."""
 
-    line_id: int
-    po_number: str
-    line_no: int
     gpus: int
     date: dt.date
     secured: bool
     gpus_per_unit: int
-
-    @property
-    def ref(self) -> str:
-        return f"{self.po_number}/{self.line_no}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from models.migrate import (
     current_revision,
     head_revision,
     is_known,
+    online_copy,
     sqlite_backup,
 )
 from models.migrate import upgrade as migrate_up
@@ -286,15 +287,7 @@ def _restore_sqlite(url: URL, source: Path) -> str:
         # The online backup API writes into the live file under its write lock, in one go:
         # other connections see the old contents or the new, never a mix, and no file is
         # swapped under their feet.
-        src = sqlite3.connect(str(copy))
-        try:
-            dst = sqlite3.connect(str(target), timeout=30)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        online_copy(copy, target, timeout=30)
     upgraded = upgrade(str(target)) if revision != head_revision() else ""
     kept = f" The previous contents were saved as {saved}." if saved else ""
     then = f" {upgraded}" if upgraded else ""

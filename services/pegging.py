@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain import alerts as alert_rules
 from domain import supply
-from domain.allocation import DeploymentReadiness
+from domain.allocation import DeploymentReadiness, LineRef
 from domain.gpus import serves
 from domain.picture import ContractFigures, Picture
 from domain.statuses import is_on_hold
@@ -28,21 +28,14 @@ ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
-class LineServing:
+class LineServing(LineRef):
     """GPUs of one order line serving a contract: secured by its need-by date, or late."""
 
-    line_id: int
-    po_number: str
-    line_no: int
     vendor: str
     sku: str
     gpus: int
     date: dt.date
     secured: bool
-
-    @property
-    def ref(self) -> str:
-        return f"{self.po_number}/{self.line_no}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.allocation import is_part_category
-from domain.statuses import LineStatus, OrderStatus
+from domain.statuses import AuditAction, ContractStatus, LineStatus, OrderStatus
 from domain.supply import Category, first_commitment, take_vendor_dates
 from models import (
     AuditEntry,
@@ -65,9 +65,9 @@ PART_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 DEFAULTS: dict[str, Record] = {
     "sites": {"status": "planned"},
     "products": {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
-    "orders": {"status": "placed", "received_qty": 0, "currency": "USD"},
+    "orders": {"status": LineStatus.PLACED, "received_qty": 0, "currency": "USD"},
     "ppas": {"currency": "USD"},
-    "contracts": {"status": "signed", "currency": "USD", "auto_renew": False},
+    "contracts": {"status": ContractStatus.SIGNED, "currency": "USD", "auto_renew": False},
     "deployments": {"status": "planned"},
 }
 
@@ -1054,7 +1054,7 @@ def put_back(
         entry is None
         or entry.entity != kind_name
         or entry.entity_id != record_id
-        or entry.action != "update"
+        or entry.action != AuditAction.UPDATE
         or entry.field not in spec.field_names
     ):
         raise UsageError("only a change of one field of this record can be put back")
@@ -1084,20 +1084,10 @@ def put_back(
             ],
             subject=f"{spec.singular} {record_key(kind_name, record)}",
         )
-    value = _from_audit_text(kind_name, name, entry.old_value)
+    value = audit.from_text(kind_name, name, entry.old_value)
     return update(
         session, kind_name, record_id, {name: value}, actor, expected_version=record["version"]
     )
-
-
-def _from_audit_text(kind_name: str, name: str, text: str | None) -> Any:
-    """A value the audit trail wrote as text (``as_text``), typed again for its field."""
-    if text is None:
-        return None
-    from services.importing.values import ReadOptions, converter_for
-
-    spec = kind(kind_name)
-    return converter_for(kind_name, spec.field(name), name, ReadOptions(), False)(text)
 
 
 # What a copy of a record must not take over: the fields that name it (a new name, reference
@@ -1111,13 +1101,13 @@ _NOT_COPIED: dict[str, Record] = {
     "orders": {
         "received_qty": 0,
         "received_date": None,
-        "status": "placed",
+        "status": LineStatus.PLACED,
         "promised_date": None,
         "eta": None,
     },
     "ppas": {"ppa_ref": None},
     "customers": {"name": None},
-    "contracts": {"contract_ref": None, "status": "draft"},
+    "contracts": {"contract_ref": None, "status": ContractStatus.DRAFT},
     "fxrates": {"valid_from": None},
     "site_capacity": {"from_date": None},
     # The next hall: its own reference, planned again (services.deployments copies its parts).
@@ -1210,14 +1200,14 @@ def follow_receipts(record: Record) -> None:
     quantity, received = record.get("quantity"), record.get("received_qty") or 0
     if not isinstance(quantity, int) or not isinstance(received, int):
         return
-    if record.get("status") == "cancelled" or quantity <= 0:
+    if record.get("status") == LineStatus.CANCELLED or quantity <= 0:
         return
     if received >= quantity:
-        record["status"] = "received"
+        record["status"] = LineStatus.RECEIVED
     elif received > 0:
-        record["status"] = "partially_received"
-    elif record.get("status") in ("received", "partially_received"):
-        record["status"] = "shipped"
+        record["status"] = LineStatus.PARTIALLY_RECEIVED
+    elif record.get("status") in (LineStatus.RECEIVED, LineStatus.PARTIALLY_RECEIVED):
+        record["status"] = LineStatus.SHIPPED
 
 
 def _stamp(row: Any, actor: Actor, creating: bool) -> None:
@@ -1431,7 +1421,7 @@ def gone(session: Session, kind_name: str, record_id: int) -> NotFoundError:
         .where(
             AuditEntry.entity == kind_name,
             AuditEntry.entity_id == record_id,
-            AuditEntry.action == "delete",
+            AuditEntry.action == AuditAction.DELETE,
         )
         .order_by(AuditEntry.id.desc())
         .limit(1)

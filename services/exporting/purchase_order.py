@@ -309,7 +309,9 @@ def describe_changes(
             changes.append(f"{title}: {_one_line(old) or 'none'} → {_one_line(new) or 'none'}")
     old_lines = {line["line"]: line for line in before.get("lines", [])}
     new_lines = {line["line"]: line for line in after.get("lines", [])}
-    cancelled = {line["line"] for line in current_lines if line.get("status") == "cancelled"}
+    cancelled = {
+        line["line"] for line in current_lines if line.get("status") == LineStatus.CANCELLED
+    }
     for number in sorted(old_lines.keys() | new_lines.keys()):
         old_line, new_line = old_lines.get(number), new_lines.get(number)
         if old_line is None and new_line is not None:
