@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.allocation import is_part_category
-from domain.statuses import AuditAction, ContractStatus, LineStatus, OrderStatus
+from domain.statuses import (
+    AuditAction,
+    ContractStatus,
+    DeploymentStatus,
+    LineStatus,
+    OrderStatus,
+    SiteStatus,
+)
 from domain.supply import Category, first_commitment, take_vendor_dates
 from models import (
     AuditEntry,
@@ -63,12 +70,12 @@ Record = dict[str, Any]
 PART_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 DEFAULTS: dict[str, Record] = {
-    "sites": {"status": "planned"},
+    "sites": {"status": SiteStatus.PLANNED},
     "products": {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
     "orders": {"status": LineStatus.PLACED, "received_qty": 0, "currency": "USD"},
     "ppas": {"currency": "USD"},
     "contracts": {"status": ContractStatus.SIGNED, "currency": "USD", "auto_renew": False},
-    "deployments": {"status": "planned"},
+    "deployments": {"status": DeploymentStatus.PLANNED},
 }
 
 
@@ -1111,7 +1118,7 @@ _NOT_COPIED: dict[str, Record] = {
     "fxrates": {"valid_from": None},
     "site_capacity": {"from_date": None},
     # The next hall: its own reference, planned again (services.deployments copies its parts).
-    "deployments": {"deployment_ref": None, "status": "planned"},
+    "deployments": {"deployment_ref": None, "status": DeploymentStatus.PLANNED},
     "deployment_parts": {"part": None},
 }
 
