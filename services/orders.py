@@ -24,7 +24,7 @@ from models import OrderLine, PurchaseOrder
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, Problem, ValidationError
-from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
+from services.schema import LINE_TERMS, PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import validate
 
 Record = dict[str, Any]
@@ -417,16 +417,7 @@ HEADER_FIELDS = (
     "po_number",
     *(name for name in PURCHASE_ORDER_FIELDS if name != "payment_schedule"),
 )
-LINE_FIELDS = (
-    "sku",
-    "description",
-    "quantity",
-    "unit_price",
-    "requested_date",
-    "promised_date",
-    "eta",
-    "notes",
-)
+LINE_FIELDS = ("sku", *LINE_TERMS, "notes")
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ from services.errors import (
     ValidationError,
 )
 from services.order_header import write_header
-from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
+from services.schema import LINE_TERMS, PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import NAME_FIELDS, clean_text, lookalike, validate
 
 Record = dict[str, Any]
@@ -558,18 +558,7 @@ class OrderLineAdapter(Adapter):
 
     kind_name = "orders"
     model = OrderLine
-    plain = (
-        "description",
-        "quantity",
-        "unit_price",
-        "requested_date",
-        "promised_date",
-        "eta",
-        "received_qty",
-        "received_date",
-        "status",
-        "notes",
-    )
+    plain = (*LINE_TERMS, "received_qty", "received_date", "status", "notes")
 
     def select(self) -> Select[Any]:
         return (
