@@ -11,6 +11,9 @@ Values arrive as dates, ints and Decimals; they become floats only here, for dra
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +36,32 @@ GREY = "#7a7a7a"
 PURPLE = "#6a4c93"
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+
+# The least room between two bar labels, in pixels.
+LABEL_GAP = 8
+
+
+def short_labels(labels: Sequence[str]) -> list[str]:
+    """Short forms of bar labels, each its own: the initials of a name of several words
+    ("Baie-Comeau" BC, "Moses Lake" ML), the first letters of a one-word name ("Scr"), longer
+    where two would be the same."""
+
+    def short(label: str, length: int) -> str:
+        words = [w for w in re.split(r"[\s\-/]+", label) if w]
+        if len(words) > 1:
+            return "".join(w[: max(length - 2, 1)] for w in words)
+        return label[: length + 1]
+
+    chosen = [short(label, 2) for label in labels]
+    for length in range(3, 12):
+        counts = Counter(chosen)
+        if all(counts[c] == 1 for c in chosen):
+            break
+        chosen = [
+            short(lab, length) if counts[c] > 1 else c
+            for lab, c in zip(labels, chosen, strict=True)
+        ]
+    return chosen
 
 
 def _x(value: dt.date | Number) -> float:
@@ -105,7 +134,10 @@ class Chart(QWidget):
         # The bar labels as drawn: each cut to the width of its group, so none overlaps.
         self.bar_ticks: list[str] = []
         self.plot.getViewBox().sigResized.connect(lambda *_a: self._label_bars())
+        # A bar label -> a sentence its bars' tooltip adds to their figures.
+        self.bar_notes: dict[str, str] = {}
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.plot.scene().sigMouseMoved.connect(self._scene_hovered)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
@@ -123,6 +155,7 @@ class Chart(QWidget):
         self.series.clear()
         self._bar_labels = []
         self.bar_ticks = []
+        self.bar_notes = {}
         bottom = self.plot.getAxis("bottom")
         if not isinstance(bottom, pg.DateAxisItem):
             bottom.setTicks(None)
@@ -273,17 +306,34 @@ class Chart(QWidget):
         return width / (len(self._bar_labels) + 0.2)
 
     def _label_bars(self) -> None:
+        """Name each group of bars under it, never two names overlapping: the whole names
+        when each fits its group, else their short forms, else every n-th short form. The
+        whole name, and the group's figures, are the tooltip of its bars."""
         if not self._bar_labels:
             return
         axis = self.plot.getAxis("bottom")
         metrics = QFontMetrics(axis.style["tickFont"] or self.font())
-        room = max(int(self.group_pixels()) - 6, 0)
-        self.bar_ticks = [
-            metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
-            for label in self._bar_labels
-        ]
-        axis.setTicks([list(enumerate(self.bar_ticks))])
-        self.setToolTip(", ".join(self._bar_labels))
+        room = self.group_pixels() - LABEL_GAP
+        labels = self._bar_labels
+        if max(metrics.horizontalAdvance(label) for label in labels) > room:
+            labels = short_labels(labels)
+        widest = max(metrics.horizontalAdvance(label) for label in labels)
+        every = max(math.ceil((widest + LABEL_GAP) / max(self.group_pixels(), 1.0)), 1)
+        self.bar_ticks = [label if i % every == 0 else "" for i, label in enumerate(labels)]
+        axis.setTicks([[(i, tick) for i, tick in enumerate(self.bar_ticks) if tick]])
+
+    def bar_tip(self, label: str) -> str:
+        """What hovering over ``label``'s bars says: the whole name, each series' figure there
+        and the note given for it."""
+        index = self._bar_labels.index(label)
+        lines = [label]
+        for series in self.series.values():
+            if series.xs == self._bar_labels and index < len(series.ys):
+                value = series.ys[index]
+                shown = "—" if value is None else f"{float(value):,.1f}"
+                lines.append(f"{series.name}: {shown}")
+        note = self.bar_notes.get(label, "")
+        return "\n".join([*lines, note] if note else lines)
 
     def stacked_bars(
         self,
@@ -350,15 +400,20 @@ class Chart(QWidget):
             return self._bar_labels[index]
         return None
 
-    def _scene_clicked(self, event: Any) -> None:
-        if not self._bar_labels:
-            return
+    def _label_under(self, scene_pos: Any) -> str | None:
         view = self.plot.getViewBox()
-        if not view.sceneBoundingRect().contains(event.scenePos()):
-            return
-        label = self.label_at(view.mapSceneToView(event.scenePos()).x())
+        if not self._bar_labels or not view.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.label_at(view.mapSceneToView(scene_pos).x())
+
+    def _scene_clicked(self, event: Any) -> None:
+        label = self._label_under(event.scenePos())
         if label is not None:
             self.clicked.emit(label)
+
+    def _scene_hovered(self, scene_pos: Any) -> None:
+        label = self._label_under(scene_pos)
+        self.plot_widget.setToolTip(self.bar_tip(label) if label is not None else "")
 
     def click_bar(self, label: str) -> None:
         """What a click on ``label``'s bars does (for keyboard users and tests)."""

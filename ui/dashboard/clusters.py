@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from services.dashboard import ClusterAtRisk
 from services.words import part_words
@@ -76,7 +83,8 @@ class ClustersAtRisk(QWidget):
         self.view.setObjectName("clustersTable")
         self.view.setAccessibleName("Clusters at risk")
         self.view.setModel(self.model)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # The part holding a cluster up takes the room the other two leave.
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # Narrow: the part holding a cluster up is cut short (its tooltip says it whole)
         # rather than scrolled to.
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -109,7 +117,8 @@ class ClustersAtRisk(QWidget):
         )
         self.empty.setVisible(not clusters)
         self.view.setVisible(bool(clusters))
-        self.view.resizeColumnsToContents()
+        for column in (0, 1):
+            self.view.resizeColumnToContents(column)
 
     def _chosen(self, index: QModelIndex) -> None:
         key = self.model.key(index.row())

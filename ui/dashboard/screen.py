@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.dashboard import Dashboard, SiteSupplySeries, VendorLeadTimes, sites_at_risk
+from services.dashboard import (
+    Dashboard,
+    SiteSupplySeries,
+    SiteTakeOrPay,
+    VendorLeadTimes,
+    sites_at_risk,
+)
 from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Chart
 from ui.context import AppContext
@@ -118,9 +124,13 @@ class DashboardScreen(FigureScreen):
         self.vendor_choice = QComboBox()
         self.vendor_choice.setObjectName("vendorChoice")
         self.vendor_choice.setAccessibleName("Vendor and SKU")
+        # No "Vendor:" before it: on a laptop the choice needs the room for its name and SKU.
+        self.vendor_choice.setToolTip("The vendor and SKU whose lead times the chart shows")
         self.vendor_choice.setMinimumContentsLength(18)
         self.vendor_choice.currentIndexChanged.connect(lambda _i: self.draw_lead_times())
-        self.vendor_orders = QPushButton("Show orders of this vendor")
+        self.vendor_orders = QPushButton("Its orders")
+        self.vendor_orders.setToolTip("Show the orders of this vendor")
+        self.vendor_orders.setAccessibleName("Show the orders of this vendor")
         self.vendor_orders.clicked.connect(self._vendor_orders)
         self.lead_chart = Chart("Lead times: quoted against actual", y_label="days")
         self.lead_chart.setObjectName("leadTimeChart")
@@ -156,7 +166,6 @@ class DashboardScreen(FigureScreen):
 
         lead_box = QVBoxLayout()
         lead_head = QHBoxLayout()
-        lead_head.addWidget(QLabel("Vendor:"))
         lead_head.addWidget(self.vendor_choice, 1)
         lead_head.addWidget(self.vendor_orders)
         lead_box.addLayout(lead_head)
@@ -413,7 +422,8 @@ class DashboardScreen(FigureScreen):
         if vendor is None:
             chart.set_title("Lead times: no quotes or receipts yet")
             return
-        chart.set_title(f"{vendor.vendor}: lead times, quoted against actual")
+        # The vendor and SKU are in the choice over the chart.
+        chart.set_title("Lead times: quoted against actual")
         if vendor.quoted:
             chart.line(QUOTED, [d for d, _ in vendor.quoted], [n for _, n in vendor.quoted], PURPLE)
         if vendor.actual:
@@ -453,23 +463,16 @@ class DashboardScreen(FigureScreen):
         head = "Click a site's bars to see its orders."
         idle.sort(key=lambda t: -(t.idle_cost or 0))
         if idle:
-            head = f"Idle take-or-pay this month at {len(idle)} sites, most at " + ", ".join(
+            head = f"Idle take-or-pay this month at {_sites(len(idle))}, most at " + ", ".join(
                 f"{t.site} {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW"
                 + (f" ({fmt.compact_money(t.idle_cost, cur)}/month)" if t.idle_cost else "")
                 for t in idle[:2]
             )
-            head += " (the chart's tooltip lists every site)."
+            head += " (a site's bars tell its own)."
         self.power_head.setText(head)
         chart.set_title(title)
-        chart.setToolTip(
-            "\n".join(
-                f"{t.site}: minimum take {fmt.number(t.min_take_mw.quantize(_ONE_DECIMAL))} MW, "
-                f"idle {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW this month"
-                + (f", {fmt.money(t.idle_cost.quantize(CENT), cur)}" if t.idle_cost else "")
-                + f"; idle in {t.idle_months} months ahead"
-                for t in self.board.take_or_pay
-            )
-        )
+        chart.bar_notes = {t.site: _take_or_pay(t, cur) for t in self.board.take_or_pay}
+        chart.setToolTip("\n".join(f"{site}: {note}" for site, note in chart.bar_notes.items()))
 
     def draw_margins(self) -> None:
         chart = self.margin_chart
@@ -497,7 +500,7 @@ class DashboardScreen(FigureScreen):
         chart.set_title(f"Margin per site, {self.board.as_of:%b %Y}, after idle take-or-pay")
         self.margin_head.setText(
             (
-                f"Losing money at {len(losing)} sites"
+                f"Losing money at {_sites(len(losing))}"
                 + (f", {', '.join(losing[:3])}…" if len(losing) > 3 else f": {', '.join(losing)}")
                 + ". "
                 if losing
@@ -545,3 +548,17 @@ def _order_by(day: dt.date | None, today: dt.date) -> str:
     if day < today:
         return " (too late to order by the quickest quote: expedite)"
     return f" (order by {fmt.date(day)})"
+
+
+def _sites(count: int) -> str:
+    return f"{count} site" + ("" if count == 1 else "s")
+
+
+def _take_or_pay(site: SiteTakeOrPay, currency: str) -> str:
+    """A site's take-or-pay this month, as the power chart's tooltip says it."""
+    return (
+        f"minimum take {fmt.number(site.min_take_mw.quantize(_ONE_DECIMAL))} MW, "
+        f"idle {fmt.number(site.idle_mw.quantize(_ONE_DECIMAL))} MW this month"
+        + (f", {fmt.money(site.idle_cost.quantize(CENT), currency)}" if site.idle_cost else "")
+        + f"; idle in {site.idle_months} months ahead"
+    )
