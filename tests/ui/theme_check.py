@@ -1,0 +1,93 @@
+"""Run by tests/ui/test_theme_runtime.py in a process of its own on an X server (Xvfb) with
+Qt's GTK platform theme, the one that carries out QStyleHints.setColorScheme as a desktop
+does: the main window on a demo database following the desktop (ui.theme.follow_desktop),
+the orders list shown, then the scheme set to dark and back to light. After each, the
+scheme, the palette's colours and the first marked rows' ground and text colours (as the
+orders view would paint them) are printed as one JSON object."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def luminance(name: str) -> float:
+    """WCAG's relative luminance of a colour given as #rrggbb."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(name[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast(first: str, second: str) -> float:
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def main(database_path: str, folder: str) -> int:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from models.database import open_database
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+    from ui.tables.model import MARK_ROLE
+    from ui.theme import follow_desktop
+    from ui.workers import Tasks
+
+    follow_desktop(app)
+    database = open_database(Path(database_path))
+    settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
+    context = AppContext("tester", Tasks(synchronous=True), settings)
+    window = MainWindow(context, "demo")
+    window.show()
+    context.set_database(database)
+    window.show_screen("orders")
+    model = window.current_screen().model
+    role = Qt.ItemDataRole
+    looks: list[dict[str, Any]] = []
+
+    def look() -> None:
+        for _ in range(5):
+            app.processEvents()
+        palette = QApplication.palette()
+        marks = []
+        for row in range(model.rowCount()):
+            index = model.index(row, 1)
+            mark = model.data(index, MARK_ROLE)
+            if mark is not None and len(marks) < 20:
+                ground = model.data(index, role.BackgroundRole).color().name()
+                ink = model.data(index, role.ForegroundRole).color().name()
+                marks.append({"level": mark.level, "ground": ground, "text": ink})
+        looks.append(
+            {
+                "scheme": app.styleHints().colorScheme().name,
+                "window": palette.color(QPalette.ColorRole.Window).name(),
+                "window_text": palette.color(QPalette.ColorRole.WindowText).name(),
+                "base": palette.color(QPalette.ColorRole.Base).name(),
+                "text": palette.color(QPalette.ColorRole.Text).name(),
+                "marks": marks,
+            }
+        )
+
+    hints = app.styleHints()
+    hints.setColorScheme(Qt.ColorScheme.Light)
+    look()
+    hints.setColorScheme(Qt.ColorScheme.Dark)
+    look()
+    hints.setColorScheme(Qt.ColorScheme.Light)
+    look()
+    print(json.dumps(looks))
+    window.close()
+    database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
