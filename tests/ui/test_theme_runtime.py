@@ -3,7 +3,7 @@ it: QStyleHints.setColorScheme (Qt 6.8+) carried out by a platform theme that ho
 (Qt's GTK theme on an X server: Xvfb; the offscreen platform ignores the request). Light,
 dark, light again: the palette turns, the row marks take the scheme's colours, and every
 marked row's text stays at least 4.5:1 against its ground, as the window's text against its
-ground."""
+ground and the Today screen's critical items against theirs."""
 
 from __future__ import annotations
 
@@ -83,6 +83,9 @@ def test_the_scheme_set_at_run_time_turns_palette_and_marks(demo_template, tmp_p
         assert {mark["level"] for mark in look["marks"]} == {"overdue", "at_risk"}
         for mark in look["marks"]:
             assert contrast(mark["ground"], mark["text"]) >= 4.5, mark
+        assert look["today_critical"], "the demo data has critical things to do today"
+        for colour in look["today_critical"]:
+            assert contrast(colour, look["base"]) >= 4.5, (look["scheme"], colour)
     # The marks changed with the scheme: deep grounds with light text on the dark desktop.
     grounds = {
         scheme: {m["ground"] for m in look["marks"]} for scheme, look in (("l", light), ("d", dark))

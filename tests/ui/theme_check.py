@@ -2,8 +2,9 @@
 Qt's GTK platform theme, the one that carries out QStyleHints.setColorScheme as a desktop
 does: the main window on a demo database following the desktop (ui.theme.follow_desktop),
 the orders list shown, then the scheme set to dark and back to light. After each, the
-scheme, the palette's colours and the first marked rows' ground and text colours (as the
-orders view would paint them) are printed as one JSON object."""
+scheme, the palette's colours, the first marked rows' ground and text colours (as the
+orders view would paint them) and the Today screen's critical items' colour are printed as
+one JSON object."""
 
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ def main(database_path: str, folder: str) -> int:
     window = MainWindow(context, "demo")
     window.show()
     context.set_database(database)
+    window.show_screen("today")
+    tree = window.current_screen().tree
     window.show_screen("orders")
     model = window.current_screen().model
     role = Qt.ItemDataRole
@@ -65,8 +68,15 @@ def main(database_path: str, folder: str) -> int:
                 ground = model.data(index, role.BackgroundRole).color().name()
                 ink = model.data(index, role.ForegroundRole).color().name()
                 marks.append({"level": mark.level, "ground": ground, "text": ink})
+        critical = [
+            tree.topLevelItem(t).child(c).foreground(0).color().name()
+            for t in range(tree.topLevelItemCount())
+            for c in range(tree.topLevelItem(t).childCount())
+            if tree.topLevelItem(t).child(c).foreground(0).style() != Qt.BrushStyle.NoBrush
+        ]
         looks.append(
             {
+                "today_critical": critical,
                 "scheme": app.styleHints().colorScheme().name,
                 "window": palette.color(QPalette.ColorRole.Window).name(),
                 "window_text": palette.color(QPalette.ColorRole.WindowText).name(),

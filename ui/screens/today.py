@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -135,6 +135,13 @@ class TodayScreen(QWidget):
         self.stale = True
         if self.isVisible():
             self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The desktop turned light or dark: the critical items take the scheme's red.
+        today = getattr(self, "today", None)
+        if event.type() == QEvent.Type.PaletteChange and today is not None:
+            self.show_today(today)
 
     # --- showing -------------------------------------------------------------------------
 
