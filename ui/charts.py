@@ -496,6 +496,102 @@ class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
             p.drawText(rect.adjusted(-80, 0, 0, 0), int(flags), text)
 
 
+# Lanes' worth of room over the first lane, where the "today" label stands clear of notes.
+TODAY_BAND = 0.8
+
+
+@dataclass
+class _Drawing:
+    """What a timeline's lanes add up to: one bar item, a scatter item per marker look, the
+    rules between groups."""
+
+    x0: list[float] = field(default_factory=list)
+    x1: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+    heights: list[float] = field(default_factory=list)
+    brushes: list[Any] = field(default_factory=list)
+    pens: list[Any] = field(default_factory=list)
+    marks: dict[tuple[str, str, int], tuple[list[float], list[float]]] = field(default_factory=dict)
+    rules: list[float] = field(default_factory=list)
+
+    def add_spans(self, lane: Lane, y: int, left: float, right: float) -> float | None:
+        """Lane ``y``'s bars, cut to ``left``..``right``; where the last one ends (None: no bar)."""
+        height = 0.64 if lane.header else 0.42
+        end_x = None
+        for span in lane.spans:
+            start = max(_x(span.start), left)
+            end = right if span.end is None else min(_x(span.end), right)
+            if end < start:
+                continue
+            colour = QColor(span.color)
+            if span.pale:
+                colour.setAlpha(90)
+            style = HATCHED if span.end is None else Qt.BrushStyle.SolidPattern
+            self.x0.append(start)
+            self.x1.append(max(end, start + DAY_SECONDS / 2))  # a same-day bar still shows
+            self.ys.append(float(y))
+            self.heights.append(height)
+            self.brushes.append(QBrush(colour, style))
+            self.pens.append(pg.mkPen(QColor(span.color), width=1))
+            end_x = end if end_x is None else max(end_x, end)
+        return end_x
+
+    def add_markers(self, lane: Lane, y: int, left: float, right: float) -> None:
+        for marker in lane.markers:
+            size = marker.size + (6 if lane.header and marker.symbol == "|" else 0)
+            xs, at = self.marks.setdefault((marker.symbol, marker.color, size), ([], []))
+            xs.append(min(max(_x(marker.day), left), right))
+            at.append(float(y))
+
+    def items(self, left: float, right: float) -> list[Any]:
+        """The pyqtgraph items: the bars, the markers (one item per look), the rules."""
+        found: list[Any] = []
+        if self.x0:
+            found.append(
+                pg.BarGraphItem(
+                    x0=self.x0,
+                    x1=self.x1,
+                    y=self.ys,
+                    height=self.heights,
+                    brushes=self.brushes,
+                    pens=self.pens,
+                )
+            )
+        for (symbol, colour_name, size), (xs, at) in self.marks.items():
+            colour = QColor(colour_name)
+            found.append(
+                pg.ScatterPlotItem(
+                    x=xs,
+                    y=at,
+                    symbol=symbol,
+                    size=size,
+                    brush=pg.mkBrush(colour),
+                    pen=pg.mkPen(colour, width=2 if symbol in "|x" else 1),
+                )
+            )
+        if self.rules:
+            found.append(
+                pg.PlotCurveItem(
+                    x=[v for _ in self.rules for v in (left, right)],
+                    y=[r for r in self.rules for _ in (0, 1)],
+                    connect="pairs",
+                    pen=pg.mkPen(QColor("#b0bec5"), width=1),
+                )
+            )
+        return found
+
+
+def _today_line(today: dt.date) -> Any:
+    """A dashed line down the timeline at today, its label in the band over the lanes."""
+    return pg.InfiniteLine(
+        pos=_x(today),
+        angle=90,
+        pen=pg.mkPen(QColor(GREY), width=1, style=Qt.PenStyle.DashLine),
+        label="today",
+        labelOpts={"position": 0.01, "color": GREY, "anchors": [(0, 0), (0, 0)]},
+    )
+
+
 class TimelineChart(QWidget):
     """Lanes of bars along dates, one under the other (the readiness timeline). Clicking a
     lane emits its key; every lane drawn is kept in ``lanes`` as plain values for tests.
@@ -546,103 +642,53 @@ class TimelineChart(QWidget):
         self.lanes = list(lanes)
         self.x_range = (first, last)
         left, right = _x(first), _x(last)
-        plain = QFontMetrics(self.font())
         bold_font = QFont(self.font())
         bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
-        widest = 0
-        x0: list[float] = []
-        x1: list[float] = []
-        ys: list[float] = []
-        heights: list[float] = []
-        brushes: list[Any] = []
-        pens: list[Any] = []
-        marks: dict[tuple[str, str, int], tuple[list[float], list[float]]] = {}
-        rules: list[float] = []
+        drawing = _Drawing()
         self.axis.looks = []
         for y, lane in enumerate(self.lanes):
             self.axis.looks.append((lane.bold, lane.color))
-            widest = max(widest, (bold if lane.bold else plain).horizontalAdvance(lane.label))
             if lane.header and y:
-                rules.append(y - 0.5)
-            height = 0.64 if lane.header else 0.42
-            end_x = None
-            for span in lane.spans:
-                start = max(_x(span.start), left)
-                end = right if span.end is None else min(_x(span.end), right)
-                if end < start:
-                    continue
-                colour = QColor(span.color)
-                if span.pale:
-                    colour.setAlpha(90)
-                style = HATCHED if span.end is None else Qt.BrushStyle.SolidPattern
-                x0.append(start)
-                x1.append(max(end, start + DAY_SECONDS / 2))  # a same-day bar still shows
-                ys.append(float(y))
-                heights.append(height)
-                brushes.append(QBrush(colour, style))
-                pens.append(pg.mkPen(QColor(span.color), width=1))
-                end_x = end if end_x is None else max(end_x, end)
-            for marker in lane.markers:
-                size = marker.size + (6 if lane.header and marker.symbol == "|" else 0)
-                xs, at = marks.setdefault((marker.symbol, marker.color, size), ([], []))
-                xs.append(min(max(_x(marker.day), left), right))
-                at.append(float(y))
+                drawing.rules.append(y - 0.5)
+            end_x = drawing.add_spans(lane, y, left, right)
+            drawing.add_markers(lane, y, left, right)
             if lane.note:
-                colour = QColor(lane.color or "#37474f")
-                if any(span.end is None for span in lane.spans):
-                    # Over the end of its bar, which runs off the edge, on a white ground.
-                    note_x = right
-                    ground = pg.mkBrush(255, 255, 255, 225)
-                    text = pg.TextItem(lane.note, color=colour, anchor=(1, 0.5), fill=ground)
-                else:
-                    ends = [end_x or _x(today)] + [_x(m.day) for m in lane.markers]
-                    note_x = min(max(ends), right) + DAY_SECONDS * 3
-                    text = pg.TextItem(lane.note, color=colour, anchor=(0, 0.5))
-                if lane.bold:
-                    text.setFont(bold_font)
-                text.setPos(note_x, y)
-                self.plot.addItem(text)
-        if x0:
-            self.plot.addItem(
-                pg.BarGraphItem(x0=x0, x1=x1, y=ys, height=heights, brushes=brushes, pens=pens)
-            )
-        for (symbol, colour_name, size), (xs, at) in marks.items():
-            colour = QColor(colour_name)
-            self.plot.addItem(
-                pg.ScatterPlotItem(
-                    x=xs,
-                    y=at,
-                    symbol=symbol,
-                    size=size,
-                    brush=pg.mkBrush(colour),
-                    pen=pg.mkPen(colour, width=2 if symbol in "|x" else 1),
-                )
-            )
-        if rules:
-            self.plot.addItem(
-                pg.PlotCurveItem(
-                    x=[v for _ in rules for v in (left, right)],
-                    y=[r for r in rules for _ in (0, 1)],
-                    connect="pairs",
-                    pen=pg.mkPen(QColor("#b0bec5"), width=1),
-                )
-            )
-        self.plot.addItem(
-            pg.InfiniteLine(
-                pos=_x(today),
-                angle=90,
-                pen=pg.mkPen(QColor(GREY), width=1, style=Qt.PenStyle.DashLine),
-                label="today",
-                labelOpts={"position": 0.01, "color": GREY, "anchors": [(0, 0), (0, 0)]},
-            )
+                self.plot.addItem(self._note(lane, y, end_x or _x(today), right, bold_font))
+        for item in drawing.items(left, right):
+            self.plot.addItem(item)
+        self.plot.addItem(_today_line(today))
+        self._set_ranges(left, right, bold_font)
+
+    def _note(self, lane: Lane, y: int, end_x: float, right: float, bold_font: QFont) -> Any:
+        """The note after a lane's bars (on a white ground over a bar that runs off the edge)."""
+        colour = QColor(lane.color or "#37474f")
+        if any(span.end is None for span in lane.spans):
+            ground = pg.mkBrush(255, 255, 255, 225)
+            text = pg.TextItem(lane.note, color=colour, anchor=(1, 0.5), fill=ground)
+            note_x = right
+        else:
+            ends = [end_x] + [_x(m.day) for m in lane.markers]
+            text = pg.TextItem(lane.note, color=colour, anchor=(0, 0.5))
+            note_x = min(max(ends), right) + DAY_SECONDS * 3
+        if lane.bold:
+            text.setFont(bold_font)
+        text.setPos(note_x, y)
+        return text
+
+    def _set_ranges(self, left: float, right: float, bold_font: QFont) -> None:
+        """The lanes' labels on the left axis, as wide as the widest; the dates across; a
+        band over the first lane for the "today" label."""
+        plain, bold = QFontMetrics(self.font()), QFontMetrics(bold_font)
+        widest = max(
+            ((bold if lane.bold else plain).horizontalAdvance(lane.label) for lane in self.lanes),
+            default=0,
         )
         self.axis.setTicks([[(y, lane.label) for y, lane in enumerate(self.lanes)]])
         self.axis.setWidth(widest + 24)
         count = max(len(self.lanes), 1)
-        self.plot.setYRange(-0.6, count - 0.4, padding=0)
+        self.plot.setYRange(-0.6 - TODAY_BAND, count - 0.4, padding=0)
         self.plot.setXRange(left, right, padding=0)
-        self.plot_widget.setMinimumHeight(count * self.LANE_PIXELS + 90)
+        self.plot_widget.setMinimumHeight(int((count + TODAY_BAND) * self.LANE_PIXELS) + 90)
 
     def highlight(self, first: int, last: int) -> None:
         """A light band behind lanes ``first``..``last`` (a selected group)."""
