@@ -183,6 +183,29 @@ class Chart(QWidget):
             )
         )
 
+    def _plot(
+        self,
+        name: str,
+        xs: list[float] | list[int],
+        ys: Sequence[Number],
+        color: str,
+        pen: Any,
+        symbol: str | None,
+        size: int = 6,
+    ) -> Any:
+        """A line (``pen``) or points (``pen`` None) of ``symbol`` in ``color``, named in
+        pyqtgraph's legend when the chart has one."""
+        return self.plot.plot(
+            xs,
+            [float(y) for y in ys],
+            pen=pen,
+            symbol=symbol,
+            symbolSize=size,
+            symbolBrush=QColor(color),
+            symbolPen=None,
+            name=name if self.legend is not None else None,
+        )
+
     def _clickable(self, item: Any, name: str) -> None:
         item.setCurveClickable(True, width=8)
         item.sigClicked.connect(lambda *_a: self.clicked.emit(name))
@@ -220,16 +243,7 @@ class Chart(QWidget):
         dashed: bool = False,
         symbol: str | None = "o",
     ) -> None:
-        item = self.plot.plot(
-            [_x(x) for x in xs],
-            [float(y) for y in ys],
-            pen=self._pen(color, 2, dashed),
-            symbol=symbol,
-            symbolSize=6,
-            symbolBrush=QColor(color),
-            symbolPen=None,
-            name=name if self.legend is not None else None,
-        )
+        item = self._plot(name, [_x(x) for x in xs], ys, color, self._pen(color, 2, dashed), symbol)
         self._entry(name, color, "dashed" if dashed else "line")
         self._clickable(item, name)
         self.series[name] = Series(name, list(xs), list(ys), [item])
@@ -237,16 +251,7 @@ class Chart(QWidget):
     def points(
         self, name: str, xs: Sequence[dt.date | Number], ys: Sequence[Number], color: str
     ) -> None:
-        item = self.plot.plot(
-            [_x(x) for x in xs],
-            [float(y) for y in ys],
-            pen=None,
-            symbol="t",
-            symbolSize=8,
-            symbolBrush=QColor(color),
-            symbolPen=None,
-            name=name if self.legend is not None else None,
-        )
+        item = self._plot(name, [_x(x) for x in xs], ys, color, None, "t", size=8)
         self._entry(name, color, "points")
         item.sigPointsClicked.connect(lambda *_a: self.clicked.emit(name))
         self.series[name] = Series(name, list(xs), list(ys), [item])
@@ -368,16 +373,7 @@ class Chart(QWidget):
         self, name: str, labels: Sequence[str], ys: Sequence[Number], color: str
     ) -> None:
         """A line over bar labels (one point per label), e.g. revenue over cash bars."""
-        item = self.plot.plot(
-            list(range(len(labels))),
-            [float(y) for y in ys],
-            pen=self._pen(color, 2.5),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=QColor(color),
-            symbolPen=None,
-            name=name if self.legend is not None else None,
-        )
+        item = self._plot(name, list(range(len(labels))), ys, color, self._pen(color, 2.5), "o")
         self._entry(name, color, "line")
         self.series[name] = Series(name, list(labels), list(ys), [item])
 

@@ -1,4 +1,3 @@
-# ruff: noqa: E402 - the 150 % pass sets Qt's scale before the window modules load
 """Write the window at a desktop's 1600×1000 and a laptop's 1366×768, light and dark, on the
 demo data (offscreen, en_US): Today, Orders, the Dashboard and the Alerts; then, in a process
 of its own (Qt reads its scale before the application exists), the laptop's room at 150 %: a
@@ -7,36 +6,9 @@ of its own (Qt reads its scale before the application exists), the laptop's room
 Run: python docs/screenshots/make_size_screenshots.py docs/screenshots
 """
 
-import json
 import os
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
-
-SCALED = "--scaled" in sys.argv
-if SCALED:
-    _SCREEN = Path(tempfile.mkdtemp()) / "screen.json"
-    _SCREEN.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {
-                        "name": "screen",
-                        "x": 0,
-                        "y": 0,
-                        "width": 2049,
-                        "height": 1152,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ]
-            }
-        )
-    )
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
-    os.environ["QT_SCALE_FACTOR"] = "1.5"
 
 from demo_window import app, settle, shot, w
 from PySide6.QtCore import Qt, QTimer
@@ -44,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui.theme import apply_scheme
 
+SCALED = "--scaled" in sys.argv
 SIZES = ((1600, 1000), (1366, 768))
 SCHEMES = (("light", Qt.ColorScheme.Light), ("dark", Qt.ColorScheme.Dark))
 SCREENS = ("today", "orders", "dashboard", "alerts")
@@ -98,5 +71,7 @@ w.deleteLater()
 settle()
 if not SCALED:
     # The 150 % pass: Qt takes its scale only before the application exists.
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QT_SCALE_FACTOR")}
+    # A 2049×1152 screen at 1.5: a laptop's 1366×768 of room, in sharper pixels.
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(RACKBOOK_SHOT_SCREEN="2049x1152", QT_SCALE_FACTOR="1.5")
     subprocess.run([sys.executable, __file__, sys.argv[1], "--scaled"], env=env, check=True)

@@ -43,7 +43,6 @@ KNOWN = frozenset(
         "services/importing/writer.py:undo_batch",
         "services/pegging.py:of_line",
         "services/records.py:OrderLineAdapter.assign",
-        "ui/dashboard/screen.py:DashboardScreen.__init__",
         "ui/dialogs/export_dialog.py:ExportDialog.__init__",
         "ui/dialogs/order_entry.py:OrderEntryDialog.__init__",
         "ui/dialogs/record_dialog.py:RecordDialog.__init__",

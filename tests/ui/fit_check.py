@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 
 def main(database_path: str, folder: str) -> int:
-    from PySide6.QtCore import QSettings, QTimer, QtMsgType, qInstallMessageHandler
+    from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication, QWidget
 
     warnings: list[str] = []
@@ -26,20 +25,13 @@ def main(database_path: str, folder: str) -> int:
 
     qInstallMessageHandler(handler)
     app = QApplication(sys.argv[:1])
-    from models.database import open_database
+    from tests.ui.child_window import open_window
     from tests.ui.cut_texts import cut_texts
-    from ui.context import AppContext
-    from ui.main_window import NAVIGATION, MainWindow
+    from ui.main_window import NAVIGATION
     from ui.resources import style_sheet
-    from ui.workers import Tasks
 
     app.setStyleSheet(style_sheet())
-    database = open_database(Path(database_path))
-    settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
-    context = AppContext("tester", Tasks(synchronous=True), settings)
-    window = MainWindow(context, "demo")
-    window.show()
-    context.set_database(database)
+    window, database = open_window(database_path, folder)
     app.processEvents()
     area = window.screen().availableGeometry()
     shown = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -30,25 +29,17 @@ def contrast(first: str, second: str) -> float:
 
 
 def main(database_path: str, folder: str) -> int:
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
-    from models.database import open_database
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
+    from tests.ui.child_window import open_window
     from ui.tables.model import MARK_ROLE
     from ui.theme import follow_desktop
-    from ui.workers import Tasks
 
     follow_desktop(app)
-    database = open_database(Path(database_path))
-    settings = QSettings(str(Path(folder) / "ui.ini"), QSettings.Format.IniFormat)
-    context = AppContext("tester", Tasks(synchronous=True), settings)
-    window = MainWindow(context, "demo")
-    window.show()
-    context.set_database(database)
+    window, database = open_window(database_path, folder)
     window.show_screen("today")
     tree = window.current_screen().tree
     window.show_screen("orders")

@@ -96,9 +96,8 @@ class ClustersAtRisk(QWidget):
         self.open_button.clicked.connect(self._open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.view, 1)
+        for widget, stretch in ((self.title, 0), (self.empty, 0), (self.view, 1)):
+            layout.addWidget(widget, stretch)
         layout.addWidget(self.open_button)
         self.show_clusters([])
 
