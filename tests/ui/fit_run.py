@@ -23,7 +23,10 @@ def run_fit_check(
     scale_variable: str = "QT_SCALE_FACTOR",
 ) -> dict:
     """What fit_check.py saw on a ``width``×``height`` screen scaled by ``ratio``, given to Qt
-    in ``scale_variable`` (QT_SCALE_FACTOR, or QT_SCREEN_SCALE_FACTORS: the screen's own)."""
+    in ``scale_variable`` (QT_SCALE_FACTOR, or QT_SCREEN_SCALE_FACTORS: the screen's own), or
+    with ``scale_variable`` "dpi" as the screen's logical DPI (96 × ``ratio``: what an X
+    desktop's Xft.dpi says), from which Qt works the scale out itself."""
+    dpi = round(96 * ratio) if scale_variable == "dpi" else 96
     config = tmp_path / "screen.json"
     config.write_text(
         json.dumps(
@@ -36,7 +39,7 @@ def run_fit_check(
                         "y": 0,
                         "width": width,
                         "height": height,
-                        "logicalDpi": 96,
+                        "logicalDpi": dpi,
                         "logicalBaseDpi": 96,
                         "dpr": 1,
                     }
@@ -50,7 +53,7 @@ def run_fit_check(
     env = {name: value for name, value in os.environ.items() if name not in scales}
     env.update(
         {
-            scale_variable: str(ratio),
+            **({} if scale_variable == "dpi" else {scale_variable: str(ratio)}),
             "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
             "RACKBOOK_HOME": str(tmp_path),
         }

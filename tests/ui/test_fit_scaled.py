@@ -1,7 +1,8 @@
 """High DPI at 150 %: a 2049×1152 screen scaled by 1.5 (a 1366×768 laptop's room, in sharper
-pixels), the scale given to Qt either way a desktop does (QT_SCALE_FACTOR for the whole
-application, QT_SCREEN_SCALE_FACTORS for the screen). Qt reads both before the application
-exists, so each runs in a process of its own (tests/ui/fit_check.py): every screen, the record
+pixels), the scale given to Qt each way a desktop does (QT_SCALE_FACTOR for the whole
+application, QT_SCREEN_SCALE_FACTORS for the screen, or the screen's logical DPI of 144, as
+an X desktop's Xft.dpi, from which Qt works out 1.5 itself). Qt reads them before the
+application exists, so each runs in a process of its own (tests/ui/fit_check.py): every screen, the record
 dialog and the order-entry grid are opened in turn; no frame leaves the screen's available
 area and no key text (a label, a button, a choice, a sidebar entry) is shown cut."""
 
@@ -14,7 +15,7 @@ from tests.ui.fit_run import inside, run_fit_check
 pytestmark = pytest.mark.gui
 
 
-@pytest.mark.parametrize("variable", ["QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS"])
+@pytest.mark.parametrize("variable", ["QT_SCALE_FACTOR", "QT_SCREEN_SCALE_FACTORS", "dpi"])
 def test_every_screen_and_dialog_fits_uncut_at_150_percent(demo_template, tmp_path, variable):
     seen = run_fit_check(demo_template, tmp_path, 2049, 1152, 1.5, variable)
     assert seen["warnings"] == []
