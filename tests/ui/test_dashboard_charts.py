@@ -6,6 +6,7 @@ rectangles) never overlapping, each the site's whole name or its short form (nev
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 
 from ui.charts import short_labels
@@ -67,3 +68,20 @@ def test_short_labels_are_initials_or_first_letters_and_each_its_own():
     ]
     shorts = short_labels(["Panther Creek", "Pine City", "Scranton", "Scrubgrass"])
     assert len(set(shorts)) == 4 and shorts[0] != shorts[1]
+
+
+def test_hovering_a_sites_bars_names_the_site_and_its_figures(qtbot, window):
+    window.resize(1366, 768)
+    window.show_screen("dashboard")
+    power = window.current_screen().power_chart
+    qtbot.waitUntil(lambda: bool(power.bar_ticks), timeout=5000)
+    view = power.plot.getViewBox()
+    sites = list(power.series["Grid MW"].xs)
+    for index in (0, len(sites) - 1):
+        at = view.mapViewToScene(QPointF(index, 1.0))
+        power.plot.scene().sigMouseMoved.emit(at)
+        tip = power.plot_widget.toolTip()
+        assert tip.splitlines()[0] == sites[index] and "Grid MW: " in tip
+    # Off the bars (left of the first group): no tooltip of a site.
+    power.plot.scene().sigMouseMoved.emit(view.mapViewToScene(QPointF(-0.55, 1.0)))
+    assert power.plot_widget.toolTip() == ""

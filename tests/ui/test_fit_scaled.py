@@ -2,9 +2,10 @@
 pixels), the scale given to Qt each way a desktop does (QT_SCALE_FACTOR for the whole
 application, QT_SCREEN_SCALE_FACTORS for the screen, or the screen's logical DPI of 144, as
 an X desktop's Xft.dpi, from which Qt works out 1.5 itself). Qt reads them before the
-application exists, so each runs in a process of its own (tests/ui/fit_check.py): every screen, the record
-dialog and the order-entry grid are opened in turn; no frame leaves the screen's available
-area and no key text (a label, a button, a choice, a sidebar entry) is shown cut."""
+application exists, so each runs in a process of its own (tests/ui/fit_check.py): every
+screen, the record dialog and the order-entry grid are opened in turn; no frame leaves the
+screen's available area and no key text (a label, a button, a choice, a sidebar entry) is
+shown cut."""
 
 from __future__ import annotations
 
