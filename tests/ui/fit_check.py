@@ -53,13 +53,15 @@ def main(database_path: str, folder: str) -> int:
     def look_at_dialog(name: str, opening: Callable[[], object]) -> None:
         """Open a modal dialog with ``opening``, look at it once shown, and close it."""
 
-        def seen() -> None:
+        def seen(tries: int = 50) -> None:
             dialog = QApplication.activeModalWidget()
-            if dialog is not None:
+            if dialog is None and tries:
+                QTimer.singleShot(100, lambda: seen(tries - 1))  # not shown yet
+            elif dialog is not None:
                 look(name, dialog)
                 dialog.close()
 
-        QTimer.singleShot(400, seen)
+        QTimer.singleShot(300, seen)
         opening()
 
     look("opened")

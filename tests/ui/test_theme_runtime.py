@@ -73,6 +73,8 @@ def test_the_scheme_set_at_run_time_turns_palette_and_marks(demo_template, tmp_p
     )
     assert done.returncode == 0, done.stderr[-3000:]
     light, dark, light_again = json.loads(done.stdout.strip().splitlines()[-1])
+    if {light["scheme"], dark["scheme"]} == {"Unknown"}:
+        pytest.skip("Qt's GTK platform theme is not there to carry out setColorScheme")
     assert [light["scheme"], dark["scheme"], light_again["scheme"]] == ["Light", "Dark", "Light"]
     assert luminance(light["window"]) > 0.5 and luminance(dark["window"]) < 0.05
     assert light_again == light
