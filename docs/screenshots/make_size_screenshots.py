@@ -50,13 +50,15 @@ def scaled() -> None:
     w.show_screen("orders")
     w.current_screen().view.selectRow(0)
 
-    def dialog_shot() -> None:
+    def dialog_shot(tries: int = 50) -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is not None:
+        if dialog is None and tries:
+            QTimer.singleShot(100, lambda: dialog_shot(tries - 1))  # not shown yet
+        elif dialog is not None:
             shot(dialog, "edit-order-line-150pct.png")
             dialog.close()
 
-    QTimer.singleShot(500, dialog_shot)
+    QTimer.singleShot(300, dialog_shot)
     w.edit_record()
 
 
