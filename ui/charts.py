@@ -21,9 +21,11 @@ from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from ui.theme import readable_on
 
 Number = int | float | Decimal
 
@@ -39,6 +41,21 @@ pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
 # The least room between two bar labels, in pixels.
 LABEL_GAP = 8
+
+
+def dress_plot(plot_widget: Any) -> tuple[QColor, QColor]:
+    """A plot in the window's scheme: its ground the palette's base, its axes, their labels
+    and ticks in the palette's text (a dark plot on a dark desktop). Returns (ground, ink)."""
+    palette = QApplication.palette()
+    ground = palette.color(QPalette.ColorRole.Base)
+    ink = palette.color(QPalette.ColorRole.Text)
+    plot_widget.setBackground(ground)
+    item = plot_widget.getPlotItem()
+    for name in ("left", "bottom", "top"):
+        axis = item.getAxis(name)
+        axis.setPen(ink)
+        axis.setTextPen(ink)
+    return ground, ink
 
 
 def short_labels(labels: Sequence[str]) -> list[str]:
@@ -111,7 +128,9 @@ class Chart(QWidget):
         self.plot_widget = pg.PlotWidget(axisItems=axis)
         self.plot_widget.setMinimumHeight(180)
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setTitle(title, size="10pt")
+        self._title = title
+        self.ground, self.ink = dress_plot(self.plot_widget)
+        self.set_title(title)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMenuEnabled(False)
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -161,7 +180,15 @@ class Chart(QWidget):
             bottom.setTicks(None)
 
     def set_title(self, title: str) -> None:
-        self.plot.setTitle(title, size="10pt")
+        self._title = title
+        self.plot.setTitle(title, size="10pt", color=self.ink.name())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The desktop turned light or dark: the plot follows.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "plot"):
+            self.ground, self.ink = dress_plot(self.plot_widget)
+            self.set_title(self._title)
 
     def _pen(self, color: str, width: float = 2, dashed: bool = False) -> Any:
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
@@ -466,6 +493,7 @@ class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(orientation="left")
         self.looks: list[tuple[bool, str]] = []
+        self.ground = QColor("#ffffff")  # the plot's, for a lane's colour to read on
 
     def _lane_of(self, rect: Any) -> int:
         view = self.linkedView()
@@ -487,7 +515,8 @@ class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
             index = self._lane_of(rect)
             is_bold, colour = self.looks[index] if 0 <= index < len(self.looks) else (False, "")
             p.setFont(bold if is_bold else plain)
-            p.setPen(pg.mkPen(QColor(colour)) if colour else self.textPen())
+            shown = readable_on(QColor(colour), self.ground) if colour else None
+            p.setPen(pg.mkPen(shown) if shown is not None else self.textPen())
             # A bold label is wider than the rectangle measured for it: grow it leftwards.
             p.drawText(rect.adjusted(-80, 0, 0, 0), int(flags), text)
 
@@ -532,10 +561,13 @@ class _Drawing:
             end_x = end if end_x is None else max(end_x, end)
         return end_x
 
-    def add_markers(self, lane: Lane, y: int, left: float, right: float) -> None:
+    def add_markers(self, lane: Lane, y: int, left: float, right: float, ground: QColor) -> None:
+        """Lane ``y``'s markers, each at least 3:1 on ``ground`` (a dark one on a dark plot
+        is lightened)."""
         for marker in lane.markers:
             size = marker.size + (6 if lane.header and marker.symbol == "|" else 0)
-            xs, at = self.marks.setdefault((marker.symbol, marker.color, size), ([], []))
+            colour = readable_on(QColor(marker.color), ground, 3.0).name()
+            xs, at = self.marks.setdefault((marker.symbol, colour, size), ([], []))
             xs.append(min(max(_x(marker.day), left), right))
             at.append(float(y))
 
@@ -577,14 +609,15 @@ class _Drawing:
         return found
 
 
-def _today_line(today: dt.date) -> Any:
+def _today_line(today: dt.date, ground: QColor) -> Any:
     """A dashed line down the timeline at today, its label in the band over the lanes."""
+    grey = readable_on(QColor(GREY), ground)
     return pg.InfiniteLine(
         pos=_x(today),
         angle=90,
         pen=pg.mkPen(QColor(GREY), width=1, style=Qt.PenStyle.DashLine),
         label="today",
-        labelOpts={"position": 0.01, "color": GREY, "anchors": [(0, 0), (0, 0)]},
+        labelOpts={"position": 0.01, "color": grey, "anchors": [(0, 0), (0, 0)]},
     )
 
 
@@ -610,7 +643,12 @@ class TimelineChart(QWidget):
             }
         )
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setTitle(title, size="10pt")
+        self._title = title
+        self.ground, self.ink = dress_plot(self.plot_widget)
+        self.axis.ground = self.ground
+        self.set_title(title)
+        # What was drawn last, drawn again in the new colours when the scheme changes.
+        self._drawn: tuple[Any, ...] | None = None
         self.plot.showAxis("top")
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.plot.setMenuEnabled(False)
@@ -628,10 +666,24 @@ class TimelineChart(QWidget):
         layout.addWidget(self.plot_widget)
 
     def set_title(self, title: str) -> None:
-        self.plot.setTitle(title, size="10pt")
+        self._title = title
+        self.plot.setTitle(title, size="10pt", color=self.ink.name())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "plot"):
+            self.ground, self.ink = dress_plot(self.plot_widget)
+            self.axis.ground = self.ground
+            self.set_title(self._title)
+            if self._drawn is not None:
+                highlighted = self.highlighted
+                self.draw(*self._drawn)
+                if highlighted is not None:
+                    self.highlight(*highlighted)
 
     def draw(self, lanes: Sequence[Lane], today: dt.date, first: dt.date, last: dt.date) -> None:
         """Draw ``lanes`` top to bottom over the dates ``first``..``last``, today marked."""
+        self._drawn = (lanes, today, first, last)
         self.plot.clear()
         self._highlight = None
         self.highlighted = None
@@ -647,19 +699,21 @@ class TimelineChart(QWidget):
             if lane.header and y:
                 drawing.rules.append(y - 0.5)
             end_x = drawing.add_spans(lane, y, left, right)
-            drawing.add_markers(lane, y, left, right)
+            drawing.add_markers(lane, y, left, right, self.ground)
             if lane.note:
                 self.plot.addItem(self._note(lane, y, end_x or _x(today), right, bold_font))
         for item in drawing.items(left, right):
             self.plot.addItem(item)
-        self.plot.addItem(_today_line(today))
+        self.plot.addItem(_today_line(today, self.ground))
         self._set_ranges(left, right, bold_font)
 
     def _note(self, lane: Lane, y: int, end_x: float, right: float, bold_font: QFont) -> Any:
         """The note after a lane's bars (on a white ground over a bar that runs off the edge)."""
-        colour = QColor(lane.color or "#37474f")
+        colour = readable_on(QColor(lane.color) if lane.color else self.ink, self.ground)
         if any(span.end is None for span in lane.spans):
-            ground = pg.mkBrush(255, 255, 255, 225)
+            veil = QColor(self.ground)
+            veil.setAlpha(225)
+            ground = pg.mkBrush(veil)
             text = pg.TextItem(lane.note, color=colour, anchor=(1, 0.5), fill=ground)
             note_x = right
         else:

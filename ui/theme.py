@@ -53,6 +53,37 @@ class Inks:
 INKS = Inks()
 
 
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = colour.redF(), colour.greenF(), colour.blueF()
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable_on(colour: QColor, ground: QColor, least: float = 4.5) -> QColor:
+    """``colour``, or the nearest shade of it towards white (on a dark ground) or black (on a
+    light one) that reads on ``ground`` at ``least``:1: a chart's red label on a dark desktop."""
+    far = QColor("#ffffff") if _luminance(ground) < 0.18 else QColor("#000000")
+    shade = QColor(colour)
+    for step in range(1, 11):
+        if contrast(shade, ground) >= least:
+            break
+        part = step / 10
+        shade = QColor.fromRgbF(
+            colour.redF() + (far.redF() - colour.redF()) * part,
+            colour.greenF() + (far.greenF() - colour.greenF()) * part,
+            colour.blueF() + (far.blueF() - colour.blueF()) * part,
+        )
+    return shade
+
+
 def dark_palette() -> QPalette:
     palette = QPalette()
     colours = {

@@ -3,7 +3,8 @@ it: QStyleHints.setColorScheme (Qt 6.8+) carried out by a platform theme that ho
 (Qt's GTK theme on an X server: Xvfb; the offscreen platform ignores the request). Light,
 dark, light again: the palette turns, the row marks take the scheme's colours, and every
 marked row's text stays at least 4.5:1 against its ground, as the window's text against its
-ground and the Today screen's critical items against theirs."""
+ground and the Today screen's critical items against theirs; the dashboard's charts and tiles
+turn with it."""
 
 from __future__ import annotations
 
@@ -88,6 +89,10 @@ def test_the_scheme_set_at_run_time_turns_palette_and_marks(demo_template, tmp_p
         assert look["today_critical"], "the demo data has critical things to do today"
         for colour in look["today_critical"]:
             assert contrast(colour, look["base"]) >= 4.5, (look["scheme"], colour)
+        # The dashboard's charts take the palette's ground and text; its tiles their twin.
+        assert look["chart_ground"] == look["base"]
+        assert contrast(look["chart_ink"], look["chart_ground"]) >= 4.5
+        assert look["tile_dark"] == (look is dark)
     # The marks changed with the scheme: deep grounds with light text on the dark desktop.
     grounds = {
         scheme: {m["ground"] for m in look["marks"]} for scheme, look in (("l", light), ("d", dark))

@@ -3,8 +3,8 @@ Qt's GTK platform theme, the one that carries out QStyleHints.setColorScheme as 
 does: the main window on a demo database following the desktop (ui.theme.follow_desktop),
 the orders list shown, then the scheme set to dark and back to light. After each, the
 scheme, the palette's colours, the first marked rows' ground and text colours (as the
-orders view would paint them) and the Today screen's critical items' colour are printed as
-one JSON object."""
+orders view would paint them), the Today screen's critical items' colour and the dashboard's
+chart and tile colours are printed as one JSON object."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ def main(database_path: str, folder: str) -> int:
 
     follow_desktop(app)
     window, database = open_window(database_path, folder)
+    window.show_screen("dashboard")
+    dashboard = window.current_screen()
     window.show_screen("today")
     tree = window.current_screen().tree
     window.show_screen("orders")
@@ -68,6 +70,9 @@ def main(database_path: str, folder: str) -> int:
         looks.append(
             {
                 "today_critical": critical,
+                "chart_ground": dashboard.supply_chart.plot_widget.backgroundBrush().color().name(),
+                "chart_ink": dashboard.supply_chart.plot.getAxis("left").textPen().color().name(),
+                "tile_dark": "#23282b" in dashboard.tiles["delivered"].styleSheet(),
                 "scheme": app.styleHints().colorScheme().name,
                 "window": palette.color(QPalette.ColorRole.Window).name(),
                 "window_text": palette.color(QPalette.ColorRole.WindowText).name(),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from ui.theme import INKS
 
 # The figure's size in points, and the smaller one it takes where it would be cut.
 VALUE_POINTS = 16
@@ -19,6 +21,20 @@ QLabel#tileValue[small="true"] {{ font-size: {SMALL_POINTS}pt; }}
 QLabel#tileCaption {{ color: #455a64; font-weight: 600; }}
 QLabel#tileDetail {{ color: #607d8b; }}
 """
+# The same on a dark desktop (ui.theme): a dark card, light text.
+DARK_STYLE = (
+    STYLE.replace("#ffffff", "#23282b")
+    .replace("#d6dbdf", "#3a4347")
+    .replace("#1f2d3a", "#eceff1")
+    .replace("#455a64", "#b0bec5")
+    .replace("#607d8b", "#9fb0b8")
+    .replace("#c62828", "#ef5350")
+)
+
+
+def tile_style() -> str:
+    """The tiles' style sheet in the scheme applied (ui.theme.INKS)."""
+    return DARK_STYLE if INKS.scheme == Qt.ColorScheme.Dark else STYLE
 
 
 class Tile(QFrame):
@@ -29,7 +45,7 @@ class Tile(QFrame):
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("tile")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(tile_style())
         self.caption = QLabel(caption)
         self.caption.setObjectName("tileCaption")
         self.caption.setWordWrap(True)
@@ -72,6 +88,13 @@ class Tile(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit()
         super().mouseReleaseEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The desktop turned light or dark (its style sheet set only when it differs: setting
+        # one changes the palette again).
+        if event.type() == QEvent.Type.PaletteChange and self.styleSheet() != tile_style():
+            self.setStyleSheet(tile_style())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
