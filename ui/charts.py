@@ -108,7 +108,32 @@ class Series:
     items: list[Any] = field(default_factory=list, repr=False)
 
 
-class Chart(QWidget):
+class _Plotted(QWidget):
+    """A widget around a pyqtgraph plot (``plot_widget``, ``plot``) with a title, in the
+    window's scheme and following it when the desktop turns light or dark."""
+
+    plot_widget: Any
+    plot: Any
+
+    def _dress(self, title: str) -> None:
+        self.ground, self.ink = dress_plot(self.plot_widget)
+        self.set_title(title)
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        self.plot.setTitle(title, size="10pt", color=self.ink.name())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_title"):
+            self._dress(self._title)
+            self._dressed()
+
+    def _dressed(self) -> None:
+        """What the chart redoes in the new colours (nothing: pyqtgraph repaints)."""
+
+
+class Chart(_Plotted):
     """One plot with a title, a legend and named series. ``clicked(name)`` tells which bar
     label or series the person clicked."""
 
@@ -128,9 +153,7 @@ class Chart(QWidget):
         self.plot_widget = pg.PlotWidget(axisItems=axis)
         self.plot_widget.setMinimumHeight(180)
         self.plot = self.plot_widget.getPlotItem()
-        self._title = title
-        self.ground, self.ink = dress_plot(self.plot_widget)
-        self.set_title(title)
+        self._dress(title)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMenuEnabled(False)
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -178,17 +201,6 @@ class Chart(QWidget):
         bottom = self.plot.getAxis("bottom")
         if not isinstance(bottom, pg.DateAxisItem):
             bottom.setTicks(None)
-
-    def set_title(self, title: str) -> None:
-        self._title = title
-        self.plot.setTitle(title, size="10pt", color=self.ink.name())
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        # The desktop turned light or dark: the plot follows.
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "plot"):
-            self.ground, self.ink = dress_plot(self.plot_widget)
-            self.set_title(self._title)
 
     def _pen(self, color: str, width: float = 2, dashed: bool = False) -> Any:
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
@@ -621,7 +633,7 @@ def _today_line(today: dt.date, ground: QColor) -> Any:
     )
 
 
-class TimelineChart(QWidget):
+class TimelineChart(_Plotted):
     """Lanes of bars along dates, one under the other (the readiness timeline). Clicking a
     lane emits its key; every lane drawn is kept in ``lanes`` as plain values for tests.
 
@@ -643,12 +655,10 @@ class TimelineChart(QWidget):
             }
         )
         self.plot = self.plot_widget.getPlotItem()
-        self._title = title
-        self.ground, self.ink = dress_plot(self.plot_widget)
-        self.axis.ground = self.ground
-        self.set_title(title)
         # What was drawn last, drawn again in the new colours when the scheme changes.
         self._drawn: tuple[Any, ...] | None = None
+        self._dress(title)
+        self.axis.ground = self.ground
         self.plot.showAxis("top")
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.plot.setMenuEnabled(False)
@@ -665,21 +675,13 @@ class TimelineChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
 
-    def set_title(self, title: str) -> None:
-        self._title = title
-        self.plot.setTitle(title, size="10pt", color=self.ink.name())
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "plot"):
-            self.ground, self.ink = dress_plot(self.plot_widget)
-            self.axis.ground = self.ground
-            self.set_title(self._title)
-            if self._drawn is not None:
-                highlighted = self.highlighted
-                self.draw(*self._drawn)
-                if highlighted is not None:
-                    self.highlight(*highlighted)
+    def _dressed(self) -> None:
+        self.axis.ground = self.ground
+        if self._drawn is not None:
+            highlighted = self.highlighted
+            self.draw(*self._drawn)
+            if highlighted is not None:
+                self.highlight(*highlighted)
 
     def draw(self, lanes: Sequence[Lane], today: dt.date, first: dt.date, last: dt.date) -> None:
         """Draw ``lanes`` top to bottom over the dates ``first``..``last``, today marked."""
