@@ -24,8 +24,6 @@ KNOWN = frozenset(
         "services/importing/read.py:_calamine_workbook",
         "services/importing/writer.py:_Writer._purchase_orders",
         "services/importing/writer.py:undo_batch",
-        "ui/charts.py:TimelineChart.draw",
-        "ui/dashboard/screen.py:DashboardScreen.__init__",
         "ui/dialogs/export_dialog.py:ExportDialog.__init__",
         "ui/dialogs/order_entry.py:OrderEntryDialog.__init__",
         "ui/dialogs/record_dialog.py:RecordDialog.__init__",
