@@ -13,10 +13,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from services import records
 from services.audit import Actor
+from services.errors import ValidationError
 
 D = Decimal
 
@@ -72,8 +74,11 @@ def world(session: Session) -> None:
     )
 
 
-def order_line(session: Session, po: str, line: int = 1, **values: Any) -> dict[str, Any]:
-    """An order line at Panther Creek: Nvidia GB300-NVL72 unless told, ordered 2026-06-01."""
+def order_line(
+    session: Session, po: str, line: int = 1, *, actor: Actor | None = None, **values: Any
+) -> dict[str, Any]:
+    """An order line at Panther Creek: Nvidia GB300-NVL72 unless told, ordered 2026-06-01,
+    confirmed at 1,000 a unit (``status=None``, ``unit_price=None``: the kind's default)."""
     fields: dict[str, Any] = {
         "po_number": po,
         "line": line,
@@ -86,11 +91,13 @@ def order_line(session: Session, po: str, line: int = 1, **values: Any) -> dict[
         "status": "confirmed",
     }
     fields.update(values)
-    return make(session, "orders", **fields)
+    return make(session, "orders", actor, **fields)
 
 
-def contract(session: Session, ref: str, start: str, **values: Any) -> dict[str, Any]:
-    """A signed one-year GPU lease at Panther Creek starting ``start``."""
+def contract(
+    session: Session, ref: str, start: str, *, actor: Actor | None = None, **values: Any
+) -> dict[str, Any]:
+    """A signed one-year GPU lease at Panther Creek starting ``start`` (72 GPUs at 2.50)."""
     start_date = day(start)
     fields: dict[str, Any] = {
         "contract_ref": ref,
@@ -105,7 +112,7 @@ def contract(session: Session, ref: str, start: str, **values: Any) -> dict[str,
         "status": "signed",
     }
     fields.update(values)
-    return make(session, "contracts", **fields)
+    return make(session, "contracts", actor, **fields)
 
 
 def ppa(session: Session, ref: str, mw: str, start: str, end: str, **values: Any) -> None:
@@ -132,3 +139,44 @@ def update(session: Session, kind: str, key: dict[str, Any], **changes: Any) -> 
     found = records.find_record(session, kind, key)
     assert found is not None
     records.update(session, kind, found["id"], changes, ACTOR)
+
+
+def product(
+    session: Session, sku: str, actor: Actor | None = None, **values: Any
+) -> dict[str, Any]:
+    """A product of Nvidia unless told (no GPUs, category ``other``: the kind's defaults)."""
+    return make(session, "products", actor, **{"vendor": "Nvidia", "sku": sku, **values})
+
+
+def capacity_step(
+    session: Session, since: str, mw: str, actor: Actor | None = None, **values: Any
+) -> None:
+    """A grid capacity step at Panther Creek unless told: ``mw`` from ``since`` on."""
+    fields = {"site": SITE, "from_date": day(since), "grid_mw": D(mw), **values}
+    make(session, "site_capacity", actor, **fields)
+
+
+def deployment(
+    session: Session, ref: str, actor: Actor | None = None, **values: Any
+) -> dict[str, Any]:
+    """A deployment at Panther Creek unless told."""
+    return make(session, "deployments", actor, **{"deployment_ref": ref, "site": SITE, **values})
+
+
+def bill_of_parts(
+    session: Session, ref: str, wanted: dict[str, int], actor: Actor | None = None
+) -> list[dict[str, Any]]:
+    """Deployment ``ref``'s bill of parts, one record a part: ``{"cooling": 4, ...}``."""
+    return [
+        make(session, "deployment_parts", actor, deployment_ref=ref, part=part, quantity=quantity)
+        for part, quantity in wanted.items()
+    ]
+
+
+def refused(
+    session: Session, kind: str, actor: Actor | None = None, **values: Any
+) -> ValidationError:
+    """The error creating a record of ``kind`` from ``values`` raises (it must raise one)."""
+    with pytest.raises(ValidationError) as caught:
+        records.create(session, kind, values, actor or ACTOR)
+    return caught.value
