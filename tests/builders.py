@@ -74,11 +74,10 @@ def world(session: Session) -> None:
     )
 
 
-def order_line(
-    session: Session, po: str, line: int = 1, *, actor: Actor | None = None, **values: Any
-) -> dict[str, Any]:
-    """An order line at Panther Creek: Nvidia GB300-NVL72 unless told, ordered 2026-06-01,
-    confirmed at 1,000 a unit (``status=None``, ``unit_price=None``: the kind's default)."""
+def order_fields(po: str, line: int = 1, **values: Any) -> dict[str, Any]:
+    """An order line's fields at Panther Creek: Nvidia GB300-NVL72 unless told, ordered
+    2026-06-01, confirmed at 1,000 a unit (``status=None``, ``unit_price=None``: the kind's
+    default)."""
     fields: dict[str, Any] = {
         "po_number": po,
         "line": line,
@@ -91,13 +90,19 @@ def order_line(
         "status": "confirmed",
     }
     fields.update(values)
-    return make(session, "orders", actor, **fields)
+    return fields
 
 
-def contract(
-    session: Session, ref: str, start: str, *, actor: Actor | None = None, **values: Any
+def order_line(
+    session: Session, po: str, line: int = 1, *, actor: Actor | None = None, **values: Any
 ) -> dict[str, Any]:
-    """A signed one-year GPU lease at Panther Creek starting ``start`` (72 GPUs at 2.50)."""
+    """The order line of ``order_fields`` written."""
+    return make(session, "orders", actor, **order_fields(po, line, **values))
+
+
+def contract_fields(ref: str, start: str, **values: Any) -> dict[str, Any]:
+    """A signed one-year GPU lease's fields at Panther Creek starting ``start`` (72 GPUs at
+    2.50 a GPU-hour, for Helios AI)."""
     start_date = day(start)
     fields: dict[str, Any] = {
         "contract_ref": ref,
@@ -112,7 +117,14 @@ def contract(
         "status": "signed",
     }
     fields.update(values)
-    return make(session, "contracts", actor, **fields)
+    return fields
+
+
+def contract(
+    session: Session, ref: str, start: str, *, actor: Actor | None = None, **values: Any
+) -> dict[str, Any]:
+    """The contract of ``contract_fields`` written."""
+    return make(session, "contracts", actor, **contract_fields(ref, start, **values))
 
 
 def ppa(session: Session, ref: str, mw: str, start: str, end: str, **values: Any) -> None:
@@ -156,7 +168,7 @@ def capacity_step(
     make(session, "site_capacity", actor, **fields)
 
 
-def deployment(
+def new_deployment(
     session: Session, ref: str, actor: Actor | None = None, **values: Any
 ) -> dict[str, Any]:
     """A deployment at Panther Creek unless told."""

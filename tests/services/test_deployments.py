@@ -20,10 +20,10 @@ from tests.builders import (
     contract,
     day,
     make,
+    new_deployment,
     product,
     refused,
 )
-from tests.builders import deployment as new_deployment
 
 
 def world(session, actor) -> None:
