@@ -120,6 +120,13 @@ def contract_fields(ref: str, start: str, **values: Any) -> dict[str, Any]:
     return fields
 
 
+def lease_fields(ref: str = "C-1", **values: Any) -> dict[str, Any]:
+    """Helios AI's three-year GPU lease at Panther Creek: 576 GPUs at 2.35 a GPU-hour from
+    2027-01-01 to 2029-12-31."""
+    three_years = {"end_date": day("2029-12-31"), "committed_gpus": 576, "price": D("2.35")}
+    return contract_fields(ref, "2027-01-01", **{**three_years, **values})
+
+
 def contract(
     session: Session, ref: str, start: str, *, actor: Actor | None = None, **values: Any
 ) -> dict[str, Any]:
@@ -127,18 +134,33 @@ def contract(
     return make(session, "contracts", actor, **contract_fields(ref, start, **values))
 
 
-def ppa(session: Session, ref: str, mw: str, start: str, end: str, **values: Any) -> None:
-    make(
-        session,
-        "ppas",
-        ppa_ref=ref,
-        counterparty="GridCo",
-        site=values.pop("site", SITE),
-        capacity_mw=D(mw),
-        start_date=day(start),
-        end_date=day(end),
-        **values,
-    )
+def ppa(
+    session: Session,
+    ref: str,
+    mw: str,
+    start: str,
+    end: str,
+    *,
+    actor: Actor | None = None,
+    **values: Any,
+) -> None:
+    """A PPA of ``mw`` with GridCo at Panther Creek unless told."""
+    fields = {
+        "ppa_ref": ref,
+        "counterparty": "GridCo",
+        "site": SITE,
+        "capacity_mw": D(mw),
+        "start_date": day(start),
+        "end_date": day(end),
+    }
+    make(session, "ppas", actor, **{**fields, **values})
+
+
+def fx_rate(
+    session: Session, currency: str, rate: str, since: str, actor: Actor | None = None
+) -> None:
+    """``rate`` US dollars to one ``currency`` from ``since`` on."""
+    make(session, "fxrates", actor, currency=currency, rate=D(rate), valid_from=day(since))
 
 
 def update_line(session: Session, po: str, line: int, **changes: Any) -> None:

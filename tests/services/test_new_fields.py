@@ -17,8 +17,8 @@ from tests.builders import (
     basic_world,
     bill_of_parts,
     capacity_step,
-    contract_fields,
     day,
+    lease_fields,
     make,
     new_deployment,
     order_fields,
@@ -27,14 +27,7 @@ from tests.builders import (
     refused,
 )
 
-CONTRACT = contract_fields(
-    "C-1",
-    "2027-01-01",
-    end_date=day("2029-12-31"),
-    committed_gpus=576,
-    price=D("2.35"),
-    service=None,
-)
+CONTRACT = lease_fields(service=None)
 
 
 def test_a_gpu_model_is_kept_on_products_with_gpus_and_on_contracts(database, actor) -> None:

@@ -15,7 +15,18 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
-from tests.helpers import D, basic_world, day, make
+from tests.builders import (
+    D,
+    basic_world,
+    bill_of_parts,
+    capacity_step,
+    day,
+    fx_rate,
+    lease_fields,
+    make,
+    new_deployment,
+    ppa,
+)
 
 ORDER = dict(
     po_number="PC-1",
@@ -44,69 +55,25 @@ def full_world(session, actor):
         valid_until=day("2026-04-10"),
     )
     make(session, "orders", actor, **ORDER)
-    make(
+    ppa(
         session,
-        "ppas",
-        actor,
-        ppa_ref="PPA-1",
+        "PPA-1",
+        "120",
+        "2026-01-01",
+        "2036-12-31",
+        actor=actor,
         counterparty="OG&E",
-        site="Panther Creek",
-        capacity_mw=D("120"),
-        start_date=day("2026-01-01"),
-        end_date=day("2036-12-31"),
         price_per_mwh=D("38.50"),
         structure="fixed",
         notice_days=180,
     )
-    make(
-        session,
-        "contracts",
-        actor,
-        contract_ref="C-1",
-        customer="Helios AI",
-        site="Panther Creek",
-        service="gpu_lease",
-        start_date=day("2027-01-01"),
-        end_date=day("2029-12-31"),
-        committed_gpus=576,
-        price=D("2.35"),
-        price_unit="per_gpu_hour",
+    make(session, "contracts", actor, **lease_fields())
+    fx_rate(session, "EUR", "1.08501234", "2026-01-01", actor)
+    capacity_step(session, "2027-06-01", "350", actor, notes="new substation")
+    new_deployment(
+        session, "PC-HALL-1", actor, name="Hall 1", contract_ref="C-1", status="building"
     )
-    make(
-        session,
-        "fxrates",
-        actor,
-        currency="EUR",
-        rate=D("1.08501234"),
-        valid_from=day("2026-01-01"),
-    )
-    make(
-        session,
-        "site_capacity",
-        actor,
-        site="Panther Creek",
-        from_date=day("2027-06-01"),
-        grid_mw=D("350"),
-        notes="new substation",
-    )
-    make(
-        session,
-        "deployments",
-        actor,
-        deployment_ref="PC-HALL-1",
-        site="Panther Creek",
-        name="Hall 1",
-        contract_ref="C-1",
-        status="building",
-    )
-    make(
-        session,
-        "deployment_parts",
-        actor,
-        deployment_ref="PC-HALL-1",
-        part="gb300-nvl72",
-        quantity=8,
-    )
+    bill_of_parts(session, "PC-HALL-1", {"gb300-nvl72": 8}, actor)
 
 
 def test_every_kind_is_created_and_listed_with_canonical_fields(database, actor) -> None:
