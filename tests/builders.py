@@ -10,12 +10,14 @@ Plain values for the domain rules (no database) are built by ``tests/domain/buil
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+import cli
 from services import records
 from services.audit import Actor
 from services.errors import ValidationError
@@ -98,6 +100,20 @@ def order_line(
 ) -> dict[str, Any]:
     """The order line of ``order_fields`` written."""
     return make(session, "orders", actor, **order_fields(po, line, **values))
+
+
+def rack_line(
+    session: Session, po: str = "PC-1", line: int = 1, *, actor: Actor | None = None, **values: Any
+) -> dict[str, Any]:
+    """Four GB300 racks on order at 3,950,000 each since 2026-09-01, due 2027-01-15, placed."""
+    on_order = {
+        "quantity": 4,
+        "order_date": day("2026-09-01"),
+        "unit_price": D("3950000"),
+        "eta": day("2027-01-15"),
+        "status": None,
+    }
+    return order_line(session, po, line, actor=actor, **{**on_order, **values})
 
 
 def contract_fields(ref: str, start: str, **values: Any) -> dict[str, Any]:
@@ -214,3 +230,10 @@ def refused(
     with pytest.raises(ValidationError) as caught:
         records.create(session, kind, values, actor or ACTOR)
     return caught.value
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """``rackbook ARGV...`` in this process: its exit status, what it printed, what it told."""
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.run(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import cli
 from models.database import open_database
 from services.audit import Actor
+from tests.builders import run_cli as run
 from tests.helpers import basic_world, day, make
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def build(db_url: str) -> None:

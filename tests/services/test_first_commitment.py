@@ -4,17 +4,14 @@ audited correction changes a promise, with its reason."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import select
 
-from cli import run
 from models import AuditEntry
 from services import orders, records
 from services.audit import Actor, eta_history, history
 from services.errors import ConflictError, UsageError, ValidationError
-from tests.helpers import basic_world, day, make
+from tests.builders import basic_world, day, make, run_cli
 
 LINE = dict(
     po_number="PC-1",
@@ -182,9 +179,7 @@ def test_a_corrected_promise_is_not_put_back_by_an_ordinary_edit(database, actor
 
 
 def _cli(database, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", str(database.url), "--user", "maria", *args], out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli("--db", str(database.url), "--user", "maria", *args)
 
 
 def test_correct_promise_on_the_command_line(database, actor) -> None:

@@ -3,7 +3,6 @@ gets a rolling automatic backup when it is opened."""
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import time
 from pathlib import Path
@@ -11,20 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-import cli
 from models.database import open_database
 from services import maintenance, records, settings, team
 from services.errors import RackbookError
+from tests.builders import run_cli as run
 from tests.helpers import basic_world
 from tests.services.team.conftest import PG_ONLY
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _site_notes(location: str) -> str | None:

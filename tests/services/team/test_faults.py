@@ -4,7 +4,6 @@ reconnects by itself (what the person typed can simply be saved again)."""
 from __future__ import annotations
 
 import contextlib
-import io
 import socket
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-import cli
 import models.database
 from models import Vendor
 from models.database import open_database
@@ -28,18 +26,13 @@ from services.faults import (
     ReadOnlyFile,
     database_problems,
 )
+from tests.builders import run_cli as run
 from tests.conftest import pg_server_url
 from tests.helpers import D, basic_world, make
 from tests.services.team.conftest import PG_ONLY
 
 ROOT = Path(__file__).resolve().parents[3]
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _terminate(where: str) -> int:
