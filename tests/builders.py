@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 import cli
+from models.database import Database
 from services import records
 from services.audit import Actor
 from services.errors import ValidationError
@@ -60,6 +61,18 @@ def basic_world(session: Session, actor: Actor | None = None) -> None:
 
 
 ACTOR = Actor("tester")
+
+
+def panther_creek(database: Database, actor: Actor | None = None) -> dict[str, Any]:
+    """``basic_world`` written to ``database``, then its site read back as a record."""
+    with database.write() as session:
+        basic_world(session, actor)
+    with database.session() as session:
+        site = records.find_record(session, "sites", {"name": "Panther Creek"})
+    assert site is not None
+    return site
+
+
 SITE = "Panther Creek"
 
 
@@ -170,6 +183,25 @@ def ppa(
         "end_date": day(end),
     }
     make(session, "ppas", actor, **{**fields, **values})
+
+
+def lead_time(
+    session: Session, days: int, quoted: str, *, actor: Actor | None = None, **values: Any
+) -> None:
+    """Nvidia's quote of ``days`` for a GB300-NVL72 (unless told), given on ``quoted``."""
+    fields = {
+        "vendor": "Nvidia",
+        "sku": "GB300-NVL72",
+        "lead_days": days,
+        "quote_date": day(quoted),
+    }
+    make(session, "leadtimes", actor, **{**fields, **values})
+
+
+def grid_ppa(session: Session, ref: str, *, actor: Actor | None = None, **values: Any) -> None:
+    """A ten-year fixed PPA of 120 MW with OG&E at Panther Creek at 38.50 a MWh from 2026."""
+    fixed = {"counterparty": "OG&E", "price_per_mwh": D("38.50"), "structure": "fixed"}
+    ppa(session, ref, "120", "2026-01-01", "2036-12-31", actor=actor, **{**fixed, **values})
 
 
 def fx_rate(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from models.database import open_database
 from services.audit import Actor
+from tests.builders import basic_world, day, order_line
 from tests.builders import run_cli as run
-from tests.helpers import basic_world, day, make
 
 
 def build(db_url: str) -> None:
@@ -22,17 +22,14 @@ def build(db_url: str) -> None:
         with database.write() as session:
             basic_world(session, actor)
             for po, values in dates.items():
-                make(
+                order_line(
                     session,
-                    "orders",
-                    actor,
-                    po_number=po,
-                    line=1,
-                    vendor="Nvidia",
-                    sku="GB300-NVL72",
+                    po,
+                    actor=actor,
                     quantity=2,
-                    site="Panther Creek",
                     order_date=day("2026-01-10"),
+                    unit_price=None,
+                    status=None,
                     **values,
                 )
     finally:

@@ -17,8 +17,8 @@ from models.database import Database, open_database
 from services import attachments, importing, lists, records, settings
 from services.audit import Actor
 from services.errors import NotFoundError, RackbookError, UsageError
+from tests.builders import basic_world, day, make, order_line
 from tests.builders import run_cli as _run
-from tests.helpers import basic_world, day, make
 
 ACTOR = Actor("anna")
 
@@ -39,17 +39,14 @@ def _blobs(session) -> int:
 def world(database: Database) -> Database:
     with database.write() as session:
         basic_world(session, ACTOR)
-        make(
+        order_line(
             session,
-            "orders",
-            ACTOR,
-            po_number="PO-9",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PO-9",
+            actor=ACTOR,
             quantity=2,
-            site="Panther Creek",
             order_date=day("2026-01-05"),
+            unit_price=None,
+            status=None,
         )
     return database
 

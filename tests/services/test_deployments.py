@@ -72,7 +72,7 @@ def test_capacity_steps_are_listed_by_site_and_date(database, actor) -> None:
     ]
 
 
-def test_a_capacity_step_with_negative_mw_or_a_second_one_on_its_date_isrefused(
+def test_a_capacity_step_with_negative_mw_or_a_second_one_on_its_date_is_refused(
     database, actor
 ) -> None:
     with database.write() as session:
@@ -118,7 +118,7 @@ def test_a_deployment_names_its_site_and_contract(database, actor) -> None:
     assert found["power_ready_date"] == day("2027-01-15")
 
 
-def test_a_deployment_whose_contract_is_at_another_site_isrefused(database, actor) -> None:
+def test_a_deployment_whose_contract_is_at_another_site_is_refused(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
     with database.write() as session:
@@ -170,7 +170,7 @@ def rack_deployment(session) -> int:
     return int(found["id"])
 
 
-def test_a_part_unknown_or_with_no_units_isrefused(database, actor) -> None:
+def test_a_part_unknown_or_with_no_units_is_refused(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
     with database.write() as session:
@@ -201,7 +201,7 @@ def test_a_part_unknown_or_with_no_units_isrefused(database, actor) -> None:
         assert session.scalar(select(func.count()).select_from(DeploymentPart)) == 0
 
 
-def test_a_line_reserved_for_a_deployment_at_another_site_isrefused(database, actor) -> None:
+def test_a_line_reserved_for_a_deployment_at_another_site_is_refused(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
         new_deployment(session, "CL-H1", actor, site="Clarion")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services import orders
 from services.audit import Actor
 from services.finding import find
-from tests.builders import D, basic_world, lease_fields, make, ppa
+from tests.builders import basic_world, grid_ppa, lease_fields, make
 
 
 def _world(database, actor):
@@ -23,17 +23,7 @@ def _world(database, actor):
             Actor("t"),
         )
         make(session, "contracts", actor, **lease_fields("C-118"))
-        ppa(
-            session,
-            "PPA-118",
-            "120",
-            "2026-01-01",
-            "2036-12-31",
-            actor=actor,
-            counterparty="OG&E",
-            price_per_mwh=D("38.50"),
-            structure="fixed",
-        )
+        grid_ppa(session, "PPA-118", actor=actor)
 
 
 def test_numbers_references_and_names_are_found_best_first(database, actor):

@@ -44,7 +44,7 @@ def test_a_gpu_model_is_kept_on_products_with_gpus_and_on_contracts(database, ac
     assert contract["gpu_model"] == "GB300"
 
 
-def test_a_gpu_model_on_a_product_without_gpus_isrefused(database, actor) -> None:
+def test_a_gpu_model_on_a_product_without_gpus_is_refused(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
         error = refused(
@@ -126,7 +126,7 @@ def test_late_credits_need_the_contracts_currency_and_are_never_negative(databas
         ("half up front", "cannot read"),
     ],
 )
-def test_a_payment_schedule_that_cannot_be_read_isrefused(database, actor, schedule, says):
+def test_a_payment_schedule_that_cannot_be_read_is_refused(database, actor, schedule, says):
     with database.write() as session:
         basic_world(session, actor)
         error = refused(session, "vendors", actor, name="Vertiv", payment_schedule=schedule)
@@ -169,7 +169,7 @@ def test_an_orders_payment_schedule_is_its_purchase_orders(database, actor) -> N
     assert entries == [("purchase_orders", "payment_schedule", "100% net 60")]
 
 
-def test_take_or_pay_outside_0_to_100_isrefused(database, actor) -> None:
+def test_take_or_pay_outside_0_to_100_is_refused(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
         error = refused(

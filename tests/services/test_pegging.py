@@ -8,7 +8,7 @@ import pytest
 
 from services import figures, pegging
 from services.errors import NotFoundError
-from tests.helpers import D, day
+from tests.builders import D, day
 from tests.services.readiness_world import AS_OF, build, line_id
 
 

@@ -22,10 +22,12 @@ from tests.builders import (
     capacity_step,
     day,
     fx_rate,
+    grid_ppa,
+    lead_time,
     lease_fields,
     make,
     new_deployment,
-    ppa,
+    product,
 )
 
 ORDER = dict(
@@ -44,29 +46,9 @@ ORDER = dict(
 
 def full_world(session, actor):
     basic_world(session, actor)
-    make(
-        session,
-        "leadtimes",
-        actor,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        lead_days=182,
-        quote_date=day("2026-01-10"),
-        valid_until=day("2026-04-10"),
-    )
+    lead_time(session, 182, "2026-01-10", actor=actor, valid_until=day("2026-04-10"))
     make(session, "orders", actor, **ORDER)
-    ppa(
-        session,
-        "PPA-1",
-        "120",
-        "2026-01-01",
-        "2036-12-31",
-        actor=actor,
-        counterparty="OG&E",
-        price_per_mwh=D("38.50"),
-        structure="fixed",
-        notice_days=180,
-    )
+    grid_ppa(session, "PPA-1", actor=actor, notice_days=180)
     make(session, "contracts", actor, **lease_fields())
     fx_rate(session, "EUR", "1.08501234", "2026-01-01", actor)
     capacity_step(session, "2027-06-01", "350", actor, notes="new substation")
@@ -203,60 +185,40 @@ def test_trailing_zeros_are_not_decimal_places_lost(database, actor) -> None:
         make(session, "orders", actor, **{**ORDER, "line": 2, "unit_price": D("1E+40")})
 
 
+# A valid PPA and contract, each case below changes what it refuses.
+PPA_P = dict(
+    ppa_ref="P",
+    counterparty="X",
+    site="Panther Creek",
+    capacity_mw=D("10"),
+    start_date=day("2027-01-01"),
+    end_date=day("2028-01-01"),
+)
+CONTRACT_C = dict(
+    contract_ref="C",
+    customer="A",
+    site="Panther Creek",
+    start_date=day("2027-01-01"),
+    end_date=day("2028-01-01"),
+    price=D("1"),
+    price_unit="per_month",
+)
+
+
 @pytest.mark.parametrize(
     ("kind", "values", "field", "reason"),
     [
-        (
-            "ppas",
-            dict(
-                ppa_ref="P",
-                counterparty="X",
-                site="Panther Creek",
-                capacity_mw=D("10"),
-                start_date=day("2027-01-01"),
-                end_date=day("2027-01-01"),
-            ),
-            "end_date",
-            "after the start",
-        ),
-        (
-            "ppas",
-            dict(
-                ppa_ref="P",
-                counterparty="X",
-                site="Panther Creek",
-                capacity_mw=D("0"),
-                start_date=day("2027-01-01"),
-                end_date=day("2028-01-01"),
-            ),
-            "capacity_mw",
-            "more than 0",
-        ),
+        ("ppas", {**PPA_P, "end_date": day("2027-01-01")}, "end_date", "after the start"),
+        ("ppas", {**PPA_P, "capacity_mw": D("0")}, "capacity_mw", "more than 0"),
         (
             "contracts",
-            dict(
-                contract_ref="C",
-                customer="A",
-                site="Panther Creek",
-                start_date=day("2027-01-01"),
-                end_date=day("2026-01-01"),
-                price=D("1"),
-                price_unit="per_month",
-            ),
+            {**CONTRACT_C, "end_date": day("2026-01-01")},
             "end_date",
             "after the start",
         ),
         (
             "contracts",
-            dict(
-                contract_ref="C",
-                customer="A",
-                site="Panther Creek",
-                start_date=day("2027-01-01"),
-                end_date=day("2028-01-01"),
-                price=D("2.1"),
-                price_unit="per_gpu_hour",
-            ),
+            {**CONTRACT_C, "price": D("2.1"), "price_unit": "per_gpu_hour"},
             "committed_gpus",
             "needs committed GPUs",
         ),
@@ -379,7 +341,7 @@ def test_a_purchase_order_goes_to_one_vendor(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
         make(session, "vendors", actor, name="Arista Networks", aliases="Arista")
-        make(session, "products", actor, vendor="Arista", sku="7060X6", category="network")
+        product(session, "7060X6", actor, vendor="Arista", category="network")
         make(session, "orders", actor, **ORDER)
     with pytest.raises(ValidationError) as caught, database.write() as session:
         make(session, "orders", actor, **{**ORDER, "line": 2, "vendor": "Arista", "sku": "7060X6"})

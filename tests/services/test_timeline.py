@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from services import figures, reports, timeline
-from tests.helpers import day
+from tests.builders import day
 from tests.services.readiness_world import AS_OF, build, line_id
 
 

@@ -18,10 +18,26 @@ from openpyxl.styles import Font
 from models.database import Database
 from services import importing
 from services.importing import ImportReport, ImportRequest
-from tests.helpers import D, make
+from tests.builders import D, make, product
 
 SAMPLES = Path("/work/shared/samples")
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
+
+
+# The header row of Supermicro's backlog report (its own words; "Internal Margin" is hidden).
+SUPERMICRO_HEADER = [
+    "Cust PO",
+    "Ln",
+    "Part No.",
+    "Qty",
+    "Unit Price",
+    "Internal Margin",
+    "Ship Date",
+    "Ship-to",
+    "PO Date",
+    "Status",
+    "Sales Rep",
+]
 
 
 def samples_folder() -> Path:
@@ -56,11 +72,10 @@ def build_world(database: Database) -> None:
             ("Hewlett Packard Enterprise", "CRAY-XD670", "gpu_server", 8),
             ("Hewlett Packard Enterprise", "GB300-RACK", "gpu_system", 72),
         ):
-            make(
+            product(
                 session,
-                "products",
+                sku,
                 vendor=vendor,
-                sku=sku,
                 category=category,
                 gpus_per_unit=gpus,
                 list_price=D("1000"),
@@ -92,21 +107,7 @@ def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
     ws.merge_cells("A1:F1")
     ws["A2"] = "Customer: Rackbook Data Centres    Run date: 10/02/2026"
     ws.append([])
-    ws.append(
-        [
-            "Cust PO",
-            "Ln",
-            "Part No.",
-            "Qty",
-            "Unit Price",
-            "Internal Margin",
-            "Ship Date",
-            "Ship-to",
-            "PO Date",
-            "Status",
-            "Sales Rep",
-        ]
-    )
+    ws.append(SUPERMICRO_HEADER)
     ws.column_dimensions["F"].hidden = True
     data = (
         rows

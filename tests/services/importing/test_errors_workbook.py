@@ -23,22 +23,10 @@ from services import importing, records
 from services.errors import RackbookError
 from services.importing import ImportReport
 from services.importing.errors_workbook import MARKED_COPY_MAX_ROWS
-from tests.services.importing.conftest import build_world, run_import
+from tests.services.importing.conftest import SUPERMICRO_HEADER, build_world, run_import
 from tests.services.importing.test_hidden_rows_and_formulas import ODS_HEADER, write_ods
 
-HEADER = [
-    "Cust PO",
-    "Ln",
-    "Part No.",
-    "Qty",
-    "Unit Price",
-    "Internal Margin",
-    "Ship Date",
-    "Ship-to",
-    "PO Date",
-    "Status",
-    "Sales Rep",
-]
+HEADER = SUPERMICRO_HEADER
 HEADER_FILL = PatternFill("solid", start_color="FF1F4E79", end_color="FF1F4E79")
 
 

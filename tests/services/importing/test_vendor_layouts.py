@@ -8,7 +8,7 @@ from pathlib import Path
 
 from models.database import Database
 from services import records
-from tests.helpers import D, day
+from tests.builders import D, day
 from tests.services.importing.conftest import (
     FIXTURES,
     build_world,

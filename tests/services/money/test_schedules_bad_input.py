@@ -15,8 +15,8 @@ from models.database import Database
 from services import records
 from services.audit import Actor
 from services.errors import ValidationError
+from tests.builders import D, basic_world, day
 from tests.builders import run_cli as _run
-from tests.helpers import D, basic_world, day
 
 BAD = (
     ("30% order; 60% shipped", "adds up to 90%"),

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from models.database import open_database
 from services import maintenance, records, settings, team
 from services.errors import RackbookError
+from tests.builders import basic_world
 from tests.builders import run_cli as run
-from tests.helpers import basic_world
 from tests.services.team.conftest import PG_ONLY
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

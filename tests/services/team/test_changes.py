@@ -13,7 +13,7 @@ from sqlalchemy import text
 from models.database import open_database
 from services import records
 from services.changes import ChangeWatcher
-from tests.helpers import basic_world
+from tests.builders import basic_world
 from tests.services.team.conftest import PG_ONLY
 from tests.services.team.test_faults import _terminate
 

@@ -26,9 +26,9 @@ from services.faults import (
     ReadOnlyFile,
     database_problems,
 )
+from tests.builders import D, basic_world, make, panther_creek
 from tests.builders import run_cli as run
 from tests.conftest import pg_server_url
-from tests.helpers import D, basic_world, make
 from tests.services.team.conftest import PG_ONLY
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -51,18 +51,9 @@ def _terminate(where: str) -> int:
         engine.dispose()
 
 
-def _site(database, actor) -> dict:
-    with database.write() as session:
-        basic_world(session, actor)
-    with database.session() as session:
-        site = records.find_record(session, "sites", {"name": "Panther Creek"})
-    assert site is not None
-    return site
-
-
 @PG_ONLY
 def test_backend_terminated_mid_save_then_the_same_typed_values_save(database, actor) -> None:
-    site = _site(database, actor)
+    site = panther_creek(database, actor)
     typed = {"notes": "what the buyer typed", "grid_capacity_mw": D("360")}
     with (
         pytest.raises(ConnectionLost, match="reconnects by itself") as lost,
@@ -87,7 +78,7 @@ def test_backend_terminated_mid_save_then_the_same_typed_values_save(database, a
 def test_every_connection_dropped_like_a_restart_is_replaced_without_an_error(
     database, actor
 ) -> None:
-    site = _site(database, actor)
+    site = panther_creek(database, actor)
     # Fill the pool with several idle connections, then end them all.
     sessions = [database.session() for _ in range(3)]
     for context in sessions:
@@ -152,7 +143,7 @@ def test_network_dropped_mid_session_is_a_clear_message_then_reconnects(db_url, 
     relayed = url.set(host="127.0.0.1", port=cable.port).render_as_string(False)
     database = open_database(relayed)
     try:
-        site = _site(database, actor)
+        site = panther_creek(database, actor)
         with (
             pytest.raises(ConnectionLost),
             database_problems(database),
@@ -259,7 +250,7 @@ def test_file_locked_by_another_process(db_url, actor, monkeypatch) -> None:
 def test_a_read_cut_off_does_not_speak_of_anything_not_saved(database, actor) -> None:
     """A read (a list, the dashboard) that loses its connection says so, without the
     write's "nothing was saved" or "what you typed is kept"."""
-    _site(database, actor)
+    panther_creek(database, actor)
     with (
         pytest.raises(ConnectionLost, match="reconnects by itself") as lost,
         database_problems(database, reading=True),

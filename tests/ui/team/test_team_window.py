@@ -23,7 +23,7 @@ import models.database
 from models.database import open_database
 from services import audit, records
 from services.faults import NotAllowed, ReadOnlyFile
-from tests.helpers import make
+from tests.builders import make
 from tests.ui.team.conftest import PG_ONLY, SQLITE_ONLY, admin_execute
 from ui.dialogs.record_dialog import RecordDialog
 from ui.dialogs.settings_dialog import SettingsDialog
