@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 import cli
-from models.database import Database
+from models.database import Database, open_database
 from services import records
 from services.audit import Actor
 from services.errors import ValidationError
@@ -87,6 +87,19 @@ def world(session: Session) -> None:
         gpus_per_unit=1,
         list_price=D("30000"),
     )
+
+
+def note_on_site(location: str, note: str, actor: Actor | None = None) -> None:
+    """Panther Creek's notes set to ``note`` through a connection of its own to ``location``
+    (another user's, or the same user's other window)."""
+    database = open_database(location, upgrade=False)
+    try:
+        with database.write() as session:
+            site = records.find_record(session, "sites", {"name": SITE})
+            assert site is not None
+            records.update(session, "sites", site["id"], {"notes": note}, actor or ACTOR)
+    finally:
+        database.dispose()
 
 
 def order_fields(po: str, line: int = 1, **values: Any) -> dict[str, Any]:
@@ -163,6 +176,19 @@ def contract(
     return make(session, "contracts", actor, **contract_fields(ref, start, **values))
 
 
+def ppa_fields(ref: str, mw: str, start: str, end: str, **values: Any) -> dict[str, Any]:
+    """A PPA's fields: ``mw`` with GridCo at Panther Creek unless told."""
+    fields = {
+        "ppa_ref": ref,
+        "counterparty": "GridCo",
+        "site": SITE,
+        "capacity_mw": D(mw),
+        "start_date": day(start),
+        "end_date": day(end),
+    }
+    return {**fields, **values}
+
+
 def ppa(
     session: Session,
     ref: str,
@@ -173,16 +199,8 @@ def ppa(
     actor: Actor | None = None,
     **values: Any,
 ) -> None:
-    """A PPA of ``mw`` with GridCo at Panther Creek unless told."""
-    fields = {
-        "ppa_ref": ref,
-        "counterparty": "GridCo",
-        "site": SITE,
-        "capacity_mw": D(mw),
-        "start_date": day(start),
-        "end_date": day(end),
-    }
-    make(session, "ppas", actor, **{**fields, **values})
+    """The PPA of ``ppa_fields`` written."""
+    make(session, "ppas", actor, **ppa_fields(ref, mw, start, end, **values))
 
 
 def lead_time(

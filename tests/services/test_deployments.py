@@ -21,6 +21,7 @@ from tests.builders import (
     day,
     make,
     new_deployment,
+    order_fields,
     product,
     refused,
 )
@@ -205,15 +206,8 @@ def test_a_line_reserved_for_a_deployment_at_another_site_is_refused(database, a
     with database.write() as session:
         world(session, actor)
         new_deployment(session, "CL-H1", actor, site="Clarion")
-    line = dict(
-        po_number="PC-1",
-        line=1,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quantity=2,
-        site="Panther Creek",
-        order_date=day("2026-09-01"),
-    )
+    line = order_fields("PC-1", quantity=2, order_date=day("2026-09-01"))
+    line.update(unit_price=None, status=None)  # placed, no price: the kind's defaults
     with database.write() as session:
         elsewhere = refused(session, "orders", actor, **line, deployment_ref="CL-H1")
         unknown = refused(session, "orders", actor, **line, deployment_ref="PC-H7")

@@ -11,17 +11,10 @@ from models import AuditEntry
 from services import orders, records
 from services.audit import Actor, eta_history, history
 from services.errors import ConflictError, UsageError, ValidationError
-from tests.builders import basic_world, day, make, run_cli
+from tests.builders import basic_world, day, make, order_fields, run_cli
 
-LINE = dict(
-    po_number="PC-1",
-    line=1,
-    vendor="Nvidia",
-    sku="GB300-NVL72",
-    quantity=8,
-    site="Panther Creek",
-    order_date=day("2026-03-02"),
-)
+# Placed, no price (the kind's defaults).
+LINE = order_fields("PC-1", quantity=8, order_date=day("2026-03-02"), unit_price=None, status=None)
 
 
 def _line(session, **values):

@@ -23,6 +23,7 @@ from tests.builders import (
     new_deployment,
     order_fields,
     order_line,
+    ppa_fields,
     product,
     refused,
 )
@@ -172,18 +173,8 @@ def test_an_orders_payment_schedule_is_its_purchase_orders(database, actor) -> N
 def test_take_or_pay_outside_0_to_100_is_refused(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        error = refused(
-            session,
-            "ppas",
-            actor,
-            ppa_ref="PPA-1",
-            counterparty="PPL",
-            site="Panther Creek",
-            capacity_mw=D("120"),
-            start_date=day("2026-01-01"),
-            end_date=day("2036-12-31"),
-            take_or_pay_pct=D("120"),
-        )
+        ppa = ppa_fields("PPA-1", "120", "2026-01-01", "2036-12-31", counterparty="PPL")
+        error = refused(session, "ppas", actor, **ppa, take_or_pay_pct=D("120"))
     assert [(p.field, p.value) for p in error.problems] == [("take_or_pay_pct", D("120"))]
     assert "between 0 and 100" in str(error) and "PPA PPA-1" in str(error)
 

@@ -20,6 +20,7 @@ from tests.builders import (
     basic_world,
     bill_of_parts,
     capacity_step,
+    contract_fields,
     day,
     fx_rate,
     grid_ppa,
@@ -27,12 +28,14 @@ from tests.builders import (
     lease_fields,
     make,
     new_deployment,
+    order_fields,
+    ppa_fields,
     product,
 )
 
-ORDER = dict(
-    po_number="PC-1",
-    line=1,
+# Named by the vendor's alias and in other cases than stored; placed (the kind's default).
+ORDER = order_fields(
+    "PC-1",
     vendor="nvda",
     sku="gb300-nvl72",
     quantity=8,
@@ -41,6 +44,7 @@ ORDER = dict(
     unit_price=D("3950000.00"),
     promised_date=day("2026-10-01"),
     eta=day("2026-10-01"),
+    status=None,
 )
 
 
@@ -186,22 +190,16 @@ def test_trailing_zeros_are_not_decimal_places_lost(database, actor) -> None:
 
 
 # A valid PPA and contract, each case below changes what it refuses.
-PPA_P = dict(
-    ppa_ref="P",
-    counterparty="X",
-    site="Panther Creek",
-    capacity_mw=D("10"),
-    start_date=day("2027-01-01"),
-    end_date=day("2028-01-01"),
-)
-CONTRACT_C = dict(
-    contract_ref="C",
+PPA_P = ppa_fields("P", "10", "2027-01-01", "2028-01-01", counterparty="X")
+CONTRACT_C = contract_fields(
+    "C",
+    "2027-01-01",
     customer="A",
-    site="Panther Creek",
-    start_date=day("2027-01-01"),
     end_date=day("2028-01-01"),
     price=D("1"),
     price_unit="per_month",
+    service=None,
+    committed_gpus=None,
 )
 
 

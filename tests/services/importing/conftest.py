@@ -95,20 +95,28 @@ def run_import(database: Database, path: Path, **request: Any) -> ImportReport:
 # --- layout A: a US server vendor's backlog report (xlsx) -----------------------------------
 
 
-def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
-    """Title rows (one merged), a blank row, its own header words, a hidden internal column,
-    an extra column, month-first text dates and Excel serials, ``$1,234.50`` text money,
-    status words of its own, a PO number merged over its lines, a blank row and a totals row."""
+def supermicro_sheet(run_line: str) -> tuple[openpyxl.Workbook, Any]:
+    """A workbook whose "Backlog" sheet starts as Supermicro's report does: its bold title
+    merged over A1:F1, ``run_line`` below, a blank row, then its header on row 4 with the
+    internal column (F) hidden."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Backlog"
     ws["A1"] = "SUPERMICRO - Customer Backlog Report"
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:F1")
-    ws["A2"] = "Customer: Rackbook Data Centres    Run date: 10/02/2026"
+    ws["A2"] = run_line
     ws.append([])
     ws.append(SUPERMICRO_HEADER)
     ws.column_dimensions["F"].hidden = True
+    return wb, ws
+
+
+def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
+    """Title rows (one merged), a blank row, its own header words, a hidden internal column,
+    an extra column, month-first text dates and Excel serials, ``$1,234.50`` text money,
+    status words of its own, a PO number merged over its lines, a blank row and a totals row."""
+    wb, ws = supermicro_sheet("Customer: Rackbook Data Centres    Run date: 10/02/2026")
     data = (
         rows
         if rows is not None

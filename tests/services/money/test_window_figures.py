@@ -98,29 +98,11 @@ def test_a_contract_in_a_currency_without_a_rate_is_unknown(database: Database) 
     with database.write() as session:
         basic_world(session)
         make(session, "customers", name="Acme AI")
-        ppa(
-            session,
-            "PPA-1",
-            "10",
-            "2026-01-01",
-            "2030-12-31",
-            counterparty="Grid Co",
-            price_per_mwh=D("50"),
-            currency="USD",
-            take_or_pay_pct=D("50"),
-        )
-        contract(
-            session,
-            "C-EUR",
-            "2027-01-01",
-            customer="Acme AI",
-            price=D("100000"),
-            price_unit="per_month",
-            currency="EUR",
-            committed_mw=D("2"),
-            service=None,
-            committed_gpus=None,
-        )
+        ppa(session, "PPA-1", "10", "2026-01-01", "2030-12-31", counterparty="Grid Co",
+            price_per_mwh=D("50"), currency="USD", take_or_pay_pct=D("50"))  # fmt: skip
+        contract(session, "C-EUR", "2027-01-01", customer="Acme AI", price=D("100000"),
+                 price_unit="per_month", currency="EUR", committed_mw=D("2"), service=None,
+                 committed_gpus=None)  # fmt: skip
     with database.session() as session:
         found = margins.contracts_money(session, day("2026-12-01"))["C-EUR"]
         site = margins.site_money(session, "Panther Creek", day("2026-12-01"))
@@ -138,14 +120,8 @@ def test_a_contract_in_a_currency_without_a_rate_is_unknown(database: Database) 
 def test_a_lines_milestones(database: Database) -> None:
     with database.write() as session:
         basic_world(session)
-        order_line(
-            session,
-            "PO-1",
-            quantity=2,
-            unit_price=D("1000000"),
-            eta=day("2027-02-10"),
-            payment_schedule="30% order; 70% received+30",
-        )
+        order_line(session, "PO-1", quantity=2, unit_price=D("1000000"), eta=day("2027-02-10"),
+                   payment_schedule="30% order; 70% received+30")  # fmt: skip
         line_id = list_records(session, "orders")[0]["id"]
     with database.session() as session:
         schedule = cash.line_schedule(session, line_id, day("2026-12-10"))

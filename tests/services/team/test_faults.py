@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -29,9 +27,9 @@ from services.faults import (
 from tests.builders import D, basic_world, make, panther_creek
 from tests.builders import run_cli as run
 from tests.conftest import pg_server_url
+from tests.services.team import workers
 from tests.services.team.conftest import PG_ONLY
 
-ROOT = Path(__file__).resolve().parents[3]
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
@@ -216,13 +214,7 @@ def test_full_disk_is_a_clear_message_and_nothing_is_half_written(database, acto
 @SQLITE_ONLY
 def test_file_locked_by_another_process(db_url, actor, monkeypatch) -> None:
     monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 200)
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", db_url],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = workers.start("hold_write_lock", db_url)
     database = open_database(db_url)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"

@@ -6,8 +6,10 @@ Each prints one line per step and flushes, so the test can follow it (and kill i
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from models.database import open_database
 from services import records
@@ -35,6 +37,18 @@ def hold_write_lock(path: str) -> None:
     sys.stdin.readline()
     connection.execute("ROLLBACK")
     connection.close()
+
+
+def start(command: str, *arguments: str) -> subprocess.Popen[str]:
+    """One of these workers started in its own process, from the repository, its standard
+    input and output piped to the test (``start("hold_write_lock", path)``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.services.team.workers", command, *arguments],
+        cwd=Path(__file__).resolve().parents[3],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def keep_editing(location: str, line_id: str, pause: str) -> None:
