@@ -95,6 +95,16 @@ def run_import(database: Database, path: Path, **request: Any) -> ImportReport:
 # --- layout A: a US server vendor's backlog report (xlsx) -----------------------------------
 
 
+def with_macros(plain: Path, path: Path, project: bytes) -> Path:
+    """``plain`` (an .xlsx) copied to ``path`` (an .xlsm) with a VBA project of ``project``'s
+    bytes added: never executed or even parsed, only its presence noted."""
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("xl/vbaProject.bin", project)
+    return path
+
+
 def supermicro_sheet(run_line: str) -> tuple[openpyxl.Workbook, Any]:
     """A workbook whose "Backlog" sheet starts as Supermicro's report does: its bold title
     merged over A1:F1, ``run_line`` below, a blank row, then its header on row 4 with the

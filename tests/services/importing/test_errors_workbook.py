@@ -28,6 +28,7 @@ from tests.services.importing.conftest import (
     build_world,
     run_import,
     supermicro_sheet,
+    with_macros,
 )
 from tests.services.importing.test_hidden_rows_and_formulas import ODS_HEADER, write_ods
 
@@ -187,11 +188,7 @@ def test_a_macro_workbook_gives_a_copy_without_its_macros(
 ) -> None:
     build_world(database)
     plain = vendor_workbook(tmp_path / "plain.xlsx")
-    path = tmp_path / "backlog.xlsm"
-    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
-        for info in zin.infolist():
-            zout.writestr(info, zin.read(info.filename))
-        zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros never run")
+    path = with_macros(plain, tmp_path / "backlog.xlsm", b"\xd0\xcf\x11\xe0 macros never run")
     report = _import(database, path, skip_invalid=True)
     assert report.format == "xlsm"
     out = tmp_path / "rejected.xlsx"
