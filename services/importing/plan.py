@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from domain.supply import first_commitment
 from models import Customer, CustomerContract, Deployment, Product, Site, Vendor, VendorAlias
-from models.bulk import read_columns
+from models.bulk import read_columns, shared_key_dicts
 from services import records
 from services.audit import Change, as_text, diff
 from services.errors import Problem, RackbookError
@@ -36,6 +35,7 @@ from services.importing.values import ReadOptions, converter_for
 from services.schema import Field, kind
 from services.validation import (
     NAME_FIELDS,
+    clean_text,
     lookalike,
     name_skeleton,
     type_problem,
@@ -378,6 +378,9 @@ class _Converted(dict[Any, Any]):
             value = problem
             self.unreadable.add(key)
         else:
+            if value.__class__ is str:
+                # Cleaned here, once per distinct cell (records.complete trusts it).
+                value = clean_text(value)
             if self.spec_field is not None and type_problem(self.spec_field, value):
                 self.mistyped.add(key)
         self[key] = value
@@ -623,10 +626,11 @@ def _plan(
     orders = kind_name == "orders"
     first_row = sheet.first_row
     constant_items = [
-        (name, value.strip() if isinstance(value, str) else value)
+        (name, clean_text(value.strip()) if isinstance(value, str) else value)
         for name, value in constants.items()
     ]
     renames_lead_time = "lead_time" in fields
+    key_of = _KEYS[kind_name]
     names = _NameLooks(kind_name, known.existing.values())
     for offset, row_values in enumerate(zip(*converted, strict=True)):
         if offset % PROGRESS_EVERY == 0:
@@ -683,7 +687,7 @@ def _plan(
             problems.append(
                 _placed(problem, excel_row, header_of, cells, columns, file, sheet_label)
             )
-        key_value = _key(kind_name, incoming, row_refs)
+        key_value = key_of(incoming, row_refs)
         current = existing.get(key_value) if key_value is not None else None
         # A row equal to its stored record writes nothing, so it needs no validation (the
         # record was validated when it was stored): the common case of a re-import, decided
@@ -709,7 +713,7 @@ def _plan(
             if orders:
                 promise_note = _take_vendor_dates(current, merged)
         else:
-            # Converted cells are trimmed text or None (and constants are trimmed below).
+            # Converted cells are trimmed, clean text or None (constants are made so above).
             merged = records.complete(kind_name, incoming, trimmed=True)
         if orders:
             # Kept on the line once known, never overwritten (written by the import writer).
@@ -871,39 +875,63 @@ def _text_key(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
-def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
+Refs = dict[str, int | None]
+
+
+def _key(kind_name: str, record: Record, refs: Refs) -> Any:
     """The natural key as the existing-records map holds it (None when incomplete)."""
-    if kind_name == "sites":
-        return _text_key(record.get("name"))
-    if kind_name == "vendors":
-        name = record.get("name")
-        return records.name_key(name) if isinstance(name, str) and name.strip() else None
-    if kind_name == "products":
-        sku = _text_key(record.get("sku"))
-        return (refs.get("vendor_id"), sku) if sku and refs.get("vendor_id") else None
-    if kind_name == "leadtimes":
-        product = refs.get("product_id")
-        quote = record.get("quote_date")
-        return (product, quote) if product and isinstance(quote, dt.date) else None
-    if kind_name == "orders":
-        po, line = record.get("po_number"), record.get("line")
-        return (po.strip(), line) if isinstance(po, str) and isinstance(line, int) else None
-    if kind_name == "ppas":
-        return record.get("ppa_ref") or None
-    if kind_name == "contracts":
-        return record.get("contract_ref") or None
-    if kind_name == "fxrates":
-        currency, since = record.get("currency"), record.get("valid_from")
-        return (currency, since) if currency and isinstance(since, dt.date) else None
-    if kind_name == "site_capacity":
-        site, since = refs.get("site_id"), record.get("from_date")
-        return (site, since) if site and isinstance(since, dt.date) else None
-    if kind_name == "deployments":
-        return _text_key(record.get("deployment_ref"))
-    if kind_name == "deployment_parts":
-        deployment, part = refs.get("deployment_id"), _text_key(record.get("part"))
-        return (deployment, part) if deployment and part else None
-    raise AssertionError(kind_name)
+    return _KEYS[kind_name](record, refs)
+
+
+def _vendor_key(record: Record, refs: Refs) -> Any:
+    name = record.get("name")
+    return records.name_key(name) if isinstance(name, str) and name.strip() else None
+
+
+def _product_key(record: Record, refs: Refs) -> Any:
+    sku = _text_key(record.get("sku"))
+    return (refs.get("vendor_id"), sku) if sku and refs.get("vendor_id") else None
+
+
+def _leadtime_key(record: Record, refs: Refs) -> Any:
+    product, quote = refs.get("product_id"), record.get("quote_date")
+    return (product, quote) if product and isinstance(quote, dt.date) else None
+
+
+def _order_key(record: Record, refs: Refs) -> Any:
+    po, line = record.get("po_number"), record.get("line")
+    return (po.strip(), line) if isinstance(po, str) and isinstance(line, int) else None
+
+
+def _fxrate_key(record: Record, refs: Refs) -> Any:
+    currency, since = record.get("currency"), record.get("valid_from")
+    return (currency, since) if currency and isinstance(since, dt.date) else None
+
+
+def _capacity_key(record: Record, refs: Refs) -> Any:
+    site, since = refs.get("site_id"), record.get("from_date")
+    return (site, since) if site and isinstance(since, dt.date) else None
+
+
+def _part_key(record: Record, refs: Refs) -> Any:
+    deployment, part = refs.get("deployment_id"), _text_key(record.get("part"))
+    return (deployment, part) if deployment and part else None
+
+
+# Per kind, its natural key (one lookup a row, not a chain of tests).
+_KEYS: dict[str, Callable[[Record, Refs], Any]] = {
+    "sites": lambda record, _: _text_key(record.get("name")),
+    "vendors": _vendor_key,
+    "products": _product_key,
+    "leadtimes": _leadtime_key,
+    "orders": _order_key,
+    "ppas": lambda record, _: record.get("ppa_ref") or None,
+    "contracts": lambda record, _: record.get("contract_ref") or None,
+    "fxrates": _fxrate_key,
+    "site_capacity": _capacity_key,
+    "deployments": lambda record, _: _text_key(record.get("deployment_ref")),
+    "deployment_parts": _part_key,
+}
 
 
 class _NameLooks:
@@ -974,11 +1002,13 @@ def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, R
     # distinct values converted and kept once (models.bulk.read_columns): a vendor's name, a
     # site, a status, a date read 100,000 times would otherwise be 100,000 objects (measured:
     # 150 MB of records for 100,000 order lines, held while the sheet is parsed). Then each
-    # row a dict by zip. The listing's order is not needed: the records go into a dict.
+    # row a dict whose keys it shares with the others (models.bulk.shared_key_dicts: a
+    # third of a plain dict's size). The listing's order is not needed: the records go into
+    # a dict.
     keys, parts = read_columns(session.connection(), adapter.select().order_by(None), EXISTING_PART)
     made: list[Record] = []
     for columns in parts:
-        made.extend(map(dict, map(partial(zip, keys), zip(*columns, strict=True))))
+        made.extend(shared_key_dicts(keys, zip(*columns, strict=True)))
     rows = adapter.finish(session, made)
     for record in rows:
         row_refs: dict[str, int | None] = {}
@@ -1224,6 +1254,8 @@ class _Checker:
     ) -> None:
         """The lines of one purchase order name one vendor, site, order date and currency."""
         first: dict[str, RowPlan] = {}
+        # The order's fields of a line, compared at C speed first (lines nearly always agree).
+        fields = itemgetter(*records.ORDER_FIELDS)
         for row in rows:
             if row.action == RowAction.REJECTED:
                 continue
@@ -1231,6 +1263,11 @@ class _Checker:
             seen = first.setdefault(po, row)
             if seen is row:
                 continue
+            try:
+                if fields(seen.record) == fields(row.record):
+                    continue
+            except KeyError:
+                pass  # a field the record lacks: compared one by one below
             for name in records.ORDER_FIELDS:
                 if seen.record.get(name) == row.record.get(name):
                     continue
