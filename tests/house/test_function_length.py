@@ -38,7 +38,6 @@ KNOWN = frozenset(
         "services/finding.py:find",
         "services/importing/plan.py:_Checker._resolve",
         "services/importing/plan.py:_plan",
-        "services/importing/read.py:_calamine_workbook",
         "services/importing/writer.py:_Writer._purchase_orders",
         "services/importing/writer.py:undo_batch",
         "services/pegging.py:of_line",
