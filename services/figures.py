@@ -9,10 +9,8 @@ of a day (``domain.picture``). The rules themselves live in ``domain/`` only.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -57,6 +55,7 @@ from models import (
     VendorAlias,
 )
 from services import settings as settings_service
+from services.collector import collector_paused
 
 __all__ = [
     "CENT",
@@ -79,24 +78,6 @@ __all__ = [
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many plain rows.
-
-    Loading 100,000 order lines and raising tens of thousands of alerts allocates objects
-    without reference cycles; the collector's repeated full passes over them took about as
-    long as the work itself (measured with bench/bench_alerts.py). Reference counting still
-    frees everything; the collector runs again as soon as the block ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_world(session: Session) -> World:

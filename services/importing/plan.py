@@ -27,10 +27,11 @@ from models import Customer, CustomerContract, Deployment, Product, Site, Vendor
 from models.bulk import read_columns, shared_key_dicts
 from services import records
 from services.audit import Change, as_text, diff
+from services.collector import collector_paused
 from services.errors import Problem, RackbookError
 from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
-from services.importing.read import Sheet, without_gc
+from services.importing.read import Sheet
 from services.importing.values import ReadOptions, converter_for
 from services.schema import Field, kind
 from services.validation import (
@@ -526,7 +527,7 @@ def plan_import(
     """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing.
     ``known`` is the database's side read beforehand (``Known.load``, done while the sheet
     was parsed); without it, or for another kind, it is read here."""
-    with without_gc():
+    with collector_paused():
         if known is None or known.kind != mapping.kind:
             known = Known.load(session, mapping.kind)
         return _plan(

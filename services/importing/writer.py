@@ -44,24 +44,20 @@ from models import (
     Customer,
     CustomerContract,
     Deployment,
-    DeploymentPart,
     EtaChange,
-    FxRate,
     ImportBatch,
-    LeadTimeQuote,
     OrderLine,
-    Ppa,
     Product,
     PurchaseOrder,
     Site,
-    SiteCapacity,
     Vendor,
     VendorAlias,
 )
 from models.base import utcnow
 from models.bulk import Constant, insert_columns, reserve_ids
 from services import audit, records
-from services.audit import Actor
+from services.audit import Actor, Change
+from services.collector import collector_paused
 from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
 from services.importing.plan import (
     Cancel,
@@ -70,8 +66,7 @@ from services.importing.plan import (
     Progress,
     RowPlan,
 )
-from services.importing.read import without_gc
-from services.schema import kind
+from services.schema import IMPORT_KINDS, kind
 
 CHUNK = 5000
 
@@ -94,19 +89,8 @@ def _table(model: Any) -> Table:
 
 # --- per-kind row values ------------------------------------------------------------------
 
-TABLES: dict[str, Any] = {
-    "sites": Site,
-    "vendors": Vendor,
-    "products": Product,
-    "leadtimes": LeadTimeQuote,
-    "orders": OrderLine,
-    "ppas": Ppa,
-    "contracts": CustomerContract,
-    "fxrates": FxRate,
-    "site_capacity": SiteCapacity,
-    "deployments": Deployment,
-    "deployment_parts": DeploymentPart,
-}
+# Each kind a sheet imports, its table (from the audit's map of entities).
+TABLES: dict[str, Any] = {name: audit.ENTITY_MODELS[name] for name in IMPORT_KINDS}
 
 
 def row_values(
@@ -195,7 +179,7 @@ def commit(
     actor = Actor(user, "import", batch_id)
     writer = _Writer(conn, plan, actor, progress, cancel)
     try:
-        with without_gc():
+        with collector_paused():
             writer.write()
     except IntegrityError as exc:
         # Between a preview and its commit someone else added one of these records (or
@@ -251,18 +235,20 @@ class _Writer:
         # Purchase orders this import creates (their status is written with them).
         self.new_orders: set[int] = set()
 
-    def entry(
-        self,
-        entity: str,
-        entity_id: int | None,
-        key: str,
-        action: str,
-        field: str | None = None,
-        old: Any = None,
-        new: Any = None,
-    ) -> None:
+    def updated(self, entity: str, entity_id: int, key: str, change: Change) -> None:
+        """The audit entry of one field this batch changes (the actor and time the batch's)."""
         self.audit.append(
-            audit.entry(self.actor, entity, entity_id, key, action, field, old, new, at=self.now)
+            audit.entry(
+                self.actor,
+                entity,
+                entity_id,
+                key,
+                "update",
+                change.field,
+                change.old,
+                change.new,
+                at=self.now,
+            )
         )
         if len(self.audit) >= CHUNK:
             self.flush_audit()
@@ -362,15 +348,7 @@ class _Writer:
             assert row.existing is not None
             for change in row.changes:
                 if change.field not in order_fields:
-                    self.entry(
-                        self.kind,
-                        row.existing["id"],
-                        row.key,
-                        "update",
-                        change.field,
-                        change.old,
-                        change.new,
-                    )
+                    self.updated(self.kind, row.existing["id"], row.key, change)
 
     def _conflict(self, rows: list[RowPlan]) -> None:
         ids = {r.existing["id"]: r for r in rows if r.existing}
@@ -532,7 +510,7 @@ class _Writer:
                     }
                 )
                 for c in changes:
-                    self.entry("purchase_orders", current.id, po, "update", c.field, c.old, c.new)
+                    self.updated("purchase_orders", current.id, po, c)
         return new, changed
 
     def _insert_orders(
