@@ -21,7 +21,6 @@ KNOWN = frozenset(
         "bench/bench_alerts.py:generate",
         "bench/bench_export.py:main",
         "bench/bench_figures.py:main",
-        "bench/bench_import.py:main",
         "bench/bench_window.py:main",
         "cli.py:build_parser",
         "domain/allocation.py:_contract_result",
