@@ -1133,6 +1133,9 @@ class _Checker:
             found = self._products[key] = self.refs.product(vendor_id, sku)
         return found  # type: ignore[no-any-return]
 
+    def _site_names(self) -> list[str]:
+        return [name for _, name in self.refs.sites.values()]
+
     def vendor_names(self) -> list[str]:
         if self._vendor_names is None:
             self._vendor_names = sorted({name for _, name in self.refs.vendors.values()}) + [
@@ -1178,9 +1181,9 @@ class _Checker:
         found: dict[str, int | None] = {}
         kind_name = self.kind
         if kind_name in ("products", "leadtimes", "orders"):
-            self._resolve_vendor(record, problems, found)
+            self._resolve_named(record, problems, found, "vendor", self._vendor, self.vendor_names)
         if kind_name in ("orders", "ppas", "contracts", "site_capacity", "deployments"):
-            self._resolve_site(record, problems, found)
+            self._resolve_named(record, problems, found, "site", self._site, self._site_names)
         if kind_name in ("leadtimes", "orders") and found.get("vendor_id") is not None:
             self._resolve_sku(record, problems, found)
         if kind_name == "contracts":
@@ -1207,38 +1210,31 @@ class _Checker:
                     record["part"] = kept
         return problems, found
 
-    def _resolve_vendor(
-        self, record: Record, problems: list[Problem], found: dict[str, int | None]
+    def _resolve_named(
+        self,
+        record: Record,
+        problems: list[Problem],
+        found: dict[str, int | None],
+        field_name: str,
+        lookup: Callable[[str], tuple[int, str] | None],
+        known: Callable[[], list[str]],
     ) -> None:
-        name = record.get("vendor")
+        """The vendor or site ``record[field_name]`` names: its id into ``found`` and its
+        name as kept into the record, or a problem with the closest of ``known``."""
+        name = record.get(field_name)
         if not isinstance(name, str) or not name.strip():
             return
-        vendor = self._vendor(name)
-        if vendor is None:
+        hit = lookup(name)
+        if hit is None:
             problems.append(
                 self._once(
-                    "no vendor",
+                    f"no {field_name}",
                     name,
-                    lambda: _unknown("vendor", name, "vendor", self.vendor_names()),
+                    lambda: _unknown(field_name, name, field_name, known()),
                 )
             )
         else:
-            found["vendor_id"], record["vendor"] = vendor
-
-    def _resolve_site(
-        self, record: Record, problems: list[Problem], found: dict[str, int | None]
-    ) -> None:
-        site_name = record.get("site")
-        if not isinstance(site_name, str) or not site_name.strip():
-            return
-        site = self._site(site_name)
-        if site is None:
-            known = [n for _, n in self.refs.sites.values()]
-            problems.append(
-                self._once("no site", site_name, lambda: _unknown("site", site_name, "site", known))
-            )
-        else:
-            found["site_id"], record["site"] = site
+            found[f"{field_name}_id"], record[field_name] = hit
 
     def _resolve_sku(
         self, record: Record, problems: list[Problem], found: dict[str, int | None]
