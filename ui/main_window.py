@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.navigation import FIRST_SCREEN, LAST_SCREEN, NAVIGATION, first_screen
+from ui.fit import fit_list_width
+from ui.navigation import FIRST_SCREEN, LAST_SCREEN, NAVIGATION, alerts_entry, first_screen
 from ui.resources import icon
 
 __all__ = ["FIRST_SCREEN", "LAST_SCREEN", "NAVIGATION", "MainWindow", "first_screen"]
@@ -80,6 +81,10 @@ DEPENDS_ON = {
 NO_LIST_TABLES = frozenset({"alert_ack", "audit_entry", "import_batch", "import_profile"})
 
 
+# The sidebar's width when every entry fits in it (it widens for a longer one).
+SIDEBAR_WIDTH = 170
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, database_name: str) -> None:
         super().__init__()
@@ -95,8 +100,8 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName("Screens")
-        self.navigation.setFixedWidth(170)
-        # A long label (the alerts count) is cut, not given a scroll bar under the sidebar.
+        self.navigation.setFixedWidth(SIDEBAR_WIDTH)
+        # Never a scroll bar under the sidebar: it widens to its longest entry instead.
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for screen_id, label in NAVIGATION:
             item = QListWidgetItem(label)
@@ -959,19 +964,14 @@ class MainWindow(QMainWindow):
         parts = [f"{counts.get(s, 0)} {s}" for s in order]
         self.alerts_label.setText("Alerts: " + ", ".join(parts))
         self.alerts_label.setToolTip("Open alerts by severity (acknowledged ones not counted)")
-        # The sidebar shows the open critical alerts next to "Alerts".
+        # The sidebar counts every open alert, the critical and new ones named apart.
         row = [s for s, _ in NAVIGATION].index("alerts")
         critical = counts.get("critical", 0)
         total = sum(counts.values())
         item = self.navigation.item(row)
         new = self.new_alerts
-        # Every open alert is counted; the critical ones are named apart.
-        shown = [f"{total}"] if total else []
-        if critical:
-            shown.append(f"{critical} critical")
-        if new:
-            shown.append(f"{new} new")
-        item.setText(f"Alerts ({' · '.join(shown)})" if shown else "Alerts")
+        item.setText(alerts_entry(total, critical, new))
+        fit_list_width(self.navigation, SIDEBAR_WIDTH)
         tip = f"{total} open alerts, {critical} of them critical"
         if new:
             tip += f"; {new} raised since you last looked at the Alerts screen"

@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QCompleter, QLineEdit, QMessageBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QStyledItemDelegate,
+    QWidget,
+)
 
 from ui.date_edit import DateEdit, from_qdate, to_qdate
 
@@ -61,3 +68,10 @@ def busy_cursor(widget: QWidget, busy: bool) -> None:
         widget.setCursor(Qt.CursorShape.BusyCursor)
     else:
         widget.unsetCursor()
+
+
+def screen_title(text: str) -> QLabel:
+    """A screen's title, in the style sheet's large bold (``#screenTitle``)."""
+    title = QLabel(text)
+    title.setObjectName("screenTitle")
+    return title

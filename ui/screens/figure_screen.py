@@ -45,6 +45,12 @@ class FigureScreen(QWidget):
         self.stale = False
         self.context.read(work, show, failed or self._failed, owner=self)
 
+    def read_figures(self, work: Callable[[Any, dt.date | None], Any], shown: Any) -> None:
+        """Read the screen's figures as of its day, ``work(session, as_of)``, and hand them
+        to ``shown`` (``read``)."""
+        as_of = self.as_of
+        self.read(lambda session: work(session, as_of), shown)
+
     def _records_changed(self, _kind: str) -> None:
         self.stale = True
         if self.isVisible():

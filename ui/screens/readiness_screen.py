@@ -177,8 +177,7 @@ class ReadinessScreen(FigureScreen):
     def refresh(self) -> None:
         from services import timeline
 
-        as_of = self.as_of
-        self.read(lambda session: timeline.readiness_timeline(session, as_of), self.show_timeline)
+        self.read_figures(timeline.readiness_timeline, self.show_timeline)
 
     def save_state(self) -> None:
         settings = self.context.settings

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from ui.resources import icon
 from ui.screens.alerts_table import SEVERITY_ICONS
 from ui.screens.common import screen_title
 from ui.screens.figure_screen import FigureScreen
+from ui.theme import INKS
 from ui.widgets import show_error
 
 ITEM_ROLE = int(Qt.ItemDataRole.UserRole.value) + 7
@@ -122,6 +123,13 @@ class TodayScreen(FigureScreen):
     def restore_state(self) -> None:
         """Nothing kept (see save_state)."""
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The desktop turned light or dark: the critical items take the scheme's red.
+        today = getattr(self, "today", None)
+        if event.type() == QEvent.Type.PaletteChange and today is not None:
+            self.show_today(today)
+
     # --- showing -------------------------------------------------------------------------
 
     def show_today(self, found: Today) -> None:
@@ -148,7 +156,7 @@ class TodayScreen(FigureScreen):
                 child.setToolTip(1, item.detail)
                 child.setIcon(0, icon(SEVERITY_ICONS.get(item.severity, "info")))
                 if item.severity == "critical":
-                    child.setForeground(0, QBrush(QColor("#b71c1c")))
+                    child.setForeground(0, INKS.tones["bad"])  # the scheme's red
                 top.addChild(child)
                 first = first or child
                 if current is not None and _same(current, item):
