@@ -48,7 +48,6 @@ KNOWN = frozenset(
         "ui/dialogs/export_dialog.py:ExportDialog.__init__",
         "ui/dialogs/order_entry.py:OrderEntryDialog.__init__",
         "ui/dialogs/record_dialog.py:RecordDialog.__init__",
-        "ui/main_window.py:MainWindow._make_actions",
         "ui/screens/alerts_screen.py:AlertsScreen.__init__",
         "ui/screens/list_screen.py:ListScreen.__init__",
         "ui/screens/pegging.py:ContractSupplyPanel.__init__",
