@@ -6,11 +6,30 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QCompleter, QLineEdit, QMessageBox, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QWidget,
+)
 
 from ui.date_edit import DateEdit, from_qdate, to_qdate
 
-__all__ = ["DateEdit", "DateField", "busy_cursor", "from_qdate", "show_error", "to_qdate"]
+__all__ = [
+    "DateEdit",
+    "DateField",
+    "busy_cursor",
+    "from_qdate",
+    "ok_cancel",
+    "problem_label",
+    "show_error",
+    "to_qdate",
+]
 
 # The one date editor (typed text read by the import's rule, never rolled over): every
 # dialog, grid and filter uses it under this name.
@@ -61,3 +80,32 @@ def busy_cursor(widget: QWidget, busy: bool) -> None:
         widget.setCursor(Qt.CursorShape.BusyCursor)
     else:
         widget.unsetCursor()
+
+
+def ok_cancel(
+    dialog: QDialog, ok_text: str = "", accepted: Callable[[], object] | None = None
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's OK and Cancel, OK named ``ok_text`` and doing ``accepted`` (else accepting
+    the dialog), Cancel rejecting it; the box and its OK button."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    if ok_text:
+        ok.setText(ok_text)
+    buttons.accepted.connect(accepted or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok
+
+
+def problem_label(name: str = "problem", selectable: bool = False) -> QLabel:
+    """Why the last attempt did not go through, in red; hidden until there is a reason."""
+    label = QLabel()
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("color: #b71c1c;")
+    label.hide()
+    return label

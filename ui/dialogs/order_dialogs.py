@@ -23,17 +23,7 @@ from PySide6.QtWidgets import (
 from services.lists import open_units
 from services.orders import EtaMove, MovableLines, movable_lines, open_lines
 from ui import format as fmt
-from ui.widgets import DateField
-
-
-def _problem_label() -> QLabel:
-    """Why the last attempt to save did not go through (the dialog came back with it)."""
-    label = QLabel()
-    label.setObjectName("problem")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b71c1c;")
-    label.hide()
-    return label
+from ui.widgets import DateField, ok_cancel, problem_label
 
 
 def _line_summary(line: dict[str, Any]) -> str:
@@ -64,19 +54,13 @@ class ReceiveDialog(QDialog):
         form.addRow(QLabel(_line_summary(line)))
         form.addRow("Units arrived", self.quantity)
         form.addRow("Arrived on", self.received_on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Receive")
+        buttons, self.ok = ok_cancel(self, "Receive")
         self.received_on.changed.connect(
             lambda: self.ok.setEnabled(self.received_on.problem() is None)
         )
         self.quantity.setAccessibleName("Units arrived")
         self.received_on.set_accessible_name("Arrived on")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.message = _problem_label()
+        self.message = problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -110,15 +94,10 @@ class EtaDialog(QDialog):
         note = QLabel("The move is kept in the line's ETA history with your name.")
         note.setWordWrap(True)
         form.addRow(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons, self.ok = ok_cancel(self)
         self.eta.set_accessible_name("New ETA")
         self.eta.changed.connect(lambda: self.ok.setEnabled(self.eta.problem() is None))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.message = _problem_label()
+        self.message = problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -164,15 +143,9 @@ class CorrectPromiseDialog(QDialog):
         )
         note.setWordWrap(True)
         form.addRow(note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Correct")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, "Correct")
         self.reason.textChanged.connect(self._enable)
-        self.message = _problem_label()
+        self.message = problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -247,13 +220,7 @@ class EtaMoveDialog(QDialog):
             "its line's ETA history with your name. Either every line moves or none does."
         )
         note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Move")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok = ok_cancel(self, "Move")
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addLayout(choice)
@@ -337,17 +304,11 @@ class ReceiveSeveralDialog(QDialog):
         form.addRow(QLabel(f"Every unit still open on {fmt.counted(count, 'line')} arrived:"))
         form.addRow(self.preview)
         form.addRow("Arrived on", self.received_on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Receive")
+        buttons, self.ok = ok_cancel(self, "Receive")
         self.ok.setEnabled(bool(count))
         self.received_on.changed.connect(
             lambda: self.ok.setEnabled(bool(count) and self.received_on.problem() is None)
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -385,16 +346,10 @@ class CancelDialog(QDialog):
         completer = QCompleter(list(CANCEL_REASONS), self.reason)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.reason.setCompleter(completer)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Cancel the lines")
+        buttons, self.ok = ok_cancel(self, "Cancel the lines")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep them")
         self.ok.setEnabled(False)
         self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(text)
         form.addRow("Why *", self.reason)

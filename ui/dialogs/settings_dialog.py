@@ -34,7 +34,7 @@ from ui.context import AppContext
 from ui.database_choice import location_in_use
 from ui.screens.list_screen import table_view
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
+from ui.widgets import ok_cancel, show_error
 
 THRESHOLDS = (
     "slip_threshold_days",
@@ -80,11 +80,7 @@ class SettingsDialog(QDialog):
         tabs.addTab(money_page, "Currency and defaults")
         tabs.addTab(self._company_page(), "Company")
         tabs.addTab(self._you_page(), "You and the database")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, _ok = ok_cancel(self)
         layout = QVBoxLayout(self)
         if context.read_only and context.access is not None:
             # Database settings are shared by the team: a reader sees them, cannot change them.

@@ -83,67 +83,75 @@ def build_screen(window: MainWindow, screen_id: str) -> Any:
     return ListScreen(screen_id, window.context)
 
 
+def _wired(screen: Any, **requests: Callable[..., object]) -> Any:
+    """``screen`` with each of its signals named in ``requests`` connected to its handler."""
+    for signal, handler in requests.items():
+        getattr(screen, signal).connect(handler)
+    return screen
+
+
 def _dashboard(window: MainWindow) -> Any:
     from ui.dashboard.screen import DashboardScreen
 
-    dashboard = DashboardScreen(window.context)
-    dashboard.filter_requested.connect(window.show_filtered)
-    dashboard.alerts_requested.connect(lambda: window.show_screen("alerts"))
-    dashboard.readiness_requested.connect(window.show_readiness)
-    return dashboard
+    return _wired(
+        DashboardScreen(window.context),
+        filter_requested=window.show_filtered,
+        alerts_requested=lambda: window.show_screen("alerts"),
+        readiness_requested=window.show_readiness,
+    )
 
 
 def _today(window: MainWindow) -> Any:
     from ui.screens.today import TodayScreen
 
-    today = TodayScreen(window.context)
-    today.action_requested.connect(window.do_today)
-    return today
+    return _wired(TodayScreen(window.context), action_requested=window.do_today)
 
 
 def _alerts(window: MainWindow) -> Any:
     from ui.screens.alerts_screen import AlertsScreen
 
-    alerts_screen = AlertsScreen(window.context)
-    alerts_screen.open_record.connect(window.show_searched)
-    alerts_screen.counts_changed.connect(window.status.show_alert_counts)
-    alerts_screen.seen_changed.connect(window.update_alert_counts)
-    return alerts_screen
+    return _wired(
+        AlertsScreen(window.context),
+        open_record=window.show_searched,
+        counts_changed=window.status.show_alert_counts,
+        seen_changed=window.update_alert_counts,
+    )
 
 
 def _imports(window: MainWindow) -> Any:
     from ui.screens.imports_screen import ImportsScreen
 
-    imports_screen = ImportsScreen(window.context)
-    imports_screen.undone.connect(lambda _batch: window._imported())
-    imports_screen.show_records.connect(window.show_batch)
-    return imports_screen
+    return _wired(
+        ImportsScreen(window.context),
+        undone=lambda _batch: window._imported(),
+        show_records=window.show_batch,
+    )
 
 
 def _orders(window: MainWindow) -> Any:
     from ui.screens.orders_screen import OrdersScreen
 
-    orders_screen = OrdersScreen(window.context)
-    orders_screen.readiness_requested.connect(window.show_readiness)
-    orders_screen.contract_requested.connect(lambda ref: window.show_searched("contracts", ref))
-    return orders_screen
+    return _wired(
+        OrdersScreen(window.context),
+        readiness_requested=window.show_readiness,
+        contract_requested=lambda ref: window.show_searched("contracts", ref),
+    )
 
 
 def _contracts(window: MainWindow) -> Any:
     from ui.screens.contracts_screen import ContractsScreen
 
-    contracts_screen = ContractsScreen(window.context)
-    contracts_screen.lines_requested.connect(window.show_lines)
-    contracts_screen.readiness_requested.connect(window.show_readiness)
-    return contracts_screen
+    return _wired(
+        ContractsScreen(window.context),
+        lines_requested=window.show_lines,
+        readiness_requested=window.show_readiness,
+    )
 
 
 def _readiness(window: MainWindow) -> Any:
     from ui.screens.readiness_screen import ReadinessScreen
 
-    readiness_screen = ReadinessScreen(window.context)
-    readiness_screen.lines_requested.connect(window.show_lines)
-    return readiness_screen
+    return _wired(ReadinessScreen(window.context), lines_requested=window.show_lines)
 
 
 def _cash(window: MainWindow) -> Any:
@@ -161,9 +169,7 @@ def _sites(window: MainWindow) -> Any:
 def _deployments(window: MainWindow) -> Any:
     from ui.screens.deployments_screen import DeploymentsScreen
 
-    deployments_screen = DeploymentsScreen(window.context)
-    deployments_screen.readiness_requested.connect(window.show_readiness)
-    return deployments_screen
+    return _wired(DeploymentsScreen(window.context), readiness_requested=window.show_readiness)
 
 
 _BUILDERS: dict[str, Callable[[MainWindow], Any]] = {
