@@ -49,7 +49,6 @@ KNOWN = frozenset(
         "ui/screens/list_screen.py:ListScreen.__init__",
         "ui/screens/pegging.py:ContractSupplyPanel.__init__",
         "ui/screens/readiness_screen.py:ReadinessScreen.__init__",
-        "ui/whatif_panel.py:WhatIfPanel.__init__",
     }
 )
 
