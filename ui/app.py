@@ -28,12 +28,6 @@ def quick_name(location: str) -> str:
     return os.path.basename(location.rstrip("/\\")) or location
 
 
-def login_name() -> str:
-    from services.locations import login_name as name
-
-    return name()
-
-
 def run_window(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
@@ -48,6 +42,7 @@ def run_window(args: argparse.Namespace) -> int:
 
     follow_desktop(app)  # light or dark, as the desktop is
     from services import paths
+    from services.locations import login_name
 
     # The window's own settings live with the database in Rackbook's folder (services.paths):
     # RACKBOOK_HOME and the tests' temporary homes keep them apart.
