@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QTableView,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
+from ui.widgets import ask, show_error
 
 # Where opened files are copied for the viewer (one folder per run of the window).
 _open_folder: Path | None = None
@@ -378,17 +377,13 @@ class AttachmentsPanel(QWidget):
         info = self.selected()
         if info is None or self.context.read_only:
             return
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                "Remove file",
-                f"Remove {info.file_name} from {info.record_title}? The history keeps that it "
-                "was attached and removed, but not the file itself.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not ask(
+            self,
+            "Remove file",
+            f"Remove {info.file_name} from {info.record_title}? The history keeps that it "
+            "was attached and removed, but not the file itself.",
+        ):
+            return
         from services import attachments
 
         def done(_removed: Any) -> None:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.charts import BLUE, ORANGE, RED, Chart
 from ui.context import AppContext
+from ui.widgets import ask
 
 TODAY = "GPUs secured or dated, today"
 MOVED = "GPUs secured or dated, with the slips"
@@ -640,16 +641,13 @@ class WhatIfPanel(QDialog):
             return
         name = self.scenario.name
         count = len(self.scenario.line_versions)
-        answer = QMessageBox.question(
+        if ask(
             self,
             "Apply as ETA changes",
             f"Write the moved ETAs of scenario {name!r} as ETA changes of "
             f"{fmt.counted(count, 'order line')}? They are audited with the source what-if "
             "and can be undone (Edit → Undo).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.apply_scenario()
 
     def apply_scenario(self) -> None:

@@ -23,6 +23,7 @@ from ui.date_edit import DateEdit, from_qdate, to_qdate
 __all__ = [
     "DateEdit",
     "DateField",
+    "ask",
     "busy_cursor",
     "from_qdate",
     "ok_cancel",
@@ -109,3 +110,15 @@ def problem_label(name: str = "problem", selectable: bool = False) -> QLabel:
     label.setStyleSheet("color: #b71c1c;")
     label.hide()
     return label
+
+
+def ask(parent: QWidget | None, title: str, question: str) -> bool:
+    """Whether the person answers Yes to ``question`` (No is the default answer)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
