@@ -38,8 +38,6 @@ from ui.window.status import WindowStatus
 from ui.window.undo_wiring import UndoWiring
 
 if TYPE_CHECKING:
-    from services.team import Opened
-    from services.today import TodayItem
     from ui.changes import ChangePoller
     from ui.dialogs.export_dialog import ExportDialog
     from ui.import_wizard.wizard import ImportWizard
@@ -123,36 +121,7 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         S = QKeySequence.StandardKey
-        self.new_action = make_action(
-            self, "&New…", self.new_record, S.New, "new", "New record (Ctrl+N)"
-        )
-        self.edit_action = make_action(
-            self, "&Edit…", self.edit_record, "Ctrl+Return", "edit", "Edit the selected record"
-        )
-        self.new_order_action = make_action(
-            self,
-            "New &purchase order…",
-            self.new_purchase_order,
-            "Ctrl+Shift+N",
-            "new-order",
-            "A new purchase order with all its lines, typed or pasted (Ctrl+Shift+N)",
-        )
-        self.new_order_action.setIconText("New order")
-        self.duplicate_action = make_action(
-            self,
-            "D&uplicate…",
-            self.duplicate_record,
-            "Ctrl+D",
-            tip="A new record made from the selected one, its terms copied (Ctrl+D)",
-        )
-        self.delete_action = make_action(
-            self,
-            "&Delete…",
-            self.delete_record,
-            QKeySequence(Qt.Key.Key_Delete),
-            "delete",
-            "Delete the selected record (Del)",
-        )
+        self._make_record_actions()
         self.import_action = make_action(
             self, "&Import…", self.import_file, "Ctrl+I", "import", "Import a spreadsheet (Ctrl+I)"
         )
@@ -199,6 +168,49 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(False)  # until the database is open
 
+    def _make_record_actions(self) -> None:
+        """New, edit, duplicate and delete a record of the list shown; a new purchase order."""
+        self.new_action = make_action(
+            self,
+            "&New…",
+            lambda: self._on_record_screen("new_record"),
+            QKeySequence.StandardKey.New,
+            "new",
+            "New record (Ctrl+N)",
+        )
+        self.edit_action = make_action(
+            self,
+            "&Edit…",
+            lambda: self._on_record_screen("edit_record"),
+            "Ctrl+Return",
+            "edit",
+            "Edit the selected record",
+        )
+        self.new_order_action = make_action(
+            self,
+            "New &purchase order…",
+            self.new_purchase_order,
+            "Ctrl+Shift+N",
+            "new-order",
+            "A new purchase order with all its lines, typed or pasted (Ctrl+Shift+N)",
+        )
+        self.new_order_action.setIconText("New order")
+        self.duplicate_action = make_action(
+            self,
+            "D&uplicate…",
+            lambda: self._on_record_screen("duplicate_record"),
+            "Ctrl+D",
+            tip="A new record made from the selected one, its terms copied (Ctrl+D)",
+        )
+        self.delete_action = make_action(
+            self,
+            "&Delete…",
+            lambda: self._on_record_screen("delete_record"),
+            QKeySequence(Qt.Key.Key_Delete),
+            "delete",
+            "Delete the selected record (Del)",
+        )
+
     def _transfers_available(self) -> None:
         self.settings_action.setEnabled(True)
         read_only = self.context.read_only
@@ -227,7 +239,7 @@ class MainWindow(QMainWindow):
         if self._opened_before:
             # Another database: the screen in use stays on screen.
             last = str(self.context.settings.value("window/screen", "today"))
-            self.show_screen(last if last in self.screens_known() else "today")
+            self.show_screen(last if last in screen_ids() else "today")
         else:
             self.show_screen(first_screen(self.context.settings))
         self._opened_before = True
@@ -260,20 +272,7 @@ class MainWindow(QMainWindow):
         """The watcher of other people's changes, once the database is open."""
         return self.database.changes
 
-    def switch_database(self, location: str | None, saved_before: object = None) -> None:
-        self.database.switch_database(location, saved_before)
-
-    def use_database(self, opened: Opened) -> None:
-        self.database.use_database(opened)
-
-    def others_changed(self, tables: Iterable[str] | None = None) -> None:
-        self.database.others_changed(tables)
-
     # --- screens -------------------------------------------------------------------------
-
-    @staticmethod
-    def screens_known() -> list[str]:
-        return screen_ids()
 
     def screen_widget(self, screen_id: str) -> Any:
         """The screen ``screen_id``, built on first use."""
@@ -287,9 +286,9 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         return widget if widget is not self.loading else None
 
-    def mark_stale(self, screen_ids: Iterable[str]) -> None:
-        """The screens ``screen_ids`` (those built) read again when next shown."""
-        for screen_id in set(screen_ids) & set(self.screens):
+    def mark_stale(self, ids: Iterable[str]) -> None:
+        """The screens ``ids`` (those built) read again when next shown."""
+        for screen_id in set(ids) & set(self.screens):
             self.screens[screen_id].stale = True
 
     def refresh_if_stale(self) -> None:
@@ -376,9 +375,6 @@ class MainWindow(QMainWindow):
         if deployment_ref:
             self.screen_widget("readiness").select_deployment(deployment_ref)
 
-    def do_today(self, action: str, item: TodayItem) -> None:
-        self.dialogs.do_today(action, item)
-
     def _records_changed(self, kind: str) -> None:
         self.mark_stale(DEPENDS_ON.get(kind, set()))
         self.update_alert_counts()
@@ -407,18 +403,6 @@ class MainWindow(QMainWindow):
         screen = self.record_screen()
         if screen is not None:
             getattr(screen, job)()
-
-    def new_record(self) -> None:
-        self._on_record_screen("new_record")
-
-    def edit_record(self) -> None:
-        self._on_record_screen("edit_record")
-
-    def duplicate_record(self) -> None:
-        self._on_record_screen("duplicate_record")
-
-    def delete_record(self) -> None:
-        self._on_record_screen("delete_record")
 
     def new_purchase_order(self) -> None:
         """The order-entry grid, from whichever screen: the orders are shown behind it."""
@@ -455,9 +439,6 @@ class MainWindow(QMainWindow):
 
     def import_file(self) -> None:
         self.dialogs.open_import_wizard(None)
-
-    def open_import_wizard(self, path: str | None) -> None:
-        self.dialogs.open_import_wizard(path)
 
     @property
     def last_wizard(self) -> ImportWizard | None:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from ui.window.screens import screen_ids
+
 if TYPE_CHECKING:
     from services.today import TodayItem
     from ui.dialogs.export_dialog import ExportDialog
@@ -109,7 +111,7 @@ class WindowDialogs:
 
         window = self.window
         if action == "open":
-            screen_id = item.screen if item.screen in window.screens_known() else "alerts"
+            screen_id = item.screen if item.screen in screen_ids() else "alerts"
             window.show_searched(screen_id, item.search if screen_id != "alerts" else item.title)
             if screen_id == "orders" and item.line_ids:
                 window.screen_widget("orders").select_id(item.line_ids[0])

@@ -104,7 +104,7 @@ def _dashboard(window: MainWindow) -> Any:
 def _today(window: MainWindow) -> Any:
     from ui.screens.today import TodayScreen
 
-    return _wired(TodayScreen(window.context), action_requested=window.do_today)
+    return _wired(TodayScreen(window.context), action_requested=window.dialogs.do_today)
 
 
 def _alerts(window: MainWindow) -> Any:
