@@ -26,6 +26,7 @@ __all__ = [
     "ask",
     "busy_cursor",
     "from_qdate",
+    "note_label",
     "ok_cancel",
     "problem_label",
     "show_error",
@@ -99,12 +100,12 @@ def ok_cancel(
     return buttons, ok
 
 
-def problem_label(name: str = "problem", selectable: bool = False) -> QLabel:
+def problem_label(name: str = "problem", selectable: bool = False, wrap: bool = True) -> QLabel:
     """Why the last attempt did not go through, in red; hidden until there is a reason."""
     label = QLabel()
     if name:
         label.setObjectName(name)
-    label.setWordWrap(True)
+    label.setWordWrap(wrap)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setStyleSheet("color: #b71c1c;")
@@ -122,3 +123,12 @@ def ask(parent: QWidget | None, title: str, question: str) -> bool:
         QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def note_label(text: str = "", name: str = "") -> QLabel:
+    """A label of a sentence or more, wrapped to the width it is given."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    return label

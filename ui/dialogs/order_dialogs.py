@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from services.lists import open_units
 from services.orders import EtaMove, MovableLines, movable_lines, open_lines
 from ui import format as fmt
-from ui.widgets import DateField, ok_cancel, problem_label
+from ui.widgets import DateField, note_label, ok_cancel, problem_label
 
 
 def _line_summary(line: dict[str, Any]) -> str:
@@ -91,8 +91,7 @@ class EtaDialog(QDialog):
         form.addRow("Promised date", QLabel(fmt.date(line.get("promised_date")) or "none"))
         form.addRow("Current ETA", QLabel(fmt.date(line.get("eta")) or "none"))
         form.addRow("New ETA", self.eta)
-        note = QLabel("The move is kept in the line's ETA history with your name.")
-        note.setWordWrap(True)
+        note = note_label("The move is kept in the line's ETA history with your name.")
         form.addRow(note)
         buttons, self.ok = ok_cancel(self)
         self.eta.set_accessible_name("New ETA")
@@ -137,11 +136,10 @@ class CorrectPromiseDialog(QDialog):
         form.addRow("First commitment now", QLabel(fmt.date(first) or "none"))
         form.addRow("Correct promised date", self.promised)
         form.addRow("Reason *", self.reason)
-        note = QLabel(
+        note = note_label(
             "For a promised date typed wrong. A new date from the vendor is an ETA change: "
             "the slip is measured from the first commitment."
         )
-        note.setWordWrap(True)
         form.addRow(note)
         self.buttons, self.ok_button = ok_cancel(self, "Correct")
         self.reason.textChanged.connect(self._enable)
@@ -185,11 +183,10 @@ class EtaMoveDialog(QDialog):
         count = len(lines)
         self.setWindowTitle(f"Move the ETA of {fmt.number(count)} line{'s' if count > 1 else ''}")
         orders = sorted({line["po_number"] for line in lines})
-        about = QLabel(
+        about = note_label(
             f"{fmt.number(count)} line{'s' if count > 1 else ''} of "
             f"{', '.join(orders[:5])}{' …' if len(orders) > 5 else ''}"
         )
-        about.setWordWrap(True)
         self.by_days = QRadioButton("Later or earlier by")
         self.by_days.setObjectName("moveByDays")
         self.days = QSpinBox()
@@ -211,15 +208,12 @@ class EtaMoveDialog(QDialog):
         choice.addWidget(self.to_date, 1, 0)
         choice.addWidget(self.date, 1, 1)
         choice.setColumnStretch(2, 1)
-        self.preview = QLabel()
-        self.preview.setObjectName("movePreview")
-        self.preview.setWordWrap(True)
+        self.preview = note_label(name="movePreview")
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
-        note = QLabel(
+        note = note_label(
             "The promised dates (the vendor's first commitments) stay; every move is kept in "
             "its line's ETA history with your name. Either every line moves or none does."
         )
-        note.setWordWrap(True)
         self.buttons, self.ok = ok_cancel(self, "Move")
         layout = QVBoxLayout(self)
         layout.addWidget(about)
@@ -336,8 +330,7 @@ class CancelDialog(QDialog):
         from PySide6.QtWidgets import QCompleter, QLineEdit
 
         self.setWindowTitle("Cancel order lines")
-        text = QLabel(question)
-        text.setWordWrap(True)
+        text = note_label(question)
         text.setTextFormat(Qt.TextFormat.PlainText)
         self.reason = QLineEdit()
         self.reason.setObjectName("cancelReason")
@@ -353,8 +346,7 @@ class CancelDialog(QDialog):
         form = QFormLayout()
         form.addRow(text)
         form.addRow("Why *", self.reason)
-        note = QLabel("The reason is kept in each line's notes; the lines stay on record.")
-        note.setWordWrap(True)
+        note = note_label("The reason is kept in each line's notes; the lines stay on record.")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
