@@ -14,7 +14,6 @@ window's undo history, and the service's refusal (a line changed since) is shown
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +45,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.charts import BLUE, ORANGE, RED, Chart
 from ui.context import AppContext
-from ui.widgets import ask
+from ui.widgets import ask, push_button
 
 TODAY = "GPUs secured or dated, today"
 MOVED = "GPUs secured or dated, with the slips"
@@ -114,18 +113,6 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
                 header = table.horizontalHeaderItem(c)
                 item.setToolTip(f"{header.text() if header else ''}: before → after")
             table.setItem(r, c, item)
-
-
-def _button(
-    text: str, accessible: str, clicked: Callable[[], object], name: str = ""
-) -> QPushButton:
-    """A push button named ``accessible`` for screen readers, doing ``clicked``."""
-    button = QPushButton(text)
-    if name:
-        button.setObjectName(name)
-    button.setAccessibleName(accessible)
-    button.clicked.connect(clicked)
-    return button
 
 
 class WhatIfPanel(QDialog):
@@ -203,12 +190,14 @@ class WhatIfPanel(QDialog):
             f"How many days the supply dates move: later (positive) or earlier (negative), "
             f"at most {MAX_SLIP_DAYS:,} either way"
         )
-        self.add_button = _button("&Add slip", "Add slip", self.add_from_fields)
+        self.add_button = push_button("&Add slip", self.add_from_fields, accessible="Add slip")
         self.slip_list = QListWidget()
         self.slip_list.setObjectName("whatIfSlips")
         self.slip_list.setAccessibleName("Slips")
         self.slip_list.setMaximumHeight(90)
-        self.remove_button = _button("&Remove slip", "Remove slip", self.remove_selected)
+        self.remove_button = push_button(
+            "&Remove slip", self.remove_selected, accessible="Remove slip"
+        )
         QShortcut(QKeySequence.StandardKey.Delete, self.slip_list, self.remove_selected)
         self.message = QLabel("")
         self.message.setObjectName("whatIfMessage")
@@ -236,19 +225,28 @@ class WhatIfPanel(QDialog):
         self.scenario_choice.setObjectName("scenarioChoice")
         self.scenario_choice.setAccessibleName("Saved scenarios")
         self.scenario_choice.setMinimumContentsLength(18)
-        self.open_button = _button(
-            "&Open", "Open scenario", lambda: self.open_scenario(self.scenario_choice.currentText())
+        self.open_button = push_button(
+            "&Open",
+            lambda: self.open_scenario(self.scenario_choice.currentText()),
+            accessible="Open scenario",
         )
-        self.delete_button = _button("De&lete", "Delete scenario", self.delete_scenario)
+        self.delete_button = push_button(
+            "De&lete", self.delete_scenario, accessible="Delete scenario"
+        )
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("scenarioName")
         self.name_edit.setPlaceholderText("Scenario name")
         self.name_edit.setAccessibleName("Scenario name")
-        self.save_button = _button(
-            "&Save scenario", "Save scenario", lambda: self.save_scenario(self.name_edit.text())
+        self.save_button = push_button(
+            "&Save scenario",
+            lambda: self.save_scenario(self.name_edit.text()),
+            accessible="Save scenario",
         )
-        self.apply_button = _button(
-            "A&pply as ETA changes…", "Apply as ETA changes", self.ask_apply, name="applyScenario"
+        self.apply_button = push_button(
+            "A&pply as ETA changes…",
+            self.ask_apply,
+            accessible="Apply as ETA changes",
+            name="applyScenario",
         )
 
         scenario_row = QHBoxLayout()

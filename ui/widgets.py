@@ -29,6 +29,7 @@ __all__ = [
     "note_label",
     "ok_cancel",
     "problem_label",
+    "push_button",
     "show_error",
     "to_qdate",
 ]
@@ -132,3 +133,17 @@ def note_label(text: str = "", name: str = "") -> QLabel:
         label.setObjectName(name)
     label.setWordWrap(True)
     return label
+
+
+def push_button(
+    text: str, clicked: Callable[[], object], name: str = "", accessible: str = ""
+) -> QPushButton:
+    """A push button doing ``clicked``; ``name`` for style sheets and tests, ``accessible``
+    for screen readers when the text alone does not say it."""
+    button = QPushButton(text)
+    if name:
+        button.setObjectName(name)
+    if accessible:
+        button.setAccessibleName(accessible)
+    button.clicked.connect(clicked)
+    return button
