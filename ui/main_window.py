@@ -379,7 +379,9 @@ class MainWindow(QMainWindow):
         self.mark_stale(DEPENDS_ON.get(kind, set()))
         self.update_alert_counts()
 
-    def _imported(self, kind: str = "", batch: int | None = None, wizard: Any = None) -> None:
+    def _imported(
+        self, kind: str = "", batch: int | None = None, wizard: ImportWizard | None = None
+    ) -> None:
         """Records came in (or went out) by import: every screen reads them again; a new
         batch can be undone (Edit → Undo) as the Imports screen undoes it."""
         if batch is not None and wizard is not None:

@@ -3,13 +3,14 @@ panel, a spreadsheet dropped on it, and what an item of the Today view asks for.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from ui.window.screens import screen_ids
 
 if TYPE_CHECKING:
+    from services.records import Record
     from services.today import TodayItem
     from ui.dialogs.export_dialog import ExportDialog
     from ui.dialogs.go_to import GoToDialog
@@ -133,7 +134,7 @@ class WindowDialogs:
 
         orders_screen = self.window.screen_widget("orders")
 
-        def found(lines: list[Any]) -> None:
+        def found(lines: list[Record]) -> None:
             if action == today.MOVE_ETA:
                 orders_screen.move_etas(lines)
             elif len(lines) == 1:
