@@ -7,7 +7,8 @@ is visited.
 The window composes one part per job (``ui.window``): its actions, toolbar and menus
 (``actions``), the screens it builds (``screens``), the undo wiring (``undo_wiring``), the
 status bar and banners (``status``), the database in use (``database``) and the dialogs it
-opens (``opening``). What stays here is navigating between the screens.
+opens (``opening``), what a screen asks to be shown (``going``). What stays here is the
+screens themselves: building them once, showing one, marking them to read again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ui.resources import icon
 from ui.window import editing
 from ui.window.actions import make_action, make_menus, make_toolbar
 from ui.window.database import DatabaseWatch
+from ui.window.going import GoingTo
 from ui.window.opening import WindowDialogs
 from ui.window.screens import (
     DEPENDS_ON,
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.alerts_label = self.status.alerts_label
         self.database = DatabaseWatch(self)
         self.dialogs = WindowDialogs(self)
+        self.going = GoingTo(self)
         self._lay_out()
 
         self._make_actions()
@@ -332,48 +335,8 @@ class MainWindow(QMainWindow):
         if hasattr(screen, "search"):
             QTimer.singleShot(0, screen.search, screen.search.setFocus)
 
-    def show_filtered(self, screen_id: str, field: str, value: str) -> None:
-        """Show a list with one of its filters set (or, failing that, searched) to ``value``."""
-        self.show_screen(screen_id)
-        screen = self.current_screen()
-        combo = getattr(screen, "filters", {}).get(field)
-        if combo is not None and combo.findData(value) >= 0:
-            combo.setCurrentIndex(combo.findData(value))
-        elif hasattr(screen, "search"):
-            screen.search.setText(value)
-
-    def show_searched(self, screen_id: str, text: str) -> None:
-        self.show_screen(screen_id)
-        screen = self.current_screen()
-        if hasattr(screen, "search"):
-            screen.search.setText(text)
-
-    def show_batch(self, batch_id: int) -> None:
-        """The list of an import batch's kind, showing only the records it created or changed."""
-        from services import lists
-
-        def done(found: lists.BatchRecords) -> None:
-            if found.kind not in RECORD_SCREENS:
-                return
-            self.show_screen(found.kind)
-            self.screen_widget(found.kind).show_only(found.ids, found.description)
-
-        self.context.read(lambda session: lists.batch_records(session, batch_id), done, owner=self)
-
-    def show_lines(self, line_ids: list[int], what: str) -> None:
-        """The Orders screen showing only the order lines ``line_ids`` (``what`` they are),
-        the first of them selected."""
-        self.show_screen("orders")
-        orders_screen = self.screen_widget("orders")
-        orders_screen.show_only(line_ids, what)
-        if line_ids:
-            orders_screen.select_id(line_ids[0])
-
     def show_readiness(self, deployment_ref: str = "") -> None:
-        """The readiness timeline, at deployment ``deployment_ref`` when one is named."""
-        self.show_screen("readiness")
-        if deployment_ref:
-            self.screen_widget("readiness").select_deployment(deployment_ref)
+        self.going.show_readiness(deployment_ref)
 
     def _records_changed(self, kind: str) -> None:
         self.mark_stale(DEPENDS_ON.get(kind, set()))

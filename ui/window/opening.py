@@ -38,7 +38,7 @@ class WindowDialogs:
         from ui.dialogs.go_to import GoToDialog
 
         dialog = GoToDialog(window.context, window)
-        dialog.chosen.connect(window.show_searched)
+        dialog.chosen.connect(window.going.show_searched)
         self.go_to_dialog = dialog
         dialog.exec()
 
@@ -48,7 +48,7 @@ class WindowDialogs:
         window = self.window
         wizard = ImportWizard(window.context, path, parent=window)
         wizard.imported.connect(lambda kind, batch: window._imported(kind, batch, wizard))
-        wizard.show_records.connect(window.show_batch)
+        wizard.show_records.connect(window.going.show_batch)
         self.last_wizard = wizard
         wizard.open()
 
@@ -113,7 +113,9 @@ class WindowDialogs:
         window = self.window
         if action == "open":
             screen_id = item.screen if item.screen in screen_ids() else "alerts"
-            window.show_searched(screen_id, item.search if screen_id != "alerts" else item.title)
+            window.going.show_searched(
+                screen_id, item.search if screen_id != "alerts" else item.title
+            )
             if screen_id == "orders" and item.line_ids:
                 window.screen_widget("orders").select_id(item.line_ids[0])
             return

@@ -95,9 +95,9 @@ def _dashboard(window: MainWindow) -> Any:
 
     return _wired(
         DashboardScreen(window.context),
-        filter_requested=window.show_filtered,
+        filter_requested=window.going.show_filtered,
         alerts_requested=lambda: window.show_screen("alerts"),
-        readiness_requested=window.show_readiness,
+        readiness_requested=window.going.show_readiness,
     )
 
 
@@ -112,7 +112,7 @@ def _alerts(window: MainWindow) -> Any:
 
     return _wired(
         AlertsScreen(window.context),
-        open_record=window.show_searched,
+        open_record=window.going.show_searched,
         counts_changed=window.status.show_alert_counts,
         seen_changed=window.update_alert_counts,
     )
@@ -124,7 +124,7 @@ def _imports(window: MainWindow) -> Any:
     return _wired(
         ImportsScreen(window.context),
         undone=lambda _batch: window._imported(),
-        show_records=window.show_batch,
+        show_records=window.going.show_batch,
     )
 
 
@@ -133,8 +133,8 @@ def _orders(window: MainWindow) -> Any:
 
     return _wired(
         OrdersScreen(window.context),
-        readiness_requested=window.show_readiness,
-        contract_requested=lambda ref: window.show_searched("contracts", ref),
+        readiness_requested=window.going.show_readiness,
+        contract_requested=lambda ref: window.going.show_searched("contracts", ref),
     )
 
 
@@ -143,15 +143,15 @@ def _contracts(window: MainWindow) -> Any:
 
     return _wired(
         ContractsScreen(window.context),
-        lines_requested=window.show_lines,
-        readiness_requested=window.show_readiness,
+        lines_requested=window.going.show_lines,
+        readiness_requested=window.going.show_readiness,
     )
 
 
 def _readiness(window: MainWindow) -> Any:
     from ui.screens.readiness_screen import ReadinessScreen
 
-    return _wired(ReadinessScreen(window.context), lines_requested=window.show_lines)
+    return _wired(ReadinessScreen(window.context), lines_requested=window.going.show_lines)
 
 
 def _cash(window: MainWindow) -> Any:
@@ -169,7 +169,9 @@ def _sites(window: MainWindow) -> Any:
 def _deployments(window: MainWindow) -> Any:
     from ui.screens.deployments_screen import DeploymentsScreen
 
-    return _wired(DeploymentsScreen(window.context), readiness_requested=window.show_readiness)
+    return _wired(
+        DeploymentsScreen(window.context), readiness_requested=window.going.show_readiness
+    )
 
 
 _BUILDERS: dict[str, Callable[[MainWindow], Any]] = {
