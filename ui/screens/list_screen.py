@@ -298,7 +298,7 @@ class ListScreen(QWidget):
         self._sized = False
         # Hidden columns not fitted with the others (fitted when first shown).
         self._unfitted: set[int] = set()
-        self.view.doubleClicked.connect(lambda _i: self.edit_record())
+        self.view.doubleClicked.connect(self._double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._row_menu)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -1013,6 +1013,11 @@ class ListScreen(QWidget):
     def new_record(self) -> None:
         if not self.context.read_only:
             self._open_dialog(None)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        # A cell edited in place (ui.screens.inline_edit) opens no dialog.
+        if not self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            self.edit_record()
 
     def edit_record(self) -> None:
         # A reader's window (double-click included) offers no editing: the banner says why.

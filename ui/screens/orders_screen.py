@@ -80,6 +80,10 @@ class OrdersScreen(ListScreen):
         #: What the last operation on several lines did (also in the window's status bar).
         self.last_message = ""
         super().__init__("orders", context, parent)
+        from ui.screens.inline_edit import InlineEditing
+
+        #: ETA, status, quantity and notes edited in the list (double-click, F2, typing).
+        self.inline = InlineEditing(self)
 
     def _add_detail_tabs(self) -> None:
         page = QWidget()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -127,6 +127,15 @@ class RecordTableModel(QAbstractTableModel):
         self._keys: dict[int, list[Any]] = {}
         self._ascending: dict[int, tuple[list[int], list[int]]] = {}
         self._row_of: dict[Any, int] | None = None
+        #: Which shown cells are edited in place (row, column), when any are
+        #: (ui.screens.inline_edit); None: the table is read only.
+        self.editable_at: Callable[[int, int], bool] | None = None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.editable_at is not None and self.editable_at(index.row(), index.column()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
 
     # --- loading -------------------------------------------------------------------------
 

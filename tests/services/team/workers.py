@@ -6,8 +6,12 @@ Each prints one line per step and flushes, so the test can follow it (and kill i
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from models.database import open_database
 from services import records
@@ -50,6 +54,31 @@ def keep_editing(location: str, line_id: str, pause: str) -> None:
             print(f"inside {step}", flush=True)
             time.sleep(float(pause))
         print(f"committed {step}", flush=True)
+
+
+@contextmanager
+def write_lock_held(path: str) -> Iterator[Callable[[], None]]:
+    """Another program holding the SQLite file's write lock (``hold_write_lock``) while the
+    block runs; the block may let it go sooner by calling what it is given."""
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", path],
+        cwd=Path(__file__).resolve().parents[3],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+    def release() -> None:
+        if holder.poll() is None:
+            holder.communicate("release\n", timeout=30)
+
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield release
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
 
 
 if __name__ == "__main__":
