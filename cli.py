@@ -119,9 +119,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
     sub.add_parser("demo", help="load the demo data set into the database")
+    _import_parsers(sub)
+    _export_parser(sub)
+    _alert_parsers(sub)
+    _line_parsers(sub)
+    _record_parsers(sub)
+    _attachment_parsers(sub)
+    settings = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
+    settings.add_argument("name", nargs="?")
+    settings.add_argument("value", nargs="?")
+    _db_parsers(sub)
+    import cli_figures
 
+    cli_figures.add_parsers(sub, _date, _count)
+    return parser
+
+
+def _json_arguments(p: argparse.ArgumentParser) -> None:
+    import cli_figures
+
+    cli_figures.json_arguments(p, "indented JSON (compact unless printed to a terminal)")
+
+
+def _expect_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--expect-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 1) when the line is no longer at version N",
+    )
+
+
+def _line_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+
+
+def _import_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("import", help="import a spreadsheet or CSV file")
     p.add_argument("file", type=Path)
     p.add_argument("--kind", help="what the file holds (detected from its headers when omitted)")
@@ -152,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-undo", help="undo an import batch")
     p.add_argument("batch", type=_record_id)
 
+
+def _export_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser(
         "export",
         help="write a workbook (contracts, a list, or template-KIND), or a purchase order: "
@@ -179,12 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--buyer", metavar="NAME", help="with kind po: the buyer named on it (default: --user)"
     )
 
+
+def _alert_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Alerts, acknowledging them, and chasing vendors."""
     p = sub.add_parser("alerts", help="supply-risk alerts")
     p.add_argument("--as-of", type=_date)
-    p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
-    )
+    _json_arguments(p)
     p.add_argument("--all", action="store_true", help="include acknowledged alerts")
 
     p = sub.add_parser("alerts-ack", help="acknowledge (and snooze) one alert or several")
@@ -202,12 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--late", action="store_true", help="only lines overdue or slipped")
     p.add_argument("--as-of", type=_date, help="the day the lines are judged on (today)")
 
+
+def _line_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Changes to one order line: its promise, a receipt, its ETA."""
     p = sub.add_parser(
         "correct-promise",
         help="correct a promised date typed wrong: the line's promise and first commitment "
         "(audited, with the reason)",
     )
-    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    _line_argument(p)
     p.add_argument("date", type=_date, help="the promised date it should have been")
     p.add_argument("--reason", help="why the promised date was wrong (required)")
 
@@ -215,36 +254,28 @@ def build_parser() -> argparse.ArgumentParser:
         "receive",
         help="book units arriving on an order line (prints the line's new version)",
     )
-    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    _line_argument(p)
     p.add_argument("qty", type=int, metavar="QTY", help="the units that arrived")
     p.add_argument("--on", type=_date, help="the day they arrived (today)")
-    p.add_argument(
-        "--expect-version",
-        type=int,
-        metavar="N",
-        help="refuse (exit 1) when the line is no longer at version N",
-    )
+    _expect_version(p)
 
     p = sub.add_parser("move-eta", help="move an order line's ETA (prints the line's new version)")
-    p.add_argument("line", metavar="PO/LINE", help="the order line, such as PC-1042/3")
+    _line_argument(p)
     p.add_argument("date", type=_date, help="the new ETA")
-    p.add_argument(
-        "--expect-version",
-        type=int,
-        metavar="N",
-        help="refuse (exit 1) when the line is no longer at version N",
-    )
+    _expect_version(p)
 
+
+def _record_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Listing the records of a kind."""
     p = sub.add_parser("list", help="print the records of a kind")
     p.add_argument("kind")
-    p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
-    )
+    _json_arguments(p)
     p.add_argument(
         "--batch", type=_record_id, help="only the records this import batch created or changed"
     )
 
+
+def _attachment_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("attach", help="attach a file to a record (KIND KEY FILE)")
     p.add_argument("kind", help="orders (PO or PO/LINE), vendors, contracts, ppas, sites…")
     p.add_argument("key", help="the record's key, as in PO-2026-001/2, Dell, C-2031")
@@ -253,10 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("attachments", help="list the files attached to a record")
     p.add_argument("kind")
     p.add_argument("key")
-    p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--pretty", action="store_true", help="indented JSON (compact unless printed to a terminal)"
-    )
+    _json_arguments(p)
 
     p = sub.add_parser("attachment", help="write an attached file back (ID OUT)")
     p.add_argument("id", type=_record_id)
@@ -265,10 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("detach", help="remove an attachment (ID)")
     p.add_argument("id", type=_record_id)
 
-    p = sub.add_parser("settings", help="show settings, or change one with NAME VALUE")
-    p.add_argument("name", nargs="?")
-    p.add_argument("value", nargs="?")
 
+def _db_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """Database upkeep: ``rackbook db ACTION``."""
     db = sub.add_parser("db", help="database upkeep")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     dbsub.required = True
@@ -292,10 +319,6 @@ def build_parser() -> argparse.ArgumentParser:
         "password",
         help="keep the PostgreSQL password of --db in this computer's keyring (asked for)",
     )
-    import cli_figures
-
-    cli_figures.add_parsers(sub, _date, _count)
-    return parser
 
 
 @dataclass
@@ -420,63 +443,75 @@ def _find_line(session: Any, key: dict[str, Any]) -> dict[str, Any]:
     return line
 
 
-def cmd_receive(ctx: Context) -> int:
-    """``receive PO/LINE QTY``: the window's receive, one line; prints the new version."""
-    import datetime as dt
-
-    from services import orders, records
+def _change_line(
+    ctx: Context, change: Callable[[Any, dict[str, Any]], dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Apply ``change`` (session, the line as it was -> the line saved) to the order line
+    PO/LINE named on the command line, in one write; the line before, the line saved, and
+    its key as the window shows it."""
+    from services import records
 
     key = _line_key(ctx.args.line)
     with ctx.database().write() as session:
         line = _find_line(session, key)
-        saved = orders.receive(
+        saved = change(session, line)
+    return line, saved, records.record_key("orders", saved)
+
+
+def cmd_receive(ctx: Context) -> int:
+    """``receive PO/LINE QTY``: the window's receive, one line; prints the new version."""
+    import datetime as dt
+
+    from services import orders
+
+    _, saved, key = _change_line(
+        ctx,
+        lambda session, line: orders.receive(
             session,
             line["id"],
             ctx.args.qty,
             ctx.args.on or dt.date.today(),
             ctx.actor(),
             expected_version=ctx.args.expect_version,
-        )
+        ),
+    )
     ctx.out.write(
-        f"Order line {records.record_key('orders', saved)}: {saved['received_qty']} of "
-        f"{saved['quantity']} received; version {saved['version']}\n"
+        f"Order line {key}: {saved['received_qty']} of {saved['quantity']} received; "
+        f"version {saved['version']}\n"
     )
     return EXIT_OK
 
 
 def cmd_move_eta(ctx: Context) -> int:
     """``move-eta PO/LINE DATE``: the window's ETA move, one line; prints the new version."""
-    from services import orders, records
+    from services import orders
 
-    key = _line_key(ctx.args.line)
-    with ctx.database().write() as session:
-        line = _find_line(session, key)
-        saved = orders.change_eta(
+    _, saved, key = _change_line(
+        ctx,
+        lambda session, line: orders.change_eta(
             session,
             line["id"],
             ctx.args.date,
             ctx.actor(),
             expected_version=ctx.args.expect_version,
-        )
-    ctx.out.write(
-        f"Order line {records.record_key('orders', saved)}: ETA {saved['eta'].isoformat()}; "
-        f"version {saved['version']}\n"
+        ),
     )
+    ctx.out.write(f"Order line {key}: ETA {saved['eta'].isoformat()}; version {saved['version']}\n")
     return EXIT_OK
 
 
 def cmd_correct_promise(ctx: Context) -> int:
-    from services import orders, records
+    from services import orders
 
-    key = _line_key(ctx.args.line)
-    with ctx.database().write() as session:
-        line = _find_line(session, key)
-        saved = orders.correct_promised_date(
+    line, saved, key = _change_line(
+        ctx,
+        lambda session, line: orders.correct_promised_date(
             session, line["id"], ctx.args.date, ctx.args.reason or "", ctx.actor()
-        )
+        ),
+    )
     before = line["promised_date"].isoformat() if line["promised_date"] else "none"
     ctx.out.write(
-        f"Order line {records.record_key('orders', saved)}: promised date {before} -> "
+        f"Order line {key}: promised date {before} -> "
         f"{saved['promised_date'].isoformat()}, and its first commitment with it "
         "(the reason is kept in the audit trail).\n"
     )
@@ -822,21 +857,15 @@ def _export_po(ctx: Context, po_number: str, target: Path) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    import gc
-
     from services import importing
+    from services.collector import collector_paused
 
     # A command process runs once and exits: the cyclic collector would only walk the
     # sheet's cells and the plan's rows once more when the import hands them back (and again
     # at exit), while nothing the import makes forms reference cycles. Run from another
     # program (tests), the collector is given back afterwards.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused(give_back=not ctx.whole_process):
         return _import(ctx, importing)
-    finally:
-        if was_enabled and not ctx.whole_process:
-            gc.enable()
 
 
 def _import(ctx: Context, importing: Any) -> int:
@@ -871,6 +900,8 @@ def _import(ctx: Context, importing: Any) -> int:
 
 
 def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_invalid: bool) -> None:
+    from services.importing import RowAction
+
     out = ctx.out
     out.write(f"File: {report.file} ({report.format})\n")
     for note in report.notes:
@@ -917,7 +948,7 @@ def _print_import_report(ctx: Context, report: Any, *, dry_run: bool, skip_inval
             out.write(f"  {moves.text}\n")
         if dry_run:
             for row in plan.rows:
-                if row.action == "update":
+                if row.action == RowAction.UPDATE:
                     changed = ", ".join(
                         f"{c.field} {_cell(c.old) or '(none)'} -> {_cell(c.new) or '(none)'}"
                         for c in row.changes

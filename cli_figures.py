@@ -24,26 +24,22 @@ def add_parsers(
     count = count_type or (lambda _largest: int)
     p = sub.add_parser("allocation", help="pegging and delivery per contract")
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    json_arguments(p)
 
     p = sub.add_parser("scorecard", help="per vendor, and per vendor + sku")
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    json_arguments(p)
 
     p = sub.add_parser("readiness", help="whole-cluster readiness per deployment")
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    json_arguments(p)
 
     p = sub.add_parser(
         "whatif", help="what a slip of a vendor, order or line changes (nothing is written)"
     )
     _slip_arguments(p)
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    json_arguments(p)
 
     p = sub.add_parser("scenario", help="what-if scenarios kept under a name")
     actions = p.add_subparsers(dest="scenario_command", metavar="ACTION")
@@ -56,8 +52,7 @@ def add_parsers(
     q = actions.add_parser("show", help="what scenario NAME changes today")
     q.add_argument("name")
     q.add_argument("--as-of", type=date_type)
-    q.add_argument("--json", action="store_true")
-    q.add_argument("--pretty", action="store_true", help="indented JSON")
+    json_arguments(q)
     q = actions.add_parser("apply", help="write scenario NAME's moved ETAs as ETA changes")
     q.add_argument("name")
     q.add_argument("--as-of", type=date_type)
@@ -66,8 +61,7 @@ def add_parsers(
 
     p = sub.add_parser("margin", help="margin per contract and site")
     p.add_argument("--as-of", type=date_type)
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    json_arguments(p)
 
     p = sub.add_parser("cash", help="payments due per month")
     p.add_argument("--vendor", help="only this vendor (name or alias)")
@@ -76,8 +70,13 @@ def add_parsers(
     p.add_argument(
         "--months", type=count(1200), help="how many months ahead (default: the setting)"
     )
+    json_arguments(p)
+
+
+def json_arguments(p: argparse.ArgumentParser, pretty: str = "indented JSON") -> None:
+    """``--json`` and ``--pretty`` (``pretty``: its help)."""
     p.add_argument("--json", action="store_true")
-    p.add_argument("--pretty", action="store_true", help="indented JSON")
+    p.add_argument("--pretty", action="store_true", help=pretty)
 
 
 def _slip_arguments(p: argparse.ArgumentParser) -> None:
@@ -158,14 +157,25 @@ def _as_of(ctx: Any) -> dt.date:
 # --- allocation ----------------------------------------------------------------------------
 
 
-def cmd_allocation(ctx: Any) -> int:
-    from services import figures, reports
+def _figures(ctx: Any, make: Callable[[Any], Any]) -> tuple[Any, Any]:
+    """The picture as of ``--as-of`` and ``make``'s report of it; with ``--json`` the report
+    is printed and None comes back in its place."""
+    from services import figures
 
     with _read_session(ctx) as session:
         pic = figures.picture(session, _as_of(ctx))
-    report = reports.allocation(pic)
+    report = make(pic)
     if ctx.args.json:
         print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
+        return pic, None
+    return pic, report
+
+
+def cmd_allocation(ctx: Any) -> int:
+    from services import reports
+
+    pic, report = _figures(ctx, reports.allocation)
+    if report is None:
         return EXIT_OK
     out = ctx.out
     out.write(f"Allocation as of {pic.as_of}\n\n")
@@ -305,13 +315,10 @@ def cmd_scorecard(ctx: Any) -> int:
 
 
 def cmd_readiness(ctx: Any) -> int:
-    from services import figures, reports
+    from services import reports
 
-    with _read_session(ctx) as session:
-        pic = figures.picture(session, _as_of(ctx))
-    report = reports.readiness(pic)
-    if ctx.args.json:
-        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
+    pic, report = _figures(ctx, reports.readiness)
+    if report is None:
         return EXIT_OK
     out = ctx.out
     out.write(f"Readiness as of {pic.as_of}: a cluster is as ready as its latest part.\n")
@@ -454,13 +461,10 @@ def cmd_scenario(ctx: Any) -> int:
 
 
 def cmd_margin(ctx: Any) -> int:
-    from services import figures, reports
+    from services import reports
 
-    with _read_session(ctx) as session:
-        pic = figures.picture(session, _as_of(ctx))
-    report = reports.margin(pic)
-    if ctx.args.json:
-        print_json(ctx.out, report, getattr(ctx.args, "pretty", False))
+    pic, report = _figures(ctx, reports.margin)
+    if report is None:
         return EXIT_OK
     currency = pic.world.settings.reporting_currency
     out = ctx.out

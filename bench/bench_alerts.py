@@ -176,168 +176,199 @@ def generate(
     rnd = random.Random(4)
     stamp = {"created_by": "bench", "updated_by": "bench"}
     with database.write() as session:
-        session.execute(
-            insert(Site),
-            [
-                {
-                    "id": i,
-                    "name": f"Site {i:02d}",
-                    "grid_capacity_mw": Decimal(rnd.choice((50, 100, 150, 350))),
-                    "pue": Decimal("1.25") if i % 3 else None,
-                    "status": "converting",
-                    **stamp,
-                }
-                for i in range(1, sites + 1)
-            ],
-        )
-        vendors = 20
-        session.execute(
-            insert(Vendor),
-            [
-                {"id": i, "name": f"Vendor {i}", "name_key": f"vendor {i}", **stamp}
-                for i in range(1, vendors + 1)
-            ],
-        )
-        products = []
-        for i in range(1, 101):
-            # Product 100 is the only one of its category: its vendor holds all of it.
-            category = "other" if i == 100 else CATEGORIES[i % len(CATEGORIES)]
-            products.append(
-                {
-                    "id": i,
-                    "vendor_id": (i % vendors) + 1,
-                    "sku": f"SKU-{i}",
-                    "category": category,
-                    "gpus_per_unit": 72 if category == "gpu_system" else 0,
-                    "gpu_model": GPU_MODELS[(i // 6) % len(GPU_MODELS)]
-                    if category == "gpu_system"
-                    else None,
-                    "currency": "USD",
-                    **stamp,
-                }
-            )
-        session.execute(insert(Product), products)
-        session.execute(
-            insert(LeadTimeQuote),
-            [
-                {
-                    "product_id": p,
-                    "quote_date": day(-300 + 100 * q),
-                    "lead_days": rnd.randint(60, 200),
-                    **stamp,
-                }
-                for p in range(1, 101)
-                for q in range(3)
-            ],
-        )
-        session.execute(
-            insert(FxRate),
-            [
-                {"currency": "EUR", "rate": Decimal("1.08"), "valid_from": day(-900), **stamp},
-                {"currency": "CAD", "rate": Decimal("0.73"), "valid_from": day(-900), **stamp},
-            ],
-        )
-        orders = lines // 10
-        order_dates = [day(-rnd.randint(5, 400)) for _ in range(orders + 1)]
-        session.execute(
-            insert(PurchaseOrder),
-            [
-                {
-                    "id": i,
-                    "po_number": f"PO-{i:06d}",
-                    "vendor_id": (i % vendors) + 1,
-                    "site_id": (i % sites) + 1,
-                    "order_date": order_dates[i],
-                    "currency": rnd.choice(("USD", "USD", "EUR", "CAD", "GBP")),
-                    "status": "open",
-                    **stamp,
-                }
-                for i in range(1, orders + 1)
-            ],
-        )
-        # About 1 % of the orders were never confirmed: no dates on any line.
-        unconfirmed = {i for i in range(1, orders + 1) if rnd.random() < 0.01}
-        rows = []
-        for i in range(1, lines + 1):
-            order_id = (i - 1) // 10 + 1
-            vendor_id = (order_id % vendors) + 1
-            row = {
-                "id": i,
-                "order_id": order_id,
-                "line_no": (i - 1) % 10 + 1,
-                "product_id": vendor_id + vendors * rnd.randint(0, 4),
-                "unit_price": Decimal(rnd.randint(1000, 4_000_000)),
-                **stamp,
-            }
-            if stress:
-                row.update(_stress_line(rnd))
-            else:
-                row.update(_realistic_line(rnd, order_dates[order_id], order_id in unconfirmed))
-            row["first_commitment"] = row["promised_date"] or row["eta"]
-            rows.append(row)
-        for start in range(0, len(rows), 20_000):
-            session.execute(insert(OrderLine), rows[start : start + 20_000])
-        # The first ETA recorded for the lines without a promised date.
-        changes = [
-            {"order_line_id": r["id"], "old_date": None, "new_date": r["eta"], "source": "bench"}
-            for r in rows
-            if r["promised_date"] is None and r["eta"] is not None
-        ]
-        if changes:
-            session.execute(insert(EtaChange), changes)
-        session.execute(
-            insert(Customer),
-            [{"id": i, "name": f"Customer {i}", **stamp} for i in range(1, 101)],
-        )
-        contract_rows = []
-        for i in range(1, contracts + 1):
-            start = day(rnd.randint(-300, 500))
-            contract_rows.append(
-                {
-                    "contract_ref": f"C-{i:05d}",
-                    "customer_id": rnd.randint(1, 100),
-                    "site_id": rnd.randint(1, sites),
-                    "start_date": start,
-                    "end_date": start + dt.timedelta(days=rnd.choice((365, 730, 1095))),
-                    "committed_gpus": rnd.choice((72, 144, 576, 1152)),
-                    "committed_mw": Decimal(rnd.randint(1, 8)) if rnd.random() < 0.5 else None,
-                    "price": Decimal("2.45"),
-                    "price_unit": "per_gpu_hour",
-                    "currency": "USD",
-                    "notice_days": rnd.choice((None, 30, 90, 180)),
-                    "status": rnd.choice(("signed", "active", "active", "draft")),
-                    "gpu_model": rnd.choice((None, *GPU_MODELS)),
-                    "late_credit_per_day": Decimal(rnd.choice((5000, 25000)))
-                    if rnd.random() < 0.5
-                    else None,
-                    "late_credit_cap": Decimal(1_000_000) if rnd.random() < 0.5 else None,
-                    **stamp,
-                }
-            )
-        session.execute(insert(CustomerContract), contract_rows)
-        ppa_rows = []
-        for i in range(1, ppas + 1):
-            start = day(rnd.randint(-900, 0))
-            ppa_rows.append(
-                {
-                    "ppa_ref": f"PPA-{i:04d}",
-                    "counterparty": "Utility",
-                    "site_id": (i % sites) + 1,
-                    "capacity_mw": Decimal(rnd.randint(5, 100)),
-                    "start_date": start,
-                    "end_date": start + dt.timedelta(days=rnd.randint(400, 3000)),
-                    "notice_days": rnd.choice((None, 90, 180)),
-                    "currency": "USD",
-                    "price_per_mwh": Decimal(rnd.randint(35, 65)),
-                    "structure": rnd.choice(("fixed", "hybrid", "indexed")),
-                    "escalation_pct": Decimal("2.5"),
-                    "take_or_pay_pct": Decimal(rnd.choice((0, 50, 80))),
-                    **stamp,
-                }
-            )
-        session.execute(insert(Ppa), ppa_rows)
+        vendors = _reference_data(session, rnd, stamp, sites)
+        _orders(session, rnd, stamp, lines, sites, vendors, stress)
+        contract_rows = _contracts(session, rnd, stamp, contracts, sites)
+        _ppas(session, rnd, stamp, ppas, sites)
         if deployments:
             _deployments(session, rnd, deployments, sites, contract_rows, stamp)
+
+
+def _reference_data(session: Any, rnd: random.Random, stamp: dict[str, str], sites: int) -> int:
+    """Sites, vendors, products, lead-time quotes and exchange rates; returns the number of
+    vendors."""
+    session.execute(
+        insert(Site),
+        [
+            {
+                "id": i,
+                "name": f"Site {i:02d}",
+                "grid_capacity_mw": Decimal(rnd.choice((50, 100, 150, 350))),
+                "pue": Decimal("1.25") if i % 3 else None,
+                "status": "converting",
+                **stamp,
+            }
+            for i in range(1, sites + 1)
+        ],
+    )
+    vendors = 20
+    session.execute(
+        insert(Vendor),
+        [
+            {"id": i, "name": f"Vendor {i}", "name_key": f"vendor {i}", **stamp}
+            for i in range(1, vendors + 1)
+        ],
+    )
+    products = []
+    for i in range(1, 101):
+        # Product 100 is the only one of its category: its vendor holds all of it.
+        category = "other" if i == 100 else CATEGORIES[i % len(CATEGORIES)]
+        products.append(
+            {
+                "id": i,
+                "vendor_id": (i % vendors) + 1,
+                "sku": f"SKU-{i}",
+                "category": category,
+                "gpus_per_unit": 72 if category == "gpu_system" else 0,
+                "gpu_model": GPU_MODELS[(i // 6) % len(GPU_MODELS)]
+                if category == "gpu_system"
+                else None,
+                "currency": "USD",
+                **stamp,
+            }
+        )
+    session.execute(insert(Product), products)
+    session.execute(
+        insert(LeadTimeQuote),
+        [
+            {
+                "product_id": p,
+                "quote_date": day(-300 + 100 * q),
+                "lead_days": rnd.randint(60, 200),
+                **stamp,
+            }
+            for p in range(1, 101)
+            for q in range(3)
+        ],
+    )
+    session.execute(
+        insert(FxRate),
+        [
+            {"currency": "EUR", "rate": Decimal("1.08"), "valid_from": day(-900), **stamp},
+            {"currency": "CAD", "rate": Decimal("0.73"), "valid_from": day(-900), **stamp},
+        ],
+    )
+    return vendors
+
+
+def _orders(
+    session: Any,
+    rnd: random.Random,
+    stamp: dict[str, str],
+    lines: int,
+    sites: int,
+    vendors: int,
+    stress: bool,
+) -> None:
+    """Purchase orders of ten lines each, and the first ETA of the lines without a promise."""
+    orders = lines // 10
+    order_dates = [day(-rnd.randint(5, 400)) for _ in range(orders + 1)]
+    session.execute(
+        insert(PurchaseOrder),
+        [
+            {
+                "id": i,
+                "po_number": f"PO-{i:06d}",
+                "vendor_id": (i % vendors) + 1,
+                "site_id": (i % sites) + 1,
+                "order_date": order_dates[i],
+                "currency": rnd.choice(("USD", "USD", "EUR", "CAD", "GBP")),
+                "status": "open",
+                **stamp,
+            }
+            for i in range(1, orders + 1)
+        ],
+    )
+    # About 1 % of the orders were never confirmed: no dates on any line.
+    unconfirmed = {i for i in range(1, orders + 1) if rnd.random() < 0.01}
+    rows = []
+    for i in range(1, lines + 1):
+        order_id = (i - 1) // 10 + 1
+        vendor_id = (order_id % vendors) + 1
+        row = {
+            "id": i,
+            "order_id": order_id,
+            "line_no": (i - 1) % 10 + 1,
+            "product_id": vendor_id + vendors * rnd.randint(0, 4),
+            "unit_price": Decimal(rnd.randint(1000, 4_000_000)),
+            **stamp,
+        }
+        if stress:
+            row.update(_stress_line(rnd))
+        else:
+            row.update(_realistic_line(rnd, order_dates[order_id], order_id in unconfirmed))
+        row["first_commitment"] = row["promised_date"] or row["eta"]
+        rows.append(row)
+    for start in range(0, len(rows), 20_000):
+        session.execute(insert(OrderLine), rows[start : start + 20_000])
+    # The first ETA recorded for the lines without a promised date.
+    changes = [
+        {"order_line_id": r["id"], "old_date": None, "new_date": r["eta"], "source": "bench"}
+        for r in rows
+        if r["promised_date"] is None and r["eta"] is not None
+    ]
+    if changes:
+        session.execute(insert(EtaChange), changes)
+
+
+def _contracts(
+    session: Any, rnd: random.Random, stamp: dict[str, str], contracts: int, sites: int
+) -> list[dict[str, Any]]:
+    session.execute(
+        insert(Customer),
+        [{"id": i, "name": f"Customer {i}", **stamp} for i in range(1, 101)],
+    )
+    contract_rows = []
+    for i in range(1, contracts + 1):
+        start = day(rnd.randint(-300, 500))
+        contract_rows.append(
+            {
+                "contract_ref": f"C-{i:05d}",
+                "customer_id": rnd.randint(1, 100),
+                "site_id": rnd.randint(1, sites),
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=rnd.choice((365, 730, 1095))),
+                "committed_gpus": rnd.choice((72, 144, 576, 1152)),
+                "committed_mw": Decimal(rnd.randint(1, 8)) if rnd.random() < 0.5 else None,
+                "price": Decimal("2.45"),
+                "price_unit": "per_gpu_hour",
+                "currency": "USD",
+                "notice_days": rnd.choice((None, 30, 90, 180)),
+                "status": rnd.choice(("signed", "active", "active", "draft")),
+                "gpu_model": rnd.choice((None, *GPU_MODELS)),
+                "late_credit_per_day": Decimal(rnd.choice((5000, 25000)))
+                if rnd.random() < 0.5
+                else None,
+                "late_credit_cap": Decimal(1_000_000) if rnd.random() < 0.5 else None,
+                **stamp,
+            }
+        )
+    session.execute(insert(CustomerContract), contract_rows)
+    return contract_rows
+
+
+def _ppas(session: Any, rnd: random.Random, stamp: dict[str, str], ppas: int, sites: int) -> None:
+    ppa_rows = []
+    for i in range(1, ppas + 1):
+        start = day(rnd.randint(-900, 0))
+        ppa_rows.append(
+            {
+                "ppa_ref": f"PPA-{i:04d}",
+                "counterparty": "Utility",
+                "site_id": (i % sites) + 1,
+                "capacity_mw": Decimal(rnd.randint(5, 100)),
+                "start_date": start,
+                "end_date": start + dt.timedelta(days=rnd.randint(400, 3000)),
+                "notice_days": rnd.choice((None, 90, 180)),
+                "currency": "USD",
+                "price_per_mwh": Decimal(rnd.randint(35, 65)),
+                "structure": rnd.choice(("fixed", "hybrid", "indexed")),
+                "escalation_pct": Decimal("2.5"),
+                "take_or_pay_pct": Decimal(rnd.choice((0, 50, 80))),
+                **stamp,
+            }
+        )
+    session.execute(insert(Ppa), ppa_rows)
 
 
 def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
@@ -349,14 +380,35 @@ def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def data_arguments(description: str) -> argparse.ArgumentParser:
+    """The options of every bench on generated data: the database, how much data (more
+    options may follow), and ``--repeat``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--contracts", type=int, default=2_000)
     parser.add_argument("--ppas", type=int, default=200)
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
+def generate_and_tell(
+    database: Any, args: argparse.Namespace, stress: bool = False, deployments: int = 0
+) -> None:
+    """``generate`` as the options say, then print what was made and how long it took."""
+    started = time.perf_counter()
+    generate(database, args.lines, args.contracts, args.ppas, args.sites, stress, deployments)
+    parts = f", {deployments} deployments × 10 parts" if deployments else ""
+    print(
+        f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
+        f"{args.ppas} PPAs, {args.sites} sites{parts} on {database.url.get_backend_name()} "
+        f"({time.perf_counter() - started:.1f} s to generate)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = data_arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--stress", action="store_true", help="a book in bad shape: about half the lines alert"
     )
@@ -366,13 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         location = args.db or str(Path(folder) / "bench.db")
         database = open_database(location)
         try:
-            started = time.perf_counter()
-            generate(database, args.lines, args.contracts, args.ppas, args.sites, args.stress)
-            print(
-                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
-                f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
-                f"({time.perf_counter() - started:.1f} s to generate)"
-            )
+            generate_and_tell(database, args, stress=args.stress)
 
             def baseline() -> int:
                 with database.session() as session:

@@ -11,39 +11,25 @@ The data is the alerts benchmark's (bench/bench_alerts.py). Each timing is the b
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_alerts import TODAY, best_of, generate
+from bench.bench_alerts import TODAY, best_of, data_arguments, generate_and_tell
 from models.database import open_database
 from services import alerts, dashboard
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--contracts", type=int, default=2_000)
-    parser.add_argument("--ppas", type=int, default=200)
-    parser.add_argument("--sites", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = data_arguments(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(args.db or str(Path(folder) / "bench.db"))
         try:
-            started = time.perf_counter()
-            generate(database, args.lines, args.contracts, args.ppas, args.sites)
-            print(
-                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
-                f"{args.ppas} PPAs, {args.sites} sites "
-                f"({time.perf_counter() - started:.1f} s to generate)"
-            )
+            generate_and_tell(database, args)
 
             def baseline() -> int:
                 with database.session() as session:

@@ -21,23 +21,22 @@ Prints the ratios; exits 1 when a target is missed.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import xlsxwriter
-from bench_alerts import TODAY, generate
 from sqlalchemy import String, cast, literal, update
 
+from bench.bench_alerts import TODAY, best_of, data_arguments, generate_and_tell
 from models import OrderLine
 from models.database import open_database
 from services import exporting, records
@@ -55,15 +54,6 @@ def add_text(database: Any) -> None:
                 + cast(OrderLine.line_no, String),
             )
         )
-
-
-def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = action()
-        best = min(best, time.perf_counter() - started)
-    return best, result
 
 
 def bare_xlsxwriter(path: Path, headers: list[str], rows: list[list[Any]]) -> int:
@@ -91,14 +81,17 @@ def bare_xlsxwriter(path: Path, headers: list[str], rows: list[list[Any]]) -> in
     return len(rows)
 
 
+@dataclass
+class Measured:
+    best: dict[str, float]  # the best wall time of each measure
+    best_cpu: dict[str, float]  # the best CPU time of this process
+    results: dict[str, Any]
+    sizes: dict[str, float]  # MB of each workbook
+    columns: int
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--contracts", type=int, default=2_000)
-    parser.add_argument("--ppas", type=int, default=200)
-    parser.add_argument("--sites", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = data_arguments(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -106,53 +99,61 @@ def main(argv: list[str] | None = None) -> int:
         location = args.db or str(out / "bench.db")
         database = open_database(location)
         try:
-            started = time.perf_counter()
-            generate(database, args.lines, args.contracts, args.ppas, args.sites)
+            generate_and_tell(database, args)
             add_text(database)
-            print(
-                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
-                f"{args.ppas} PPAs, {args.sites} sites on {database.url.get_backend_name()} "
-                f"({time.perf_counter() - started:.1f} s to generate)"
-            )
-            spec = kind("orders")
-            with database.session() as session:
-                values = [
-                    [record.get(name) for name in spec.field_names]
-                    for record in records.list_records(session, "orders")
-                ]
-            headers = list(spec.field_names)
-
-            # Rounds interleave the three measures, so a busy moment on the machine hits
-            # them alike; each keeps its best round.
-            measures: dict[str, Callable[[], Any]] = {
-                "bare": lambda: bare_xlsxwriter(out / "bare.xlsx", headers, values),
-                "orders": lambda: exporting.export(database, "orders", out / "orders.xlsx"),
-                "summary": lambda: exporting.export(
-                    database, "contracts", out / "summary.xlsx", as_of=TODAY
-                ),
-            }
-            best: dict[str, float] = {}
-            best_cpu: dict[str, float] = {}
-            results: dict[str, Any] = {}
-            for _ in range(args.repeat):
-                for name, action in measures.items():
-                    cpu_started = time.process_time()
-                    took, results[name] = best_of(1, action)
-                    cpu = time.process_time() - cpu_started
-                    best[name] = min(best.get(name, took), took)
-                    best_cpu[name] = min(best_cpu.get(name, cpu), cpu)
-            baseline_time, orders_time, summary_time = best["bare"], best["orders"], best["summary"]
-            count, orders, summary = results["bare"], results["orders"], results["summary"]
-            sizes = {
-                name: (out / f"{name}.xlsx").stat().st_size / 1e6
-                for name in ("bare", "orders", "summary")
-            }
+            measured = measure(database, out, args.repeat)
         finally:
             database.dispose()
+    return report(measured)
 
-    cells = count * len(headers)
+
+def measure(database: Any, out: Path, repeat: int) -> Measured:
+    """The bare XlsxWriter baseline, the orders export and the contract summary, in
+    interleaved rounds."""
+    spec = kind("orders")
+    with database.session() as session:
+        values = [
+            [record.get(name) for name in spec.field_names]
+            for record in records.list_records(session, "orders")
+        ]
+    headers = list(spec.field_names)
+
+    # Rounds interleave the three measures, so a busy moment on the machine hits
+    # them alike; each keeps its best round.
+    measures: dict[str, Callable[[], Any]] = {
+        "bare": lambda: bare_xlsxwriter(out / "bare.xlsx", headers, values),
+        "orders": lambda: exporting.export(database, "orders", out / "orders.xlsx"),
+        "summary": lambda: exporting.export(
+            database, "contracts", out / "summary.xlsx", as_of=TODAY
+        ),
+    }
+    best: dict[str, float] = {}
+    best_cpu: dict[str, float] = {}
+    results: dict[str, Any] = {}
+    for _ in range(repeat):
+        for name, action in measures.items():
+            cpu_started = time.process_time()
+            took, results[name] = best_of(1, action)
+            cpu = time.process_time() - cpu_started
+            best[name] = min(best.get(name, took), took)
+            best_cpu[name] = min(best_cpu.get(name, cpu), cpu)
+    sizes = {name: (out / f"{name}.xlsx").stat().st_size / 1e6 for name in measures}
+    return Measured(best, best_cpu, results, sizes, len(headers))
+
+
+def report(measured: Measured) -> int:
+    """Print the times and the ratios; 0 when both are within their targets."""
+    best, best_cpu, sizes, columns = (
+        measured.best,
+        measured.best_cpu,
+        measured.sizes,
+        measured.columns,
+    )
+    baseline_time, orders_time, summary_time = best["bare"], best["orders"], best["summary"]
+    count, orders, summary = (measured.results[name] for name in ("bare", "orders", "summary"))
+    cells = count * columns
     print(
-        f"baseline: bare XlsxWriter, {count:,} rows x {len(headers)} columns "
+        f"baseline: bare XlsxWriter, {count:,} rows x {columns} columns "
         f"({cells:,} cells, {sizes['bare']:.1f} MB)       {baseline_time:.3f} s"
     )
     print(

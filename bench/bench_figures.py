@@ -20,10 +20,9 @@ is the best of --repeat runs.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,80 +30,72 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select
 
-from bench.bench_alerts import TODAY, best_of, generate
+from bench.bench_alerts import TODAY, best_of, data_arguments, generate_and_tell
 from models import OrderLine
 from models.database import open_database
 from services import alerts, cash, figures, reports, whatif
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="an empty database URL (default: a temporary SQLite file)")
-    parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--contracts", type=int, default=2_000)
-    parser.add_argument("--ppas", type=int, default=200)
-    parser.add_argument("--sites", type=int, default=50)
+    parser = data_arguments(__doc__.splitlines()[0])
     parser.add_argument("--deployments", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 
     results: dict[str, tuple[float, Any]] = {}
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(args.db or str(Path(folder) / "bench.db"))
         try:
-            started = time.perf_counter()
-            generate(
-                database,
-                args.lines,
-                args.contracts,
-                args.ppas,
-                args.sites,
-                deployments=args.deployments,
-            )
-            print(
-                f"data: {args.lines:,} order lines, {args.contracts:,} contracts, "
-                f"{args.ppas} PPAs, {args.sites} sites, {args.deployments} deployments × 10 "
-                f"parts on {database.url.get_backend_name()} "
-                f"({time.perf_counter() - started:.1f} s to generate)"
-            )
+            generate_and_tell(database, args, deployments=args.deployments)
 
-            def select_lines() -> int:
-                with database.session() as session:
-                    return len(session.execute(select(OrderLine.__table__)).all())
-
-            def evaluate() -> int:
-                with database.session() as session:
-                    return len(alerts.evaluate(session, TODAY))
-
-            def readiness() -> int:
-                with database.session() as session:
-                    return len(reports.readiness(figures.picture(session, TODAY)))
-
-            def what_if() -> int:
-                with database.session() as session:
-                    outcome = whatif.run(session, [whatif.SlipRequest(whatif.ALL, 30)], TODAY)
-                return len(outcome.contracts)
-
-            def margin() -> int:
-                with database.session() as session:
-                    found = reports.margin(figures.picture(session, TODAY))
-                return len(found["contracts"]) + len(found["sites"])
-
-            def cash_out() -> int:
-                with database.session() as session:
-                    return len(cash.cash_out(session, TODAY).rows)
-
-            for name, action in (
-                ("select", select_lines),
-                ("alerts", evaluate),
-                ("readiness", readiness),
-                ("whatif", what_if),
-                ("margin", margin),
-                ("cash", cash_out),
-            ):
+            for name, action in measures(database).items():
                 results[name] = best_of(args.repeat, action)
         finally:
             database.dispose()
+    return report(results)
+
+
+def measures(database: Any) -> dict[str, Callable[[], int]]:
+    """What is timed, each returning how many rows it made: the two baselines (a SELECT of
+    the order lines, every alert rule) first."""
+
+    def select_lines() -> int:
+        with database.session() as session:
+            return len(session.execute(select(OrderLine.__table__)).all())
+
+    def evaluate() -> int:
+        with database.session() as session:
+            return len(alerts.evaluate(session, TODAY))
+
+    def readiness() -> int:
+        with database.session() as session:
+            return len(reports.readiness(figures.picture(session, TODAY)))
+
+    def what_if() -> int:
+        with database.session() as session:
+            outcome = whatif.run(session, [whatif.SlipRequest(whatif.ALL, 30)], TODAY)
+        return len(outcome.contracts)
+
+    def margin() -> int:
+        with database.session() as session:
+            found = reports.margin(figures.picture(session, TODAY))
+        return len(found["contracts"]) + len(found["sites"])
+
+    def cash_out() -> int:
+        with database.session() as session:
+            return len(cash.cash_out(session, TODAY).rows)
+
+    return {
+        "select": select_lines,
+        "alerts": evaluate,
+        "readiness": readiness,
+        "whatif": what_if,
+        "margin": margin,
+        "cash": cash_out,
+    }
+
+
+def report(results: dict[str, tuple[float, Any]]) -> int:
+    """Print each figure's time against its baseline; 0 when every one is within 3x."""
     base, lines = results["select"]
     alerts_time, count = results["alerts"]
     print(f"baseline: SELECT of {lines:,} order lines into tuples   {base:.3f} s")

@@ -219,7 +219,9 @@ def _store_only(source: str, db: str) -> tuple[float, float]:
     database = open_database(db)
     started = time.perf_counter()
     with database.write() as session:
-        cursor = session.connection().connection.driver_connection.cursor()
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        cursor = driver.cursor()
         for table in STORED:
             if rows[table]:
                 marks = ", ".join("?" * len(rows[table][0]))

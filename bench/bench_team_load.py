@@ -149,10 +149,13 @@ def reconcile_mix(location: str, line_ids: list[int], reports: list[WriterReport
                     )
     finally:
         database.dispose()
+    return problems + database_check(location)
+
+
+def database_check(location: str) -> list[str]:
+    """What ``rackbook db check`` finds wrong with the database after the writers."""
     check = maintenance.check(location)
-    if not check.ok:
-        problems += [line for line in check.lines if line.startswith("FAIL")]
-    return problems
+    return [] if check.ok else [line for line in check.lines if line.startswith("FAIL")]
 
 
 def write_edits(
@@ -305,10 +308,7 @@ def reconcile(location: str, line_ids: list[int], reports: list[WriterReport]) -
                     problems.append(f"line {line_id}: ETA history does not end at the ETA")
     finally:
         database.dispose()
-    check = maintenance.check(location)
-    if not check.ok:
-        problems += [line for line in check.lines if line.startswith("FAIL")]
-    return problems
+    return problems + database_check(location)
 
 
 def run_writers(

@@ -92,17 +92,12 @@ def sku_key(sku: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Peg:
-    """Units (or GPUs) of one lot of one line, taken by one consumer."""
+class LineRef:
+    """What names an order line: its id, and its purchase order's number and line number."""
 
     line_id: int
     po_number: str
     line_no: int
-    date: dt.date
-    units: int  # whole units (a part's take); for a contract's GPUs, the units they span
-    gpus: int
-    received: bool
-    gpus_per_unit: int = 0
 
     @property
     def ref(self) -> str:
@@ -110,20 +105,24 @@ class Peg:
 
 
 @dataclass(frozen=True, slots=True)
-class GpuPeg:
+class Peg(LineRef):
+    """Units (or GPUs) of one lot of one line, taken by one consumer."""
+
+    date: dt.date
+    units: int  # whole units (a part's take); for a contract's GPUs, the units they span
+    gpus: int
+    received: bool
+    gpus_per_unit: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GpuPeg(LineRef):
     """GPUs of one line serving one contract: secured when dated on or before its need-by."""
 
-    line_id: int
-    po_number: str
-    line_no: int
     gpus: int
     date: dt.date
     secured: bool
     gpus_per_unit: int
-
-    @property
-    def ref(self) -> str:
-        return f"{self.po_number}/{self.line_no}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,49 +397,57 @@ def _deployment_group(deployment: Deployment, contract: Contract | None) -> int 
     return 1
 
 
-def allocate(
+class _Supply:
+    """Every site's supply as of a day: the lots (general and reserved), the GPUs overdue and
+    undated, and the lines supplying nothing now (what a missing part waits for)."""
+
+    def __init__(self) -> None:
+        self.pools: dict[int, _SitePool] = defaultdict(_SitePool)
+        self.overdue: dict[int, int] = defaultdict(int)
+        self.undated: dict[int, int] = defaultdict(int)
+        self.waiting: dict[int, list[Line]] = defaultdict(list)
+
+
+def _supply(
     as_of: dt.date,
     lines: Iterable[Line],
     products: Mapping[int, Product],
-    contracts: Sequence[Contract],
-    deployments: Sequence[Deployment] = (),
-    install_buffer_days: int = 14,
-) -> Allocation:
-    """Peg every site's supply to its contracts and deployments as of ``as_of``."""
-    contract_by_ref = {c.ref: c for c in contracts}
-    with_deployments: dict[str, list[Deployment]] = defaultdict(list)
-    for deployment in deployments:
-        if deployment.contract_ref and deployment.status != DeploymentStatus.CANCELLED:
-            with_deployments[deployment.contract_ref].append(deployment)
-    deployment_refs = {d.ref for d in deployments}
+    deployments: Sequence[Deployment],
+) -> _Supply:
     deployment_site = {d.ref: d.site_id for d in deployments}
-
-    pools: dict[int, _SitePool] = defaultdict(_SitePool)
-    site_overdue: dict[int, int] = defaultdict(int)
-    site_undated: dict[int, int] = defaultdict(int)
-    waiting: dict[int, list[Line]] = defaultdict(list)
+    supply = _Supply()
     for line in lines:
         product = products[line.product_id]
         per = product.gpus_per_unit
         line_lots, overdue, undated = state(line, as_of)
         if overdue or undated:
-            waiting[line.site_id].append(line)
+            supply.waiting[line.site_id].append(line)
             if per > 0:
-                site_overdue[line.site_id] += overdue * per
-                site_undated[line.site_id] += undated * per
+                supply.overdue[line.site_id] += overdue * per
+                supply.undated[line.site_id] += undated * per
         reserved = line.deployment_ref
-        pool = pools[line.site_id]
+        pool = supply.pools[line.site_id]
         for lot in line_lots:
             entry = _Lot(line, product, lot.date, lot.units, lot.received)
-            if reserved and reserved in deployment_refs:
+            if reserved and reserved in deployment_site:
                 # A reservation holds only at the deployment's own site.
                 if deployment_site[reserved] == line.site_id:
                     pool.reserved[reserved].append(entry)
                 continue
             pool.general[product.id].append(entry)
-    for found in waiting.values():
+    for found in supply.waiting.values():
         found.sort(key=lambda line: (line.po_number, line.line_no))
+    return supply
 
+
+def _consumers(
+    contracts: Sequence[Contract],
+    deployments: Sequence[Deployment],
+    with_deployments: Mapping[str, list[Deployment]],
+    install_buffer_days: int,
+) -> dict[int, list[_Consumer]]:
+    """Each site's consumers: its deployments, and its binding contracts without any."""
+    contract_by_ref = {c.ref: c for c in contracts}
     consumers: dict[int, list[_Consumer]] = defaultdict(list)
     for deployment in deployments:
         contract = contract_by_ref.get(deployment.contract_ref or "")
@@ -467,12 +474,30 @@ def allocate(
                 contract=contract,
             )
         )
+    return consumers
+
+
+def allocate(
+    as_of: dt.date,
+    lines: Iterable[Line],
+    products: Mapping[int, Product],
+    contracts: Sequence[Contract],
+    deployments: Sequence[Deployment] = (),
+    install_buffer_days: int = 14,
+) -> Allocation:
+    """Peg every site's supply to its contracts and deployments as of ``as_of``."""
+    with_deployments: dict[str, list[Deployment]] = defaultdict(list)
+    for deployment in deployments:
+        if deployment.contract_ref and deployment.status != DeploymentStatus.CANCELLED:
+            with_deployments[deployment.contract_ref].append(deployment)
+    supply = _supply(as_of, lines, products, deployments)
+    consumers = _consumers(contracts, deployments, with_deployments, install_buffer_days)
 
     result = Allocation()
     part_results: dict[str, tuple[PartReadiness, ...]] = {}
     contract_pegs: dict[str, list[Peg]] = {}
     for site_id, site_consumers in consumers.items():
-        pool = pools[site_id]
+        pool = supply.pools[site_id]
         for consumer in sorted(site_consumers, key=lambda c: c.order):
             if consumer.deployment is not None:
                 part_results[consumer.ref] = _serve_deployment(
@@ -483,6 +508,7 @@ def allocate(
                     pool, consumer.contract, result.served_by_line
                 )
 
+    contract_by_ref = {c.ref: c for c in contracts}
     for deployment in deployments:
         contract = contract_by_ref.get(deployment.contract_ref or "")
         served = deployment.ref in part_results
@@ -490,7 +516,7 @@ def allocate(
             PartReadiness(p.part, p.quantity, 0, None, ()) for p in _part_order(deployment)
         )
         parts = _with_waiting(
-            parts, waiting.get(deployment.site_id, ()), products, deployment, contract
+            parts, supply.waiting.get(deployment.site_id, ()), products, deployment, contract
         )
         result.deployments[deployment.ref] = readiness(
             deployment,
@@ -507,21 +533,24 @@ def allocate(
             own,
             result.deployments,
             contract_pegs.get(contract.ref, []),
-            products,
             install_buffer_days,
         )
+    _count_sites(supply, result)
+    return result
 
-    for site_id in set(pools) | set(site_overdue) | set(site_undated):
-        site_pool = pools.get(site_id)
+
+def _count_sites(supply: _Supply, result: Allocation) -> None:
+    """Each site's GPUs overdue, undated and spare (supply no consumer took)."""
+    for site_id in set(supply.pools) | set(supply.overdue) | set(supply.undated):
+        site_pool = supply.pools.get(site_id)
         spare = 0
         if site_pool is not None:
             spare = sum(
                 lot.remaining for lot in site_pool.every_lot() if lot.product.gpus_per_unit > 0
             )
         result.sites[site_id] = SiteGpus(
-            site_id, site_overdue.get(site_id, 0), site_undated.get(site_id, 0), spare
+            site_id, supply.overdue.get(site_id, 0), supply.undated.get(site_id, 0), spare
         )
-    return result
 
 
 def _part_order(deployment: Deployment) -> list[Part]:
@@ -684,12 +713,60 @@ def critical_part(parts: Sequence[PartReadiness], power_ready_date: dt.date | No
     return latest[1] if latest is not None else None
 
 
+def _gpu_peg(peg: Peg, need_by: dt.date) -> GpuPeg:
+    return GpuPeg(
+        peg.line_id,
+        peg.po_number,
+        peg.line_no,
+        peg.gpus,
+        peg.date,
+        peg.date <= need_by,
+        peg.gpus_per_unit,
+    )
+
+
+def _through_deployments(
+    own_deployments: list[Deployment],
+    deployments: Mapping[str, DeploymentReadiness],
+    need_by: dt.date,
+) -> tuple[list[GpuPeg], dt.date | None]:
+    """A contract served by its deployments: the GPUs their parts took, delivered when the
+    last of them is ready (unknown while one is not)."""
+    takes = [
+        take
+        for d in own_deployments
+        for part in deployments[d.ref].parts
+        for take in part.takes
+        if take.gpus > 0
+    ]
+    takes.sort(key=lambda t: (t.date, t.po_number, t.line_no, not t.received))
+    ready_dates = [deployments[d.ref].ready_date for d in own_deployments]
+    known = [r for r in ready_dates if r is not None]
+    delivery = max(known) if len(known) == len(ready_dates) else None
+    return [_gpu_peg(t, need_by) for t in takes], delivery
+
+
+def _through_pegs(
+    contract: Contract, pegs: list[Peg], need_by: dt.date, install_buffer_days: int
+) -> tuple[list[GpuPeg], dt.date | None]:
+    """A contract served directly: its pegs, delivered once all its GPUs are pegged."""
+    committed = contract.gpus
+    taken = sum(p.gpus for p in pegs)
+    delivery: dt.date | None
+    if committed <= 0:
+        delivery = contract.start_date
+    elif taken >= committed:
+        delivery = max(p.date for p in pegs) + dt.timedelta(days=install_buffer_days)
+    else:
+        delivery = None
+    return [_gpu_peg(p, need_by) for p in pegs], delivery
+
+
 def _contract_result(
     contract: Contract,
     own_deployments: list[Deployment],
     deployments: Mapping[str, DeploymentReadiness],
     pegs: list[Peg],
-    products: Mapping[int, Product],
     install_buffer_days: int,
 ) -> ContractAllocation:
     need_by = contract_rules.need_by_date(contract.start_date, install_buffer_days)
@@ -710,52 +787,9 @@ def _contract_result(
             bool(own_deployments),
         )
     if own_deployments:
-        takes = [
-            take
-            for d in own_deployments
-            for part in deployments[d.ref].parts
-            for take in part.takes
-            if take.gpus > 0
-        ]
-        takes.sort(key=lambda t: (t.date, t.po_number, t.line_no, not t.received))
-        gpu_pegs = [
-            GpuPeg(
-                t.line_id,
-                t.po_number,
-                t.line_no,
-                t.gpus,
-                t.date,
-                t.date <= need_by,
-                t.gpus_per_unit,
-            )
-            for t in takes
-        ]
-        ready_dates = [deployments[d.ref].ready_date for d in own_deployments]
-        delivery = (
-            None
-            if any(r is None for r in ready_dates)
-            else max(r for r in ready_dates if r is not None)
-        )
+        gpu_pegs, delivery = _through_deployments(own_deployments, deployments, need_by)
     else:
-        gpu_pegs = [
-            GpuPeg(
-                p.line_id,
-                p.po_number,
-                p.line_no,
-                p.gpus,
-                p.date,
-                p.date <= need_by,
-                p.gpus_per_unit,
-            )
-            for p in pegs
-        ]
-        taken = sum(p.gpus for p in pegs)
-        if committed <= 0:
-            delivery = contract.start_date
-        elif taken >= committed:
-            delivery = max(p.date for p in pegs) + dt.timedelta(days=install_buffer_days)
-        else:
-            delivery = None
+        gpu_pegs, delivery = _through_pegs(contract, pegs, need_by, install_buffer_days)
     early = sum(p.gpus for p in gpu_pegs if p.secured)
     later = sum(p.gpus for p in gpu_pegs if not p.secured)
     secured = min(early, committed)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.contracts import Contract, it_mw
+from domain.statuses import SiteStatus
 
 ZERO = Decimal(0)
 MEASURE = Decimal("0.0001")
@@ -19,7 +20,7 @@ class Site:
     name: str
     grid_capacity_mw: Decimal | None  # the interconnect in force before its first step
     pue: Decimal | None = None
-    status: str = "planned"
+    status: str = SiteStatus.PLANNED
     # (from_date, grid_mw) steps: an upgrade, a new substation; any order.
     capacity_steps: tuple[tuple[dt.date, Decimal], ...] = ()
 

@@ -118,6 +118,22 @@ class DamagedCopy(RuntimeError):
         self.problems = problems
 
 
+def online_copy(source: Path, target: Path, *, timeout: float = 5.0, check: bool = False) -> None:
+    """Write SQLite database ``source`` into ``target`` with the online backup API: under
+    the target's write lock, in one go (its other connections see the old contents or the
+    new, never a mix). ``timeout``: how long to wait for that lock; with ``check``, the copy
+    must pass ``PRAGMA integrity_check`` (else DamagedCopy)."""
+    with (
+        contextlib.closing(sqlite3.connect(str(source))) as src,
+        contextlib.closing(sqlite3.connect(str(target), timeout=timeout)) as dst,
+    ):
+        src.backup(dst)
+        if check:
+            problems = [str(r[0]) for r in dst.execute("PRAGMA integrity_check")]
+            if problems != ["ok"]:
+                raise DamagedCopy(source, problems)
+
+
 def sqlite_backup(source: Path, target: Path, *, check: bool = True) -> Path:
     """Copy a live SQLite database with the online backup API (a file copy would miss
     committed rows still in the write-ahead log). The copy is written beside ``target``
@@ -127,19 +143,7 @@ def sqlite_backup(source: Path, target: Path, *, check: bool = True) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        src = sqlite3.connect(str(source))
-        try:
-            dst = sqlite3.connect(str(partial))
-            try:
-                src.backup(dst)
-                if check:
-                    problems = [str(r[0]) for r in dst.execute("PRAGMA integrity_check")]
-                    if problems != ["ok"]:
-                        raise DamagedCopy(source, problems)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        online_copy(source, partial, check=check)
         os.replace(partial, target)
     except BaseException:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):

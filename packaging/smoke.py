@@ -220,8 +220,8 @@ def check_keyring(target: Target, python: Path, report: Report) -> None:
     if not LINUX:
         report.note("keyring: tried only on Linux here")
         return
-    needed = [shutil.which("dbus-run-session"), shutil.which("gnome-keyring-daemon")]
-    if None in needed:
+    bus = shutil.which("dbus-run-session")
+    if bus is None or shutil.which("gnome-keyring-daemon") is None:
         report.note(
             "keyring not tried: needs dbus-run-session and gnome-keyring-daemon "
             "(apt-get install dbus gnome-keyring)"
@@ -244,7 +244,7 @@ def check_keyring(target: Target, python: Path, report: Report) -> None:
     env = target.env()
     env["PATH"] = "/usr/bin:/bin"  # for the session bus and the keyring daemon only
     done = subprocess.run(
-        [needed[0], "--", "sh", "-c", script],
+        [bus, "--", "sh", "-c", script],
         capture_output=True,
         text=True,
         env=env,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -26,8 +26,7 @@ from services.errors import NotFoundError, UsageError
 from services.figures import collector_paused
 from services.figures import picture as load_picture
 
-CRITICAL, WARNING, INFO = "critical", "warning", "info"
-SEVERITIES = (CRITICAL, WARNING, INFO)
+SEVERITIES = rules.SEVERITIES
 RULES = rules.RULES
 
 
@@ -41,32 +40,16 @@ class Acknowledgement:
 
 
 @dataclass(frozen=True)
-class Alert:
-    key: str
-    rule: str
-    severity: str
-    subject: str
-    site: str | None
-    message: str
-    # The size of the problem, bigger is worse; compared with the figure at acknowledgement.
-    figure: Decimal
-    related: tuple[str, ...] = ()
+class Alert(rules.Alert):
+    """An alert the rules found, with the buyers' acknowledgement of it."""
+
     acknowledged: Acknowledgement | None = None
     # True when an acknowledgement hides it (only listed with include_acknowledged).
     hidden: bool = False
 
     @classmethod
     def of(cls, found: rules.Alert) -> Alert:
-        return cls(
-            found.key,
-            found.rule,
-            found.severity,
-            found.subject,
-            found.site,
-            found.message,
-            found.figure,
-            found.related,
-        )
+        return cls(**{f.name: getattr(found, f.name) for f in fields(rules.Alert)})
 
     def as_json(self) -> dict[str, object]:
         ack = self.acknowledged

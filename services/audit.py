@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from domain.statuses import AuditAction
 from models import (
     AuditEntry,
     Customer,
@@ -31,6 +32,7 @@ from models import (
     Vendor,
 )
 from models.base import utcnow as utcnow_import
+from services.schema import kind
 
 # The table of each entity the audit trail names that an import can create (they keep the
 # batch that created them: ``models.base.CreatedByImport``).
@@ -84,6 +86,26 @@ class Change:
     field: str
     old: Any
     new: Any
+
+
+def from_text(kind_name: str, field_name: str, text: str | None) -> Any:
+    """A value the audit trail wrote as text (``as_text``) typed again for its field of
+    ``kind_name`` (a record kind, or ``purchase_orders``): the one way back, for putting a
+    change back and for undoing an import."""
+    if text is None:
+        return None
+    if kind_name == "purchase_orders":
+        return dt.date.fromisoformat(text) if field_name == "order_date" else text
+    field = kind(kind_name).field(field_name)
+    if field.type == "date":
+        return dt.date.fromisoformat(text)
+    if field.type in ("decimal", "money"):
+        return Decimal(text)
+    if field.type == "int":
+        return int(text)
+    if field.type == "bool":
+        return text == "yes"
+    return text
 
 
 def diff(before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]) -> list[Change]:
@@ -250,7 +272,7 @@ def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
     found = [HistoryRow(**row._asdict()) for row in rows]
     batch = creating_batch(session, entity, entity_id)
     if batch is not None and not any(
-        h.action == "create" and h.import_batch_id == batch.id for h in found
+        h.action == AuditAction.CREATE and h.import_batch_id == batch.id for h in found
     ):
         found.append(
             HistoryRow(

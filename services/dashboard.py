@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from domain import contracts as contract_rules
 from domain import money
-from domain.margin import Ledger, site_margins
+from domain.margin import Ledger, idle_by_site, site_margins
 from domain.picture import Picture, SiteFigures, SupplyPoint, open_value_breakdown, supply_series
 from domain.picture import picture as compute_picture
 from domain.supply import actual_lead_days
@@ -163,8 +163,26 @@ def dashboard(session: Session, as_of: dt.date | None = None) -> Dashboard:
 
 
 def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
+    ledger = Ledger(pic)
+    cash_months, undated = _cash(pic, ledger)
+    return Dashboard(
+        pic.as_of,
+        _tiles(pic, shown_alerts),
+        _supply(pic),
+        lead_times(pic),
+        list(pic.sites.values()),
+        _contracts_at_risk(pic),
+        _clusters_at_risk(pic),
+        _margins(pic, ledger),
+        cash_months,
+        undated,
+        _take_or_pay(pic, ledger),
+    )
+
+
+def _tiles(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Tiles:
     world, day = pic.world, pic.as_of
-    by_severity = {severity: 0 for severity in alerts_service.SEVERITIES}
+    by_severity: dict[str, int] = {severity: 0 for severity in alerts_service.SEVERITIES}
     for alert in shown_alerts:
         if not alert.hidden:
             by_severity[alert.severity] += 1
@@ -198,7 +216,7 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
             continue
         revenue += converted
 
-    tiles = Tiles(
+    return Tiles(
         gpus_delivered=sum(s.gpus_delivered for s in sites),
         gpus_on_order=sum(s.gpus_expected for s in sites),
         gpus_overdue=sum(s.gpus_overdue for s in sites),
@@ -218,14 +236,19 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
         missing_rates=tuple(dict.fromkeys(missing)),
     )
 
+
+def _supply(pic: Picture) -> list[SiteSupplySeries]:
     series = []
-    for site in sites:
+    for site in pic.sites.values():
         if not (site.gpus_committed or site.gpus_expected or site.gpus_delivered):
             continue
         points = supply_series(pic, site.id, SUPPLY_MONTHS)
         if any(p.gpus_supply or p.gpus_committed or p.gpus_overdue for p in points):
             series.append(SiteSupplySeries(site.name, points))
+    return series
 
+
+def _contracts_at_risk(pic: Picture) -> list[ContractAtRisk]:
     at_risk = [
         ContractAtRisk(
             c.ref,
@@ -239,10 +262,13 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
             c.currency,
         )
         for c in pic.contracts.values()
-        if c.binding and c.shortfall > 0 and c.end_date >= day
+        if c.binding and c.shortfall > 0 and c.end_date >= pic.as_of
     ]
     at_risk.sort(key=lambda c: (c.need_by, c.ref))
+    return at_risk
 
+
+def _clusters_at_risk(pic: Picture) -> list[ClusterAtRisk]:
     clusters = []
     for readiness in pic.deployments.values():
         if not readiness.served or not readiness.late_or_incomplete:
@@ -251,7 +277,7 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
         clusters.append(
             ClusterAtRisk(
                 readiness.ref,
-                world.site_name(readiness.site_id),
+                pic.world.site_name(readiness.site_id),
                 readiness.contract_ref,
                 readiness.needed_by,
                 readiness.ready_date,
@@ -268,16 +294,22 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
             c.ref,
         )
     )
+    return clusters
 
-    ledger = Ledger(pic)
-    this_month = money.month_start(day)
-    margins = [
+
+def _margins(pic: Picture, ledger: Ledger) -> list[SiteMargin]:
+    return [
         SiteMargin(
-            world.site_name(row.site_id), row.month, row.margin, row.site.idle_mw, row.idle_cost
+            pic.world.site_name(row.site_id), row.month, row.margin, row.site.idle_mw, row.idle_cost
         )
-        for row in site_margins(ledger, [this_month])
+        for row in site_margins(ledger, [money.month_start(pic.as_of)])
         if row.contracts.revenue or row.site.idle_mw
     ]
+
+
+def _cash(pic: Picture, ledger: Ledger) -> tuple[list[CashMonth], Decimal]:
+    """Cash out against revenue month by month, and the cash out with no date."""
+    world, day = pic.world, pic.as_of
     cash = cash_service.compute_cash(world, day, months=CASH_MONTHS)
     out_by_month = cash_service.totals_by_month(cash)
     binding = [c for c in world.contracts if c.binding]
@@ -290,10 +322,14 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
         out = out_by_month.get(month) or ZERO
         cash_months.append(CashMonth(month, out.quantize(CENT), month_revenue.quantize(CENT)))
     undated = out_by_month.get(None) or ZERO
-    from domain.margin import idle_by_site
+    return cash_months, undated.quantize(CENT)
 
-    horizon = money.months(day, config.take_or_pay_horizon_months)
+
+def _take_or_pay(pic: Picture, ledger: Ledger) -> list[SiteTakeOrPay]:
+    world, day = pic.world, pic.as_of
+    horizon = money.months(day, world.settings.take_or_pay_horizon_months)
     idle = idle_by_site(ledger, horizon)
+    this_month = money.month_start(day)
     take_or_pay = []
     for site_id in sorted({p.site_id for p in world.ppas if p.take_or_pay_pct}):
         now = ledger.site_month(site_id, this_month)
@@ -307,19 +343,7 @@ def _board(pic: Picture, shown_alerts: list[alerts_service.Alert]) -> Dashboard:
             )
         )
     take_or_pay.sort(key=lambda t: t.site)
-    return Dashboard(
-        day,
-        tiles,
-        series,
-        lead_times(pic),
-        sites,
-        at_risk,
-        clusters,
-        margins,
-        cash_months,
-        undated.quantize(CENT),
-        take_or_pay,
-    )
+    return take_or_pay
 
 
 def lead_times(pic: Picture) -> list[VendorLeadTimes]:

@@ -68,7 +68,40 @@ def save_parts(
     if seen is not None and {p["id"]: p["version"] for p in current} != dict(seen):
         raise ConflictError("The bill of parts of deployment", ref, theirs=deployment)
     problems: list[Problem] = []
-    wanted: dict[str, tuple[int, str, int]] = {}  # part key -> (row, part, quantity)
+    wanted = _wanted_parts(session, rows, problems)
+    had = {p["part"].casefold(): p for p in current}
+    for key, (number, part, quantity) in wanted.items():
+        try:
+            _save_part(session, ref, part, quantity, had.get(key), actor)
+        except ValidationError as refused:
+            spec = kind("deployment_parts")
+            problems.extend(
+                Problem(
+                    p.field,
+                    p.value,
+                    p.reason,
+                    number,
+                    spec.field(p.field).title if p.field in spec.field_names else None,
+                )
+                for p in refused.problems
+            )
+    for key, record in had.items():
+        if key not in wanted:
+            records.delete(
+                session, "deployment_parts", record["id"], actor, expected_version=record["version"]
+            )
+    if problems:
+        # Raised in the caller's transaction: what was written above goes with it.
+        raise ValidationError(problems, subject=subject)
+    return parts_of(session, deployment_id)
+
+
+def _wanted_parts(
+    session: Session, rows: Sequence[PartRow], problems: list[Problem]
+) -> dict[str, tuple[int, str, int]]:
+    """The parts the rows ask for: part key -> (row, part, quantity); a row that cannot be
+    read is told in ``problems``."""
+    wanted: dict[str, tuple[int, str, int]] = {}
     for number, row in enumerate(rows, start=1):
         part = row.part.strip() if isinstance(row.part, str) else row.part
         quantity = row.quantity
@@ -91,46 +124,25 @@ def save_parts(
             )
             continue
         wanted[key] = (number, named or str(part), quantity)
-    had = {p["part"].casefold(): p for p in current}
-    saved: list[Record] = []
-    for key, (number, part, quantity) in wanted.items():
+    return wanted
+
+
+def _save_part(
+    session: Session, ref: str, part: str, quantity: int, had: Record | None, actor: Actor
+) -> None:
+    """Add the part to deployment ``ref``, or change the quantity of the one it ``had``."""
+    if had is None:
         values = {"deployment_ref": ref, "part": part, "quantity": quantity}
-        try:
-            if key not in had:
-                saved.append(records.create(session, "deployment_parts", values, actor))
-            else:
-                record = had[key]
-                saved.append(
-                    records.update(
-                        session,
-                        "deployment_parts",
-                        record["id"],
-                        {"quantity": quantity},
-                        actor,
-                        expected_version=record["version"],
-                    )
-                )
-        except ValidationError as refused:
-            spec = kind("deployment_parts")
-            problems.extend(
-                Problem(
-                    p.field,
-                    p.value,
-                    p.reason,
-                    number,
-                    spec.field(p.field).title if p.field in spec.field_names else None,
-                )
-                for p in refused.problems
-            )
-    for key, record in had.items():
-        if key not in wanted:
-            records.delete(
-                session, "deployment_parts", record["id"], actor, expected_version=record["version"]
-            )
-    if problems:
-        # Raised in the caller's transaction: what was written above goes with it.
-        raise ValidationError(problems, subject=subject)
-    return parts_of(session, deployment_id)
+        records.create(session, "deployment_parts", values, actor)
+    else:
+        records.update(
+            session,
+            "deployment_parts",
+            had["id"],
+            {"quantity": quantity},
+            actor,
+            expected_version=had["version"],
+        )
 
 
 def duplicate(session: Session, source_id: int, values: Record, actor: Actor) -> Record:

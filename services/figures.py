@@ -9,14 +9,12 @@ of a day (``domain.picture``). The rules themselves live in ``domain/`` only.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from domain import supply
@@ -57,6 +55,7 @@ from models import (
     VendorAlias,
 )
 from services import settings as settings_service
+from services.collector import collector_paused
 
 __all__ = [
     "CENT",
@@ -81,24 +80,6 @@ CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many plain rows.
-
-    Loading 100,000 order lines and raising tens of thousands of alerts allocates objects
-    without reference cycles; the collector's repeated full passes over them took about as
-    long as the work itself (measured with bench/bench_alerts.py). Reference counting still
-    frees everything; the collector runs again as soon as the block ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_world(session: Session) -> World:
     """Read what the rules need: a few Core SELECTs into plain values.
 
@@ -113,6 +94,29 @@ def load_world(session: Session) -> World:
 
 def _load_world(session: Session) -> World:
     connection = session.connection()
+    contracts, contract_refs = _contracts(connection)
+    quotes = [
+        Quote(*row)
+        for row in connection.execute(
+            select(LeadTimeQuote.product_id, LeadTimeQuote.quote_date, LeadTimeQuote.lead_days)
+        )
+    ]
+    return World(
+        sites=_sites(connection),
+        vendors=_vendors(connection),
+        products=_products(connection),
+        lines=_lines(connection),
+        contracts=contracts,
+        ppas=_ppas(connection),
+        quotes=quotes,
+        fx=_fx(connection),
+        deployments=_deployments(connection, contract_refs),
+        order_schedules=_schedules(connection),
+        settings=Settings.from_values(settings_service.get_all(session)),
+    )
+
+
+def _sites(connection: Connection) -> dict[int, SiteValue]:
     steps: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for site_id, from_date, grid_mw in connection.execute(
         select(SiteCapacity.site_id, SiteCapacity.from_date, SiteCapacity.grid_mw)
@@ -124,6 +128,10 @@ def _load_world(session: Session) -> World:
             select(Site.id, Site.name, Site.grid_capacity_mw, Site.pue, Site.status)
         )
     }
+    return sites
+
+
+def _vendors(connection: Connection) -> dict[int, VendorValue]:
     aliases: dict[int, list[str]] = defaultdict(list)
     for vendor_id, alias in connection.execute(select(VendorAlias.vendor_id, VendorAlias.alias)):
         aliases[vendor_id].append(alias)
@@ -133,6 +141,10 @@ def _load_world(session: Session) -> World:
             select(Vendor.id, Vendor.name, Vendor.payment_schedule)
         )
     }
+    return vendors
+
+
+def _products(connection: Connection) -> dict[int, supply.Product]:
     products = {
         row[0]: supply.Product(*row)
         for row in connection.execute(
@@ -147,6 +159,10 @@ def _load_world(session: Session) -> World:
             )
         )
     }
+    return products
+
+
+def _lines(connection: Connection) -> list[supply.Line]:
     deployment_refs = {
         did: ref
         for did, ref in connection.execute(select(Deployment.id, Deployment.deployment_ref))
@@ -184,6 +200,11 @@ def _load_world(session: Session) -> World:
                 version=version,
             )
         )
+    return lines
+
+
+def _contracts(connection: Connection) -> tuple[list[Contract], dict[int, str]]:
+    """The contracts, and each one's reference by id."""
     contract_refs: dict[int, str] = {}
     contracts = []
     for row in connection.execute(
@@ -211,65 +232,39 @@ def _load_world(session: Session) -> World:
         contract_id, *values = row
         contract_refs[contract_id] = values[0]
         contracts.append(Contract(*values, id=contract_id))  # type: ignore[misc]
-    ppas = [
-        PpaValue(
-            ref=ref,
-            site_id=site_id,
-            capacity_mw=capacity,
-            start_date=start,
-            end_date=end,
-            counterparty=counterparty,
-            price_per_mwh=price,
-            currency=currency,
-            structure=structure,
-            escalation_pct=escalation,
-            take_or_pay_pct=take_or_pay,
-            notice_days=notice,
-            id=ppa_id,
-        )
-        for (
-            ppa_id,
-            ref,
-            site_id,
-            capacity,
-            start,
-            end,
-            counterparty,
-            price,
-            currency,
-            structure,
-            escalation,
-            take_or_pay,
-            notice,
-        ) in connection.execute(
-            select(
-                Ppa.id,
-                Ppa.ppa_ref,
-                Ppa.site_id,
-                Ppa.capacity_mw,
-                Ppa.start_date,
-                Ppa.end_date,
-                Ppa.counterparty,
-                Ppa.price_per_mwh,
-                Ppa.currency,
-                Ppa.structure,
-                Ppa.escalation_pct,
-                Ppa.take_or_pay_pct,
-                Ppa.notice_days,
-            )
-        )
-    ]
-    quotes = [
-        Quote(*row)
-        for row in connection.execute(
-            select(LeadTimeQuote.product_id, LeadTimeQuote.quote_date, LeadTimeQuote.lead_days)
-        )
-    ]
+    return contracts, contract_refs
+
+
+def _ppas(connection: Connection) -> list[PpaValue]:
+    # The columns in the order of the value's fields (the id last).
+    query = select(
+        Ppa.ppa_ref,
+        Ppa.site_id,
+        Ppa.capacity_mw,
+        Ppa.start_date,
+        Ppa.end_date,
+        Ppa.counterparty,
+        Ppa.price_per_mwh,
+        Ppa.currency,
+        Ppa.structure,
+        Ppa.escalation_pct,
+        Ppa.take_or_pay_pct,
+        Ppa.notice_days,
+        Ppa.id,
+    )
+    return [PpaValue(*row) for row in connection.execute(query)]
+
+
+def _fx(connection: Connection) -> dict[str, list[tuple[dt.date, Decimal]]]:
     fx: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for currency, valid_from, rate in connection.execute(
         select(FxRate.currency, FxRate.valid_from, FxRate.rate).order_by(FxRate.valid_from)
     ):
         fx[currency.upper()].append((valid_from, rate))
+    return dict(fx)
+
+
+def _deployments(connection: Connection, contract_refs: dict[int, str]) -> list[DeploymentValue]:
     parts: dict[int, list[Part]] = defaultdict(list)
     for deployment_id, part, quantity in connection.execute(
         select(DeploymentPart.deployment_id, DeploymentPart.part, DeploymentPart.quantity)
@@ -299,6 +294,10 @@ def _load_world(session: Session) -> World:
             )
         )
     ]
+    return deployments
+
+
+def _schedules(connection: Connection) -> dict[str, str]:
     schedules = {
         po: schedule
         for po, schedule in connection.execute(
@@ -308,19 +307,7 @@ def _load_world(session: Session) -> World:
         )
         if schedule
     }
-    return World(
-        sites=sites,
-        vendors=vendors,
-        products=products,
-        lines=lines,
-        contracts=contracts,
-        ppas=ppas,
-        quotes=quotes,
-        fx=dict(fx),
-        deployments=deployments,
-        order_schedules=schedules,
-        settings=Settings.from_values(settings_service.get_all(session)),
-    )
+    return schedules
 
 
 def picture(session: Session, as_of: dt.date | None = None) -> Picture:

@@ -5,6 +5,7 @@ key columns, so it answers at once on 100,000 order lines."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +47,19 @@ def find(session: Session, text: str, limit: int = 40) -> list[Found]:
     if len(needle) < MIN_TEXT:
         return []
     found: list[tuple[int, str, Found]] = []
+    for search in _SEARCHES:
+        for key, item in search(session, needle, limit):
+            lowered = key.lower()
+            rank = 0 if lowered == needle else 1 if lowered.startswith(needle) else 2
+            found.append((rank, lowered, item))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [item for _rank, _key, item in found[:limit]]
 
-    def add(key: str, item: Found) -> None:
-        lowered = key.lower()
-        rank = 0 if lowered == needle else 1 if lowered.startswith(needle) else 2
-        found.append((rank, lowered, item))
 
+Hits = Iterator[tuple[str, Found]]
+
+
+def _orders(session: Session, needle: str, limit: int) -> Hits:
     for po, vendor, site, lines in session.execute(
         select(PurchaseOrder.po_number, Vendor.name, Site.name, func.count())
         .join(Vendor, Vendor.id == PurchaseOrder.vendor_id)
@@ -63,10 +71,11 @@ def find(session: Session, text: str, limit: int = 40) -> list[Found]:
         .limit(limit)
     ):
         plural = "s" if lines != 1 else ""
-        add(
-            po,
-            Found("orders", po, f"Purchase order {po}", f"{vendor}, {site}, {lines} line{plural}"),
-        )
+        detail = f"{vendor}, {site}, {lines} line{plural}"
+        yield po, Found("orders", po, f"Purchase order {po}", detail)
+
+
+def _contracts(session: Session, needle: str, limit: int) -> Hits:
     for ref, customer, site in session.execute(
         select(CustomerContract.contract_ref, Customer.name, Site.name)
         .join(Customer, Customer.id == CustomerContract.customer_id)
@@ -75,7 +84,10 @@ def find(session: Session, text: str, limit: int = 40) -> list[Found]:
         .order_by(CustomerContract.contract_ref)
         .limit(limit)
     ):
-        add(ref, Found("contracts", ref, f"Contract {ref}", f"{customer}, {site}"))
+        yield ref, Found("contracts", ref, f"Contract {ref}", f"{customer}, {site}")
+
+
+def _ppas(session: Session, needle: str, limit: int) -> Hits:
     for ref, counterparty, site in session.execute(
         select(Ppa.ppa_ref, Ppa.counterparty, Site.name)
         .join(Site, Site.id == Ppa.site_id)
@@ -83,7 +95,10 @@ def find(session: Session, text: str, limit: int = 40) -> list[Found]:
         .order_by(Ppa.ppa_ref)
         .limit(limit)
     ):
-        add(ref, Found("ppas", ref, f"PPA {ref}", f"{counterparty}, {site}"))
+        yield ref, Found("ppas", ref, f"PPA {ref}", f"{counterparty}, {site}")
+
+
+def _vendors(session: Session, needle: str, limit: int) -> Hits:
     aliased = select(VendorAlias.vendor_id).where(_like(VendorAlias.alias, needle))
     for name, category, country in session.execute(
         select(Vendor.name, Vendor.category, Vendor.country)
@@ -92,21 +107,30 @@ def find(session: Session, text: str, limit: int = 40) -> list[Found]:
         .limit(limit)
     ):
         detail = ", ".join(part for part in (category, country) if part)
-        add(name, Found("vendors", name, f"Vendor {name}", detail))
+        yield name, Found("vendors", name, f"Vendor {name}", detail)
+
+
+def _sites(session: Session, needle: str, limit: int) -> Hits:
     for name, country in session.execute(
         select(Site.name, Site.country)
         .where(_like(Site.name, needle))
         .order_by(Site.name)
         .limit(limit)
     ):
-        add(name, Found("sites", name, f"Site {name}", country or ""))
+        yield name, Found("sites", name, f"Site {name}", country or "")
+
+
+def _customers(session: Session, needle: str, limit: int) -> Hits:
     for (name,) in session.execute(
         select(Customer.name)
         .where(_like(Customer.name, needle))
         .order_by(Customer.name)
         .limit(limit)
     ):
-        add(name, Found("customers", name, f"Customer {name}", ""))
+        yield name, Found("customers", name, f"Customer {name}", "")
+
+
+def _products(session: Session, needle: str, limit: int) -> Hits:
     for sku, vendor, description in session.execute(
         select(Product.sku, Vendor.name, Product.description)
         .join(Vendor, Vendor.id == Product.vendor_id)
@@ -114,9 +138,16 @@ def find(session: Session, text: str, limit: int = 40) -> list[Found]:
         .order_by(Product.sku)
         .limit(limit)
     ):
-        add(
-            sku,
-            Found("products", sku, f"Product {sku}", f"{vendor}: {description or ''}".rstrip(": ")),
-        )
-    found.sort(key=lambda item: (item[0], item[1]))
-    return [item for _rank, _key, item in found[:limit]]
+        detail = f"{vendor}: {description or ''}".rstrip(": ")
+        yield sku, Found("products", sku, f"Product {sku}", detail)
+
+
+_SEARCHES: tuple[Callable[[Session, str, int], Hits], ...] = (
+    _orders,
+    _contracts,
+    _ppas,
+    _vendors,
+    _sites,
+    _customers,
+    _products,
+)

@@ -29,6 +29,7 @@ from models.migrate import (
     current_revision,
     head_revision,
     is_known,
+    online_copy,
     sqlite_backup,
 )
 from models.migrate import upgrade as migrate_up
@@ -234,29 +235,16 @@ def backup(location: str, target: Path) -> str:
             "pg_dump is not installed here. Install the PostgreSQL client tools and run:\n"
             f"  {command}"
         )
-    env = None
-    if url.password:
-        import os
-
-        env = {**os.environ, "PGPASSWORD": url.password}
-    completed = subprocess.run(
+    completed = _run_tool(
         [
             pg_dump,
             "--format=custom",
             "--file",
             str(target),
-            "--host",
-            url.host or "localhost",
-            "--port",
-            str(url.port or 5432),
-            "--username",
-            url.username or "postgres",
+            *_pg_connection_args(url),
             url.database or "",
         ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
+        _pg_environment(url),
     )
     if completed.returncode != 0:
         message = completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else ""
@@ -299,15 +287,7 @@ def _restore_sqlite(url: URL, source: Path) -> str:
         # The online backup API writes into the live file under its write lock, in one go:
         # other connections see the old contents or the new, never a mix, and no file is
         # swapped under their feet.
-        src = sqlite3.connect(str(copy))
-        try:
-            dst = sqlite3.connect(str(target), timeout=30)
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        online_copy(copy, target, timeout=30)
     upgraded = upgrade(str(target)) if revision != head_revision() else ""
     kept = f" The previous contents were saved as {saved}." if saved else ""
     then = f" {upgraded}" if upgraded else ""
@@ -369,6 +349,14 @@ def _pg_environment(url: URL) -> dict[str, str]:
     return env
 
 
+def _run_tool(
+    argv: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A PostgreSQL client tool run to its end, its output kept (never raising on failure:
+    the caller words the message)."""
+    return subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+
+
 def _pg_connection_args(url: URL) -> list[str]:
     return [
         "--host",
@@ -393,9 +381,7 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
     _require_owner(location, url)
     # The check: the archive's table of contents names a Rackbook schema, and reading the
     # whole archive (every table's data, decompressed) to nowhere succeeds.
-    listing = subprocess.run(
-        [pg_restore, "--list", str(source)], capture_output=True, text=True, check=False
-    )
+    listing = _run_tool([pg_restore, "--list", str(source)])
     if listing.returncode != 0:
         raise RackbookError(
             f"{source.name} is not a readable pg_dump archive ({_last_line(listing.stderr)}); "
@@ -403,12 +389,7 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
         )
     if "alembic_version" not in listing.stdout:
         raise RackbookError(f"{source.name} is not a Rackbook backup; nothing was replaced")
-    full_read = subprocess.run(
-        [pg_restore, "--file", os.devnull, str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    full_read = _run_tool([pg_restore, "--file", os.devnull, str(source)])
     if full_read.returncode != 0:
         raise RackbookError(
             f"{source.name} is damaged ({_last_line(full_read.stderr)}); nothing was replaced"
@@ -418,7 +399,7 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
         before = paths.backups_folder() / (f"{url.database}-before-restore-{_stamp()}.dump")
         backup(location, before)
         saved = f" The previous contents were saved as {before}."
-    completed = subprocess.run(
+    completed = _run_tool(
         [
             pg_restore,
             "--clean",
@@ -431,10 +412,7 @@ def _restore_postgresql(location: str, url: URL, source: Path) -> str:
             url.database or "",
             str(source),
         ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
+        env,
     )
     if completed.returncode != 0:
         raise RackbookError(

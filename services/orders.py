@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain.statuses import CLOSED
+from domain.statuses import CLOSED, LineStatus
 from domain.supply import units_open
 from models import OrderLine, PurchaseOrder
 from services import audit, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, Problem, ValidationError
-from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
+from services.schema import LINE_TERMS, PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import validate
 
 Record = dict[str, Any]
@@ -57,7 +57,7 @@ class OrderView:
             (
                 line["quantity"] * line["unit_price"]
                 for line in self.lines
-                if line["status"] != "cancelled" and line["unit_price"] is not None
+                if line["status"] != LineStatus.CANCELLED and line["unit_price"] is not None
             ),
             Decimal(0),
         )
@@ -120,7 +120,7 @@ def receive(
     line = _locked_line(session, line_id)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
         raise _refuse(line, "received_qty", quantity, "the units received must be more than 0")
-    if line["status"] == "cancelled":
+    if line["status"] == LineStatus.CANCELLED:
         raise _refuse(line, "status", line["status"], "a cancelled line cannot receive goods")
     received = (line["received_qty"] or 0) + quantity
     return records.update(
@@ -338,9 +338,9 @@ def cancel_line(
     (``Cancelled on 2026-12-07 by maria: vendor discontinued the SKU``), so the line stays
     on record with why it was stopped."""
     line = _locked_line(session, line_id)
-    if line["status"] == "received":
+    if line["status"] == LineStatus.RECEIVED:
         raise _refuse(line, "status", line["status"], "every unit has arrived; nothing to cancel")
-    changes: Record = {"status": "cancelled"}
+    changes: Record = {"status": LineStatus.CANCELLED}
     if reason and reason.strip():
         said = f"Cancelled on {dt.date.today().isoformat()} by {actor.user}: {reason.strip()}"
         notes = line.get("notes")
@@ -360,7 +360,7 @@ def delete_drafts(session: Session, lines: list[tuple[int, int | None]], actor: 
     placed is never deleted: it is cancelled, with a reason, and stays on record."""
     for line_id, version in lines:
         line = _locked_line(session, line_id)
-        if line["status"] != "draft":
+        if line["status"] != LineStatus.DRAFT:
             raise _refuse(
                 line,
                 "status",
@@ -417,16 +417,7 @@ HEADER_FIELDS = (
     "po_number",
     *(name for name in PURCHASE_ORDER_FIELDS if name != "payment_schedule"),
 )
-LINE_FIELDS = (
-    "sku",
-    "description",
-    "quantity",
-    "unit_price",
-    "requested_date",
-    "promised_date",
-    "eta",
-    "notes",
-)
+LINE_FIELDS = ("sku", *LINE_TERMS, "notes")
 
 
 @dataclass(frozen=True)

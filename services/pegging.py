@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain import alerts as alert_rules
 from domain import supply
-from domain.allocation import DeploymentReadiness
+from domain.allocation import DeploymentReadiness, LineRef
 from domain.gpus import serves
 from domain.picture import ContractFigures, Picture
 from domain.statuses import is_on_hold
@@ -28,21 +28,14 @@ ZERO = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
-class LineServing:
+class LineServing(LineRef):
     """GPUs of one order line serving a contract: secured by its need-by date, or late."""
 
-    line_id: int
-    po_number: str
-    line_no: int
     vendor: str
     sku: str
     gpus: int
     date: dt.date
     secured: bool
-
-    @property
-    def ref(self) -> str:
-        return f"{self.po_number}/{self.line_no}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +262,39 @@ def of_line(pic: Picture, line_id: int) -> LinePegging:
     world, as_of = pic.world, pic.as_of
     product = world.products[line.product_id]
     names = {d.ref: d.name for d in world.deployments}
+    uses = _uses(pic, line_id, names)
+    overdue_units = supply.overdue_units(line, as_of)
+    undated_units = supply.undated_units(line)
+    waiting: list[Waiting] = []
+    short: list[ShortContract] = []
+    if overdue_units or undated_units:
+        waiting = _waiting(pic, line_id, names)
+        if product.gpus_per_unit > 0:
+            short = _short_contracts(pic, world.site_name(line.site_id), product.gpu_model)
+    return LinePegging(
+        line_id=line.id,
+        po_number=line.po_number,
+        line_no=line.line_no,
+        site=world.site_name(line.site_id),
+        sku=product.sku,
+        status=line.status,
+        gpus_per_unit=product.gpus_per_unit,
+        uses=tuple(uses),
+        open_units=supply.open_units(line),
+        expected_date=line.expected_date,
+        overdue=supply.is_overdue(line, as_of),
+        days_overdue=supply.overdue_days(line, as_of),
+        overdue_units=overdue_units,
+        undated_units=undated_units,
+        on_hold=is_on_hold(line.status),
+        waiting=tuple(waiting),
+        short_contracts=tuple(short),
+        as_of=as_of,
+    )
+
+
+def _uses(pic: Picture, line_id: int, names: dict[str, str | None]) -> list[Use]:
+    """What the line serves: its pegs to contracts and the takes of deployments' parts."""
     uses: list[Use] = []
     for ref in pic.served_by_line.get(line_id, ()):
         contract = pic.contracts.get(ref)
@@ -308,55 +334,38 @@ def of_line(pic: Picture, line_id: int) -> LinePegging:
                             in_time,
                         )
                     )
-    overdue_units = supply.overdue_units(line, as_of)
-    undated_units = supply.undated_units(line)
+    return uses
+
+
+def _waiting(pic: Picture, line_id: int, names: dict[str, str | None]) -> list[Waiting]:
+    """The deployments' parts missing that wait for the line (overdue or undated)."""
     waiting: list[Waiting] = []
+    for readiness in sorted(pic.deployments.values(), key=lambda r: r.ref):
+        for part in readiness.parts:
+            if line_id in part.waiting_on and part.missing > 0:
+                waiting.append(
+                    Waiting(
+                        readiness.ref,
+                        names.get(readiness.ref) or readiness.ref,
+                        part.part,
+                        part.missing,
+                    )
+                )
+    return waiting
+
+
+def _short_contracts(pic: Picture, site: str, gpu_model: str | None) -> list[ShortContract]:
+    """The binding contracts of the site short of GPUs, as the alerts name them; of those,
+    the ones GPUs of the line's model would serve."""
     short: list[ShortContract] = []
-    if overdue_units or undated_units:
-        for readiness in sorted(pic.deployments.values(), key=lambda r: r.ref):
-            for part in readiness.parts:
-                if line_id in part.waiting_on and part.missing > 0:
-                    waiting.append(
-                        Waiting(
-                            readiness.ref,
-                            names.get(readiness.ref) or readiness.ref,
-                            part.part,
-                            part.missing,
-                        )
-                    )
-        if product.gpus_per_unit > 0:
-            # The binding contracts of the site short of GPUs, as the alerts name them; of
-            # those, the ones GPUs of this line's model would serve.
-            site = world.site_name(line.site_id)
-            for ref in alert_rules.context(pic).short_contracts.get(site, ()):
-                contract = pic.contracts[ref]
-                if serves(contract.gpu_model, product.gpu_model):
-                    short.append(
-                        ShortContract(
-                            contract.ref, contract.customer, contract.shortfall, contract.need_by
-                        )
-                    )
-            short.sort(key=lambda c: (c.need_by, c.ref))
-    return LinePegging(
-        line_id=line.id,
-        po_number=line.po_number,
-        line_no=line.line_no,
-        site=world.site_name(line.site_id),
-        sku=product.sku,
-        status=line.status,
-        gpus_per_unit=product.gpus_per_unit,
-        uses=tuple(uses),
-        open_units=supply.open_units(line),
-        expected_date=line.expected_date,
-        overdue=supply.is_overdue(line, as_of),
-        days_overdue=supply.overdue_days(line, as_of),
-        overdue_units=overdue_units,
-        undated_units=undated_units,
-        on_hold=is_on_hold(line.status),
-        waiting=tuple(waiting),
-        short_contracts=tuple(short),
-        as_of=as_of,
-    )
+    for ref in alert_rules.context(pic).short_contracts.get(site, ()):
+        contract = pic.contracts[ref]
+        if serves(contract.gpu_model, gpu_model):
+            short.append(
+                ShortContract(contract.ref, contract.customer, contract.shortfall, contract.need_by)
+            )
+    short.sort(key=lambda c: (c.need_by, c.ref))
+    return short
 
 
 # --- from a session --------------------------------------------------------------------------

@@ -22,6 +22,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.allocation import is_part_category
+from domain.statuses import (
+    AuditAction,
+    ContractStatus,
+    DeploymentStatus,
+    LineStatus,
+    OrderStatus,
+    SiteStatus,
+)
 from domain.supply import Category, first_commitment, take_vendor_dates
 from models import (
     AuditEntry,
@@ -52,7 +60,8 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
-from services.schema import PURCHASE_ORDER_FIELDS, Kind, kind
+from services.order_header import write_header
+from services.schema import LINE_TERMS, PURCHASE_ORDER_FIELDS, Kind, kind
 from services.validation import NAME_FIELDS, clean_text, lookalike, validate
 
 Record = dict[str, Any]
@@ -61,12 +70,12 @@ Record = dict[str, Any]
 PART_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 DEFAULTS: dict[str, Record] = {
-    "sites": {"status": "planned"},
+    "sites": {"status": SiteStatus.PLANNED},
     "products": {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
-    "orders": {"status": "placed", "received_qty": 0, "currency": "USD"},
+    "orders": {"status": LineStatus.PLACED, "received_qty": 0, "currency": "USD"},
     "ppas": {"currency": "USD"},
-    "contracts": {"status": "signed", "currency": "USD", "auto_renew": False},
-    "deployments": {"status": "planned"},
+    "contracts": {"status": ContractStatus.SIGNED, "currency": "USD", "auto_renew": False},
+    "deployments": {"status": DeploymentStatus.PLANNED},
 }
 
 
@@ -279,6 +288,11 @@ class Adapter:
     def id_column(self) -> ColumnElement[int]:
         return self.model.id  # type: ignore[no-any-return]
 
+    def plain_columns(self, skip: int = 0) -> list[Any]:
+        """The plain fields' columns, each labelled by its field (the first ``skip`` left
+        out: the select names them where it wants them)."""
+        return [getattr(self.model, n).label(n) for n in self.plain[skip:]]
+
     def find(self, session: Session, record: Record) -> Any | None:
         raise NotImplementedError
 
@@ -302,6 +316,19 @@ class Adapter:
 
     def finish(self, session: Session, records: list[Record]) -> list[Record]:
         return records
+
+
+class _AtSite(Adapter):
+    """A kind whose record names its site, which must exist."""
+
+    def assign(self, session: Session, row: Any, record: Record, actor: Actor) -> list[Problem]:
+        problems: list[Problem] = []
+        site = _require_site(session, record, problems)
+        if problems or site is None:
+            return problems
+        super().assign(session, row, record, actor)
+        row.site = site
+        return []
 
 
 def _count(session: Session, column: Any, value: int) -> int:
@@ -331,9 +358,7 @@ class SiteAdapter(Adapter):
     )
 
     def select(self) -> Select[Any]:
-        return _versioned(Site, *(getattr(Site, n).label(n) for n in self.plain)).order_by(
-            Site.name
-        )
+        return _versioned(Site, *self.plain_columns()).order_by(Site.name)
 
     def find(self, session: Session, record: Record) -> Site | None:
         return find_site(session, record["name"])
@@ -367,9 +392,7 @@ class VendorAdapter(Adapter):
     )
 
     def select(self) -> Select[Any]:
-        return _versioned(Vendor, *(getattr(Vendor, n).label(n) for n in self.plain)).order_by(
-            Vendor.name_key
-        )
+        return _versioned(Vendor, *self.plain_columns()).order_by(Vendor.name_key)
 
     def find(self, session: Session, record: Record) -> Vendor | None:
         return session.scalar(select(Vendor).where(Vendor.name_key == name_key(record["name"])))
@@ -451,7 +474,7 @@ class ProductAdapter(Adapter):
                 Product,
                 Product.sku.label("sku"),
                 Vendor.name.label("vendor"),
-                *(getattr(Product, n).label(n) for n in self.plain[1:]),
+                *self.plain_columns(1),
             )
             .join(Vendor, Product.vendor_id == Vendor.id)
             .order_by(Vendor.name_key, Product.sku)
@@ -495,7 +518,7 @@ class LeadTimeAdapter(Adapter):
                 LeadTimeQuote,
                 Vendor.name.label("vendor"),
                 Product.sku.label("sku"),
-                *(getattr(LeadTimeQuote, n).label(n) for n in self.plain),
+                *self.plain_columns(),
             )
             .join(Product, LeadTimeQuote.product_id == Product.id)
             .join(Vendor, Product.vendor_id == Vendor.id)
@@ -535,18 +558,7 @@ class OrderLineAdapter(Adapter):
 
     kind_name = "orders"
     model = OrderLine
-    plain = (
-        "description",
-        "quantity",
-        "unit_price",
-        "requested_date",
-        "promised_date",
-        "eta",
-        "received_qty",
-        "received_date",
-        "status",
-        "notes",
-    )
+    plain = (*LINE_TERMS, "received_qty", "received_date", "status", "notes")
 
     def select(self) -> Select[Any]:
         return (
@@ -563,7 +575,7 @@ class OrderLineAdapter(Adapter):
                 Product.category.label("category"),
                 OrderLine.unit_price.label("unit_price"),
                 PurchaseOrder.currency.label("currency"),
-                *(getattr(OrderLine, n).label(n) for n in self.plain[3:]),
+                *self.plain_columns(3),
                 PurchaseOrder.payment_schedule.label("payment_schedule"),
                 Deployment.deployment_ref.label("deployment_ref"),
                 OrderLine.first_commitment.label("first_commitment"),
@@ -602,20 +614,48 @@ class OrderLineAdapter(Adapter):
             )
         if problems or vendor is None or site is None or product is None:
             return problems
+        order = self._order(session, row, record, vendor, actor, problems)
+        if order is None:
+            return problems
+        write_header(session, order, vendor, site, record, actor)
+        super().assign(session, row, record, actor)
+        row.line_no = record["line"]
+        row.received_qty = record.get("received_qty") or 0
+        # The vendor's first date for the line: set once known, never overwritten here
+        # (domain.supply).
+        row.first_commitment = first_commitment(
+            row.first_commitment, record.get("promised_date"), record.get("eta")
+        )
+        row.order = order
+        row.product = product
+        row.deployment = deployment
+        return []
+
+    def _order(
+        self,
+        session: Session,
+        row: OrderLine,
+        record: Record,
+        vendor: Vendor,
+        actor: Actor,
+        problems: list[Problem],
+    ) -> PurchaseOrder | None:
+        """The line's purchase order, created for a new PO number; None (``problems`` say
+        why) when the line cannot go on it."""
         order = session.scalar(
             select(PurchaseOrder).where(PurchaseOrder.po_number == record["po_number"])
         )
         if order is None:
             order = PurchaseOrder(
                 po_number=record["po_number"],
-                status="open",
+                status=OrderStatus.OPEN,
                 created_by=actor.user,
                 updated_by=actor.user,
             )
             session.add(order)
         elif row.id is not None and row.order_id != order.id:
             problems.append(Problem("po_number", record["po_number"], "a line cannot move orders"))
-            return problems
+            return None
         elif order.vendor_id != vendor.id and any(
             line.id != row.id and line.product.vendor_id != vendor.id for line in order.lines
         ):
@@ -628,61 +668,8 @@ class OrderLineAdapter(Adapter):
                     f"a line from {vendor.name} needs a purchase order of its own",
                 )
             )
-            return problems
-        before = {
-            "vendor": order.vendor.name if order.vendor_id else None,
-            "site": order.site.name if order.site_id else None,
-            "order_date": order.order_date,
-            "currency": order.currency,
-            "payment_schedule": order.payment_schedule,
-        }
-        order.vendor = vendor
-        order.site = site
-        order.order_date = record["order_date"]
-        order.currency = record.get("currency") or "USD"
-        order.payment_schedule = record.get("payment_schedule")
-        after = {
-            "vendor": vendor.name,
-            "site": site.name,
-            "order_date": order.order_date,
-            "currency": order.currency,
-            "payment_schedule": order.payment_schedule,
-        }
-        if order.id is not None:
-            changes = audit.diff(before, after, ORDER_FIELDS)
-            if changes:
-                order.updated_by = actor.user
-                audit.write_entries(
-                    session,
-                    [
-                        audit.entry(
-                            actor,
-                            "purchase_orders",
-                            order.id,
-                            order.po_number,
-                            "update",
-                            c.field,
-                            c.old,
-                            c.new,
-                        )
-                        for c in changes
-                    ],
-                )
-        super().assign(session, row, record, actor)
-        row.line_no = record["line"]
-        row.received_qty = record.get("received_qty") or 0
-        # The vendor's first date for the line, kept once known (domain.supply).
-        row.first_commitment = first_commitment(
-            row.first_commitment, record.get("promised_date"), record.get("eta")
-        )
-        row.order = order
-        row.product = product
-        row.deployment = deployment
-        # Set once, when the vendor's first date is known; never overwritten here.
-        row.first_commitment = first_commitment(
-            row.first_commitment, record.get("promised_date"), record.get("eta")
-        )
-        return []
+            return None
+        return order
 
     def delete(self, session: Session, row: OrderLine) -> None:
         order = row.order
@@ -692,7 +679,7 @@ class OrderLineAdapter(Adapter):
             session.delete(order)
 
 
-class PpaAdapter(Adapter):
+class PpaAdapter(_AtSite):
     kind_name = "ppas"
     model = Ppa
     plain = (
@@ -717,7 +704,7 @@ class PpaAdapter(Adapter):
                 Ppa.ppa_ref.label("ppa_ref"),
                 Ppa.counterparty.label("counterparty"),
                 Site.name.label("site"),
-                *(getattr(Ppa, n).label(n) for n in self.plain[2:]),
+                *self.plain_columns(2),
             )
             .join(Site, Ppa.site_id == Site.id)
             .order_by(Ppa.ppa_ref)
@@ -726,15 +713,6 @@ class PpaAdapter(Adapter):
     def find(self, session: Session, record: Record) -> Ppa | None:
         return session.scalar(select(Ppa).where(Ppa.ppa_ref == record["ppa_ref"]))
 
-    def assign(self, session: Session, row: Ppa, record: Record, actor: Actor) -> list[Problem]:
-        problems: list[Problem] = []
-        site = _require_site(session, record, problems)
-        if problems or site is None:
-            return problems
-        super().assign(session, row, record, actor)
-        row.site = site
-        return []
-
 
 class CustomerAdapter(Adapter):
     kind_name = "customers"
@@ -742,9 +720,7 @@ class CustomerAdapter(Adapter):
     plain = ("name", "country", "contact")
 
     def select(self) -> Select[Any]:
-        return _versioned(Customer, *(getattr(Customer, n).label(n) for n in self.plain)).order_by(
-            Customer.name
-        )
+        return _versioned(Customer, *self.plain_columns()).order_by(Customer.name)
 
     def find(self, session: Session, record: Record) -> Customer | None:
         return find_customer(session, record["name"])
@@ -785,7 +761,7 @@ class ContractAdapter(Adapter):
                 CustomerContract.contract_ref.label("contract_ref"),
                 Customer.name.label("customer"),
                 Site.name.label("site"),
-                *(getattr(CustomerContract, n).label(n) for n in self.plain[1:]),
+                *self.plain_columns(1),
             )
             .join(Customer, CustomerContract.customer_id == Customer.id)
             .join(Site, CustomerContract.site_id == Site.id)
@@ -840,7 +816,7 @@ class FxRateAdapter(Adapter):
     plain = ("currency", "rate", "valid_from")
 
     def select(self) -> Select[Any]:
-        return _versioned(FxRate, *(getattr(FxRate, n).label(n) for n in self.plain)).order_by(
+        return _versioned(FxRate, *self.plain_columns()).order_by(
             FxRate.currency, FxRate.valid_from
         )
 
@@ -852,7 +828,7 @@ class FxRateAdapter(Adapter):
         )
 
 
-class SiteCapacityAdapter(Adapter):
+class SiteCapacityAdapter(_AtSite):
     """A site's grid interconnect in force from a date on (an upgrade, a new substation)."""
 
     kind_name = "site_capacity"
@@ -864,7 +840,7 @@ class SiteCapacityAdapter(Adapter):
             _versioned(
                 SiteCapacity,
                 Site.name.label("site"),
-                *(getattr(SiteCapacity, n).label(n) for n in self.plain),
+                *self.plain_columns(),
             )
             .join(Site, SiteCapacity.site_id == Site.id)
             .order_by(Site.name, SiteCapacity.from_date)
@@ -879,17 +855,6 @@ class SiteCapacityAdapter(Adapter):
                 SiteCapacity.site_id == site.id, SiteCapacity.from_date == record["from_date"]
             )
         )
-
-    def assign(
-        self, session: Session, row: SiteCapacity, record: Record, actor: Actor
-    ) -> list[Problem]:
-        problems: list[Problem] = []
-        site = _require_site(session, record, problems)
-        if problems or site is None:
-            return problems
-        super().assign(session, row, record, actor)
-        row.site = site
-        return []
 
 
 class DeploymentAdapter(Adapter):
@@ -907,7 +872,7 @@ class DeploymentAdapter(Adapter):
                 Site.name.label("site"),
                 Deployment.name.label("name"),
                 CustomerContract.contract_ref.label("contract_ref"),
-                *(getattr(Deployment, n).label(n) for n in self.plain[2:]),
+                *self.plain_columns(2),
             )
             .join(Site, Deployment.site_id == Site.id)
             .outerjoin(CustomerContract, Deployment.contract_id == CustomerContract.id)
@@ -1085,7 +1050,7 @@ def put_back(
         entry is None
         or entry.entity != kind_name
         or entry.entity_id != record_id
-        or entry.action != "update"
+        or entry.action != AuditAction.UPDATE
         or entry.field not in spec.field_names
     ):
         raise UsageError("only a change of one field of this record can be put back")
@@ -1115,20 +1080,10 @@ def put_back(
             ],
             subject=f"{spec.singular} {record_key(kind_name, record)}",
         )
-    value = _from_audit_text(kind_name, name, entry.old_value)
+    value = audit.from_text(kind_name, name, entry.old_value)
     return update(
         session, kind_name, record_id, {name: value}, actor, expected_version=record["version"]
     )
-
-
-def _from_audit_text(kind_name: str, name: str, text: str | None) -> Any:
-    """A value the audit trail wrote as text (``as_text``), typed again for its field."""
-    if text is None:
-        return None
-    from services.importing.values import ReadOptions, converter_for
-
-    spec = kind(kind_name)
-    return converter_for(kind_name, spec.field(name), name, ReadOptions(), False)(text)
 
 
 # What a copy of a record must not take over: the fields that name it (a new name, reference
@@ -1142,17 +1097,17 @@ _NOT_COPIED: dict[str, Record] = {
     "orders": {
         "received_qty": 0,
         "received_date": None,
-        "status": "placed",
+        "status": LineStatus.PLACED,
         "promised_date": None,
         "eta": None,
     },
     "ppas": {"ppa_ref": None},
     "customers": {"name": None},
-    "contracts": {"contract_ref": None, "status": "draft"},
+    "contracts": {"contract_ref": None, "status": ContractStatus.DRAFT},
     "fxrates": {"valid_from": None},
     "site_capacity": {"from_date": None},
     # The next hall: its own reference, planned again (services.deployments copies its parts).
-    "deployments": {"deployment_ref": None, "status": "planned"},
+    "deployments": {"deployment_ref": None, "status": DeploymentStatus.PLANNED},
     "deployment_parts": {"part": None},
 }
 
@@ -1241,14 +1196,14 @@ def follow_receipts(record: Record) -> None:
     quantity, received = record.get("quantity"), record.get("received_qty") or 0
     if not isinstance(quantity, int) or not isinstance(received, int):
         return
-    if record.get("status") == "cancelled" or quantity <= 0:
+    if record.get("status") == LineStatus.CANCELLED or quantity <= 0:
         return
     if received >= quantity:
-        record["status"] = "received"
+        record["status"] = LineStatus.RECEIVED
     elif received > 0:
-        record["status"] = "partially_received"
-    elif record.get("status") in ("received", "partially_received"):
-        record["status"] = "shipped"
+        record["status"] = LineStatus.PARTIALLY_RECEIVED
+    elif record.get("status") in (LineStatus.RECEIVED, LineStatus.PARTIALLY_RECEIVED):
+        record["status"] = LineStatus.SHIPPED
 
 
 def _stamp(row: Any, actor: Actor, creating: bool) -> None:
@@ -1462,7 +1417,7 @@ def gone(session: Session, kind_name: str, record_id: int) -> NotFoundError:
         .where(
             AuditEntry.entity == kind_name,
             AuditEntry.entity_id == record_id,
-            AuditEntry.action == "delete",
+            AuditEntry.action == AuditAction.DELETE,
         )
         .order_by(AuditEntry.id.desc())
         .limit(1)
@@ -1554,16 +1509,16 @@ def refresh_order_status(order: PurchaseOrder) -> None:
 def order_status(statuses: set[str]) -> str:
     """The status of a purchase order whose lines have ``statuses`` (the import's bulk path
     uses this too)."""
-    open_statuses = statuses - {"received", "cancelled"}
-    if not statuses or statuses == {"cancelled"}:
-        return "cancelled"
-    if statuses == {"draft"}:
-        return "draft"
+    open_statuses = statuses - {LineStatus.RECEIVED, LineStatus.CANCELLED}
+    if not statuses or statuses == {LineStatus.CANCELLED}:
+        return OrderStatus.CANCELLED
+    if statuses == {LineStatus.DRAFT}:
+        return OrderStatus.DRAFT
     if not open_statuses:
-        return "received"
-    if "received" in statuses or "partially_received" in statuses:
-        return "partially_received"
-    return "open"
+        return OrderStatus.RECEIVED
+    if LineStatus.RECEIVED in statuses or LineStatus.PARTIALLY_RECEIVED in statuses:
+        return OrderStatus.PARTIALLY_RECEIVED
+    return OrderStatus.OPEN
 
 
 @dataclass(frozen=True)

@@ -325,6 +325,10 @@ KINDS: dict[str, Kind] = {
     )
 }
 
+# What each order line has of its own before any receipt: what it is, how many, at what
+# price, and its dates (the record's order; the order-entry grid and the line adapter use it).
+LINE_TERMS = ("description", "quantity", "unit_price", "requested_date", "promised_date", "eta")
+
 # An order line's fields that belong to its purchase order: one value for every line of it.
 PURCHASE_ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_schedule")
 

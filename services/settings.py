@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.world import Settings
 from models import Setting
 from services import audit
 from services.audit import Actor
@@ -60,44 +61,113 @@ class Option:
     multiline: bool = False
 
 
+# The defaults of the settings the rules read are the rules' own (domain.world.Settings).
+RULES = Settings()
+
 OPTIONS: tuple[Option, ...] = (
-    Option("slip_threshold_days", int, 14, "ETA slip before an alert (days)", 0, 3650),
-    Option("unconfirmed_days", int, 10, "Days an order may stay unconfirmed", 0, 3650),
-    Option("lead_time_drift_pct", Decimal, Decimal("20"), "Lead-time drift alert (%)", 0, 1000),
     Option(
-        "vendor_concentration_pct", Decimal, Decimal("80"), "Vendor concentration alert (%)", 0, 100
+        "slip_threshold_days",
+        int,
+        RULES.slip_threshold_days,
+        "ETA slip before an alert (days)",
+        0,
+        3650,
     ),
-    Option("ppa_expiry_horizon_days", int, 90, "PPA notice horizon (days)", 0, 3650),
-    Option("contract_notice_horizon_days", int, 90, "Contract notice horizon (days)", 0, 3650),
     Option(
-        "install_buffer_days", int, 14, "Install buffer before a contract starts (days)", 0, 365
+        "unconfirmed_days",
+        int,
+        RULES.unconfirmed_days,
+        "Days an order may stay unconfirmed",
+        0,
+        3650,
     ),
-    Option("reporting_currency", str, "USD", "Reporting currency"),
-    Option("default_pue", Decimal, Decimal("1.3"), "Default PUE", 1, 3),
-    Option("default_kw_per_gpu", Decimal, Decimal("1.9"), "Default kW per GPU", 0, 100),
+    Option(
+        "lead_time_drift_pct",
+        Decimal,
+        RULES.lead_time_drift_pct,
+        "Lead-time drift alert (%)",
+        0,
+        1000,
+    ),
+    Option(
+        "vendor_concentration_pct",
+        Decimal,
+        RULES.vendor_concentration_pct,
+        "Vendor concentration alert (%)",
+        0,
+        100,
+    ),
+    Option(
+        "ppa_expiry_horizon_days",
+        int,
+        RULES.ppa_expiry_horizon_days,
+        "PPA notice horizon (days)",
+        0,
+        3650,
+    ),
+    Option(
+        "contract_notice_horizon_days",
+        int,
+        RULES.contract_notice_horizon_days,
+        "Contract notice horizon (days)",
+        0,
+        3650,
+    ),
+    Option(
+        "install_buffer_days",
+        int,
+        RULES.install_buffer_days,
+        "Install buffer before a contract starts (days)",
+        0,
+        365,
+    ),
+    Option("reporting_currency", str, RULES.reporting_currency, "Reporting currency"),
+    Option("default_pue", Decimal, RULES.default_pue, "Default PUE", 1, 3),
+    Option("default_kw_per_gpu", Decimal, RULES.default_kw_per_gpu, "Default kW per GPU", 0, 100),
     Option("backups_to_keep", int, 5, "Automatic backups kept", 0, 1000),
     Option(
         "merchant_price_per_mwh",
         Decimal,
-        None,
+        RULES.merchant_price_per_mwh,
         "Merchant energy price beyond PPA cover (reporting currency per MWh; blank: none)",
         0,
         100000,
         optional=True,
     ),
-    Option("depreciation_months", int, 60, "Hardware depreciation (months)", 1, 600),
-    Option("transit_days", int, 14, "Transit from shipment to receipt (days)", 0, 365),
+    Option(
+        "depreciation_months",
+        int,
+        RULES.depreciation_months,
+        "Hardware depreciation (months)",
+        1,
+        600,
+    ),
+    Option(
+        "transit_days", int, RULES.transit_days, "Transit from shipment to receipt (days)", 0, 365
+    ),
     Option(
         "default_payment_schedule",
         str,
-        "100% net 30",
+        RULES.default_payment_schedule,
         "Payment schedule when neither the order nor its vendor has one (percent, event "
         "and days after, as in 30% order; 70% received+30)",
     ),
     Option(
-        "take_or_pay_horizon_months", int, 12, "Take-or-pay idle alert horizon (months)", 1, 120
+        "take_or_pay_horizon_months",
+        int,
+        RULES.take_or_pay_horizon_months,
+        "Take-or-pay idle alert horizon (months)",
+        1,
+        120,
     ),
-    Option("cash_horizon_months", int, 18, "Cash forecast horizon (months)", 1, 120),
+    Option(
+        "cash_horizon_months",
+        int,
+        RULES.cash_horizon_months,
+        "Cash forecast horizon (months)",
+        1,
+        120,
+    ),
     Option("attachment_limit_mb", int, 50, "Largest attached file (MB)", 1, 1000),
     Option("company_name", str, "", "Company name", group="company"),
     Option("company_address", str, "", "Company address", group="company", multiline=True),

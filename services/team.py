@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -442,20 +444,12 @@ def grant(location: str, user: str, role_kind: str) -> str:
     other). A login that does not exist yet is created, without a password."""
     if role_kind not in ROLE_KINDS:
         raise UsageError(f"the role is {READER!r} or {BUYER!r}, not {role_kind!r}")
-    _check_login_name(user)
-    url = _postgres_only(location)
-    roles = role_names(str(url.database))
-    database = open_database(location, upgrade=False)
-    try:
-        with database_problems(database), database.engine.begin() as conn:
-            _require_roles(conn, roles, str(url.database))
-            created = _create_login_if_missing(conn, user)
-            login = _quote(conn, user)
-            other = roles.of(BUYER if role_kind == READER else READER)
-            conn.execute(text(f"REVOKE {_quote(conn, other)} FROM {login}"))
-            conn.execute(text(f"GRANT {_quote(conn, roles.of(role_kind))} TO {login}"))
-    finally:
-        database.dispose()
+    with _team_roles(location, user) as (conn, roles, url):
+        created = _create_login_if_missing(conn, user)
+        login = _quote(conn, user)
+        other = roles.of(BUYER if role_kind == READER else READER)
+        conn.execute(text(f"REVOKE {_quote(conn, other)} FROM {login}"))
+        conn.execute(text(f"GRANT {_quote(conn, roles.of(role_kind))} TO {login}"))
     what = "may read and change orders" if role_kind == BUYER else "may read only"
     line = f"{user} is now a {role_kind} of {display_name(url)}: {what}."
     if created:
@@ -464,6 +458,22 @@ def grant(location: str, user: str, role_kind: str) -> str:
             f'psql -c "\\password {user}" (as the administrator).'
         )
     return line
+
+
+@contextmanager
+def _team_roles(location: str, user: str) -> Iterator[tuple[Connection, Roles, URL]]:
+    """A transaction on team database ``location`` as its administrator, with its two
+    roles (refused when they are not set up), to change what login ``user`` may do."""
+    _check_login_name(user)
+    url = _postgres_only(location)
+    roles = role_names(str(url.database))
+    database = open_database(location, upgrade=False)
+    try:
+        with database_problems(database), database.engine.begin() as conn:
+            _require_roles(conn, roles, str(url.database))
+            yield conn, roles, url
+    finally:
+        database.dispose()
 
 
 def _create_login_if_missing(conn: Connection, user: str) -> bool:
@@ -475,18 +485,10 @@ def _create_login_if_missing(conn: Connection, user: str) -> bool:
 
 def revoke(location: str, user: str) -> str:
     """Take both team roles from ``user`` (the login itself stays)."""
-    _check_login_name(user)
-    url = _postgres_only(location)
-    roles = role_names(str(url.database))
-    database = open_database(location, upgrade=False)
-    try:
-        with database_problems(database), database.engine.begin() as conn:
-            _require_roles(conn, roles, str(url.database))
-            login = _quote(conn, user)
-            for role in (roles.reader, roles.buyer):
-                conn.execute(text(f"REVOKE {_quote(conn, role)} FROM {login}"))
-    finally:
-        database.dispose()
+    with _team_roles(location, user) as (conn, roles, url):
+        login = _quote(conn, user)
+        for role in (roles.reader, roles.buyer):
+            conn.execute(text(f"REVOKE {_quote(conn, role)} FROM {login}"))
     return f"{user} may no longer open {display_name(url)}."
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.statuses import CLOSED
+from domain.statuses import CLOSED, Rule, Severity
 from models import EtaChange, OrderLine, Product, PurchaseOrder, Vendor
 from services import alerts as alerts_service
 
@@ -32,24 +32,24 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("eta_moved", "ETAs moved since yesterday"),
     ("unconfirmed", "Unconfirmed orders"),
 )
-_RULE_SECTION = {
-    "overdue_delivery": "overdue",
-    "capacity_shortfall": "at_risk",
-    "deployment_late": "at_risk",
-    "contract_notice_due": "notices",
-    "ppa_expiring": "notices",
-    "unconfirmed_order": "unconfirmed",
+_RULE_SECTION: dict[str, str] = {
+    Rule.OVERDUE_DELIVERY: "overdue",
+    Rule.CAPACITY_SHORTFALL: "at_risk",
+    Rule.DEPLOYMENT_LATE: "at_risk",
+    Rule.CONTRACT_NOTICE_DUE: "notices",
+    Rule.PPA_EXPIRING: "notices",
+    Rule.UNCONFIRMED_ORDER: "unconfirmed",
 }
 # The list that shows an alert's record, and which field names it there.
-_RULE_SCREEN = {
-    "overdue_delivery": "orders",
-    "unconfirmed_order": "orders",
-    "capacity_shortfall": "contracts",
-    "deployment_late": "deployments",
-    "contract_notice_due": "contracts",
-    "ppa_expiring": "ppas",
+_RULE_SCREEN: dict[str, str] = {
+    Rule.OVERDUE_DELIVERY: "orders",
+    Rule.UNCONFIRMED_ORDER: "orders",
+    Rule.CAPACITY_SHORTFALL: "contracts",
+    Rule.DEPLOYMENT_LATE: "deployments",
+    Rule.CONTRACT_NOTICE_DUE: "contracts",
+    Rule.PPA_EXPIRING: "ppas",
 }
-_SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
+_SEVERITY_RANK: dict[str, int] = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class TodayItem:
     screen: str  # the list that shows its record
     search: str  # what to look for there (a PO number, a contract ref…)
     actions: tuple[str, ...]
-    severity: str = "warning"
+    severity: str = Severity.WARNING
     alert_key: str | None = None
     # The order lines it concerns (ids), for chasing, moving or receiving them.
     line_ids: tuple[int, ...] = ()
@@ -186,7 +186,7 @@ def _eta_moves(session: Session, since: dt.datetime) -> list[TodayItem]:
                 "orders",
                 str(seen["po"]),
                 (MOVE_ETA, RECEIVE) if still_open else (),
-                "info",
+                Severity.INFO,
                 None,
                 (line_id,),
             )

@@ -20,6 +20,7 @@ from confusable_homoglyphs.confusables import confusables_data as _CONFUSABLES
 
 from domain import dates
 from domain.money import ScheduleError, parse_schedule
+from domain.statuses import LineStatus
 from services.errors import Problem
 from services.schema import Field, Kind, kind
 
@@ -240,7 +241,7 @@ def _orders(r: Record, p: list[Problem]) -> None:
             p.append(Problem("received_date", None, "received units need the date they arrived"))
     status = r.get("status")
     if (
-        status == "received"
+        status == LineStatus.RECEIVED
         and isinstance(received, int)
         and isinstance(quantity, int)
         and received < quantity

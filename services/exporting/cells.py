@@ -611,9 +611,28 @@ class SheetWriter:
     def _writer_for(self, col: int, column: Column) -> CellWriter:
         """A function writing one value of this column (chosen once, used for every row)."""
         ws = _FastCells(self.ws)
+        write_word = self._word_writer()
+        if column.type == "text":
+            return self._text_writer(column, ws)
+        if column.type == "date":
+            return self._date_writer(col, column, ws, write_word)
+        if column.type == "bool":
+
+            def write_bool(row: int, c: int, value: Any, record: Any) -> None:
+                ws.write_boolean(row, c, bool(value))
+
+            return write_bool
+        if column.type in ("int", "days"):
+            return self._int_writer(column, ws, write_word)
+        if column.type == "percent":
+            return self._percent_writer(column, ws, write_word)
+        if column.type in ("decimal", "money"):
+            return self._number_writer(column, ws, write_word)
+        raise AssertionError(column.type)
+
+    def _word_writer(self) -> Callable[[int, int, str], None]:
         widths = self.widths
-        fmt_of = self.book.format
-        word_fmt = fmt_of(align="right")
+        word_fmt = self.book.format(align="right")
 
         def write_word(row: int, c: int, text: str) -> None:
             # Words in a number column (``unbounded``, ``unknown``) sit right, over the
@@ -622,158 +641,166 @@ class SheetWriter:
             if text_width(len(text)) > widths[c]:
                 widths[c] = min(text_width(len(text)), MAX_COLUMN_WIDTH)
 
-        if column.type == "text":
-            # Wrapped text (alerts, notes) gets a small indent: it often follows a
-            # right-aligned date or number.
-            # Other text goes unformatted (the workbook's default format sits at the top too):
-            # a style on each of a million cells is measurable.
-            steps = column.indent_steps
-            in_words = column.words
-            wrap_fmt = None
-            if column.wrap:
-                wrap_fmt = fmt_of(text_wrap=True, indent=steps, align="left")
-            elif steps:
-                wrap_fmt = fmt_of(indent=steps, align="left")
-            limit = MAX_COLUMN_WIDTH if not column.wrap else text_width(column.wrap_width)
+        return write_word
 
-            said: dict[str, str] = {}
+    def _text_writer(self, column: Column, ws: _FastCells) -> CellWriter:
+        # Wrapped text (alerts, notes) gets a small indent: it often follows a
+        # right-aligned date or number.
+        # Other text goes unformatted (the workbook's default format sits at the top too):
+        # a style on each of a million cells is measurable.
+        widths = self.widths
+        steps = column.indent_steps
+        in_words = column.words
+        wrap_fmt = None
+        if column.wrap:
+            wrap_fmt = self.book.format(text_wrap=True, indent=steps, align="left")
+        elif steps:
+            wrap_fmt = self.book.format(indent=steps, align="left")
+        limit = MAX_COLUMN_WIDTH if not column.wrap else text_width(column.wrap_width)
 
-            def write_text(row: int, c: int, value: Any, record: Any) -> None:
-                text = value if isinstance(value, str) else str(value)
-                if not text:
-                    return
-                if in_words:
-                    found = said.get(text)
-                    if found is None:
-                        found = said[text] = words(text)
-                    text = found
-                if len(text) > MAX_CELL_CHARS or text.startswith(FORMULA_STARTS):
-                    self.write_text(row, c, text, wrap_fmt)
-                else:
-                    ws.write_string(row, c, text, wrap_fmt)
-                width = len(text) * FONT_SLACK + 2
-                if width > widths[c]:
-                    widths[c] = min(width, limit)
+        said: dict[str, str] = {}
 
-            return write_text
-
-        if column.type == "date":
-            date_fmt = fmt_of(num_format=column.num_format or DATE_FORMAT)
-            widths[col] = max(widths[col], 12)
-
-            def write_date(row: int, c: int, value: Any, record: Any) -> None:
-                if isinstance(value, dt.date) and value >= FIRST_TRUE_SERIAL_DAY:
-                    ws.write_number(row, c, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_fmt)
-                elif isinstance(value, dt.date):
-                    write_word(row, c, value.isoformat())
-                else:
-                    write_word(row, c, str(value))
-
-            return write_date
-
-        if column.type == "bool":
-
-            def write_bool(row: int, c: int, value: Any, record: Any) -> None:
-                ws.write_boolean(row, c, bool(value))
-
-            return write_bool
-
-        if column.type in ("int", "days"):
-            int_fmt = fmt_of(
-                num_format=column.num_format or (INT_FORMAT if column.type == "int" else "0")
-            )
-
-            magnitudes = self._magnitudes
-
-            def write_int(row: int, c: int, value: Any, record: Any) -> None:
-                if isinstance(value, str):
-                    # A word where a count is not known ("unknown").
-                    write_word(row, c, value)
-                    return
-                if isinstance(value, Formula):
-                    self.ws.write_formula(row, c, value.text, int_fmt, float(value.cached))
-                    return
-                ws.write_number(row, c, value, int_fmt)
-                # Widths come from the largest magnitude, measured once at the end.
-                if value > magnitudes[c]:
-                    magnitudes[c] = value
-                elif -value > magnitudes[c]:
-                    magnitudes[c] = -value
-
-            return write_int
-
-        if column.type == "percent":
-            pct_fmt = fmt_of(num_format=column.num_format or PERCENT_FORMAT)
-
-            def write_percent(row: int, c: int, value: Any, record: Any) -> None:
-                if isinstance(value, str):
-                    write_word(row, c, value)
-                    return
-                # Stored as percent points (5 means 5 %); a percent cell holds the fraction.
-                ws.write_number(row, c, float(Decimal(value) / 100), pct_fmt)
-
-            return write_percent
-
-        if column.type in ("decimal", "money"):
-            if column.type == "decimal":
-                fixed_fmt = fmt_of(num_format=column.num_format or DECIMAL_FORMAT)
-
-                def number_format(record: Any, values: Sequence[Any]) -> Any:
-                    return fixed_fmt
-
-            elif column.currency_from:
-                source = column.currency_from
-                # Rows given as plain values take the code from the column of that header.
-                headers = [c.header for c in self.columns]
-                source_col = headers.index(source) if source in headers else None
-                by_code: dict[str | None, Any] = {}
-
-                def number_format(record: Any, values: Sequence[Any]) -> Any:
-                    if record is not None:
-                        code = record.get(source)
-                    else:
-                        code = values[source_col] if source_col is not None else None
-                    found = by_code.get(code)
-                    if found is None:
-                        found = by_code[code] = self._money_format(code, places=column.places)
-                    return found
-
+        def write_text(row: int, c: int, value: Any, record: Any) -> None:
+            text = value if isinstance(value, str) else str(value)
+            if not text:
+                return
+            if in_words:
+                found = said.get(text)
+                if found is None:
+                    found = said[text] = words(text)
+                text = found
+            if len(text) > MAX_CELL_CHARS or text.startswith(FORMULA_STARTS):
+                self.write_text(row, c, text, wrap_fmt)
             else:
-                fixed_money = self._money_format(column.currency, places=column.places)
+                ws.write_string(row, c, text, wrap_fmt)
+            width = len(text) * FONT_SLACK + 2
+            if width > widths[c]:
+                widths[c] = min(width, limit)
 
-                def number_format(record: Any, values: Sequence[Any]) -> Any:
-                    return fixed_money
+        return write_text
 
-            exact = column.exact
+    def _date_writer(
+        self, col: int, column: Column, ws: _FastCells, write_word: Callable[[int, int, str], None]
+    ) -> CellWriter:
+        date_fmt = self.book.format(num_format=column.num_format or DATE_FORMAT)
+        self.widths[col] = max(self.widths[col], 12)
 
-            def write_number(row: int, c: int, value: Any, record: Any) -> None:
-                if isinstance(value, str):
-                    write_word(row, c, value)
-                    return
-                if isinstance(value, Formula):
-                    fmt = number_format(record, self._values)
-                    self.ws.write_formula(row, c, value.text, fmt, float(value.cached))
-                    value = value.cached
-                    width = number_width(column, float(value))
-                    if width > widths[c]:
-                        widths[c] = min(width, MAX_COLUMN_WIDTH)
-                    return
-                if isinstance(value, Decimal):
-                    number = exact_float(value) if exact else float(value)
-                    if number is None:
-                        # A double cannot hold it: keep every digit as text.
-                        ws.write_string(row, c, str(value))
-                        return
+        def write_date(row: int, c: int, value: Any, record: Any) -> None:
+            if isinstance(value, dt.date) and value >= FIRST_TRUE_SERIAL_DAY:
+                ws.write_number(row, c, value.toordinal() - EXCEL_EPOCH_ORDINAL, date_fmt)
+            elif isinstance(value, dt.date):
+                write_word(row, c, value.isoformat())
+            else:
+                write_word(row, c, str(value))
+
+        return write_date
+
+    def _int_writer(
+        self, column: Column, ws: _FastCells, write_word: Callable[[int, int, str], None]
+    ) -> CellWriter:
+        int_fmt = self.book.format(
+            num_format=column.num_format or (INT_FORMAT if column.type == "int" else "0")
+        )
+        magnitudes = self._magnitudes
+
+        def write_int(row: int, c: int, value: Any, record: Any) -> None:
+            if isinstance(value, str):
+                # A word where a count is not known ("unknown").
+                write_word(row, c, value)
+                return
+            if isinstance(value, Formula):
+                self.ws.write_formula(row, c, value.text, int_fmt, float(value.cached))
+                return
+            ws.write_number(row, c, value, int_fmt)
+            # Widths come from the largest magnitude, measured once at the end.
+            if value > magnitudes[c]:
+                magnitudes[c] = value
+            elif -value > magnitudes[c]:
+                magnitudes[c] = -value
+
+        return write_int
+
+    def _percent_writer(
+        self, column: Column, ws: _FastCells, write_word: Callable[[int, int, str], None]
+    ) -> CellWriter:
+        pct_fmt = self.book.format(num_format=column.num_format or PERCENT_FORMAT)
+
+        def write_percent(row: int, c: int, value: Any, record: Any) -> None:
+            if isinstance(value, str):
+                write_word(row, c, value)
+                return
+            # Stored as percent points (5 means 5 %); a percent cell holds the fraction.
+            ws.write_number(row, c, float(Decimal(value) / 100), pct_fmt)
+
+        return write_percent
+
+    def _number_format(self, column: Column) -> Callable[[Any, Sequence[Any]], Any]:
+        """The format of a decimal or money cell, from its record or row (per-row currency)."""
+        if column.type == "decimal":
+            fixed_fmt = self.book.format(num_format=column.num_format or DECIMAL_FORMAT)
+
+            def fixed_format(record: Any, values: Sequence[Any]) -> Any:
+                return fixed_fmt
+
+            return fixed_format
+        if column.currency_from:
+            source = column.currency_from
+            # Rows given as plain values take the code from the column of that header.
+            headers = [c.header for c in self.columns]
+            source_col = headers.index(source) if source in headers else None
+            by_code: dict[str | None, Any] = {}
+
+            def row_format(record: Any, values: Sequence[Any]) -> Any:
+                if record is not None:
+                    code = record.get(source)
                 else:
-                    number = value
-                ws.write_number(row, c, number, number_format(record, self._values))
-                width = number_width(column, number)
+                    code = values[source_col] if source_col is not None else None
+                found = by_code.get(code)
+                if found is None:
+                    found = by_code[code] = self._money_format(code, places=column.places)
+                return found
+
+            return row_format
+        fixed_money = self._money_format(column.currency, places=column.places)
+
+        def money_format(record: Any, values: Sequence[Any]) -> Any:
+            return fixed_money
+
+        return money_format
+
+    def _number_writer(
+        self, column: Column, ws: _FastCells, write_word: Callable[[int, int, str], None]
+    ) -> CellWriter:
+        widths = self.widths
+        number_format = self._number_format(column)
+        exact = column.exact
+
+        def write_number(row: int, c: int, value: Any, record: Any) -> None:
+            if isinstance(value, str):
+                write_word(row, c, value)
+                return
+            if isinstance(value, Formula):
+                fmt = number_format(record, self._values)
+                self.ws.write_formula(row, c, value.text, fmt, float(value.cached))
+                value = value.cached
+                width = number_width(column, float(value))
                 if width > widths[c]:
                     widths[c] = min(width, MAX_COLUMN_WIDTH)
+                return
+            if isinstance(value, Decimal):
+                number = exact_float(value) if exact else float(value)
+                if number is None:
+                    # A double cannot hold it: keep every digit as text.
+                    ws.write_string(row, c, str(value))
+                    return
+            else:
+                number = value
+            ws.write_number(row, c, number, number_format(record, self._values))
+            width = number_width(column, number)
+            if width > widths[c]:
+                widths[c] = min(width, MAX_COLUMN_WIDTH)
 
-            return write_number
-
-        raise AssertionError(column.type)
+        return write_number
 
     def write_row(self, values: Sequence[Any], record: Any = None) -> None:
         """One data row; None and "" leave a cell empty. ``record`` (a mapping) feeds per-row

@@ -9,6 +9,7 @@ in the reporting currency.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -81,18 +82,21 @@ def _sum(rows: list[list[Any]], col: int) -> Decimal:
 
 def margin_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> int:
     """Write sheets ``Margin`` and ``Margin by site``; returns the number of contract rows."""
-    world = pic.world
-    config = world.settings
-    currency = config.reporting_currency
     ledger = Ledger(pic)
-    margins = contract_margins(ledger)
-    months = horizon(pic.as_of, config.take_or_pay_horizon_months)
-    site_rows = site_margins(ledger, months)
-    by_ref = pic.contracts
+    contract_rows = _contract_rows(pic, ledger)
+    months = horizon(pic.as_of, pic.world.settings.take_or_pay_horizon_months)
+    months_rows = _site_rows(pic, ledger, months)
+    # The notes name the exchange rates missing from both tables: made once both are read.
+    _contract_sheet(book, heading, pic, ledger, contract_rows)
+    _site_sheet(book, heading, pic, len(months), months_rows)
+    return len(contract_rows)
 
+
+def _contract_rows(pic: Picture, ledger: Ledger) -> list[list[Any]]:
+    """Each binding contract's first month and term."""
     contract_rows: list[list[Any]] = []
-    for found in margins:
-        figures = by_ref[found.ref]
+    for found in contract_margins(ledger):
+        figures = pic.contracts[found.ref]
         pct = found.first.margin_pct
         contract_rows.append(
             [
@@ -105,9 +109,14 @@ def margin_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> int:
                 *_month(found.term),
             ]
         )
-    months_rows: list[list[Any]] = [
+    return contract_rows
+
+
+def _site_rows(pic: Picture, ledger: Ledger, months: list[dt.date]) -> list[list[Any]]:
+    """Each site's months of the take-or-pay horizon."""
+    return [
         [
-            world.site_name(row.site_id),
+            pic.world.site_name(row.site_id),
             row.month,
             row.site.required_mw,
             row.site.min_take_mw,
@@ -115,9 +124,20 @@ def margin_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> int:
             _known(row.idle_cost),
             _known(row.margin),
         ]
-        for row in site_rows
+        for row in site_margins(ledger, months)
     ]
 
+
+def _contract_sheet(
+    book: WorkbookWriter,
+    heading: str,
+    pic: Picture,
+    ledger: Ledger,
+    contract_rows: list[list[Any]],
+) -> None:
+    """Sheet ``Margin``: the contracts, with notes on how each figure is made."""
+    config = pic.world.settings
+    currency = config.reporting_currency
     merchant = config.merchant_price_per_mwh
     notes = [
         f"In {currency}. Revenue: the monthly value; power cost: IT MW × PUE × 730 h × the "
@@ -143,6 +163,12 @@ def margin_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> int:
         values={col: _sum(contract_rows, col) for col in range(9, 13)},
     )
 
+
+def _site_sheet(
+    book: WorkbookWriter, heading: str, pic: Picture, months: int, months_rows: list[list[Any]]
+) -> None:
+    """Sheet ``Margin by site``."""
+    currency = pic.world.settings.reporting_currency
     # The site months are a long table of their own: a sheet of their own, so each printed
     # page repeats the header of the rows it shows.
     sites = titled_sheet(
@@ -151,7 +177,7 @@ def margin_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> int:
         site_columns(currency),
         f"Margin by site and month {heading}",
         (
-            f"In {currency}, the next {len(months)} months. Take-or-pay idle cost = (PPA "
+            f"In {currency}, the next {months} months. Take-or-pay idle cost = (PPA "
             "minimum take − MW required) × 730 h × the site's energy price; margin = its "
             "binding contracts' margins that month − idle cost.",
         ),
@@ -162,4 +188,3 @@ def margin_sheet(book: WorkbookWriter, heading: str, pic: Picture) -> int:
         "Total",
         values={5: _sum(months_rows, 5), 6: _sum(months_rows, 6)},
     )
-    return len(contract_rows)

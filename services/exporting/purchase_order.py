@@ -34,11 +34,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.statuses import LineStatus
 from models import PurchaseOrder, PurchaseOrderRevision
 from models.base import utcnow
 from services import audit, orders, settings
 from services.errors import RackbookError, UsageError
-from services.exporting.cells import Column, WorkbookWriter, sheet_name
+from services.exporting.cells import Column, SheetWriter, WorkbookWriter, sheet_name
 from services.settings import Logo
 
 CENT = Decimal("0.01")
@@ -172,15 +173,6 @@ def build_document(
     assert order is not None
     values = settings.get_all(session)
     vendor, site = order.vendor, order.site
-    missing: list[str] = []
-    if not str(values["company_name"]).strip():
-        missing.append("your company's name (Settings → Company, or settings company_name)")
-    if not _lines(values["company_address"]):
-        missing.append("your company's address (Settings → Company, or settings company_address)")
-    if not _lines(vendor.address):
-        missing.append(f"the address of vendor {vendor.name} (its Address field)")
-    if not _lines(site.ship_to_address):
-        missing.append(f"the ship-to address of site {site.name} (its Ship-to address field)")
     lines = tuple(
         DocumentLine(
             line["line"],
@@ -191,10 +183,9 @@ def build_document(
             line.get("requested_date"),
         )
         for line in view.lines
-        if line["status"] != "cancelled"
+        if line["status"] != LineStatus.CANCELLED
     )
-    if not lines:
-        missing.append("at least one line that is not cancelled")
+    missing = _missing(values, vendor, site, lines)
     if missing:
         raise DocumentIncomplete(view.po_number, missing)
     company = Party(
@@ -214,47 +205,9 @@ def build_document(
             "incoterms": vendor.incoterms or "",
         },
     }
-    last = session.execute(
-        select(
-            PurchaseOrderRevision.revision,
-            PurchaseOrderRevision.sent_at,
-            PurchaseOrderRevision.snapshot_json,
-        )
-        .where(PurchaseOrderRevision.order_id == order.id)
-        .order_by(PurchaseOrderRevision.revision.desc())
-        .limit(1)
-    ).first()
-    day = today or dt.date.today()
-    previous: tuple[int, dt.date] | None = None
-    changes: tuple[str, ...] = ()
-    if last is None:
-        revision, new, issued = 1, True, day
-    else:
-        before = json.loads(last.snapshot_json)
-        changes = tuple(describe_changes(before, snapshot, view.currency, view.lines))
-        if changes:
-            revision, new, issued = last.revision + 1, True, day
-            previous = (last.revision, last.sent_at.date())
-        else:
-            # Unchanged since it was last sent: the same revision, with what it said then.
-            revision, new, issued = last.revision, False, last.sent_at.date()
-            earlier = session.execute(
-                select(
-                    PurchaseOrderRevision.revision,
-                    PurchaseOrderRevision.sent_at,
-                    PurchaseOrderRevision.snapshot_json,
-                ).where(
-                    PurchaseOrderRevision.order_id == order.id,
-                    PurchaseOrderRevision.revision == last.revision - 1,
-                )
-            ).first()
-            if earlier is not None:
-                previous = (earlier.revision, earlier.sent_at.date())
-                changes = tuple(
-                    describe_changes(
-                        json.loads(earlier.snapshot_json), before, view.currency, view.lines
-                    )
-                )
+    revision, new, issued, previous, changes = _revision(
+        session, order.id, snapshot, view, today or dt.date.today()
+    )
     return PurchaseOrderDocument(
         po_number=view.po_number,
         order_date=view.order_date,
@@ -276,6 +229,61 @@ def build_document(
         new_revision=new,
         snapshot=snapshot,
     )
+
+
+def _missing(
+    values: dict[str, Any], vendor: Any, site: Any, lines: Sequence[DocumentLine]
+) -> list[str]:
+    """What a purchase order still lacks before it can be sent."""
+    missing: list[str] = []
+    if not str(values["company_name"]).strip():
+        missing.append("your company's name (Settings → Company, or settings company_name)")
+    if not _lines(values["company_address"]):
+        missing.append("your company's address (Settings → Company, or settings company_address)")
+    if not _lines(vendor.address):
+        missing.append(f"the address of vendor {vendor.name} (its Address field)")
+    if not _lines(site.ship_to_address):
+        missing.append(f"the ship-to address of site {site.name} (its Ship-to address field)")
+    if not lines:
+        missing.append("at least one line that is not cancelled")
+    return missing
+
+
+def _sent(session: Session, order_id: int, revision: int | None = None) -> Any:
+    """The revision sent (the last one when ``revision`` is None), or None."""
+    query = select(
+        PurchaseOrderRevision.revision,
+        PurchaseOrderRevision.sent_at,
+        PurchaseOrderRevision.snapshot_json,
+    ).where(PurchaseOrderRevision.order_id == order_id)
+    if revision is None:
+        query = query.order_by(PurchaseOrderRevision.revision.desc()).limit(1)
+    else:
+        query = query.where(PurchaseOrderRevision.revision == revision)
+    return session.execute(query).first()
+
+
+def _revision(
+    session: Session, order_id: int, snapshot: dict[str, Any], view: Any, day: dt.date
+) -> tuple[int, bool, dt.date, tuple[int, dt.date] | None, tuple[str, ...]]:
+    """The revision the document would be: (number, whether new, day issued, the revision
+    before and the day it was sent, what changed since)."""
+    last = _sent(session, order_id)
+    if last is None:
+        return 1, True, day, None, ()
+    before = json.loads(last.snapshot_json)
+    changes = tuple(describe_changes(before, snapshot, view.currency, view.lines))
+    if changes:
+        return last.revision + 1, True, day, (last.revision, last.sent_at.date()), changes
+    # Unchanged since it was last sent: the same revision, with what it said then.
+    earlier = _sent(session, order_id, last.revision - 1)
+    previous: tuple[int, dt.date] | None = None
+    if earlier is not None:
+        previous = (earlier.revision, earlier.sent_at.date())
+        changes = tuple(
+            describe_changes(json.loads(earlier.snapshot_json), before, view.currency, view.lines)
+        )
+    return last.revision, False, last.sent_at.date(), previous, changes
 
 
 def describe_changes(
@@ -301,7 +309,9 @@ def describe_changes(
             changes.append(f"{title}: {_one_line(old) or 'none'} → {_one_line(new) or 'none'}")
     old_lines = {line["line"]: line for line in before.get("lines", [])}
     new_lines = {line["line"]: line for line in after.get("lines", [])}
-    cancelled = {line["line"] for line in current_lines if line.get("status") == "cancelled"}
+    cancelled = {
+        line["line"] for line in current_lines if line.get("status") == LineStatus.CANCELLED
+    }
     for number in sorted(old_lines.keys() | new_lines.keys()):
         old_line, new_line = old_lines.get(number), new_lines.get(number)
         if old_line is None and new_line is not None:
@@ -426,6 +436,20 @@ def document_html(document: PurchaseOrderDocument) -> str:
     """The document as HTML of the subset Qt's text documents lay out (tables, fonts,
     colours; no CSS layout). The logo, when there is one, is the image ``rackbook-logo``
     that the renderer supplies from ``document.logo``."""
+    return "".join(
+        [
+            *_html_heading(document),
+            *_html_parties(document),
+            *_html_terms(document),
+            *_html_lines(document),
+            *_html_closing(document),
+            "</body></html>",
+        ]
+    )
+
+
+def _html_heading(document: PurchaseOrderDocument) -> list[str]:
+    """The buyer's company, its logo and the order's number, dates and revision."""
     d = document
     company = d.buyer_company
     logo = f'<img src="{LOGO_URL}" height="56"/>' if d.logo is not None else ""
@@ -446,7 +470,7 @@ def document_html(document: PurchaseOrderDocument) -> str:
         f"<td><b>{_esc(v)}</b></td></tr>"
         for k, v in facts
     )
-    parts = [
+    return [
         "<html><body style=\"font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 9pt;\">",
         '<table width="100%" cellspacing="0" cellpadding="0"><tr>',
         f'<td width="12%" valign="top">{logo}</td>' if logo else "",
@@ -458,11 +482,17 @@ def document_html(document: PurchaseOrderDocument) -> str:
         "</tr></table>",
         f'<hr style="color:{ACCENT};"/>',
     ]
+
+
+def _html_parties(document: PurchaseOrderDocument) -> list[str]:
+    """The vendor and where to ship."""
+    d = document
+    company = d.buyer_company
     vendor_lines = [*d.vendor.address]
     if d.vendor.contact:
         vendor_lines.append(f"Attn: {d.vendor.contact}")
     ship_lines = [f"{company.name}, {d.ship_to.name} site", *d.ship_to.address]
-    parts += [
+    return [
         '<table width="100%" cellspacing="0" cellpadding="6"><tr>',
         '<td width="50%" valign="top" style="background-color:#f2f5f9;">'
         f'<span style="color:{ACCENT}; font-weight:bold;">VENDOR</span><br/>'
@@ -472,6 +502,12 @@ def document_html(document: PurchaseOrderDocument) -> str:
         f"{_block(ship_lines)}</td>",
         "</tr></table><br/>",
     ]
+
+
+def _html_terms(document: PurchaseOrderDocument) -> list[str]:
+    """Payment terms and schedule, incoterms, currency; a revision's changes."""
+    d = document
+    parts: list[str] = []
     schedule = d.payment_schedule or "as the payment terms say"
     terms = [
         ("Payment terms", d.payment_terms or "as agreed"),
@@ -498,6 +534,12 @@ def document_html(document: PurchaseOrderDocument) -> str:
             f"{_esc(date_text(d.previous[1]))}. Changes:<ul>{listed}</ul></td>"
             "</tr></table><br/>"
         )
+    return parts
+
+
+def _html_lines(document: PurchaseOrderDocument) -> list[str]:
+    """The lines and the totals."""
+    d = document
     cur = _esc(d.currency)
     head = (
         f'<thead><tr style="background-color:{ACCENT}; color:#ffffff;">'
@@ -527,10 +569,17 @@ def document_html(document: PurchaseOrderDocument) -> str:
         f"<b>{_esc(amount_text(amount))}</b></td></tr>"
         for currency, amount in d.totals.items()
     )
-    parts.append(
+    return [
         '<table width="100%" cellspacing="0" cellpadding="4" border="0">'
         f"{head}<tbody>{''.join(rows)}{totals}</tbody></table>"
-    )
+    ]
+
+
+def _html_closing(document: PurchaseOrderDocument) -> list[str]:
+    """What is priced as quoted, notes, the request to confirm, the signature."""
+    d = document
+    company = d.buyer_company
+    parts: list[str] = []
     if d.unpriced:
         numbers = ", ".join(str(n) for n in d.unpriced)
         parts.append(
@@ -550,8 +599,7 @@ def document_html(document: PurchaseOrderDocument) -> str:
         '<td width="35%"><br/><br/>______________________________<br/>Signature</td>'
         '<td width="20%"><br/><br/>______________<br/>Date</td></tr></table>'
     )
-    parts.append("</body></html>")
-    return "".join(parts)
+    return parts
 
 
 def footer_text(document: PurchaseOrderDocument, page: int, pages: int) -> str:
@@ -621,6 +669,42 @@ def write_workbook(document: PurchaseOrderDocument, book: WorkbookWriter) -> Non
     ]
     book.total_rows = len(d.lines)
     sheet = book.add_sheet(sheet_name(d.po_number), columns)
+    _workbook_heading(sheet, d)
+    sheet.skip()
+    sheet.header()
+    for item in d.lines:
+        sheet.write_row(
+            (
+                item.line,
+                item.sku,
+                item.description,
+                item.quantity,
+                item.unit_price,
+                item.requested_date,
+                item.amount,
+            )
+        )
+    for currency, amount in d.totals.items():
+        sheet.totals(
+            f"Total {currency}",
+            values={3: sum(line.quantity for line in d.lines), 6: amount},
+            currency=currency,
+        )
+    sheet.skip()
+    if d.notes:
+        sheet.title(f"Notes: {d.notes}", bold=False)
+    sheet.title(
+        f"Buyer: {d.buyer_name}, for {d.buyer_company.name}   Signature: ____________   "
+        "Date: ________",
+        bold=False,
+    )
+    sheet.no_filter()  # a document to read, not a list to filter
+
+
+def _workbook_heading(sheet: SheetWriter, document: PurchaseOrderDocument) -> None:
+    """The title lines over the workbook's lines: buyer, order, vendor, ship-to, terms and
+    a revision's changes."""
+    d = document
     sheet.title(d.buyer_company.name, size=14)
     for line in d.buyer_company.address:
         sheet.title(line, bold=False)
@@ -662,32 +746,3 @@ def write_workbook(document: PurchaseOrderDocument, book: WorkbookWriter) -> Non
         )
         for change in d.changes:
             sheet.title(f"• {change}", bold=False)
-    sheet.skip()
-    sheet.header()
-    for item in d.lines:
-        sheet.write_row(
-            (
-                item.line,
-                item.sku,
-                item.description,
-                item.quantity,
-                item.unit_price,
-                item.requested_date,
-                item.amount,
-            )
-        )
-    for currency, amount in d.totals.items():
-        sheet.totals(
-            f"Total {currency}",
-            values={3: sum(line.quantity for line in d.lines), 6: amount},
-            currency=currency,
-        )
-    sheet.skip()
-    if d.notes:
-        sheet.title(f"Notes: {d.notes}", bold=False)
-    sheet.title(
-        f"Buyer: {d.buyer_name}, for {d.buyer_company.name}   Signature: ____________   "
-        "Date: ________",
-        bold=False,
-    )
-    sheet.no_filter()  # a document to read, not a list to filter

@@ -727,30 +727,32 @@ def _share_pct(share: Decimal | None) -> Decimal | None:
     return None if share is None else share * 100
 
 
+# What the scorecard measures of a vendor, and of a vendor's sku.
+_DELIVERY_COLUMNS = (
+    Column("Units received", "int", total=True),
+    Column("Units on time", "int", total=True),
+    Column("Units overdue", "int", total=True),
+    Column("On time", "percent"),
+    Column("Median slip (days)", "decimal"),
+)
+
+
+def _open_value_column(currency: str) -> Column:
+    return Column(f"Open order value ({currency})", "money", currency=currency, total=True)
+
+
 def vendor_columns(currency: str) -> tuple[Column, ...]:
-    return (
-        Column("Vendor"),
-        Column("Units received", "int", total=True),
-        Column("Units on time", "int", total=True),
-        Column("Units overdue", "int", total=True),
-        Column("On time", "percent"),
-        Column("Median slip (days)", "decimal"),
-        Column(f"Open order value ({currency})", "money", currency=currency, total=True),
-    )
+    return (Column("Vendor"), *_DELIVERY_COLUMNS, _open_value_column(currency))
 
 
 def sku_columns(currency: str) -> tuple[Column, ...]:
     return (
         Column("Vendor"),
         Column("SKU"),
-        Column("Units received", "int", total=True),
-        Column("Units on time", "int", total=True),
-        Column("Units overdue", "int", total=True),
-        Column("On time", "percent"),
-        Column("Median slip (days)", "decimal"),
+        *_DELIVERY_COLUMNS,
         Column("Newest quoted lead time (days)", "int"),
         Column("Median actual lead time (days)", "decimal"),
-        Column(f"Open order value ({currency})", "money", currency=currency, total=True),
+        _open_value_column(currency),
     )
 
 

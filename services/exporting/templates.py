@@ -161,17 +161,7 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
             # Rewrite the header cell highlighted: the required columns stand out.
             sheet.ws.write_string(0, col, header_for(spec.name, name), required_fmt)
 
-    # The drop-down sources, one column each on the hidden Lists sheet (written at the end,
-    # row by row, as constant-memory mode requires).
-    list_values: list[tuple[str, Sequence[str]]] = []
-
-    def list_source(title: str, values: Sequence[str]) -> str:
-        col = len(list_values)
-        list_values.append((title, values))
-        letter = _column_letter(col)
-        return f"=Lists!${letter}$2:${letter}${max(len(values), 1) + 1}"
-
-    first, last = 1, TEMPLATE_ROWS
+    lists = _Lists()
     sources: dict[str, str] = {}
     refs = {spec.field(n).ref for n in names}
     # The names each reference may take, offered (not enforced: an alias, a new sku).
@@ -182,75 +172,100 @@ def export_template(session: Session, kind_name: str, book: WorkbookWriter) -> i
         "deployments": known.deployments,
     }
     for ref in sorted(r for r in refs if r in offered):
-        sources[ref] = list_source(ref, offered[ref])
+        sources[ref] = lists.source(ref, offered[ref])
     if "part" in names:
-        sources["parts"] = list_source("parts", known.parts())
+        sources["parts"] = lists.source("parts", known.parts())
     for col, name in enumerate(names):
-        field = spec.field(name)
-        header = header_for(spec.name, name)
-        options: dict[str, Any] | None = None
-        choices = _choices_of(spec, field)
-        if choices:
-            lenient = (spec.name, name) in LENIENT_CHOICES
-            options = {
-                "validate": "list",
-                "source": list_source(header, choices),
-                "error_type": "warning" if lenient else "stop",
-                "error_title": header,
-                "error_message": f"Choose one of: {', '.join(choices)}",
-            }
-        elif field.ref in sources:
-            options = {
-                "validate": "list",
-                "source": sources[field.ref],
-                # A vendor may be written by an alias, which the list does not show.
-                "error_type": "warning",
-                "error_title": header,
-                "error_message": f"Not a known {field.ref[:-1]}: the import will refuse it"
-                + (" unless it is an alias." if field.ref == "vendors" else "."),
-            }
-        elif name == "part" and "parts" in sources:
-            options = {
-                "validate": "list",
-                "source": sources["parts"],
-                # A sku sold later, or by a vendor not in Rackbook yet, is typed in.
-                "error_type": "warning",
-                "error_title": header,
-                "error_message": "Neither a category nor a known SKU: the import will refuse it.",
-            }
-        elif field.type == "date":
-            options = {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": dt.date(1990, 1, 1),
-                "maximum": dt.date(2100, 12, 31),
-                "error_type": "warning",
-                "error_title": header,
-                "error_message": "Enter a date, such as 2027-04-20.",
-            }
+        options = _validation(spec, name, sources, lists)
+        if options is None:
+            continue
+        if options["validate"] == "date":
             sheet.column_formats[col] = book.format(num_format=DATE_FORMAT)
-        elif field.type == "int" and header != "lead_time":
-            options = {
-                "validate": "integer",
-                "criteria": ">=",
-                "value": 0,
-                "error_type": "warning",
-                "error_title": header,
-                "error_message": "Enter a whole number.",
-            }
-        if options is not None:
-            sheet.ws.data_validation(first, col, last, col, options)
-
-    lists = book.add_plain_sheet("Lists")
-    lists.hide()
-    for row in range(1 + max((len(v) for _, v in list_values), default=0)):
-        for col, (title, values) in enumerate(list_values):
-            if row == 0:
-                lists.write_string(0, col, title)
-            elif row <= len(values):
-                lists.write_string(row, col, values[row - 1])
+        sheet.ws.data_validation(1, col, TEMPLATE_ROWS, col, options)
+    lists.write(book)
     _instructions(book, spec)
     return 0
+
+
+class _Lists:
+    """The drop-down sources, one column each on the hidden Lists sheet (written at the
+    end, row by row, as constant-memory mode requires)."""
+
+    def __init__(self) -> None:
+        self.values: list[tuple[str, Sequence[str]]] = []
+
+    def source(self, title: str, values: Sequence[str]) -> str:
+        col = len(self.values)
+        self.values.append((title, values))
+        letter = _column_letter(col)
+        return f"=Lists!${letter}$2:${letter}${max(len(values), 1) + 1}"
+
+    def write(self, book: WorkbookWriter) -> None:
+        lists = book.add_plain_sheet("Lists")
+        lists.hide()
+        for row in range(1 + max((len(v) for _, v in self.values), default=0)):
+            for col, (title, values) in enumerate(self.values):
+                if row == 0:
+                    lists.write_string(0, col, title)
+                elif row <= len(values):
+                    lists.write_string(row, col, values[row - 1])
+
+
+def _validation(
+    spec: Kind, name: str, sources: dict[str, str], lists: _Lists
+) -> dict[str, Any] | None:
+    """The data validation of the template's column ``name`` (None: none)."""
+    field = spec.field(name)
+    header = header_for(spec.name, name)
+    choices = _choices_of(spec, field)
+    if choices:
+        lenient = (spec.name, name) in LENIENT_CHOICES
+        return {
+            "validate": "list",
+            "source": lists.source(header, choices),
+            "error_type": "warning" if lenient else "stop",
+            "error_title": header,
+            "error_message": f"Choose one of: {', '.join(choices)}",
+        }
+    if field.ref in sources:
+        return {
+            "validate": "list",
+            "source": sources[field.ref],
+            # A vendor may be written by an alias, which the list does not show.
+            "error_type": "warning",
+            "error_title": header,
+            "error_message": f"Not a known {field.ref[:-1]}: the import will refuse it"
+            + (" unless it is an alias." if field.ref == "vendors" else "."),
+        }
+    if name == "part" and "parts" in sources:
+        return {
+            "validate": "list",
+            "source": sources["parts"],
+            # A sku sold later, or by a vendor not in Rackbook yet, is typed in.
+            "error_type": "warning",
+            "error_title": header,
+            "error_message": "Neither a category nor a known SKU: the import will refuse it.",
+        }
+    if field.type == "date":
+        return {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(1990, 1, 1),
+            "maximum": dt.date(2100, 12, 31),
+            "error_type": "warning",
+            "error_title": header,
+            "error_message": "Enter a date, such as 2027-04-20.",
+        }
+    if field.type == "int" and header != "lead_time":
+        return {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_type": "warning",
+            "error_title": header,
+            "error_message": "Enter a whole number.",
+        }
+    return None
 
 
 def _note(spec: Kind, field: Field) -> str:
