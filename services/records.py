@@ -1141,8 +1141,9 @@ def record_key(kind_name: str, record: Record) -> str:
 def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record:
     """``values`` with every field of the kind present (in the kind's field order), defaults
     filled in, text trimmed; other keys left out. ``trimmed``: the caller vouches that every
-    text value is already trimmed and not empty (the import's converters give None for an
-    empty cell), so the values are taken over at C speed and only the defaults checked."""
+    text value is already trimmed, clean (``clean_text``) and not empty (the import's
+    converters give None for an empty cell and clean each distinct cell once), so the values
+    are taken over at C speed and only the defaults checked."""
     template = _TEMPLATES.get(kind_name)
     if template is None:
         defaults = DEFAULTS.get(kind_name, {})
@@ -1154,9 +1155,6 @@ def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record
     record = template.copy()
     if trimmed:
         record.update(values)
-        for name, value in values.items():
-            if value.__class__ is str and not (value.isascii() and value.isprintable()):
-                record[name] = clean_text(value)
         if len(record) != len(template):
             for name in values.keys() - template.keys():
                 del record[name]

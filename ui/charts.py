@@ -11,6 +11,9 @@ Values arrive as dates, ints and Decimals; they become floats only here, for dra
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,9 +21,11 @@ from html import escape
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from ui.theme import readable_on
 
 Number = int | float | Decimal
 
@@ -33,6 +38,47 @@ GREY = "#7a7a7a"
 PURPLE = "#6a4c93"
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+
+# The least room between two bar labels, in pixels.
+LABEL_GAP = 8
+
+
+def dress_plot(plot_widget: Any) -> tuple[QColor, QColor]:
+    """A plot in the window's scheme: its ground the palette's base, its axes, their labels
+    and ticks in the palette's text (a dark plot on a dark desktop). Returns (ground, ink)."""
+    palette = QApplication.palette()
+    ground = palette.color(QPalette.ColorRole.Base)
+    ink = palette.color(QPalette.ColorRole.Text)
+    plot_widget.setBackground(ground)
+    item = plot_widget.getPlotItem()
+    for name in ("left", "bottom", "top"):
+        axis = item.getAxis(name)
+        axis.setPen(ink)
+        axis.setTextPen(ink)
+    return ground, ink
+
+
+def short_labels(labels: Sequence[str]) -> list[str]:
+    """Short forms of bar labels, each its own: the initials of a name of several words
+    ("Baie-Comeau" BC, "Moses Lake" ML), the first letters of a one-word name ("Scr"), longer
+    where two would be the same."""
+
+    def short(label: str, length: int) -> str:
+        words = [w for w in re.split(r"[\s\-/]+", label) if w]
+        if len(words) > 1:
+            return "".join(w[: max(length - 2, 1)] for w in words)
+        return label[: length + 1]
+
+    chosen = [short(label, 2) for label in labels]
+    for length in range(3, 12):
+        counts = Counter(chosen)
+        if all(counts[c] == 1 for c in chosen):
+            break
+        chosen = [
+            short(lab, length) if counts[c] > 1 else c
+            for lab, c in zip(labels, chosen, strict=True)
+        ]
+    return chosen
 
 
 def _x(value: dt.date | Number) -> float:
@@ -62,7 +108,32 @@ class Series:
     items: list[Any] = field(default_factory=list, repr=False)
 
 
-class Chart(QWidget):
+class _Plotted(QWidget):
+    """A widget around a pyqtgraph plot (``plot_widget``, ``plot``) with a title, in the
+    window's scheme and following it when the desktop turns light or dark."""
+
+    plot_widget: Any
+    plot: Any
+
+    def _dress(self, title: str) -> None:
+        self.ground, self.ink = dress_plot(self.plot_widget)
+        self.set_title(title)
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        self.plot.setTitle(title, size="10pt", color=self.ink.name())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_title"):
+            self._dress(self._title)
+            self._dressed()
+
+    def _dressed(self) -> None:
+        """What the chart redoes in the new colours (nothing: pyqtgraph repaints)."""
+
+
+class Chart(_Plotted):
     """One plot with a title, a legend and named series. ``clicked(name)`` tells which bar
     label or series the person clicked."""
 
@@ -82,7 +153,7 @@ class Chart(QWidget):
         self.plot_widget = pg.PlotWidget(axisItems=axis)
         self.plot_widget.setMinimumHeight(180)
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setTitle(title, size="10pt")
+        self._dress(title)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMenuEnabled(False)
         self.plot.getViewBox().setMouseEnabled(x=False, y=False)
@@ -105,7 +176,10 @@ class Chart(QWidget):
         # The bar labels as drawn: each cut to the width of its group, so none overlaps.
         self.bar_ticks: list[str] = []
         self.plot.getViewBox().sigResized.connect(lambda *_a: self._label_bars())
+        # A bar label -> a sentence its bars' tooltip adds to their figures.
+        self.bar_notes: dict[str, str] = {}
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.plot.scene().sigMouseMoved.connect(self._scene_hovered)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
@@ -123,12 +197,10 @@ class Chart(QWidget):
         self.series.clear()
         self._bar_labels = []
         self.bar_ticks = []
+        self.bar_notes = {}
         bottom = self.plot.getAxis("bottom")
         if not isinstance(bottom, pg.DateAxisItem):
             bottom.setTicks(None)
-
-    def set_title(self, title: str) -> None:
-        self.plot.setTitle(title, size="10pt")
 
     def _pen(self, color: str, width: float = 2, dashed: bool = False) -> Any:
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
@@ -148,6 +220,29 @@ class Chart(QWidget):
                 f'<span style="color:{color}">{signs.get(look, "■")}</span>&nbsp;{escape(name)}'
                 for name, color, look in self.legend_entries
             )
+        )
+
+    def _plot(
+        self,
+        name: str,
+        xs: list[float] | list[int],
+        ys: Sequence[Number],
+        color: str,
+        pen: Any,
+        symbol: str | None,
+        size: int = 6,
+    ) -> Any:
+        """A line (``pen``) or points (``pen`` None) of ``symbol`` in ``color``, named in
+        pyqtgraph's legend when the chart has one."""
+        return self.plot.plot(
+            xs,
+            [float(y) for y in ys],
+            pen=pen,
+            symbol=symbol,
+            symbolSize=size,
+            symbolBrush=QColor(color),
+            symbolPen=None,
+            name=name if self.legend is not None else None,
         )
 
     def _clickable(self, item: Any, name: str) -> None:
@@ -187,16 +282,7 @@ class Chart(QWidget):
         dashed: bool = False,
         symbol: str | None = "o",
     ) -> None:
-        item = self.plot.plot(
-            [_x(x) for x in xs],
-            [float(y) for y in ys],
-            pen=self._pen(color, 2, dashed),
-            symbol=symbol,
-            symbolSize=6,
-            symbolBrush=QColor(color),
-            symbolPen=None,
-            name=name if self.legend is not None else None,
-        )
+        item = self._plot(name, [_x(x) for x in xs], ys, color, self._pen(color, 2, dashed), symbol)
         self._entry(name, color, "dashed" if dashed else "line")
         self._clickable(item, name)
         self.series[name] = Series(name, list(xs), list(ys), [item])
@@ -204,16 +290,7 @@ class Chart(QWidget):
     def points(
         self, name: str, xs: Sequence[dt.date | Number], ys: Sequence[Number], color: str
     ) -> None:
-        item = self.plot.plot(
-            [_x(x) for x in xs],
-            [float(y) for y in ys],
-            pen=None,
-            symbol="t",
-            symbolSize=8,
-            symbolBrush=QColor(color),
-            symbolPen=None,
-            name=name if self.legend is not None else None,
-        )
+        item = self._plot(name, [_x(x) for x in xs], ys, color, None, "t", size=8)
         self._entry(name, color, "points")
         item.sigPointsClicked.connect(lambda *_a: self.clicked.emit(name))
         self.series[name] = Series(name, list(xs), list(ys), [item])
@@ -273,17 +350,34 @@ class Chart(QWidget):
         return width / (len(self._bar_labels) + 0.2)
 
     def _label_bars(self) -> None:
+        """Name each group of bars under it, never two names overlapping: the whole names
+        when each fits its group, else their short forms, else every n-th short form. The
+        whole name, and the group's figures, are the tooltip of its bars."""
         if not self._bar_labels:
             return
         axis = self.plot.getAxis("bottom")
         metrics = QFontMetrics(axis.style["tickFont"] or self.font())
-        room = max(int(self.group_pixels()) - 6, 0)
-        self.bar_ticks = [
-            metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
-            for label in self._bar_labels
-        ]
-        axis.setTicks([list(enumerate(self.bar_ticks))])
-        self.setToolTip(", ".join(self._bar_labels))
+        room = self.group_pixels() - LABEL_GAP
+        labels = self._bar_labels
+        if max(metrics.horizontalAdvance(label) for label in labels) > room:
+            labels = short_labels(labels)
+        widest = max(metrics.horizontalAdvance(label) for label in labels)
+        every = max(math.ceil((widest + LABEL_GAP) / max(self.group_pixels(), 1.0)), 1)
+        self.bar_ticks = [label if i % every == 0 else "" for i, label in enumerate(labels)]
+        axis.setTicks([[(i, tick) for i, tick in enumerate(self.bar_ticks) if tick]])
+
+    def bar_tip(self, label: str) -> str:
+        """What hovering over ``label``'s bars says: the whole name, each series' figure there
+        and the note given for it."""
+        index = self._bar_labels.index(label)
+        lines = [label]
+        for series in self.series.values():
+            if series.xs == self._bar_labels and index < len(series.ys):
+                value = series.ys[index]
+                shown = "—" if value is None else f"{float(value):,.1f}"
+                lines.append(f"{series.name}: {shown}")
+        note = self.bar_notes.get(label, "")
+        return "\n".join([*lines, note] if note else lines)
 
     def stacked_bars(
         self,
@@ -318,16 +412,7 @@ class Chart(QWidget):
         self, name: str, labels: Sequence[str], ys: Sequence[Number], color: str
     ) -> None:
         """A line over bar labels (one point per label), e.g. revenue over cash bars."""
-        item = self.plot.plot(
-            list(range(len(labels))),
-            [float(y) for y in ys],
-            pen=self._pen(color, 2.5),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=QColor(color),
-            symbolPen=None,
-            name=name if self.legend is not None else None,
-        )
+        item = self._plot(name, list(range(len(labels))), ys, color, self._pen(color, 2.5), "o")
         self._entry(name, color, "line")
         self.series[name] = Series(name, list(labels), list(ys), [item])
 
@@ -350,15 +435,20 @@ class Chart(QWidget):
             return self._bar_labels[index]
         return None
 
-    def _scene_clicked(self, event: Any) -> None:
-        if not self._bar_labels:
-            return
+    def _label_under(self, scene_pos: Any) -> str | None:
         view = self.plot.getViewBox()
-        if not view.sceneBoundingRect().contains(event.scenePos()):
-            return
-        label = self.label_at(view.mapSceneToView(event.scenePos()).x())
+        if not self._bar_labels or not view.sceneBoundingRect().contains(scene_pos):
+            return None
+        return self.label_at(view.mapSceneToView(scene_pos).x())
+
+    def _scene_clicked(self, event: Any) -> None:
+        label = self._label_under(event.scenePos())
         if label is not None:
             self.clicked.emit(label)
+
+    def _scene_hovered(self, scene_pos: Any) -> None:
+        label = self._label_under(scene_pos)
+        self.plot_widget.setToolTip(self.bar_tip(label) if label is not None else "")
 
     def click_bar(self, label: str) -> None:
         """What a click on ``label``'s bars does (for keyboard users and tests)."""
@@ -415,6 +505,7 @@ class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__(orientation="left")
         self.looks: list[tuple[bool, str]] = []
+        self.ground = QColor("#ffffff")  # the plot's, for a lane's colour to read on
 
     def _lane_of(self, rect: Any) -> int:
         view = self.linkedView()
@@ -436,12 +527,113 @@ class _LaneAxis(pg.AxisItem):  # type: ignore[misc]
             index = self._lane_of(rect)
             is_bold, colour = self.looks[index] if 0 <= index < len(self.looks) else (False, "")
             p.setFont(bold if is_bold else plain)
-            p.setPen(pg.mkPen(QColor(colour)) if colour else self.textPen())
+            shown = readable_on(QColor(colour), self.ground) if colour else None
+            p.setPen(pg.mkPen(shown) if shown is not None else self.textPen())
             # A bold label is wider than the rectangle measured for it: grow it leftwards.
             p.drawText(rect.adjusted(-80, 0, 0, 0), int(flags), text)
 
 
-class TimelineChart(QWidget):
+# Lanes' worth of room over the first lane, where the "today" label stands clear of notes.
+TODAY_BAND = 0.8
+
+
+@dataclass
+class _Drawing:
+    """What a timeline's lanes add up to: one bar item, a scatter item per marker look, the
+    rules between groups."""
+
+    x0: list[float] = field(default_factory=list)
+    x1: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+    heights: list[float] = field(default_factory=list)
+    brushes: list[Any] = field(default_factory=list)
+    pens: list[Any] = field(default_factory=list)
+    marks: dict[tuple[str, str, int], tuple[list[float], list[float]]] = field(default_factory=dict)
+    rules: list[float] = field(default_factory=list)
+
+    def add_spans(self, lane: Lane, y: int, left: float, right: float) -> float | None:
+        """Lane ``y``'s bars, cut to ``left``..``right``; where the last one ends (None: no bar)."""
+        height = 0.64 if lane.header else 0.42
+        end_x = None
+        for span in lane.spans:
+            start = max(_x(span.start), left)
+            end = right if span.end is None else min(_x(span.end), right)
+            if end < start:
+                continue
+            colour = QColor(span.color)
+            if span.pale:
+                colour.setAlpha(90)
+            style = HATCHED if span.end is None else Qt.BrushStyle.SolidPattern
+            self.x0.append(start)
+            self.x1.append(max(end, start + DAY_SECONDS / 2))  # a same-day bar still shows
+            self.ys.append(float(y))
+            self.heights.append(height)
+            self.brushes.append(QBrush(colour, style))
+            self.pens.append(pg.mkPen(QColor(span.color), width=1))
+            end_x = end if end_x is None else max(end_x, end)
+        return end_x
+
+    def add_markers(self, lane: Lane, y: int, left: float, right: float, ground: QColor) -> None:
+        """Lane ``y``'s markers, each at least 3:1 on ``ground`` (a dark one on a dark plot
+        is lightened)."""
+        for marker in lane.markers:
+            size = marker.size + (6 if lane.header and marker.symbol == "|" else 0)
+            colour = readable_on(QColor(marker.color), ground, 3.0).name()
+            xs, at = self.marks.setdefault((marker.symbol, colour, size), ([], []))
+            xs.append(min(max(_x(marker.day), left), right))
+            at.append(float(y))
+
+    def items(self, left: float, right: float) -> list[Any]:
+        """The pyqtgraph items: the bars, the markers (one item per look), the rules."""
+        found: list[Any] = []
+        if self.x0:
+            found.append(
+                pg.BarGraphItem(
+                    x0=self.x0,
+                    x1=self.x1,
+                    y=self.ys,
+                    height=self.heights,
+                    brushes=self.brushes,
+                    pens=self.pens,
+                )
+            )
+        for (symbol, colour_name, size), (xs, at) in self.marks.items():
+            colour = QColor(colour_name)
+            found.append(
+                pg.ScatterPlotItem(
+                    x=xs,
+                    y=at,
+                    symbol=symbol,
+                    size=size,
+                    brush=pg.mkBrush(colour),
+                    pen=pg.mkPen(colour, width=2 if symbol in "|x" else 1),
+                )
+            )
+        if self.rules:
+            found.append(
+                pg.PlotCurveItem(
+                    x=[v for _ in self.rules for v in (left, right)],
+                    y=[r for r in self.rules for _ in (0, 1)],
+                    connect="pairs",
+                    pen=pg.mkPen(QColor("#b0bec5"), width=1),
+                )
+            )
+        return found
+
+
+def _today_line(today: dt.date, ground: QColor) -> Any:
+    """A dashed line down the timeline at today, its label in the band over the lanes."""
+    grey = readable_on(QColor(GREY), ground)
+    return pg.InfiniteLine(
+        pos=_x(today),
+        angle=90,
+        pen=pg.mkPen(QColor(GREY), width=1, style=Qt.PenStyle.DashLine),
+        label="today",
+        labelOpts={"position": 0.01, "color": grey, "anchors": [(0, 0), (0, 0)]},
+    )
+
+
+class TimelineChart(_Plotted):
     """Lanes of bars along dates, one under the other (the readiness timeline). Clicking a
     lane emits its key; every lane drawn is kept in ``lanes`` as plain values for tests.
 
@@ -463,7 +655,10 @@ class TimelineChart(QWidget):
             }
         )
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.setTitle(title, size="10pt")
+        # What was drawn last, drawn again in the new colours when the scheme changes.
+        self._drawn: tuple[Any, ...] | None = None
+        self._dress(title)
+        self.axis.ground = self.ground
         self.plot.showAxis("top")
         self.plot.showGrid(x=True, y=False, alpha=0.2)
         self.plot.setMenuEnabled(False)
@@ -480,114 +675,72 @@ class TimelineChart(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot_widget)
 
-    def set_title(self, title: str) -> None:
-        self.plot.setTitle(title, size="10pt")
+    def _dressed(self) -> None:
+        self.axis.ground = self.ground
+        if self._drawn is not None:
+            highlighted = self.highlighted
+            self.draw(*self._drawn)
+            if highlighted is not None:
+                self.highlight(*highlighted)
 
     def draw(self, lanes: Sequence[Lane], today: dt.date, first: dt.date, last: dt.date) -> None:
         """Draw ``lanes`` top to bottom over the dates ``first``..``last``, today marked."""
+        self._drawn = (lanes, today, first, last)
         self.plot.clear()
         self._highlight = None
         self.highlighted = None
         self.lanes = list(lanes)
         self.x_range = (first, last)
         left, right = _x(first), _x(last)
-        plain = QFontMetrics(self.font())
         bold_font = QFont(self.font())
         bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
-        widest = 0
-        x0: list[float] = []
-        x1: list[float] = []
-        ys: list[float] = []
-        heights: list[float] = []
-        brushes: list[Any] = []
-        pens: list[Any] = []
-        marks: dict[tuple[str, str, int], tuple[list[float], list[float]]] = {}
-        rules: list[float] = []
+        drawing = _Drawing()
         self.axis.looks = []
         for y, lane in enumerate(self.lanes):
             self.axis.looks.append((lane.bold, lane.color))
-            widest = max(widest, (bold if lane.bold else plain).horizontalAdvance(lane.label))
             if lane.header and y:
-                rules.append(y - 0.5)
-            height = 0.64 if lane.header else 0.42
-            end_x = None
-            for span in lane.spans:
-                start = max(_x(span.start), left)
-                end = right if span.end is None else min(_x(span.end), right)
-                if end < start:
-                    continue
-                colour = QColor(span.color)
-                if span.pale:
-                    colour.setAlpha(90)
-                style = HATCHED if span.end is None else Qt.BrushStyle.SolidPattern
-                x0.append(start)
-                x1.append(max(end, start + DAY_SECONDS / 2))  # a same-day bar still shows
-                ys.append(float(y))
-                heights.append(height)
-                brushes.append(QBrush(colour, style))
-                pens.append(pg.mkPen(QColor(span.color), width=1))
-                end_x = end if end_x is None else max(end_x, end)
-            for marker in lane.markers:
-                size = marker.size + (6 if lane.header and marker.symbol == "|" else 0)
-                xs, at = marks.setdefault((marker.symbol, marker.color, size), ([], []))
-                xs.append(min(max(_x(marker.day), left), right))
-                at.append(float(y))
+                drawing.rules.append(y - 0.5)
+            end_x = drawing.add_spans(lane, y, left, right)
+            drawing.add_markers(lane, y, left, right, self.ground)
             if lane.note:
-                colour = QColor(lane.color or "#37474f")
-                if any(span.end is None for span in lane.spans):
-                    # Over the end of its bar, which runs off the edge, on a white ground.
-                    note_x = right
-                    ground = pg.mkBrush(255, 255, 255, 225)
-                    text = pg.TextItem(lane.note, color=colour, anchor=(1, 0.5), fill=ground)
-                else:
-                    ends = [end_x or _x(today)] + [_x(m.day) for m in lane.markers]
-                    note_x = min(max(ends), right) + DAY_SECONDS * 3
-                    text = pg.TextItem(lane.note, color=colour, anchor=(0, 0.5))
-                if lane.bold:
-                    text.setFont(bold_font)
-                text.setPos(note_x, y)
-                self.plot.addItem(text)
-        if x0:
-            self.plot.addItem(
-                pg.BarGraphItem(x0=x0, x1=x1, y=ys, height=heights, brushes=brushes, pens=pens)
-            )
-        for (symbol, colour_name, size), (xs, at) in marks.items():
-            colour = QColor(colour_name)
-            self.plot.addItem(
-                pg.ScatterPlotItem(
-                    x=xs,
-                    y=at,
-                    symbol=symbol,
-                    size=size,
-                    brush=pg.mkBrush(colour),
-                    pen=pg.mkPen(colour, width=2 if symbol in "|x" else 1),
-                )
-            )
-        if rules:
-            self.plot.addItem(
-                pg.PlotCurveItem(
-                    x=[v for _ in rules for v in (left, right)],
-                    y=[r for r in rules for _ in (0, 1)],
-                    connect="pairs",
-                    pen=pg.mkPen(QColor("#b0bec5"), width=1),
-                )
-            )
-        self.plot.addItem(
-            pg.InfiniteLine(
-                pos=_x(today),
-                angle=90,
-                pen=pg.mkPen(QColor(GREY), width=1, style=Qt.PenStyle.DashLine),
-                label="today",
-                labelOpts={"position": 0.01, "color": GREY, "anchors": [(0, 0), (0, 0)]},
-            )
+                self.plot.addItem(self._note(lane, y, end_x or _x(today), right, bold_font))
+        for item in drawing.items(left, right):
+            self.plot.addItem(item)
+        self.plot.addItem(_today_line(today, self.ground))
+        self._set_ranges(left, right, bold_font)
+
+    def _note(self, lane: Lane, y: int, end_x: float, right: float, bold_font: QFont) -> Any:
+        """The note after a lane's bars (on a white ground over a bar that runs off the edge)."""
+        colour = readable_on(QColor(lane.color) if lane.color else self.ink, self.ground)
+        if any(span.end is None for span in lane.spans):
+            veil = QColor(self.ground)
+            veil.setAlpha(225)
+            ground = pg.mkBrush(veil)
+            text = pg.TextItem(lane.note, color=colour, anchor=(1, 0.5), fill=ground)
+            note_x = right
+        else:
+            ends = [end_x] + [_x(m.day) for m in lane.markers]
+            text = pg.TextItem(lane.note, color=colour, anchor=(0, 0.5))
+            note_x = min(max(ends), right) + DAY_SECONDS * 3
+        if lane.bold:
+            text.setFont(bold_font)
+        text.setPos(note_x, y)
+        return text
+
+    def _set_ranges(self, left: float, right: float, bold_font: QFont) -> None:
+        """The lanes' labels on the left axis, as wide as the widest; the dates across; a
+        band over the first lane for the "today" label."""
+        plain, bold = QFontMetrics(self.font()), QFontMetrics(bold_font)
+        widest = max(
+            ((bold if lane.bold else plain).horizontalAdvance(lane.label) for lane in self.lanes),
+            default=0,
         )
         self.axis.setTicks([[(y, lane.label) for y, lane in enumerate(self.lanes)]])
         self.axis.setWidth(widest + 24)
         count = max(len(self.lanes), 1)
-        self.plot.setYRange(-0.6, count - 0.4, padding=0)
+        self.plot.setYRange(-0.6 - TODAY_BAND, count - 0.4, padding=0)
         self.plot.setXRange(left, right, padding=0)
-        self.plot_widget.setMinimumHeight(count * self.LANE_PIXELS + 90)
+        self.plot_widget.setMinimumHeight(int((count + TODAY_BAND) * self.LANE_PIXELS) + 90)
 
     def highlight(self, first: int, last: int) -> None:
         """A light band behind lanes ``first``..``last`` (a selected group)."""

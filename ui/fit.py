@@ -9,7 +9,15 @@ window: a label's text never sets the window's minimum width.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 # The size the window opens at on a screen with room for it.
 PREFERRED = QSize(1400, 860)
@@ -60,3 +68,36 @@ def wrapping(label: QLabel) -> QLabel:
     label.setSizePolicy(policy)
     label.setMinimumWidth(0)
     return label
+
+
+def text_room(view: QListWidget, row: int) -> int:
+    """How wide a line of item ``row``'s text may be in ``view`` before the style cuts it: the
+    item's rectangle as seen in the viewport, less the style sheet's padding and the style's
+    text margins."""
+    index = view.model().index(row, 0)
+    option = QStyleOptionViewItem()
+    delegate = view.itemDelegate()
+    if isinstance(delegate, QStyledItemDelegate):
+        delegate.initStyleOption(option, index)
+    option.rect = view.visualRect(index)
+    style = view.style()
+    text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, option, view) + 1
+    seen = text.intersected(view.viewport().rect())
+    return seen.width() - 2 * margin
+
+
+def fit_list_width(view: QListWidget, least: int) -> None:
+    """Make ``view`` (the sidebar) at least ``least`` wide and as wide as the longest line of
+    its items' texts: an entry is never cut."""
+    if not view.count():
+        return
+    metrics = view.fontMetrics()
+    widest = max(
+        metrics.horizontalAdvance(line)
+        for row in range(view.count())
+        for line in view.item(row).text().splitlines()
+    )
+    # What the padding, the margins and the frame take from the view's width.
+    taken = view.width() - text_room(view, 0)
+    view.setFixedWidth(max(least, widest + taken))

@@ -38,3 +38,14 @@ def first_screen(settings: Any) -> str:
     if chosen == LAST_SCREEN:
         chosen = str(settings.value("window/screen", "today"))
     return chosen if chosen in dict(NAVIGATION) else "today"
+
+
+def alerts_entry(total: int, critical: int, new: int) -> str:
+    """The sidebar's Alerts entry: every open alert counted on its first line, the critical
+    ones and those raised since the person last looked on a second (so it stays narrow)."""
+    if not total:
+        return "Alerts"
+    details = [f"{critical} critical"] if critical else []
+    if new:
+        details.append(f"{new} new")
+    return f"Alerts {total}" + ("\n" + " · ".join(details) if details else "")

@@ -147,3 +147,10 @@ def push_button(
         button.setAccessibleName(accessible)
     button.clicked.connect(clicked)
     return button
+
+
+def screen_title(text: str) -> QLabel:
+    """A screen's title, in the style sheet's large bold (``#screenTitle``)."""
+    title = QLabel(text)
+    title.setObjectName("screenTitle")
+    return title

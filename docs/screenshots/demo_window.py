@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# An offscreen screen of a desktop's size: the window opens no larger than its screen.
+# An offscreen screen of a desktop's size (RACKBOOK_SHOT_SCREEN, "1600x1000" unless given):
+# the window opens no larger than its screen.
+_WIDTH, _HEIGHT = (int(n) for n in os.environ.get("RACKBOOK_SHOT_SCREEN", "1600x1000").split("x"))
 _SCREEN = Path(tempfile.mkdtemp()) / "screen.json"
 _SCREEN.write_text(
     json.dumps(
@@ -21,8 +23,8 @@ _SCREEN.write_text(
                     "name": "screen",
                     "x": 0,
                     "y": 0,
-                    "width": 1600,
-                    "height": 1000,
+                    "width": _WIDTH,
+                    "height": _HEIGHT,
                     "logicalDpi": 96,
                     "logicalBaseDpi": 96,
                     "dpr": 1,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from services.collector import collector_paused
 from services.errors import RackbookError, UsageError
 from services.importing import writer
 from services.importing.headers import (
@@ -41,7 +42,7 @@ from services.importing.plan import (
     plan_import,
     vendor_names,
 )
-from services.importing.read import FileProblem, Sheet, Workbook, read_file, without_gc
+from services.importing.read import FileProblem, Sheet, Workbook, read_file
 from services.importing.values import ReadOptions
 from services.importing.writer import BatchResult, UndoResult
 from services.schema import IMPORT_KINDS
@@ -169,7 +170,7 @@ def import_file(
     The cyclic garbage collector stays paused from the read to the last write (the steps
     pause it each on their own; between them it would walk the sheet's cells and the plan's
     rows again: measured, a third of a second of a 100,000-line import)."""
-    with without_gc():
+    with collector_paused():
         return _import_file(session, path, request, user, progress, cancel)
 
 
@@ -291,7 +292,7 @@ def _read_sheets(
     names = [sheet_name] if sheet_name is not None else workbook.visible_sheets
     if kind_name is None or not names:
         return None
-    with without_gc(), ThreadPoolExecutor(max_workers=1) as pool:
+    with collector_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         parsing = pool.submit(lambda: [workbook.sheet(name) for name in names])
         try:
             known = Known.load(session, kind_name)

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -25,17 +24,19 @@ from sqlalchemy.orm import Session
 
 from domain.supply import first_commitment
 from models import Customer, CustomerContract, Deployment, Product, Site, Vendor, VendorAlias
-from models.bulk import read_columns
+from models.bulk import read_columns, shared_key_dicts
 from services import records
 from services.audit import Change, as_text, diff
+from services.collector import collector_paused
 from services.errors import Problem, RackbookError
 from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
-from services.importing.read import Sheet, without_gc
+from services.importing.read import Sheet
 from services.importing.values import ReadOptions, converter_for
 from services.schema import Field, kind
 from services.validation import (
     NAME_FIELDS,
+    clean_text,
     lookalike,
     name_skeleton,
     type_problem,
@@ -378,6 +379,9 @@ class _Converted(dict[Any, Any]):
             value = problem
             self.unreadable.add(key)
         else:
+            if value.__class__ is str:
+                # Cleaned here, once per distinct cell (records.complete trusts it).
+                value = clean_text(value)
             if self.spec_field is not None and type_problem(self.spec_field, value):
                 self.mistyped.add(key)
         self[key] = value
@@ -523,7 +527,7 @@ def plan_import(
     """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing.
     ``known`` is the database's side read beforehand (``Known.load``, done while the sheet
     was parsed); without it, or for another kind, it is read here."""
-    with without_gc():
+    with collector_paused():
         if known is None or known.kind != mapping.kind:
             known = Known.load(session, mapping.kind)
         return _plan(
@@ -543,221 +547,13 @@ def _plan(
     cancel: Cancel | None,
     known: Known,
 ) -> Plan:
-    options = options or ReadOptions()
-    kind_name = mapping.kind
-    spec = kind(kind_name)
-    notes = list(mapping.notes)
-    start = mapping.header_row + 1
-    # Hidden rows are few: found here, so the row loop pays one set lookup per row.
-    hidden = (
-        set()
-        if options.include_hidden
-        else {row - sheet.first_row - start for row in sheet.hidden_rows}
-    )
-    data = sheet.rows[start:]
-    # The fewest cells of a row: a column every row reaches is read by C-level map.
-    shortest = min(map(len, data), default=0)
-    dayfirst_columns = (
-        {} if options.dayfirst else _infer_dayfirst(sheet, mapping, start, hidden, shortest, notes)
-    )
-    for header in dayfirst_columns.values():
-        notes.append(f"dates in {header!r} read day first (a value there only makes sense so)")
-    columns = []
-    for match in mapping.columns:
-        if not match.field:
-            continue
-        spec_field = None if match.field == "lead_time" else spec.field(match.field)
-        dayfirst = options.dayfirst or match.field in dayfirst_columns
-        checked = spec.field("lead_days") if match.field == "lead_time" else spec_field
-        columns.append(
-            _Column(
-                match,
-                converter_for(kind_name, spec_field, match.field, options, dayfirst),
-                checked,
-            )
-        )
-    header_of = {c.field: c.header for c in columns}
-    if kind_name == "leadtimes" and "lead_time" in header_of:
-        header_of["lead_days"] = header_of["lead_time"]
-    key_indexes = [c.index for c in columns if c.field in spec.key]
-
-    refs = known.refs
-    existing = known.existing
-    checker = _Checker(kind_name, refs)
-    sheet_label = sheet.name if sheet.name else None
-
-    rows: list[RowPlan] = []
-    skipped: list[tuple[int, str]] = []
-    total = len(data)
-    constants = mapping.constants
-    writable = [f.name for f in spec.writable]
-    fields = [c.field for c in columns]
-    converted = [c.convert_all(data, shortest) for c in columns]
-    # Rows with a cell that could not be read, found once per column rather than per cell.
-    unreadable = set().union(*(c.unreadable for c in columns))
-    # Formula cells never calculated are few too.
-    formulas: dict[tuple[int, int], str] = {}
-    if sheet.uncached_formulas:
-        position_of = {c.index: p for p, c in enumerate(columns)}
-        for (row, col), text in sheet.uncached_formulas.items():
-            offset, j = row - sheet.first_row - start, col - sheet.first_col
-            if 0 <= offset < total and j in position_of:
-                converted[position_of[j]][offset] = conv.ValueProblem(UNCALCULATED)
-                unreadable.add(offset)
-                formulas[offset, j] = text
-    if sheet.zero_formulas:
-        notes.extend(_zero_formula_notes(sheet, columns, start, total))
-    # Rows that need the full validation of a new record: a value of the wrong type in a
-    # column, or a constant (--vendor) that is; every other new record gets the same
-    # answer from the required-field and cross-field checks alone (validate_typed).
-    mistyped = set().union(*(c.mistyped for c in columns))
-    if any(
-        type_problem(spec.field(name), value)
-        for name, value in constants.items()
-        if name in {f.name for f in spec.writable}
-    ):
-        mistyped = set(range(total))
-    first_key = key_indexes[0] if key_indexes else None
-    getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
-    kept_commitments = 0
-    orders = kind_name == "orders"
-    first_row = sheet.first_row
-    constant_items = [
-        (name, value.strip() if isinstance(value, str) else value)
-        for name, value in constants.items()
-    ]
-    renames_lead_time = "lead_time" in fields
-    names = _NameLooks(kind_name, known.existing.values())
-    for offset, row_values in enumerate(zip(*converted, strict=True)):
-        if offset % PROGRESS_EVERY == 0:
-            if cancel is not None and cancel():
-                raise ImportCancelled()
-            if progress is not None:
-                progress(offset, total)
-        cells = data[offset]
-        index = start + offset
-        excel_row = first_row + index
-        if offset in hidden:
-            if not _is_blank_row(cells):
-                skipped.append((excel_row, "a hidden row"))
-            continue
-        key_cell = cells[first_key] if first_key is not None and first_key < len(cells) else ""
-        if not (
-            key_cell.__class__ is str
-            and key_cell[:1].isalnum()
-            and key_cell[:3] not in TOTAL_STARTS
-        ) and not _plain_key(key_cell):
-            if _is_blank_row(cells) and offset not in unreadable:
-                continue
-            if _totals_row(cells, key_indexes):
-                skipped.append((excel_row, "a totals row"))
-                continue
-        incoming: Record = dict(zip(fields, row_values, strict=True))
-        problems: list[Problem] = []
-        for position, value in enumerate(row_values if offset in unreadable else ()):
-            if isinstance(value, conv.ValueProblem):
-                column = columns[position]
-                raw = cells[column.index] if column.index < len(cells) else ""
-                raw = formulas.get((offset, column.index), raw)
-                problems.append(
-                    Problem(
-                        column.field,
-                        shown(raw),
-                        f"{column.header} {value}",
-                        excel_row,
-                        column.header,
-                        file,
-                        sheet_label,
-                    )
-                )
-                del incoming[column.field]
-        for name, value in constant_items:
-            if incoming.get(name) is None:
-                incoming[name] = value
-        if renames_lead_time and "lead_time" in incoming:
-            incoming["lead_days"] = incoming.pop("lead_time")
-        bad_fields = {p.field for p in problems} if problems else set()
-        ref_problems, shared_refs = checker.resolve(incoming)
-        row_refs = dict(shared_refs)
-        for problem in ref_problems:
-            problems.append(
-                _placed(problem, excel_row, header_of, cells, columns, file, sheet_label)
-            )
-        key_value = _key(kind_name, incoming, row_refs)
-        current = existing.get(key_value) if key_value is not None else None
-        # A row equal to its stored record writes nothing, so it needs no validation (the
-        # record was validated when it was stored): the common case of a re-import, decided
-        # first on the cells read, then on the completed record.
-        if current is not None and not problems and _same(current, incoming, getters):
-            rows.append(
-                RowPlan(
-                    excel_row,
-                    index,
-                    RowAction.UNCHANGED,
-                    spec.key_of(current),
-                    current,
-                    [],
-                    [],
-                    current,
-                    row_refs,
-                )
-            )
-            continue
-        promise_note = None
-        if current is not None:
-            merged = records.complete(kind_name, {**current, **incoming})
-            if orders:
-                promise_note = _take_vendor_dates(current, merged)
-        else:
-            # Converted cells are trimmed text or None (and constants are trimmed below).
-            merged = records.complete(kind_name, incoming, trimmed=True)
-        if orders:
-            # Kept on the line once known, never overwritten (written by the import writer).
-            merged["first_commitment"] = first_commitment(
-                current.get("first_commitment") if current is not None else None,
-                merged["promised_date"],
-                merged["eta"],
-            )
-        unchanged = (
-            not problems
-            and current is not None
-            and all(current.get(n) == merged[n] for n in writable)
-        )
-        if not unchanged:
-            typed = current is None and offset not in mistyped and offset not in unreadable
-            check = validate_typed if typed else validate
-            for problem in check(kind_name, merged):
-                if problem.field in bad_fields:
-                    continue  # already said: the cell could not be read
-                problems.append(
-                    _placed(problem, excel_row, header_of, cells, columns, file, sheet_label)
-                )
-            looks = names.problem(merged, current)
-            if looks is not None:
-                problems.append(
-                    _placed(looks, excel_row, header_of, cells, columns, file, sheet_label)
-                )
-        key_text = spec.key_of(merged)
-        plan_row = RowPlan(
-            excel_row, index, RowAction.REJECTED, key_text, merged, [], problems, current, row_refs
-        )
-        if unchanged:
-            plan_row.action = RowAction.UNCHANGED
-        elif not problems:
-            if current is None:
-                plan_row.action = RowAction.CREATE
-            else:
-                plan_row.changes = diff(current, merged, writable)
-                plan_row.action = RowAction.UPDATE if plan_row.changes else RowAction.UNCHANGED
-        if promise_note is not None and plan_row.action != RowAction.UNCHANGED:
-            plan_row.promise_note = promise_note
-            kept_commitments += 1
-        rows.append(plan_row)
-    if progress is not None:
-        progress(total, total)
-    if kept_commitments:
+    planner = _Planner(sheet, mapping, file, options or ReadOptions(), known)
+    rows, skipped = planner.rows(progress, cancel)
+    notes = planner.notes
+    if planner.kept_commitments:
+        kept = planner.kept_commitments
         notes.append(
-            f"{kept_commitments} {'line' if kept_commitments == 1 else 'lines'} already had a "
+            f"{kept} {'line' if kept == 1 else 'lines'} already had a "
             "promised date (the vendor's first commitment): it is kept, and the file's new "
             "date is taken as an ETA change (a promised date typed wrong is corrected with "
             "correct-promise)"
@@ -768,20 +564,290 @@ def _plan(
             if skipped
             else "the sheet has no rows below its headers: nothing to import"
         )
-    checker.whole_file(rows, header_of, file, sheet_label)
+    planner.checker.whole_file(rows, planner.header_of, file, planner.sheet_label)
     return Plan(
         file,
         file_path,
         sha256,
         file_format,
         sheet.name,
-        kind_name,
+        mapping.kind,
         mapping,
         rows,
         skipped,
         notes,
         sheet,
     )
+
+
+class _Planner:
+    """One sheet's rows planned: its columns converted a column at a time, then each row
+    made a record, resolved, matched to its stored record and checked."""
+
+    def __init__(
+        self, sheet: Sheet, mapping: Mapping, file: str, options: ReadOptions, known: Known
+    ) -> None:
+        kind_name = self.kind = mapping.kind
+        spec = self.spec = kind(kind_name)
+        self.sheet = sheet
+        self.file = file
+        self.sheet_label = sheet.name if sheet.name else None
+        self.notes = list(mapping.notes)
+        self.start = start = mapping.header_row + 1
+        # Hidden rows are few: found here, so the row loop pays one set lookup per row.
+        self.hidden = (
+            set()
+            if options.include_hidden
+            else {row - sheet.first_row - start for row in sheet.hidden_rows}
+        )
+        self.data = data = sheet.rows[start:]
+        # The fewest cells of a row: a column every row reaches is read by C-level map.
+        self.shortest = min(map(len, data), default=0)
+        self.columns = columns = self._columns(mapping, options)
+        self.header_of = {c.field: c.header for c in columns}
+        if kind_name == "leadtimes" and "lead_time" in self.header_of:
+            self.header_of["lead_days"] = self.header_of["lead_time"]
+        self.key_indexes = [c.index for c in columns if c.field in spec.key]
+        self.existing = known.existing
+        self.checker = _Checker(kind_name, known.refs)
+        self.writable = [f.name for f in spec.writable]
+        self.fields = [c.field for c in columns]
+        self.renames_lead_time = "lead_time" in self.fields
+        self.converted = [c.convert_all(data, self.shortest) for c in columns]
+        # Rows with a cell that could not be read, found once per column rather than per cell.
+        self.unreadable: set[int] = set().union(*(c.unreadable for c in columns))
+        self.formulas = self._uncalculated()
+        if sheet.zero_formulas:
+            self.notes.extend(_zero_formula_notes(sheet, columns, start, len(data)))
+        # Rows that need the full validation of a new record: a value of the wrong type in a
+        # column, or a constant (--vendor) that is; every other new record gets the same
+        # answer from the required-field and cross-field checks alone (validate_typed).
+        self.mistyped: set[int] = set().union(*(c.mistyped for c in columns))
+        constants = mapping.constants
+        if any(
+            type_problem(spec.field(name), value)
+            for name, value in constants.items()
+            if name in {f.name for f in spec.writable}
+        ):
+            self.mistyped = set(range(len(data)))
+        self.constant_items = [
+            (name, clean_text(value.strip()) if isinstance(value, str) else value)
+            for name, value in constants.items()
+        ]
+        self.getters: dict[tuple[str, ...], Callable[[Record], Any]] = {}
+        self.kept_commitments = 0
+        self.key_of = _KEYS[kind_name]
+        self.names = _NameLooks(kind_name, known.existing.values())
+
+    def _columns(self, mapping: Mapping, options: ReadOptions) -> list[_Column]:
+        """The mapped columns with their converters (dates day first where the column's
+        values say so, or the options)."""
+        spec = self.spec
+        dayfirst_columns = (
+            {}
+            if options.dayfirst
+            else _infer_dayfirst(
+                self.sheet, mapping, self.start, self.hidden, self.shortest, self.notes
+            )
+        )
+        for header in dayfirst_columns.values():
+            self.notes.append(
+                f"dates in {header!r} read day first (a value there only makes sense so)"
+            )
+        columns = []
+        for match in mapping.columns:
+            if not match.field:
+                continue
+            spec_field = None if match.field == "lead_time" else spec.field(match.field)
+            dayfirst = options.dayfirst or match.field in dayfirst_columns
+            checked = spec.field("lead_days") if match.field == "lead_time" else spec_field
+            convert = converter_for(self.kind, spec_field, match.field, options, dayfirst)
+            columns.append(_Column(match, convert, checked))
+        return columns
+
+    def _uncalculated(self) -> dict[tuple[int, int], str]:
+        """Formula cells never calculated (few): each a problem of its row, by its text."""
+        sheet = self.sheet
+        formulas: dict[tuple[int, int], str] = {}
+        if not sheet.uncached_formulas:
+            return formulas
+        position_of = {c.index: p for p, c in enumerate(self.columns)}
+        for (row, col), text in sheet.uncached_formulas.items():
+            offset, j = row - sheet.first_row - self.start, col - sheet.first_col
+            if 0 <= offset < len(self.data) and j in position_of:
+                self.converted[position_of[j]][offset] = conv.ValueProblem(UNCALCULATED)
+                self.unreadable.add(offset)
+                formulas[offset, j] = text
+        return formulas
+
+    def rows(
+        self, progress: Progress | None, cancel: Cancel | None
+    ) -> tuple[list[RowPlan], list[tuple[int, str]]]:
+        """Every data row's plan, and the rows skipped (hidden, totals) with why."""
+        rows: list[RowPlan] = []
+        skipped: list[tuple[int, str]] = []
+        data = self.data
+        total = len(data)
+        hidden = self.hidden
+        unreadable = self.unreadable
+        key_indexes = self.key_indexes
+        first_key = key_indexes[0] if key_indexes else None
+        first_row = self.sheet.first_row + self.start
+        plan_row = self._row
+        append = rows.append
+        for offset, row_values in enumerate(zip(*self.converted, strict=True)):
+            if offset % PROGRESS_EVERY == 0:
+                if cancel is not None and cancel():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(offset, total)
+            cells = data[offset]
+            if offset in hidden:
+                if not _is_blank_row(cells):
+                    skipped.append((first_row + offset, "a hidden row"))
+                continue
+            key_cell = cells[first_key] if first_key is not None and first_key < len(cells) else ""
+            if not (
+                key_cell.__class__ is str
+                and key_cell[:1].isalnum()
+                and key_cell[:3] not in TOTAL_STARTS
+            ) and not _plain_key(key_cell):
+                if _is_blank_row(cells) and offset not in unreadable:
+                    continue
+                if _totals_row(cells, key_indexes):
+                    skipped.append((first_row + offset, "a totals row"))
+                    continue
+            append(plan_row(offset, cells, row_values))
+        if progress is not None:
+            progress(total, total)
+        return rows, skipped
+
+    def _cell_problems(
+        self, offset: int, excel_row: int, cells: list[Any], row_values: tuple[Any, ...]
+    ) -> list[Problem]:
+        """The row's cells that could not be read, each a problem."""
+        problems = []
+        for position, value in enumerate(row_values):
+            if isinstance(value, conv.ValueProblem):
+                column = self.columns[position]
+                raw = cells[column.index] if column.index < len(cells) else ""
+                raw = self.formulas.get((offset, column.index), raw)
+                problems.append(
+                    Problem(
+                        column.field,
+                        shown(raw),
+                        f"{column.header} {value}",
+                        excel_row,
+                        column.header,
+                        self.file,
+                        self.sheet_label,
+                    )
+                )
+        return problems
+
+    def _placed(self, problem: Problem, excel_row: int, cells: list[Any]) -> Problem:
+        return _placed(
+            problem, excel_row, self.header_of, cells, self.columns, self.file, self.sheet_label
+        )
+
+    def _row(self, offset: int, cells: list[Any], row_values: tuple[Any, ...]) -> RowPlan:
+        """One data row's plan."""
+        index = self.start + offset
+        excel_row = self.sheet.first_row + index
+        incoming: Record = dict(zip(self.fields, row_values, strict=True))
+        problems: list[Problem] = []
+        if offset in self.unreadable:
+            problems = self._cell_problems(offset, excel_row, cells, row_values)
+            for problem in problems:
+                del incoming[problem.field]
+        for name, value in self.constant_items:
+            if incoming.get(name) is None:
+                incoming[name] = value
+        if self.renames_lead_time and "lead_time" in incoming:
+            incoming["lead_days"] = incoming.pop("lead_time")
+        bad_fields = {p.field for p in problems} if problems else set()
+        ref_problems, shared_refs = self.checker.resolve(incoming)
+        row_refs = dict(shared_refs)
+        for problem in ref_problems:
+            problems.append(self._placed(problem, excel_row, cells))
+        key_value = self.key_of(incoming, row_refs)
+        current = self.existing.get(key_value) if key_value is not None else None
+        # A row equal to its stored record writes nothing, so it needs no validation (the
+        # record was validated when it was stored): the common case of a re-import, decided
+        # first on the cells read, then on the completed record.
+        if current is not None and not problems and _same(current, incoming, self.getters):
+            key = self.spec.key_of(current)
+            return RowPlan(
+                excel_row, index, RowAction.UNCHANGED, key, current, [], [], current, row_refs
+            )
+        orders = self.kind == "orders"
+        promise_note = None
+        if current is not None:
+            merged = records.complete(self.kind, {**current, **incoming})
+            if orders:
+                promise_note = _take_vendor_dates(current, merged)
+        else:
+            # Converted cells are trimmed, clean text or None (constants are made so above).
+            merged = records.complete(self.kind, incoming, trimmed=True)
+        if orders:
+            # Kept on the line once known, never overwritten (written by the import writer).
+            merged["first_commitment"] = first_commitment(
+                current.get("first_commitment") if current is not None else None,
+                merged["promised_date"],
+                merged["eta"],
+            )
+        unchanged = (
+            not problems
+            and current is not None
+            and all(current.get(n) == merged[n] for n in self.writable)
+        )
+        if not unchanged:
+            self._check(offset, excel_row, cells, merged, current, problems, bad_fields)
+        plan_row = RowPlan(
+            excel_row,
+            index,
+            RowAction.REJECTED,
+            self.spec.key_of(merged),
+            merged,
+            [],
+            problems,
+            current,
+            row_refs,
+        )
+        if unchanged:
+            plan_row.action = RowAction.UNCHANGED
+        elif not problems:
+            if current is None:
+                plan_row.action = RowAction.CREATE
+            else:
+                plan_row.changes = diff(current, merged, self.writable)
+                plan_row.action = RowAction.UPDATE if plan_row.changes else RowAction.UNCHANGED
+        if promise_note is not None and plan_row.action != RowAction.UNCHANGED:
+            plan_row.promise_note = promise_note
+            self.kept_commitments += 1
+        return plan_row
+
+    def _check(
+        self,
+        offset: int,
+        excel_row: int,
+        cells: list[Any],
+        merged: Record,
+        current: Record | None,
+        problems: list[Problem],
+        bad_fields: set[str],
+    ) -> None:
+        """The record's validation (its problems added to ``problems``), and its name
+        refused when it only looks like another's."""
+        typed = current is None and offset not in self.mistyped and offset not in self.unreadable
+        check = validate_typed if typed else validate
+        for problem in check(self.kind, merged):
+            if problem.field in bad_fields:
+                continue  # already said: the cell could not be read
+            problems.append(self._placed(problem, excel_row, cells))
+        looks = self.names.problem(merged, current)
+        if looks is not None:
+            problems.append(self._placed(looks, excel_row, cells))
 
 
 def _zero_formula_notes(sheet: Sheet, columns: list[_Column], start: int, total: int) -> list[str]:
@@ -871,39 +937,63 @@ def _text_key(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) and value.strip() else None
 
 
-def _key(kind_name: str, record: Record, refs: dict[str, int | None]) -> Any:
+Refs = dict[str, int | None]
+
+
+def _key(kind_name: str, record: Record, refs: Refs) -> Any:
     """The natural key as the existing-records map holds it (None when incomplete)."""
-    if kind_name == "sites":
-        return _text_key(record.get("name"))
-    if kind_name == "vendors":
-        name = record.get("name")
-        return records.name_key(name) if isinstance(name, str) and name.strip() else None
-    if kind_name == "products":
-        sku = _text_key(record.get("sku"))
-        return (refs.get("vendor_id"), sku) if sku and refs.get("vendor_id") else None
-    if kind_name == "leadtimes":
-        product = refs.get("product_id")
-        quote = record.get("quote_date")
-        return (product, quote) if product and isinstance(quote, dt.date) else None
-    if kind_name == "orders":
-        po, line = record.get("po_number"), record.get("line")
-        return (po.strip(), line) if isinstance(po, str) and isinstance(line, int) else None
-    if kind_name == "ppas":
-        return record.get("ppa_ref") or None
-    if kind_name == "contracts":
-        return record.get("contract_ref") or None
-    if kind_name == "fxrates":
-        currency, since = record.get("currency"), record.get("valid_from")
-        return (currency, since) if currency and isinstance(since, dt.date) else None
-    if kind_name == "site_capacity":
-        site, since = refs.get("site_id"), record.get("from_date")
-        return (site, since) if site and isinstance(since, dt.date) else None
-    if kind_name == "deployments":
-        return _text_key(record.get("deployment_ref"))
-    if kind_name == "deployment_parts":
-        deployment, part = refs.get("deployment_id"), _text_key(record.get("part"))
-        return (deployment, part) if deployment and part else None
-    raise AssertionError(kind_name)
+    return _KEYS[kind_name](record, refs)
+
+
+def _vendor_key(record: Record, refs: Refs) -> Any:
+    name = record.get("name")
+    return records.name_key(name) if isinstance(name, str) and name.strip() else None
+
+
+def _product_key(record: Record, refs: Refs) -> Any:
+    sku = _text_key(record.get("sku"))
+    return (refs.get("vendor_id"), sku) if sku and refs.get("vendor_id") else None
+
+
+def _leadtime_key(record: Record, refs: Refs) -> Any:
+    product, quote = refs.get("product_id"), record.get("quote_date")
+    return (product, quote) if product and isinstance(quote, dt.date) else None
+
+
+def _order_key(record: Record, refs: Refs) -> Any:
+    po, line = record.get("po_number"), record.get("line")
+    return (po.strip(), line) if isinstance(po, str) and isinstance(line, int) else None
+
+
+def _fxrate_key(record: Record, refs: Refs) -> Any:
+    currency, since = record.get("currency"), record.get("valid_from")
+    return (currency, since) if currency and isinstance(since, dt.date) else None
+
+
+def _capacity_key(record: Record, refs: Refs) -> Any:
+    site, since = refs.get("site_id"), record.get("from_date")
+    return (site, since) if site and isinstance(since, dt.date) else None
+
+
+def _part_key(record: Record, refs: Refs) -> Any:
+    deployment, part = refs.get("deployment_id"), _text_key(record.get("part"))
+    return (deployment, part) if deployment and part else None
+
+
+# Per kind, its natural key (one lookup a row, not a chain of tests).
+_KEYS: dict[str, Callable[[Record, Refs], Any]] = {
+    "sites": lambda record, _: _text_key(record.get("name")),
+    "vendors": _vendor_key,
+    "products": _product_key,
+    "leadtimes": _leadtime_key,
+    "orders": _order_key,
+    "ppas": lambda record, _: record.get("ppa_ref") or None,
+    "contracts": lambda record, _: record.get("contract_ref") or None,
+    "fxrates": _fxrate_key,
+    "site_capacity": _capacity_key,
+    "deployments": lambda record, _: _text_key(record.get("deployment_ref")),
+    "deployment_parts": _part_key,
+}
 
 
 class _NameLooks:
@@ -974,11 +1064,13 @@ def _existing(session: Session, kind_name: str, refs: References) -> dict[Any, R
     # distinct values converted and kept once (models.bulk.read_columns): a vendor's name, a
     # site, a status, a date read 100,000 times would otherwise be 100,000 objects (measured:
     # 150 MB of records for 100,000 order lines, held while the sheet is parsed). Then each
-    # row a dict by zip. The listing's order is not needed: the records go into a dict.
+    # row a dict whose keys it shares with the others (models.bulk.shared_key_dicts: a
+    # third of a plain dict's size). The listing's order is not needed: the records go into
+    # a dict.
     keys, parts = read_columns(session.connection(), adapter.select().order_by(None), EXISTING_PART)
     made: list[Record] = []
     for columns in parts:
-        made.extend(map(dict, map(partial(zip, keys), zip(*columns, strict=True))))
+        made.extend(shared_key_dicts(keys, zip(*columns, strict=True)))
     rows = adapter.finish(session, made)
     for record in rows:
         row_refs: dict[str, int | None] = {}
@@ -1041,6 +1133,9 @@ class _Checker:
             found = self._products[key] = self.refs.product(vendor_id, sku)
         return found  # type: ignore[no-any-return]
 
+    def _site_names(self) -> list[str]:
+        return [name for _, name in self.refs.sites.values()]
+
     def vendor_names(self) -> list[str]:
         if self._vendor_names is None:
             self._vendor_names = sorted({name for _, name in self.refs.vendors.values()}) + [
@@ -1085,102 +1180,118 @@ class _Checker:
         problems: list[Problem] = []
         found: dict[str, int | None] = {}
         kind_name = self.kind
-        refs = self.refs
         if kind_name in ("products", "leadtimes", "orders"):
-            name = record.get("vendor")
-            if isinstance(name, str) and name.strip():
-                vendor = self._vendor(name)
-                if vendor is None:
-                    problems.append(
-                        self._once(
-                            "no vendor",
-                            name,
-                            lambda: _unknown("vendor", name, "vendor", self.vendor_names()),
-                        )
-                    )
-                else:
-                    found["vendor_id"], record["vendor"] = vendor
+            self._resolve_named(record, problems, found, "vendor", self._vendor, self.vendor_names)
         if kind_name in ("orders", "ppas", "contracts", "site_capacity", "deployments"):
-            site_name = record.get("site")
-            if isinstance(site_name, str) and site_name.strip():
-                site = self._site(site_name)
-                if site is None:
-                    problems.append(
-                        self._once(
-                            "no site",
-                            site_name,
-                            lambda: _unknown(
-                                "site", site_name, "site", [n for _, n in refs.sites.values()]
-                            ),
-                        )
-                    )
-                else:
-                    found["site_id"], record["site"] = site
-        vendor_id = found.get("vendor_id")
-        if kind_name in ("leadtimes", "orders") and vendor_id is not None:
-            sku = record.get("sku")
-            if isinstance(sku, str) and sku.strip():
-                product = self._product(vendor_id, sku)
-                if product is None:
-                    label = f"{record['vendor']} product"
-                    problems.append(
-                        self._once(
-                            "no sku",
-                            (vendor_id, sku),
-                            lambda: _unknown(
-                                "sku",
-                                sku,
-                                label,
-                                [s for (v, _), (_, s) in refs.products.items() if v == vendor_id],
-                            ),
-                        )
-                    )
-                else:
-                    found["product_id"], record["sku"] = product
+            self._resolve_named(record, problems, found, "site", self._site, self._site_names)
+        if kind_name in ("leadtimes", "orders") and found.get("vendor_id") is not None:
+            self._resolve_sku(record, problems, found)
         if kind_name == "contracts":
             customer_name = record.get("customer")
             if isinstance(customer_name, str) and customer_name.strip():
-                customer = refs.customers.get(customer_name.strip().lower())
+                customer = self.refs.customers.get(customer_name.strip().lower())
                 if customer is not None:
                     found["customer_id"], record["customer"] = customer
                 else:
                     found["customer_id"] = None  # created with the contract
         if kind_name == "deployments":
-            contract = _named(refs.contracts, record, "contract_ref", "contract", problems)
-            found["contract_id"] = contract[0] if contract else None
-            site_id = found.get("site_id")
-            if contract is not None and site_id is not None and contract[2] != site_id:
-                problems.append(
-                    records.contract_elsewhere(
-                        contract[1], refs.site_name(contract[2]), str(record["site"])
-                    )
-                )
+            self._resolve_contract(record, problems, found)
         if kind_name in ("orders", "deployment_parts"):
-            deployment = _named(refs.deployments, record, "deployment_ref", "deployment", problems)
-            found["deployment_id"] = deployment[0] if deployment else None
-            site_id = found.get("site_id")
-            if (
-                kind_name == "orders"
-                and deployment is not None
-                and site_id is not None
-                and deployment[2] != site_id
-            ):
-                problems.append(
-                    records.reserved_elsewhere(
-                        deployment[1], refs.site_name(deployment[2]), str(record["site"])
-                    )
-                )
+            self._resolve_deployment(record, problems, found)
         if kind_name == "deployment_parts":
             part = record.get("part")
             if isinstance(part, str) and part.strip():
-                kept = refs.part(part)
+                kept = self.refs.part(part)
                 if kept is None:
                     problems.append(
-                        records.unknown_part(part, {s for _, s in refs.products.values()})
+                        records.unknown_part(part, {s for _, s in self.refs.products.values()})
                     )
                 else:
                     record["part"] = kept
         return problems, found
+
+    def _resolve_named(
+        self,
+        record: Record,
+        problems: list[Problem],
+        found: dict[str, int | None],
+        field_name: str,
+        lookup: Callable[[str], tuple[int, str] | None],
+        known: Callable[[], list[str]],
+    ) -> None:
+        """The vendor or site ``record[field_name]`` names: its id into ``found`` and its
+        name as kept into the record, or a problem with the closest of ``known``."""
+        name = record.get(field_name)
+        if not isinstance(name, str) or not name.strip():
+            return
+        hit = lookup(name)
+        if hit is None:
+            problems.append(
+                self._once(
+                    f"no {field_name}",
+                    name,
+                    lambda: _unknown(field_name, name, field_name, known()),
+                )
+            )
+        else:
+            found[f"{field_name}_id"], record[field_name] = hit
+
+    def _resolve_sku(
+        self, record: Record, problems: list[Problem], found: dict[str, int | None]
+    ) -> None:
+        vendor_id = found["vendor_id"]
+        assert vendor_id is not None
+        sku = record.get("sku")
+        if not isinstance(sku, str) or not sku.strip():
+            return
+        product = self._product(vendor_id, sku)
+        if product is not None:
+            found["product_id"], record["sku"] = product
+            return
+        label = f"{record['vendor']} product"
+        products = self.refs.products.items()
+        problems.append(
+            self._once(
+                "no sku",
+                (vendor_id, sku),
+                lambda: _unknown(
+                    "sku", sku, label, [s for (v, _), (_, s) in products if v == vendor_id]
+                ),
+            )
+        )
+
+    def _resolve_contract(
+        self, record: Record, problems: list[Problem], found: dict[str, int | None]
+    ) -> None:
+        refs = self.refs
+        contract = _named(refs.contracts, record, "contract_ref", "contract", problems)
+        found["contract_id"] = contract[0] if contract else None
+        site_id = found.get("site_id")
+        if contract is not None and site_id is not None and contract[2] != site_id:
+            problems.append(
+                records.contract_elsewhere(
+                    contract[1], refs.site_name(contract[2]), str(record["site"])
+                )
+            )
+
+    def _resolve_deployment(
+        self, record: Record, problems: list[Problem], found: dict[str, int | None]
+    ) -> None:
+        refs = self.refs
+        deployment = _named(refs.deployments, record, "deployment_ref", "deployment", problems)
+        found["deployment_id"] = deployment[0] if deployment else None
+        site_id = found.get("site_id")
+        if (
+            self.kind == "orders"
+            and deployment is not None
+            and site_id is not None
+            and deployment[2] != site_id
+        ):
+            problems.append(
+                records.reserved_elsewhere(
+                    deployment[1], refs.site_name(deployment[2]), str(record["site"])
+                )
+            )
 
     def whole_file(
         self, rows: list[RowPlan], header_of: dict[str, str], file: str, sheet: str | None
@@ -1224,6 +1335,8 @@ class _Checker:
     ) -> None:
         """The lines of one purchase order name one vendor, site, order date and currency."""
         first: dict[str, RowPlan] = {}
+        # The order's fields of a line, compared at C speed first (lines nearly always agree).
+        fields = itemgetter(*records.ORDER_FIELDS)
         for row in rows:
             if row.action == RowAction.REJECTED:
                 continue
@@ -1231,6 +1344,11 @@ class _Checker:
             seen = first.setdefault(po, row)
             if seen is row:
                 continue
+            try:
+                if fields(seen.record) == fields(row.record):
+                    continue
+            except KeyError:
+                pass  # a field the record lacks: compared one by one below
             for name in records.ORDER_FIELDS:
                 if seen.record.get(name) == row.record.get(name):
                     continue

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-import cli
 from models.database import open_database
 from tests.builders import contract, day, order_line, world
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+from tests.builders import run_cli as run
 
 
 def build(db_url: str) -> None:

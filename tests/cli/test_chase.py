@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
-import cli
 from models.database import open_database
 from services.audit import Actor
-from tests.helpers import basic_world, day, make
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+from tests.builders import basic_world, day, order_line
+from tests.builders import run_cli as run
 
 
 def build(db_url: str) -> None:
@@ -30,17 +22,14 @@ def build(db_url: str) -> None:
         with database.write() as session:
             basic_world(session, actor)
             for po, values in dates.items():
-                make(
+                order_line(
                     session,
-                    "orders",
-                    actor,
-                    po_number=po,
-                    line=1,
-                    vendor="Nvidia",
-                    sku="GB300-NVL72",
+                    po,
+                    actor=actor,
                     quantity=2,
-                    site="Panther Creek",
                     order_date=day("2026-01-10"),
+                    unit_price=None,
+                    status=None,
                     **values,
                 )
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -11,16 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import cli
 from services import records
+from tests.builders import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
@@ -168,6 +161,18 @@ def test_an_unusable_database_is_one_clear_line(tmp_path) -> None:
     assert err.startswith("rackbook:") and err.count("\n") == 1 and "Traceback" not in err
 
 
+def _python(tmp_path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """``python ARGV...`` from the repository in a bare environment (no display, own home)."""
+    return subprocess.run(
+        [sys.executable, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"RACKBOOK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+    )
+
+
 def test_headless_commands_never_import_qt(tmp_path) -> None:
     """Automation runs without a display: the command line must not load Qt."""
     script = (
@@ -181,25 +186,13 @@ def test_headless_commands_never_import_qt(tmp_path) -> None:
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'ui'))]\n"
         "sys.exit(status)\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"RACKBOOK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
-    )
+    completed = _python(tmp_path, "-c", script)
     assert completed.returncode == 0, completed.stderr
 
 
 def test_main_entry_point_runs_a_command(tmp_path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "main.py", "--db", str(tmp_path / "m.db"), "list", "sites", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"RACKBOOK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+    completed = _python(
+        tmp_path, "main.py", "--db", str(tmp_path / "m.db"), "list", "sites", "--json"
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == []

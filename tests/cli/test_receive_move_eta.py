@@ -3,38 +3,17 @@ version printed, a one-line conflict (exit 1) when the version moved on."""
 
 from __future__ import annotations
 
-import io
-
-import cli
 from models.database import open_database
 from services import records
-from tests.helpers import D, basic_world, day, make
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
+from tests.builders import basic_world, day, rack_line
+from tests.builders import run_cli as run
 
 
 def _world(db_url: str, actor) -> int:
     database = open_database(db_url)
     with database.write() as session:
         basic_world(session, actor)
-        line = make(
-            session,
-            "orders",
-            actor,
-            po_number="PC-1",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
-            quantity=4,
-            site="Panther Creek",
-            order_date=day("2026-09-01"),
-            unit_price=D("3950000"),
-            eta=day("2027-01-15"),
-        )
+        line = rack_line(session, actor=actor)
     database.dispose()
     return int(line["id"])
 

@@ -71,13 +71,13 @@ def test_on_time_and_cancelled_deployments_do_not_fire() -> None:
     assert fired(world(cdus, deployments=[on_time, gone]), "deployment_late") == []
 
 
-def test_take_or_pay_idle_names_the_site_months_mw_and_money() -> None:
-    # 120 MW at 45 with 80 % take-or-pay (96 MW minimum); 8 MW contracted (PUE 1): 88 MW idle
-    # each month, 88 × 730 × 45 = 2,890,800 a month, over the 12-month horizon 34,689,600.
+def _take_or_pay(contracted_mw: str) -> list:
+    """The take-or-pay alerts at Panther Creek: a 120 MW PPA at 45 a MWh with 80 % take-or-pay
+    (96 MW minimum) from 2026 to 2035, and one contract of ``contracted_mw`` (PUE 1)."""
     c1 = contract(
         "C-1",
         gpus=None,
-        mw=D("8"),
+        mw=D(contracted_mw),
         start="2026-01-01",
         end="2030-12-31",
         unit="per_month",
@@ -92,7 +92,13 @@ def test_take_or_pay_idle_names_the_site_months_mw_and_money() -> None:
         price_per_mwh=D("45"),
         take_or_pay_pct=D("80"),
     )
-    [alert] = fired(world(contracts=[c1], ppas=[ppa]), "take_or_pay_idle")
+    return fired(world(contracts=[c1], ppas=[ppa]), "take_or_pay_idle")
+
+
+def test_take_or_pay_idle_names_the_site_months_mw_and_money() -> None:
+    # 120 MW at 45 with 80 % take-or-pay (96 MW minimum); 8 MW contracted (PUE 1): 88 MW idle
+    # each month, 88 × 730 × 45 = 2,890,800 a month, over the 12-month horizon 34,689,600.
+    [alert] = _take_or_pay("8")
     assert alert.key == "take_or_pay_idle:Panther Creek"
     assert alert.figure == D("34689600")
     assert "12 months from 2026-12 to 2027-11" in alert.message
@@ -101,22 +107,4 @@ def test_take_or_pay_idle_names_the_site_months_mw_and_money() -> None:
 
 
 def test_no_idle_when_the_minimum_take_is_used() -> None:
-    c1 = contract(
-        "C-1",
-        gpus=None,
-        mw=D("100"),
-        start="2026-01-01",
-        end="2030-12-31",
-        unit="per_month",
-        price=D("1"),
-    )
-    ppa = Ppa(
-        "P-1",
-        1,
-        D("120"),
-        day("2026-01-01"),
-        day("2035-12-31"),
-        price_per_mwh=D("45"),
-        take_or_pay_pct=D("80"),
-    )
-    assert fired(world(contracts=[c1], ppas=[ppa]), "take_or_pay_idle") == []
+    assert _take_or_pay("100") == []

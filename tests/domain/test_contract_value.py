@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain import contracts as figures
-from tests.helpers import D, day
+from tests.builders import D, day
 
 
 @pytest.mark.parametrize(

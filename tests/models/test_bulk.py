@@ -12,25 +12,23 @@ from sqlalchemy.exc import IntegrityError
 
 from models import AuditEntry, CustomerContract, Site
 from models.bulk import Constant, insert_columns, read_columns, reserve_ids
-from tests.helpers import basic_world, make
+from tests.builders import basic_world, contract, make
 
 
 def test_values_round_trip_as_the_orm_stores_them(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        make(
+        contract(
             session,
-            "contracts",
-            actor,
-            contract_ref="ORM-1",
+            "ORM-1",
+            "2027-01-01",
+            actor=actor,
             customer="Acme AI",
-            site="Panther Creek",
-            start_date=dt.date(2027, 1, 1),
             end_date=dt.date(2029, 12, 31),
             price=Decimal("2.3500"),
-            price_unit="per_gpu_hour",
             committed_gpus=512,
             auto_renew=True,
+            service=None,
         )
     with database.write() as session:
         orm = session.scalars(

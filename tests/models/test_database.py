@@ -12,7 +12,7 @@ from sqlalchemy import text
 from models.database import masked, open_database, to_url
 from services import records
 from services.errors import ConflictError
-from tests.helpers import D, basic_world, make
+from tests.builders import D, basic_world, make, panther_creek
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -42,11 +42,7 @@ def test_two_instances_saving_the_same_row_conflict_instead_of_losing_one(db_url
     the second is refused with a conflict naming the record, never silently lost."""
     first, second = open_database(db_url), open_database(db_url)
     try:
-        with first.write() as session:
-            basic_world(session, actor)
-        with first.session() as session:
-            seen = records.find_record(session, "sites", {"name": "Panther Creek"})
-        assert seen is not None
+        seen = panther_creek(first, actor)
         with first.write() as session:
             records.update(
                 session,
@@ -86,11 +82,7 @@ def test_overlapping_save_transactions_never_lose_an_update(db_url, actor) -> No
     save is a conflict and the first one's change survives."""
     first, second = open_database(db_url), open_database(db_url)
     try:
-        with first.write() as session:
-            basic_world(session, actor)
-        with first.session() as session:
-            seen = records.find_record(session, "sites", {"name": "Panther Creek"})
-        assert seen is not None
+        seen = panther_creek(first, actor)
         first_inside = threading.Event()
         outcome: dict[str, str] = {}
 

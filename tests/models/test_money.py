@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Product
-from tests.helpers import basic_world, make
+from tests.builders import basic_world, product
 
 VALUES = [
     Decimal("3950000.00"),
@@ -23,7 +23,7 @@ VALUES = [
 def test_money_round_trips_exactly(database, actor, price: Decimal) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        make(session, "products", actor, vendor="Nvidia", sku="X1", list_price=price)
+        product(session, "X1", actor, list_price=price)
     with database.session() as session:
         stored = session.scalar(select(Product.list_price).where(Product.sku == "X1"))
     assert stored == price
@@ -35,9 +35,7 @@ def test_sums_in_sql_stay_exact(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
         for i in range(10):
-            make(
-                session, "products", actor, vendor="Nvidia", sku=f"P{i}", list_price=Decimal("0.1")
-            )
+            product(session, f"P{i}", actor, list_price=Decimal("0.1"))
     with database.session() as session:
         total = session.scalar(
             select(func.sum(Product.list_price)).where(Product.sku != "GB300-NVL72")
@@ -50,4 +48,4 @@ def test_float_is_refused(database, actor) -> None:
 
     with pytest.raises(ValidationError, match="must be a number"), database.write() as session:
         basic_world(session, actor)
-        make(session, "products", actor, vendor="Nvidia", sku="F1", list_price=0.1)
+        product(session, "F1", actor, list_price=0.1)

@@ -30,7 +30,18 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models import CustomerContract
-from tests.builders import D, contract, day, make, order_line, world
+from tests.builders import (
+    D,
+    bill_of_parts,
+    contract,
+    day,
+    lead_time,
+    make,
+    new_deployment,
+    order_line,
+    product,
+    world,
+)
 
 AS_OF = day("2026-12-07")
 
@@ -44,10 +55,9 @@ def deployment(
     power: dt.date | None = None,
     name: str | None = None,
 ) -> None:
-    make(
+    new_deployment(
         session,
-        "deployments",
-        deployment_ref=ref,
+        ref,
         site=site,
         name=name,
         target_date=target,
@@ -55,29 +65,15 @@ def deployment(
         status="planned",
     )
     for part, quantity in parts:
-        make(session, "deployment_parts", deployment_ref=ref, part=part, quantity=quantity)
+        bill_of_parts(session, ref, {part: quantity})
 
 
 def build(session: Session) -> None:
     world(session)
     make(session, "vendors", name="Vertiv")
     make(session, "vendors", name="Arista Networks")
-    make(
-        session,
-        "products",
-        vendor="Vertiv",
-        sku="XDU1350",
-        category="cooling",
-        list_price=D("140000"),
-    )
-    make(
-        session,
-        "products",
-        vendor="Arista Networks",
-        sku="SN5600",
-        category="network",
-        list_price=D("30000"),
-    )
+    product(session, "XDU1350", vendor="Vertiv", category="cooling", list_price=D("140000"))
+    product(session, "SN5600", vendor="Arista Networks", category="network", list_price=D("30000"))
     make(
         session,
         "sites",
@@ -102,14 +98,7 @@ def build(session: Session) -> None:
         received_date=day("2026-10-01"),
         status="received",
     )
-    make(
-        session,
-        "leadtimes",
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quote_date=day("2026-06-01"),
-        lead_days=154,
-    )
+    lead_time(session, 154, "2026-06-01")
     contract(session, "C-1", "2027-02-01", committed_gpus=216)
     session.execute(
         update(CustomerContract)

@@ -5,7 +5,6 @@ the file it read; and the files survive db backup and restore."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from pathlib import Path
@@ -13,13 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import cli
 from models import Attachment, AttachmentBlob, AuditEntry
 from models.database import Database, open_database
 from services import attachments, importing, lists, records, settings
 from services.audit import Actor
 from services.errors import NotFoundError, RackbookError, UsageError
-from tests.helpers import basic_world, day, make
+from tests.builders import basic_world, day, make, order_line
+from tests.builders import run_cli as _run
 
 ACTOR = Actor("anna")
 
@@ -40,17 +39,14 @@ def _blobs(session) -> int:
 def world(database: Database) -> Database:
     with database.write() as session:
         basic_world(session, ACTOR)
-        make(
+        order_line(
             session,
-            "orders",
-            ACTOR,
-            po_number="PO-9",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PO-9",
+            actor=ACTOR,
             quantity=2,
-            site="Panther Creek",
             order_date=day("2026-01-05"),
+            unit_price=None,
+            status=None,
         )
     return database
 
@@ -197,12 +193,6 @@ def test_an_import_batch_keeps_the_file_it_read(world: Database, tmp_path) -> No
         importing.undo_batch(session, batch_id, "anna")
         # The batch stays (undone), and so does its file.
         assert len(attachments.attachments_of(session, ref)) == 1
-
-
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out, err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_the_command_line_attaches_lists_writes_back_and_detaches(

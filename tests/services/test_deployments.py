@@ -12,7 +12,19 @@ from services import deployments, records
 from services.audit import Actor, history
 from services.deployments import PartRow
 from services.errors import ConflictError, ReferencedError, ValidationError
-from tests.helpers import D, basic_world, day, make
+from tests.builders import (
+    D,
+    basic_world,
+    bill_of_parts,
+    capacity_step,
+    contract,
+    day,
+    make,
+    new_deployment,
+    order_fields,
+    product,
+    refused,
+)
 
 
 def world(session, actor) -> None:
@@ -20,76 +32,38 @@ def world(session, actor) -> None:
     basic_world(session, actor)
     make(session, "sites", actor, name="Clarion", status="planned")
     make(session, "vendors", actor, name="Vertiv")
-    make(
-        session,
-        "products",
-        actor,
-        vendor="Vertiv",
-        sku="CDU-XDU1350",
-        category="cooling",
-        gpus_per_unit=0,
-    )
+    product(session, "CDU-XDU1350", actor, vendor="Vertiv", category="cooling")
     for ref, site in (("C-1", "Panther Creek"), ("C-2", "Clarion")):
-        make(
+        contract(
             session,
-            "contracts",
-            actor,
-            contract_ref=ref,
-            customer="Helios AI",
+            ref,
+            "2027-03-01",
+            actor=actor,
             site=site,
-            start_date=day("2027-03-01"),
             end_date=day("2030-02-28"),
             committed_gpus=576,
             price=D("2.40"),
-            price_unit="per_gpu_hour",
+            service=None,
             gpu_model="GB300",
         )
-    make(
+    new_deployment(
         session,
-        "deployments",
+        "PC-H1",
         actor,
-        deployment_ref="PC-H1",
-        site="Panther Creek",
         name="Hall 1",
         contract_ref="c-1",
         power_ready_date=day("2027-01-15"),
     )
 
 
-def _refused(session, kind: str, actor, **values) -> ValidationError:
-    with pytest.raises(ValidationError) as caught:
-        records.create(session, kind, values, actor)
-    return caught.value
-
-
 def test_capacity_steps_are_listed_by_site_and_date(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(
-            session,
-            "site_capacity",
-            actor,
-            site="panther creek",
-            from_date=day("2027-06-01"),
-            grid_mw=D("350"),
-            notes="new substation",
+        capacity_step(
+            session, "2027-06-01", "350", actor, site="panther creek", notes="new substation"
         )
-        make(
-            session,
-            "site_capacity",
-            actor,
-            site="Clarion",
-            from_date=day("2027-01-01"),
-            grid_mw=D("60.5"),
-        )
-        make(
-            session,
-            "site_capacity",
-            actor,
-            site="Panther Creek",
-            from_date=day("2026-12-01"),
-            grid_mw=D("20"),
-        )
+        capacity_step(session, "2027-01-01", "60.5", actor, site="Clarion")
+        capacity_step(session, "2026-12-01", "20", actor)
     with database.session() as session:
         steps = records.list_records(session, "site_capacity")
     assert [(s["site"], s["from_date"], s["grid_mw"]) for s in steps] == [
@@ -104,16 +78,9 @@ def test_a_capacity_step_with_negative_mw_or_a_second_one_on_its_date_is_refused
 ) -> None:
     with database.write() as session:
         world(session, actor)
-        make(
-            session,
-            "site_capacity",
-            actor,
-            site="Panther Creek",
-            from_date=day("2027-06-01"),
-            grid_mw=D("350"),
-        )
+        capacity_step(session, "2027-06-01", "350", actor)
     with database.write() as session:
-        negative = _refused(
+        negative = refused(
             session,
             "site_capacity",
             actor,
@@ -121,7 +88,7 @@ def test_a_capacity_step_with_negative_mw_or_a_second_one_on_its_date_is_refused
             from_date=day("2027-09-01"),
             grid_mw=D("-5"),
         )
-        twice = _refused(
+        twice = refused(
             session,
             "site_capacity",
             actor,
@@ -156,7 +123,7 @@ def test_a_deployment_whose_contract_is_at_another_site_is_refused(database, act
     with database.write() as session:
         world(session, actor)
     with database.write() as session:
-        error = _refused(
+        error = refused(
             session,
             "deployments",
             actor,
@@ -164,7 +131,7 @@ def test_a_deployment_whose_contract_is_at_another_site_is_refused(database, act
             site="Panther Creek",
             contract_ref="C-2",
         )
-        unknown = _refused(
+        unknown = refused(
             session,
             "deployments",
             actor,
@@ -185,17 +152,8 @@ def test_a_deployment_whose_contract_is_at_another_site_is_refused(database, act
 def test_parts_name_a_sku_of_any_vendor_or_a_category(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        rack = make(
-            session,
-            "deployment_parts",
-            actor,
-            deployment_ref="pc-h1",
-            part="gb300-nvl72",
-            quantity=8,
-        )
-        cooling = make(
-            session, "deployment_parts", actor, deployment_ref="PC-H1", part="Cooling", quantity=4
-        )
+        (rack,) = bill_of_parts(session, "pc-h1", {"gb300-nvl72": 8}, actor)
+        (cooling,) = bill_of_parts(session, "PC-H1", {"Cooling": 4}, actor)
     # Kept as the product spells its sku, a category in lower case.
     assert (rack["deployment_ref"], rack["part"], rack["quantity"]) == ("PC-H1", "GB300-NVL72", 8)
     assert cooling["part"] == "cooling"
@@ -217,7 +175,7 @@ def test_a_part_unknown_or_with_no_units_is_refused(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
     with database.write() as session:
-        unknown = _refused(
+        unknown = refused(
             session,
             "deployment_parts",
             actor,
@@ -225,10 +183,10 @@ def test_a_part_unknown_or_with_no_units_is_refused(database, actor) -> None:
             part="CDU-XDU135",
             quantity=2,
         )
-        none = _refused(
+        none = refused(
             session, "deployment_parts", actor, deployment_ref="PC-H1", part="cooling", quantity=0
         )
-        nowhere = _refused(
+        nowhere = refused(
             session, "deployment_parts", actor, deployment_ref="PC-H9", part="cooling", quantity=1
         )
     (problem,) = unknown.problems
@@ -247,19 +205,12 @@ def test_a_part_unknown_or_with_no_units_is_refused(database, actor) -> None:
 def test_a_line_reserved_for_a_deployment_at_another_site_is_refused(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(session, "deployments", actor, deployment_ref="CL-H1", site="Clarion")
-    line = dict(
-        po_number="PC-1",
-        line=1,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quantity=2,
-        site="Panther Creek",
-        order_date=day("2026-09-01"),
-    )
+        new_deployment(session, "CL-H1", actor, site="Clarion")
+    line = order_fields("PC-1", quantity=2, order_date=day("2026-09-01"))
+    line.update(unit_price=None, status=None)  # placed, no price: the kind's defaults
     with database.write() as session:
-        elsewhere = _refused(session, "orders", actor, **line, deployment_ref="CL-H1")
-        unknown = _refused(session, "orders", actor, **line, deployment_ref="PC-H7")
+        elsewhere = refused(session, "orders", actor, **line, deployment_ref="CL-H1")
+        unknown = refused(session, "orders", actor, **line, deployment_ref="PC-H7")
     (problem,) = elsewhere.problems
     assert problem.field == "deployment_ref" and problem.value == "CL-H1"
     assert "deployment CL-H1 is at Clarion, this line's order is at Panther Creek" in (
@@ -290,15 +241,7 @@ def test_a_line_reserved_for_a_deployment_at_another_site_is_refused(database, a
 def test_duplicating_a_deployment_copies_its_bill_of_parts(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(
-            session,
-            "deployment_parts",
-            actor,
-            deployment_ref="PC-H1",
-            part="GB300-NVL72",
-            quantity=8,
-        )
-        make(session, "deployment_parts", actor, deployment_ref="PC-H1", part="cooling", quantity=4)
+        bill_of_parts(session, "PC-H1", {"GB300-NVL72": 8, "cooling": 4}, actor)
     with database.session() as session:
         source = rack_deployment(session)
         values = records.duplicate(session, "deployments", source)
@@ -322,15 +265,7 @@ def test_duplicating_a_deployment_copies_its_bill_of_parts(database, actor) -> N
 def test_the_bill_of_parts_is_saved_as_a_whole_and_audited(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(
-            session,
-            "deployment_parts",
-            actor,
-            deployment_ref="PC-H1",
-            part="GB300-NVL72",
-            quantity=8,
-        )
-        make(session, "deployment_parts", actor, deployment_ref="PC-H1", part="storage", quantity=2)
+        bill_of_parts(session, "PC-H1", {"GB300-NVL72": 8, "storage": 2}, actor)
     with database.session() as session:
         deployment_id = rack_deployment(session)
         shown = {p["id"]: p["version"] for p in deployments.parts_of(session, deployment_id)}
@@ -365,7 +300,7 @@ def test_the_bill_of_parts_is_saved_as_a_whole_and_audited(database, actor) -> N
 def test_a_bill_of_parts_with_a_bad_row_saves_nothing_and_names_every_row(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(session, "deployment_parts", actor, deployment_ref="PC-H1", part="storage", quantity=2)
+        bill_of_parts(session, "PC-H1", {"storage": 2}, actor)
     with database.session() as session:
         deployment_id = rack_deployment(session)
     with pytest.raises(ValidationError) as caught, database.write() as session:
@@ -392,7 +327,7 @@ def test_a_bill_of_parts_with_a_bad_row_saves_nothing_and_names_every_row(databa
 def test_deleting_a_deployment_takes_its_parts_with_it_in_the_audit_trail(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(session, "deployment_parts", actor, deployment_ref="PC-H1", part="cooling", quantity=4)
+        bill_of_parts(session, "PC-H1", {"cooling": 4}, actor)
     with database.session() as session:
         deployment_id = rack_deployment(session)
         version = records.get_record(session, "deployments", deployment_id)["version"]
@@ -421,24 +356,9 @@ def test_a_contract_or_site_with_deployments_is_not_deleted(database, actor) -> 
 def test_the_last_product_of_a_sku_a_bill_of_parts_names_is_not_deleted(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(
-            session,
-            "deployment_parts",
-            actor,
-            deployment_ref="PC-H1",
-            part="CDU-XDU1350",
-            quantity=4,
-        )
+        bill_of_parts(session, "PC-H1", {"CDU-XDU1350": 4}, actor)
         make(session, "vendors", actor, name="Motivair")
-        other = make(
-            session,
-            "products",
-            actor,
-            vendor="Motivair",
-            sku="cdu-xdu1350",
-            category="cooling",
-            gpus_per_unit=0,
-        )
+        other = product(session, "cdu-xdu1350", actor, vendor="Motivair", category="cooling")
     with database.write() as session:
         # Another vendor sells the same sku: the part still names a product.
         records.delete(session, "products", other["id"], actor)
@@ -455,7 +375,7 @@ def test_the_last_product_of_a_sku_a_bill_of_parts_names_is_not_deleted(database
 def test_a_deployment_deleted_as_any_record_takes_its_parts_with_it(database, actor) -> None:
     with database.write() as session:
         world(session, actor)
-        make(session, "deployment_parts", actor, deployment_ref="PC-H1", part="power", quantity=2)
+        bill_of_parts(session, "PC-H1", {"power": 2}, actor)
     with database.write() as session:
         records.delete(session, "deployments", rack_deployment(session), actor)
     with database.session() as session:

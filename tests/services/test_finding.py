@@ -5,7 +5,7 @@ from __future__ import annotations
 from services import orders
 from services.audit import Actor
 from services.finding import find
-from tests.helpers import D, basic_world, day, make
+from tests.builders import basic_world, grid_ppa, lease_fields, make
 
 
 def _world(database, actor):
@@ -22,33 +22,8 @@ def _world(database, actor):
             [{"sku": "GB300-NVL72", "quantity": 2}, {"sku": "GB300-NVL72", "quantity": 1}],
             Actor("t"),
         )
-        make(
-            session,
-            "contracts",
-            actor,
-            contract_ref="C-118",
-            customer="Helios AI",
-            site="Panther Creek",
-            service="gpu_lease",
-            start_date=day("2027-01-01"),
-            end_date=day("2029-12-31"),
-            committed_gpus=576,
-            price=D("2.35"),
-            price_unit="per_gpu_hour",
-        )
-        make(
-            session,
-            "ppas",
-            actor,
-            ppa_ref="PPA-118",
-            counterparty="OG&E",
-            site="Panther Creek",
-            capacity_mw=D("120"),
-            start_date=day("2026-01-01"),
-            end_date=day("2036-12-31"),
-            price_per_mwh=D("38.50"),
-            structure="fixed",
-        )
+        make(session, "contracts", actor, **lease_fields("C-118"))
+        grid_ppa(session, "PPA-118", actor=actor)
 
 
 def test_numbers_references_and_names_are_found_best_first(database, actor):

@@ -4,27 +4,17 @@ audited correction changes a promise, with its reason."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import select
 
-from cli import run
 from models import AuditEntry
 from services import orders, records
 from services.audit import Actor, eta_history, history
 from services.errors import ConflictError, UsageError, ValidationError
-from tests.helpers import basic_world, day, make
+from tests.builders import basic_world, day, make, order_fields, run_cli
 
-LINE = dict(
-    po_number="PC-1",
-    line=1,
-    vendor="Nvidia",
-    sku="GB300-NVL72",
-    quantity=8,
-    site="Panther Creek",
-    order_date=day("2026-03-02"),
-)
+# Placed, no price (the kind's defaults).
+LINE = order_fields("PC-1", quantity=8, order_date=day("2026-03-02"), unit_price=None, status=None)
 
 
 def _line(session, **values):
@@ -182,9 +172,7 @@ def test_a_corrected_promise_is_not_put_back_by_an_ordinary_edit(database, actor
 
 
 def _cli(database, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", str(database.url), "--user", "maria", *args], out, err)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli("--db", str(database.url), "--user", "maria", *args)
 
 
 def test_correct_promise_on_the_command_line(database, actor) -> None:

@@ -12,7 +12,7 @@ import cli
 from services import records
 from services.errors import ValidationError
 from services.validation import clean_text, name_skeleton
-from tests.helpers import basic_world, make
+from tests.builders import basic_world, make
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from models.database import Database
 from services import alerts, lists, marks, orders, records
 from services.alerts import Alert
 from services.audit import Actor
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, day, fx_rate, order_line
 
 TODAY = dt.date.today()
 
@@ -116,56 +116,39 @@ def world(database: Database, actor: Actor) -> Database:
             (3, day("2030-03-01"), day("2030-04-01")),  # 31 days: beyond it
             (4, day("2020-01-01"), None),  # promised date passed
         ):
-            make(
+            order_line(
                 session,
-                "orders",
-                actor,
-                po_number="PO-9",
-                line=line,
-                vendor="Nvidia",
-                sku="GB300-NVL72",
+                "PO-9",
+                line,
+                actor=actor,
                 quantity=2,
-                site="Panther Creek",
                 order_date=day("2019-06-01"),
                 unit_price=D("100"),
                 promised_date=promised,
                 eta=eta,
+                status=None,
             )
-        make(
+        order_line(
             session,
-            "orders",
-            actor,
-            po_number="PO-EU",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PO-EU",
+            actor=actor,
             quantity=3,
-            site="Panther Creek",
             order_date=day("2026-02-01"),
             currency="EUR",
-            unit_price=D("1000"),
+            status=None,
         )
-        make(
+        order_line(
             session,
-            "orders",
-            actor,
-            po_number="PO-GB",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
-            quantity=1,
-            site="Panther Creek",
+            "PO-GB",
+            actor=actor,
             order_date=day("2026-02-01"),
             currency="GBP",
             unit_price=D("500"),
+            status=None,
         )
-        make(
-            session, "fxrates", actor, currency="EUR", rate=D("1.10"), valid_from=day("2026-01-01")
-        )
+        fx_rate(session, "EUR", "1.10", "2026-01-01", actor)
         # A GBP rate only from after the order date: the GBP order cannot be converted.
-        make(
-            session, "fxrates", actor, currency="GBP", rate=D("1.30"), valid_from=day("2026-03-01")
-        )
+        fx_rate(session, "GBP", "1.30", "2026-03-01", actor)
     with database.session() as session:
         first = records.list_records(session, "orders")[0]
     assert (first["po_number"], first["line"]) == ("PO-9", 1)

@@ -12,39 +12,30 @@ from sqlalchemy import select
 from cli import run
 from models import AuditEntry
 from services import records
-from services.errors import ValidationError
-from tests.helpers import D, basic_world, day, make
-
-CONTRACT = dict(
-    contract_ref="C-1",
-    customer="Helios AI",
-    site="Panther Creek",
-    start_date=day("2027-01-01"),
-    end_date=day("2029-12-31"),
-    committed_gpus=576,
-    price=D("2.35"),
-    price_unit="per_gpu_hour",
+from tests.builders import (
+    D,
+    basic_world,
+    bill_of_parts,
+    capacity_step,
+    day,
+    lease_fields,
+    make,
+    new_deployment,
+    order_fields,
+    order_line,
+    ppa_fields,
+    product,
+    refused,
 )
 
-
-def _refused(session, kind: str, actor, **values) -> ValidationError:
-    with pytest.raises(ValidationError) as caught:
-        records.create(session, kind, values, actor)
-    return caught.value
+CONTRACT = lease_fields(service=None)
 
 
 def test_a_gpu_model_is_kept_on_products_with_gpus_and_on_contracts(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        make(
-            session,
-            "products",
-            actor,
-            vendor="Nvidia",
-            sku="B300-HGX",
-            category="gpu_server",
-            gpus_per_unit=8,
-            gpu_model="B300",
+        product(
+            session, "B300-HGX", actor, category="gpu_server", gpus_per_unit=8, gpu_model="B300"
         )
         contract = make(session, "contracts", actor, **CONTRACT, gpu_model="GB300")
     with database.session() as session:
@@ -57,7 +48,7 @@ def test_a_gpu_model_is_kept_on_products_with_gpus_and_on_contracts(database, ac
 def test_a_gpu_model_on_a_product_without_gpus_is_refused(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        error = _refused(
+        error = refused(
             session,
             "products",
             actor,
@@ -72,7 +63,7 @@ def test_a_gpu_model_on_a_product_without_gpus_is_refused(database, actor) -> No
     assert "this one has 0 GPUs per unit" in problem.reason
     assert str(error).startswith("Product Nvidia / PDU-1 was not saved")
     with database.write() as session:
-        blank = _refused(
+        blank = refused(
             session,
             "products",
             actor,
@@ -90,10 +81,10 @@ def test_a_gpu_model_on_a_product_without_gpus_is_refused(database, actor) -> No
 def test_late_credits_need_the_contracts_currency_and_are_never_negative(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        no_currency = _refused(
+        no_currency = refused(
             session, "contracts", actor, **CONTRACT, late_credit_per_day=D("25000")
         )
-        negative = _refused(
+        negative = refused(
             session,
             "contracts",
             actor,
@@ -139,7 +130,7 @@ def test_late_credits_need_the_contracts_currency_and_are_never_negative(databas
 def test_a_payment_schedule_that_cannot_be_read_is_refused(database, actor, schedule, says):
     with database.write() as session:
         basic_world(session, actor)
-        error = _refused(session, "vendors", actor, name="Vertiv", payment_schedule=schedule)
+        error = refused(session, "vendors", actor, name="Vertiv", payment_schedule=schedule)
     (problem,) = error.problems
     assert (problem.field, problem.value) == ("payment_schedule", schedule)
     assert says in problem.reason
@@ -147,25 +138,22 @@ def test_a_payment_schedule_that_cannot_be_read_is_refused(database, actor, sche
 
 
 def test_an_orders_payment_schedule_is_its_purchase_orders(database, actor) -> None:
-    line = dict(
-        po_number="PC-1",
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quantity=2,
-        site="Panther Creek",
-        order_date=day("2026-09-01"),
-    )
+    def line(no: int, schedule: str) -> dict[str, object]:
+        return order_fields(
+            "PC-1",
+            no,
+            quantity=2,
+            order_date=day("2026-09-01"),
+            status=None,
+            unit_price=None,
+            payment_schedule=schedule,
+        )
+
     with database.write() as session:
         basic_world(session, actor)
-        first = make(
-            session, "orders", actor, **line, line=1, payment_schedule="30% order; 70% received+30"
-        )
-        make(
-            session, "orders", actor, **line, line=2, payment_schedule="30% order; 70% received+30"
-        )
-        bad = _refused(
-            session, "orders", actor, **line, line=3, payment_schedule="30% order; 60% shipped"
-        )
+        first = make(session, "orders", actor, **line(1, "30% order; 70% received+30"))
+        make(session, "orders", actor, **line(2, "30% order; 70% received+30"))
+        bad = refused(session, "orders", actor, **line(3, "30% order; 60% shipped"))
     assert "Order line PC-1/3" in str(bad)
     assert bad.problems[0].field == "payment_schedule"
     with database.write() as session:
@@ -185,18 +173,8 @@ def test_an_orders_payment_schedule_is_its_purchase_orders(database, actor) -> N
 def test_take_or_pay_outside_0_to_100_is_refused(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
-        error = _refused(
-            session,
-            "ppas",
-            actor,
-            ppa_ref="PPA-1",
-            counterparty="PPL",
-            site="Panther Creek",
-            capacity_mw=D("120"),
-            start_date=day("2026-01-01"),
-            end_date=day("2036-12-31"),
-            take_or_pay_pct=D("120"),
-        )
+        ppa = ppa_fields("PPA-1", "120", "2026-01-01", "2036-12-31", counterparty="PPL")
+        error = refused(session, "ppas", actor, **ppa, take_or_pay_pct=D("120"))
     assert [(p.field, p.value) for p in error.problems] == [("take_or_pay_pct", D("120"))]
     assert "between 0 and 100" in str(error) and "PPA PPA-1" in str(error)
 
@@ -213,42 +191,17 @@ def test_list_json_gives_the_new_fields_with_their_canonical_names(database, act
             late_credit_per_day=D("25000"),
             currency="USD",
         )
-        make(
+        new_deployment(session, "PC-H1", actor, contract_ref="C-1", status="building")
+        bill_of_parts(session, "PC-H1", {"gb300-nvl72": 8}, actor)
+        capacity_step(session, "2027-06-01", "350", actor)
+        order_line(
             session,
-            "deployments",
-            actor,
-            deployment_ref="PC-H1",
-            site="Panther Creek",
-            contract_ref="C-1",
-            status="building",
-        )
-        make(
-            session,
-            "deployment_parts",
-            actor,
-            deployment_ref="PC-H1",
-            part="gb300-nvl72",
-            quantity=8,
-        )
-        make(
-            session,
-            "site_capacity",
-            actor,
-            site="Panther Creek",
-            from_date=day("2027-06-01"),
-            grid_mw=D("350"),
-        )
-        make(
-            session,
-            "orders",
-            actor,
-            po_number="PC-1",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PC-1",
+            actor=actor,
             quantity=2,
-            site="Panther Creek",
             order_date=day("2026-09-01"),
+            status=None,
+            unit_price=None,
             promised_date=day("2026-12-01"),
             eta=day("2027-01-15"),
             payment_schedule="100% net 60",

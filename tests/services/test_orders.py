@@ -7,40 +7,34 @@ import pytest
 from services import audit, catalogue, lists, orders, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, ValidationError
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, day, lead_time, order_line
 
 
 @pytest.fixture
 def line_id(database, actor):
     with database.write() as session:
         basic_world(session, actor)
-        line = make(
+        line = order_line(
             session,
-            "orders",
-            actor,
-            po_number="PO-1",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PO-1",
+            actor=actor,
             quantity=10,
-            site="Panther Creek",
             order_date=day("2026-01-10"),
             unit_price=D("3950000"),
             promised_date=day("2026-06-01"),
             eta=day("2026-06-01"),
+            status=None,
         )
-        make(
+        order_line(
             session,
-            "orders",
-            actor,
-            po_number="PO-1",
-            line=2,
+            "PO-1",
+            2,
+            actor=actor,
             vendor="NVDA",
-            sku="GB300-NVL72",
             quantity=2,
-            site="Panther Creek",
             order_date=day("2026-01-10"),
             unit_price=D("100.5"),
+            status=None,
         )
     return line["id"]
 
@@ -371,16 +365,7 @@ def test_the_catalogue_carries_the_latest_lead_time_quote(database, actor):
     with database.write() as session:
         basic_world(session, actor)
         for quoted, days, until in (("2026-01-10", 182, "2026-04-10"), ("2025-10-01", 150, None)):
-            make(
-                session,
-                "leadtimes",
-                actor,
-                vendor="Nvidia",
-                sku="GB300-NVL72",
-                lead_days=days,
-                quote_date=day(quoted),
-                valid_until=day(until) if until else None,
-            )
+            lead_time(session, days, quoted, actor=actor, valid_until=day(until) if until else None)
         item = catalogue.catalogue(session)[("nvidia", "gb300-nvl72")]
     assert (item.lead_days, item.quoted_on) == (182, day("2026-01-10"))
     assert item.valid_until == day("2026-04-10")
@@ -397,19 +382,15 @@ def test_a_chase_message_per_vendor_asks_for_what_each_line_needs(database, line
         )
         # Line 1 promised 2026-06-01 and late; line 2 has no date at all; a third received.
         orders.change_eta(session, line_id, day("2026-06-20"), actor)
-        make(
+        order_line(
             session,
-            "orders",
-            actor,
-            po_number="PO-2",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
-            quantity=1,
-            site="Panther Creek",
+            "PO-2",
+            actor=actor,
             order_date=day("2026-01-10"),
             received_qty=1,
             received_date=day("2026-03-01"),
+            unit_price=None,
+            status=None,
         )
         third = records.find_record(session, "orders", {"po_number": "PO-2", "line": 1})
         found = chasing.chase(
@@ -446,49 +427,43 @@ def test_chasing_late_lines_is_what_the_alerts_call_late(database):
 
     with database.write() as session:
         basic_world(session)
-        base = dict(
-            vendor="Nvidia",
-            sku="GB300-NVL72",
-            quantity=1,
-            site="Panther Creek",
-            order_date=day("2026-06-01"),
-        )
-        make(
+        order_line(
             session,
-            "orders",
-            po_number="PO-D",
-            line=1,
+            "PO-D",
             status="draft",
             promised_date=day("2026-11-01"),
-            **base,
+            unit_price=None,
         )
-        make(
+        order_line(
             session,
-            "orders",
-            po_number="PO-S",
-            line=1,
+            "PO-S",
             promised_date=day("2027-01-01"),
             eta=day("2027-01-05"),
-            **base,
+            unit_price=None,
+            status=None,
         )
-        make(
+        order_line(
             session,
-            "orders",
-            po_number="PO-S",
-            line=2,
+            "PO-S",
+            2,
             promised_date=day("2027-01-01"),
             eta=day("2027-01-16"),
-            **base,
+            unit_price=None,
+            status=None,
         )
-        make(session, "orders", po_number="PO-O", line=1, promised_date=day("2026-11-30"), **base)
-        make(
+        order_line(
             session,
-            "orders",
-            po_number="PO-H",
-            line=1,
+            "PO-O",
+            promised_date=day("2026-11-30"),
+            unit_price=None,
+            status=None,
+        )
+        order_line(
+            session,
+            "PO-H",
             status="on_hold",
             promised_date=day("2026-11-01"),
-            **base,
+            unit_price=None,
         )
     as_of = day("2026-12-07")
     with database.session() as session:

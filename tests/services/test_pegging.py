@@ -8,19 +8,12 @@ import pytest
 
 from services import figures, pegging
 from services.errors import NotFoundError
-from tests.helpers import D, day
-from tests.services.readiness_world import AS_OF, build, line_id
+from tests.builders import D, day
+from tests.services.readiness_world import AS_OF, line_id
 
 
-@pytest.fixture
-def world_db(database):
-    with database.write() as session:
-        build(session)
-    return database
-
-
-def test_a_contracts_lines_secured_or_late_and_its_dates(world_db):
-    with world_db.session() as session:
+def test_a_contracts_lines_secured_or_late_and_its_dates(readiness_db):
+    with readiness_db.session() as session:
         c1 = pegging.contract_pegging(session, "C-1", AS_OF)
         ids = {po: line_id(session, po) for po in ("PO-1", "PO-2")}
     assert [
@@ -46,9 +39,9 @@ def test_a_contracts_lines_secured_or_late_and_its_dates(world_db):
     assert c1.binding and c1.as_of == AS_OF
 
 
-def test_the_pegging_is_the_pictures(world_db):
+def test_the_pegging_is_the_pictures(readiness_db):
     """Nothing is worked out again: every contract's figures are the picture's own."""
-    with world_db.session() as session:
+    with readiness_db.session() as session:
         every = pegging.contracts_pegging(session, AS_OF)
         pic = figures.picture(session, AS_OF)
     assert set(every) == set(pic.contracts)
@@ -64,8 +57,8 @@ def test_the_pegging_is_the_pictures(world_db):
         )
 
 
-def test_a_line_serving_a_contract(world_db):
-    with world_db.session() as session:
+def test_a_line_serving_a_contract(readiness_db):
+    with readiness_db.session() as session:
         first = pegging.line_pegging(session, line_id(session, "PO-1"), AS_OF)
         second = pegging.line_pegging(session, line_id(session, "PO-2"), AS_OF)
     assert [(u.ref, u.kind, u.who, u.units, u.gpus, u.date, u.in_time) for u in first.uses] == [
@@ -81,8 +74,8 @@ def test_a_line_serving_a_contract(world_db):
     )
 
 
-def test_an_overdue_gpu_line_is_at_risk_and_names_the_contracts_short_of_it(world_db):
-    with world_db.session() as session:
+def test_an_overdue_gpu_line_is_at_risk_and_names_the_contracts_short_of_it(readiness_db):
+    with readiness_db.session() as session:
         found = pegging.line_pegging(session, line_id(session, "PO-3"), AS_OF)
     assert found.uses == ()
     assert (found.overdue, found.days_overdue, found.overdue_units, found.overdue_gpus) == (
@@ -97,8 +90,8 @@ def test_an_overdue_gpu_line_is_at_risk_and_names_the_contracts_short_of_it(worl
     ]
 
 
-def test_a_line_serving_a_deployment_and_an_overdue_one_it_waits_for(world_db):
-    with world_db.session() as session:
+def test_a_line_serving_a_deployment_and_an_overdue_one_it_waits_for(readiness_db):
+    with readiness_db.session() as session:
         serving = pegging.line_pegging(session, line_id(session, "PO-4"), AS_OF)
         overdue = pegging.line_pegging(session, line_id(session, "PO-5"), AS_OF)
     assert [
@@ -111,8 +104,8 @@ def test_a_line_serving_a_deployment_and_an_overdue_one_it_waits_for(world_db):
     assert overdue.short_contracts == ()  # CDUs carry no GPUs
 
 
-def test_unknown_contract_or_line(world_db):
-    with world_db.session() as session:
+def test_unknown_contract_or_line(readiness_db):
+    with readiness_db.session() as session:
         with pytest.raises(NotFoundError, match="C-404"):
             pegging.contract_pegging(session, "C-404", AS_OF)
         with pytest.raises(NotFoundError, match="999999"):

@@ -15,11 +15,27 @@ from services.errors import (
     UsageError,
     ValidationError,
 )
-from tests.helpers import D, basic_world, day, make
+from tests.builders import (
+    D,
+    basic_world,
+    bill_of_parts,
+    capacity_step,
+    contract_fields,
+    day,
+    fx_rate,
+    grid_ppa,
+    lead_time,
+    lease_fields,
+    make,
+    new_deployment,
+    order_fields,
+    ppa_fields,
+    product,
+)
 
-ORDER = dict(
-    po_number="PC-1",
-    line=1,
+# Named by the vendor's alias and in other cases than stored; placed (the kind's default).
+ORDER = order_fields(
+    "PC-1",
     vendor="nvda",
     sku="gb300-nvl72",
     quantity=8,
@@ -28,85 +44,22 @@ ORDER = dict(
     unit_price=D("3950000.00"),
     promised_date=day("2026-10-01"),
     eta=day("2026-10-01"),
+    status=None,
 )
 
 
 def full_world(session, actor):
     basic_world(session, actor)
-    make(
-        session,
-        "leadtimes",
-        actor,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        lead_days=182,
-        quote_date=day("2026-01-10"),
-        valid_until=day("2026-04-10"),
-    )
+    lead_time(session, 182, "2026-01-10", actor=actor, valid_until=day("2026-04-10"))
     make(session, "orders", actor, **ORDER)
-    make(
-        session,
-        "ppas",
-        actor,
-        ppa_ref="PPA-1",
-        counterparty="OG&E",
-        site="Panther Creek",
-        capacity_mw=D("120"),
-        start_date=day("2026-01-01"),
-        end_date=day("2036-12-31"),
-        price_per_mwh=D("38.50"),
-        structure="fixed",
-        notice_days=180,
+    grid_ppa(session, "PPA-1", actor=actor, notice_days=180)
+    make(session, "contracts", actor, **lease_fields())
+    fx_rate(session, "EUR", "1.08501234", "2026-01-01", actor)
+    capacity_step(session, "2027-06-01", "350", actor, notes="new substation")
+    new_deployment(
+        session, "PC-HALL-1", actor, name="Hall 1", contract_ref="C-1", status="building"
     )
-    make(
-        session,
-        "contracts",
-        actor,
-        contract_ref="C-1",
-        customer="Helios AI",
-        site="Panther Creek",
-        service="gpu_lease",
-        start_date=day("2027-01-01"),
-        end_date=day("2029-12-31"),
-        committed_gpus=576,
-        price=D("2.35"),
-        price_unit="per_gpu_hour",
-    )
-    make(
-        session,
-        "fxrates",
-        actor,
-        currency="EUR",
-        rate=D("1.08501234"),
-        valid_from=day("2026-01-01"),
-    )
-    make(
-        session,
-        "site_capacity",
-        actor,
-        site="Panther Creek",
-        from_date=day("2027-06-01"),
-        grid_mw=D("350"),
-        notes="new substation",
-    )
-    make(
-        session,
-        "deployments",
-        actor,
-        deployment_ref="PC-HALL-1",
-        site="Panther Creek",
-        name="Hall 1",
-        contract_ref="C-1",
-        status="building",
-    )
-    make(
-        session,
-        "deployment_parts",
-        actor,
-        deployment_ref="PC-HALL-1",
-        part="gb300-nvl72",
-        quantity=8,
-    )
+    bill_of_parts(session, "PC-HALL-1", {"gb300-nvl72": 8}, actor)
 
 
 def test_every_kind_is_created_and_listed_with_canonical_fields(database, actor) -> None:
@@ -236,60 +189,34 @@ def test_trailing_zeros_are_not_decimal_places_lost(database, actor) -> None:
         make(session, "orders", actor, **{**ORDER, "line": 2, "unit_price": D("1E+40")})
 
 
+# A valid PPA and contract, each case below changes what it refuses.
+PPA_P = ppa_fields("P", "10", "2027-01-01", "2028-01-01", counterparty="X")
+CONTRACT_C = contract_fields(
+    "C",
+    "2027-01-01",
+    customer="A",
+    end_date=day("2028-01-01"),
+    price=D("1"),
+    price_unit="per_month",
+    service=None,
+    committed_gpus=None,
+)
+
+
 @pytest.mark.parametrize(
     ("kind", "values", "field", "reason"),
     [
-        (
-            "ppas",
-            dict(
-                ppa_ref="P",
-                counterparty="X",
-                site="Panther Creek",
-                capacity_mw=D("10"),
-                start_date=day("2027-01-01"),
-                end_date=day("2027-01-01"),
-            ),
-            "end_date",
-            "after the start",
-        ),
-        (
-            "ppas",
-            dict(
-                ppa_ref="P",
-                counterparty="X",
-                site="Panther Creek",
-                capacity_mw=D("0"),
-                start_date=day("2027-01-01"),
-                end_date=day("2028-01-01"),
-            ),
-            "capacity_mw",
-            "more than 0",
-        ),
+        ("ppas", {**PPA_P, "end_date": day("2027-01-01")}, "end_date", "after the start"),
+        ("ppas", {**PPA_P, "capacity_mw": D("0")}, "capacity_mw", "more than 0"),
         (
             "contracts",
-            dict(
-                contract_ref="C",
-                customer="A",
-                site="Panther Creek",
-                start_date=day("2027-01-01"),
-                end_date=day("2026-01-01"),
-                price=D("1"),
-                price_unit="per_month",
-            ),
+            {**CONTRACT_C, "end_date": day("2026-01-01")},
             "end_date",
             "after the start",
         ),
         (
             "contracts",
-            dict(
-                contract_ref="C",
-                customer="A",
-                site="Panther Creek",
-                start_date=day("2027-01-01"),
-                end_date=day("2028-01-01"),
-                price=D("2.1"),
-                price_unit="per_gpu_hour",
-            ),
+            {**CONTRACT_C, "price": D("2.1"), "price_unit": "per_gpu_hour"},
             "committed_gpus",
             "needs committed GPUs",
         ),
@@ -412,7 +339,7 @@ def test_a_purchase_order_goes_to_one_vendor(database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
         make(session, "vendors", actor, name="Arista Networks", aliases="Arista")
-        make(session, "products", actor, vendor="Arista", sku="7060X6", category="network")
+        product(session, "7060X6", actor, vendor="Arista", category="network")
         make(session, "orders", actor, **ORDER)
     with pytest.raises(ValidationError) as caught, database.write() as session:
         make(session, "orders", actor, **{**ORDER, "line": 2, "vendor": "Arista", "sku": "7060X6"})

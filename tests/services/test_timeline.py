@@ -4,22 +4,13 @@ part, each part's lines and the overdue lines it waits for, the site filter."""
 
 from __future__ import annotations
 
-import pytest
-
 from services import figures, reports, timeline
-from tests.helpers import day
-from tests.services.readiness_world import AS_OF, build, line_id
+from tests.builders import day
+from tests.services.readiness_world import AS_OF, line_id
 
 
-@pytest.fixture
-def world_db(database):
-    with database.write() as session:
-        build(session)
-    return database
-
-
-def test_rows_soonest_needed_first_with_their_dates(world_db):
-    with world_db.session() as session:
+def test_rows_soonest_needed_first_with_their_dates(readiness_db):
+    with readiness_db.session() as session:
         found = timeline.readiness_timeline(session, AS_OF)
     assert (found.as_of, found.install_buffer_days) == (AS_OF, 14)
     assert found.sites == ["Clarion", "Panther Creek"]
@@ -46,8 +37,8 @@ def test_rows_soonest_needed_first_with_their_dates(world_db):
     ]
 
 
-def test_a_part_that_cannot_complete_waits_for_its_overdue_line(world_db):
-    with world_db.session() as session:
+def test_a_part_that_cannot_complete_waits_for_its_overdue_line(readiness_db):
+    with readiness_db.session() as session:
         dep1 = timeline.readiness_timeline(session, AS_OF).rows[0]
         po4, po5 = line_id(session, "PO-4"), line_id(session, "PO-5")
     assert (dep1.critical_part, dep1.critical_label) == ("XDU1350", "XDU1350")
@@ -72,8 +63,8 @@ def test_a_part_that_cannot_complete_waits_for_its_overdue_line(world_db):
     assert part.line_ids == (po4, po5)
 
 
-def test_power_is_critical_when_it_comes_after_every_part(world_db):
-    with world_db.session() as session:
+def test_power_is_critical_when_it_comes_after_every_part(readiness_db):
+    with readiness_db.session() as session:
         dep2 = timeline.readiness_timeline(session, AS_OF).rows[1]
         po6 = line_id(session, "PO-6")
     assert (dep2.critical_part, dep2.critical_label) == ("power_ready", "Power energised")
@@ -88,8 +79,8 @@ def test_power_is_critical_when_it_comes_after_every_part(world_db):
     assert [(p.line_id, p.received) for p in part.lines] == [(po6, True)]
 
 
-def test_a_part_no_line_can_bring(world_db):
-    with world_db.session() as session:
+def test_a_part_no_line_can_bring(readiness_db):
+    with readiness_db.session() as session:
         found = timeline.readiness_timeline(session, AS_OF)
     dep3 = found.rows[2]
     [part] = dep3.parts
@@ -102,8 +93,8 @@ def test_a_part_no_line_can_bring(world_db):
     )
 
 
-def test_the_site_filter_and_the_same_figures_as_the_readiness_report(world_db):
-    with world_db.session() as session:
+def test_the_site_filter_and_the_same_figures_as_the_readiness_report(readiness_db):
+    with readiness_db.session() as session:
         clarion = timeline.readiness_timeline(session, AS_OF, site="Clarion")
         pic = figures.picture(session, AS_OF)
     assert [r.ref for r in clarion.rows] == ["DEP-3"]

@@ -20,7 +20,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from models import Deployment, DeploymentPart, OrderLine
-from tests.helpers import make
+from tests.builders import bill_of_parts, new_deployment
 
 SAMPLE = (
     (
@@ -82,10 +82,9 @@ def add_sample_deployments(session: Session, today: dt.date | None = None) -> li
     day = today or dt.date.today()
     refs = []
     for ref, site, name, contract, target_in, power_in, status, parts in SAMPLE:
-        make(
+        new_deployment(
             session,
-            "deployments",
-            deployment_ref=ref,
+            ref,
             site=site,
             name=name,
             contract_ref=contract,
@@ -94,6 +93,6 @@ def add_sample_deployments(session: Session, today: dt.date | None = None) -> li
             status=status,
         )
         for part, quantity in parts:
-            make(session, "deployment_parts", deployment_ref=ref, part=part, quantity=quantity)
+            bill_of_parts(session, ref, {part: quantity})
         refs.append(ref)
     return refs

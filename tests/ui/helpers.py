@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QAbstractItemView, QMessageBox
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QMessageBox
+
+from ui.dialogs.order_dialogs import ReceiveDialog
 
 Flag = QItemSelectionModel.SelectionFlag
 
@@ -32,6 +35,40 @@ def answer_yes(monkeypatch: Any) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "question", answer)
     return asked
+
+
+def shown(qtbot: Any, screen: Any, size: tuple[int, int] | None = None) -> Any:
+    """``screen`` kept by qtbot, resized to ``size`` when given, shown and read."""
+    qtbot.addWidget(screen)
+    if size is not None:
+        screen.resize(*size)
+    screen.show()
+    screen.refresh()
+    return screen
+
+
+def show_record(screen: Any, field: str, value: Any) -> dict[str, Any]:
+    """The list screen's record whose ``field`` is ``value``, selected and its details loaded."""
+    for row in range(screen.model.rowCount()):
+        record: dict[str, Any] = screen.model.record(row)
+        if record[field] == value:
+            screen.select_id(record["id"])
+            screen.load_details()
+            return record
+    raise AssertionError(f"no {field} {value}")
+
+
+def receive_one(monkeypatch: Any, screen: Any, line: dict[str, Any]) -> None:
+    """One unit of ``line`` received through the orders screen's Receive dialog (today, or on
+    the order date when that is later)."""
+
+    def fill(dialog: Any) -> QDialog.DialogCode:
+        dialog.quantity.setValue(1)
+        dialog.received_on.set_value(max(line["order_date"], dt.date.today()))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ReceiveDialog, "exec", fill)
+    screen.receive_goods()
 
 
 def with_deployments(database: Any) -> None:

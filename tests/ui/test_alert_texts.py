@@ -46,5 +46,5 @@ def test_the_sidebar_counts_every_open_alert(window, context):
         shown = alerts.visible_alerts(session)
     row = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     alerts_item = next(text for text in row if text.startswith("Alerts"))
-    assert alerts_item.startswith(f"Alerts ({len(shown)} · ")
+    assert alerts_item.startswith(f"Alerts {len(shown)}\n")
     assert "A backup of the file was kept" not in window.statusBar().currentMessage()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.ui.deployments import add_sample_deployments, remove_demo_deployments
+from tests.ui.helpers import shown
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
 from ui.dashboard.screen import COMMITTED, EXPECTED, OVERDUE, OVERDUE_BAND, SHORTFALL
@@ -19,11 +20,7 @@ pytestmark = pytest.mark.gui
 def dashboard(qtbot: Any, context: AppContext) -> DashboardScreen:
     with context.db.write() as session:
         add_sample_deployments(session)
-    screen = DashboardScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1300, 800)
-    screen.show()
-    screen.refresh()
+    screen = shown(qtbot, DashboardScreen(context), size=(1300, 800))
     assert screen.board is not None
     return screen
 

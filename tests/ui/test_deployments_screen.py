@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QDialog
 
 from services import audit, records
-from services.audit import Actor
+from tests.builders import order_line
 from tests.ui.helpers import with_deployments
 from ui.dialogs.order_dialogs import CorrectPromiseDialog
 from ui.dialogs.record_dialog import PROMISE_KEPT, RecordDialog
@@ -272,23 +272,19 @@ def test_the_import_preview_names_a_promise_taken_as_an_eta_change(
 
     from services import importing
     from services.importing import ImportRequest
-    from tests.helpers import basic_world, day, make
+    from tests.builders import basic_world, day
     from ui.import_wizard.preview import PreviewModel
 
     with database.write() as session:
         basic_world(session)
-        make(
+        order_line(
             session,
-            "orders",
-            Actor("tester"),
-            po_number="PC-1",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PC-1",
             quantity=2,
-            site="Panther Creek",
             order_date=day("2026-09-01"),
             promised_date=day("2026-12-01"),
+            unit_price=None,
+            status=None,
         )
     book = openpyxl.Workbook()
     sheet = book.active

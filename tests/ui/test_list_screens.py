@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import text
 
 from services import catalogue, lists, records
-from tests.helpers import basic_world, day, make
+from tests.builders import basic_world, day, order_line
 from tests.ui.conftest import make_context
 from tests.ui.helpers import with_deployments
 from ui import format as fmt
@@ -101,18 +101,14 @@ def test_orders_screen_on_postgresql(qtbot, database, tmp_path, monkeypatch):
 
     with database.write() as session:
         basic_world(session)
-        make(
+        order_line(
             session,
-            "orders",
-            po_number="PO-PG",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
+            "PO-PG",
             quantity=3,
-            site="Panther Creek",
             order_date=day("2026-01-05"),
             unit_price=Decimal("3950000.00"),
             eta=day("2026-04-01"),
+            status=None,
         )
     context = make_context(database, tmp_path)
     screen = OrdersScreen(context)
@@ -194,16 +190,14 @@ def test_first_page_is_read_at_once_on_sqlite_and_in_the_worker_on_postgresql(
     with database.write() as session:
         basic_world(session)
         for line in range(1, 6):
-            make(
+            order_line(
                 session,
-                "orders",
-                po_number="PO-FIRST",
-                line=line,
-                vendor="Nvidia",
-                sku="GB300-NVL72",
+                "PO-FIRST",
+                line,
                 quantity=line,
-                site="Panther Creek",
                 order_date=day("2026-01-05"),
+                unit_price=None,
+                status=None,
             )
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     context = AppContext("tester", Tasks(), settings)

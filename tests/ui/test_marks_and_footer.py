@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QIcon
 
 from services import alerts, records
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, day, fx_rate, order_line
 from tests.ui.conftest import make_context
 from ui.screens.list_screen import ListScreen
 from ui.screens.orders_screen import OrdersScreen
@@ -113,24 +113,18 @@ def test_footer_open_order_value_is_converted_and_says_what_has_no_rate(
     with database.write() as session:
         basic_world(session, actor)
         for po, currency, price in (("PO-US", "USD", "100"), ("PO-EU", "EUR", "1000")):
-            make(
+            order_line(
                 session,
-                "orders",
-                actor,
-                po_number=po,
-                line=1,
-                vendor="Nvidia",
-                sku="GB300-NVL72",
+                po,
+                actor=actor,
                 quantity=2,
-                site="Panther Creek",
                 order_date=day("2026-02-01"),
                 currency=currency,
                 unit_price=D(price),
                 promised_date=day("2030-01-01"),
+                status=None,
             )
-        make(
-            session, "fxrates", actor, currency="EUR", rate=D("1.10"), valid_from=day("2026-01-01")
-        )
+        fx_rate(session, "EUR", "1.10", "2026-01-01", actor)
     context = make_context(database, tmp_path)
     screen = OrdersScreen(context)
     qtbot.addWidget(screen)

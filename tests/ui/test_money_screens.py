@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import cli
+from tests.ui.helpers import show_record
 from ui import format as fmt
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
@@ -83,13 +84,7 @@ def test_a_site_shows_its_take_or_pay(qtbot: Any, context: AppContext, demo_url:
     screen = SitesScreen(context)
     qtbot.addWidget(screen)
     screen.refresh()
-    site = next(
-        screen.model.record(r)
-        for r in range(screen.model.rowCount())
-        if screen.model.record(r)["name"] == "Panther Creek"
-    )
-    screen.select_id(site["id"])
-    screen.load_details()
+    show_record(screen, "name", "Panther Creek")
     panel = screen.take_or_pay
     assert panel.model.rowCount() == len(report) == 12
     assert [panel.cell(i, 4) for i in range(len(report))] == [

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from services import audit, orders, records
 from services.audit import Actor
 from services.errors import ValidationError
-from tests.ui.helpers import answer_yes, cancel_with_reason, select_rows
+from tests.ui.helpers import answer_yes, cancel_with_reason, receive_one, select_rows, shown
 from ui.dialogs.order_dialogs import EtaDialog, ReceiveDialog
 from ui.screens.orders_screen import OrdersScreen
 
@@ -20,11 +20,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def screen(qtbot, context):
-    screen = OrdersScreen(context)
-    qtbot.addWidget(screen)
-    screen.refresh()
-    screen.show()
-    return screen
+    return shown(qtbot, OrdersScreen(context))
 
 
 def _open_line(screen):
@@ -86,13 +82,7 @@ def test_receive_goods(screen, context, monkeypatch):
     line = _open_line(screen)
     open_units = line["quantity"] - (line["received_qty"] or 0)
 
-    def fill(dialog):
-        dialog.quantity.setValue(1)
-        dialog.received_on.set_value(max(line["order_date"], dt.date.today()))
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(ReceiveDialog, "exec", fill)
-    screen.receive_goods()
+    receive_one(monkeypatch, screen, line)
     with context.db.session() as session:
         saved = records.get_record(session, "orders", line["id"])
         trail = audit.history(session, "orders", line["id"])

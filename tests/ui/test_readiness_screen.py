@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from services import timeline
-from tests.helpers import make
+from tests.builders import bill_of_parts
 from tests.ui.deployments import add_sample_deployments, remove_demo_deployments
 from ui.charts import Lane
 from ui.screens.readiness_screen import POWER_WORDS, ReadinessScreen
@@ -163,7 +163,7 @@ def test_clicking_a_part_asks_for_its_order_lines(screen, qtbot, deployments):
 
 def test_a_part_no_line_serves_says_so(screen, context, qtbot, deployments):
     with context.db.write() as session:
-        make(session, "deployment_parts", deployment_ref="CL-POD-2", part="other", quantity=2)
+        bill_of_parts(session, "CL-POD-2", {"other": 2})
     screen.refresh()
     screen.select_deployment("CL-POD-2")
     with qtbot.assertNotEmitted(screen.lines_requested):

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from services import pegging
 from tests.ui.deployments import add_sample_deployments
+from tests.ui.helpers import show_record, shown
 from ui import format as fmt
 from ui.screens.contracts_screen import ContractsScreen
 from ui.screens.orders_screen import OrdersScreen
@@ -29,37 +30,20 @@ def with_deployments(context):
     return context
 
 
-def _select(screen, field, value):
-    for row in range(screen.model.rowCount()):
-        record = screen.model.record(row)
-        if record[field] == value:
-            screen.select_id(record["id"])
-            screen.load_details()
-            return record
-    raise AssertionError(f"no {field} {value}")
-
-
 @pytest.fixture
 def contracts(qtbot, with_deployments):
-    screen = ContractsScreen(with_deployments)
-    qtbot.addWidget(screen)
-    screen.show()
-    screen.refresh()
-    return screen
+    return shown(qtbot, ContractsScreen(with_deployments))
 
 
 @pytest.fixture
 def orders(qtbot, with_deployments):
-    screen = OrdersScreen(with_deployments)
-    qtbot.addWidget(screen)
-    screen.show()
-    screen.refresh()
+    screen = shown(qtbot, OrdersScreen(with_deployments))
     screen.details.setCurrentWidget(screen.serves)
     return screen
 
 
 def test_a_contracts_supply_tab_shows_its_pegging(contracts, with_deployments, qtbot):
-    _select(contracts, "contract_ref", "C-2031")
+    show_record(contracts, "contract_ref", "C-2031")
     with with_deployments.db.session() as session:
         peg = pegging.contract_pegging(session, "C-2031")
     panel = contracts.supply
@@ -103,35 +87,29 @@ def test_a_contracts_supply_tab_shows_its_pegging(contracts, with_deployments, q
 
 
 def test_a_contract_that_does_not_bind_and_one_delivered_on_time(contracts):
-    _select(contracts, "contract_ref", "C-2033")  # a draft
+    show_record(contracts, "contract_ref", "C-2033")  # a draft
     panel = contracts.supply
     assert panel.facts["late_credit"].text() == "none (does not bind)"
     assert panel.facts["delivery"].text() == "—"
     assert "does not bind" in panel.note.text() and panel.lines_model.rowCount() == 0
-    _select(contracts, "contract_ref", "C-0912")
+    show_record(contracts, "contract_ref", "C-0912")
     assert panel.pegging.ref == "C-0912"
     assert panel.facts["days_late"].text() == "on time"
     assert panel.deployments_title.text() == "No deployment: served by its GPUs directly"
 
 
 def test_the_contracts_pegging_is_read_once_per_load(contracts, with_deployments):
-    _select(contracts, "contract_ref", "C-2031")
+    show_record(contracts, "contract_ref", "C-2031")
     first = contracts.pegging
-    _select(contracts, "contract_ref", "C-2032")
+    show_record(contracts, "contract_ref", "C-2032")
     assert contracts.pegging is first and contracts.supply.pegging.ref == "C-2032"
     contracts.refresh()  # a change: the figures are read again
-    _select(contracts, "contract_ref", "C-2032")
+    show_record(contracts, "contract_ref", "C-2032")
     assert contracts.pegging is not first
 
 
 def test_an_overdue_line_is_at_risk_and_names_what_waits_for_it(orders, with_deployments, qtbot):
-    record = next(
-        orders.model.record(r)
-        for r in range(orders.model.rowCount())
-        if orders.model.record(r)["po_number"] == "PC-2026-007"
-    )
-    orders.select_id(record["id"])
-    orders.load_details()
+    record = show_record(orders, "po_number", "PC-2026-007")
     with with_deployments.db.session() as session:
         peg = pegging.line_pegging(session, record["id"])
     assert peg.overdue and peg.waiting

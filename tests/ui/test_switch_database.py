@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.database import open_database
 from services import credentials, records
-from tests.helpers import basic_world
+from tests.builders import basic_world
 from ui.app import open_in_background
 from ui.context import AppContext
 from ui.database_choice import saved_location

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from services import audit, orders, records
 from services.audit import Actor
-from tests.ui.helpers import answer_yes, cancel_with_reason, select_rows
-from ui.dialogs.order_dialogs import EtaDialog, ReceiveDialog
+from tests.ui.helpers import answer_yes, cancel_with_reason, receive_one, select_rows
+from ui.dialogs.order_dialogs import EtaDialog
 
 pytestmark = pytest.mark.gui
 
@@ -68,13 +68,7 @@ def test_an_eta_change_is_undone_and_redone_with_its_name_in_the_menu(window, co
 def test_a_receipt_and_a_bulk_cancel_are_undone(window, context, monkeypatch):
     screen, line = _orders(window)
 
-    def fill(dialog):
-        dialog.quantity.setValue(1)
-        dialog.received_on.set_value(max(line["order_date"], dt.date.today()))
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(ReceiveDialog, "exec", fill)
-    screen.receive_goods()
+    receive_one(monkeypatch, screen, line)
     assert _line(context, line["id"])["received_qty"] == (line["received_qty"] or 0) + 1
     window.undo_action.trigger()
     back = _line(context, line["id"])

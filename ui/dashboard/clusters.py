@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from services.dashboard import ClusterAtRisk
 from services.words import part_words
@@ -76,7 +83,8 @@ class ClustersAtRisk(QWidget):
         self.view.setObjectName("clustersTable")
         self.view.setAccessibleName("Clusters at risk")
         self.view.setModel(self.model)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # The part holding a cluster up takes the room the other two leave.
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         # Narrow: the part holding a cluster up is cut short (its tooltip says it whole)
         # rather than scrolled to.
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -88,9 +96,8 @@ class ClustersAtRisk(QWidget):
         self.open_button.clicked.connect(self._open)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.view, 1)
+        for widget, stretch in ((self.title, 0), (self.empty, 0), (self.view, 1)):
+            layout.addWidget(widget, stretch)
         layout.addWidget(self.open_button)
         self.show_clusters([])
 
@@ -109,7 +116,8 @@ class ClustersAtRisk(QWidget):
         )
         self.empty.setVisible(not clusters)
         self.view.setVisible(bool(clusters))
-        self.view.resizeColumnsToContents()
+        for column in (0, 1):
+            self.view.resizeColumnToContents(column)
 
     def _chosen(self, index: QModelIndex) -> None:
         key = self.model.key(index.row())

@@ -24,13 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.dashboard import Dashboard, SiteSupplySeries, VendorLeadTimes, sites_at_risk
+from services.dashboard import (
+    Dashboard,
+    SiteSupplySeries,
+    SiteTakeOrPay,
+    VendorLeadTimes,
+    sites_at_risk,
+)
 from ui import format as fmt
 from ui.charts import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, Chart
 from ui.context import AppContext
 from ui.dashboard.clusters import ClustersAtRisk
 from ui.dashboard.tiles import Tile
 from ui.screens.figure_screen import FigureScreen
+from ui.widgets import screen_title
 
 EXPECTED = "GPUs secured or dated (received + ETAs still ahead)"
 OVERDUE = "+ GPUs overdue (at risk, not secured)"
@@ -45,6 +52,8 @@ PPA = "PPA MW"
 MIN_TAKE = "PPA minimum take MW (take-or-pay)"
 MARGIN = "Margin this month"
 IDLE_COST = "Take-or-pay idle cost"
+NO_SUPPLY = "GPU supply against commitments: no site has GPUs yet"
+NO_LEAD_TIMES = "Lead times: no quotes or receipts yet"
 _ONE_DECIMAL = Decimal("0.1")
 CENT = Decimal("0.01")
 MILLION = Decimal(1_000_000)
@@ -63,21 +72,49 @@ class DashboardScreen(FigureScreen):
     # The readiness timeline was asked for, at one deployment ("": as it is).
     readiness_requested = Signal(str)
 
-    def __init__(
-        self,
-        context: AppContext,
-        parent: QWidget | None = None,
-        as_of: dt.date | None = None,
-    ) -> None:
-        super().__init__(context, "screen_dashboard", parent, as_of)
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        # As of today (``as_of`` None): the dashboard is the state of things now.
+        super().__init__(context, "screen_dashboard", parent, None)
         self.board: Dashboard | None = None
-
-        self.title = QLabel("Dashboard")
-        self.title.setObjectName("screenTitle")
+        self.title = screen_title("Dashboard")
         self.risk_note = QLabel("")
         self.risk_note.setObjectName("riskNote")
         self.risk_note.setWordWrap(True)
+        tile_row = self._make_tiles()
+        grid = QGridLayout()
+        grid.addLayout(self._make_supply(), 0, 0, 1, 3)
+        grid.addLayout(self._make_lead_times(), 1, 0)
+        self.power_chart, self.power_head, power_box = self._make_bar_chart(
+            "Power per site: grid, required, PPA",
+            "powerChart",
+            "MW",
+            "orders",
+            "Click a site's bars to see its orders.",
+        )
+        self.margin_chart, self.margin_head, margin_box = self._make_bar_chart(
+            "Margin per site, this month",
+            "marginChart",
+            "money",
+            "contracts",
+            "Click a site's bars to see its contracts.",
+        )
+        grid.addLayout(power_box, 1, 1)
+        grid.addLayout(margin_box, 1, 2)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 3)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.title)
+        layout.addLayout(tile_row)
+        layout.addWidget(self.risk_note)
+        layout.addLayout(grid, 1)
 
+    # --- building ------------------------------------------------------------------------
+
+    def _make_tiles(self) -> QHBoxLayout:
         self.tiles = {
             "delivered": Tile("GPUs delivered"),
             "on_order": Tile("GPUs on order"),
@@ -89,11 +126,14 @@ class DashboardScreen(FigureScreen):
         }
         self.tiles["alerts"].clicked.connect(self.alerts_requested)
         self.tiles["alerts"].setToolTip("Click to open the alerts")
-        tile_row = QHBoxLayout()
-        tile_row.setSpacing(6)
+        row = QHBoxLayout()
+        row.setSpacing(6)
         for tile in self.tiles.values():
-            tile_row.addWidget(tile, 1)
+            row.addWidget(tile, 1)
+        return row
 
+    def _make_supply(self) -> QHBoxLayout:
+        """The site's supply chart with its choice and buttons, the clusters at risk beside."""
         self.site_choice = QComboBox()
         self.site_choice.setObjectName("siteChoice")
         self.site_choice.setAccessibleName("Site")
@@ -114,101 +154,66 @@ class DashboardScreen(FigureScreen):
         )
         self.supply_chart.setObjectName("supplyChart")
         self.supply_chart.clicked.connect(lambda _name: self._site_orders())
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Site:"))
+        head.addWidget(self.site_choice, 1)
+        head.addWidget(self.site_orders)
+        head.addWidget(self.what_if_button)
+        box = QVBoxLayout()
+        box.addLayout(head)
+        box.addWidget(self.supply_chart, 1)
+        self.clusters = ClustersAtRisk()
+        self.clusters.readiness_requested.connect(self.readiness_requested)
+        row = QHBoxLayout()
+        row.addLayout(box, 5)
+        row.addWidget(self.clusters, 2)
+        return row
 
+    def _make_lead_times(self) -> QVBoxLayout:
         self.vendor_choice = QComboBox()
         self.vendor_choice.setObjectName("vendorChoice")
         self.vendor_choice.setAccessibleName("Vendor and SKU")
+        # No "Vendor:" before it: on a laptop the choice needs the room for its name and SKU.
+        self.vendor_choice.setToolTip("The vendor and SKU whose lead times the chart shows")
         self.vendor_choice.setMinimumContentsLength(18)
         self.vendor_choice.currentIndexChanged.connect(lambda _i: self.draw_lead_times())
-        self.vendor_orders = QPushButton("Show orders of this vendor")
+        self.vendor_orders = QPushButton("Its orders")
+        self.vendor_orders.setToolTip("Show the orders of this vendor")
+        self.vendor_orders.setAccessibleName("Show the orders of this vendor")
         self.vendor_orders.clicked.connect(self._vendor_orders)
         self.lead_chart = Chart("Lead times: quoted against actual", y_label="days")
         self.lead_chart.setObjectName("leadTimeChart")
         self.lead_chart.clicked.connect(lambda _name: self._vendor_orders())
+        head = QHBoxLayout()
+        head.addWidget(self.vendor_choice, 1)
+        head.addWidget(self.vendor_orders)
+        box = QVBoxLayout()
+        box.addLayout(head)
+        box.addWidget(self.lead_chart, 1)
+        return box
 
-        self.power_chart = Chart("Power per site: grid, required, PPA", dates=False, y_label="MW")
-        self.power_chart.setObjectName("powerChart")
-        self.power_chart.clicked.connect(
-            lambda site: self.filter_requested.emit("orders", "site", site)
-        )
-
-        self.margin_chart = Chart(
-            "Margin per site, this month", dates=False, y_label="money", legend_below=True
-        )
-        self.margin_chart.setObjectName("marginChart")
-        self.margin_chart.clicked.connect(
-            lambda site: self.filter_requested.emit("contracts", "site", site)
-        )
-
-        supply_box = QVBoxLayout()
-        supply_head = QHBoxLayout()
-        supply_head.addWidget(QLabel("Site:"))
-        supply_head.addWidget(self.site_choice, 1)
-        supply_head.addWidget(self.site_orders)
-        supply_head.addWidget(self.what_if_button)
-        supply_box.addLayout(supply_head)
-        supply_box.addWidget(self.supply_chart, 1)
-        self.clusters = ClustersAtRisk()
-        self.clusters.readiness_requested.connect(self.readiness_requested)
-        supply_row = QHBoxLayout()
-        supply_row.addLayout(supply_box, 5)
-        supply_row.addWidget(self.clusters, 2)
-
-        lead_box = QVBoxLayout()
-        lead_head = QHBoxLayout()
-        lead_head.addWidget(QLabel("Vendor:"))
-        lead_head.addWidget(self.vendor_choice, 1)
-        lead_head.addWidget(self.vendor_orders)
-        lead_box.addLayout(lead_head)
-        lead_box.addWidget(self.lead_chart, 1)
-
-        power_box = QVBoxLayout()
-        power_head = QLabel("Click a site's bars to see its orders.")
-        self.power_head = power_head
-        power_head.setWordWrap(True)
-        power_head.setObjectName("tileDetail")
-        power_box.addWidget(power_head)
-        power_box.addWidget(self.power_chart, 1)
-
-        grid = QGridLayout()
-        grid.addLayout(lead_box, 1, 0)
-        grid.addLayout(power_box, 1, 1)
-        margin_box = QVBoxLayout()
-        margin_head = QLabel("Click a site's bars to see its contracts.")
-        self.margin_head = margin_head
-        margin_head.setWordWrap(True)
-        margin_head.setObjectName("tileDetail")
-        margin_box.addWidget(margin_head)
-        margin_box.addWidget(self.margin_chart, 1)
-        grid.addLayout(margin_box, 1, 2)
-        grid.addLayout(supply_row, 0, 0, 1, 3)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(2, 3)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.title)
-        layout.addLayout(tile_row)
-        layout.addWidget(self.risk_note)
-        layout.addLayout(grid, 1)
+    def _make_bar_chart(
+        self, title: str, name: str, y_label: str, screen_id: str, head: str
+    ) -> tuple[Chart, QLabel, QVBoxLayout]:
+        """A chart of bars per site, clicking one shows ``screen_id``'s list of that site;
+        the line ``head`` over it."""
+        chart = Chart(title, dates=False, y_label=y_label, legend_below=True)
+        chart.setObjectName(name)
+        chart.clicked.connect(lambda site: self.filter_requested.emit(screen_id, "site", site))
+        label = QLabel(head)
+        label.setWordWrap(True)
+        label.setObjectName("tileDetail")
+        box = QVBoxLayout()
+        box.addWidget(label)
+        box.addWidget(chart, 1)
+        return chart, label, box
 
     # --- the screen protocol of the main window ------------------------------------------
 
     def refresh(self) -> None:
-        if self.context.database is None:
-            return
         from services import dashboard
 
-        self.stale = False
-        as_of = self.as_of
-        self.context.read(
-            lambda session: dashboard.dashboard(session, as_of),
-            self.show_dashboard,
-            self._failed,
-        )
+        self.read_figures(dashboard.dashboard, self.show_dashboard)
 
     def save_state(self) -> None:
         settings = self.context.settings
@@ -379,11 +384,8 @@ class DashboardScreen(FigureScreen):
 
     def draw_supply(self) -> None:
         chart = self.supply_chart
-        chart.clear()
         series = self.site_series(self.site_choice.currentData() or "")
-        self.site_orders.setEnabled(series is not None)
-        if series is None:
-            chart.set_title("GPU supply against commitments: no site has GPUs yet")
+        if not _chosen(chart, series, self.site_orders, NO_SUPPLY) or series is None:
             return
         days = [p.day for p in series.points]
         chart.set_title(f"{series.site}: GPU supply against commitments, next 24 months")
@@ -407,13 +409,11 @@ class DashboardScreen(FigureScreen):
 
     def draw_lead_times(self) -> None:
         chart = self.lead_chart
-        chart.clear()
         vendor = self.vendor_series(self.vendor_choice.currentData() or "")
-        self.vendor_orders.setEnabled(vendor is not None)
-        if vendor is None:
-            chart.set_title("Lead times: no quotes or receipts yet")
+        if not _chosen(chart, vendor, self.vendor_orders, NO_LEAD_TIMES) or vendor is None:
             return
-        chart.set_title(f"{vendor.vendor}: lead times, quoted against actual")
+        # The vendor and SKU are in the choice over the chart.
+        chart.set_title("Lead times: quoted against actual")
         if vendor.quoted:
             chart.line(QUOTED, [d for d, _ in vendor.quoted], [n for _, n in vendor.quoted], PURPLE)
         if vendor.actual:
@@ -453,23 +453,16 @@ class DashboardScreen(FigureScreen):
         head = "Click a site's bars to see its orders."
         idle.sort(key=lambda t: -(t.idle_cost or 0))
         if idle:
-            head = f"Idle take-or-pay this month at {len(idle)} sites, most at " + ", ".join(
+            head = f"Idle take-or-pay this month at {_sites(len(idle))}, most at " + ", ".join(
                 f"{t.site} {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW"
                 + (f" ({fmt.compact_money(t.idle_cost, cur)}/month)" if t.idle_cost else "")
                 for t in idle[:2]
             )
-            head += " (the chart's tooltip lists every site)."
+            head += " (a site's bars tell its own)."
         self.power_head.setText(head)
         chart.set_title(title)
-        chart.setToolTip(
-            "\n".join(
-                f"{t.site}: minimum take {fmt.number(t.min_take_mw.quantize(_ONE_DECIMAL))} MW, "
-                f"idle {fmt.number(t.idle_mw.quantize(_ONE_DECIMAL))} MW this month"
-                + (f", {fmt.money(t.idle_cost.quantize(CENT), cur)}" if t.idle_cost else "")
-                + f"; idle in {t.idle_months} months ahead"
-                for t in self.board.take_or_pay
-            )
-        )
+        chart.bar_notes = {t.site: _take_or_pay(t, cur) for t in self.board.take_or_pay}
+        chart.setToolTip("\n".join(f"{site}: {note}" for site, note in chart.bar_notes.items()))
 
     def draw_margins(self) -> None:
         chart = self.margin_chart
@@ -497,7 +490,7 @@ class DashboardScreen(FigureScreen):
         chart.set_title(f"Margin per site, {self.board.as_of:%b %Y}, after idle take-or-pay")
         self.margin_head.setText(
             (
-                f"Losing money at {len(losing)} sites"
+                f"Losing money at {_sites(len(losing))}"
                 + (f", {', '.join(losing[:3])}…" if len(losing) > 3 else f": {', '.join(losing)}")
                 + ". "
                 if losing
@@ -545,3 +538,27 @@ def _order_by(day: dt.date | None, today: dt.date) -> str:
     if day < today:
         return " (too late to order by the quickest quote: expedite)"
     return f" (order by {fmt.date(day)})"
+
+
+def _sites(count: int) -> str:
+    return f"{count} site" + ("" if count == 1 else "s")
+
+
+def _take_or_pay(site: SiteTakeOrPay, currency: str) -> str:
+    """A site's take-or-pay this month, as the power chart's tooltip says it."""
+    return (
+        f"minimum take {fmt.number(site.min_take_mw.quantize(_ONE_DECIMAL))} MW, "
+        f"idle {fmt.number(site.idle_mw.quantize(_ONE_DECIMAL))} MW this month"
+        + (f", {fmt.money(site.idle_cost.quantize(CENT), currency)}" if site.idle_cost else "")
+        + f"; idle in {site.idle_months} months ahead"
+    )
+
+
+def _chosen(chart: Chart, series: object, button: QPushButton, empty_title: str) -> bool:
+    """Clear ``chart`` for the ``series`` chosen over it, ``button`` (its orders) usable only
+    with one; when there is none (False), the title says why."""
+    chart.clear()
+    button.setEnabled(series is not None)
+    if series is None:
+        chart.set_title(empty_title)
+    return series is not None

@@ -5,6 +5,8 @@ change while the screen is shown, and a failed read told in the screen's own wor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -28,6 +30,15 @@ class FigureScreen(QWidget):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def read_figures(self, work: Callable[[Any, dt.date | None], Any], shown: Any) -> None:
+        """Read the screen's figures in the background, ``work(session, as_of)``, and hand
+        them to ``shown``; no longer stale once asked (nothing to read without a database)."""
+        if self.context.database is None:
+            return
+        self.stale = False
+        as_of = self.as_of
+        self.context.read(lambda session: work(session, as_of), shown, self._failed, owner=self)
 
     def _records_changed(self, _kind: str) -> None:
         self.stale = True

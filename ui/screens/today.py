@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.fit import wrapping
 from ui.resources import icon
+from ui.theme import INKS
 from ui.widgets import show_error
 
 ITEM_ROLE = int(Qt.ItemDataRole.UserRole.value) + 7
@@ -135,6 +136,13 @@ class TodayScreen(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The desktop turned light or dark: the critical items take the scheme's red.
+        today = getattr(self, "today", None)
+        if event.type() == QEvent.Type.PaletteChange and today is not None:
+            self.show_today(today)
+
     # --- showing -------------------------------------------------------------------------
 
     def show_today(self, found: Today) -> None:
@@ -161,7 +169,7 @@ class TodayScreen(QWidget):
                 child.setToolTip(1, item.detail)
                 child.setIcon(0, icon(_SEVERITY_ICONS.get(item.severity, "info")))
                 if item.severity == "critical":
-                    child.setForeground(0, QBrush(QColor("#b71c1c")))
+                    child.setForeground(0, INKS.tones["bad"])  # the scheme's red
                 top.addChild(child)
                 first = first or child
                 if current is not None and _same(current, item):

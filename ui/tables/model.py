@@ -25,10 +25,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtGui import QIcon
 
 from ui import format as fmt
 from ui.resources import icon
+from ui.theme import INKS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -39,9 +40,6 @@ MARK_ROLE = ID_ROLE + 2
 NUMERIC_TYPES = ("int", "decimal", "money")
 SEARCHED_TYPES = ("text", "choice")
 
-_MARK_COLOURS = {"overdue": QColor(253, 226, 226), "at_risk": QColor(255, 243, 205)}
-_MARK_BRUSHES = {level: QBrush(colour) for level, colour in _MARK_COLOURS.items()}
-_DARK_TEXT = QBrush(QColor(30, 30, 30))
 # Alignments as plain ints: Qt reads an int for this role as it reads the flag, and PySide
 # converts an int to the C++ value without going through the Python enum (measured: the
 # enum's ``value`` lookup on every painted cell was a tenth of the model's painting time).
@@ -275,10 +273,10 @@ class RecordTableModel(QAbstractTableModel):
             if mark is None:
                 return None
             if role == _BACKGROUND:
-                return _MARK_BRUSHES[mark.level]
+                return INKS.marks[mark.level][0]
             if role == _FOREGROUND:
-                # The marked background is light whatever the palette: keep the text dark.
-                return _DARK_TEXT
+                # The mark's own text colour, readable on its ground in the scheme shown.
+                return INKS.marks[mark.level][1]
             if role == _DECORATION:
                 return self._icon(mark.level) if index.column() == 0 else None
             return mark_tooltip(mark)

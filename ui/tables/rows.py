@@ -9,20 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from ui.tables.model import Index, TitledTableModel
+from ui.theme import INKS
 
 KEY_ROLE = int(Qt.ItemDataRole.UserRole.value) + 11
 
-# Tones a row can take: its text colour, and whether it is bold.
-TONES: dict[str, tuple[str, bool]] = {
-    "": ("", False),
-    "good": ("#2e7d32", False),
-    "late": ("#b35c00", False),
-    "bad": ("#c62828", False),
-    "critical": ("#c62828", True),
-}
+# Tones a row can take ("", good, late, bad, critical): their text colours are the scheme's
+# (ui.theme.TONE_COLOURS); a critical row is bad, in bold.
 
 
 @dataclass(frozen=True)
@@ -46,7 +41,6 @@ class RowsModel(TitledTableModel):
         self._numeric = frozenset(numeric)
         self._header_tips = list(tips)
         self._rows: list[Row] = []
-        self._brushes = {tone: QBrush(QColor(c)) for tone, (c, _b) in TONES.items() if c}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -89,9 +83,10 @@ class RowsModel(TitledTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.tip
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brushes.get(row.tone)
+            # The tone's colour in the scheme shown (ui.theme): "critical" is "bad", in bold.
+            return INKS.tones.get("bad" if row.tone == "critical" else row.tone)
         if role == Qt.ItemDataRole.FontRole:
-            return self._bold if TONES.get(row.tone, ("", False))[1] else None
+            return self._bold if row.tone == "critical" else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in self._numeric:
                 return int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)

@@ -56,13 +56,17 @@ def screen_ids() -> list[str]:
     return [screen_id for screen_id, _ in NAVIGATION]
 
 
+# The sidebar's width when every entry fits in it (it widens for a longer one).
+SIDEBAR_WIDTH = 170
+
+
 def make_sidebar() -> QListWidget:
     """The list of screens on the left, one entry per screen of ``NAVIGATION``."""
     navigation = QListWidget()
     navigation.setObjectName("navigation")
     navigation.setAccessibleName("Screens")
-    navigation.setFixedWidth(170)
-    # A long label (the alerts count) is cut, not given a scroll bar under the sidebar.
+    navigation.setFixedWidth(SIDEBAR_WIDTH)
+    # Never a scroll bar under the sidebar: it widens to its longest entry instead.
     navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     for screen_id, label in NAVIGATION:
         item = QListWidgetItem(label)

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
-from ui.window.screens import screen_ids
+from ui.fit import fit_list_width
+from ui.navigation import alerts_entry
+from ui.window.screens import SIDEBAR_WIDTH, screen_ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -94,19 +96,15 @@ class WindowStatus:
         parts = [f"{counts.get(s, 0)} {s}" for s in order]
         self.alerts_label.setText("Alerts: " + ", ".join(parts))
         self.alerts_label.setToolTip("Open alerts by severity (acknowledged ones not counted)")
-        # The sidebar shows the open critical alerts next to "Alerts".
+        # The sidebar counts every open alert, the critical and new ones named apart.
         row = screen_ids().index("alerts")
         critical = counts.get("critical", 0)
         total = sum(counts.values())
-        item = self.window.navigation.item(row)
+        navigation = self.window.navigation
+        item = navigation.item(row)
         new = self.new_alerts
-        # Every open alert is counted; the critical ones are named apart.
-        shown = [f"{total}"] if total else []
-        if critical:
-            shown.append(f"{critical} critical")
-        if new:
-            shown.append(f"{new} new")
-        item.setText(f"Alerts ({' · '.join(shown)})" if shown else "Alerts")
+        item.setText(alerts_entry(total, critical, new))
+        fit_list_width(navigation, SIDEBAR_WIDTH)
         tip = f"{total} open alerts, {critical} of them critical"
         if new:
             tip += f"; {new} raised since you last looked at the Alerts screen"

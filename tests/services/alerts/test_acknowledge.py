@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models import AlertAck, AuditEntry
 from services import alerts
 from services.errors import NotFoundError, UsageError
-from tests.helpers import day
+from tests.builders import day
 from tests.services.alerts.world import (
     ACTOR,
     contract,

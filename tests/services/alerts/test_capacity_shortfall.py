@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import D, day, make
+from tests.builders import D, day, lead_time, make
 from tests.services.alerts.world import (
     contract,
     figure,
@@ -79,14 +79,7 @@ def test_undated_lines_and_no_lines(database):
 
 
 def _quote(session, sku, days, quoted, vendor="Nvidia"):
-    make(
-        session,
-        "leadtimes",
-        vendor=vendor,
-        sku=sku,
-        lead_days=days,
-        quote_date=day(quoted),
-    )
+    lead_time(session, days, quoted, vendor=vendor, sku=sku)
 
 
 def test_says_by_when_more_gpus_must_be_ordered(database):

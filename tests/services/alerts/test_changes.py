@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import D, day
+from tests.builders import D, day
 from tests.services.alerts.world import contract, keys, order_line, ppa, update_line, world
 
 AS_OF = "2027-01-15"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.helpers import day
+from tests.builders import day
 from tests.services.alerts.world import contract, figure, fired, world
 
 # C-1 from 2027-01-01 ends 2027-12-31 (start + 364 days); 60 notice days: 2027-11-01.

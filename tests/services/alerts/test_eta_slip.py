@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services import settings
-from tests.helpers import day
+from tests.builders import day
 from tests.services.alerts.world import (
     ACTOR,
     figure,

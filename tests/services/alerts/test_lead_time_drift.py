@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.helpers import day, make
+from tests.builders import day, lead_time
 from tests.services.alerts.world import figure, fired, order_line, world
 
 AS_OF = "2027-01-01"
 
 
 def quote(session, days: int, on: str, sku: str = "GB300-NVL72") -> None:
-    make(session, "leadtimes", vendor="Nvidia", sku=sku, lead_days=days, quote_date=day(on))
+    lead_time(session, days, on, sku=sku)
 
 
 def test_newest_quote_at_twenty_percent_does_not_fire(database):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import D, make
+from tests.builders import D, make
 from tests.services.alerts.world import contract, figure, fired, ppa, update, world
 
 AS_OF = "2026-12-01"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.helpers import D, day
+from tests.builders import D, day
 from tests.services.alerts.world import contract, figure, fired, ppa, update, world
 
 DEADLINE = day("2027-10-02")  # end 2027-12-31 − 90 notice days

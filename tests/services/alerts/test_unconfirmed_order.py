@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import day
+from tests.builders import day
 from tests.services.alerts.world import figure, fired, order_line, world
 
 

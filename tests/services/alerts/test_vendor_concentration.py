@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import D, day, make
+from tests.builders import D, day, fx_rate, make, product
 from tests.services.alerts.world import figure, fired, order_line, update_line, world
 
 AS_OF = "2026-12-01"
@@ -10,7 +10,7 @@ AS_OF = "2026-12-01"
 
 def dell(session) -> None:
     make(session, "vendors", name="Dell")
-    make(session, "products", vendor="Dell", sku="XE9712", category="gpu_system", gpus_per_unit=72)
+    product(session, "XE9712", vendor="Dell", category="gpu_system", gpus_per_unit=72)
 
 
 def test_fires_above_eighty_percent_not_at_it(database):
@@ -40,8 +40,8 @@ def test_values_in_the_reporting_currency_and_only_what_is_open(database):
     with database.write() as session:
         world(session)
         dell(session)
-        make(session, "fxrates", currency="EUR", rate=D("1.1"), valid_from=day("2026-01-01"))
-        make(session, "fxrates", currency="EUR", rate=D("2.0"), valid_from=day("2026-07-01"))
+        fx_rate(session, "EUR", "1.1", "2026-01-01")
+        fx_rate(session, "EUR", "2.0", "2026-07-01")
         order_line(
             session,
             "PO-1",

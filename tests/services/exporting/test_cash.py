@@ -30,7 +30,7 @@ from models import Vendor
 from models.database import Database
 from services import exporting
 from services.errors import NotFoundError, UsageError
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, day, fx_rate, make, order_line, product
 from tests.services.exporting.workbooks import load, table
 
 AS_OF = day("2026-12-10")
@@ -40,17 +40,24 @@ def cash_world(session: Session) -> None:
     basic_world(session)
     make(session, "sites", name="Quiet Hill", grid_capacity_mw=D("20"), status="mining")
     make(session, "vendors", name="Vertiv")
-    make(session, "products", vendor="Vertiv", sku="CDU-1", category="cooling", gpus_per_unit=0)
-    make(session, "fxrates", currency="EUR", rate=D("1.10"), valid_from=day("2026-01-01"))
+    product(session, "CDU-1", vendor="Vertiv", category="cooling", gpus_per_unit=0)
+    fx_rate(session, "EUR", "1.10", "2026-01-01")
     for po, vendor, sku, site, price, currency, eta in (
         ("PO-1", "Nvidia", "GB300-NVL72", "Panther Creek", "1000000", "USD", "2027-02-10"),
         ("PO-2", "Vertiv", "CDU-1", "Panther Creek", "100000", "EUR", "2026-11-01"),
         ("PO-3", "Nvidia", "GB300-NVL72", "Quiet Hill", "500000", "USD", None),
     ):
-        make(session, "orders", po_number=po, line=1, vendor=vendor, sku=sku,
-             quantity=2 if po == "PO-1" else 1, site=site, order_date=day("2026-06-01"),
-             unit_price=D(price), currency=currency, eta=day(eta) if eta else None,
-             status="confirmed")  # fmt: skip
+        order_line(
+            session,
+            po,
+            vendor=vendor,
+            sku=sku,
+            quantity=2 if po == "PO-1" else 1,
+            site=site,
+            unit_price=D(price),
+            currency=currency,
+            eta=day(eta) if eta else None,
+        )
     session.execute(
         update(Vendor)
         .where(Vendor.name == "Nvidia")

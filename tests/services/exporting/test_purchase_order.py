@@ -28,7 +28,7 @@ from services.exporting.purchase_order import (
     footer_text,
     issue,
 )
-from tests.helpers import basic_world
+from tests.builders import basic_world
 from tests.services.exporting.workbooks import formulas_in, load
 
 ACTOR = Actor("jdoe")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from models import CustomerContract, Deployment, DeploymentPart, Site
 from models.database import Database
 from services import exporting
-from tests.helpers import D, basic_world, day, make
+from tests.builders import basic_world, contract, day, make, order_line, product
 from tests.services.exporting.workbooks import load, table
 
 AS_OF = day("2026-12-10")
@@ -35,18 +35,14 @@ AS_OF = day("2026-12-10")
 def readiness_world(session: Session) -> None:
     basic_world(session)
     make(session, "vendors", name="Vertiv")
-    make(session, "products", vendor="Vertiv", sku="CDU-1", category="cooling", gpus_per_unit=0)
+    product(session, "CDU-1", vendor="Vertiv", category="cooling", gpus_per_unit=0)
     for po, sku, vendor, quantity, eta in (
         ("PO-1", "GB300-NVL72", "Nvidia", 2, "2027-01-10"),
         ("PO-2", "CDU-1", "Vertiv", 1, "2026-11-01"),
         ("PO-3", "GB300-NVL72", "Nvidia", 1, "2027-02-01"),
     ):
-        make(session, "orders", po_number=po, line=1, vendor=vendor, sku=sku,
-             quantity=quantity, site="Panther Creek", order_date=day("2026-06-01"),
-             unit_price=D("1000"), eta=day(eta), status="confirmed")  # fmt: skip
-    make(session, "contracts", contract_ref="C-1", customer="Helios AI", site="Panther Creek",
-         start_date=day("2027-02-01"), end_date=day("2028-01-31"), committed_gpus=144,
-         price=D("2.50"), price_unit="per_gpu_hour", status="signed")  # fmt: skip
+        order_line(session, po, vendor=vendor, sku=sku, quantity=quantity, eta=day(eta))
+    contract(session, "C-1", "2027-02-01", committed_gpus=144, service=None)  # fmt: skip
     site_id = session.scalar(select(Site.id))
     contract_id = session.scalar(select(CustomerContract.id))
     hall_a = Deployment(deployment_ref="DEP-1", site_id=site_id, name="Hall A",

@@ -40,18 +40,11 @@ from openpyxl.workbook import Workbook
 
 from domain.money import ppa_price
 from domain.power import Ppa
+from models import enums
 from models.database import Database
-from models.enums import (
-    CONTRACT_STATUSES,
-    LINE_STATUSES,
-    PRICE_UNITS,
-    PRODUCT_CATEGORIES,
-    SERVICES,
-    SITE_STATUSES,
-)
 from services import alerts, exporting
 from services.audit import Actor
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, contract, day
 from tests.services.exporting.summary_world import AS_OF, summary_world
 from tests.services.exporting.workbooks import load, recalculated, soffice, table
 
@@ -478,12 +471,12 @@ def test_no_code_is_written_where_words_belong(summary: Workbook) -> None:
     codes = {
         code
         for group in (
-            CONTRACT_STATUSES,
-            LINE_STATUSES,
-            PRICE_UNITS,
-            PRODUCT_CATEGORIES,
-            SERVICES,
-            SITE_STATUSES,
+            enums.CONTRACT_STATUSES,
+            enums.LINE_STATUSES,
+            enums.PRICE_UNITS,
+            enums.PRODUCT_CATEGORIES,
+            enums.SERVICES,
+            enums.SITE_STATUSES,
             alerts.RULES,
             ("critical", "warning", "info", "fixed", "indexed", "hybrid"),
         )
@@ -503,10 +496,15 @@ def test_one_currency_gets_one_money_total(database: Database, tmp_path: Path) -
     with database.write() as session:
         basic_world(session)
         for ref, price in (("C-A", D("1000")), ("C-B", D("2500.50"))):
-            make(session, "contracts", contract_ref=ref, customer="Helios AI",
-                 site="Panther Creek", start_date=day("2027-01-01"),
-                 end_date=day("2027-12-31"), price=price, price_unit="per_month",
-                 status="signed")  # fmt: skip
+            contract(
+                session,
+                ref,
+                "2027-01-01",
+                price=price,
+                price_unit="per_month",
+                service=None,
+                committed_gpus=None,
+            )
     out = tmp_path / "summary.xlsx"
     exporting.export(database, "contracts", out, as_of=AS_OF)
     ws = load(out)["Contracts"]

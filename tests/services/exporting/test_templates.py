@@ -12,7 +12,7 @@ from services.exporting.lists import header_for
 from services.exporting.templates import template_fields
 from services.importing.values import to_line_status
 from services.schema import IMPORT_KINDS, kind
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, day, make
 from tests.services.exporting.workbooks import load, table
 
 

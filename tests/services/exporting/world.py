@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tests.helpers import D, basic_world, day, make
+from tests.builders import (
+    D,
+    basic_world,
+    bill_of_parts,
+    capacity_step,
+    contract,
+    day,
+    fx_rate,
+    lead_time,
+    make,
+    new_deployment,
+    order_line,
+    ppa,
+    product,
+)
 
 
 def hostile_world(session: Session) -> None:
@@ -30,11 +44,10 @@ def hostile_world(session: Session) -> None:
         payment_schedule="30% order; 70% received+45",
         notes='=HYPERLINK("http://evil.example","click")\nsecond line',
     )
-    make(
+    product(
         session,
-        "products",
+        "-PDU-1",
         vendor="+Plus Power",
-        sku="-PDU-1",
         description="@risk PDU",
         category="power",
         gpus_per_unit=0,
@@ -42,27 +55,14 @@ def hostile_world(session: Session) -> None:
         list_price=D("12345678901234.5678"),
         currency="EUR",
     )
-    make(
+    lead_time(session, 112, "2026-09-01", valid_until=day("2026-12-31"), notes="-16 weeks firm")
+    contract(
         session,
-        "leadtimes",
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        lead_days=112,
-        quote_date=day("2026-09-01"),
-        valid_until=day("2026-12-31"),
-        notes="-16 weeks firm",
-    )
-    make(
-        session,
-        "contracts",
-        contract_ref="-C-7",
+        "-C-7",
+        "2027-01-01",
         customer="=Acme AI",
-        site="Panther Creek",
-        start_date=day("2027-01-01"),
         end_date=day("2029-12-31"),
         price=D("2.10"),
-        price_unit="per_gpu_hour",
-        service="gpu_lease",
         committed_gpus=144,
         committed_mw=D("0.3"),
         currency="USD",
@@ -74,11 +74,9 @@ def hostile_world(session: Session) -> None:
         late_credit_per_day=D("25000.50"),
         late_credit_cap=D("1000000"),
     )
-    make(
+    product(
         session,
-        "products",
-        vendor="Nvidia",
-        sku="+B300-HGX",
+        "+B300-HGX",
         description="8-GPU server",
         category="gpu_server",
         gpus_per_unit=8,
@@ -86,19 +84,10 @@ def hostile_world(session: Session) -> None:
         kw_per_unit=D("14.3"),
         list_price=D("410000"),
     )
-    make(
+    capacity_step(session, "2027-09-01", "120.25", site="=Site Two", notes="=new substation")
+    new_deployment(
         session,
-        "site_capacity",
-        site="=Site Two",
-        from_date=day("2027-09-01"),
-        grid_mw=D("120.25"),
-        notes="=new substation",
-    )
-    make(
-        session,
-        "deployments",
-        deployment_ref="-HALL-1",
-        site="Panther Creek",
+        "-HALL-1",
         name="@Hall 1",
         contract_ref="-C-7",
         target_date=day("2026-12-15"),
@@ -106,17 +95,13 @@ def hostile_world(session: Session) -> None:
         status="building",
         notes="+liquid cooled",
     )
-    make(session, "deployment_parts", deployment_ref="-HALL-1", part="GB300-NVL72", quantity=2)
-    make(session, "deployment_parts", deployment_ref="-HALL-1", part="cooling", quantity=3)
-    make(
+    bill_of_parts(session, "-HALL-1", {"GB300-NVL72": 2})
+    bill_of_parts(session, "-HALL-1", {"cooling": 3})
+    order_line(
         session,
-        "orders",
-        po_number="=PO-1",
-        line=1,
+        "=PO-1",
         vendor="NVDA",
-        sku="GB300-NVL72",
         quantity=4,
-        site="Panther Creek",
         order_date=day("2026-05-04"),
         description="+rack",
         unit_price=D("3950000.1234"),
@@ -129,12 +114,11 @@ def hostile_world(session: Session) -> None:
         notes="@call vendor",
         payment_schedule="100% net 60",
         deployment_ref="-HALL-1",
+        status=None,
     )
-    make(
+    order_line(
         session,
-        "orders",
-        po_number="+PO-2",
-        line=1,
+        "+PO-2",
         vendor="+Plus Power",
         sku="-PDU-1",
         quantity=10,
@@ -142,17 +126,14 @@ def hostile_world(session: Session) -> None:
         order_date=day("2026-05-04"),
         unit_price=D("0.0001"),
         currency="USD",
-        status="confirmed",
     )
-    make(
+    ppa(
         session,
-        "ppas",
-        ppa_ref="-PPA-1",
+        "-PPA-1",
+        "120.5",
+        "2025-01-01",
+        "2034-12-31",
         counterparty="@Grid Co",
-        site="Panther Creek",
-        capacity_mw=D("120.5"),
-        start_date=day("2025-01-01"),
-        end_date=day("2034-12-31"),
         price_per_mwh=D("41.25"),
         currency="EUR",
         structure="fixed",
@@ -161,4 +142,4 @@ def hostile_world(session: Session) -> None:
         take_or_pay_pct=D("80"),
         notice_days=180,
     )
-    make(session, "fxrates", currency="EUR", rate=D("1.08123456"), valid_from=day("2026-01-01"))
+    fx_rate(session, "EUR", "1.08123456", "2026-01-01")

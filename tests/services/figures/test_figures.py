@@ -15,7 +15,7 @@ from models import (
     SiteCapacity,
 )
 from services import figures, reports, scorecard
-from tests.builders import D, contract, day, make, order_line, ppa, world
+from tests.builders import D, contract, day, lead_time, order_line, ppa, world
 
 
 def _set_model(session, sku: str, model: str) -> None:
@@ -91,22 +91,8 @@ def test_gpu_models_are_matched_and_the_order_by_date_uses_the_contracts_model(d
         _set_model(session, "H200-1", "H200")
         _set_model(session, "GB300-NVL72", "GB300")
         order_line(session, "PO-1", sku="H200-1", quantity=100, eta=day("2027-01-10"))
-        make(
-            session,
-            "leadtimes",
-            vendor="Nvidia",
-            sku="H200-1",
-            lead_days=30,
-            quote_date=day("2026-11-01"),
-        )
-        make(
-            session,
-            "leadtimes",
-            vendor="Nvidia",
-            sku="GB300-NVL72",
-            lead_days=154,
-            quote_date=day("2026-11-01"),
-        )
+        lead_time(session, 30, "2026-11-01", sku="H200-1")
+        lead_time(session, 154, "2026-11-01")
         contract(session, "C-GB", "2027-06-15", committed_gpus=72)
         session.execute(update(__import__("models").CustomerContract).values(gpu_model="gb-300"))
         pic = figures.picture(session, day("2026-12-07"))

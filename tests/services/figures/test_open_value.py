@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services import figures, settings
-from tests.builders import ACTOR, D, day, make, order_line, world
+from tests.builders import ACTOR, D, day, fx_rate, order_line, world
 
 
 def test_open_value_converts_at_the_rate_on_or_before_the_order_date(database):
@@ -13,8 +13,8 @@ def test_open_value_converts_at_the_rate_on_or_before_the_order_date(database):
     rate: reported with its PO and value, not added."""
     with database.write() as session:
         world(session)
-        make(session, "fxrates", currency="EUR", rate=D("1.10"), valid_from=day("2026-05-01"))
-        make(session, "fxrates", currency="EUR", rate=D("1.50"), valid_from=day("2026-06-02"))
+        fx_rate(session, "EUR", "1.10", "2026-05-01")
+        fx_rate(session, "EUR", "1.50", "2026-06-02")
         order_line(session, "PO-1", quantity=3, received_qty=1, received_date=day("2026-07-01"))
         order_line(session, "PO-2", sku="H200-1", quantity=10, unit_price=D("100"), currency="EUR")
         order_line(session, "PO-3", received_qty=1, received_date=day("2026-07-01"))
@@ -37,7 +37,7 @@ def test_a_rate_after_the_order_date_does_not_count(database):
     """The only EUR rate starts the day after the order: missing."""
     with database.write() as session:
         world(session)
-        make(session, "fxrates", currency="EUR", rate=D("1.10"), valid_from=day("2026-06-02"))
+        fx_rate(session, "EUR", "1.10", "2026-06-02")
         order_line(session, "PO-2", currency="EUR")
         total, missing = figures.open_order_value(session, day("2026-12-01"))
     assert total == D("0.00") and [m.currency for m in missing] == ["EUR"]
@@ -48,7 +48,7 @@ def test_reporting_currency_is_a_setting(database):
     with database.write() as session:
         world(session)
         settings.set_value(session, "reporting_currency", "eur", ACTOR)
-        make(session, "fxrates", currency="USD", rate=D("0.9"), valid_from=day("2026-01-01"))
+        fx_rate(session, "USD", "0.9", "2026-01-01")
         order_line(session, "PO-1")
         total, missing = figures.open_order_value(session, day("2026-12-01"))
     assert (total, missing) == (D("900.00"), [])

@@ -18,10 +18,26 @@ from openpyxl.styles import Font
 from models.database import Database
 from services import importing
 from services.importing import ImportReport, ImportRequest
-from tests.helpers import D, make
+from tests.builders import D, make, product
 
 SAMPLES = Path("/work/shared/samples")
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
+
+
+# The header row of Supermicro's backlog report (its own words; "Internal Margin" is hidden).
+SUPERMICRO_HEADER = [
+    "Cust PO",
+    "Ln",
+    "Part No.",
+    "Qty",
+    "Unit Price",
+    "Internal Margin",
+    "Ship Date",
+    "Ship-to",
+    "PO Date",
+    "Status",
+    "Sales Rep",
+]
 
 
 def samples_folder() -> Path:
@@ -56,11 +72,10 @@ def build_world(database: Database) -> None:
             ("Hewlett Packard Enterprise", "CRAY-XD670", "gpu_server", 8),
             ("Hewlett Packard Enterprise", "GB300-RACK", "gpu_system", 72),
         ):
-            make(
+            product(
                 session,
-                "products",
+                sku,
                 vendor=vendor,
-                sku=sku,
                 category=category,
                 gpus_per_unit=gpus,
                 list_price=D("1000"),
@@ -80,34 +95,38 @@ def run_import(database: Database, path: Path, **request: Any) -> ImportReport:
 # --- layout A: a US server vendor's backlog report (xlsx) -----------------------------------
 
 
-def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
-    """Title rows (one merged), a blank row, its own header words, a hidden internal column,
-    an extra column, month-first text dates and Excel serials, ``$1,234.50`` text money,
-    status words of its own, a PO number merged over its lines, a blank row and a totals row."""
+def with_macros(plain: Path, path: Path, project: bytes) -> Path:
+    """``plain`` (an .xlsx) copied to ``path`` (an .xlsm) with a VBA project of ``project``'s
+    bytes added: never executed or even parsed, only its presence noted."""
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        target.writestr("xl/vbaProject.bin", project)
+    return path
+
+
+def supermicro_sheet(run_line: str) -> tuple[openpyxl.Workbook, Any]:
+    """A workbook whose "Backlog" sheet starts as Supermicro's report does: its bold title
+    merged over A1:F1, ``run_line`` below, a blank row, then its header on row 4 with the
+    internal column (F) hidden."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Backlog"
     ws["A1"] = "SUPERMICRO - Customer Backlog Report"
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:F1")
-    ws["A2"] = "Customer: Rackbook Data Centres    Run date: 10/02/2026"
+    ws["A2"] = run_line
     ws.append([])
-    ws.append(
-        [
-            "Cust PO",
-            "Ln",
-            "Part No.",
-            "Qty",
-            "Unit Price",
-            "Internal Margin",
-            "Ship Date",
-            "Ship-to",
-            "PO Date",
-            "Status",
-            "Sales Rep",
-        ]
-    )
+    ws.append(SUPERMICRO_HEADER)
     ws.column_dimensions["F"].hidden = True
+    return wb, ws
+
+
+def supermicro_backlog(path: Path, rows: list[list[Any]] | None = None) -> Path:
+    """Title rows (one merged), a blank row, its own header words, a hidden internal column,
+    an extra column, month-first text dates and Excel serials, ``$1,234.50`` text money,
+    status words of its own, a PO number merged over its lines, a blank row and a totals row."""
+    wb, ws = supermicro_sheet("Customer: Rackbook Data Centres    Run date: 10/02/2026")
     data = (
         rows
         if rows is not None

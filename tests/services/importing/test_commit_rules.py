@@ -16,7 +16,7 @@ from services import audit, importing, records
 from services.audit import Actor
 from services.errors import ConflictError, RackbookError
 from services.importing import ImportRequest
-from tests.helpers import day
+from tests.builders import day
 from tests.services.importing.conftest import build_world, run_import, supermicro_backlog
 
 GOOD = [

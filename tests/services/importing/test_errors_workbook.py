@@ -23,22 +23,16 @@ from services import importing, records
 from services.errors import RackbookError
 from services.importing import ImportReport
 from services.importing.errors_workbook import MARKED_COPY_MAX_ROWS
-from tests.services.importing.conftest import build_world, run_import
+from tests.services.importing.conftest import (
+    SUPERMICRO_HEADER,
+    build_world,
+    run_import,
+    supermicro_sheet,
+    with_macros,
+)
 from tests.services.importing.test_hidden_rows_and_formulas import ODS_HEADER, write_ods
 
-HEADER = [
-    "Cust PO",
-    "Ln",
-    "Part No.",
-    "Qty",
-    "Unit Price",
-    "Internal Margin",
-    "Ship Date",
-    "Ship-to",
-    "PO Date",
-    "Status",
-    "Sales Rep",
-]
+HEADER = SUPERMICRO_HEADER
 HEADER_FILL = PatternFill("solid", start_color="FF1F4E79", end_color="FF1F4E79")
 
 
@@ -63,19 +57,10 @@ def vendor_workbook(path: Path) -> Path:
     a hidden column, a PO number merged over two lines, a hidden (cancelled) line, a formula
     nobody calculated, a vendor's comment, text that looks like a formula, a blank row, a
     totals row, column widths, a notes sheet and a name defined on it."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Backlog"
-    ws["A1"] = "SUPERMICRO - Customer Backlog Report"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.merge_cells("A1:F1")
-    ws["A2"] = "Run date: 10/02/2026"
-    ws.append([])
-    ws.append(HEADER)
+    wb, ws = supermicro_sheet("Run date: 10/02/2026")
     for cell in ws[4]:
         cell.font = Font(bold=True, color="FFFFFFFF")
         cell.fill = HEADER_FILL
-    ws.column_dimensions["F"].hidden = True
     ws.column_dimensions["H"].width = 24
     rows = [
         _row("PC-1", 1),  # 5: fine
@@ -203,11 +188,7 @@ def test_a_macro_workbook_gives_a_copy_without_its_macros(
 ) -> None:
     build_world(database)
     plain = vendor_workbook(tmp_path / "plain.xlsx")
-    path = tmp_path / "backlog.xlsm"
-    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w") as zout:
-        for info in zin.infolist():
-            zout.writestr(info, zin.read(info.filename))
-        zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macros never run")
+    path = with_macros(plain, tmp_path / "backlog.xlsm", b"\xd0\xcf\x11\xe0 macros never run")
     report = _import(database, path, skip_invalid=True)
     assert report.format == "xlsm"
     out = tmp_path / "rejected.xlsx"

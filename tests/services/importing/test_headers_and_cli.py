@@ -14,7 +14,7 @@ from models.database import Database
 from services import records
 from services.importing import headers
 from services.importing.read import Sheet
-from tests.helpers import day
+from tests.builders import day
 from tests.services.importing.conftest import (
     build_world,
     eaton_schedule,

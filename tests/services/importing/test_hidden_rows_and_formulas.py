@@ -7,7 +7,6 @@ XML edited where a test needs what only Excel writes (cached values, shared form
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import struct
 import zipfile
@@ -18,11 +17,11 @@ from xml.sax.saxutils import escape
 import openpyxl
 import pytest
 
-import cli
 from models.database import Database
 from services import records
 from services.importing import read_file
 from services.importing.read import scan_xlsx_rows
+from tests.builders import run_cli
 from tests.services.importing.conftest import (
     FIXTURES,
     build_world,
@@ -80,9 +79,7 @@ def _rewrite_sheet(path: Path, change: Any) -> Path:
 
 
 def _run(db_url: str, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(["--db", db_url, "--user", "tester", *args], out, err)
-    return status, out.getvalue(), err.getvalue()
+    return run_cli("--db", db_url, "--user", "tester", *args)
 
 
 # --- hidden rows ---------------------------------------------------------------------------

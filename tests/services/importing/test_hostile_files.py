@@ -3,7 +3,6 @@ line, never a traceback, never a partial write; entity and zip bombs refused fas
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -14,19 +13,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import cli
 from models.database import Database
 from services import records
 from services.importing import FileProblem, read_file
+from tests.builders import run_cli
 from tests.services.importing.conftest import FIXTURES, build_world, supermicro_backlog
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(db_url: str, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(["--db", db_url, "--user", "tester", *args], out, err)
-    return status, out.getvalue(), err.getvalue()
+    return run_cli("--db", db_url, "--user", "tester", *args)
 
 
 def _xlsx(tmp_path: Path) -> Path:

@@ -19,7 +19,7 @@ from models.database import Database
 from services import records
 from services.importing import headers
 from services.importing.read import Sheet
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, day, make, new_deployment, product
 
 CONTRACT = dict(
     customer="Helios AI",
@@ -50,14 +50,7 @@ def _world(database: Database) -> None:
         make(session, "sites", name="Moses Lake", country="US", status="converting")
         make(session, "contracts", contract_ref="C-1", site="Panther Creek", **CONTRACT)
         make(session, "contracts", contract_ref="C-ML", site="Moses Lake", **CONTRACT)
-        make(
-            session,
-            "products",
-            vendor="Nvidia",
-            sku="CDU-1350",
-            category="cooling",
-            gpus_per_unit=0,
-        )
+        product(session, "CDU-1350", category="cooling", gpus_per_unit=0)
 
 
 def _book(path: Path, rows: list[list[Any]]) -> Path:
@@ -227,7 +220,7 @@ def test_bad_capacity_steps_deployments_and_parts_are_refused_by_row_column_and_
 ) -> None:
     _world(database)
     with database.write() as session:
-        make(session, "deployments", deployment_ref="PC-H1", site="Panther Creek")
+        new_deployment(session, "PC-H1")
     steps = _book(
         tmp_path / "steps.xlsx",
         [
@@ -290,7 +283,7 @@ def test_bad_new_fields_are_refused_by_row_column_and_value(
 ) -> None:
     _world(database)
     with database.write() as session:
-        make(session, "deployments", deployment_ref="PC-H1", site="Panther Creek")
+        new_deployment(session, "PC-H1")
     lines = _book(
         tmp_path / "po.xlsx",
         [

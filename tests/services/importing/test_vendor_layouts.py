@@ -8,7 +8,7 @@ from pathlib import Path
 
 from models.database import Database
 from services import records
-from tests.helpers import D, day
+from tests.builders import D, day
 from tests.services.importing.conftest import (
     FIXTURES,
     build_world,
@@ -17,6 +17,7 @@ from tests.services.importing.conftest import (
     run_import,
     samples_folder,
     supermicro_backlog,
+    with_macros,
     write_xlsb,
 )
 
@@ -275,16 +276,10 @@ def test_every_kind_detected_and_imported_from_one_workbook(
 def test_macro_workbook_is_read_and_its_macros_never_run(
     database: Database, tmp_path: Path
 ) -> None:
-    import zipfile
-
     build_world(database)
     plain = supermicro_backlog(tmp_path / "plain.xlsx")
-    macro = tmp_path / "backlog.xlsm"
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(macro, "w") as target:
-        for info in source.infolist():
-            target.writestr(info, source.read(info.filename))
-        # A VBA project: its bytes are never executed or even parsed, only its presence noted.
-        target.writestr("xl/vbaProject.bin", b'Attribute VB_Name = "Auto_Open"' + bytes(64))
+    project = b'Attribute VB_Name = "Auto_Open"' + bytes(64)
+    macro = with_macros(plain, tmp_path / "backlog.xlsm", project)
 
     report = run_import(database, macro, kind="orders", vendor="Supermicro")
 

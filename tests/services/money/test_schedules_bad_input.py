@@ -6,18 +6,17 @@ nothing is written."""
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-import cli
 from models.database import Database
 from services import records
 from services.audit import Actor
 from services.errors import ValidationError
-from tests.helpers import D, basic_world, day
+from tests.builders import D, basic_world, day
+from tests.builders import run_cli as _run
 
 BAD = (
     ("30% order; 60% shipped", "adds up to 90%"),
@@ -25,12 +24,6 @@ BAD = (
     ("50% order; 50% received+-10", "cannot be negative"),
     ("-10% order; 110% received", "more than 0"),
 )
-
-
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = cli.run(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(("schedule", "says"), BAD)

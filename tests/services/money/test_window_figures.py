@@ -15,7 +15,7 @@ import cli
 from models.database import Database
 from services import cash, margins
 from services.records import list_records
-from tests.helpers import D, basic_world, day, make
+from tests.builders import D, basic_world, contract, day, make, order_line, ppa
 
 AS_OF = dt.date.today()
 CENT = Decimal("0.01")
@@ -98,13 +98,11 @@ def test_a_contract_in_a_currency_without_a_rate_is_unknown(database: Database) 
     with database.write() as session:
         basic_world(session)
         make(session, "customers", name="Acme AI")
-        make(session, "ppas", ppa_ref="PPA-1", counterparty="Grid Co", site="Panther Creek",
-             capacity_mw=D("10"), start_date=day("2026-01-01"), end_date=day("2030-12-31"),
-             price_per_mwh=D("50"), currency="USD", take_or_pay_pct=D("50"))  # fmt: skip
-        make(session, "contracts", contract_ref="C-EUR", customer="Acme AI",
-             site="Panther Creek", start_date=day("2027-01-01"), end_date=day("2027-12-31"),
-             price=D("100000"), price_unit="per_month", currency="EUR", committed_mw=D("2"),
-             status="signed")  # fmt: skip
+        ppa(session, "PPA-1", "10", "2026-01-01", "2030-12-31", counterparty="Grid Co",
+            price_per_mwh=D("50"), currency="USD", take_or_pay_pct=D("50"))  # fmt: skip
+        contract(session, "C-EUR", "2027-01-01", customer="Acme AI", price=D("100000"),
+                 price_unit="per_month", currency="EUR", committed_mw=D("2"), service=None,
+                 committed_gpus=None)  # fmt: skip
     with database.session() as session:
         found = margins.contracts_money(session, day("2026-12-01"))["C-EUR"]
         site = margins.site_money(session, "Panther Creek", day("2026-12-01"))
@@ -122,10 +120,8 @@ def test_a_contract_in_a_currency_without_a_rate_is_unknown(database: Database) 
 def test_a_lines_milestones(database: Database) -> None:
     with database.write() as session:
         basic_world(session)
-        make(session, "orders", po_number="PO-1", line=1, vendor="Nvidia", sku="GB300-NVL72",
-             quantity=2, site="Panther Creek", order_date=day("2026-06-01"),
-             unit_price=D("1000000"), eta=day("2027-02-10"), status="confirmed",
-             payment_schedule="30% order; 70% received+30")  # fmt: skip
+        order_line(session, "PO-1", quantity=2, unit_price=D("1000000"), eta=day("2027-02-10"),
+                   payment_schedule="30% order; 70% received+30")  # fmt: skip
         line_id = list_records(session, "orders")[0]["id"]
     with database.session() as session:
         schedule = cash.line_schedule(session, line_id, day("2026-12-10"))

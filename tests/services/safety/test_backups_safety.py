@@ -4,22 +4,15 @@ file says what is wrong."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-import cli
 from models.database import open_database
 from services import maintenance, paths
 from services.errors import RackbookError
+from tests.builders import run_cli as run
 from tests.services.safety.conftest import copy_demo, fill
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _damage(path: Path, first_page: int = 3, pages: int = 3) -> None:

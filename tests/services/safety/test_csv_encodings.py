@@ -4,12 +4,11 @@ its row; no character is ever replaced."""
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-import cli
+from tests.builders import run_cli as _run
 
 BIG5_VENDORS = [
     ("鴻海精密工業", "TW", "機架伺服器 液冷 供應商"),
@@ -26,12 +25,6 @@ SJIS_VENDORS = [
 def _write(path, rows, encoding: str) -> None:
     lines = ["Name,Country,Notes", *(",".join(row) for row in rows)]
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-
-
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

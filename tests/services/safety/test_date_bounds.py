@@ -16,7 +16,7 @@ from domain.dates import EARLIEST, LATEST, out_of_range
 from services import exporting, importing
 from services.dates import read_date
 from services.errors import ValidationError
-from tests.helpers import basic_world, make
+from tests.builders import basic_world, make
 
 
 def test_the_bound_is_one_place() -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from services import importing
-from tests.helpers import basic_world
+from tests.builders import basic_world
 
 
 def _fx(tmp_path, dates: list[str]):

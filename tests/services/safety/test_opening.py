@@ -3,25 +3,18 @@ read-only or a full disk, or named by a mistyped path."""
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-import cli
 from models.database import open_database
 from services import paths, team
 from services.errors import DatabaseProblem
+from tests.builders import run_cli as run
 from tests.services.safety.conftest import copy_demo, fill
 
 NEWER = "this database was written by a newer Rackbook (revision 0099_future); install that version"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _from_a_newer_rackbook(path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import keyring
 import pytest
@@ -23,14 +24,22 @@ from tests.conftest import pg_server_url
 PG_ONLY = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
 
+@contextmanager
+def team_database(url: str) -> Iterator[str]:
+    """The PostgreSQL database at ``url`` set up as a team database (``db init``, as its
+    administrator) while the block runs, its roles dissolved after."""
+    team.init(url)
+    try:
+        yield url
+    finally:
+        team.dissolve(url)
+
+
 @pytest.fixture
 def team_url(db_url: str) -> Iterator[str]:
     """A fresh PostgreSQL database set up as a team database (as its administrator)."""
-    team.init(db_url)
-    try:
-        yield db_url
-    finally:
-        team.dissolve(db_url)
+    with team_database(db_url) as url:
+        yield url
 
 
 def _drop_login(name: str) -> None:

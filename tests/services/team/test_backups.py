@@ -3,7 +3,6 @@ gets a rolling automatic backup when it is opened."""
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import time
 from pathlib import Path
@@ -11,20 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-import cli
 from models.database import open_database
 from services import maintenance, records, settings, team
 from services.errors import RackbookError
-from tests.helpers import basic_world
+from tests.builders import basic_world, note_on_site
+from tests.builders import run_cli as run
 from tests.services.team.conftest import PG_ONLY
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _site_notes(location: str) -> str | None:
@@ -33,17 +26,6 @@ def _site_notes(location: str) -> str | None:
         with database.session() as session:
             site = records.find_record(session, "sites", {"name": "Panther Creek"})
             return None if site is None else site["notes"]
-    finally:
-        database.dispose()
-
-
-def _set_notes(location: str, note: str, actor) -> None:
-    database = open_database(location, upgrade=False)
-    try:
-        with database.write() as session:
-            site = records.find_record(session, "sites", {"name": "Panther Creek"})
-            assert site is not None
-            records.update(session, "sites", site["id"], {"notes": note}, actor)
     finally:
         database.dispose()
 
@@ -59,11 +41,11 @@ def _world(location: str, actor) -> None:
 
 def test_backup_then_restore_brings_the_contents_back(db_url, tmp_path, actor) -> None:
     _world(db_url, actor)
-    _set_notes(db_url, "as backed up", actor)
+    note_on_site(db_url, "as backed up", actor)
     backup = tmp_path / ("team.dump" if "://" in db_url else "copy.db")
     status, _, err = run("--db", db_url, "db", "backup", str(backup))
     assert status == 0, err
-    _set_notes(db_url, "changed after the backup", actor)
+    note_on_site(db_url, "changed after the backup", actor)
     status, out, err = run("--db", db_url, "db", "restore", str(backup))
     assert status == 0, err
     assert "restored from" in out and "previous contents were saved" in out
@@ -83,7 +65,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(db_url, tmp_path, a
     _world(db_url, actor)
     backup = tmp_path / ("team.dump" if "://" in db_url else "copy.db")
     assert run("--db", db_url, "db", "backup", str(backup))[0] == 0
-    _set_notes(db_url, "current work", actor)
+    note_on_site(db_url, "current work", actor)
     whole = backup.read_bytes()
     truncated = tmp_path / f"truncated{backup.suffix}"
     truncated.write_bytes(whole[: len(whole) * 2 // 3])
@@ -97,7 +79,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(db_url, tmp_path, a
 @SQLITE_ONLY
 def test_sqlite_backups_that_fail_a_check_are_refused(db_url, tmp_path, actor) -> None:
     _world(db_url, actor)
-    _set_notes(db_url, "current work", actor)
+    note_on_site(db_url, "current work", actor)
     good = tmp_path / "good.db"
     assert run("--db", db_url, "db", "backup", str(good))[0] == 0
 
@@ -127,7 +109,7 @@ def test_restore_reaches_a_window_that_has_the_file_open(db_url, tmp_path, actor
     _world(db_url, actor)
     backup = tmp_path / "copy.db"
     assert run("--db", db_url, "db", "backup", str(backup))[0] == 0
-    _set_notes(db_url, "changed", actor)
+    note_on_site(db_url, "changed", actor)
     window = open_database(db_url)
     try:
         with window.session() as session:
@@ -146,11 +128,11 @@ def test_restoring_a_team_database_keeps_its_roles_working(team_url, login, tmp_
     _world(buyer_url, actor=None)
     backup = tmp_path / "team.dump"
     maintenance.backup(team_url, backup)
-    _set_notes(buyer_url, "after the backup", actor=_actor())
+    note_on_site(buyer_url, "after the backup", actor=_actor())
     report = team.restore(team_url, backup)
     assert "restored from team.dump" in report
     assert _site_notes(buyer_url) is None
-    _set_notes(buyer_url, "the buyer can still write", actor=_actor())
+    note_on_site(buyer_url, "the buyer can still write", actor=_actor())
     buyer = open_database(buyer_url, upgrade=False)
     try:
         assert team.access(buyer).role == "buyer"
@@ -180,7 +162,7 @@ def test_automatic_backups_on_open_keep_the_newest_n(database, actor) -> None:
         made.append(maintenance.automatic_backup(database))
         assert maintenance.automatic_backup(database) is None  # nothing changed since
         time.sleep(0.01)
-        _set_notes(str(file), f"day {number}", actor)
+        note_on_site(str(file), f"day {number}", actor)
     kept = maintenance.automatic_backups(file)
     assert kept == made[-2:] and all(p is not None and p.exists() for p in made[-2:])
     assert not any(p.exists() for p in made[:2] if p is not None)

@@ -10,10 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from models.database import open_database
 from services import records
 from services.changes import ChangeWatcher
-from tests.helpers import basic_world
+from tests.builders import basic_world, note_on_site
 from tests.services.team.conftest import PG_ONLY
 from tests.services.team.test_faults import _terminate
 
@@ -79,24 +78,12 @@ def test_a_rolled_back_change_is_not_announced(database, actor) -> None:
         assert watcher.poll() is False
 
 
-def _colleague_edits(location: str, note: str, actor) -> None:
-    """Another user's connection (another engine, in this process: cheaper than a process)."""
-    colleague = open_database(location, upgrade=False)
-    try:
-        with colleague.write() as session:
-            site = records.find_record(session, "sites", {"name": "Panther Creek"})
-            assert site is not None
-            records.update(session, "sites", site["id"], {"notes": note}, actor)
-    finally:
-        colleague.dispose()
-
-
 def test_many_commits_between_two_polls_are_one_refresh(db_url, database, actor) -> None:
     with database.write() as session:
         basic_world(session, actor)
     with ChangeWatcher(database) as watcher:
         for number in range(3):
-            _colleague_edits(db_url, f"note {number}", actor)
+            note_on_site(db_url, f"note {number}", actor)
         assert _poll_until(watcher)
         time.sleep(0.2)
         assert watcher.poll() is False
@@ -114,13 +101,13 @@ def test_watcher_survives_a_lost_connection_and_says_to_refresh(db_url, database
             assert watcher.poll() is False
             time.sleep(0.05)
         assert watcher.problem is not None and "database" in watcher.problem
-        _colleague_edits(db_url, "while the watcher was away", actor)
+        note_on_site(db_url, "while the watcher was away", actor)
         assert watcher.poll() is False  # no new attempt before retry_after_s
         time.sleep(0.6)
         # Reconnected: it cannot know what it missed, so it asks for one refresh.
         assert watcher.poll() is True and watcher.problem is None
         assert watcher.poll() is False
-        _colleague_edits(db_url, "after it came back", actor)
+        note_on_site(db_url, "after it came back", actor)
         assert _poll_until(watcher)
 
 

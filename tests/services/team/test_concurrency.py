@@ -20,27 +20,14 @@ from services import importing, maintenance, records
 from services.audit import Actor
 from services.errors import ConflictError
 from services.faults import Attempts, write_with_retry
-from tests.helpers import D, basic_world, day, make
+from tests.builders import basic_world, day, rack_line
 
 ROOT = Path(__file__).resolve().parents[3]
 HEADERS = ["po_number", "line", "vendor", "sku", "quantity", "site", "order_date", "eta"]
 
 
 def _line(session, actor: Actor, po: str = "PO-1", line: int = 1) -> dict[str, Any]:
-    return make(
-        session,
-        "orders",
-        actor,
-        po_number=po,
-        line=line,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quantity=4,
-        site="Panther Creek",
-        order_date=day("2026-09-01"),
-        unit_price=D("3950000"),
-        eta=day("2027-01-15"),
-    )
+    return rack_line(session, po, line, actor=actor)
 
 
 def _orders_file(path: Path, rows: list[tuple[str, int, str]]) -> Path:

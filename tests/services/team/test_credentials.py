@@ -13,19 +13,13 @@ import pytest
 from keyring.backends import fail
 from sqlalchemy.engine import make_url
 
-import cli
 from models.database import open_database
 from services import credentials
 from services.faults import explain
+from tests.builders import run_cli as run
 from tests.services.team.conftest import PG_ONLY
 
 SECRET = "s3cret-Pw"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _with_secret(url: str) -> str:

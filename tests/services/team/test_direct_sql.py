@@ -13,7 +13,7 @@ from models import AuditEntry, EtaChange
 from models.database import open_database
 from services import records
 from services.audit import Actor
-from tests.helpers import D, basic_world, day, make
+from tests.builders import basic_world, day, rack_line
 from tests.services.team.conftest import PG_ONLY
 
 
@@ -30,20 +30,7 @@ def test_direct_sql_writes_are_audited_with_the_login(team_url, login, actor) ->
     database = open_database(team_url)
     with database.write() as session:
         basic_world(session, actor)
-        line = make(
-            session,
-            "orders",
-            actor,
-            po_number="PC-1",
-            line=1,
-            vendor="Nvidia",
-            sku="GB300-NVL72",
-            quantity=4,
-            site="Panther Creek",
-            order_date=day("2026-09-01"),
-            unit_price=D("3950000"),
-            eta=day("2027-01-15"),
-        )
+        line = rack_line(session, actor=actor)
     with database.session() as session:
         before = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
     buyer_url = login("bob", "buyer")

@@ -4,10 +4,7 @@ reconnects by itself (what the person typed can simply be saved again)."""
 from __future__ import annotations
 
 import contextlib
-import io
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -15,7 +12,6 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-import cli
 import models.database
 from models import Vendor
 from models.database import open_database
@@ -28,18 +24,13 @@ from services.faults import (
     ReadOnlyFile,
     database_problems,
 )
+from tests.builders import D, basic_world, make, panther_creek
+from tests.builders import run_cli as run
 from tests.conftest import pg_server_url
-from tests.helpers import D, basic_world, make
+from tests.services.team import workers
 from tests.services.team.conftest import PG_ONLY
 
-ROOT = Path(__file__).resolve().parents[3]
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _terminate(where: str) -> int:
@@ -58,18 +49,9 @@ def _terminate(where: str) -> int:
         engine.dispose()
 
 
-def _site(database, actor) -> dict:
-    with database.write() as session:
-        basic_world(session, actor)
-    with database.session() as session:
-        site = records.find_record(session, "sites", {"name": "Panther Creek"})
-    assert site is not None
-    return site
-
-
 @PG_ONLY
 def test_backend_terminated_mid_save_then_the_same_typed_values_save(database, actor) -> None:
-    site = _site(database, actor)
+    site = panther_creek(database, actor)
     typed = {"notes": "what the buyer typed", "grid_capacity_mw": D("360")}
     with (
         pytest.raises(ConnectionLost, match="reconnects by itself") as lost,
@@ -94,7 +76,7 @@ def test_backend_terminated_mid_save_then_the_same_typed_values_save(database, a
 def test_every_connection_dropped_like_a_restart_is_replaced_without_an_error(
     database, actor
 ) -> None:
-    site = _site(database, actor)
+    site = panther_creek(database, actor)
     # Fill the pool with several idle connections, then end them all.
     sessions = [database.session() for _ in range(3)]
     for context in sessions:
@@ -159,7 +141,7 @@ def test_network_dropped_mid_session_is_a_clear_message_then_reconnects(db_url, 
     relayed = url.set(host="127.0.0.1", port=cable.port).render_as_string(False)
     database = open_database(relayed)
     try:
-        site = _site(database, actor)
+        site = panther_creek(database, actor)
         with (
             pytest.raises(ConnectionLost),
             database_problems(database),
@@ -232,13 +214,7 @@ def test_full_disk_is_a_clear_message_and_nothing_is_half_written(database, acto
 @SQLITE_ONLY
 def test_file_locked_by_another_process(db_url, actor, monkeypatch) -> None:
     monkeypatch.setattr(models.database, "BUSY_TIMEOUT_MS", 200)
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", db_url],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = workers.start("hold_write_lock", db_url)
     database = open_database(db_url)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -266,7 +242,7 @@ def test_file_locked_by_another_process(db_url, actor, monkeypatch) -> None:
 def test_a_read_cut_off_does_not_speak_of_anything_not_saved(database, actor) -> None:
     """A read (a list, the dashboard) that loses its connection says so, without the
     write's "nothing was saved" or "what you typed is kept"."""
-    _site(database, actor)
+    panther_creek(database, actor)
     with (
         pytest.raises(ConnectionLost, match="reconnects by itself") as lost,
         database_problems(database, reading=True),

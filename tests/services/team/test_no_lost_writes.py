@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from models import AuditEntry, EtaChange
 from models.database import open_database
 from services import records
-from tests.helpers import D, basic_world, day, make
+from tests.builders import basic_world, day, make, rack_line
 from tests.services.team import stress
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -26,21 +26,7 @@ WRITERS, ACTIONS = 5, 200
 
 
 def _line(session, actor, po: str, line: int, status: str = "placed") -> dict[str, Any]:
-    return make(
-        session,
-        "orders",
-        actor,
-        po_number=po,
-        line=line,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quantity=100000,
-        site="Panther Creek",
-        order_date=day("2026-09-01"),
-        unit_price=D("3950000"),
-        eta=day("2027-01-15"),
-        status=status,
-    )
+    return rack_line(session, po, line, actor=actor, quantity=100000, status=status)
 
 
 def _run_writers(url: str, line_ids: list[int], spare_po: str) -> list[dict[str, Any]]:

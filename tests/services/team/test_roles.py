@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-import cli
 from models.database import open_database
 from services import records, team
 from services.audit import Actor
 from services.errors import UsageError
 from services.faults import NotAllowed, Unreachable, database_problems
-from tests.helpers import D, basic_world, day, make
+from tests.builders import basic_world, day, make, rack_line
+from tests.builders import run_cli as run
 from tests.services.team.conftest import PG_ONLY
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.run(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def _order_line(session, actor: Actor) -> dict:
     basic_world(session, actor)
-    return make(
-        session,
-        "orders",
-        actor,
-        po_number="PO-1",
-        line=1,
-        vendor="Nvidia",
-        sku="GB300-NVL72",
-        quantity=4,
-        site="Panther Creek",
-        order_date=day("2026-09-01"),
-        unit_price=D("3950000"),
-        promised_date=day("2027-01-15"),
-        eta=day("2027-01-15"),
-    )
+    return rack_line(session, "PO-1", actor=actor, promised_date=day("2027-01-15"))
 
 
 def test_roles_are_named_per_database_so_teams_can_share_a_server() -> None:

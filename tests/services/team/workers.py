@@ -41,6 +41,18 @@ def hold_write_lock(path: str) -> None:
     connection.close()
 
 
+def start(command: str, *arguments: str) -> subprocess.Popen[str]:
+    """One of these workers started in its own process, from the repository, its standard
+    input and output piped to the test (``start("hold_write_lock", path)``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.services.team.workers", command, *arguments],
+        cwd=Path(__file__).resolve().parents[3],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
 def keep_editing(location: str, line_id: str, pause: str) -> None:
     """A buyer saving one order line again and again; each save pauses inside its
     transaction (after the write, before the commit), so a kill lands mid-transaction."""
@@ -60,13 +72,7 @@ def keep_editing(location: str, line_id: str, pause: str) -> None:
 def write_lock_held(path: str) -> Iterator[Callable[[], None]]:
     """Another program holding the SQLite file's write lock (``hold_write_lock``) while the
     block runs; the block may let it go sooner by calling what it is given."""
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", path],
-        cwd=Path(__file__).resolve().parents[3],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = start("hold_write_lock", path)
 
     def release() -> None:
         if holder.poll() is None:

@@ -13,9 +13,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from sqlalchemy import create_engine, text
 
-from services import team
 from tests.conftest import pg_server_url
-from tests.services.team.conftest import login, memory_keyring  # noqa: F401  (fixtures)
+from tests.services.team.conftest import login, memory_keyring, team_database  # noqa: F401  (fixtures)
 from ui.context import AppContext
 from ui.workers import Tasks
 
@@ -41,11 +40,8 @@ def admin_execute(statement: str) -> list[Any]:
 @pytest.fixture
 def team_demo_url(demo_url: str) -> Iterator[str]:
     """The demo data set in a PostgreSQL database set up for a team (as its administrator)."""
-    team.init(demo_url)
-    try:
-        yield demo_url
-    finally:
-        team.dissolve(demo_url)
+    with team_database(demo_url) as url:
+        yield url
 
 
 @pytest.fixture

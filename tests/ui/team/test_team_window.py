@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ import models.database
 from models.database import open_database
 from services import audit, records
 from services.faults import NotAllowed, ReadOnlyFile
-from tests.helpers import make
+from tests.builders import make
+from tests.services.team import workers
 from tests.ui.team.conftest import PG_ONLY, SQLITE_ONLY, admin_execute
 from ui.dialogs.record_dialog import RecordDialog
 from ui.dialogs.settings_dialog import SettingsDialog
@@ -254,6 +254,24 @@ def test_an_acknowledgement_by_another_refreshes_the_alerts_not_the_order_list(
         other.dispose()
 
 
+def _save_cut_at_first_update(dialog: Any, engine: Any, cut: Callable[[Any], None]) -> bool:
+    """``dialog`` saved with ``cut(connection)`` run as the save's first UPDATE goes out;
+    whether it ran."""
+    done: list[bool] = []
+
+    def at_update(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE") and not done:
+            done.append(True)
+            cut(conn)
+
+    event.listen(engine, "before_cursor_execute", at_update)
+    try:
+        dialog.accept()
+    finally:
+        event.remove(engine, "before_cursor_execute", at_update)
+    return bool(done)
+
+
 @PG_ONLY
 def test_connection_killed_during_save_keeps_what_was_typed_and_saving_again_works(
     qtbot, login, open_window
@@ -265,19 +283,12 @@ def test_connection_killed_during_save_keeps_what_was_typed_and_saving_again_wor
     dialog = edit_dialog(screen, qtbot, row=1)
     site = dict(screen.selected_record())
     type_into(dialog, "typed before the cut", "377")
-    killed: list[int] = []
 
-    def kill_at_update(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE") and not killed:
-            pid = conn.connection.dbapi_connection.info.backend_pid
-            killed.append(pid)
-            admin_execute(f"SELECT pg_terminate_backend({pid})")
+    def kill(conn: Any) -> None:
+        pid = conn.connection.dbapi_connection.info.backend_pid
+        admin_execute(f"SELECT pg_terminate_backend({pid})")
 
-    event.listen(engine, "before_cursor_execute", kill_at_update)
-    try:
-        dialog.accept()
-    finally:
-        event.remove(engine, "before_cursor_execute", kill_at_update)
+    killed = _save_cut_at_first_update(dialog, engine, kill)
     assert killed
     assert dialog.isVisible() and dialog.saved is None
     assert "connection to the database" in dialog.message.text()
@@ -381,18 +392,8 @@ def test_the_network_dropping_mid_save_is_a_message_then_the_window_carries_on(
         dialog = edit_dialog(screen, qtbot, row=3)
         site = dict(screen.selected_record())
         type_into(dialog, "typed on a flaky network", "333")
-        pulled: list[bool] = []
-
-        def pull_at_update(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.lstrip().upper().startswith("UPDATE") and not pulled:
-                pulled.append(True)
-                cable.pull()  # every connection cut at once, the watcher's too
-
-        event.listen(engine, "before_cursor_execute", pull_at_update)
-        try:
-            dialog.accept()
-        finally:
-            event.remove(engine, "before_cursor_execute", pull_at_update)
+        # Every connection cut at once, the watcher's too.
+        pulled = _save_cut_at_first_update(dialog, engine, lambda _conn: cable.pull())
         assert pulled and dialog.isVisible() and dialog.saved is None
         assert "nothing of this action was saved" in dialog.message.text()
         assert typed(dialog) == ("typed on a flaky network", "333")
@@ -441,13 +442,7 @@ def test_a_locked_file_is_a_message_nothing_is_half_written_and_the_dialog_keeps
     dialog = edit_dialog(screen, qtbot)
     site = dict(screen.selected_record())
     type_into(dialog, "typed while locked", "299")
-    holder = subprocess.Popen(
-        [sys.executable, "-m", "tests.services.team.workers", "hold_write_lock", demo_url],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = workers.start("hold_write_lock", demo_url)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         dialog.accept()

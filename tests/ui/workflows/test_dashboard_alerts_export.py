@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from services import alerts, figures, records
 from services.audit import Actor
-from tests.ui.helpers import select_rows
+from tests.ui.helpers import select_rows, shown
 from ui import format as fmt
 from ui.context import AppContext
 from ui.dashboard import DashboardScreen
@@ -28,11 +28,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def dashboard(qtbot: Any, context: AppContext) -> DashboardScreen:
-    screen = DashboardScreen(context)
-    qtbot.addWidget(screen)
-    screen.resize(1200, 800)
-    screen.show()
-    screen.refresh()
+    screen = shown(qtbot, DashboardScreen(context), size=(1200, 800))
     assert screen.board is not None
     return screen
 

@@ -50,13 +50,13 @@ def test_sidebar_counts_every_open_alert_and_names_the_critical_ones(
     nav = window.navigation
     ids = [nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(nav.count())]
     item = nav.item(ids.index("alerts"))
-    assert item.text() == f"Alerts ({len(shown)} · {len(critical)} critical)"
+    assert item.text() == f"Alerts {len(shown)}\n{len(critical)} critical"
     assert f"{len(critical)} critical" in window.alerts_label.text()
 
     window.show_screen("alerts")
     screen = window.screens["alerts"]
     screen.acknowledge_alert(critical[0].key, "on it", None)
-    assert item.text() == f"Alerts ({len(shown) - 1} · {len(critical) - 1} critical)"
+    assert item.text() == f"Alerts {len(shown) - 1}\n{len(critical) - 1} critical"
     assert f"{len(critical) - 1} critical" in window.alerts_label.text()
 
 
@@ -98,7 +98,7 @@ def test_alerts_raised_since_the_last_look_are_new_until_seen(
         new = {a.key for a in alerts.visible_alerts(session)} - before
     assert "capacity_shortfall:C-NEW-1" in new
     window.update_alert_counts()
-    assert item.text().endswith(f" · {len(new)} new)")
+    assert item.text().endswith(f" · {len(new)} new")
     assert "raised since you last looked" in item.toolTip()
 
     window.show_screen("alerts")
