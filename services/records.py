@@ -550,9 +550,6 @@ class LeadTimeAdapter(Adapter):
         return []
 
 
-ORDER_FIELDS = PURCHASE_ORDER_FIELDS
-
-
 class OrderLineAdapter(Adapter):
     """Order lines, each with its purchase order's fields; a new PO number creates the order."""
 
@@ -1383,7 +1380,7 @@ def update(
         [
             audit.entry(actor, kind_name, record_id, key, "update", c.field, c.old, c.new)
             for c in changed
-            if c.field not in ORDER_FIELDS or kind_name != "orders"
+            if c.field not in PURCHASE_ORDER_FIELDS or kind_name != "orders"
         ],
     )
     if kind_name == "orders" and current.get("eta") != saved.get("eta"):

@@ -33,7 +33,7 @@ from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
 from services.importing.read import Sheet
 from services.importing.values import ReadOptions, converter_for
-from services.schema import Field, kind
+from services.schema import PURCHASE_ORDER_FIELDS, Field, kind
 from services.validation import (
     NAME_FIELDS,
     clean_text,
@@ -1336,7 +1336,7 @@ class _Checker:
         """The lines of one purchase order name one vendor, site, order date and currency."""
         first: dict[str, RowPlan] = {}
         # The order's fields of a line, compared at C speed first (lines nearly always agree).
-        fields = itemgetter(*records.ORDER_FIELDS)
+        fields = itemgetter(*PURCHASE_ORDER_FIELDS)
         for row in rows:
             if row.action == RowAction.REJECTED:
                 continue
@@ -1349,7 +1349,7 @@ class _Checker:
                     continue
             except KeyError:
                 pass  # a field the record lacks: compared one by one below
-            for name in records.ORDER_FIELDS:
+            for name in PURCHASE_ORDER_FIELDS:
                 if seen.record.get(name) == row.record.get(name):
                     continue
                 if _as_text(seen.record.get(name)) != _as_text(row.record.get(name)):

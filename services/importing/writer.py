@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -55,7 +54,7 @@ from models import (
 )
 from models.base import utcnow
 from models.bulk import Constant, insert_columns, reserve_ids
-from services import audit, records
+from services import audit, order_header, records
 from services.audit import Actor, Change
 from services.collector import collector_paused
 from services.errors import ConflictError, NotFoundError, RackbookError, ValidationError
@@ -66,7 +65,7 @@ from services.importing.plan import (
     Progress,
     RowPlan,
 )
-from services.schema import IMPORT_KINDS, kind
+from services.schema import IMPORT_KINDS, PURCHASE_ORDER_FIELDS, kind
 
 CHUNK = 5000
 
@@ -237,19 +236,25 @@ class _Writer:
 
     def updated(self, entity: str, entity_id: int, key: str, change: Change) -> None:
         """The audit entry of one field this batch changes (the actor and time the batch's)."""
-        self.audit.append(
-            audit.entry(
-                self.actor,
-                entity,
-                entity_id,
-                key,
-                "update",
-                change.field,
-                change.old,
-                change.new,
-                at=self.now,
-            )
+        self.add_entries(
+            [
+                audit.entry(
+                    self.actor,
+                    entity,
+                    entity_id,
+                    key,
+                    "update",
+                    change.field,
+                    change.old,
+                    change.new,
+                    at=self.now,
+                )
+            ]
         )
+
+    def add_entries(self, entries: list[dict[str, Any]]) -> None:
+        """Audit entries of this batch, written a chunk at a time."""
+        self.audit.extend(entries)
         if len(self.audit) >= CHUNK:
             self.flush_audit()
 
@@ -343,7 +348,7 @@ class _Writer:
             if self.conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(chunk):
                 self._conflict(chunk)
             self.step(len(chunk))
-        order_fields = set(records.ORDER_FIELDS) if self.kind == "orders" else set()
+        order_fields = set(PURCHASE_ORDER_FIELDS) if self.kind == "orders" else set()
         for row in rows:
             assert row.existing is not None
             for change in row.changes:
@@ -482,7 +487,7 @@ class _Writer:
                 "vendor_id": row.refs["vendor_id"],
                 "site_id": row.refs["site_id"],
                 "order_date": row.record["order_date"],
-                "currency": row.record.get("currency") or "USD",
+                "currency": order_header.currency_of(row.record),
                 "payment_schedule": row.record.get("payment_schedule")
                 if schedules or current is None
                 else current.payment_schedule,
@@ -490,18 +495,24 @@ class _Writer:
             if current is None:
                 new.append((po, values))
                 continue
-            before = {
-                "vendor": names["vendor"].get(current.vendor_id),
-                "site": names["site"].get(current.site_id),
-                "order_date": current.order_date,
-                "currency": current.currency,
-                "payment_schedule": current.payment_schedule,
-            }
-            after = {name: row.record.get(name) for name in records.ORDER_FIELDS}
-            after["currency"] = values["currency"]
-            after["payment_schedule"] = values["payment_schedule"]
-            changes = audit.diff(before, after, records.ORDER_FIELDS)
-            if changes:
+            before = order_header.header(
+                names["vendor"].get(current.vendor_id),
+                names["site"].get(current.site_id),
+                current.order_date,
+                current.currency,
+                current.payment_schedule,
+            )
+            after = order_header.header(
+                row.record.get("vendor"),
+                row.record.get("site"),
+                row.record.get("order_date"),
+                values["currency"],
+                values["payment_schedule"],
+            )
+            entries = order_header.header_audit(
+                self.actor, current.id, po, before, after, at=self.now
+            )
+            if entries:
                 changed.append(
                     {
                         "p_id": current.id,
@@ -509,8 +520,7 @@ class _Writer:
                         **{f"p_{k}": v for k, v in values.items()},
                     }
                 )
-                for c in changes:
-                    self.updated("purchase_orders", current.id, po, c)
+                self.add_entries(entries)
         return new, changed
 
     def _insert_orders(
@@ -657,24 +667,6 @@ def refresh_order_statuses(conn: Connection, order_ids: Iterable[int | None], us
 ENTITY_TABLES: dict[str, Any] = audit.ENTITY_MODELS
 
 
-def typed_from_text(kind_name: str, field_name: str, text: str | None) -> Any:
-    """An audit trail value back to its typed value."""
-    if text is None:
-        return None
-    if kind_name == "purchase_orders":
-        return dt.date.fromisoformat(text) if field_name == "order_date" else text
-    spec_field = kind(kind_name).field(field_name)
-    if spec_field.type == "date":
-        return dt.date.fromisoformat(text)
-    if spec_field.type in ("decimal", "money"):
-        return Decimal(text)
-    if spec_field.type == "int":
-        return int(text)
-    if spec_field.type == "bool":
-        return text == "yes"
-    return text
-
-
 @dataclass(frozen=True)
 class UndoResult:
     batch_id: int
@@ -808,8 +800,8 @@ def _restore_changed(
                     [
                         {
                             "order_line_id": entity_id,
-                            "old_date": typed_from_text("orders", "eta", new),
-                            "new_date": typed_from_text("orders", "eta", old),
+                            "old_date": audit.from_text("orders", "eta", new),
+                            "new_date": audit.from_text("orders", "eta", old),
                             "changed_at": now,
                             "changed_by": user,
                             "source": "undo",
@@ -1029,7 +1021,7 @@ def _restore(
             elif name == "site":
                 values["site_id"] = _id_by_name(conn, Site, old)
             else:
-                values[name] = typed_from_text(entity, name, old)
+                values[name] = audit.from_text(entity, name, old)
             continue
         if entity == "vendors" and name == "aliases":
             aliases, restore_aliases = old, True
@@ -1056,7 +1048,7 @@ def _restore(
             continue
         column = {"line": "line_no"}.get(name, name)
         if column in table.c:
-            values[column] = typed_from_text(entity, name, old)
+            values[column] = audit.from_text(entity, name, old)
             if entity == "vendors" and name == "name":
                 values["name_key"] = records.name_key(old or "")
     if entity == "orders":
