@@ -16,16 +16,20 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 if TYPE_CHECKING:  # the database opens through open_database, which migrates it
+    from alembic.config import Config
+
     from models.database import Database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+# The newest migration's revision. A database already at it opens without reading the
+# migration scripts (Alembic is imported only when a step is to run or a revision is unknown):
+# the command line's start-up stays small. tests/models/test_migrations.py holds it equal to
+# the scripts' head.
+HEAD_REVISION = "0007"
 
 
 class MigrationError(RuntimeError):
@@ -46,8 +50,10 @@ class NewerDatabase(MigrationError):
 
 def is_known(revision: str | None, config: Config | None = None) -> bool:
     """Whether this build's migrations hold ``revision`` (None, an empty database: yes)."""
-    if revision is None:
+    if revision is None or revision == HEAD_REVISION:
         return True
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(config or alembic_config())
     try:
         return script.get_revision(revision) is not None
@@ -83,6 +89,8 @@ def sqlite_file_revision(path: Path) -> str | None:
 
 
 def alembic_config(extra_version_locations: list[Path] | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     locations = [MIGRATIONS / "versions", *(extra_version_locations or [])]
@@ -92,6 +100,8 @@ def alembic_config(extra_version_locations: list[Path] | None = None) -> Config:
 
 
 def head_revision(config: Config | None = None) -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(config or alembic_config()).get_heads()
     if len(heads) != 1:
         raise MigrationError(f"the migrations have {len(heads)} heads: {', '.join(heads)}")
@@ -99,15 +109,26 @@ def head_revision(config: Config | None = None) -> str:
 
 
 def current_revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def stored_revision(connection: Connection) -> str | None:
+    """The revision the database records, read with plain SQL (no Alembic); None when it
+    has no version table or no row in it."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
 
 
 def schema_state(database: Database) -> tuple[str | None, str]:
     """(the database's revision, this program's head revision)."""
     with database.engine.connect() as connection:
-        current = current_revision(connection)
+        current = stored_revision(connection)
         connection.rollback()
-    return current, head_revision()
+    return current, HEAD_REVISION if current == HEAD_REVISION else head_revision()
 
 
 class DamagedCopy(RuntimeError):
@@ -161,6 +182,15 @@ def upgrade(
     config: Config | None = None,
 ) -> Path | None:
     """Bring the schema to ``target``. Returns the backup taken first, if any."""
+    if target == "head" and config is None:
+        with database.engine.connect() as connection:
+            at_head = stored_revision(connection) == HEAD_REVISION
+            connection.rollback()
+        if at_head:
+            return None
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = config or alembic_config()
     script = ScriptDirectory.from_config(config)
     wanted = script.get_current_head() if target == "head" else target
@@ -185,6 +215,8 @@ def upgrade(
 
 
 def downgrade(database: Database, target: str, config: Config | None = None) -> None:
+    from alembic import command
+
     config = config or alembic_config()
     _run(database, config, lambda: command.downgrade(config, target))
 

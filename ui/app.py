@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ui.database_choice import saved_location
+
+if TYPE_CHECKING:
+    from services.team import Opened
+    from ui.main_window import MainWindow
 
 # Set by the start-up benchmark: quit as soon as the window has been shown.
 QUIT_AFTER_SHOWN = "RACKBOOK_QUIT_AFTER_SHOWN"
@@ -26,12 +30,6 @@ def quick_name(location: str) -> str:
         parts = urlsplit(location)
         return f"{parts.path.lstrip('/') or '?'}@{parts.hostname or 'localhost'}"
     return os.path.basename(location.rstrip("/\\")) or location
-
-
-def login_name() -> str:
-    from services.locations import login_name as name
-
-    return name()
 
 
 def run_window(args: argparse.Namespace) -> int:
@@ -48,6 +46,7 @@ def run_window(args: argparse.Namespace) -> int:
 
     follow_desktop(app)  # light or dark, as the desktop is
     from services import paths
+    from services.locations import login_name
 
     # The window's own settings live with the database in Rackbook's folder (services.paths):
     # RACKBOOK_HOME and the tests' temporary homes keep them apart.
@@ -70,7 +69,7 @@ def run_window(args: argparse.Namespace) -> int:
     return status
 
 
-def shut_down(window: Any) -> None:
+def shut_down(window: MainWindow) -> None:
     """Destroy the window and its charts while Qt is still fully alive.
 
     Left to the interpreter's final garbage collection, PySide6 6.12 with pyqtgraph items
@@ -105,7 +104,7 @@ def mask_logs() -> None:
             target.addFilter(MaskingFilter())
 
 
-def open_in_background(window: Any, location: str, demo: bool) -> None:
+def open_in_background(window: MainWindow, location: str, demo: bool) -> None:
     """Open the database off the UI thread the way services.team.open_for does for a person
     (kept password put back, schema migrated, rolling backup of a SQLite file, access and
     acting login found out); with --demo, fill an empty demo database with the demo data set
@@ -116,7 +115,7 @@ def open_in_background(window: Any, location: str, demo: bool) -> None:
     context = window.context
     typed_user = context.user
 
-    def work() -> Any:
+    def work() -> Opened:
         from services import team
         from services.faults import database_problems
 

@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressDialog,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
+from ui.widgets import ask, push_button, show_error
 
 # Where opened files are copied for the viewer (one folder per run of the window).
 _open_folder: Path | None = None
@@ -146,18 +144,14 @@ class AttachmentsPanel(QWidget):
         from ui.fit import wrapping
 
         wrapping(self.hint)
-        self.add_button = QPushButton("Add…")
-        self.add_button.setObjectName("addAttachment")
-        self.add_button.clicked.connect(lambda: self.add_files())
-        self.open_button = QPushButton("Open")
-        self.open_button.setObjectName("openAttachment")
-        self.open_button.clicked.connect(self.open_selected)
-        self.save_button = QPushButton("Save a copy…")
-        self.save_button.setObjectName("saveAttachment")
-        self.save_button.clicked.connect(lambda: self.save_selected())
-        self.remove_button = QPushButton("Remove…")
-        self.remove_button.setObjectName("removeAttachment")
-        self.remove_button.clicked.connect(lambda: self.remove_selected())
+        self.add_button = push_button("Add…", lambda: self.add_files(), name="addAttachment")
+        self.open_button = push_button("Open", self.open_selected, name="openAttachment")
+        self.save_button = push_button(
+            "Save a copy…", lambda: self.save_selected(), name="saveAttachment"
+        )
+        self.remove_button = push_button(
+            "Remove…", lambda: self.remove_selected(), name="removeAttachment"
+        )
         buttons = QHBoxLayout()
         for button in (self.add_button, self.open_button, self.save_button, self.remove_button):
             buttons.addWidget(button)
@@ -378,17 +372,13 @@ class AttachmentsPanel(QWidget):
         info = self.selected()
         if info is None or self.context.read_only:
             return
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                "Remove file",
-                f"Remove {info.file_name} from {info.record_title}? The history keeps that it "
-                "was attached and removed, but not the file itself.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not ask(
+            self,
+            "Remove file",
+            f"Remove {info.file_name} from {info.record_title}? The history keeps that it "
+            "was attached and removed, but not the file itself.",
+        ):
+            return
         from services import attachments
 
         def done(_removed: Any) -> None:

@@ -9,17 +9,27 @@ connection is also announced on ``connection_problem`` for the window's banner.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from ui.workers import Tasks
+from ui.workers import Failed, Tasks
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
     from models.database import Database
     from services.audit import Actor
     from services.team import Access, Opened
+
+#: What a background task returns, and what its ``done`` callback takes.
+T = TypeVar("T")
+#: ``done(result)``: called with the task's result on the main thread.
+Done = Callable[[T], object]
 
 
 class AppContext(QObject):
@@ -48,7 +58,7 @@ class AppContext(QObject):
         #: On a team database the audit trail names the database login, not the typed name.
         self.login_actor: Actor | None = None
         #: The rolling backup taken when the window opened a SQLite file.
-        self.backup: Any = None
+        self.backup: Path | None = None
 
     def set_database(self, database: Database) -> None:
         self.database = database
@@ -82,7 +92,12 @@ class AppContext(QObject):
         return self.login_actor or Actor(self.user)
 
     def read(
-        self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None
+        self,
+        work: Callable[[Session], T],
+        done: Done[T] | None = None,
+        failed: Failed | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
         """Run ``work(session)`` in a read session in the background. With ``owner`` (the
         widget the callbacks belong to), they are dropped if it has been deleted meanwhile
@@ -91,7 +106,12 @@ class AppContext(QObject):
         self.tasks.run(task, self._succeeded(done, owner), self._failed(failed, owner))
 
     def read_small(
-        self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None
+        self,
+        work: Callable[[Session], T],
+        done: Done[T] | None = None,
+        failed: Failed | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
         """Run a read of bounded size (a first page: a LIMIT query of a few dozen rows, about
         2 ms on 100,000 order lines) at once on this thread when the database is a local
@@ -104,11 +124,11 @@ class AppContext(QObject):
         task = self._reading(work)
         self.tasks.run_now(task, self._succeeded(done, owner), self._failed(failed, owner))
 
-    def _reading(self, work: Any) -> Any:
+    def _reading(self, work: Callable[[Session], T]) -> Callable[[], T]:
         """``work(session)`` in a read session of the current database, as a task."""
         database = self.db
 
-        def task() -> Any:
+        def task() -> T:
             from services.faults import database_problems
 
             with database_problems(database, reading=True), database.session() as session:
@@ -117,12 +137,17 @@ class AppContext(QObject):
         return task
 
     def write(
-        self, work: Any, done: Any = None, failed: Any = None, *, owner: QObject | None = None
+        self,
+        work: Callable[[Session, Actor], T],
+        done: Done[T] | None = None,
+        failed: Failed | None = None,
+        *,
+        owner: QObject | None = None,
     ) -> None:
         """Run ``work(session, actor)`` in one write transaction in the background."""
         database, actor = self.db, self.actor()
 
-        def task() -> Any:
+        def task() -> T:
             from services.faults import database_problems
 
             with database_problems(database), database.write() as session:
@@ -134,7 +159,7 @@ class AppContext(QObject):
         """Ask the database again what this person may do (services.team.access)."""
         database, typed = self.db, self.user
 
-        def work() -> Any:
+        def work() -> Access:
             from services import team
 
             return team.access(database, typed)
@@ -149,15 +174,15 @@ class AppContext(QObject):
 
     # A lost connection is told to the window (banner) as well as to the task's own handler,
     # and the next task that reaches the database clears it.
-    def _succeeded(self, done: Any, owner: QObject | None = None) -> Any:
-        def succeeded(result: Any) -> None:
+    def _succeeded(self, done: Done[T] | None, owner: QObject | None = None) -> Done[T]:
+        def succeeded(result: T) -> None:
             self.connection_problem.emit("")
             if done is not None and _alive(owner):
                 done(result)
 
         return succeeded
 
-    def _failed(self, failed: Any, owner: QObject | None = None) -> Any:
+    def _failed(self, failed: Failed | None, owner: QObject | None = None) -> Failed:
         def task_failed(error: BaseException) -> None:
             from services.faults import ConnectionLost, NotAllowed
 

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.charts import BLUE, ORANGE, RED, Chart
 from ui.context import AppContext
+from ui.widgets import ask, push_button
 
 TODAY = "GPUs secured or dated, today"
 MOVED = "GPUs secured or dated, with the slips"
@@ -139,7 +140,32 @@ class WhatIfPanel(QDialog):
         # The site whose chart shows first (the dashboard's, when opened from there).
         self.preferred_site = ""
 
-        # --- the slips ---
+        grid = self._slips_grid()
+        scenario_row = self._scenario_row()
+        self.tabs = self._results_tabs()
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.message)
+        layout.addLayout(scenario_row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        self.resize(1100, 720)
+
+        for button in self.findChildren(QPushButton):
+            # Return in the target adds the slip; it never presses a button besides.
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(SETTLE_MS)
+        self.settle.timeout.connect(self.recompute)
+        self.message.setVisible(False)
+        self._update_buttons()
+        self.context.changed.connect(self._records_changed)
+        self.load_names()
+
+    def _slips_grid(self) -> QGridLayout:
+        """The slips: a target and days to move it, added to the list of slips."""
         self.target_edit = QLineEdit()
         self.target_edit.setObjectName("whatIfTarget")
         self.target_edit.setPlaceholderText("Vendor, PO or PO/line")
@@ -164,48 +190,80 @@ class WhatIfPanel(QDialog):
             f"How many days the supply dates move: later (positive) or earlier (negative), "
             f"at most {MAX_SLIP_DAYS:,} either way"
         )
-        self.add_button = QPushButton("&Add slip")
-        self.add_button.setAccessibleName("Add slip")
-        self.add_button.clicked.connect(self.add_from_fields)
+        self.add_button = push_button("&Add slip", self.add_from_fields, accessible="Add slip")
         self.slip_list = QListWidget()
         self.slip_list.setObjectName("whatIfSlips")
         self.slip_list.setAccessibleName("Slips")
         self.slip_list.setMaximumHeight(90)
-        self.remove_button = QPushButton("&Remove slip")
-        self.remove_button.setAccessibleName("Remove slip")
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.remove_button = push_button(
+            "&Remove slip", self.remove_selected, accessible="Remove slip"
+        )
         QShortcut(QKeySequence.StandardKey.Delete, self.slip_list, self.remove_selected)
         self.message = QLabel("")
         self.message.setObjectName("whatIfMessage")
         self.message.setWordWrap(True)
         self.message.setAccessibleName("What-if message")
 
-        # --- scenarios ---
+        grid = QGridLayout()
+        target_label = QLabel("&Target:")
+        target_label.setBuddy(self.target_edit)
+        days_label = QLabel("&Days:")
+        days_label.setBuddy(self.days_spin)
+        grid.addWidget(target_label, 0, 0)
+        grid.addWidget(self.target_edit, 0, 1)
+        grid.addWidget(days_label, 0, 2)
+        grid.addWidget(self.days_spin, 0, 3)
+        grid.addWidget(self.add_button, 0, 4)
+        grid.addWidget(self.slip_list, 1, 1, 1, 3)
+        grid.addWidget(self.remove_button, 1, 4, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(1, 1)
+        return grid
+
+    def _scenario_row(self) -> QHBoxLayout:
+        """The scenarios kept: open, delete, save under a name, apply as ETA changes."""
         self.scenario_choice = QComboBox()
         self.scenario_choice.setObjectName("scenarioChoice")
         self.scenario_choice.setAccessibleName("Saved scenarios")
         self.scenario_choice.setMinimumContentsLength(18)
-        self.open_button = QPushButton("&Open")
-        self.open_button.setAccessibleName("Open scenario")
-        self.open_button.clicked.connect(
-            lambda: self.open_scenario(self.scenario_choice.currentText())
+        self.open_button = push_button(
+            "&Open",
+            lambda: self.open_scenario(self.scenario_choice.currentText()),
+            accessible="Open scenario",
         )
-        self.delete_button = QPushButton("De&lete")
-        self.delete_button.setAccessibleName("Delete scenario")
-        self.delete_button.clicked.connect(self.delete_scenario)
+        self.delete_button = push_button(
+            "De&lete", self.delete_scenario, accessible="Delete scenario"
+        )
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("scenarioName")
         self.name_edit.setPlaceholderText("Scenario name")
         self.name_edit.setAccessibleName("Scenario name")
-        self.save_button = QPushButton("&Save scenario")
-        self.save_button.setAccessibleName("Save scenario")
-        self.save_button.clicked.connect(lambda: self.save_scenario(self.name_edit.text()))
-        self.apply_button = QPushButton("A&pply as ETA changes…")
-        self.apply_button.setObjectName("applyScenario")
-        self.apply_button.setAccessibleName("Apply as ETA changes")
-        self.apply_button.clicked.connect(self.ask_apply)
+        self.save_button = push_button(
+            "&Save scenario",
+            lambda: self.save_scenario(self.name_edit.text()),
+            accessible="Save scenario",
+        )
+        self.apply_button = push_button(
+            "A&pply as ETA changes…",
+            self.ask_apply,
+            accessible="Apply as ETA changes",
+            name="applyScenario",
+        )
 
-        # --- the results ---
+        scenario_row = QHBoxLayout()
+        scenario_label = QLabel("S&cenario:")
+        scenario_label.setBuddy(self.scenario_choice)
+        scenario_row.addWidget(scenario_label)
+        scenario_row.addWidget(self.scenario_choice, 1)
+        scenario_row.addWidget(self.open_button)
+        scenario_row.addWidget(self.delete_button)
+        scenario_row.addSpacing(12)
+        scenario_row.addWidget(self.name_edit, 1)
+        scenario_row.addWidget(self.save_button)
+        scenario_row.addWidget(self.apply_button)
+        return scenario_row
+
+    def _results_tabs(self) -> QTabWidget:
+        """What the slips change: contracts, deployments, alerts, and the supply chart."""
         self.summary = QLabel("Add a slip to see what it changes. Nothing is written.")
         self.summary.setObjectName("whatIfSummary")
         self.summary.setWordWrap(True)
@@ -239,50 +297,7 @@ class WhatIfPanel(QDialog):
         self.tabs.addTab(self.alerts, "Alerts")
         self.tabs.addTab(chart_page, "Supply chart")
 
-        grid = QGridLayout()
-        target_label = QLabel("&Target:")
-        target_label.setBuddy(self.target_edit)
-        days_label = QLabel("&Days:")
-        days_label.setBuddy(self.days_spin)
-        grid.addWidget(target_label, 0, 0)
-        grid.addWidget(self.target_edit, 0, 1)
-        grid.addWidget(days_label, 0, 2)
-        grid.addWidget(self.days_spin, 0, 3)
-        grid.addWidget(self.add_button, 0, 4)
-        grid.addWidget(self.slip_list, 1, 1, 1, 3)
-        grid.addWidget(self.remove_button, 1, 4, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(1, 1)
-        scenario_row = QHBoxLayout()
-        scenario_label = QLabel("S&cenario:")
-        scenario_label.setBuddy(self.scenario_choice)
-        scenario_row.addWidget(scenario_label)
-        scenario_row.addWidget(self.scenario_choice, 1)
-        scenario_row.addWidget(self.open_button)
-        scenario_row.addWidget(self.delete_button)
-        scenario_row.addSpacing(12)
-        scenario_row.addWidget(self.name_edit, 1)
-        scenario_row.addWidget(self.save_button)
-        scenario_row.addWidget(self.apply_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        layout.addWidget(self.message)
-        layout.addLayout(scenario_row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.tabs, 1)
-        self.resize(1100, 720)
-
-        for button in self.findChildren(QPushButton):
-            # Return in the target adds the slip; it never presses a button besides.
-            button.setAutoDefault(False)
-            button.setDefault(False)
-        self.settle = QTimer(self)
-        self.settle.setSingleShot(True)
-        self.settle.setInterval(SETTLE_MS)
-        self.settle.timeout.connect(self.recompute)
-        self.message.setVisible(False)
-        self._update_buttons()
-        self.context.changed.connect(self._records_changed)
-        self.load_names()
+        return self.tabs
 
     def _records_changed(self, kind: str) -> None:
         """Records written elsewhere in the window: what is drawn may be out of date."""
@@ -624,16 +639,13 @@ class WhatIfPanel(QDialog):
             return
         name = self.scenario.name
         count = len(self.scenario.line_versions)
-        answer = QMessageBox.question(
+        if ask(
             self,
             "Apply as ETA changes",
             f"Write the moved ETAs of scenario {name!r} as ETA changes of "
             f"{fmt.counted(count, 'order line')}? They are audited with the source what-if "
             "and can be undone (Edit → Undo).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.apply_scenario()
 
     def apply_scenario(self) -> None:

@@ -8,16 +8,31 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QCompleter,
+    QDialog,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QStyledItemDelegate,
     QWidget,
 )
 
 from ui.date_edit import DateEdit, from_qdate, to_qdate
 
-__all__ = ["DateEdit", "DateField", "busy_cursor", "from_qdate", "show_error", "to_qdate"]
+__all__ = [
+    "DateEdit",
+    "DateField",
+    "ask",
+    "busy_cursor",
+    "from_qdate",
+    "note_label",
+    "ok_cancel",
+    "problem_label",
+    "push_button",
+    "show_error",
+    "to_qdate",
+]
 
 # The one date editor (typed text read by the import's rule, never rolled over): every
 # dialog, grid and filter uses it under this name.
@@ -68,6 +83,70 @@ def busy_cursor(widget: QWidget, busy: bool) -> None:
         widget.setCursor(Qt.CursorShape.BusyCursor)
     else:
         widget.unsetCursor()
+
+
+def ok_cancel(
+    dialog: QDialog, ok_text: str = "", accepted: Callable[[], object] | None = None
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's OK and Cancel, OK named ``ok_text`` and doing ``accepted`` (else accepting
+    the dialog), Cancel rejecting it; the box and its OK button."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    if ok_text:
+        ok.setText(ok_text)
+    buttons.accepted.connect(accepted or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok
+
+
+def problem_label(name: str = "problem", selectable: bool = False, wrap: bool = True) -> QLabel:
+    """Why the last attempt did not go through, in red; hidden until there is a reason."""
+    label = QLabel()
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(wrap)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("color: #b71c1c;")
+    label.hide()
+    return label
+
+
+def ask(parent: QWidget | None, title: str, question: str) -> bool:
+    """Whether the person answers Yes to ``question`` (No is the default answer)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def note_label(text: str = "", name: str = "") -> QLabel:
+    """A label of a sentence or more, wrapped to the width it is given."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+def push_button(
+    text: str, clicked: Callable[[], object], name: str = "", accessible: str = ""
+) -> QPushButton:
+    """A push button doing ``clicked``; ``name`` for style sheets and tests, ``accessible``
+    for screen readers when the text alone does not say it."""
+    button = QPushButton(text)
+    if name:
+        button.setObjectName(name)
+    if accessible:
+        button.setAccessibleName(accessible)
+    button.clicked.connect(clicked)
+    return button
 
 
 def screen_title(text: str) -> QLabel:

@@ -12,18 +12,22 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger("rackbook.ui")
 
-Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
+#: What a task returns, and what its ``done`` callback takes.
+T = TypeVar("T")
+#: A callback taking a task's result (of any type: the tasks of one queue differ).
+Done = Callable[[Any], object]
+#: A callback taking a task's error.
+Failed = Callable[[BaseException], object]
 
 
 class _Job(QRunnable):
-    def __init__(self, tasks: Tasks, token: int, work: Callable[[], Any]) -> None:
+    def __init__(self, tasks: Tasks, token: int, work: Callable[[], object]) -> None:
         super().__init__()
         self._tasks = tasks
         self._token = token
@@ -61,8 +65,8 @@ class Tasks(QObject):
 
     def run(
         self,
-        work: Callable[[], Any],
-        done: Done | None = None,
+        work: Callable[[], T],
+        done: Callable[[T], object] | None = None,
         failed: Failed | None = None,
     ) -> None:
         """Run ``work`` in the background; then ``done(result)`` or ``failed(error)``."""
@@ -77,8 +81,8 @@ class Tasks(QObject):
 
     def run_now(
         self,
-        work: Callable[[], Any],
-        done: Done | None = None,
+        work: Callable[[], T],
+        done: Callable[[T], object] | None = None,
         failed: Failed | None = None,
     ) -> None:
         """Run ``work`` on this thread, then ``done(result)`` or ``failed(error)`` as ``run``
@@ -104,7 +108,7 @@ class Tasks(QObject):
             self.busy_changed.emit(False)
 
     @Slot(int, object, object)
-    def _deliver(self, token: int, result: Any, error: BaseException | None) -> None:
+    def _deliver(self, token: int, result: object, error: BaseException | None) -> None:
         done, failed = self._callbacks.pop(token, (None, None))
         if not self._callbacks:
             self.busy_changed.emit(False)

@@ -16,15 +16,7 @@ SCRIPTS = ("cli.py", "cli_figures.py", "main.py")
 LIMIT = 80
 
 # path:qualified name of the functions over the limit, to be split.
-KNOWN = frozenset(
-    {
-        "ui/dialogs/export_dialog.py:ExportDialog.__init__",
-        "ui/dialogs/order_entry.py:OrderEntryDialog.__init__",
-        "ui/dialogs/record_dialog.py:RecordDialog.__init__",
-        "ui/main_window.py:MainWindow._make_actions",
-        "ui/whatif_panel.py:WhatIfPanel.__init__",
-    }
-)
+KNOWN: frozenset[str] = frozenset()
 
 
 def _modules() -> list[Path]:

@@ -14,7 +14,14 @@ from sqlalchemy import func, inspect, select
 
 from models import Base, OrderLine, PurchaseOrder
 from models.database import open_database
-from models.migrate import MigrationError, alembic_config, downgrade, head_revision, upgrade
+from models.migrate import (
+    HEAD_REVISION,
+    MigrationError,
+    alembic_config,
+    downgrade,
+    head_revision,
+    upgrade,
+)
 from services import demo
 from services.audit import Actor
 
@@ -23,6 +30,29 @@ def test_single_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     assert len(heads) == 1
     assert head_revision() == heads[0]
+    # A database at this revision opens without reading the scripts: a new migration must
+    # move the constant with it.
+    assert heads[0] == HEAD_REVISION, "set models.migrate.HEAD_REVISION to the new head"
+
+
+def test_a_database_at_the_head_opens_without_alembic(tmp_path) -> None:
+    """The command line's start-up: opening a current database imports no Alembic (nor the
+    Mako and Pygments it brings); an older one is still migrated (the other tests)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.db"
+    open_database(path).dispose()
+    probe = (
+        "import sys; from models.database import open_database; "
+        f"open_database({str(path)!r}).dispose(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def _empty_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:

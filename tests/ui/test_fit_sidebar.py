@@ -41,8 +41,8 @@ def _cut(window) -> list[str]:
 )
 def test_every_sidebar_entry_shows_its_whole_text(styled, qtbot, window, total, critical, new):
     window.resize(1366, 768)
-    window.new_alerts = new
-    window._show_alert_counts({"critical": critical, "warning": total - critical})
+    window.status.new_alerts = new
+    window.status.show_alert_counts({"critical": critical, "warning": total - critical})
     qtbot.wait(10)
     assert _cut(window) == []
     nav = window.navigation

@@ -139,29 +139,7 @@ class ExportDialog(QDialog):
         self.cancelled = threading.Event()
         self.running = False
 
-        self.what = QComboBox()
-        self.what.setObjectName("exportWhat")
-        if screen is not None and hasattr(screen, "model") and hasattr(screen.model, "columns"):
-            count = screen.model.rowCount()
-            title = getattr(getattr(screen, "spec", None), "title", screen.kind)
-            self.what.addItem(f"{title} as shown on screen ({count:,} rows)", SHOWN)
-            selected = len(screen.selected_rows()) if hasattr(screen, "selected_rows") else 0
-            if selected > 1:
-                self.what.addItem(f"{title}: the {selected:,} selected rows", SELECTED)
-        for spec in exporting.EXPORT_KINDS:
-            group = {"summary": "", "list": "List: ", "template": ""}[spec.group]
-            self.what.addItem(f"{group}{spec.label}", spec.name)
-        wanted = "contracts"
-        if screen is not None:
-            kind = getattr(screen, "kind", None)
-            wanted = (
-                SELECTED
-                if self.what.findData(SELECTED) >= 0
-                else SHOWN
-                if self.what.findData(SHOWN) >= 0
-                else LIST_EXPORT_FOR_SCREEN.get(kind or "", kind or "contracts")
-            )
-        self.what.setCurrentIndex(max(self.what.findData(wanted), 0))
+        self.what = self._what_combo(screen)
         self.as_of = DateField(optional=False)
         self.as_of.setObjectName("exportAsOf")
         self.as_of.set_value(as_of or dt.date.today())
@@ -180,6 +158,51 @@ class ExportDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        buttons = self._buttons()
+
+        form = QFormLayout()
+        form.addRow("Export:", self.what)
+        form.addRow("As of:", self.as_of)
+        form.addRow("File:", path_row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.what.currentIndexChanged.connect(lambda _i: self._what_changed())
+        self._what_changed()
+        self.resize(620, 230)
+
+    def _what_combo(self, screen: Any) -> QComboBox:
+        """The exports offered: the list on screen as shown (and its selected rows) first,
+        then every export of ``services.exporting``; the one fitting the screen chosen."""
+        what = QComboBox()
+        what.setObjectName("exportWhat")
+        if screen is not None and hasattr(screen, "model") and hasattr(screen.model, "columns"):
+            count = screen.model.rowCount()
+            title = getattr(getattr(screen, "spec", None), "title", screen.kind)
+            what.addItem(f"{title} as shown on screen ({count:,} rows)", SHOWN)
+            selected = len(screen.selected_rows()) if hasattr(screen, "selected_rows") else 0
+            if selected > 1:
+                what.addItem(f"{title}: the {selected:,} selected rows", SELECTED)
+        for spec in exporting.EXPORT_KINDS:
+            group = {"summary": "", "list": "List: ", "template": ""}[spec.group]
+            what.addItem(f"{group}{spec.label}", spec.name)
+        wanted = "contracts"
+        if screen is not None:
+            kind = getattr(screen, "kind", None)
+            wanted = (
+                SELECTED
+                if what.findData(SELECTED) >= 0
+                else SHOWN
+                if what.findData(SHOWN) >= 0
+                else LIST_EXPORT_FOR_SCREEN.get(kind or "", kind or "contracts")
+            )
+        what.setCurrentIndex(max(what.findData(wanted), 0))
+        return what
+
+    def _buttons(self) -> QHBoxLayout:
+        """Open folder (once written), Export and Cancel."""
         self.export_button = QPushButton("Export")
         self.export_button.setObjectName("exportButton")
         self.export_button.setDefault(True)
@@ -195,19 +218,7 @@ class ExportDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.cancel_button)
-
-        form = QFormLayout()
-        form.addRow("Export:", self.what)
-        form.addRow("As of:", self.as_of)
-        form.addRow("File:", path_row)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
-        self.what.currentIndexChanged.connect(lambda _i: self._what_changed())
-        self._what_changed()
-        self.resize(620, 230)
+        return buttons
 
     # --- choices -------------------------------------------------------------------------
 

@@ -23,17 +23,7 @@ from PySide6.QtWidgets import (
 from services.lists import open_units
 from services.orders import EtaMove, MovableLines, movable_lines, open_lines
 from ui import format as fmt
-from ui.widgets import DateField
-
-
-def _problem_label() -> QLabel:
-    """Why the last attempt to save did not go through (the dialog came back with it)."""
-    label = QLabel()
-    label.setObjectName("problem")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b71c1c;")
-    label.hide()
-    return label
+from ui.widgets import DateField, note_label, ok_cancel, problem_label
 
 
 def _line_summary(line: dict[str, Any]) -> str:
@@ -64,19 +54,13 @@ class ReceiveDialog(QDialog):
         form.addRow(QLabel(_line_summary(line)))
         form.addRow("Units arrived", self.quantity)
         form.addRow("Arrived on", self.received_on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Receive")
+        buttons, self.ok = ok_cancel(self, "Receive")
         self.received_on.changed.connect(
             lambda: self.ok.setEnabled(self.received_on.problem() is None)
         )
         self.quantity.setAccessibleName("Units arrived")
         self.received_on.set_accessible_name("Arrived on")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.message = _problem_label()
+        self.message = problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -107,18 +91,12 @@ class EtaDialog(QDialog):
         form.addRow("Promised date", QLabel(fmt.date(line.get("promised_date")) or "none"))
         form.addRow("Current ETA", QLabel(fmt.date(line.get("eta")) or "none"))
         form.addRow("New ETA", self.eta)
-        note = QLabel("The move is kept in the line's ETA history with your name.")
-        note.setWordWrap(True)
+        note = note_label("The move is kept in the line's ETA history with your name.")
         form.addRow(note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        buttons, self.ok = ok_cancel(self)
         self.eta.set_accessible_name("New ETA")
         self.eta.changed.connect(lambda: self.ok.setEnabled(self.eta.problem() is None))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.message = _problem_label()
+        self.message = problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -158,21 +136,14 @@ class CorrectPromiseDialog(QDialog):
         form.addRow("First commitment now", QLabel(fmt.date(first) or "none"))
         form.addRow("Correct promised date", self.promised)
         form.addRow("Reason *", self.reason)
-        note = QLabel(
+        note = note_label(
             "For a promised date typed wrong. A new date from the vendor is an ETA change: "
             "the slip is measured from the first commitment."
         )
-        note.setWordWrap(True)
         form.addRow(note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Correct")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel(self, "Correct")
         self.reason.textChanged.connect(self._enable)
-        self.message = _problem_label()
+        self.message = problem_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -212,11 +183,10 @@ class EtaMoveDialog(QDialog):
         count = len(lines)
         self.setWindowTitle(f"Move the ETA of {fmt.number(count)} line{'s' if count > 1 else ''}")
         orders = sorted({line["po_number"] for line in lines})
-        about = QLabel(
+        about = note_label(
             f"{fmt.number(count)} line{'s' if count > 1 else ''} of "
             f"{', '.join(orders[:5])}{' …' if len(orders) > 5 else ''}"
         )
-        about.setWordWrap(True)
         self.by_days = QRadioButton("Later or earlier by")
         self.by_days.setObjectName("moveByDays")
         self.days = QSpinBox()
@@ -238,22 +208,13 @@ class EtaMoveDialog(QDialog):
         choice.addWidget(self.to_date, 1, 0)
         choice.addWidget(self.date, 1, 1)
         choice.setColumnStretch(2, 1)
-        self.preview = QLabel()
-        self.preview.setObjectName("movePreview")
-        self.preview.setWordWrap(True)
+        self.preview = note_label(name="movePreview")
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
-        note = QLabel(
+        note = note_label(
             "The promised dates (the vendor's first commitments) stay; every move is kept in "
             "its line's ETA history with your name. Either every line moves or none does."
         )
-        note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Move")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok = ok_cancel(self, "Move")
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addLayout(choice)
@@ -337,17 +298,11 @@ class ReceiveSeveralDialog(QDialog):
         form.addRow(QLabel(f"Every unit still open on {fmt.counted(count, 'line')} arrived:"))
         form.addRow(self.preview)
         form.addRow("Arrived on", self.received_on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Receive")
+        buttons, self.ok = ok_cancel(self, "Receive")
         self.ok.setEnabled(bool(count))
         self.received_on.changed.connect(
             lambda: self.ok.setEnabled(bool(count) and self.received_on.problem() is None)
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -375,8 +330,7 @@ class CancelDialog(QDialog):
         from PySide6.QtWidgets import QCompleter, QLineEdit
 
         self.setWindowTitle("Cancel order lines")
-        text = QLabel(question)
-        text.setWordWrap(True)
+        text = note_label(question)
         text.setTextFormat(Qt.TextFormat.PlainText)
         self.reason = QLineEdit()
         self.reason.setObjectName("cancelReason")
@@ -385,21 +339,14 @@ class CancelDialog(QDialog):
         completer = QCompleter(list(CANCEL_REASONS), self.reason)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.reason.setCompleter(completer)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Cancel the lines")
+        buttons, self.ok = ok_cancel(self, "Cancel the lines")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Keep them")
         self.ok.setEnabled(False)
         self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(text)
         form.addRow("Why *", self.reason)
-        note = QLabel("The reason is kept in each line's notes; the lines stay on record.")
-        note.setWordWrap(True)
+        note = note_label("The reason is kept in each line's notes; the lines stay on record.")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -37,7 +36,7 @@ from services.records import name_key
 from services.schema import kind
 from ui import format as fmt
 from ui.context import AppContext
-from ui.widgets import CompletingDelegate, DateField, show_error
+from ui.widgets import CompletingDelegate, DateField, ok_cancel, problem_label, show_error
 
 # The grid's columns: every line field but the notes, which a quote rarely has.
 GRID_FIELDS = tuple(name for name in LINE_FIELDS if name != "notes")
@@ -105,92 +104,9 @@ class OrderEntryDialog(QDialog):
         self.saved: list[dict[str, Any]] | None = None
         self.spec = kind("orders")
 
-        self.po_number = QLineEdit()
-        self.po_number.setObjectName("poNumber")
-        self.po_number.editingFinished.connect(self.look_up_order)
-        #: The existing order the lines go to (services.orders.OrderView), if the number is one.
-        self.existing: Any = None
-        self.vendor = _combo(names.vendors)
-        self.vendor.setObjectName("vendor")
-        self.site = _combo(names.sites)
-        self.site.setObjectName("site")
-        self.order_date = DateField(optional=False)
-        self.order_date.setObjectName("orderDate")
-        self.order_date.set_value(dt.date.today())
-        self.currency = QLineEdit("USD")
-        self.currency.setObjectName("currency")
-        self.currency.setMaxLength(3)
-        self.currency.setMaximumWidth(60)
-        # The header in two rows, as on a printed order: who and what, then where and when.
-        header = QGridLayout()
-        header.setHorizontalSpacing(10)
-        placed = (
-            (0, 0, "PO number *", self.po_number),
-            (0, 2, "Vendor *", self.vendor),
-            (1, 0, "Site *", self.site),
-            (1, 2, "Order date *", self.order_date),
-            (1, 4, "Currency", self.currency),
-        )
-        for row, column, title, widget in placed:
-            label = QLabel(title)
-            label.setBuddy(widget)
-            header.addWidget(label, row, column, Qt.AlignmentFlag.AlignRight)
-            header.addWidget(widget, row, column + 1)
-        header.setColumnStretch(1, 1)
-        header.setColumnStretch(3, 1)
-
-        self.grid = QTableWidget(FIRST_LINES, len(GRID_FIELDS))
-        self.grid.setObjectName("orderLines")
-        titles = [
-            self.spec.field(n).title + (" *" if self.spec.field(n).required else "")
-            for n in GRID_FIELDS
-        ]
-        self.grid.setHorizontalHeaderLabels(titles)
-        self.grid.horizontalHeader().setStretchLastSection(True)
-        self.grid.setColumnWidth(GRID_FIELDS.index("description"), 220)
-        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
-        self.grid.setItemDelegateForColumn(
-            GRID_FIELDS.index("sku"),
-            # The SKU cell's editor completes from the vendor's products.
-            CompletingDelegate(lambda: self.names.skus(self.vendor_name()), self),
-        )
-        for name in GRID_FIELDS:
-            if self.spec.field(name).type == "date":
-                self.grid.setItemDelegateForColumn(
-                    GRID_FIELDS.index(name), _DateDelegate(self, self.spec.field(name).title)
-                )
-                self.grid.setColumnWidth(GRID_FIELDS.index(name), 120)
-        self.grid.itemChanged.connect(self._cell_changed)
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Paste),
-            self.grid,
-            self.paste,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Delete),
-            self.grid,
-            self.clear_cells,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        add = QPushButton("Add line")
-        add.clicked.connect(lambda: self.grid.insertRow(self.grid.rowCount()))
-        remove = QPushButton("Remove lines")
-        remove.setToolTip("Remove the lines of the selected cells")
-        remove.clicked.connect(self.remove_lines)
-        paste = QPushButton("Paste lines")
-        paste.setToolTip(
-            "Lines copied from a spreadsheet, pasted from the selected cell on (Ctrl+V): "
-            "columns in the grid's order"
-        )
-        paste.clicked.connect(self.paste)
-        grid_buttons = QHBoxLayout()
-        for button in (add, remove, paste):
-            grid_buttons.addWidget(button)
-        grid_buttons.addStretch(1)
-        self.totals = QLabel()
-        self.totals.setObjectName("orderTotals")
-        grid_buttons.addWidget(self.totals)
+        header = self._header(names)
+        self.grid = self._make_grid()
+        grid_buttons = self._grid_buttons()
 
         # The vendor's latest lead-time quote for the SKU of the line being typed.
         self.lead_time = QLabel()
@@ -201,19 +117,8 @@ class OrderEntryDialog(QDialog):
         self.understood.setObjectName("understoodDate")
         self.grid.currentCellChanged.connect(lambda row, *_a: self._show_lead_time(row))
         self.order_date.changed.connect(lambda: self._show_lead_time(self.grid.currentRow()))
-        self.message = QLabel()
-        self.message.setObjectName("problem")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.setStyleSheet("color: #b71c1c;")
-        self.message.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.save_button.setText("Save order")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.message = problem_label(selectable=True)
+        self.buttons, self.save_button = ok_cancel(self, "Save order", accepted=self.save)
 
         self.existing_note = QLabel("")
         self.existing_note.setObjectName("existingOrder")
@@ -249,6 +154,105 @@ class OrderEntryDialog(QDialog):
             named_widget.setAccessibleName(title)
         self.order_date.set_accessible_name("Order date")
         self._update_totals()
+
+    def _header(self, names: ReferenceNames) -> QGridLayout:
+        """The order's header fields, in two rows as on a printed order: who and what, then
+        where and when."""
+        self.po_number = QLineEdit()
+        self.po_number.setObjectName("poNumber")
+        self.po_number.editingFinished.connect(self.look_up_order)
+        #: The existing order the lines go to (services.orders.OrderView), if the number is one.
+        self.existing: Any = None
+        self.vendor = _combo(names.vendors)
+        self.vendor.setObjectName("vendor")
+        self.site = _combo(names.sites)
+        self.site.setObjectName("site")
+        self.order_date = DateField(optional=False)
+        self.order_date.setObjectName("orderDate")
+        self.order_date.set_value(dt.date.today())
+        self.currency = QLineEdit("USD")
+        self.currency.setObjectName("currency")
+        self.currency.setMaxLength(3)
+        self.currency.setMaximumWidth(60)
+        # The header in two rows, as on a printed order: who and what, then where and when.
+        header = QGridLayout()
+        header.setHorizontalSpacing(10)
+        placed = (
+            (0, 0, "PO number *", self.po_number),
+            (0, 2, "Vendor *", self.vendor),
+            (1, 0, "Site *", self.site),
+            (1, 2, "Order date *", self.order_date),
+            (1, 4, "Currency", self.currency),
+        )
+        for row, column, title, widget in placed:
+            label = QLabel(title)
+            label.setBuddy(widget)
+            header.addWidget(label, row, column, Qt.AlignmentFlag.AlignRight)
+            header.addWidget(widget, row, column + 1)
+        header.setColumnStretch(1, 1)
+        header.setColumnStretch(3, 1)
+        return header
+
+    def _make_grid(self) -> QTableWidget:
+        """The lines' grid: a column per field, SKUs completed from the vendor's products,
+        dates typed as everywhere, Ctrl+V pasting lines and Del clearing cells."""
+        grid = QTableWidget(FIRST_LINES, len(GRID_FIELDS))
+        grid.setObjectName("orderLines")
+        titles = [
+            self.spec.field(n).title + (" *" if self.spec.field(n).required else "")
+            for n in GRID_FIELDS
+        ]
+        grid.setHorizontalHeaderLabels(titles)
+        grid.horizontalHeader().setStretchLastSection(True)
+        grid.setColumnWidth(GRID_FIELDS.index("description"), 220)
+        grid.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        grid.setItemDelegateForColumn(
+            GRID_FIELDS.index("sku"),
+            # The SKU cell's editor completes from the vendor's products.
+            CompletingDelegate(lambda: self.names.skus(self.vendor_name()), self),
+        )
+        for name in GRID_FIELDS:
+            if self.spec.field(name).type == "date":
+                grid.setItemDelegateForColumn(
+                    GRID_FIELDS.index(name), _DateDelegate(self, self.spec.field(name).title)
+                )
+                grid.setColumnWidth(GRID_FIELDS.index(name), 120)
+        grid.itemChanged.connect(self._cell_changed)
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Paste),
+            grid,
+            self.paste,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            grid,
+            self.clear_cells,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        return grid
+
+    def _grid_buttons(self) -> QHBoxLayout:
+        """Add, remove and paste lines; the order's totals on the right."""
+        add = QPushButton("Add line")
+        add.clicked.connect(lambda: self.grid.insertRow(self.grid.rowCount()))
+        remove = QPushButton("Remove lines")
+        remove.setToolTip("Remove the lines of the selected cells")
+        remove.clicked.connect(self.remove_lines)
+        paste = QPushButton("Paste lines")
+        paste.setToolTip(
+            "Lines copied from a spreadsheet, pasted from the selected cell on (Ctrl+V): "
+            "columns in the grid's order"
+        )
+        paste.clicked.connect(self.paste)
+        grid_buttons = QHBoxLayout()
+        for button in (add, remove, paste):
+            grid_buttons.addWidget(button)
+        grid_buttons.addStretch(1)
+        self.totals = QLabel()
+        self.totals.setObjectName("orderTotals")
+        grid_buttons.addWidget(self.totals)
+        return grid_buttons
 
     # --- an existing order ----------------------------------------------------------------
 

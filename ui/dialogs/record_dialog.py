@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from services.lists import ReferenceNames
 from services.schema import Field, kind
 from services.validation import validate
 from ui import format as fmt
-from ui.widgets import DateField, show_error
+from ui.widgets import DateField, ok_cancel, problem_label, show_error
 
 Record = dict[str, Any]
 Done = Callable[[Any], None]
@@ -268,6 +267,37 @@ class RecordDialog(QDialog):
         self.setWindowTitle(f"{verb} {subject.lower()}{key}")
 
         self.editors: dict[str, FieldEditor] = {}
+        self.kept_labels: dict[str, QLabel] = {}
+        grid = self._fields_grid(kind_name)
+        self.note = QLabel()
+        self.note.setObjectName("recordNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        self.note.hide()
+        if self.spec.name == "orders" and self.original.get("promised_date") is not None:
+            self.note.setText(PROMISE_KEPT)
+            self.note.show()
+        self.message = problem_label(name="")
+        self.buttons, self.ok_button = ok_cancel(self, "Save")
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        self._fill_choices()
+        currency = self.editors.get("currency")
+        if currency is not None and isinstance(currency.widget, QComboBox):
+            currency.widget.currentIndexChanged.connect(lambda _i: self._show_currency())
+        if "vendor" in self.editors and "sku" in self.editors:
+            vendor = self.editors["vendor"].widget
+            assert isinstance(vendor, QComboBox)
+            vendor.editTextChanged.connect(lambda _t: self._fill_skus())
+        self.load(self.original or records.complete(self.spec.name, {}))
+
+    def _fields_grid(self, kind_name: str) -> QGridLayout:
+        """An editor per writable field (in two halves side by side for a long kind), each
+        with its problem under it; then the fields Rackbook keeps itself, shown."""
         fields = list(self.spec.writable)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
@@ -290,7 +320,6 @@ class RecordDialog(QDialog):
 
         # Fields Rackbook keeps itself (an order line's first commitment): shown, not edited.
         kept = [f for f in self.spec.fields if f.derived and self.original.get(f.name)]
-        self.kept_labels: dict[str, QLabel] = {}
         for field in kept:
             shown = QLabel(fmt.display(field.type, self.original.get(field.name)))
             shown.setObjectName(f"kept_{field.name}")
@@ -299,40 +328,7 @@ class RecordDialog(QDialog):
             row = grid.rowCount()
             grid.addWidget(QLabel(field.title), row, 0, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(shown, row, 1)
-        self.note = QLabel()
-        self.note.setObjectName("recordNote")
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
-        self.note.hide()
-        if self.spec.name == "orders" and self.original.get("promised_date") is not None:
-            self.note.setText(PROMISE_KEPT)
-            self.note.show()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b71c1c;")
-        self.message.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Save")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        layout.addWidget(self.note)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-
-        self._fill_choices()
-        currency = self.editors.get("currency")
-        if currency is not None and isinstance(currency.widget, QComboBox):
-            currency.widget.currentIndexChanged.connect(lambda _i: self._show_currency())
-        if "vendor" in self.editors and "sku" in self.editors:
-            vendor = self.editors["vendor"].widget
-            assert isinstance(vendor, QComboBox)
-            vendor.editTextChanged.connect(lambda _t: self._fill_skus())
-        self.load(self.original or records.complete(self.spec.name, {}))
+        return grid
 
     # --- filling in ----------------------------------------------------------------------
 

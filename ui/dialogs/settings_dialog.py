@@ -34,7 +34,7 @@ from ui.context import AppContext
 from ui.database_choice import location_in_use
 from ui.screens.list_screen import table_view
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
+from ui.widgets import note_label, ok_cancel, problem_label, show_error
 
 THRESHOLDS = (
     "slip_threshold_days",
@@ -80,11 +80,7 @@ class SettingsDialog(QDialog):
         tabs.addTab(money_page, "Currency and defaults")
         tabs.addTab(self._company_page(), "Company")
         tabs.addTab(self._you_page(), "You and the database")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, _ok = ok_cancel(self)
         layout = QVBoxLayout(self)
         if context.read_only and context.access is not None:
             # Database settings are shared by the team: a reader sees them, cannot change them.
@@ -94,11 +90,10 @@ class SettingsDialog(QDialog):
                 text_editor.setReadOnly(True)
             self.logo_button.setEnabled(False)
             self.logo_remove.setEnabled(False)
-            note = QLabel(
-                f"The settings stored in the database are read-only here. {context.access.reason}"
+            note = note_label(
+                f"The settings stored in the database are read-only here. {context.access.reason}",
+                name="readOnlyNote",
             )
-            note.setObjectName("readOnlyNote")
-            note.setWordWrap(True)
             layout.addWidget(note)
         layout.addWidget(tabs)
         layout.addWidget(self.buttons)
@@ -108,8 +103,7 @@ class SettingsDialog(QDialog):
     def _option_page(self, names: Any, intro: str) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        note = QLabel(intro)
-        note.setWordWrap(True)
+        note = note_label(intro)
         layout.addWidget(note)
         form = QFormLayout()
         for name in names:
@@ -117,9 +111,7 @@ class SettingsDialog(QDialog):
             editor = QLineEdit()
             editor.setObjectName(f"setting_{name}")
             editor.textChanged.connect(lambda _t: self._check())
-            problem = QLabel()
-            problem.setStyleSheet("color: #b71c1c;")
-            problem.hide()
+            problem = problem_label(name="", wrap=False)
             self.editors[name] = editor
             self.problems[name] = problem
             form.addRow(option.label, editor)
@@ -132,18 +124,15 @@ class SettingsDialog(QDialog):
         """The buyer's letterhead on purchase orders: name, address, tax id, contact, logo."""
         page = QWidget()
         layout = QVBoxLayout(page)
-        note = QLabel(
+        note = note_label(
             "Printed at the top of every purchase order sent to a vendor. A purchase order "
             "needs at least the name and the address."
         )
-        note.setWordWrap(True)
         layout.addWidget(note)
         form = QFormLayout()
         for name in ("company_name", "company_address", "company_tax_id", "company_contact"):
             option = options.option(name)
-            problem = QLabel()
-            problem.setStyleSheet("color: #b71c1c;")
-            problem.hide()
+            problem = problem_label(name="", wrap=False)
             self.problems[name] = problem
             if option.multiline:
                 text_editor = QPlainTextEdit()
@@ -169,11 +158,7 @@ class SettingsDialog(QDialog):
         self.logo_remove = QPushButton("Remove")
         self.logo_remove.setObjectName("removeLogo")
         self.logo_remove.clicked.connect(lambda: self._set_logo(None))
-        self.logo_problem = QLabel()
-        self.logo_problem.setObjectName("logoProblem")
-        self.logo_problem.setStyleSheet("color: #b71c1c;")
-        self.logo_problem.setWordWrap(True)
-        self.logo_problem.hide()
+        self.logo_problem = problem_label("logoProblem")
         row = QHBoxLayout()
         row.addWidget(self.logo_preview, 1)
         row.addWidget(self.logo_button)
@@ -236,17 +221,14 @@ class SettingsDialog(QDialog):
         self.first_screen.setCurrentIndex(max(self.first_screen.findData(chosen), 0))
         form.addRow("Open the window on", self.first_screen)
         if self.context.login_actor is not None:
-            login = QLabel(
+            login = note_label(
                 f"On this team database your changes are recorded under your database login, "
-                f"{self.context.login_actor.user}."
+                f"{self.context.login_actor.user}.",
+                name="actingLogin",
             )
-            login.setObjectName("actingLogin")
-            login.setWordWrap(True)
             form.addRow("", login)
         database = self.context.db
-        in_use = QLabel(location_in_use(database))
-        in_use.setObjectName("databaseInUse")
-        in_use.setWordWrap(True)
+        in_use = note_label(location_in_use(database), name="databaseInUse")
         in_use.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Database in use", in_use)
         #: What the field held when the dialog opened: the database in use.
@@ -268,13 +250,12 @@ class SettingsDialog(QDialog):
         row.addWidget(self.next_database, 1)
         row.addWidget(browse)
         form.addRow("Use the database", row)
-        note = QLabel(
+        note = note_label(
             "Another database chosen here is opened when you press OK (brought up to date as "
             "at start-up) and used from then on; if it cannot be opened, the window keeps the "
             "one in use. A PostgreSQL password typed here is kept in the system keyring, never "
             "shown and never written to the settings file."
         )
-        note.setWordWrap(True)
         form.addRow(note)
         return page
 

@@ -161,15 +161,25 @@ def _problem_label() -> QLabel:
     return label
 
 
-class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+class _Page(QWizardPage):
+    """A page of the import wizard: its title, what it asks, and the wizard it belongs to."""
+
+    def __init__(self, wizard: ImportWizard, title: str, subtitle: str = "") -> None:
         super().__init__()
         self.w = wizard
-        self.setTitle("Choose the file")
-        self.setSubTitle(
+        self.setTitle(title)
+        if subtitle:
+            self.setSubTitle(subtitle)
+
+
+class FilePage(_Page):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(
+            wizard,
+            "Choose the file",
             "A vendor's order status, ship schedule or lead-time quotes, or Rackbook's own "
             "template: .xlsx, .xlsm, .xlsb, .xls, .ods or .csv; or cells copied from a "
-            "spreadsheet or an e-mail, with Paste a table."
+            "spreadsheet or an e-mail, with Paste a table.",
         )
         self.path = QLineEdit()
         self.path.setObjectName("filePath")
@@ -287,12 +297,13 @@ def forget_file(settings: QSettings, path: str) -> None:
     settings.setValue(RECENT_FILES, [p for p in recent_files(settings) if p != full])
 
 
-class SheetPage(QWizardPage):
+class SheetPage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Sheet and kind of records")
-        self.setSubTitle("Rackbook guessed both from the headers; change them if it guessed wrong.")
+        super().__init__(
+            wizard,
+            "Sheet and kind of records",
+            "Rackbook guessed both from the headers; change them if it guessed wrong.",
+        )
         self.sheet = QComboBox()
         self.sheet.setObjectName("sheetChoice")
         self.kind = QComboBox()
@@ -345,16 +356,15 @@ class SheetPage(QWizardPage):
         return True
 
 
-class MappingPage(QWizardPage):
+class MappingPage(_Page):
     COLUMN, SAMPLE, FIELD, CONFIDENCE, HOW = range(5)
 
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Columns")
-        self.setSubTitle(
+        super().__init__(
+            wizard,
+            "Columns",
             "Each column of the file and the field it goes to. Change a field where the guess "
-            "is wrong; ignored columns are greyed out."
+            "is wrong; ignored columns are greyed out.",
         )
         self.profile_note = QLabel("")
         self.profile_note.setObjectName("profileNote")
@@ -481,12 +491,11 @@ def _how(how: str) -> str:
     }.get(how, how)
 
 
-class OptionsPage(QWizardPage):
+class OptionsPage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Options")
-        self.setSubTitle("How to read the values, and what to do with rows that have errors.")
+        super().__init__(
+            wizard, "Options", "How to read the values, and what to do with rows that have errors."
+        )
         self.vendor = QComboBox()
         self.vendor.setObjectName("vendorChoice")
         self.vendor.setEditable(True)
@@ -594,14 +603,13 @@ class OptionsPage(QWizardPage):
         self.status.setText(f"Checking rows: {done:,} of {total:,}…")
 
 
-class PreviewPage(QWizardPage):
+class PreviewPage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Preview")
-        self.setSubTitle(
+        super().__init__(
+            wizard,
+            "Preview",
             "What the import would do to each row. Changed fields show old → new; errors are "
-            "red, with the reason in the last column and on the cell."
+            "red, with the reason in the last column and on the cell.",
         )
         self.counts = QLabel("")
         self.counts.setObjectName("previewCounts")
@@ -745,12 +753,11 @@ class PreviewPage(QWizardPage):
         return bool(creates or counts["update"])
 
 
-class CommitPage(QWizardPage):
+class CommitPage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Importing")
-        self.setSubTitle("Writing in one transaction: Cancel leaves the database as it was.")
+        super().__init__(
+            wizard, "Importing", "Writing in one transaction: Cancel leaves the database as it was."
+        )
         self.bar = QProgressBar()
         self.bar.setObjectName("commitProgress")
         self.bar.setRange(0, 0)
@@ -849,11 +856,9 @@ class CommitPage(QWizardPage):
         return self.finished
 
 
-class ResultPage(QWizardPage):
+class ResultPage(_Page):
     def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Imported")
+        super().__init__(wizard, "Imported")
         self.summary = QLabel("")
         self.summary.setObjectName("resultSummary")
         self.summary.setWordWrap(True)

@@ -30,9 +30,10 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.acknowledge_dialog import AcknowledgeDialog
 from ui.screens.alerts_table import AlertTableModel
-from ui.screens.common import push_button, refill, screen_title, search_box
+from ui.screens.common import push_button, refill, search_box
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
+from ui.widgets import screen_title
 
 # Which list shows the record behind an alert, by rule.
 RULE_SCREENS = {

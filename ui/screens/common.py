@@ -1,5 +1,5 @@
-"""Widgets the screens have alike: a title, a search box, a filter's choices, a button, a list
-over its details, a yes-or-no question."""
+"""Widgets the screens have alike besides those of ``ui.widgets``: a search box, a filter's
+choices, a button with its tip, a list over its details."""
 
 from __future__ import annotations
 
@@ -9,20 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QWidget,
 )
-
-
-def screen_title(text: str) -> QLabel:
-    """A screen's title, styled as one (``screenTitle``)."""
-    title = QLabel(text)
-    title.setObjectName("screenTitle")
-    return title
 
 
 def search_box(what: str) -> QLineEdit:
@@ -67,15 +58,3 @@ def refill(combo: QComboBox, items: Iterable[tuple[str, Any]], keep: Any) -> Non
     index = combo.findData(keep) if keep is not None else 0
     combo.setCurrentIndex(max(index, 0))
     combo.blockSignals(False)
-
-
-def agreed(parent: QWidget, title: str, question: str) -> bool:
-    """Whether the person answers Yes to ``question`` (No is the default: nothing is done)."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes

@@ -11,8 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ui import format as fmt
-from ui.screens.common import agreed
-from ui.widgets import show_error
+from ui.widgets import ask, show_error
 
 if TYPE_CHECKING:
     from ui.screens.list_screen import ListScreen
@@ -117,7 +116,7 @@ def delete_one(screen: ListScreen, record: Record) -> None:
     question = (
         f"Delete {singular} {key}? This cannot be undone here; the audit trail keeps what it held."
     )
-    if not agreed(screen, f"Delete {singular}", question):
+    if not ask(screen, f"Delete {singular}", question):
         return
     from services import records
 
@@ -144,7 +143,7 @@ def delete_several(screen: ListScreen, chosen: list[Record]) -> None:
         "deleted or, if one cannot be, none is. This cannot be undone here; the audit "
         "trail keeps what they held."
     )
-    if not agreed(screen, f"Delete {what}", question):
+    if not ask(screen, f"Delete {what}", question):
         return
     from services import records
 

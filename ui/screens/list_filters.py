@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from services.schema import KINDS
 from ui import format as fmt
-from ui.screens.common import refill, screen_title, search_box
+from ui.screens.common import refill, search_box
 from ui.tables.kinds import LISTS, ListSpec
 from ui.tables.model import RecordTableModel
-from ui.widgets import DateField
+from ui.widgets import DateField, screen_title
 
 # The filter row's smallest search box (pixels) and filter lists (characters shown).
 SEARCH_MIN_WIDTH = 150

@@ -31,7 +31,7 @@ from services.timeline import POWER_READY, Timeline, TimelineRow
 from ui import format as fmt
 from ui.charts import TimelineChart
 from ui.context import AppContext
-from ui.screens.common import screen_title, vertical_split
+from ui.screens.common import vertical_split
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.readiness_lanes import (
     LEGEND,
@@ -45,6 +45,7 @@ from ui.screens.readiness_lanes import (
 )
 from ui.screens.table_views import table_view
 from ui.tables.rows import Row, RowsModel
+from ui.widgets import screen_title
 
 
 class ReadinessScreen(FigureScreen):

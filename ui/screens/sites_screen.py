@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.common import agreed, push_button
+from ui.screens.common import push_button
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import SiteTakeOrPayPanel
 from ui.screens.stores import KindStore
 from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
+from ui.widgets import ask, show_error
 
 Record = dict[str, Any]
 
@@ -164,7 +164,7 @@ class SitesScreen(ListScreen):
             f"Remove the step to {fmt.number(step['grid_mw'])} MW from "
             f"{fmt.date(step['from_date'])} at {step['site']}? The audit trail keeps it."
         )
-        if not agreed(self, "Remove capacity step", question):
+        if not ask(self, "Remove capacity step", question):
             return
         from services import records
 

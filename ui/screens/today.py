@@ -32,10 +32,9 @@ from ui.context import AppContext
 from ui.fit import wrapping
 from ui.resources import icon
 from ui.screens.alerts_table import SEVERITY_ICONS
-from ui.screens.common import screen_title
 from ui.screens.figure_screen import FigureScreen
 from ui.theme import INKS
-from ui.widgets import show_error
+from ui.widgets import screen_title, show_error
 
 ITEM_ROLE = int(Qt.ItemDataRole.UserRole.value) + 7
 # The buttons, in order: (action, text, key, tooltip). The keys are shortcuts of the screen
