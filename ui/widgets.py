@@ -136,16 +136,24 @@ def note_label(text: str = "", name: str = "") -> QLabel:
 
 
 def push_button(
-    text: str, clicked: Callable[[], object], name: str = "", accessible: str = ""
+    text: str,
+    clicked: Callable[[], object],
+    name: str = "",
+    accessible: str = "",
+    tip: str = "",
 ) -> QPushButton:
-    """A push button doing ``clicked``; ``name`` for style sheets and tests, ``accessible``
-    for screen readers when the text alone does not say it."""
+    """A push button calling ``clicked`` with no arguments (never the signal's ``checked``,
+    which a slot with an optional first parameter would take for it); ``name`` for style
+    sheets and tests, ``accessible`` for screen readers when the text alone does not say it,
+    ``tip`` its tooltip."""
     button = QPushButton(text)
     if name:
         button.setObjectName(name)
     if accessible:
         button.setAccessibleName(accessible)
-    button.clicked.connect(clicked)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(lambda _checked=False: clicked())
     return button
 
 

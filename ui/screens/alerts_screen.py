@@ -30,10 +30,10 @@ from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.acknowledge_dialog import AcknowledgeDialog
 from ui.screens.alerts_table import AlertTableModel
-from ui.screens.common import push_button, refill, search_box
+from ui.screens.common import refill, search_box
 from ui.screens.figure_screen import FigureScreen
 from ui.screens.table_views import table_view
-from ui.widgets import screen_title
+from ui.widgets import push_button, screen_title
 
 # Which list shows the record behind an alert, by rule.
 RULE_SCREENS = {
@@ -138,12 +138,17 @@ class AlertsScreen(FigureScreen):
     def _build_buttons(self) -> QHBoxLayout:
         """The footer's counts, then Go to record, Acknowledge and Snooze."""
         self.go_button = push_button(
-            "Go to record", "goTo", self.go_to, "Open the record behind the alert (double-click)"
+            "Go to record",
+            self.go_to,
+            name="goTo",
+            tip="Open the record behind the alert (double-click)",
         )
         self.ack_button = push_button(
-            "Acknowledge…", "acknowledge", lambda: self.acknowledge(snooze=False)
+            "Acknowledge…", lambda: self.acknowledge(snooze=False), name="acknowledge"
         )
-        self.snooze_button = push_button("Snooze…", "snooze", lambda: self.acknowledge(snooze=True))
+        self.snooze_button = push_button(
+            "Snooze…", lambda: self.acknowledge(snooze=True), name="snooze"
+        )
         self.footer = QLabel("")
         self.footer.setObjectName("footer")
         buttons = QHBoxLayout()

@@ -3,14 +3,13 @@ choices, a button with its tip, a list over its details."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QWidget,
 )
@@ -35,16 +34,6 @@ def vertical_split(top: QWidget, bottom: QWidget) -> QSplitter:
     splitter.setStretchFactor(1, 1)
     splitter.setSizes([520, 200])
     return splitter
-
-
-def push_button(text: str, name: str, clicked: Callable[[], object], tip: str = "") -> QPushButton:
-    """A button saying ``text`` (object name ``name``, tooltip ``tip``) that calls ``clicked``."""
-    button = QPushButton(text)
-    button.setObjectName(name)
-    if tip:
-        button.setToolTip(tip)
-    button.clicked.connect(lambda _checked=False: clicked())
-    return button
 
 
 def refill(combo: QComboBox, items: Iterable[tuple[str, Any]], keep: Any) -> None:

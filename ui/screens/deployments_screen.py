@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
 from services.errors import ConflictError, ValidationError
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.common import push_button
 from ui.screens.list_screen import ListScreen
 from ui.screens.stores import KindStore
-from ui.widgets import CompletingDelegate, show_error
+from ui.widgets import CompletingDelegate, push_button, show_error
 
 Record = dict[str, Any]
 
@@ -76,10 +75,12 @@ class PartsEditor(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b71c1c;")
         self.problem.hide()
-        self.add_button = push_button("Add part", "addPart", self.add_row)
-        self.remove_button = push_button("Take out part", "removePart", self.remove_rows)
-        self.save_button = push_button("Save parts", "saveParts", self.save, SAVE_PARTS_TIP)
-        self.revert_button = push_button("Undo changes", "revertParts", self.revert)
+        self.add_button = push_button("Add part", self.add_row, name="addPart")
+        self.remove_button = push_button("Take out part", self.remove_rows, name="removePart")
+        self.save_button = push_button(
+            "Save parts", self.save, name="saveParts", tip=SAVE_PARTS_TIP
+        )
+        self.revert_button = push_button("Undo changes", self.revert, name="revertParts")
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button):
             buttons.addWidget(button)

@@ -9,15 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from services.schema import KINDS
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.common import push_button
 from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
-from ui.widgets import show_error
+from ui.widgets import push_button, show_error
 
 HEADERS = (
     "Batch",
@@ -62,21 +61,21 @@ class ImportsScreen(QWidget):
         self.view.setModel(self.model)
         self.view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
         self.model.modelReset.connect(self._enable)
-        self.undo_button = QPushButton("Undo import…")
-        self.undo_button.setObjectName("undoImport")
-        self.undo_button.clicked.connect(self.undo_selected)
+        # Through push_button: the clicked signal's ``checked`` (False) would otherwise be
+        # taken for ``confirm`` and undo the import without asking.
+        self.undo_button = push_button("Undo import…", self.undo_selected, name="undoImport")
         self.show_button = push_button(
             "Show records",
-            "showBatchRecords",
             self.show_selected,
-            "The records this import created or changed, in their list",
+            name="showBatchRecords",
+            tip="The records this import created or changed, in their list",
         )
         self.view.doubleClicked.connect(lambda _index: self.show_selected())
         self.open_button = push_button(
             "Open file",
-            "openBatchFile",
             self.open_selected_file,
-            "The file this import read, as it was, in its viewer",
+            name="openBatchFile",
+            tip="The file this import read, as it was, in its viewer",
         )
         #: What opens a file: the desktop's viewer (a test gives a recorder).
         self.open_url: Any = None

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens import list_actions
-from ui.screens.common import push_button, vertical_split
+from ui.screens.common import vertical_split
 from ui.screens.list_filters import FilterBar, title_of
 from ui.screens.list_footer import ListFooter
 from ui.screens.list_history import HistoryTab
@@ -41,7 +41,7 @@ from ui.screens.table_views import LazyTable, fit_columns, table_view
 from ui.screens.view_menu import ViewMenu
 from ui.tables.kinds import LISTS, ListSpec
 from ui.tables.model import ID_ROLE, RecordTableModel
-from ui.widgets import show_error
+from ui.widgets import push_button, show_error
 
 # Other screens and dialogs take these from here.
 __all__ = ["KindStore", "LazyTable", "ListScreen", "Loaded", "prepare", "table_view"]
@@ -141,7 +141,7 @@ class ListScreen(QWidget):
         self.only_label = QLabel()
         self.only_label.setObjectName("onlyLabel")
         self.only_label.setWordWrap(True)
-        show_all = push_button("Show all", "showAll", self.show_all)
+        show_all = push_button("Show all", self.show_all, name="showAll")
         self.only_bar = QWidget()
         self.only_bar.setObjectName("onlyBar")
         only_layout = QHBoxLayout(self.only_bar)

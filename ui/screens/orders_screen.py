@@ -28,7 +28,6 @@ from services.orders import CLOSED_LINE_STATUSES as CLOSED
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens import order_documents, several_lines
-from ui.screens.common import push_button
 from ui.screens.list_loading import prepare
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import LineMilestonesPanel
@@ -36,7 +35,7 @@ from ui.screens.pegging import LineServesPanel
 from ui.screens.several_lines import line_ref
 from ui.screens.table_views import LazyTable, table_view
 from ui.tables.model import Column, PlainTableModel, RecordTableModel
-from ui.widgets import show_error
+from ui.widgets import push_button, show_error
 
 Record = dict[str, Any]
 
@@ -146,27 +145,27 @@ class OrdersScreen(ListScreen):
         self.lines_view.setObjectName("orderLines")
         self.lines_view.setModel(self.lines_model)
         self.lines_view.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
-        self.receive_button = push_button("Receive goods…", "receiveButton", self.receive_goods)
-        self.eta_button = push_button("Change ETA…", "etaButton", self.change_eta)
-        self.cancel_button = push_button("Cancel line", "cancelLineButton", self.cancel_line)
+        self.receive_button = push_button(
+            "Receive goods…", self.receive_goods, name="receiveButton"
+        )
+        self.eta_button = push_button("Change ETA…", self.change_eta, name="etaButton")
+        self.cancel_button = push_button("Cancel line", self.cancel_line, name="cancelLineButton")
         buttons = QHBoxLayout()
         for button in (self.receive_button, self.eta_button, self.cancel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.send_button = push_button(
             "Send…",
-            "sendOrder",
             self.send_order,
-            (
-                "The purchase order as a PDF (or workbook) for its vendor: your letterhead, the "
-                "addresses, terms, lines and totals; kept as a revision and attached to the order"
-            ),
+            name="sendOrder",
+            tip="The purchase order as a PDF (or workbook) for its vendor: your letterhead, the "
+            "addresses, terms, lines and totals; kept as a revision and attached to the order",
         )
         self.print_button = push_button(
             "Print…",
-            "printOrder",
             self.print_order,
-            "The purchase order for its vendor, on a printer",
+            name="printOrder",
+            tip="The purchase order for its vendor, on a printer",
         )
         buttons.addWidget(self.send_button)
         buttons.addWidget(self.print_button)

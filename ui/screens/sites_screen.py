@@ -10,13 +10,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui import format as fmt
 from ui.context import AppContext
-from ui.screens.common import push_button
 from ui.screens.list_screen import ListScreen
 from ui.screens.money_panels import SiteTakeOrPayPanel
 from ui.screens.stores import KindStore
 from ui.screens.table_views import table_view
 from ui.tables.model import PlainTableModel
-from ui.widgets import ask, show_error
+from ui.widgets import ask, push_button, show_error
 
 Record = dict[str, Any]
 
@@ -40,9 +39,11 @@ class SitesScreen(ListScreen):
         self.steps_view.setAccessibleName("Grid capacity steps")
         self.steps_view.setModel(self.steps_model)
         self.steps_view.doubleClicked.connect(lambda _i: self.edit_step())
-        self.add_step_button = push_button("Add step…", "addStep", self.add_step, ADD_STEP_TIP)
-        self.edit_step_button = push_button("Edit step…", "editStep", self.edit_step)
-        self.remove_step_button = push_button("Remove step…", "removeStep", self.remove_step)
+        self.add_step_button = push_button(
+            "Add step…", self.add_step, name="addStep", tip=ADD_STEP_TIP
+        )
+        self.edit_step_button = push_button("Edit step…", self.edit_step, name="editStep")
+        self.remove_step_button = push_button("Remove step…", self.remove_step, name="removeStep")
         buttons = QHBoxLayout()
         for button in (self.add_step_button, self.edit_step_button, self.remove_step_button):
             buttons.addWidget(button)

@@ -473,3 +473,36 @@ def test_imports_screen_says_how_to_import_when_there_is_nothing_yet(
     _reference(qtbot, empty_context)
     screen.refresh()
     assert screen.batches and not screen.empty_hint.isVisible()
+
+
+def test_the_undo_import_button_asks_before_it_undoes(
+    qtbot: Any, empty_context: AppContext, empty_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A click on "Undo import…" asks first (the click's ``checked`` is not taken for "do not
+    ask"), and a No leaves the batch as it is."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.screens import imports_screen
+
+    _reference(qtbot, empty_context)
+    wizard = open_wizard(qtbot, empty_context, samples() / "dell_order_status.xlsx")
+    to_preview(wizard, vendor="Dell")
+    commit(qtbot, wizard)
+    assert wizard.job.result is not None
+    batch = wizard.job.result.batch_id
+    asked: list[str] = []
+
+    def answer_no(_parent: Any, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(imports_screen.QMessageBox, "question", answer_no)
+    screen = ImportsScreen(empty_context)
+    qtbot.addWidget(screen)
+    screen.refresh()
+    screen.select_batch(batch)
+    qtbot.mouseClick(screen.undo_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1 and f"Undo import {batch}" in asked[0]
+    assert "ML-2026-014/2" in _lines(empty_db)
+    screen.refresh()
+    assert screen.batches[0].undone_at is None
