@@ -28,21 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select
 
-from models import (
-    Customer,
-    CustomerContract,
-    Deployment,
-    DeploymentPart,
-    EtaChange,
-    FxRate,
-    LeadTimeQuote,
-    OrderLine,
-    Ppa,
-    Product,
-    PurchaseOrder,
-    Site,
-    Vendor,
-)
+import models
 from models.database import open_database
 from services import alerts
 from services.figures import collector_paused
@@ -160,8 +146,8 @@ def _deployments(
             parts.append(
                 {"deployment_id": i, "part": category, "quantity": rnd.randint(1, 10), **stamp}
             )
-    session.execute(insert(Deployment), rows)
-    session.execute(insert(DeploymentPart), parts)
+    session.execute(insert(models.Deployment), rows)
+    session.execute(insert(models.DeploymentPart), parts)
 
 
 def generate(
@@ -188,7 +174,7 @@ def _reference_data(session: Any, rnd: random.Random, stamp: dict[str, str], sit
     """Sites, vendors, products, lead-time quotes and exchange rates; returns the number of
     vendors."""
     session.execute(
-        insert(Site),
+        insert(models.Site),
         [
             {
                 "id": i,
@@ -203,7 +189,7 @@ def _reference_data(session: Any, rnd: random.Random, stamp: dict[str, str], sit
     )
     vendors = 20
     session.execute(
-        insert(Vendor),
+        insert(models.Vendor),
         [
             {"id": i, "name": f"Vendor {i}", "name_key": f"vendor {i}", **stamp}
             for i in range(1, vendors + 1)
@@ -227,9 +213,9 @@ def _reference_data(session: Any, rnd: random.Random, stamp: dict[str, str], sit
                 **stamp,
             }
         )
-    session.execute(insert(Product), products)
+    session.execute(insert(models.Product), products)
     session.execute(
-        insert(LeadTimeQuote),
+        insert(models.LeadTimeQuote),
         [
             {
                 "product_id": p,
@@ -242,7 +228,7 @@ def _reference_data(session: Any, rnd: random.Random, stamp: dict[str, str], sit
         ],
     )
     session.execute(
-        insert(FxRate),
+        insert(models.FxRate),
         [
             {"currency": "EUR", "rate": Decimal("1.08"), "valid_from": day(-900), **stamp},
             {"currency": "CAD", "rate": Decimal("0.73"), "valid_from": day(-900), **stamp},
@@ -264,7 +250,7 @@ def _orders(
     orders = lines // 10
     order_dates = [day(-rnd.randint(5, 400)) for _ in range(orders + 1)]
     session.execute(
-        insert(PurchaseOrder),
+        insert(models.PurchaseOrder),
         [
             {
                 "id": i,
@@ -300,7 +286,7 @@ def _orders(
         row["first_commitment"] = row["promised_date"] or row["eta"]
         rows.append(row)
     for start in range(0, len(rows), 20_000):
-        session.execute(insert(OrderLine), rows[start : start + 20_000])
+        session.execute(insert(models.OrderLine), rows[start : start + 20_000])
     # The first ETA recorded for the lines without a promised date.
     changes = [
         {"order_line_id": r["id"], "old_date": None, "new_date": r["eta"], "source": "bench"}
@@ -308,14 +294,14 @@ def _orders(
         if r["promised_date"] is None and r["eta"] is not None
     ]
     if changes:
-        session.execute(insert(EtaChange), changes)
+        session.execute(insert(models.EtaChange), changes)
 
 
 def _contracts(
     session: Any, rnd: random.Random, stamp: dict[str, str], contracts: int, sites: int
 ) -> list[dict[str, Any]]:
     session.execute(
-        insert(Customer),
+        insert(models.Customer),
         [{"id": i, "name": f"Customer {i}", **stamp} for i in range(1, 101)],
     )
     contract_rows = []
@@ -343,7 +329,7 @@ def _contracts(
                 **stamp,
             }
         )
-    session.execute(insert(CustomerContract), contract_rows)
+    session.execute(insert(models.CustomerContract), contract_rows)
     return contract_rows
 
 
@@ -368,7 +354,7 @@ def _ppas(session: Any, rnd: random.Random, stamp: dict[str, str], ppas: int, si
                 **stamp,
             }
         )
-    session.execute(insert(Ppa), ppa_rows)
+    session.execute(insert(models.Ppa), ppa_rows)
 
 
 def best_of(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
@@ -422,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
 
             def baseline() -> int:
                 with database.session() as session:
-                    return len(session.execute(select(OrderLine.__table__)).all())
+                    return len(session.execute(select(models.OrderLine.__table__)).all())
 
             def evaluate() -> list[alerts.Alert]:
                 with database.session() as session:

@@ -12,44 +12,27 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+import models
 from domain.statuses import AuditAction
-from models import (
-    AuditEntry,
-    Customer,
-    CustomerContract,
-    Deployment,
-    DeploymentPart,
-    EtaChange,
-    FxRate,
-    ImportBatch,
-    LeadTimeQuote,
-    OrderLine,
-    Ppa,
-    Product,
-    PurchaseOrder,
-    Site,
-    SiteCapacity,
-    Vendor,
-)
 from models.base import utcnow as utcnow_import
 from services.schema import kind
 
 # The table of each entity the audit trail names that an import can create (they keep the
 # batch that created them: ``models.base.CreatedByImport``).
 ENTITY_MODELS: dict[str, Any] = {
-    "sites": Site,
-    "vendors": Vendor,
-    "products": Product,
-    "leadtimes": LeadTimeQuote,
-    "orders": OrderLine,
-    "ppas": Ppa,
-    "contracts": CustomerContract,
-    "fxrates": FxRate,
-    "site_capacity": SiteCapacity,
-    "deployments": Deployment,
-    "deployment_parts": DeploymentPart,
-    "purchase_orders": PurchaseOrder,
-    "customers": Customer,
+    "sites": models.Site,
+    "vendors": models.Vendor,
+    "products": models.Product,
+    "leadtimes": models.LeadTimeQuote,
+    "orders": models.OrderLine,
+    "ppas": models.Ppa,
+    "contracts": models.CustomerContract,
+    "fxrates": models.FxRate,
+    "site_capacity": models.SiteCapacity,
+    "deployments": models.Deployment,
+    "deployment_parts": models.DeploymentPart,
+    "purchase_orders": models.PurchaseOrder,
+    "customers": models.Customer,
 }
 
 
@@ -147,7 +130,7 @@ def entry(
 
 def write_entries(session: Session, entries: Sequence[dict[str, Any]]) -> None:
     if entries:
-        session.execute(insert(AuditEntry), list(entries))
+        session.execute(insert(models.AuditEntry), list(entries))
 
 
 def record_eta_change(
@@ -158,7 +141,7 @@ def record_eta_change(
     new: dt.date | None,
 ) -> None:
     session.execute(
-        insert(EtaChange),
+        insert(models.EtaChange),
         [
             {
                 "order_line_id": order_line_id,
@@ -232,14 +215,14 @@ def creating_batch(session: Session, entity: str, entity_id: int) -> CreatingBat
         return None
     row = session.execute(
         select(
-            ImportBatch.id,
-            ImportBatch.file_name,
-            ImportBatch.sheet,
-            ImportBatch.user,
-            ImportBatch.started_at,
-            ImportBatch.file_sha256,
+            models.ImportBatch.id,
+            models.ImportBatch.file_name,
+            models.ImportBatch.sheet,
+            models.ImportBatch.user,
+            models.ImportBatch.started_at,
+            models.ImportBatch.file_sha256,
         )
-        .join(model, model.created_batch_id == ImportBatch.id)
+        .join(model, model.created_batch_id == models.ImportBatch.id)
         .where(model.id == entity_id)
     ).first()
     return None if row is None else CreatingBatch(*row)
@@ -253,21 +236,21 @@ def history(session: Session, entity: str, entity_id: int) -> list[HistoryRow]:
     was kept on the record)."""
     rows = session.execute(
         select(
-            AuditEntry.at,
-            AuditEntry.user,
-            AuditEntry.source,
-            AuditEntry.action,
-            AuditEntry.field,
-            AuditEntry.old_value,
-            AuditEntry.new_value,
-            AuditEntry.import_batch_id,
-            ImportBatch.file_name,
-            AuditEntry.id,
-            AuditEntry.reason,
+            models.AuditEntry.at,
+            models.AuditEntry.user,
+            models.AuditEntry.source,
+            models.AuditEntry.action,
+            models.AuditEntry.field,
+            models.AuditEntry.old_value,
+            models.AuditEntry.new_value,
+            models.AuditEntry.import_batch_id,
+            models.ImportBatch.file_name,
+            models.AuditEntry.id,
+            models.AuditEntry.reason,
         )
-        .outerjoin(ImportBatch, ImportBatch.id == AuditEntry.import_batch_id)
-        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .outerjoin(models.ImportBatch, models.ImportBatch.id == models.AuditEntry.import_batch_id)
+        .where(models.AuditEntry.entity == entity, models.AuditEntry.entity_id == entity_id)
+        .order_by(models.AuditEntry.at.desc(), models.AuditEntry.id.desc())
     )
     found = [HistoryRow(**row._asdict()) for row in rows]
     batch = creating_batch(session, entity, entity_id)
@@ -312,17 +295,17 @@ def eta_history(session: Session, order_line_id: int) -> list[EtaHistoryRow]:
     old date, or its ETA now when it never moved."""
     rows = session.execute(
         select(
-            EtaChange.changed_at,
-            EtaChange.changed_by,
-            EtaChange.source,
-            EtaChange.old_date,
-            EtaChange.new_date,
-            EtaChange.import_batch_id,
-            ImportBatch.file_name,
+            models.EtaChange.changed_at,
+            models.EtaChange.changed_by,
+            models.EtaChange.source,
+            models.EtaChange.old_date,
+            models.EtaChange.new_date,
+            models.EtaChange.import_batch_id,
+            models.ImportBatch.file_name,
         )
-        .outerjoin(ImportBatch, ImportBatch.id == EtaChange.import_batch_id)
-        .where(EtaChange.order_line_id == order_line_id)
-        .order_by(EtaChange.changed_at, EtaChange.id)
+        .outerjoin(models.ImportBatch, models.ImportBatch.id == models.EtaChange.import_batch_id)
+        .where(models.EtaChange.order_line_id == order_line_id)
+        .order_by(models.EtaChange.changed_at, models.EtaChange.id)
     )
     moves = [EtaHistoryRow(*row) for row in rows]
     batch = creating_batch(session, "orders", order_line_id)
@@ -333,7 +316,9 @@ def eta_history(session: Session, order_line_id: int) -> list[EtaHistoryRow]:
     first = (
         moves[0].old_date
         if moves
-        else session.execute(select(OrderLine.eta).where(OrderLine.id == order_line_id)).scalar()
+        else session.execute(
+            select(models.OrderLine.eta).where(models.OrderLine.id == order_line_id)
+        ).scalar()
     )
     if first is None:
         return moves

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+import models
 from domain import supply
 from domain.allocation import Deployment as DeploymentValue
 from domain.allocation import Part
@@ -38,22 +39,6 @@ from domain.power import Site as SiteValue
 from domain.scorecard import Quote
 from domain.world import Settings, World
 from domain.world import Vendor as VendorValue
-from models import (
-    Customer,
-    CustomerContract,
-    Deployment,
-    DeploymentPart,
-    FxRate,
-    LeadTimeQuote,
-    OrderLine,
-    Ppa,
-    Product,
-    PurchaseOrder,
-    Site,
-    SiteCapacity,
-    Vendor,
-    VendorAlias,
-)
 from services import settings as settings_service
 from services.collector import collector_paused
 
@@ -98,7 +83,11 @@ def _load_world(session: Session) -> World:
     quotes = [
         Quote(*row)
         for row in connection.execute(
-            select(LeadTimeQuote.product_id, LeadTimeQuote.quote_date, LeadTimeQuote.lead_days)
+            select(
+                models.LeadTimeQuote.product_id,
+                models.LeadTimeQuote.quote_date,
+                models.LeadTimeQuote.lead_days,
+            )
         )
     ]
     return World(
@@ -119,13 +108,21 @@ def _load_world(session: Session) -> World:
 def _sites(connection: Connection) -> dict[int, SiteValue]:
     steps: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for site_id, from_date, grid_mw in connection.execute(
-        select(SiteCapacity.site_id, SiteCapacity.from_date, SiteCapacity.grid_mw)
+        select(
+            models.SiteCapacity.site_id, models.SiteCapacity.from_date, models.SiteCapacity.grid_mw
+        )
     ):
         steps[site_id].append((from_date, grid_mw))
     sites = {
         row[0]: SiteValue(*row, capacity_steps=tuple(sorted(steps.get(row[0], ()))))
         for row in connection.execute(
-            select(Site.id, Site.name, Site.grid_capacity_mw, Site.pue, Site.status)
+            select(
+                models.Site.id,
+                models.Site.name,
+                models.Site.grid_capacity_mw,
+                models.Site.pue,
+                models.Site.status,
+            )
         )
     }
     return sites
@@ -133,12 +130,14 @@ def _sites(connection: Connection) -> dict[int, SiteValue]:
 
 def _vendors(connection: Connection) -> dict[int, VendorValue]:
     aliases: dict[int, list[str]] = defaultdict(list)
-    for vendor_id, alias in connection.execute(select(VendorAlias.vendor_id, VendorAlias.alias)):
+    for vendor_id, alias in connection.execute(
+        select(models.VendorAlias.vendor_id, models.VendorAlias.alias)
+    ):
         aliases[vendor_id].append(alias)
     vendors = {
         vid: VendorValue(vid, name, tuple(sorted(aliases.get(vid, ()))), schedule)
         for vid, name, schedule in connection.execute(
-            select(Vendor.id, Vendor.name, Vendor.payment_schedule)
+            select(models.Vendor.id, models.Vendor.name, models.Vendor.payment_schedule)
         )
     }
     return vendors
@@ -149,13 +148,13 @@ def _products(connection: Connection) -> dict[int, supply.Product]:
         row[0]: supply.Product(*row)
         for row in connection.execute(
             select(
-                Product.id,
-                Product.vendor_id,
-                Product.sku,
-                Product.category,
-                Product.gpus_per_unit,
-                Product.gpu_model,
-                Product.kw_per_unit,
+                models.Product.id,
+                models.Product.vendor_id,
+                models.Product.sku,
+                models.Product.category,
+                models.Product.gpus_per_unit,
+                models.Product.gpu_model,
+                models.Product.kw_per_unit,
             )
         )
     }
@@ -165,28 +164,30 @@ def _products(connection: Connection) -> dict[int, supply.Product]:
 def _lines(connection: Connection) -> list[supply.Line]:
     deployment_refs = {
         did: ref
-        for did, ref in connection.execute(select(Deployment.id, Deployment.deployment_ref))
+        for did, ref in connection.execute(
+            select(models.Deployment.id, models.Deployment.deployment_ref)
+        )
     }
     line_query = select(
-        OrderLine.id,
-        PurchaseOrder.po_number,
-        OrderLine.line_no,
-        PurchaseOrder.vendor_id,
-        PurchaseOrder.site_id,
-        OrderLine.product_id,
-        PurchaseOrder.order_date,
-        PurchaseOrder.currency,
-        OrderLine.quantity,
-        OrderLine.unit_price,
-        OrderLine.promised_date,
-        OrderLine.eta,
-        OrderLine.received_qty,
-        OrderLine.received_date,
-        OrderLine.status,
-        OrderLine.first_commitment,
-        OrderLine.deployment_id,
-        OrderLine.version,
-    ).join(PurchaseOrder, OrderLine.order_id == PurchaseOrder.id)
+        models.OrderLine.id,
+        models.PurchaseOrder.po_number,
+        models.OrderLine.line_no,
+        models.PurchaseOrder.vendor_id,
+        models.PurchaseOrder.site_id,
+        models.OrderLine.product_id,
+        models.PurchaseOrder.order_date,
+        models.PurchaseOrder.currency,
+        models.OrderLine.quantity,
+        models.OrderLine.unit_price,
+        models.OrderLine.promised_date,
+        models.OrderLine.eta,
+        models.OrderLine.received_qty,
+        models.OrderLine.received_date,
+        models.OrderLine.status,
+        models.OrderLine.first_commitment,
+        models.OrderLine.deployment_id,
+        models.OrderLine.version,
+    ).join(models.PurchaseOrder, models.OrderLine.order_id == models.PurchaseOrder.id)
     line_rows = cast(Iterable[tuple[Any, ...]], connection.execute(line_query).all())
     lines = []
     first_commitment = supply.first_commitment
@@ -209,25 +210,25 @@ def _contracts(connection: Connection) -> tuple[list[Contract], dict[int, str]]:
     contracts = []
     for row in connection.execute(
         select(
-            CustomerContract.id,
-            CustomerContract.contract_ref,
-            Customer.name,
-            CustomerContract.site_id,
-            CustomerContract.status,
-            CustomerContract.start_date,
-            CustomerContract.end_date,
-            CustomerContract.price,
-            CustomerContract.price_unit,
-            CustomerContract.currency,
-            CustomerContract.committed_gpus,
-            CustomerContract.committed_mw,
-            CustomerContract.gpu_model,
-            CustomerContract.service,
-            CustomerContract.auto_renew,
-            CustomerContract.notice_days,
-            CustomerContract.late_credit_per_day,
-            CustomerContract.late_credit_cap,
-        ).join(Customer, CustomerContract.customer_id == Customer.id)
+            models.CustomerContract.id,
+            models.CustomerContract.contract_ref,
+            models.Customer.name,
+            models.CustomerContract.site_id,
+            models.CustomerContract.status,
+            models.CustomerContract.start_date,
+            models.CustomerContract.end_date,
+            models.CustomerContract.price,
+            models.CustomerContract.price_unit,
+            models.CustomerContract.currency,
+            models.CustomerContract.committed_gpus,
+            models.CustomerContract.committed_mw,
+            models.CustomerContract.gpu_model,
+            models.CustomerContract.service,
+            models.CustomerContract.auto_renew,
+            models.CustomerContract.notice_days,
+            models.CustomerContract.late_credit_per_day,
+            models.CustomerContract.late_credit_cap,
+        ).join(models.Customer, models.CustomerContract.customer_id == models.Customer.id)
     ):
         contract_id, *values = row
         contract_refs[contract_id] = values[0]
@@ -238,19 +239,19 @@ def _contracts(connection: Connection) -> tuple[list[Contract], dict[int, str]]:
 def _ppas(connection: Connection) -> list[PpaValue]:
     # The columns in the order of the value's fields (the id last).
     query = select(
-        Ppa.ppa_ref,
-        Ppa.site_id,
-        Ppa.capacity_mw,
-        Ppa.start_date,
-        Ppa.end_date,
-        Ppa.counterparty,
-        Ppa.price_per_mwh,
-        Ppa.currency,
-        Ppa.structure,
-        Ppa.escalation_pct,
-        Ppa.take_or_pay_pct,
-        Ppa.notice_days,
-        Ppa.id,
+        models.Ppa.ppa_ref,
+        models.Ppa.site_id,
+        models.Ppa.capacity_mw,
+        models.Ppa.start_date,
+        models.Ppa.end_date,
+        models.Ppa.counterparty,
+        models.Ppa.price_per_mwh,
+        models.Ppa.currency,
+        models.Ppa.structure,
+        models.Ppa.escalation_pct,
+        models.Ppa.take_or_pay_pct,
+        models.Ppa.notice_days,
+        models.Ppa.id,
     )
     return [PpaValue(*row) for row in connection.execute(query)]
 
@@ -258,7 +259,9 @@ def _ppas(connection: Connection) -> list[PpaValue]:
 def _fx(connection: Connection) -> dict[str, list[tuple[dt.date, Decimal]]]:
     fx: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for currency, valid_from, rate in connection.execute(
-        select(FxRate.currency, FxRate.valid_from, FxRate.rate).order_by(FxRate.valid_from)
+        select(models.FxRate.currency, models.FxRate.valid_from, models.FxRate.rate).order_by(
+            models.FxRate.valid_from
+        )
     ):
         fx[currency.upper()].append((valid_from, rate))
     return dict(fx)
@@ -267,7 +270,11 @@ def _fx(connection: Connection) -> dict[str, list[tuple[dt.date, Decimal]]]:
 def _deployments(connection: Connection, contract_refs: dict[int, str]) -> list[DeploymentValue]:
     parts: dict[int, list[Part]] = defaultdict(list)
     for deployment_id, part, quantity in connection.execute(
-        select(DeploymentPart.deployment_id, DeploymentPart.part, DeploymentPart.quantity)
+        select(
+            models.DeploymentPart.deployment_id,
+            models.DeploymentPart.part,
+            models.DeploymentPart.quantity,
+        )
     ):
         parts[deployment_id].append(Part(part, quantity))
     deployments = [
@@ -283,14 +290,14 @@ def _deployments(connection: Connection, contract_refs: dict[int, str]) -> list[
         )
         for did, ref, site_id, status, contract_id, target, power, name in connection.execute(
             select(
-                Deployment.id,
-                Deployment.deployment_ref,
-                Deployment.site_id,
-                Deployment.status,
-                Deployment.contract_id,
-                Deployment.target_date,
-                Deployment.power_ready_date,
-                Deployment.name,
+                models.Deployment.id,
+                models.Deployment.deployment_ref,
+                models.Deployment.site_id,
+                models.Deployment.status,
+                models.Deployment.contract_id,
+                models.Deployment.target_date,
+                models.Deployment.power_ready_date,
+                models.Deployment.name,
             )
         )
     ]
@@ -301,8 +308,8 @@ def _schedules(connection: Connection) -> dict[str, str]:
     schedules = {
         po: schedule
         for po, schedule in connection.execute(
-            select(PurchaseOrder.po_number, PurchaseOrder.payment_schedule).where(
-                PurchaseOrder.payment_schedule.is_not(None)
+            select(models.PurchaseOrder.po_number, models.PurchaseOrder.payment_schedule).where(
+                models.PurchaseOrder.payment_schedule.is_not(None)
             )
         )
         if schedule

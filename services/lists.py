@@ -17,23 +17,10 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+import models
 from domain.contracts import is_binding
 from domain.statuses import NO_OPEN_UNITS
 from domain.supply import units_open
-from models import (
-    AuditEntry,
-    Customer,
-    CustomerContract,
-    Deployment,
-    FxRate,
-    ImportBatch,
-    OrderLine,
-    Product,
-    PurchaseOrder,
-    Site,
-    Vendor,
-    VendorAlias,
-)
 from services import records, settings
 from services.audit import ENTITY_MODELS
 from services.errors import NotFoundError
@@ -100,32 +87,38 @@ class ReferenceNames:
 
 def reference_names(session: Session) -> ReferenceNames:
     names = ReferenceNames(
-        vendors=list(session.scalars(select(Vendor.name).order_by(Vendor.name_key))),
-        sites=list(session.scalars(select(Site.name).order_by(Site.name))),
-        customers=list(session.scalars(select(Customer.name).order_by(Customer.name))),
+        vendors=list(session.scalars(select(models.Vendor.name).order_by(models.Vendor.name_key))),
+        sites=list(session.scalars(select(models.Site.name).order_by(models.Site.name))),
+        customers=list(
+            session.scalars(select(models.Customer.name).order_by(models.Customer.name))
+        ),
         contracts=list(
             session.scalars(
-                select(CustomerContract.contract_ref).order_by(CustomerContract.contract_ref)
+                select(models.CustomerContract.contract_ref).order_by(
+                    models.CustomerContract.contract_ref
+                )
             )
         ),
         deployments=list(
-            session.scalars(select(Deployment.deployment_ref).order_by(Deployment.deployment_ref))
+            session.scalars(
+                select(models.Deployment.deployment_ref).order_by(models.Deployment.deployment_ref)
+            )
         ),
     )
     for vendor, sku in session.execute(
-        select(Vendor.name, Product.sku)
-        .join(Product, Product.vendor_id == Vendor.id)
-        .order_by(Vendor.name_key, Product.sku)
+        select(models.Vendor.name, models.Product.sku)
+        .join(models.Product, models.Product.vendor_id == models.Vendor.id)
+        .order_by(models.Vendor.name_key, models.Product.sku)
     ):
         names.skus_by_vendor.setdefault(vendor, []).append(sku)
     for vendor, alias_key in session.execute(
-        select(Vendor.name, VendorAlias.alias_key).join(
-            VendorAlias, VendorAlias.vendor_id == Vendor.id
+        select(models.Vendor.name, models.VendorAlias.alias_key).join(
+            models.VendorAlias, models.VendorAlias.vendor_id == models.Vendor.id
         )
     ):
         names.vendor_aliases[alias_key] = vendor
     reporting = str(settings.get(session, "reporting_currency")).upper()
-    rated = {str(c).upper() for c in session.scalars(select(FxRate.currency).distinct())}
+    rated = {str(c).upper() for c in session.scalars(select(models.FxRate.currency).distinct())}
     names.currencies = [reporting, *sorted(rated - {reporting})]
     return names
 
@@ -204,19 +197,19 @@ def _with_product_figures(session: Session, found: list[dict[str, Any]]) -> list
     open_units_of: dict[int, Any] = dict(
         session.execute(
             select(
-                OrderLine.product_id,
+                models.OrderLine.product_id,
                 func.sum(
                     case(
                         (
-                            OrderLine.quantity > OrderLine.received_qty,
-                            OrderLine.quantity - OrderLine.received_qty,
+                            models.OrderLine.quantity > models.OrderLine.received_qty,
+                            models.OrderLine.quantity - models.OrderLine.received_qty,
                         ),
                         else_=0,
                     )
                 ),
             )
-            .where(OrderLine.status.not_in(NO_OPEN_UNITS))
-            .group_by(OrderLine.product_id)
+            .where(models.OrderLine.status.not_in(NO_OPEN_UNITS))
+            .group_by(models.OrderLine.product_id)
         ).all()
     )
     for record in found:
@@ -248,12 +241,12 @@ def _first_page(kind_name: str, limit: int) -> Select[Any]:
         # the database sort every line first (0.1 s on 100,000 lines). Within those orders
         # the LIMIT keeps only the lines shown (the sort covers a few hundred lines).
         first_orders = (
-            select(PurchaseOrder.id)
-            .order_by(PurchaseOrder.po_number)
+            select(models.PurchaseOrder.id)
+            .order_by(models.PurchaseOrder.po_number)
             .limit(max(limit // 4, 1))  # enough orders to fill a screen, at a line or more each
             .scalar_subquery()
         )
-        query = query.where(PurchaseOrder.id.in_(first_orders))
+        query = query.where(models.PurchaseOrder.id.in_(first_orders))
     return query.limit(limit)
 
 
@@ -261,7 +254,7 @@ def is_empty(session: Session) -> bool:
     """True for a database holding no sites, vendors or customers yet (a fresh demo file)."""
     return not any(
         session.scalar(select(func.count()).select_from(model))
-        for model in (Site, Vendor, Customer)
+        for model in (models.Site, models.Vendor, models.Customer)
     )
 
 
@@ -305,7 +298,9 @@ def converter(session: Session) -> Converter:
     """Amounts to the reporting currency at the rates in the database (services.figures)."""
     fx: dict[str, list[tuple[dt.date, Decimal]]] = {}
     for currency, valid_from, rate in session.execute(
-        select(FxRate.currency, FxRate.valid_from, FxRate.rate).order_by(FxRate.valid_from)
+        select(models.FxRate.currency, models.FxRate.valid_from, models.FxRate.rate).order_by(
+            models.FxRate.valid_from
+        )
     ):
         fx.setdefault(currency.upper(), []).append((valid_from, rate))
     return Converter(fx, str(settings.get_all(session)["reporting_currency"]))
@@ -422,19 +417,19 @@ def import_batches(session: Session) -> list[ImportBatchRow]:
     """Every import batch, newest first."""
     rows = session.execute(
         select(
-            ImportBatch.id,
-            ImportBatch.file_name,
-            ImportBatch.sheet,
-            ImportBatch.kind,
-            ImportBatch.user,
-            ImportBatch.started_at,
-            ImportBatch.finished_at,
-            ImportBatch.created,
-            ImportBatch.updated,
-            ImportBatch.unchanged,
-            ImportBatch.rejected,
-            ImportBatch.undone_at,
-        ).order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc())
+            models.ImportBatch.id,
+            models.ImportBatch.file_name,
+            models.ImportBatch.sheet,
+            models.ImportBatch.kind,
+            models.ImportBatch.user,
+            models.ImportBatch.started_at,
+            models.ImportBatch.finished_at,
+            models.ImportBatch.created,
+            models.ImportBatch.updated,
+            models.ImportBatch.unchanged,
+            models.ImportBatch.rejected,
+            models.ImportBatch.undone_at,
+        ).order_by(models.ImportBatch.started_at.desc(), models.ImportBatch.id.desc())
     )
     return [ImportBatchRow(**row._asdict()) for row in rows]
 
@@ -460,18 +455,18 @@ def batch_records(session: Session, batch_id: int) -> BatchRecords:
     keep its id as their creating batch (DESIGN §5: creation by batch), and those the audit
     trail names with the batch as the source of a change. Records removed since (an undone
     batch) are in no list."""
-    batch = session.get(ImportBatch, batch_id)
+    batch = session.get(models.ImportBatch, batch_id)
     if batch is None:
         raise NotFoundError(f"there is no import batch {batch_id}")
     model = ENTITY_MODELS[batch.kind]
     created = session.scalars(select(model.id).where(model.created_batch_id == batch_id))
     ids = session.scalars(
-        select(AuditEntry.entity_id)
+        select(models.AuditEntry.entity_id)
         .where(
-            AuditEntry.import_batch_id == batch_id,
-            AuditEntry.entity == batch.kind,
-            AuditEntry.action.in_(("create", "update")),
-            AuditEntry.entity_id.is_not(None),
+            models.AuditEntry.import_batch_id == batch_id,
+            models.AuditEntry.entity == batch.kind,
+            models.AuditEntry.action.in_(("create", "update")),
+            models.AuditEntry.entity_id.is_not(None),
         )
         .distinct()
     )

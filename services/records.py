@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+import models
 from domain.allocation import is_part_category
 from domain.statuses import (
     AuditAction,
@@ -31,23 +32,6 @@ from domain.statuses import (
     SiteStatus,
 )
 from domain.supply import Category, first_commitment, take_vendor_dates
-from models import (
-    AuditEntry,
-    Customer,
-    CustomerContract,
-    Deployment,
-    DeploymentPart,
-    FxRate,
-    LeadTimeQuote,
-    OrderLine,
-    Ppa,
-    Product,
-    PurchaseOrder,
-    Site,
-    SiteCapacity,
-    Vendor,
-    VendorAlias,
-)
 from services import audit
 from services.attachment_store import forget_deleted
 from services.audit import Actor
@@ -99,49 +83,58 @@ def _unknown(field: str, value: str, label: str, known: Iterable[str]) -> Proble
 # --- looking up referenced records -------------------------------------------------------
 
 
-def find_vendor(session: Session, name: str) -> Vendor | None:
+def find_vendor(session: Session, name: str) -> models.Vendor | None:
     """A vendor by name or by one of its aliases, whatever the case."""
     key = name_key(name)
-    vendor = session.scalar(select(Vendor).where(Vendor.name_key == key))
+    vendor = session.scalar(select(models.Vendor).where(models.Vendor.name_key == key))
     if vendor is None:
         vendor = session.scalar(
-            select(Vendor).join(VendorAlias).where(VendorAlias.alias_key == key)
+            select(models.Vendor)
+            .join(models.VendorAlias)
+            .where(models.VendorAlias.alias_key == key)
         )
     return vendor
 
 
 def vendor_names(session: Session) -> list[str]:
-    names = list(session.scalars(select(Vendor.name)))
-    return names + list(session.scalars(select(VendorAlias.alias)))
+    names = list(session.scalars(select(models.Vendor.name)))
+    return names + list(session.scalars(select(models.VendorAlias.alias)))
 
 
-def find_site(session: Session, name: str) -> Site | None:
-    return session.scalar(select(Site).where(func.lower(Site.name) == name.strip().lower()))
-
-
-def find_product(session: Session, vendor: Vendor, sku: str) -> Product | None:
+def find_site(session: Session, name: str) -> models.Site | None:
     return session.scalar(
-        select(Product).where(
-            Product.vendor_id == vendor.id, func.lower(Product.sku) == sku.strip().lower()
+        select(models.Site).where(func.lower(models.Site.name) == name.strip().lower())
+    )
+
+
+def find_product(session: Session, vendor: models.Vendor, sku: str) -> models.Product | None:
+    return session.scalar(
+        select(models.Product).where(
+            models.Product.vendor_id == vendor.id,
+            func.lower(models.Product.sku) == sku.strip().lower(),
         )
     )
 
 
-def find_customer(session: Session, name: str) -> Customer | None:
-    return session.scalar(select(Customer).where(func.lower(Customer.name) == name.strip().lower()))
-
-
-def find_contract(session: Session, ref: str) -> CustomerContract | None:
+def find_customer(session: Session, name: str) -> models.Customer | None:
     return session.scalar(
-        select(CustomerContract).where(
-            func.lower(CustomerContract.contract_ref) == ref.strip().lower()
+        select(models.Customer).where(func.lower(models.Customer.name) == name.strip().lower())
+    )
+
+
+def find_contract(session: Session, ref: str) -> models.CustomerContract | None:
+    return session.scalar(
+        select(models.CustomerContract).where(
+            func.lower(models.CustomerContract.contract_ref) == ref.strip().lower()
         )
     )
 
 
-def find_deployment(session: Session, ref: str) -> Deployment | None:
+def find_deployment(session: Session, ref: str) -> models.Deployment | None:
     return session.scalar(
-        select(Deployment).where(func.lower(Deployment.deployment_ref) == ref.strip().lower())
+        select(models.Deployment).where(
+            func.lower(models.Deployment.deployment_ref) == ref.strip().lower()
+        )
     )
 
 
@@ -165,9 +158,9 @@ def part_name(session: Session, part: str) -> str | None:
     if category is not None:
         return category
     return session.scalar(
-        select(Product.sku)
-        .where(func.lower(Product.sku) == part.strip().lower())
-        .order_by(Product.id)
+        select(models.Product.sku)
+        .where(func.lower(models.Product.sku) == part.strip().lower())
+        .order_by(models.Product.id)
         .limit(1)
     )
 
@@ -185,15 +178,15 @@ def unknown_part(part: str, skus: Iterable[str]) -> Problem:
 
 
 def _require_contract(
-    session: Session, record: Record, site: Site | None, problems: list[Problem]
-) -> CustomerContract | None:
+    session: Session, record: Record, site: models.Site | None, problems: list[Problem]
+) -> models.CustomerContract | None:
     """The contract a deployment is built for (none given: None), at the deployment's site."""
     ref = record.get("contract_ref")
     if not ref:
         return None
     contract = find_contract(session, ref)
     if contract is None:
-        known = session.scalars(select(CustomerContract.contract_ref))
+        known = session.scalars(select(models.CustomerContract.contract_ref))
         problems.append(_unknown("contract_ref", ref, "contract", known))
     elif site is not None and contract.site_id != site.id:
         problems.append(contract_elsewhere(contract.contract_ref, contract.site.name, site.name))
@@ -212,13 +205,13 @@ def contract_elsewhere(contract_ref: str, contract_site: str, deployment_site: s
 
 def _require_deployment(
     session: Session, record: Record, problems: list[Problem]
-) -> Deployment | None:
+) -> models.Deployment | None:
     ref = record.get("deployment_ref")
     if not ref:
         return None
     deployment = find_deployment(session, ref)
     if deployment is None:
-        known = session.scalars(select(Deployment.deployment_ref))
+        known = session.scalars(select(models.Deployment.deployment_ref))
         problems.append(_unknown("deployment_ref", ref, "deployment", known))
     return deployment
 
@@ -233,7 +226,9 @@ def reserved_elsewhere(deployment_ref: str, deployment_site: str, line_site: str
     )
 
 
-def _require_vendor(session: Session, record: Record, problems: list[Problem]) -> Vendor | None:
+def _require_vendor(
+    session: Session, record: Record, problems: list[Problem]
+) -> models.Vendor | None:
     name = record.get("vendor")
     if not name:
         return None
@@ -243,25 +238,27 @@ def _require_vendor(session: Session, record: Record, problems: list[Problem]) -
     return vendor
 
 
-def _require_site(session: Session, record: Record, problems: list[Problem]) -> Site | None:
+def _require_site(session: Session, record: Record, problems: list[Problem]) -> models.Site | None:
     name = record.get("site")
     if not name:
         return None
     site = find_site(session, name)
     if site is None:
-        problems.append(_unknown("site", name, "site", session.scalars(select(Site.name))))
+        problems.append(_unknown("site", name, "site", session.scalars(select(models.Site.name))))
     return site
 
 
 def _require_product(
-    session: Session, vendor: Vendor | None, record: Record, problems: list[Problem]
-) -> Product | None:
+    session: Session, vendor: models.Vendor | None, record: Record, problems: list[Problem]
+) -> models.Product | None:
     sku = record.get("sku")
     if vendor is None or not sku:
         return None
     product = find_product(session, vendor, sku)
     if product is None:
-        skus = session.scalars(select(Product.sku).where(Product.vendor_id == vendor.id))
+        skus = session.scalars(
+            select(models.Product.sku).where(models.Product.vendor_id == vendor.id)
+        )
         problems.append(_unknown("sku", sku, f"{vendor.name} product", skus))
     return product
 
@@ -345,7 +342,7 @@ def _versioned(model: Any, *columns: Any) -> Select[Any]:
 
 class SiteAdapter(Adapter):
     kind_name = "sites"
-    model = Site
+    model = models.Site
     plain = (
         "name",
         "country",
@@ -358,16 +355,16 @@ class SiteAdapter(Adapter):
     )
 
     def select(self) -> Select[Any]:
-        return _versioned(Site, *self.plain_columns()).order_by(Site.name)
+        return _versioned(models.Site, *self.plain_columns()).order_by(models.Site.name)
 
-    def find(self, session: Session, record: Record) -> Site | None:
+    def find(self, session: Session, record: Record) -> models.Site | None:
         return find_site(session, record["name"])
 
-    def in_use(self, session: Session, row: Site) -> str | None:
-        orders = _count(session, PurchaseOrder.site_id, row.id)
-        ppas = _count(session, Ppa.site_id, row.id)
-        contracts = _count(session, CustomerContract.site_id, row.id)
-        deployments = _count(session, Deployment.site_id, row.id)
+    def in_use(self, session: Session, row: models.Site) -> str | None:
+        orders = _count(session, models.PurchaseOrder.site_id, row.id)
+        ppas = _count(session, models.Ppa.site_id, row.id)
+        contracts = _count(session, models.CustomerContract.site_id, row.id)
+        deployments = _count(session, models.Deployment.site_id, row.id)
         if orders or ppas or contracts or deployments:
             return (
                 f"site {row.name!r} still has {orders} purchase orders, {ppas} PPAs, "
@@ -378,7 +375,7 @@ class SiteAdapter(Adapter):
 
 class VendorAdapter(Adapter):
     kind_name = "vendors"
-    model = Vendor
+    model = models.Vendor
     plain = (
         "name",
         "country",
@@ -392,12 +389,16 @@ class VendorAdapter(Adapter):
     )
 
     def select(self) -> Select[Any]:
-        return _versioned(Vendor, *self.plain_columns()).order_by(Vendor.name_key)
+        return _versioned(models.Vendor, *self.plain_columns()).order_by(models.Vendor.name_key)
 
-    def find(self, session: Session, record: Record) -> Vendor | None:
-        return session.scalar(select(Vendor).where(Vendor.name_key == name_key(record["name"])))
+    def find(self, session: Session, record: Record) -> models.Vendor | None:
+        return session.scalar(
+            select(models.Vendor).where(models.Vendor.name_key == name_key(record["name"]))
+        )
 
-    def assign(self, session: Session, row: Vendor, record: Record, actor: Actor) -> list[Problem]:
+    def assign(
+        self, session: Session, row: models.Vendor, record: Record, actor: Actor
+    ) -> list[Problem]:
         super().assign(session, row, record, actor)
         row.name = " ".join(row.name.split())
         row.name_key = name_key(row.name)
@@ -408,9 +409,11 @@ class VendorAdapter(Adapter):
                 wanted.setdefault(name_key(alias), alias)
         for key, alias in wanted.items():
             owner = session.scalar(
-                select(Vendor.name).join(VendorAlias).where(VendorAlias.alias_key == key)
+                select(models.Vendor.name)
+                .join(models.VendorAlias)
+                .where(models.VendorAlias.alias_key == key)
             )
-            other = session.scalar(select(Vendor.name).where(Vendor.name_key == key))
+            other = session.scalar(select(models.Vendor.name).where(models.Vendor.name_key == key))
             clash = other if other is not None and other != row.name else owner
             if clash is not None and clash != row.name:
                 problems.append(
@@ -427,22 +430,24 @@ class VendorAdapter(Adapter):
             if key in current:
                 current[key].alias = alias
             else:
-                row.aliases.append(VendorAlias(alias=alias, alias_key=key))
+                row.aliases.append(models.VendorAlias(alias=alias, alias_key=key))
         return []
 
     def finish(self, session: Session, records: list[Record]) -> list[Record]:
         aliases: dict[int, list[str]] = {}
         for vendor_id, alias in session.execute(
-            select(VendorAlias.vendor_id, VendorAlias.alias).order_by(VendorAlias.alias)
+            select(models.VendorAlias.vendor_id, models.VendorAlias.alias).order_by(
+                models.VendorAlias.alias
+            )
         ):
             aliases.setdefault(vendor_id, []).append(alias)
         for record in records:
             record["aliases"] = "; ".join(aliases.get(record["id"], [])) or None
         return records
 
-    def in_use(self, session: Session, row: Vendor) -> str | None:
-        orders = _count(session, PurchaseOrder.vendor_id, row.id)
-        products = _count(session, Product.vendor_id, row.id)
+    def in_use(self, session: Session, row: models.Vendor) -> str | None:
+        orders = _count(session, models.PurchaseOrder.vendor_id, row.id)
+        products = _count(session, models.Product.vendor_id, row.id)
         if orders or products:
             return f"vendor {row.name!r} still has {orders} purchase orders and {products} products"
         return None
@@ -456,7 +461,7 @@ def split_aliases(text: str | None) -> list[str]:
 
 class ProductAdapter(Adapter):
     kind_name = "products"
-    model = Product
+    model = models.Product
     plain = (
         "sku",
         "description",
@@ -471,20 +476,22 @@ class ProductAdapter(Adapter):
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                Product,
-                Product.sku.label("sku"),
-                Vendor.name.label("vendor"),
+                models.Product,
+                models.Product.sku.label("sku"),
+                models.Vendor.name.label("vendor"),
                 *self.plain_columns(1),
             )
-            .join(Vendor, Product.vendor_id == Vendor.id)
-            .order_by(Vendor.name_key, Product.sku)
+            .join(models.Vendor, models.Product.vendor_id == models.Vendor.id)
+            .order_by(models.Vendor.name_key, models.Product.sku)
         )
 
-    def find(self, session: Session, record: Record) -> Product | None:
+    def find(self, session: Session, record: Record) -> models.Product | None:
         vendor = find_vendor(session, record["vendor"])
         return find_product(session, vendor, record["sku"]) if vendor else None
 
-    def assign(self, session: Session, row: Product, record: Record, actor: Actor) -> list[Problem]:
+    def assign(
+        self, session: Session, row: models.Product, record: Record, actor: Actor
+    ) -> list[Problem]:
         problems: list[Problem] = []
         vendor = _require_vendor(session, record, problems)
         if problems or vendor is None:
@@ -493,14 +500,16 @@ class ProductAdapter(Adapter):
         row.vendor = vendor
         return []
 
-    def in_use(self, session: Session, row: Product) -> str | None:
-        lines = _count(session, OrderLine.product_id, row.id)
-        quotes = _count(session, LeadTimeQuote.product_id, row.id)
+    def in_use(self, session: Session, row: models.Product) -> str | None:
+        lines = _count(session, models.OrderLine.product_id, row.id)
+        quotes = _count(session, models.LeadTimeQuote.product_id, row.id)
         if lines or quotes:
             return f"product {row.sku!r} is on {lines} order lines and {quotes} lead-time quotes"
         sku = row.sku.strip().lower()
-        others = _count_where(session, func.lower(Product.sku) == sku, Product.id != row.id)
-        named = _count_where(session, func.lower(DeploymentPart.part) == sku)
+        others = _count_where(
+            session, func.lower(models.Product.sku) == sku, models.Product.id != row.id
+        )
+        named = _count_where(session, func.lower(models.DeploymentPart.part) == sku)
         if named and not others:
             # A bill of parts names a sku of any vendor: the last product of it is needed.
             return f"product {row.sku!r} is a part of {named} deployments' bills of parts"
@@ -509,36 +518,36 @@ class ProductAdapter(Adapter):
 
 class LeadTimeAdapter(Adapter):
     kind_name = "leadtimes"
-    model = LeadTimeQuote
+    model = models.LeadTimeQuote
     plain = ("lead_days", "quote_date", "valid_until", "notes")
 
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                LeadTimeQuote,
-                Vendor.name.label("vendor"),
-                Product.sku.label("sku"),
+                models.LeadTimeQuote,
+                models.Vendor.name.label("vendor"),
+                models.Product.sku.label("sku"),
                 *self.plain_columns(),
             )
-            .join(Product, LeadTimeQuote.product_id == Product.id)
-            .join(Vendor, Product.vendor_id == Vendor.id)
-            .order_by(Vendor.name_key, Product.sku, LeadTimeQuote.quote_date)
+            .join(models.Product, models.LeadTimeQuote.product_id == models.Product.id)
+            .join(models.Vendor, models.Product.vendor_id == models.Vendor.id)
+            .order_by(models.Vendor.name_key, models.Product.sku, models.LeadTimeQuote.quote_date)
         )
 
-    def find(self, session: Session, record: Record) -> LeadTimeQuote | None:
+    def find(self, session: Session, record: Record) -> models.LeadTimeQuote | None:
         vendor = find_vendor(session, record["vendor"])
         product = find_product(session, vendor, record["sku"]) if vendor else None
         if product is None:
             return None
         return session.scalar(
-            select(LeadTimeQuote).where(
-                LeadTimeQuote.product_id == product.id,
-                LeadTimeQuote.quote_date == record["quote_date"],
+            select(models.LeadTimeQuote).where(
+                models.LeadTimeQuote.product_id == product.id,
+                models.LeadTimeQuote.quote_date == record["quote_date"],
             )
         )
 
     def assign(
-        self, session: Session, row: LeadTimeQuote, record: Record, actor: Actor
+        self, session: Session, row: models.LeadTimeQuote, record: Record, actor: Actor
     ) -> list[Problem]:
         problems: list[Problem] = []
         vendor = _require_vendor(session, record, problems)
@@ -554,51 +563,51 @@ class OrderLineAdapter(Adapter):
     """Order lines, each with its purchase order's fields; a new PO number creates the order."""
 
     kind_name = "orders"
-    model = OrderLine
+    model = models.OrderLine
     plain = (*LINE_TERMS, "received_qty", "received_date", "status", "notes")
 
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                OrderLine,
-                PurchaseOrder.po_number.label("po_number"),
-                OrderLine.line_no.label("line"),
-                Vendor.name.label("vendor"),
-                Product.sku.label("sku"),
-                OrderLine.quantity.label("quantity"),
-                Site.name.label("site"),
-                PurchaseOrder.order_date.label("order_date"),
-                OrderLine.description.label("description"),
-                Product.category.label("category"),
-                OrderLine.unit_price.label("unit_price"),
-                PurchaseOrder.currency.label("currency"),
+                models.OrderLine,
+                models.PurchaseOrder.po_number.label("po_number"),
+                models.OrderLine.line_no.label("line"),
+                models.Vendor.name.label("vendor"),
+                models.Product.sku.label("sku"),
+                models.OrderLine.quantity.label("quantity"),
+                models.Site.name.label("site"),
+                models.PurchaseOrder.order_date.label("order_date"),
+                models.OrderLine.description.label("description"),
+                models.Product.category.label("category"),
+                models.OrderLine.unit_price.label("unit_price"),
+                models.PurchaseOrder.currency.label("currency"),
                 *self.plain_columns(3),
-                PurchaseOrder.payment_schedule.label("payment_schedule"),
-                Deployment.deployment_ref.label("deployment_ref"),
-                OrderLine.first_commitment.label("first_commitment"),
-                PurchaseOrder.id.label("order_id"),
-                Product.gpus_per_unit.label("gpus_per_unit"),
+                models.PurchaseOrder.payment_schedule.label("payment_schedule"),
+                models.Deployment.deployment_ref.label("deployment_ref"),
+                models.OrderLine.first_commitment.label("first_commitment"),
+                models.PurchaseOrder.id.label("order_id"),
+                models.Product.gpus_per_unit.label("gpus_per_unit"),
             )
-            .join(PurchaseOrder, OrderLine.order_id == PurchaseOrder.id)
-            .join(Vendor, PurchaseOrder.vendor_id == Vendor.id)
-            .join(Site, PurchaseOrder.site_id == Site.id)
-            .join(Product, OrderLine.product_id == Product.id)
-            .outerjoin(Deployment, OrderLine.deployment_id == Deployment.id)
-            .order_by(PurchaseOrder.po_number, OrderLine.line_no)
+            .join(models.PurchaseOrder, models.OrderLine.order_id == models.PurchaseOrder.id)
+            .join(models.Vendor, models.PurchaseOrder.vendor_id == models.Vendor.id)
+            .join(models.Site, models.PurchaseOrder.site_id == models.Site.id)
+            .join(models.Product, models.OrderLine.product_id == models.Product.id)
+            .outerjoin(models.Deployment, models.OrderLine.deployment_id == models.Deployment.id)
+            .order_by(models.PurchaseOrder.po_number, models.OrderLine.line_no)
         )
 
-    def find(self, session: Session, record: Record) -> OrderLine | None:
+    def find(self, session: Session, record: Record) -> models.OrderLine | None:
         return session.scalar(
-            select(OrderLine)
-            .join(PurchaseOrder)
+            select(models.OrderLine)
+            .join(models.PurchaseOrder)
             .where(
-                PurchaseOrder.po_number == record["po_number"],
-                OrderLine.line_no == record["line"],
+                models.PurchaseOrder.po_number == record["po_number"],
+                models.OrderLine.line_no == record["line"],
             )
         )
 
     def assign(
-        self, session: Session, row: OrderLine, record: Record, actor: Actor
+        self, session: Session, row: models.OrderLine, record: Record, actor: Actor
     ) -> list[Problem]:
         problems: list[Problem] = []
         vendor = _require_vendor(session, record, problems)
@@ -631,19 +640,21 @@ class OrderLineAdapter(Adapter):
     def _order(
         self,
         session: Session,
-        row: OrderLine,
+        row: models.OrderLine,
         record: Record,
-        vendor: Vendor,
+        vendor: models.Vendor,
         actor: Actor,
         problems: list[Problem],
-    ) -> PurchaseOrder | None:
+    ) -> models.PurchaseOrder | None:
         """The line's purchase order, created for a new PO number; None (``problems`` say
         why) when the line cannot go on it."""
         order = session.scalar(
-            select(PurchaseOrder).where(PurchaseOrder.po_number == record["po_number"])
+            select(models.PurchaseOrder).where(
+                models.PurchaseOrder.po_number == record["po_number"]
+            )
         )
         if order is None:
-            order = PurchaseOrder(
+            order = models.PurchaseOrder(
                 po_number=record["po_number"],
                 status=OrderStatus.OPEN,
                 created_by=actor.user,
@@ -668,7 +679,7 @@ class OrderLineAdapter(Adapter):
             return None
         return order
 
-    def delete(self, session: Session, row: OrderLine) -> None:
+    def delete(self, session: Session, row: models.OrderLine) -> None:
         order = row.order
         session.delete(row)
         session.flush()
@@ -678,7 +689,7 @@ class OrderLineAdapter(Adapter):
 
 class PpaAdapter(_AtSite):
     kind_name = "ppas"
-    model = Ppa
+    model = models.Ppa
     plain = (
         "ppa_ref",
         "counterparty",
@@ -697,33 +708,33 @@ class PpaAdapter(_AtSite):
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                Ppa,
-                Ppa.ppa_ref.label("ppa_ref"),
-                Ppa.counterparty.label("counterparty"),
-                Site.name.label("site"),
+                models.Ppa,
+                models.Ppa.ppa_ref.label("ppa_ref"),
+                models.Ppa.counterparty.label("counterparty"),
+                models.Site.name.label("site"),
                 *self.plain_columns(2),
             )
-            .join(Site, Ppa.site_id == Site.id)
-            .order_by(Ppa.ppa_ref)
+            .join(models.Site, models.Ppa.site_id == models.Site.id)
+            .order_by(models.Ppa.ppa_ref)
         )
 
-    def find(self, session: Session, record: Record) -> Ppa | None:
-        return session.scalar(select(Ppa).where(Ppa.ppa_ref == record["ppa_ref"]))
+    def find(self, session: Session, record: Record) -> models.Ppa | None:
+        return session.scalar(select(models.Ppa).where(models.Ppa.ppa_ref == record["ppa_ref"]))
 
 
 class CustomerAdapter(Adapter):
     kind_name = "customers"
-    model = Customer
+    model = models.Customer
     plain = ("name", "country", "contact")
 
     def select(self) -> Select[Any]:
-        return _versioned(Customer, *self.plain_columns()).order_by(Customer.name)
+        return _versioned(models.Customer, *self.plain_columns()).order_by(models.Customer.name)
 
-    def find(self, session: Session, record: Record) -> Customer | None:
+    def find(self, session: Session, record: Record) -> models.Customer | None:
         return find_customer(session, record["name"])
 
-    def in_use(self, session: Session, row: Customer) -> str | None:
-        contracts = _count(session, CustomerContract.customer_id, row.id)
+    def in_use(self, session: Session, row: models.Customer) -> str | None:
+        contracts = _count(session, models.CustomerContract.customer_id, row.id)
         return f"customer {row.name!r} still has {contracts} contracts" if contracts else None
 
 
@@ -731,7 +742,7 @@ class ContractAdapter(Adapter):
     """Customer contracts; a customer named for the first time is created with the contract."""
 
     kind_name = "contracts"
-    model = CustomerContract
+    model = models.CustomerContract
     plain = (
         "contract_ref",
         "start_date",
@@ -754,24 +765,26 @@ class ContractAdapter(Adapter):
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                CustomerContract,
-                CustomerContract.contract_ref.label("contract_ref"),
-                Customer.name.label("customer"),
-                Site.name.label("site"),
+                models.CustomerContract,
+                models.CustomerContract.contract_ref.label("contract_ref"),
+                models.Customer.name.label("customer"),
+                models.Site.name.label("site"),
                 *self.plain_columns(1),
             )
-            .join(Customer, CustomerContract.customer_id == Customer.id)
-            .join(Site, CustomerContract.site_id == Site.id)
-            .order_by(CustomerContract.contract_ref)
+            .join(models.Customer, models.CustomerContract.customer_id == models.Customer.id)
+            .join(models.Site, models.CustomerContract.site_id == models.Site.id)
+            .order_by(models.CustomerContract.contract_ref)
         )
 
-    def find(self, session: Session, record: Record) -> CustomerContract | None:
+    def find(self, session: Session, record: Record) -> models.CustomerContract | None:
         return session.scalar(
-            select(CustomerContract).where(CustomerContract.contract_ref == record["contract_ref"])
+            select(models.CustomerContract).where(
+                models.CustomerContract.contract_ref == record["contract_ref"]
+            )
         )
 
     def assign(
-        self, session: Session, row: CustomerContract, record: Record, actor: Actor
+        self, session: Session, row: models.CustomerContract, record: Record, actor: Actor
     ) -> list[Problem]:
         problems: list[Problem] = []
         site = _require_site(session, record, problems)
@@ -779,7 +792,7 @@ class ContractAdapter(Adapter):
             return problems
         customer = find_customer(session, record["customer"])
         if customer is None:
-            customer = Customer(
+            customer = models.Customer(
                 name=" ".join(record["customer"].split()),
                 created_by=actor.user,
                 updated_by=actor.user,
@@ -800,8 +813,8 @@ class ContractAdapter(Adapter):
         row.site = site
         return []
 
-    def in_use(self, session: Session, row: CustomerContract) -> str | None:
-        deployments = _count(session, Deployment.contract_id, row.id)
+    def in_use(self, session: Session, row: models.CustomerContract) -> str | None:
+        deployments = _count(session, models.Deployment.contract_id, row.id)
         if deployments:
             return f"contract {row.contract_ref!r} still has {deployments} deployments"
         return None
@@ -809,18 +822,19 @@ class ContractAdapter(Adapter):
 
 class FxRateAdapter(Adapter):
     kind_name = "fxrates"
-    model = FxRate
+    model = models.FxRate
     plain = ("currency", "rate", "valid_from")
 
     def select(self) -> Select[Any]:
-        return _versioned(FxRate, *self.plain_columns()).order_by(
-            FxRate.currency, FxRate.valid_from
+        return _versioned(models.FxRate, *self.plain_columns()).order_by(
+            models.FxRate.currency, models.FxRate.valid_from
         )
 
-    def find(self, session: Session, record: Record) -> FxRate | None:
+    def find(self, session: Session, record: Record) -> models.FxRate | None:
         return session.scalar(
-            select(FxRate).where(
-                FxRate.currency == record["currency"], FxRate.valid_from == record["valid_from"]
+            select(models.FxRate).where(
+                models.FxRate.currency == record["currency"],
+                models.FxRate.valid_from == record["valid_from"],
             )
         )
 
@@ -829,27 +843,28 @@ class SiteCapacityAdapter(_AtSite):
     """A site's grid interconnect in force from a date on (an upgrade, a new substation)."""
 
     kind_name = "site_capacity"
-    model = SiteCapacity
+    model = models.SiteCapacity
     plain = ("from_date", "grid_mw", "notes")
 
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                SiteCapacity,
-                Site.name.label("site"),
+                models.SiteCapacity,
+                models.Site.name.label("site"),
                 *self.plain_columns(),
             )
-            .join(Site, SiteCapacity.site_id == Site.id)
-            .order_by(Site.name, SiteCapacity.from_date)
+            .join(models.Site, models.SiteCapacity.site_id == models.Site.id)
+            .order_by(models.Site.name, models.SiteCapacity.from_date)
         )
 
-    def find(self, session: Session, record: Record) -> SiteCapacity | None:
+    def find(self, session: Session, record: Record) -> models.SiteCapacity | None:
         site = find_site(session, record["site"])
         if site is None:
             return None
         return session.scalar(
-            select(SiteCapacity).where(
-                SiteCapacity.site_id == site.id, SiteCapacity.from_date == record["from_date"]
+            select(models.SiteCapacity).where(
+                models.SiteCapacity.site_id == site.id,
+                models.SiteCapacity.from_date == record["from_date"],
             )
         )
 
@@ -858,29 +873,31 @@ class DeploymentAdapter(Adapter):
     """One cluster at one site (a hall, a pod), usually built for one customer contract."""
 
     kind_name = "deployments"
-    model = Deployment
+    model = models.Deployment
     plain = ("deployment_ref", "name", "target_date", "power_ready_date", "status", "notes")
 
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                Deployment,
-                Deployment.deployment_ref.label("deployment_ref"),
-                Site.name.label("site"),
-                Deployment.name.label("name"),
-                CustomerContract.contract_ref.label("contract_ref"),
+                models.Deployment,
+                models.Deployment.deployment_ref.label("deployment_ref"),
+                models.Site.name.label("site"),
+                models.Deployment.name.label("name"),
+                models.CustomerContract.contract_ref.label("contract_ref"),
                 *self.plain_columns(2),
             )
-            .join(Site, Deployment.site_id == Site.id)
-            .outerjoin(CustomerContract, Deployment.contract_id == CustomerContract.id)
-            .order_by(Deployment.deployment_ref)
+            .join(models.Site, models.Deployment.site_id == models.Site.id)
+            .outerjoin(
+                models.CustomerContract, models.Deployment.contract_id == models.CustomerContract.id
+            )
+            .order_by(models.Deployment.deployment_ref)
         )
 
-    def find(self, session: Session, record: Record) -> Deployment | None:
+    def find(self, session: Session, record: Record) -> models.Deployment | None:
         return find_deployment(session, record["deployment_ref"])
 
     def assign(
-        self, session: Session, row: Deployment, record: Record, actor: Actor
+        self, session: Session, row: models.Deployment, record: Record, actor: Actor
     ) -> list[Problem]:
         problems: list[Problem] = []
         site = _require_site(session, record, problems)
@@ -888,9 +905,12 @@ class DeploymentAdapter(Adapter):
         if site is not None and row.id is not None and row.site_id != site.id:
             elsewhere = session.scalar(
                 select(func.count())
-                .select_from(OrderLine)
-                .join(PurchaseOrder, OrderLine.order_id == PurchaseOrder.id)
-                .where(OrderLine.deployment_id == row.id, PurchaseOrder.site_id != site.id)
+                .select_from(models.OrderLine)
+                .join(models.PurchaseOrder, models.OrderLine.order_id == models.PurchaseOrder.id)
+                .where(
+                    models.OrderLine.deployment_id == row.id,
+                    models.PurchaseOrder.site_id != site.id,
+                )
             )
             if elsewhere:
                 problems.append(
@@ -908,20 +928,20 @@ class DeploymentAdapter(Adapter):
         row.contract = contract
         return []
 
-    def in_use(self, session: Session, row: Deployment) -> str | None:
-        lines = _count(session, OrderLine.deployment_id, row.id)
+    def in_use(self, session: Session, row: models.Deployment) -> str | None:
+        lines = _count(session, models.OrderLine.deployment_id, row.id)
         if lines:
             return (
                 f"deployment {row.deployment_ref!r} still has {lines} order lines reserved for it"
             )
         return None
 
-    def dependents(self, session: Session, row: Deployment) -> list[tuple[str, int]]:
+    def dependents(self, session: Session, row: models.Deployment) -> list[tuple[str, int]]:
         # Its bill of parts: each part's removal is in the audit trail like the deployment's.
         parts = session.scalars(
-            select(DeploymentPart.id)
-            .where(DeploymentPart.deployment_id == row.id)
-            .order_by(DeploymentPart.part)
+            select(models.DeploymentPart.id)
+            .where(models.DeploymentPart.deployment_id == row.id)
+            .order_by(models.DeploymentPart.part)
         )
         return [("deployment_parts", part_id) for part_id in parts]
 
@@ -930,41 +950,43 @@ class DeploymentPartAdapter(Adapter):
     """A line of a deployment's bill of parts: a product sku or a category, and how many."""
 
     kind_name = "deployment_parts"
-    model = DeploymentPart
+    model = models.DeploymentPart
     plain = ("quantity",)
 
     def select(self) -> Select[Any]:
         return (
             _versioned(
-                DeploymentPart,
-                Deployment.deployment_ref.label("deployment_ref"),
-                DeploymentPart.part.label("part"),
-                DeploymentPart.quantity.label("quantity"),
+                models.DeploymentPart,
+                models.Deployment.deployment_ref.label("deployment_ref"),
+                models.DeploymentPart.part.label("part"),
+                models.DeploymentPart.quantity.label("quantity"),
             )
-            .join(Deployment, DeploymentPart.deployment_id == Deployment.id)
+            .join(models.Deployment, models.DeploymentPart.deployment_id == models.Deployment.id)
             # Case-blind, so both databases list a bill of parts in one order.
-            .order_by(Deployment.deployment_ref, func.lower(DeploymentPart.part))
+            .order_by(models.Deployment.deployment_ref, func.lower(models.DeploymentPart.part))
         )
 
-    def find(self, session: Session, record: Record) -> DeploymentPart | None:
+    def find(self, session: Session, record: Record) -> models.DeploymentPart | None:
         deployment = find_deployment(session, record["deployment_ref"])
         if deployment is None:
             return None
         return session.scalar(
-            select(DeploymentPart).where(
-                DeploymentPart.deployment_id == deployment.id,
-                func.lower(DeploymentPart.part) == str(record["part"]).strip().lower(),
+            select(models.DeploymentPart).where(
+                models.DeploymentPart.deployment_id == deployment.id,
+                func.lower(models.DeploymentPart.part) == str(record["part"]).strip().lower(),
             )
         )
 
     def assign(
-        self, session: Session, row: DeploymentPart, record: Record, actor: Actor
+        self, session: Session, row: models.DeploymentPart, record: Record, actor: Actor
     ) -> list[Problem]:
         problems: list[Problem] = []
         deployment = _require_deployment(session, record, problems)
         part = part_name(session, record["part"])
         if part is None:
-            problems.append(unknown_part(record["part"], session.scalars(select(Product.sku))))
+            problems.append(
+                unknown_part(record["part"], session.scalars(select(models.Product.sku)))
+            )
         if problems or deployment is None or part is None:
             return problems
         super().assign(session, row, record, actor)
@@ -1041,7 +1063,7 @@ def put_back(
     latest change is the one to put back) or the entry is not a change of this record."""
     if lock(session, kind_name, record_id) is None:
         raise gone(session, kind_name, record_id)
-    entry = session.get(AuditEntry, entry_id)
+    entry = session.get(models.AuditEntry, entry_id)
     spec = kind(kind_name)
     if (
         entry is None
@@ -1120,9 +1142,9 @@ def duplicate(session: Session, kind_name: str, record_id: int) -> Record:
     values.update(_NOT_COPIED.get(kind_name, {}))
     if kind_name == "orders":
         last = session.scalar(
-            select(func.max(OrderLine.line_no))
-            .join(PurchaseOrder, PurchaseOrder.id == OrderLine.order_id)
-            .where(PurchaseOrder.po_number == original["po_number"])
+            select(func.max(models.OrderLine.line_no))
+            .join(models.PurchaseOrder, models.PurchaseOrder.id == models.OrderLine.order_id)
+            .where(models.PurchaseOrder.po_number == original["po_number"])
         )
         values["line"] = (last or 0) + 1
     return values
@@ -1223,8 +1245,8 @@ def create(session: Session, kind_name: str, values: Record, actor: Actor) -> Re
         # Lines of one order are created one at a time: a second user adding the same line
         # waits here, then finds it made (a clear "already exists", never a constraint error).
         session.execute(
-            select(PurchaseOrder.id)
-            .where(PurchaseOrder.po_number == record["po_number"])
+            select(models.PurchaseOrder.id)
+            .where(models.PurchaseOrder.po_number == record["po_number"])
             .with_for_update()
         )
     if ad.find(session, record) is not None:
@@ -1270,9 +1292,11 @@ def _lookalikes(
         return []
     names: list[str]
     if kind_name == "vendors":
-        names = list(session.scalars(select(Vendor.name).where(Vendor.id != (own_id or 0))))
+        names = list(
+            session.scalars(select(models.Vendor.name).where(models.Vendor.id != (own_id or 0)))
+        )
         names += session.scalars(
-            select(VendorAlias.alias).where(VendorAlias.vendor_id != (own_id or 0))
+            select(models.VendorAlias.alias).where(models.VendorAlias.vendor_id != (own_id or 0))
         )
     elif kind_name == "products":
         vendor = find_vendor(session, record.get("vendor") or "")
@@ -1280,13 +1304,13 @@ def _lookalikes(
             return []
         names = list(
             session.scalars(
-                select(Product.sku).where(
-                    Product.vendor_id == vendor.id, Product.id != (own_id or 0)
+                select(models.Product.sku).where(
+                    models.Product.vendor_id == vendor.id, models.Product.id != (own_id or 0)
                 )
             )
         )
     else:
-        model = Site if kind_name == "sites" else Customer
+        model = models.Site if kind_name == "sites" else models.Customer
         names = list(session.scalars(select(model.name).where(model.id != (own_id or 0))))
     problem = lookalike(kind_name, name, names)
     return [problem] if problem else []
@@ -1399,7 +1423,9 @@ def lock(session: Session, kind_name: str, record_id: int) -> Any | None:
     ad = adapter(kind_name)
     row = session.get(ad.model, record_id, with_for_update=True, populate_existing=True)
     if row is not None and kind_name == "orders":
-        session.get(PurchaseOrder, row.order_id, with_for_update=True, populate_existing=True)
+        session.get(
+            models.PurchaseOrder, row.order_id, with_for_update=True, populate_existing=True
+        )
     return row
 
 
@@ -1408,13 +1434,13 @@ def gone(session: Session, kind_name: str, record_id: int) -> NotFoundError:
     it when the audit trail says so, else "no longer exists"."""
     ad = adapter(kind_name)
     deleted = session.execute(
-        select(AuditEntry.entity_key, AuditEntry.user)
+        select(models.AuditEntry.entity_key, models.AuditEntry.user)
         .where(
-            AuditEntry.entity == kind_name,
-            AuditEntry.entity_id == record_id,
-            AuditEntry.action == AuditAction.DELETE,
+            models.AuditEntry.entity == kind_name,
+            models.AuditEntry.entity_id == record_id,
+            models.AuditEntry.action == AuditAction.DELETE,
         )
-        .order_by(AuditEntry.id.desc())
+        .order_by(models.AuditEntry.id.desc())
         .limit(1)
     ).first()
     if deleted is None:
@@ -1494,7 +1520,7 @@ def _after_line_change(session: Session, kind_name: str, row: Any) -> None:
         session.flush()
 
 
-def refresh_order_status(order: PurchaseOrder) -> None:
+def refresh_order_status(order: models.PurchaseOrder) -> None:
     """A purchase order's status summarises its lines."""
     status = order_status({line.status for line in order.lines})
     if order.status != status:
