@@ -22,11 +22,6 @@ The PostgreSQL server URL names a database to connect to for creating (and at th
 dropping) a scratch database. The baseline is one writer alone making the same number of
 edits per writer, measured in the same run: the ratio says how much the team's total
 throughput gains (or loses) over one person.
-
-The PostgreSQL server URL names a database to connect to for creating (and at the end
-dropping) a scratch database. The baseline is one writer alone making the same number of
-edits per writer, measured in the same run: the ratio says how much the team's total
-throughput gains (or loses) over one person.
 """
 
 from __future__ import annotations
@@ -43,6 +38,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -52,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from models.database import open_database
 from services import audit, importing, maintenance, orders, records
@@ -72,18 +69,32 @@ class WriterReport:
     seconds: float = 0.0
 
 
-def write_mix(
-    location: str, writer: str, line_ids: list[int], edits: int, seed: int, start: Any
+# One save by a writer: (session, the writer's chooser, edit number, line id, the line as read,
+# actor) -> what goes into ``WriterReport.landed``.
+SaveOne = Callable[
+    [Session, random.Random, int, int, dict[str, Any], Actor], tuple[int, str, dt.date, int]
+]
+
+
+def run_writer(
+    location: str,
+    writer: str,
+    line_ids: list[int],
+    edits: int,
+    seed: int,
+    start: Any,
+    save_one: SaveOne,
 ) -> dict[str, Any]:
-    """One buyer's process receiving goods and moving ETAs on lines shared with the others:
-    ``landed`` holds (line id, "receive" or the ETA's ISO date, "", version after the save)."""
+    """One buyer's process: ``edits`` saves on randomly chosen lines shared with the others, each
+    one opening the line (reading its version), a moment's look, then ``save_one`` with that
+    version. Returns the ``WriterReport`` as plain data across the process boundary."""
     chooser = random.Random(seed)
     database = open_database(location, upgrade=False)
     actor = Actor(writer)
     report = WriterReport(writer)
-    with database.session() as session:
+    with database.session() as session:  # connected and warm before the clock starts
         records.get_record(session, "orders", line_ids[0])
-    start.wait()
+    start.wait()  # every writer starts at once, after the processes have started up
     started = time.perf_counter()
     try:
         for number in range(1, edits + 1):
@@ -91,25 +102,11 @@ def write_mix(
             try:
                 with database_problems(database), database.session() as session:
                     seen = records.get_record(session, "orders", line_id)
+                # The buyer looks at the line for a moment before saving.
                 time.sleep(chooser.random() * 0.002)
                 with database_problems(database), database.write() as session:
-                    if number % 2:
-                        saved = orders.receive(
-                            session,
-                            line_id,
-                            1,
-                            dt.date(2026, 12, 1),
-                            actor,
-                            expected_version=seen["version"],
-                        )
-                        what = "receive"
-                    else:
-                        eta = seen["eta"] + dt.timedelta(days=1)
-                        saved = orders.change_eta(
-                            session, line_id, eta, actor, expected_version=seen["version"]
-                        )
-                        what = eta.isoformat()
-                report.landed.append((line_id, what, ETAS[0], saved["version"]))
+                    landed = save_one(session, chooser, number, line_id, seen, actor)
+                report.landed.append(landed)
             except ConflictError:
                 report.conflicts += 1
             except DatabaseProblem as problem:
@@ -118,6 +115,57 @@ def write_mix(
         report.seconds = time.perf_counter() - started
         database.dispose()
     return asdict(report)
+
+
+def save_receive_or_eta(
+    session: Session,
+    chooser: random.Random,
+    number: int,
+    line_id: int,
+    seen: dict[str, Any],
+    actor: Actor,
+) -> tuple[int, str, dt.date, int]:
+    """Odd edits receive one unit, even ones move the ETA a day on."""
+    if number % 2:
+        saved = orders.receive(
+            session, line_id, 1, dt.date(2026, 12, 1), actor, expected_version=seen["version"]
+        )
+        what = "receive"
+    else:
+        eta = seen["eta"] + dt.timedelta(days=1)
+        saved = orders.change_eta(session, line_id, eta, actor, expected_version=seen["version"])
+        what = eta.isoformat()
+    return (line_id, what, ETAS[0], saved["version"])
+
+
+def save_notes_and_eta(
+    session: Session,
+    chooser: random.Random,
+    number: int,
+    line_id: int,
+    seen: dict[str, Any],
+    actor: Actor,
+) -> tuple[int, str, dt.date, int]:
+    """New notes naming the writer and edit, and an ETA chosen at random."""
+    notes = f"{actor.user} edit {number}"
+    eta = chooser.choice(ETAS)
+    saved = records.update(
+        session,
+        "orders",
+        line_id,
+        {"notes": notes, "eta": eta},
+        actor,
+        expected_version=seen["version"],
+    )
+    return (line_id, notes, eta, saved["version"])
+
+
+def write_mix(
+    location: str, writer: str, line_ids: list[int], edits: int, seed: int, start: Any
+) -> dict[str, Any]:
+    """One buyer's process receiving goods and moving ETAs on lines shared with the others:
+    ``landed`` holds (line id, "receive" or the ETA's ISO date, "", version after the save)."""
+    return run_writer(location, writer, line_ids, edits, seed, start, save_receive_or_eta)
 
 
 def reconcile_mix(location: str, line_ids: list[int], reports: list[WriterReport]) -> list[str]:
@@ -161,43 +209,8 @@ def database_check(location: str) -> list[str]:
 def write_edits(
     location: str, writer: str, line_ids: list[int], edits: int, seed: int, start: Any
 ) -> dict[str, Any]:
-    """One buyer's process: ``edits`` saves on randomly chosen lines shared with the others."""
-    chooser = random.Random(seed)
-    database = open_database(location, upgrade=False)
-    actor = Actor(writer)
-    report = WriterReport(writer)
-    with database.session() as session:  # connected and warm before the clock starts
-        records.get_record(session, "orders", line_ids[0])
-    start.wait()  # every writer starts at once, after the processes have started up
-    started = time.perf_counter()
-    try:
-        for number in range(1, edits + 1):
-            line_id = chooser.choice(line_ids)
-            notes = f"{writer} edit {number}"
-            eta = chooser.choice(ETAS)
-            try:
-                with database_problems(database), database.session() as session:
-                    seen = records.get_record(session, "orders", line_id)
-                # The buyer looks at the line for a moment before saving.
-                time.sleep(chooser.random() * 0.002)
-                with database_problems(database), database.write() as session:
-                    saved = records.update(
-                        session,
-                        "orders",
-                        line_id,
-                        {"notes": notes, "eta": eta},
-                        actor,
-                        expected_version=seen["version"],
-                    )
-                report.landed.append((line_id, notes, eta, saved["version"]))
-            except ConflictError:
-                report.conflicts += 1
-            except DatabaseProblem as problem:
-                report.refused.append(str(problem))
-    finally:
-        report.seconds = time.perf_counter() - started
-        database.dispose()
-    return asdict(report)  # plain data across the process boundary
+    """One buyer's process: ``edits`` saves of notes and ETA on randomly chosen lines."""
+    return run_writer(location, writer, line_ids, edits, seed, start, save_notes_and_eta)
 
 
 def _line_fields(number: int, quantity: int = 4) -> dict[str, Any]:
