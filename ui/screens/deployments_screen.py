@@ -278,14 +278,9 @@ class DuplicateStore(KindStore):
         super().__init__(context, "deployments")
         self.source_id = source_id
 
-    def save(
-        self,
-        values: Record,
-        record_id: int | None,
-        expected_version: int | None,
-        done: Any,
-        failed: Any,
-    ) -> None:
+    def create(self, values: Record, done: Any, failed: Any) -> None:
+        """The copy, with the source's parts (one transaction; not on the undo stack, which
+        would remove the deployment and leave its parts)."""
         from services import deployments
 
         source = self.source_id

@@ -31,25 +31,52 @@ class KindStore:
         done: Any,
         failed: Any,
     ) -> None:
+        """A new record when ``record_id`` is None, else an edit of that one."""
+        if record_id is None:
+            self.create(values, done, failed)
+        else:
+            self.update(values, record_id, expected_version, done, failed)
+
+    def create(self, values: Record, done: Any, failed: Any) -> None:
+        """Write a new record of the kind (undoable)."""
         from services import records
+
+        kind = self.kind_name
+        work = lambda s, a: records.create(s, kind, values, a)  # noqa: E731
+        self._write_undoable("new", values, [], work, done, failed)
+
+    def update(
+        self,
+        values: Record,
+        record_id: int,
+        expected_version: int | None,
+        done: Any,
+        failed: Any,
+    ) -> None:
+        """Save an edit of record ``record_id`` as it was at ``expected_version`` (undoable)."""
+        from services import records
+
+        kind = self.kind_name
+        work = lambda s, a: records.update(  # noqa: E731
+            s, kind, record_id, values, a, expected_version=expected_version
+        )
+        self._write_undoable("edit of", values, [record_id], work, done, failed)
+
+    def _write_undoable(
+        self,
+        what: str,
+        values: Record,
+        ids: list[int],
+        work: Callable[[Any, Any], Any],
+        done: Any,
+        failed: Any,
+    ) -> None:
         from services.schema import kind as kind_spec
         from ui.undo import history_of
 
-        kind = self.kind_name
-        schema = kind_spec(kind)
-        singular = schema.singular.lower()
-        key = schema.key_of(values)
-        ids: list[int]
-        work: Callable[[Any, Any], Any]
-        if record_id is None:
-            what, ids = f"new {singular} {key}", []
-            work = lambda s, a: records.create(s, kind, values, a)  # noqa: E731
-        else:
-            what, ids = f"edit of {singular} {key}", [record_id]
-            work = lambda s, a: records.update(  # noqa: E731
-                s, kind, record_id, values, a, expected_version=expected_version
-            )
-        history_of(self.context).write(what.strip(), kind, ids, work, done, failed)
+        schema = kind_spec(self.kind_name)
+        text = f"{what} {schema.singular.lower()} {schema.key_of(values)}".strip()
+        history_of(self.context).write(text, self.kind_name, ids, work, done, failed)
 
     def fetch(self, record_id: int, done: Any, failed: Any) -> None:
         from services import records
