@@ -98,31 +98,20 @@ class AppContext(QObject):
         failed: Failed | None = None,
         *,
         owner: QObject | None = None,
+        small: bool = False,
     ) -> None:
         """Run ``work(session)`` in a read session in the background. With ``owner`` (the
         widget the callbacks belong to), they are dropped if it has been deleted meanwhile
-        (a screen closed while its read was queued)."""
-        task = self._reading(work)
-        self.tasks.run(task, self._succeeded(done, owner), self._failed(failed, owner))
+        (a screen closed while its read was queued).
 
-    def read_small(
-        self,
-        work: Callable[[Session], T],
-        done: Done[T] | None = None,
-        failed: Failed | None = None,
-        *,
-        owner: QObject | None = None,
-    ) -> None:
-        """Run a read of bounded size (a first page: a LIMIT query of a few dozen rows, about
-        2 ms on 100,000 order lines) at once on this thread when the database is a local
-        SQLite file, where it cannot wait on a server or on the network, nor behind the
-        background queue (a 2 s alert evaluation may be running there); in the background
-        on PostgreSQL, like ``read``. Errors reach ``failed`` either way."""
-        if not self.db.is_sqlite:
-            self.read(work, done, failed, owner=owner)
-            return
+        ``small``: a read of bounded size (a first page: a LIMIT query of a few dozen rows,
+        about 2 ms on 100,000 order lines), run at once on this thread when the database is a
+        local SQLite file, where it cannot wait on a server or on the network, nor behind the
+        background queue (a 2 s alert evaluation may be running there); in the background on
+        PostgreSQL all the same. Errors reach ``failed`` either way."""
         task = self._reading(work)
-        self.tasks.run_now(task, self._succeeded(done, owner), self._failed(failed, owner))
+        run = self.tasks.run_now if small and self.db.is_sqlite else self.tasks.run
+        run(task, self._succeeded(done, owner), self._failed(failed, owner))
 
     def _reading(self, work: Callable[[Session], T]) -> Callable[[], T]:
         """``work(session)`` in a read session of the current database, as a task."""

@@ -217,8 +217,11 @@ def test_first_page_is_read_at_once_on_sqlite_and_in_the_worker_on_postgresql(
     context.tasks.wait()
 
     failures: list[BaseException] = []
-    context.read_small(
-        lambda session: session.execute(text("SELECT * FROM no_such_table")), None, failures.append
+    context.read(
+        lambda session: session.execute(text("SELECT * FROM no_such_table")),
+        None,
+        failures.append,
+        small=True,
     )
     qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
     assert "no_such_table" in str(failures[0])

@@ -326,13 +326,14 @@ class ListScreen(QWidget):
                 # in the worker holds Python's lock often enough to slow that first paint.
                 QTimer.singleShot(FULL_LOAD_DELAY_MS, self, load_all)
 
-        self.context.read_small(
+        self.context.read(
             lambda s: prepare(
                 s, kind, lists.first_records(s, kind, first), searched, False, known_marks=known
             ),
             first_done,
             self._load_failed,
             owner=self,
+            small=True,
         )
 
     def load_marks(self, generation: int | None = None) -> None:
