@@ -69,11 +69,20 @@ class WriterReport:
     seconds: float = 0.0
 
 
-# One save by a writer: (session, the writer's chooser, edit number, line id, the line as read,
-# actor) -> what goes into ``WriterReport.landed``.
-SaveOne = Callable[
-    [Session, random.Random, int, int, dict[str, Any], Actor], tuple[int, str, dt.date, int]
-]
+@dataclass
+class Edit:
+    """One save a writer is about to make: its number, the line as the writer read it (its
+    version is the one expected) and the writer's random chooser."""
+
+    number: int
+    line_id: int
+    seen: dict[str, Any]
+    chooser: random.Random
+
+
+# What goes into ``WriterReport.landed`` for one save.
+Landed = tuple[int, str, dt.date, int]
+SaveOne = Callable[[Session, Edit, Actor], Landed]
 
 
 def run_writer(
@@ -105,7 +114,7 @@ def run_writer(
                 # The buyer looks at the line for a moment before saving.
                 time.sleep(chooser.random() * 0.002)
                 with database_problems(database), database.write() as session:
-                    landed = save_one(session, chooser, number, line_id, seen, actor)
+                    landed = save_one(session, Edit(number, line_id, seen, chooser), actor)
                 report.landed.append(landed)
             except ConflictError:
                 report.conflicts += 1
@@ -117,47 +126,34 @@ def run_writer(
     return asdict(report)
 
 
-def save_receive_or_eta(
-    session: Session,
-    chooser: random.Random,
-    number: int,
-    line_id: int,
-    seen: dict[str, Any],
-    actor: Actor,
-) -> tuple[int, str, dt.date, int]:
+def save_receive_or_eta(session: Session, edit: Edit, actor: Actor) -> Landed:
     """Odd edits receive one unit, even ones move the ETA a day on."""
-    if number % 2:
+    version = edit.seen["version"]
+    if edit.number % 2:
         saved = orders.receive(
-            session, line_id, 1, dt.date(2026, 12, 1), actor, expected_version=seen["version"]
+            session, edit.line_id, 1, dt.date(2026, 12, 1), actor, expected_version=version
         )
         what = "receive"
     else:
-        eta = seen["eta"] + dt.timedelta(days=1)
-        saved = orders.change_eta(session, line_id, eta, actor, expected_version=seen["version"])
+        eta = edit.seen["eta"] + dt.timedelta(days=1)
+        saved = orders.change_eta(session, edit.line_id, eta, actor, expected_version=version)
         what = eta.isoformat()
-    return (line_id, what, ETAS[0], saved["version"])
+    return (edit.line_id, what, ETAS[0], saved["version"])
 
 
-def save_notes_and_eta(
-    session: Session,
-    chooser: random.Random,
-    number: int,
-    line_id: int,
-    seen: dict[str, Any],
-    actor: Actor,
-) -> tuple[int, str, dt.date, int]:
+def save_notes_and_eta(session: Session, edit: Edit, actor: Actor) -> Landed:
     """New notes naming the writer and edit, and an ETA chosen at random."""
-    notes = f"{actor.user} edit {number}"
-    eta = chooser.choice(ETAS)
+    notes = f"{actor.user} edit {edit.number}"
+    eta = edit.chooser.choice(ETAS)
     saved = records.update(
         session,
         "orders",
-        line_id,
+        edit.line_id,
         {"notes": notes, "eta": eta},
         actor,
-        expected_version=seen["version"],
+        expected_version=edit.seen["version"],
     )
-    return (line_id, notes, eta, saved["version"])
+    return (edit.line_id, notes, eta, saved["version"])
 
 
 def write_mix(
@@ -170,31 +166,53 @@ def write_mix(
 
 def reconcile_mix(location: str, line_ids: list[int], reports: list[WriterReport]) -> list[str]:
     """Every difference between the receipts and ETA moves reported and the database."""
+    return reconcile_lines(location, line_ids, reports, _mix_problems)
+
+
+def _mix_problems(session: Session, row: dict[str, Any], saves: list[Landed]) -> list[str]:
+    problems = []
+    line_id = row["id"]
+    receipts = sum(1 for _, what, _, _ in saves if what == "receive")
+    if row["received_qty"] != receipts:
+        problems.append(
+            f"line {line_id}: {row['received_qty']} received, writers report {receipts}"
+        )
+    moves = [dt.date.fromisoformat(w) for _, w, _, _ in saves if w != "receive"]
+    history = [h.new_date for h in audit.eta_history(session, line_id)]
+    if history != [ETAS[0], *moves]:
+        problems.append(
+            f"line {line_id}: ETA history {len(history)} moves, writers report {len(moves) + 1}"
+        )
+    return problems
+
+
+def reconcile_lines(
+    location: str,
+    line_ids: list[int],
+    reports: list[WriterReport],
+    line_problems: Callable[[Session, dict[str, Any], list[Landed]], list[str]],
+) -> list[str]:
+    """Every difference between what the writers say landed and what the database holds: each
+    line's saves, in version order, must have made versions 2, 3, ... up to the row's, then
+    ``line_problems(session, row, saves)`` says what else is wrong with the line; last,
+    ``db check``."""
     problems: list[str] = []
-    landed: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    landed: dict[int, list[Landed]] = defaultdict(list)
     for report in reports:
-        for line_id, what, _, version in report.landed:
-            landed[line_id].append((version, what))
+        for save in report.landed:
+            landed[save[0]].append(save)
     database = open_database(location, upgrade=False)
     try:
         with database.session() as session:
             for line_id in line_ids:
-                saves = sorted(landed[line_id])
+                saves = sorted(landed[line_id], key=lambda save: save[3])
                 row = records.get_record(session, "orders", line_id)
-                if [v for v, _ in saves] != list(range(2, 2 + len(saves))):
-                    problems.append(f"line {line_id}: versions landed are not 2..{len(saves) + 1}")
-                receipts = sum(1 for _, what in saves if what == "receive")
-                if row["received_qty"] != receipts:
-                    problems.append(
-                        f"line {line_id}: {row['received_qty']} received, writers report {receipts}"
-                    )
-                moves = [dt.date.fromisoformat(w) for _, w in saves if w != "receive"]
-                history = [h.new_date for h in audit.eta_history(session, line_id)]
-                if history != [ETAS[0], *moves]:
-                    problems.append(
-                        f"line {line_id}: ETA history {len(history)} moves, writers report "
-                        f"{len(moves) + 1}"
-                    )
+                versions = [save[3] for save in saves]
+                if versions != list(range(2, 2 + len(saves))):
+                    problems.append(f"line {line_id}: versions landed {versions[:10]}…")
+                if row["version"] != 1 + len(saves):
+                    problems.append(f"line {line_id}: version {row['version']}, saves {len(saves)}")
+                problems += line_problems(session, row, saves)
     finally:
         database.dispose()
     return problems + database_check(location)
@@ -273,55 +291,44 @@ def prepare(location: str, lines: int, quantity: int = 4) -> list[int]:
 
 
 def reconcile(location: str, line_ids: list[int], reports: list[WriterReport]) -> list[str]:
-    """Every difference between what the writers say landed and what the database holds."""
-    problems: list[str] = []
-    landed: dict[int, list[tuple[int, str, dt.date]]] = defaultdict(list)
-    for report in reports:
-        for line_id, notes, eta, version in report.landed:
-            landed[line_id].append((version, notes, eta))
-    database = open_database(location, upgrade=False)
-    try:
-        with database.session() as session:
-            for line_id in line_ids:
-                saves = sorted(landed[line_id])
-                row = records.get_record(session, "orders", line_id)
-                versions = [v for v, _, _ in saves]
-                if versions != list(range(2, 2 + len(saves))):
-                    problems.append(f"line {line_id}: versions landed {versions[:10]}…")
-                if row["version"] != 1 + len(saves):
-                    problems.append(f"line {line_id}: version {row['version']}, saves {len(saves)}")
-                if saves and (row["notes"], row["eta"]) != saves[-1][1:]:
-                    problems.append(f"line {line_id}: final row is not the last save")
-                trail = list(
-                    session.execute(
-                        text(
-                            "SELECT new_value FROM audit_entry WHERE entity = 'orders' AND "
-                            "action = 'update' AND field = 'notes' AND entity_id = :id "
-                            "ORDER BY id"
-                        ),
-                        {"id": line_id},
-                    ).scalars()
-                )
-                if trail != [notes for _, notes, _ in saves]:
-                    problems.append(
-                        f"line {line_id}: audit trail has {len(trail)} notes changes, "
-                        f"writers report {len(saves)}"
-                    )
-                history = audit.eta_history(session, line_id)
-                chain_ok = all(a.new_date == b.old_date for a, b in itertools.pairwise(history))
-                # The creation is one move (none -> first ETA), then every save that changed it.
-                etas = [ETAS[0], *(eta for _, _, eta in saves)]
-                expected_moves = 1 + sum(1 for a, b in itertools.pairwise(etas) if a != b)
-                if not chain_ok or len(history) != expected_moves:
-                    problems.append(
-                        f"line {line_id}: ETA history {len(history)} moves, expected "
-                        f"{expected_moves}, chain {'ok' if chain_ok else 'broken'}"
-                    )
-                if history and history[-1].new_date != row["eta"]:
-                    problems.append(f"line {line_id}: ETA history does not end at the ETA")
-    finally:
-        database.dispose()
-    return problems + database_check(location)
+    """Every difference between the notes and ETAs the writers say they saved and the
+    database: the final row, the audit trail of notes, the ETA history."""
+    return reconcile_lines(location, line_ids, reports, _edit_problems)
+
+
+def _edit_problems(session: Session, row: dict[str, Any], saves: list[Landed]) -> list[str]:
+    problems = []
+    line_id = row["id"]
+    if saves and (row["notes"], row["eta"]) != saves[-1][1:3]:
+        problems.append(f"line {line_id}: final row is not the last save")
+    trail = list(
+        session.execute(
+            text(
+                "SELECT new_value FROM audit_entry WHERE entity = 'orders' AND "
+                "action = 'update' AND field = 'notes' AND entity_id = :id "
+                "ORDER BY id"
+            ),
+            {"id": line_id},
+        ).scalars()
+    )
+    if trail != [notes for _, notes, _, _ in saves]:
+        problems.append(
+            f"line {line_id}: audit trail has {len(trail)} notes changes, "
+            f"writers report {len(saves)}"
+        )
+    history = audit.eta_history(session, line_id)
+    chain_ok = all(a.new_date == b.old_date for a, b in itertools.pairwise(history))
+    # The creation is one move (none -> first ETA), then every save that changed it.
+    etas = [ETAS[0], *(eta for _, _, eta, _ in saves)]
+    expected_moves = 1 + sum(1 for a, b in itertools.pairwise(etas) if a != b)
+    if not chain_ok or len(history) != expected_moves:
+        problems.append(
+            f"line {line_id}: ETA history {len(history)} moves, expected "
+            f"{expected_moves}, chain {'ok' if chain_ok else 'broken'}"
+        )
+    if history and history[-1].new_date != row["eta"]:
+        problems.append(f"line {line_id}: ETA history does not end at the ETA")
+    return problems
 
 
 def run_writers(
