@@ -59,7 +59,7 @@ def scaled() -> None:
             dialog.close()
 
     QTimer.singleShot(300, dialog_shot)
-    w.edit_record()
+    w.current_screen().edit_record()
 
 
 if SCALED:

@@ -70,7 +70,7 @@ def main(database_path: str, folder: str) -> int:
         look(screen_id)
     window.show_screen("orders")
     window.current_screen().view.selectRow(0)
-    look_at_dialog("edit dialog", window.edit_record)
+    look_at_dialog("edit dialog", window.current_screen().edit_record)
     look_at_dialog("new order", window.new_purchase_order)
     print(
         json.dumps(
