@@ -178,3 +178,21 @@ def is_on_hold(status: str) -> bool:
 def status_words(status: str) -> str:
     """A status as a buyer reads it: ``in_production`` → ``in production``."""
     return status.replace("_", " ")
+
+
+class RecordKind(StrEnum):
+    """The kinds of record Rackbook reads and writes (services/schema.py declares each one):
+    the text is what the CLI takes, what ``list --json`` and the import batches name."""
+
+    SITES = "sites"
+    SITE_CAPACITY = "site_capacity"
+    VENDORS = "vendors"
+    PRODUCTS = "products"
+    LEADTIMES = "leadtimes"
+    ORDERS = "orders"
+    PPAS = "ppas"
+    CUSTOMERS = "customers"
+    CONTRACTS = "contracts"
+    FXRATES = "fxrates"
+    DEPLOYMENTS = "deployments"
+    DEPLOYMENT_PARTS = "deployment_parts"

@@ -29,6 +29,7 @@ from domain.statuses import (
     DeploymentStatus,
     LineStatus,
     OrderStatus,
+    RecordKind,
     SiteStatus,
 )
 from domain.supply import Category, first_commitment, take_vendor_dates
@@ -54,12 +55,12 @@ Record = dict[str, Any]
 PART_CATEGORIES: tuple[str, ...] = tuple(c.value for c in Category)
 
 DEFAULTS: dict[str, Record] = {
-    "sites": {"status": SiteStatus.PLANNED},
-    "products": {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
-    "orders": {"status": LineStatus.PLACED, "received_qty": 0, "currency": "USD"},
-    "ppas": {"currency": "USD"},
-    "contracts": {"status": ContractStatus.SIGNED, "currency": "USD", "auto_renew": False},
-    "deployments": {"status": DeploymentStatus.PLANNED},
+    RecordKind.SITES: {"status": SiteStatus.PLANNED},
+    RecordKind.PRODUCTS: {"category": "other", "gpus_per_unit": 0, "currency": "USD"},
+    RecordKind.ORDERS: {"status": LineStatus.PLACED, "received_qty": 0, "currency": "USD"},
+    RecordKind.PPAS: {"currency": "USD"},
+    RecordKind.CONTRACTS: {"status": ContractStatus.SIGNED, "currency": "USD", "auto_renew": False},
+    RecordKind.DEPLOYMENTS: {"status": DeploymentStatus.PLANNED},
 }
 
 
@@ -269,7 +270,7 @@ def _require_product(
 class Adapter:
     """How one kind maps onto its table(s). Subclasses fill in the specifics."""
 
-    kind_name: ClassVar[str]
+    kind_name: ClassVar[RecordKind]
     # Any: the mapped classes share columns (id, version) that Base itself does not declare.
     model: ClassVar[type[Any]]
     # Record fields copied straight onto the row's attribute of the same name.
@@ -341,7 +342,7 @@ def _versioned(model: Any, *columns: Any) -> Select[Any]:
 
 
 class SiteAdapter(Adapter):
-    kind_name = "sites"
+    kind_name = RecordKind.SITES
     model = models.Site
     plain = (
         "name",
@@ -374,7 +375,7 @@ class SiteAdapter(Adapter):
 
 
 class VendorAdapter(Adapter):
-    kind_name = "vendors"
+    kind_name = RecordKind.VENDORS
     model = models.Vendor
     plain = (
         "name",
@@ -460,7 +461,7 @@ def split_aliases(text: str | None) -> list[str]:
 
 
 class ProductAdapter(Adapter):
-    kind_name = "products"
+    kind_name = RecordKind.PRODUCTS
     model = models.Product
     plain = (
         "sku",
@@ -517,7 +518,7 @@ class ProductAdapter(Adapter):
 
 
 class LeadTimeAdapter(Adapter):
-    kind_name = "leadtimes"
+    kind_name = RecordKind.LEADTIMES
     model = models.LeadTimeQuote
     plain = ("lead_days", "quote_date", "valid_until", "notes")
 
@@ -562,7 +563,7 @@ class LeadTimeAdapter(Adapter):
 class OrderLineAdapter(Adapter):
     """Order lines, each with its purchase order's fields; a new PO number creates the order."""
 
-    kind_name = "orders"
+    kind_name = RecordKind.ORDERS
     model = models.OrderLine
     plain = (*LINE_TERMS, "received_qty", "received_date", "status", "notes")
 
@@ -688,7 +689,7 @@ class OrderLineAdapter(Adapter):
 
 
 class PpaAdapter(_AtSite):
-    kind_name = "ppas"
+    kind_name = RecordKind.PPAS
     model = models.Ppa
     plain = (
         "ppa_ref",
@@ -723,7 +724,7 @@ class PpaAdapter(_AtSite):
 
 
 class CustomerAdapter(Adapter):
-    kind_name = "customers"
+    kind_name = RecordKind.CUSTOMERS
     model = models.Customer
     plain = ("name", "country", "contact")
 
@@ -741,7 +742,7 @@ class CustomerAdapter(Adapter):
 class ContractAdapter(Adapter):
     """Customer contracts; a customer named for the first time is created with the contract."""
 
-    kind_name = "contracts"
+    kind_name = RecordKind.CONTRACTS
     model = models.CustomerContract
     plain = (
         "contract_ref",
@@ -821,7 +822,7 @@ class ContractAdapter(Adapter):
 
 
 class FxRateAdapter(Adapter):
-    kind_name = "fxrates"
+    kind_name = RecordKind.FXRATES
     model = models.FxRate
     plain = ("currency", "rate", "valid_from")
 
@@ -842,7 +843,7 @@ class FxRateAdapter(Adapter):
 class SiteCapacityAdapter(_AtSite):
     """A site's grid interconnect in force from a date on (an upgrade, a new substation)."""
 
-    kind_name = "site_capacity"
+    kind_name = RecordKind.SITE_CAPACITY
     model = models.SiteCapacity
     plain = ("from_date", "grid_mw", "notes")
 
@@ -872,7 +873,7 @@ class SiteCapacityAdapter(_AtSite):
 class DeploymentAdapter(Adapter):
     """One cluster at one site (a hall, a pod), usually built for one customer contract."""
 
-    kind_name = "deployments"
+    kind_name = RecordKind.DEPLOYMENTS
     model = models.Deployment
     plain = ("deployment_ref", "name", "target_date", "power_ready_date", "status", "notes")
 
@@ -949,7 +950,7 @@ class DeploymentAdapter(Adapter):
 class DeploymentPartAdapter(Adapter):
     """A line of a deployment's bill of parts: a product sku or a category, and how many."""
 
-    kind_name = "deployment_parts"
+    kind_name = RecordKind.DEPLOYMENT_PARTS
     model = models.DeploymentPart
     plain = ("quantity",)
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 import models
+from domain.statuses import RecordKind
 from models import enums
 
 FieldType = Literal["text", "int", "decimal", "money", "date", "bool", "choice"]
@@ -25,7 +26,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     # The kind whose natural key this field names (vendor -> vendors), if any.
-    ref: str | None = None
+    ref: RecordKind | None = None
     # Decimal places kept for decimal and money fields.
     scale: int = 4
     # Shown in lists and exports but derived from other records, never written from a record.
@@ -39,7 +40,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Kind:
-    name: str
+    name: RecordKind
     label: str
     fields: tuple[Field, ...]
     key: tuple[str, ...]
@@ -67,11 +68,11 @@ class Kind:
     @property
     def key_separator(self) -> str:
         """What stands between the parts of a natural key as a person reads it."""
-        return "/" if self.name == "orders" else " / "
+        return "/" if self.name == RecordKind.ORDERS else " / "
 
     def key_of(self, record: dict[str, object]) -> str:
         """The natural key as a person reads it: ``PO-1042/3``, ``Dell / XE9680``."""
-        if self.name == "orders":  # 100,000 of them in an import: no list, no loop
+        if self.name == RecordKind.ORDERS:  # 100,000 of them in an import: no list, no loop
             return f"{record.get('po_number', '')!s}/{record.get('line', '')!s}"
         return self.key_separator.join([str(record.get(name, "")) for name in self.key])
 
@@ -87,7 +88,7 @@ def _choice(name: str, choices: tuple[str, ...], required: bool = False) -> Fiel
 CURRENCY = Field("currency", "text", label="Currency")
 
 SITES = Kind(
-    "sites",
+    RecordKind.SITES,
     "Sites",
     (
         _text("name", True),
@@ -104,7 +105,7 @@ SITES = Kind(
 )
 
 VENDORS = Kind(
-    "vendors",
+    RecordKind.VENDORS,
     "Vendors",
     (
         _text("name", True),
@@ -124,11 +125,11 @@ VENDORS = Kind(
 )
 
 PRODUCTS = Kind(
-    "products",
+    RecordKind.PRODUCTS,
     "Products",
     (
         _text("sku", True, label="SKU"),
-        _text("vendor", True, ref="vendors"),
+        _text("vendor", True, ref=RecordKind.VENDORS),
         _text("description"),
         _choice("category", enums.PRODUCT_CATEGORIES),
         Field("gpus_per_unit", "int", label="GPUs per unit"),
@@ -143,11 +144,11 @@ PRODUCTS = Kind(
 )
 
 LEADTIMES = Kind(
-    "leadtimes",
+    RecordKind.LEADTIMES,
     "Lead times",
     (
-        _text("vendor", True, ref="vendors"),
-        _text("sku", True, ref="products", label="SKU"),
+        _text("vendor", True, ref=RecordKind.VENDORS),
+        _text("sku", True, ref=RecordKind.PRODUCTS, label="SKU"),
         # The import reads this from a phrase ("12-14 wks") under the name lead_time.
         Field("lead_days", "int", True, label="Lead time (days)"),
         Field("quote_date", "date", True),
@@ -159,15 +160,15 @@ LEADTIMES = Kind(
 )
 
 ORDERS = Kind(
-    "orders",
+    RecordKind.ORDERS,
     "Order lines",
     (
         _text("po_number", True, label="PO number"),
         Field("line", "int", True),
-        _text("vendor", True, ref="vendors"),
-        _text("sku", True, ref="products", label="SKU"),
+        _text("vendor", True, ref=RecordKind.VENDORS),
+        _text("sku", True, ref=RecordKind.PRODUCTS, label="SKU"),
         Field("quantity", "int", True),
-        _text("site", True, ref="sites"),
+        _text("site", True, ref=RecordKind.SITES),
         Field("order_date", "date", True),
         _text("description"),
         Field("category", "choice", choices=enums.PRODUCT_CATEGORIES, derived=True),
@@ -183,7 +184,7 @@ ORDERS = Kind(
         # The purchase order's (like vendor, site, order date, currency); blank: the vendor's.
         _text("payment_schedule"),
         # Reserved for this deployment: the line serves that one only.
-        _text("deployment_ref", ref="deployments", label="Deployment"),
+        _text("deployment_ref", ref=RecordKind.DEPLOYMENTS, label="Deployment"),
         # The first date the vendor ever gave: kept by Rackbook, never written from a record.
         Field("first_commitment", "date", derived=True),
     ),
@@ -192,12 +193,12 @@ ORDERS = Kind(
 )
 
 PPAS = Kind(
-    "ppas",
+    RecordKind.PPAS,
     "PPAs",
     (
         _text("ppa_ref", True, label="PPA ref"),
         _text("counterparty", True),
-        _text("site", True, ref="sites"),
+        _text("site", True, ref=RecordKind.SITES),
         Field("capacity_mw", "decimal", True, label="Capacity (MW)"),
         Field("start_date", "date", True),
         Field("end_date", "date", True),
@@ -214,7 +215,7 @@ PPAS = Kind(
 )
 
 CUSTOMERS = Kind(
-    "customers",
+    RecordKind.CUSTOMERS,
     "Customers",
     (_text("name", True), _text("country"), _text("contact")),
     key=("name",),
@@ -222,12 +223,12 @@ CUSTOMERS = Kind(
 )
 
 CONTRACTS = Kind(
-    "contracts",
+    RecordKind.CONTRACTS,
     "Contracts",
     (
         _text("contract_ref", True, label="Contract"),
-        _text("customer", True, ref="customers"),
-        _text("site", True, ref="sites"),
+        _text("customer", True, ref=RecordKind.CUSTOMERS),
+        _text("site", True, ref=RecordKind.SITES),
         Field("start_date", "date", True),
         Field("end_date", "date", True),
         Field("price", "money", True),
@@ -251,7 +252,7 @@ CONTRACTS = Kind(
 )
 
 FXRATES = Kind(
-    "fxrates",
+    RecordKind.FXRATES,
     "FX rates",
     (
         _text("currency", True),
@@ -263,10 +264,10 @@ FXRATES = Kind(
 )
 
 SITE_CAPACITY = Kind(
-    "site_capacity",
+    RecordKind.SITE_CAPACITY,
     "Site capacity",
     (
-        _text("site", True, ref="sites"),
+        _text("site", True, ref=RecordKind.SITES),
         Field("from_date", "date", True, label="From"),
         Field("grid_mw", "decimal", True, label="Grid (MW)"),
         _text("notes"),
@@ -276,13 +277,13 @@ SITE_CAPACITY = Kind(
 )
 
 DEPLOYMENTS = Kind(
-    "deployments",
+    RecordKind.DEPLOYMENTS,
     "Deployments",
     (
         _text("deployment_ref", True, label="Deployment"),
-        _text("site", True, ref="sites"),
+        _text("site", True, ref=RecordKind.SITES),
         _text("name"),
-        _text("contract_ref", ref="contracts", label="Contract"),
+        _text("contract_ref", ref=RecordKind.CONTRACTS, label="Contract"),
         # Blank: the contract's need-by date.
         Field("target_date", "date", label="Target date"),
         # When its power is energised; blank: available.
@@ -295,10 +296,10 @@ DEPLOYMENTS = Kind(
 )
 
 DEPLOYMENT_PARTS = Kind(
-    "deployment_parts",
+    RecordKind.DEPLOYMENT_PARTS,
     "Deployment parts",
     (
-        _text("deployment_ref", True, ref="deployments", label="Deployment"),
+        _text("deployment_ref", True, ref=RecordKind.DEPLOYMENTS, label="Deployment"),
         # A product sku (any vendor's) or a category name (gpu_system, cooling…).
         _text("part", True),
         Field("quantity", "int", True),
@@ -335,49 +336,49 @@ PURCHASE_ORDER_FIELDS = ("vendor", "site", "order_date", "currency", "payment_sc
 # The table each kind's records live in (an order line's, the line's: its purchase order is
 # part of it). services.records' adapters write them; a test holds the two in step.
 MODELS: dict[str, type[Any]] = {
-    "sites": models.Site,
-    "site_capacity": models.SiteCapacity,
-    "vendors": models.Vendor,
-    "products": models.Product,
-    "leadtimes": models.LeadTimeQuote,
-    "orders": models.OrderLine,
-    "ppas": models.Ppa,
-    "customers": models.Customer,
-    "contracts": models.CustomerContract,
-    "fxrates": models.FxRate,
-    "deployments": models.Deployment,
-    "deployment_parts": models.DeploymentPart,
+    RecordKind.SITES: models.Site,
+    RecordKind.SITE_CAPACITY: models.SiteCapacity,
+    RecordKind.VENDORS: models.Vendor,
+    RecordKind.PRODUCTS: models.Product,
+    RecordKind.LEADTIMES: models.LeadTimeQuote,
+    RecordKind.ORDERS: models.OrderLine,
+    RecordKind.PPAS: models.Ppa,
+    RecordKind.CUSTOMERS: models.Customer,
+    RecordKind.CONTRACTS: models.CustomerContract,
+    RecordKind.FXRATES: models.FxRate,
+    RecordKind.DEPLOYMENTS: models.Deployment,
+    RecordKind.DEPLOYMENT_PARTS: models.DeploymentPart,
 }
 
 # The kinds listed for import (customers arrive with their contracts).
 IMPORT_KINDS = (
-    "sites",
-    "vendors",
-    "products",
-    "leadtimes",
-    "orders",
-    "ppas",
-    "contracts",
-    "fxrates",
-    "site_capacity",
-    "deployments",
-    "deployment_parts",
+    RecordKind.SITES,
+    RecordKind.VENDORS,
+    RecordKind.PRODUCTS,
+    RecordKind.LEADTIMES,
+    RecordKind.ORDERS,
+    RecordKind.PPAS,
+    RecordKind.CONTRACTS,
+    RecordKind.FXRATES,
+    RecordKind.SITE_CAPACITY,
+    RecordKind.DEPLOYMENTS,
+    RecordKind.DEPLOYMENT_PARTS,
 )
 
 # The order in which the sheets of one workbook are written: what a kind names first (a
 # deployment names its contract; an order line, the deployment it is reserved for).
 WRITE_ORDER = (
-    "sites",
-    "site_capacity",
-    "vendors",
-    "products",
-    "leadtimes",
-    "ppas",
-    "contracts",
-    "deployments",
-    "deployment_parts",
-    "orders",
-    "fxrates",
+    RecordKind.SITES,
+    RecordKind.SITE_CAPACITY,
+    RecordKind.VENDORS,
+    RecordKind.PRODUCTS,
+    RecordKind.LEADTIMES,
+    RecordKind.PPAS,
+    RecordKind.CONTRACTS,
+    RecordKind.DEPLOYMENTS,
+    RecordKind.DEPLOYMENT_PARTS,
+    RecordKind.ORDERS,
+    RecordKind.FXRATES,
 )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from domain import statuses
 from models import enums
+from services import records, schema
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("domain", "models", "services", "ui")
@@ -69,3 +70,11 @@ def test_the_same_values_are_not_listed_twice():
                     if len(texts) == len(node.elts) and frozenset(texts) in enum_values:
                         again.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert again == []
+
+
+def test_the_record_kinds_are_the_enum():
+    """services/schema.py declares exactly the kinds of RecordKind, each with its member."""
+    assert set(schema.KINDS) == {k.value for k in statuses.RecordKind}
+    assert all(type(spec.name) is statuses.RecordKind for spec in schema.KINDS.values())
+    assert set(schema.MODELS) == set(statuses.RecordKind)
+    assert set(records.ADAPTERS) == set(statuses.RecordKind)
