@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.statuses import Severity
 from services.dashboard import (
     Dashboard,
     SiteSupplySeries,
@@ -359,10 +360,11 @@ class DashboardScreen(FigureScreen):
             + (f"; over the grid at {', '.join(over_grid)}" if over_grid else ""),
         )
         counts = t.alerts_by_severity
+        tone = "warn" if counts.get(Severity.WARNING) else "good"
         self.tiles["alerts"].show_figure(
-            f"{counts.get('critical', 0)} critical",
-            f"{counts.get('warning', 0)} warning · {counts.get('info', 0)} info",
-            "bad" if counts.get("critical") else ("warn" if counts.get("warning") else "good"),
+            f"{counts.get(Severity.CRITICAL, 0)} critical",
+            f"{counts.get(Severity.WARNING, 0)} warning · {counts.get(Severity.INFO, 0)} info",
+            "bad" if counts.get(Severity.CRITICAL) else tone,
             "Click to open the alerts",
         )
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.statuses import Severity
 from ui import format as fmt
 from ui.context import AppContext
 from ui.screens.acknowledge_dialog import AcknowledgeDialog
@@ -221,14 +222,11 @@ class AlertsScreen(FigureScreen):
             refill(combo, items, combo.currentData() or None)
             self.model.set_filter(name, combo.currentData())
         open_alerts = [a for a in alerts if not a.hidden]
-        self.counts = {
-            s: sum(1 for a in open_alerts if a.severity == s)
-            for s in ("critical", "warning", "info")
-        }
+        self.counts = {s: sum(1 for a in open_alerts if a.severity == s) for s in Severity}
         hidden = len(alerts) - len(open_alerts)
         self.footer.setText(
-            f"{self.counts['critical']} critical, {self.counts['warning']} warning, "
-            f"{self.counts['info']} info open"
+            f"{self.counts[Severity.CRITICAL]} critical, {self.counts[Severity.WARNING]} warning, "
+            f"{self.counts[Severity.INFO]} info open"
             + (f"; {len(new)} new since you last looked, in bold" if new else "")
             + (f"; {hidden} acknowledged shown in grey" if hidden else "")
             + f" — as of {fmt.date(self.today())}"

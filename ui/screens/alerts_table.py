@@ -9,13 +9,18 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
+from domain.statuses import Severity
 from ui import format as fmt
 from ui.resources import icon
 from ui.tables.model import TitledTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 # The icon of each severity (``ui.resources``).
-SEVERITY_ICONS = {"critical": "overdue", "warning": "at_risk", "info": "info"}
+SEVERITY_ICONS: dict[str, str] = {
+    Severity.CRITICAL: "overdue",
+    Severity.WARNING: "at_risk",
+    Severity.INFO: "info",
+}
 HEADERS = ("Severity", "Rule", "Subject", "Site", "Message", "Acknowledged")
 
 

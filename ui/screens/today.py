@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.statuses import Severity
 from services.today import ACKNOWLEDGE, CHASE, MOVE_ETA, RECEIVE, Today, TodayItem
 from ui import format as fmt
 from ui.context import AppContext
@@ -154,7 +155,7 @@ class TodayScreen(FigureScreen):
                 child.setData(0, ITEM_ROLE, item)
                 child.setToolTip(1, item.detail)
                 child.setIcon(0, icon(SEVERITY_ICONS.get(item.severity, "info")))
-                if item.severity == "critical":
+                if item.severity == Severity.CRITICAL:
                     child.setForeground(0, INKS.tones["bad"])  # the scheme's red
                 top.addChild(child)
                 first = first or child

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
+from domain.statuses import Severity
 from ui.fit import fit_list_width
 from ui.navigation import alerts_entry
 from ui.window.screens import SIDEBAR_WIDTH, screen_ids
@@ -92,13 +93,12 @@ class WindowStatus:
         self.busy_label.setText("Working…" if busy else "")
 
     def show_alert_counts(self, counts: dict[str, int]) -> None:
-        order = ("critical", "warning", "info")
-        parts = [f"{counts.get(s, 0)} {s}" for s in order]
+        parts = [f"{counts.get(s, 0)} {s}" for s in Severity]
         self.alerts_label.setText("Alerts: " + ", ".join(parts))
         self.alerts_label.setToolTip("Open alerts by severity (acknowledged ones not counted)")
         # The sidebar counts every open alert, the critical and new ones named apart.
         row = screen_ids().index("alerts")
-        critical = counts.get("critical", 0)
+        critical = counts.get(Severity.CRITICAL, 0)
         total = sum(counts.values())
         navigation = self.window.navigation
         item = navigation.item(row)
