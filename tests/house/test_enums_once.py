@@ -55,6 +55,7 @@ def test_the_same_values_are_not_listed_twice():
             statuses.SiteStatus,
             statuses.PpaStructure,
             statuses.Rule,
+            statuses.RecordKind,
         )
     }
     again = []

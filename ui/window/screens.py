@@ -9,25 +9,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
+from domain.statuses import RecordKind
 from ui.navigation import NAVIGATION
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-RECORD_SCREENS = {
-    "orders",
-    "vendors",
-    "products",
-    "leadtimes",
-    "sites",
-    "ppas",
-    "contracts",
-    "customers",
-    "fxrates",
-    "site_capacity",
-    "deployments",
-    "deployment_parts",
-}
+# A screen of records for every kind, its id the kind's name.
+RECORD_SCREENS: frozenset[str] = frozenset(RecordKind)
 # Which screens show names or marks from which kinds: a change to the key reloads the values.
 # Marks are alerts (services.marks), so a kind's screens also follow the kinds their rules
 # read: lines late for a contract, contracts short of GPUs or power, vendors' shares, drift.
