@@ -143,6 +143,28 @@ def visible_alerts(
     return alerts if include_acknowledged else [a for a in alerts if not a.hidden]
 
 
+@dataclass(frozen=True)
+class Tally:
+    """The open alerts in short, for the window's status bar and sidebar."""
+
+    counts: dict[str, int]  # severity -> open alerts (every severity, 0 when none)
+    keys: list[str]  # each open alert's key, to tell which are new since last looked
+
+
+def counts_by_severity(found: Iterable[Alert]) -> dict[str, int]:
+    """Severity -> how many of ``found``, every severity listed (0 when none)."""
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
+    for alert in found:
+        counts[alert.severity] += 1
+    return counts
+
+
+def tally(session: Session, as_of: dt.date | None = None) -> Tally:
+    """The open (not hidden) alerts as of a day, counted by severity, with their keys."""
+    found = visible_alerts(session, as_of)
+    return Tally(counts_by_severity(found), [a.key for a in found])
+
+
 def acknowledge(
     session: Session,
     key: str,

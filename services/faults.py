@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from models.database import CannotOpen, Database, ReadOnlyDatabase, disk_full, sqlite_file
 from models.migrate import MigrationError
+from services.audit import Actor
 from services.credentials import mask_text
 from services.errors import ConflictError, DatabaseProblem, RackbookError
 
@@ -217,6 +219,25 @@ def database_problems(database: Database | None = None, *, reading: bool = False
         if problem is None:
             raise
         raise problem from exc
+
+
+#: Work done in a read session (it takes the session), and in a write transaction (the session
+#: and who writes): what the window hands its background tasks.
+ReadWork = Callable[[Session], T]
+WriteWork = Callable[[Session, Actor], T]
+
+
+def in_read_session(database: Database, work: ReadWork[T]) -> T:
+    """``work(session)`` in a read session of ``database``, its faults told as problems."""
+    with database_problems(database, reading=True), database.session() as session:
+        return work(session)
+
+
+def in_write_session(database: Database, actor: Actor, work: WriteWork[T]) -> T:
+    """``work(session, actor)`` in one write transaction of ``database``, its faults told as
+    problems (nothing of it written when it fails)."""
+    with database_problems(database), database.write() as session:
+        return work(session, actor)
 
 
 def _caused_by_a_concurrent_write(error: BaseException) -> bool:

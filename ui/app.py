@@ -117,20 +117,15 @@ def open_in_background(window: MainWindow, location: str, demo: bool) -> None:
 
     def work() -> Opened:
         from services import team
-        from services.faults import database_problems
+        from services.faults import in_read_session, in_write_session
 
         opened = team.open_for(location, typed_user)
         if demo and not opened.access.read_only:
+            from services import demo as demo_data
             from services import lists
 
-            database = opened.database
-            with database_problems(database, reading=True), database.session() as session:
-                empty = lists.is_empty(session)
-            if empty:
-                from services import demo as demo_data
-
-                with database_problems(database), database.write() as session:
-                    demo_data.load(session, opened.actor)
+            if in_read_session(opened.database, lists.is_empty):
+                in_write_session(opened.database, opened.actor, demo_data.load)
         return opened
 
     def failed(error: BaseException) -> None:

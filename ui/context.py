@@ -20,10 +20,9 @@ from ui.workers import Failed, Tasks
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sqlalchemy.orm import Session
-
     from models.database import Database
     from services.audit import Actor
+    from services.faults import ReadWork, WriteWork
     from services.team import Access, Opened
 
 #: What a background task returns, and what its ``done`` callback takes.
@@ -93,7 +92,7 @@ class AppContext(QObject):
 
     def read(
         self,
-        work: Callable[[Session], T],
+        work: ReadWork[T],
         done: Done[T] | None = None,
         failed: Failed | None = None,
         *,
@@ -113,21 +112,20 @@ class AppContext(QObject):
         run = self.tasks.run_now if small and self.db.is_sqlite else self.tasks.run
         run(task, self._succeeded(done, owner), self._failed(failed, owner))
 
-    def _reading(self, work: Callable[[Session], T]) -> Callable[[], T]:
+    def _reading(self, work: ReadWork[T]) -> Callable[[], T]:
         """``work(session)`` in a read session of the current database, as a task."""
         database = self.db
 
         def task() -> T:
-            from services.faults import database_problems
+            from services.faults import in_read_session
 
-            with database_problems(database, reading=True), database.session() as session:
-                return work(session)
+            return in_read_session(database, work)
 
         return task
 
     def write(
         self,
-        work: Callable[[Session, Actor], T],
+        work: WriteWork[T],
         done: Done[T] | None = None,
         failed: Failed | None = None,
         *,
@@ -137,10 +135,9 @@ class AppContext(QObject):
         database, actor = self.db, self.actor()
 
         def task() -> T:
-            from services.faults import database_problems
+            from services.faults import in_write_session
 
-            with database_problems(database), database.write() as session:
-                return work(session, actor)
+            return in_write_session(database, actor, work)
 
         self.tasks.run(task, self._succeeded(done, owner), self._failed(failed, owner))
 

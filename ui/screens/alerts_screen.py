@@ -222,7 +222,9 @@ class AlertsScreen(FigureScreen):
             refill(combo, items, combo.currentData() or None)
             self.model.set_filter(name, combo.currentData())
         open_alerts = [a for a in alerts if not a.hidden]
-        self.counts = {s: sum(1 for a in open_alerts if a.severity == s) for s in Severity}
+        from services.alerts import counts_by_severity
+
+        self.counts = counts_by_severity(open_alerts)
         hidden = len(alerts) - len(open_alerts)
         self.footer.setText(
             f"{self.counts[Severity.CRITICAL]} critical, {self.counts[Severity.WARNING]} warning, "

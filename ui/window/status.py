@@ -13,8 +13,6 @@ from ui.navigation import alerts_entry
 from ui.window.screens import SIDEBAR_WIDTH, screen_ids
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from ui.main_window import MainWindow
 
 
@@ -120,24 +118,15 @@ class WindowStatus:
 
         seen = seen_keys(context)  # read here: the worker touches no settings
 
-        def count(session: Session) -> tuple[dict[str, int], list[str]]:
-            found: dict[str, int] = {}
-            keys = []
-            for alert in alerts.visible_alerts(session):
-                found[alert.severity] = found.get(alert.severity, 0) + 1
-                keys.append(alert.key)
-            return found, keys
-
-        def done(result: tuple[dict[str, int], list[str]]) -> None:
-            counts, keys = result
+        def done(tally: alerts.Tally) -> None:
             if seen is None:
-                remember_seen(context, keys)  # the first look: nothing is "new"
+                remember_seen(context, tally.keys)  # the first look: nothing is "new"
                 self.new_alerts = 0
             else:
-                self.new_alerts = sum(1 for key in keys if key not in seen)
-            self.show_alert_counts(counts)
+                self.new_alerts = sum(1 for key in tally.keys if key not in seen)
+            self.show_alert_counts(tally.counts)
 
-        context.read(count, done, lambda _e: None)
+        context.read(alerts.tally, done, lambda _e: None)
 
 
 def _banner(name: str, background: str, color: str) -> QLabel:

@@ -112,3 +112,20 @@ def test_unknown_key_and_past_snooze_date_are_refused(database):
         with pytest.raises(UsageError, match="already past"):
             alerts.acknowledge(session, KEY, ACTOR, until=day("2027-01-14"), as_of=AS_OF)
         assert session.scalars(select(AlertAck)).all() == []
+
+
+def test_the_tally_counts_open_alerts_by_severity_and_leaves_out_acknowledged_ones(database):
+    """The window's status bar and sidebar: every severity counted (0 when none), an
+    acknowledged alert neither counted nor among the keys."""
+    with database.write() as session:
+        short_contract(session)
+        before = alerts.tally(session, AS_OF)
+        open_alerts = alerts.visible_alerts(session, AS_OF)
+        alerts.acknowledge(session, KEY, ACTOR, as_of=AS_OF)
+        after = alerts.tally(session, AS_OF)
+    assert set(before.counts) == {"critical", "warning", "info"}
+    assert sum(before.counts.values()) == len(open_alerts) == len(before.keys)
+    severity = next(a.severity for a in open_alerts if a.key == KEY)
+    assert KEY in before.keys and KEY not in after.keys
+    assert after.counts[severity] == before.counts[severity] - 1
+    assert sum(after.counts.values()) == sum(before.counts.values()) - 1
