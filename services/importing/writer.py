@@ -53,7 +53,7 @@ from models import (
     VendorAlias,
 )
 from models.base import utcnow
-from models.bulk import Constant, insert_columns, reserve_ids
+from models.bulk import Constant, InsertsBehind, insert_columns, reserve_ids
 from services import audit, order_header, records
 from services.audit import Actor, Change
 from services.collector import collector_paused
@@ -277,9 +277,13 @@ class _Writer:
         updates = [r for r in self.plan.rows if r.action == "update"]
         if self.kind == "contracts":
             self._customers(creates + updates)
-        if self.kind == "orders":
-            self._purchase_orders(creates + updates)
-        created_ids = self._insert(creates)
+        # Ids first: from here until the inserts are sent the connection is the sending
+        # thread's (models.bulk.InsertsBehind), while this one prepares the next rows.
+        created_ids = reserve_ids(self.conn, self.table, len(creates))
+        with InsertsBehind(self.conn) as behind:
+            if self.kind == "orders":
+                self._purchase_orders(creates + updates, behind)
+            self._insert(creates, created_ids, behind)
         self._update(updates)
         if self.kind == "vendors":
             self._aliases(creates, created_ids, updates)
@@ -295,27 +299,24 @@ class _Writer:
 
     # -- main table --
 
-    def _insert(self, rows: list[RowPlan]) -> list[int]:
+    def _insert(self, rows: list[RowPlan], ids: list[int], behind: InsertsBehind) -> None:
         """Driver-level bulk inserts (``models.bulk``: executemany on SQLite, COPY on
         PostgreSQL; no RETURNING, which on SQLite runs row by row), with ids reserved first
         so none has to be read back. Values travel column by column, a chunk at a time, so
         100,000 rows never sit in memory as statement parameters at once. Each row keeps
-        this batch's id: its creation, in place of an audit entry."""
-        if not rows:
-            return []
+        this batch's id: its creation, in place of an audit entry. Each chunk is sent by
+        ``behind`` while the next is made."""
         kind_name = self.kind
-        ids = reserve_ids(self.conn, self.table, len(rows))
-        for start in range(0, len(rows), CHUNK * 4):
-            chunk = rows[start : start + CHUNK * 4]
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
             columns: dict[str, Any] = value_columns(
                 kind_name, [r.record for r in chunk], [r.refs for r in chunk]
             )
-            columns.update(id=ids[start : start + CHUNK * 4], **self._created_stamp())
-            insert_columns(self.conn, self.table, columns, len(chunk))
+            columns.update(id=ids[start : start + CHUNK], **self._created_stamp())
+            behind.insert_columns(self.table, columns, len(chunk))
             self.step(len(chunk))
         for row, new_id in zip(rows, ids, strict=True):
             row.refs["id"] = new_id
-        return ids
 
     def _update(self, rows: list[RowPlan]) -> None:
         if not rows:
@@ -422,7 +423,7 @@ class _Writer:
 
     # -- orders: purchase orders and ETA history --
 
-    def _purchase_orders(self, rows: list[RowPlan]) -> None:
+    def _purchase_orders(self, rows: list[RowPlan], behind: InsertsBehind) -> None:
         # Each order's first line gives its vendor, site, date and currency (the plan made
         # sure the lines agree); a new order's lines are all in this file, so its status is
         # known without asking the database again (records.order_status over them).
@@ -438,10 +439,10 @@ class _Writer:
         existing = self._existing_orders()
         new, changed = self._orders_new_and_changed(wanted, existing)
         order_ids = {po: r.id for po, r in existing.items()}
-        if new:
-            order_ids.update(self._insert_orders(new, statuses))
         if changed:
             self._update_orders(changed)
+        if new:  # the last use of the connection here: the insert is sent by ``behind``
+            order_ids.update(self._insert_orders(new, statuses, behind))
         for row in rows:
             row.refs["order_id"] = order_ids[row.record["po_number"]]
         # A line of an existing order keeps its order (the key includes the PO number).
@@ -524,14 +525,16 @@ class _Writer:
         return new, changed
 
     def _insert_orders(
-        self, new: list[tuple[str, dict[str, Any]]], statuses: dict[str, set[str]]
+        self,
+        new: list[tuple[str, dict[str, Any]]],
+        statuses: dict[str, set[str]],
+        behind: InsertsBehind,
     ) -> dict[str, int]:
         """The new orders, each with its lines' status: their ids by PO number."""
         table = _table(PurchaseOrder)
         numbers = [po for po, _ in new]
         new_ids = reserve_ids(self.conn, table, len(new))
-        insert_columns(
-            self.conn,
+        behind.insert_columns(
             table,
             {
                 **_columns([values for _, values in new]),

@@ -11,7 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import AuditEntry, CustomerContract, Site
-from models.bulk import Constant, insert_columns, read_columns, reserve_ids
+from models.bulk import (
+    ROWS_PER_STATEMENT,
+    Constant,
+    insert_columns,
+    read_columns,
+    reserve_ids,
+)
 from tests.builders import basic_world, contract, make
 
 
@@ -153,7 +159,9 @@ def test_reserved_ids_are_used_by_bulk_rows_and_never_again(database, actor) -> 
     assert found == {"R1": ids[0], "R2": ids[1], "R3": ids[2]}
 
 
-@pytest.mark.parametrize("rows", [1, 199, 200, 201, 450])
+@pytest.mark.parametrize(
+    "rows", [1, ROWS_PER_STATEMENT - 1, ROWS_PER_STATEMENT, ROWS_PER_STATEMENT + 1, 3 * 1000 + 7]
+)
 def test_rows_spanning_several_statements_are_all_stored_in_order(database, rows) -> None:
     """On SQLite the rows go in multi-row statements (ROWS_PER_STATEMENT each, the rest in a
     last one); every row arrives with its own values, whatever the count."""
