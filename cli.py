@@ -857,18 +857,23 @@ def _export_po(ctx: Context, po_number: str, target: Path) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
-    from services import importing
     from services.collector import collector_paused
+    from services.importing.read import ReadAhead
 
     # A command process runs once and exits: the cyclic collector would only walk the
     # sheet's cells and the plan's rows once more when the import hands them back (and again
     # at exit), while nothing the import makes forms reference cycles. Run from another
     # program (tests), the collector is given back afterwards.
     with collector_paused(give_back=not ctx.whole_process):
-        return _import(ctx, importing)
+        # The file is read from here on, while the database's libraries are imported and
+        # the database opened (services.importing.read imports neither).
+        ahead = ReadAhead(ctx.args.file, ctx.args.sheet)
+        from services import importing
+
+        return _import(ctx, importing, ahead)
 
 
-def _import(ctx: Context, importing: Any) -> int:
+def _import(ctx: Context, importing: Any, ahead: Any) -> int:
     args = ctx.args
     request = importing.ImportRequest.from_map_options(
         args.map,
@@ -886,7 +891,7 @@ def _import(ctx: Context, importing: Any) -> int:
         importing.refuse_overwriting(args.file, args.errors, "nothing was imported")
     database = ctx.database()
     with database.write() as session:
-        report = importing.import_file(session, args.file, request, ctx.user)
+        report = importing.import_file(session, args.file, request, ctx.user, ahead=ahead)
         written = report.ok and not args.dry_run
         if not written:
             session.rollback()
@@ -1044,6 +1049,16 @@ def guarded(
 ) -> int:
     """Run ``action``; a person's mistake or an unusable database becomes one clear message.
     ``database``: the database the action opened, if any (to tell a full disk apart)."""
+    try:
+        return action()
+    except Exception as exc:
+        return _told(exc, err, database)
+
+
+def _told(exc: Exception, err: TextIO, database: Callable[[], Any] | None) -> int:
+    """What ``guarded`` says of ``exc`` and the exit status. The error classes are imported
+    here, once something went wrong: importing SQLAlchemy before the command runs would
+    hold up what the command starts first (an import starts reading its file)."""
     import sqlite3
 
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -1052,42 +1067,39 @@ def guarded(
     from models.migrate import MigrationError
     from services.errors import RackbookError
 
-    try:
-        return action()
-    except RackbookError as exc:
+    if isinstance(exc, RackbookError):
         err.write(f"rackbook: {exc}\n")
         return exc.exit_status
-    except (MigrationError, CannotOpen, ReadOnlyDatabase) as exc:
+    if isinstance(exc, MigrationError | CannotOpen | ReadOnlyDatabase):
         from services.faults import explain
 
         err.write(f"rackbook: {explain(exc) or exc}\n")
         return EXIT_REJECTED
-    except (SQLAlchemyError, sqlite3.Error) as exc:
+    if isinstance(exc, SQLAlchemyError | sqlite3.Error):
         from services.faults import explain
 
         problem = explain(exc, database() if database is not None else None)
         if problem is not None:
             err.write(f"rackbook: {problem}\n")
             return problem.exit_status
-        if isinstance(exc, (OperationalError, sqlite3.OperationalError)):
+        if isinstance(exc, OperationalError | sqlite3.OperationalError):
             orig = exc.orig if isinstance(exc, OperationalError) else exc
             err.write(f"rackbook: the database cannot be used: {_first_line(orig)}\n")
             return EXIT_REJECTED
         return _internal_error(err, exc)
-    except OverflowError:
+    if isinstance(exc, OverflowError):
         err.write("rackbook: a number given is too large for the database; nothing was written\n")
         return EXIT_USAGE
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         # The reader of the output has gone (``rackbook list orders | head``): stop quietly,
         # with nothing left for Python to flush into the closed pipe at exit.
         _drop_stdout()
         return EXIT_OK
-    except OSError as exc:
+    if isinstance(exc, OSError):
         name = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         err.write(f"rackbook: cannot use{name}: {exc.strerror or exc}\n")
         return EXIT_REJECTED
-    except Exception as exc:  # a bug: logged in full, one line for the person
-        return _internal_error(err, exc)
+    return _internal_error(err, exc)  # a bug: logged in full, one line for the person
 
 
 def _drop_stdout() -> None:

@@ -110,7 +110,11 @@ def _prepare(
                 raise ValueError(
                     f"{table.name}.{name}: {len(column_values)} values for {rows} rows"
                 )
-            values.append(_processed(column_values, process) if process else column_values)
+            whole = _bound_whole(column, column_values) if process else None
+            if whole is not None:
+                values.append(whole)
+            else:
+                values.append(_processed(column_values, process) if process else column_values)
         names.append(name)
     quote = dialect.identifier_preparer.quote
     target = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))})"
@@ -437,6 +441,16 @@ def _insert_values(
     if rest:
         sql = f"INSERT INTO {target} VALUES {', '.join([one] * rest)}"
         cursor.execute(sql, list(chain.from_iterable(rows_in)))
+
+
+def _bound_whole(column: Any, column_values: Sequence[Any]) -> list[Any] | None:
+    """A column's values bound by its type's own whole-column processing, where it has one
+    (``ScaledDecimal.bind_column``) and it applies; else None."""
+    bind_column = getattr(column.type, "bind_column", None)
+    if bind_column is None:
+        return None
+    bound: list[Any] | None = bind_column(column_values)
+    return bound
 
 
 class Constant:

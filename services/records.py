@@ -1164,24 +1164,37 @@ def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record
     text value is already trimmed, clean (``clean_text``) and not empty (the import's
     converters give None for an empty cell and clean each distinct cell once), so the values
     are taken over at C speed and only the defaults checked."""
-    template = _TEMPLATES.get(kind_name)
-    if template is None:
-        defaults = DEFAULTS.get(kind_name, {})
-        template = _TEMPLATES[kind_name] = {
-            f.name: defaults.get(f.name) for f in kind(kind_name).writable
-        }
-    # Copying the defaults and setting what is given walks the given values once (an import
-    # completes 100,000 records), rather than every field of the kind.
-    record = template.copy()
-    if trimmed:
+    return completer(kind_name, trimmed=trimmed)(values)
+
+
+def completer(kind_name: str, *, trimmed: bool = False) -> Callable[[Record], Record]:
+    """``complete`` for one kind, its field list and defaults looked up once (an import
+    completes 100,000 records)."""
+    found = _COMPLETERS.get((kind_name, trimmed))
+    if found is not None:
+        return found
+    defaults = list(DEFAULTS.get(kind_name, {}).items())
+    template = {f.name: None for f in kind(kind_name).writable}
+    template.update((name, value) for name, value in defaults if name in template)
+    after = _AFTER_COMPLETING.get(kind_name)
+
+    # Copying the defaults and setting what is given walks the given values once, rather
+    # than every field of the kind.
+    def taken_over(values: Record) -> Record:
+        record = template.copy()
         record.update(values)
         if len(record) != len(template):
             for name in values.keys() - template.keys():
                 del record[name]
-        for name, default in DEFAULTS.get(kind_name, {}).items():
+        for name, default in defaults:
             if record[name] is None or record[name] == "":
                 record[name] = default
-    else:
+        if after is not None:
+            after(record, values)
+        return record
+
+    def cleaned(values: Record) -> Record:
+        record = template.copy()
         for name, value in values.items():
             if name not in template:
                 continue
@@ -1189,23 +1202,30 @@ def complete(kind_name: str, values: Record, *, trimmed: bool = False) -> Record
                 value = clean_text(value).strip()
             if value is not None and value != "":
                 record[name] = value
-    if kind_name == "orders":
-        follow_receipts(record)
-    elif kind_name == "contracts" and record["currency"] == "USD":
-        _late_credit_currency(values, record)
-    return record
+        if after is not None:
+            after(record, values)
+        return record
+
+    made = _COMPLETERS[kind_name, trimmed] = taken_over if trimmed else cleaned
+    return made
 
 
-def _late_credit_currency(values: Record, record: Record) -> None:
+_COMPLETERS: dict[tuple[str, bool], Callable[[Record], Record]] = {}
+
+
+def _receipts_followed(record: Record, values: Record) -> None:
+    follow_receipts(record)
+
+
+def _late_credit_currency(record: Record, values: Record) -> None:
     """A late credit is money owed under the contract: it takes the currency the contract
     names, never the USD that a blank currency means elsewhere (validation then asks)."""
+    if record["currency"] != "USD":
+        return
     given = values.get("currency")
     blank = given is None or (isinstance(given, str) and not given.strip())
     if blank and any(record.get(n) is not None for n in ("late_credit_per_day", "late_credit_cap")):
         record["currency"] = None
-
-
-_TEMPLATES: dict[str, Record] = {}
 
 
 def follow_receipts(record: Record) -> None:
@@ -1222,6 +1242,13 @@ def follow_receipts(record: Record) -> None:
         record["status"] = LineStatus.PARTIALLY_RECEIVED
     elif record.get("status") in (LineStatus.RECEIVED, LineStatus.PARTIALLY_RECEIVED):
         record["status"] = LineStatus.SHIPPED
+
+
+# What completing a record of these kinds does last (given the record and what was given).
+_AFTER_COMPLETING: dict[str, Callable[[Record, Record], None]] = {
+    "orders": _receipts_followed,
+    "contracts": _late_credit_currency,
+}
 
 
 def _stamp(row: Any, actor: Actor, creating: bool) -> None:

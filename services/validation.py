@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from operator import itemgetter
+from itertools import repeat
+from math import isfinite
+from operator import itemgetter, ne
 from typing import Any
 
 from confusable_homoglyphs.confusables import confusables_data as _CONFUSABLES
@@ -376,19 +378,54 @@ def validate_typed(kind_name: str, record: Record) -> list[Problem]:
     is already known to pass its field's type check (``type_problem``): the import checks
     each distinct cell value once per column, so per row only the required fields and the
     cross-field rules remain. Gives the same problems as ``validate`` for such a record."""
+    return typed_validator(kind_name)(record)
+
+
+def typed_validator(kind_name: str) -> Callable[[Record], list[Problem]]:
+    """``validate_typed`` for one kind, its required fields and rules looked up once (an
+    import calls it for 100,000 records)."""
+    found = _TYPED.get(kind_name)
+    if found is not None:
+        return found
     names, values = _required(kind_name)
-    given = values(record)
-    problems = (
-        [
-            Problem(name, record.get(name), "is required")
-            for name in names
-            if record.get(name) is None or record.get(name) == ""
-        ]
-        if None in given or "" in given
-        else []
-    )
-    RULES[kind_name](record, problems)
-    return problems
+    rule = RULES[kind_name]
+
+    def check(record: Record) -> list[Problem]:
+        given = values(record)
+        problems = (
+            [
+                Problem(name, record.get(name), "is required")
+                for name in names
+                if record.get(name) is None or record.get(name) == ""
+            ]
+            if None in given or "" in given
+            else []
+        )
+        rule(record, problems)
+        return problems
+
+    _TYPED[kind_name] = check
+    return check
+
+
+_TYPED: dict[str, Callable[[Record], list[Problem]]] = {}
+
+
+def floats_fit(field: Field, cells: Sequence[float]) -> bool:
+    """Whether every float of ``cells``, read as the decimal it shows (``Decimal(repr(x))``,
+    as ``values.to_decimal`` reads it), passes ``type_problem`` for the decimal or money
+    ``field``: a finite number, no more places than the field's scale, below its largest.
+    Checked by whole column at C speed (a price column holds 100,000 distinct values), with
+    the same answer as the value-by-value check (tests/services/test_validation_floats.py)."""
+    if not all(map(isfinite, cells)):
+        return False
+    # A float keeps within ``scale`` places exactly when rounding it there gives it back:
+    # its shortest decimal form (repr) has no more places.
+    if any(map(ne, map(round, cells, repeat(field.scale)), cells)):
+        return False
+    # Far below the largest, where a float and the decimal it shows cannot fall on either
+    # side of it (nearer, the value-by-value check decides).
+    return not cells or max(map(abs, cells)) < _LARGEST[field.scale] / 2
 
 
 def type_problem(field: Field, value: Any) -> str | None:

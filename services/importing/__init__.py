@@ -3,49 +3,20 @@
 The steps are separate so the window's import wizard can drive them one page at a time
 (``read_file`` → ``choose_sheets``/``match_headers`` → ``plan_import`` for the preview →
 ``commit``), each taking a progress callback and a cancel flag where the work is long. The
-command line calls ``import_file``, which runs the same steps for every sheet of a file in
-the caller's transaction.
+command line calls ``import_file`` (``services.importing.flow``), which runs the same steps
+for every sheet of a file in the caller's transaction.
+
+Each name below is loaded from its module when first used (PEP 562), so that reading a file
+(``services.importing.read``: python-calamine, no database) can start before SQLAlchemy and
+the models are imported: the command line starts parsing the file while it starts up. The
+errors workbook's openpyxl (and numpy under it), a fifth of a second of start-up that an
+import without --errors never needs, is likewise loaded only when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
+import importlib
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.orm import Session
-
-from services.collector import collector_paused
-from services.errors import RackbookError, UsageError
-from services.importing import writer
-from services.importing.headers import (
-    ColumnMatch,
-    Mapping,
-    Profile,
-    SheetFit,
-    choose_sheets,
-    find_profile,
-    header_signature,
-    match_headers,
-    parse_overrides,
-    save_profile,
-)
-from services.importing.named import NamedVendor, named_vendor
-from services.importing.plan import (
-    ImportCancelled,
-    Known,
-    Plan,
-    RowAction,
-    RowPlan,
-    plan_import,
-    vendor_names,
-)
-from services.importing.read import FileProblem, Sheet, Workbook, read_file
-from services.importing.values import ReadOptions
-from services.importing.writer import BatchResult, UndoResult
-from services.schema import IMPORT_KINDS
 
 if TYPE_CHECKING:
     from services.importing.errors_workbook import (
@@ -54,23 +25,105 @@ if TYPE_CHECKING:
         refuse_overwriting,
         write_errors,
     )
+    from services.importing.flow import (
+        VENDOR_KINDS,
+        ImportReport,
+        ImportRequest,
+        MissingColumns,
+        SheetReport,
+        commit,
+        import_file,
+        undo_batch,
+    )
+    from services.importing.headers import (
+        ColumnMatch,
+        Mapping,
+        Profile,
+        SheetFit,
+        choose_sheets,
+        find_profile,
+        match_headers,
+        save_profile,
+    )
+    from services.importing.plan import (
+        ImportCancelled,
+        Known,
+        Plan,
+        RowAction,
+        RowPlan,
+        plan_import,
+        vendor_names,
+    )
+    from services.importing.read import FileProblem, Sheet, Workbook, read_file
+    from services.importing.values import ReadOptions
+    from services.importing.writer import BatchResult, UndoResult
 
-# The errors workbook is written with openpyxl (and numpy under it): a fifth of a second of
-# start-up that an import without --errors never needs, so it is loaded when first asked for.
-_ERRORS_WORKBOOK = frozenset(
-    {"ErrorsWritten", "errors_written_text", "refuse_overwriting", "write_errors"}
+# Each name this package gives, and the module it comes from.
+_HOMES = {
+    **dict.fromkeys(
+        ("ErrorsWritten", "errors_written_text", "refuse_overwriting", "write_errors"),
+        "errors_workbook",
+    ),
+    **dict.fromkeys(
+        (
+            "VENDOR_KINDS",
+            "ImportReport",
+            "ImportRequest",
+            "MissingColumns",
+            "SheetReport",
+            "commit",
+            "import_file",
+            "undo_batch",
+        ),
+        "flow",
+    ),
+    **dict.fromkeys(
+        (
+            "ColumnMatch",
+            "Mapping",
+            "Profile",
+            "SheetFit",
+            "choose_sheets",
+            "find_profile",
+            "match_headers",
+            "save_profile",
+        ),
+        "headers",
+    ),
+    **dict.fromkeys(
+        (
+            "ImportCancelled",
+            "Known",
+            "Plan",
+            "RowAction",
+            "RowPlan",
+            "plan_import",
+            "vendor_names",
+        ),
+        "plan",
+    ),
+    **dict.fromkeys(("FileProblem", "Sheet", "Workbook", "read_file"), "read"),
+    "ReadOptions": "values",
+    **dict.fromkeys(("BatchResult", "UndoResult"), "writer"),
+}
+_MODULES = frozenset(
+    ("errors_workbook", "flow", "headers", "named", "plan", "read", "values", "writer")
 )
 
 
 def __getattr__(name: str) -> Any:
-    if name in _ERRORS_WORKBOOK:
-        from services.importing import errors_workbook
-
-        return getattr(errors_workbook, name)
+    home = _HOMES.get(name)
+    if home is not None:
+        value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+        globals()[name] = value
+        return value
+    if name in _MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
+    "VENDOR_KINDS",
     "BatchResult",
     "ColumnMatch",
     "ErrorsWritten",
@@ -78,6 +131,7 @@ __all__ = [
     "ImportCancelled",
     "ImportReport",
     "ImportRequest",
+    "Known",
     "Mapping",
     "MissingColumns",
     "Plan",
@@ -104,263 +158,3 @@ __all__ = [
     "vendor_names",
     "write_errors",
 ]
-
-VENDOR_KINDS = ("products", "leadtimes", "orders")
-
-
-@dataclass
-class ImportRequest:
-    """What the person asked for (the command line's options, the wizard's choices)."""
-
-    kind: str | None = None
-    sheet: str | None = None
-    vendor: str | None = None
-    overrides: dict[str, str] = field(default_factory=dict)
-    dayfirst: bool = False
-    # None: decimal commas presumed in a semicolon-separated CSV only.
-    decimal_comma: bool | None = None
-    skip_invalid: bool = False
-    # Rows hidden in the vendor's sheet are skipped (and listed) unless this is set.
-    include_hidden: bool = False
-    profile: str | None = None
-    save_profile: str | None = None
-
-    @classmethod
-    def from_map_options(cls, maps: list[str], **kw: Any) -> ImportRequest:
-        return cls(overrides=parse_overrides(maps), **kw)
-
-
-@dataclass
-class SheetReport:
-    plan: Plan
-    result: BatchResult | None = None
-
-
-@dataclass
-class ImportReport:
-    file: str
-    format: str
-    notes: list[str]
-    sheets: list[SheetReport]
-    # Sheets not imported because an earlier sheet was rejected (all or nothing).
-    not_reached: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.not_reached and all(s.result is not None for s in self.sheets)
-
-    @property
-    def rejected(self) -> int:
-        return sum(s.plan.count("rejected") for s in self.sheets)
-
-
-def import_file(
-    session: Session,
-    path: str | Path,
-    request: ImportRequest,
-    user: str,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-    cancel: Callable[[], bool] | None = None,
-) -> ImportReport:
-    """Plan and write every sheet the request names (or every sheet that fits), in the
-    session's transaction. The caller commits when ``report.ok`` (and not a dry run), and
-    rolls back otherwise: in all-or-nothing mode a rejected row leaves ``report.ok`` false.
-
-    The cyclic garbage collector stays paused from the read to the last write (the steps
-    pause it each on their own; between them it would walk the sheet's cells and the plan's
-    rows again: measured, a third of a second of a 100,000-line import)."""
-    with collector_paused():
-        return _import_file(session, path, request, user, progress, cancel)
-
-
-def _import_file(
-    session: Session,
-    path: str | Path,
-    request: ImportRequest,
-    user: str,
-    progress: Callable[[int, int], None] | None,
-    cancel: Callable[[], bool] | None,
-) -> ImportReport:
-    if request.kind is not None and request.kind not in IMPORT_KINDS:
-        raise UsageError(f"unknown kind {request.kind!r}; choose one of: {', '.join(IMPORT_KINDS)}")
-    workbook = read_file(path)
-    named = find_profile(session, "", request.profile) if request.profile else None
-    kind_name = request.kind or (named.kind if named else None)
-    vendor = request.vendor or (named.vendor if named else None)
-    given = ("vendor",) if vendor else ()
-    known = _read_sheets(session, workbook, kind_name, request.sheet)
-    fits = choose_sheets(workbook, kind_name, request.sheet, given, request.overrides)
-    report = ImportReport(workbook.name, workbook.format, list(workbook.notes), [])
-    for position, fit in enumerate(fits):
-        sheet = workbook.sheet(fit.sheet)
-        signature = header_signature(sheet, fit.header_row)
-        profile = named
-        if profile is None and not request.overrides:
-            profile = find_profile(session, signature)
-            if profile is not None and profile.kind != fit.kind:
-                profile = None
-        overrides = {**(profile.overrides if profile else {}), **request.overrides}
-        sheet_vendor = vendor or (profile.vendor if profile else None)
-        constants: dict[str, Any] = {}
-        if sheet_vendor and fit.kind in VENDOR_KINDS:
-            constants["vendor"] = sheet_vendor
-        mapping = match_headers(sheet, fit.kind, fit.header_row, overrides, constants)
-        if profile is not None:
-            mapping.profile = profile.name
-            mapping.notes.insert(0, f"mapping from saved profile {profile.name!r}")
-        if mapping.missing_required:
-            in_file = None
-            if "vendor" in mapping.missing_required:
-                vendors = vendor_names(session)
-                in_file = named_vendor(sheet, fit.header_row, workbook.name, vendors)
-            raise MissingColumns(workbook.name, fit.sheet, mapping, in_file)
-        options = _read_options(request, workbook, profile)
-        if options.decimal_comma and workbook.format == "csv" and request.decimal_comma is None:
-            mapping.notes.append("numbers read with decimal commas (a semicolon-separated file)")
-        plan = plan_import(
-            session,
-            sheet,
-            mapping,
-            file=workbook.name,
-            file_path=str(workbook.path),
-            sha256=workbook.sha256,
-            file_format=workbook.format,
-            options=options,
-            progress=progress,
-            cancel=cancel,
-            # Read before the first sheet was parsed; later sheets see the earlier ones' writes.
-            known=known if position == 0 else None,
-        )
-        sheet_report = SheetReport(plan)
-        report.sheets.append(sheet_report)
-        if plan.count("rejected") and not request.skip_invalid:
-            report.not_reached = [f.sheet for f in fits[position + 1 :]]
-            break
-        sheet_report.result = commit(
-            session,
-            plan,
-            user,
-            skip_invalid=request.skip_invalid,
-            progress=progress,
-            cancel=cancel,
-        )
-        if request.save_profile:
-            _save(session, request, mapping, signature, sheet_vendor, options, user)
-    return report
-
-
-def commit(
-    session: Session,
-    plan: Plan,
-    user: str,
-    *,
-    skip_invalid: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    cancel: Callable[[], bool] | None = None,
-) -> BatchResult:
-    """``writer.commit``, then the file the plan read attached to its batch (when it is
-    still the same file), so a record's history can open the file that changed it."""
-    result = writer.commit(
-        session, plan, user, skip_invalid=skip_invalid, progress=progress, cancel=cancel
-    )
-    from services.attachments import attach_import_file
-
-    attach_import_file(session, result.batch_id, plan.file_path, plan.sha256, user)
-    return result
-
-
-def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:
-    """``writer.undo_batch``; the files of the records it removed go with them."""
-    result = writer.undo_batch(session, batch_id, user)
-    from models import ImportBatch
-    from services.attachment_store import forget_deleted
-
-    batch = session.get(ImportBatch, batch_id)
-    if batch is not None:
-        forget_deleted(session, batch.kind)
-    return result
-
-
-def _read_sheets(
-    session: Session, workbook: Workbook, kind_name: str | None, sheet_name: str | None
-) -> Known | None:
-    """Parse the sheets the import will look at in a worker thread while this one reads, for
-    a kind already known, what the database holds (``Known``): calamine parses without the
-    GIL, so on a re-import of 100,000 lines the existing records cost no time. The parsed
-    sheets stay in the workbook's cache; a file problem is raised here, as it would be later."""
-    names = [sheet_name] if sheet_name is not None else workbook.visible_sheets
-    if kind_name is None or not names:
-        return None
-    with collector_paused(), ThreadPoolExecutor(max_workers=1) as pool:
-        parsing = pool.submit(lambda: [workbook.sheet(name) for name in names])
-        try:
-            known = Known.load(session, kind_name)
-        finally:
-            parsing.result()
-    return known
-
-
-class MissingColumns(RackbookError):
-    """No column holds a required field: one message, instead of one per row."""
-
-    def __init__(
-        self, file: str, sheet: str, mapping: Mapping, named: NamedVendor | None = None
-    ) -> None:
-        found = ", ".join(f"{c.header!r} as {c.field}" for c in mapping.columns if c.field)
-        others = ", ".join(repr(c.header) for c in mapping.ignored)
-        missing = ", ".join(mapping.missing_required)
-        hint = ""
-        if named is not None:
-            hint = (
-                f" ({named.place} names {named.name}: if they sent it, "
-                f"give --vendor {named.name!r})"
-            )
-        elif "vendor" in mapping.missing_required:
-            hint = " (for files that name the vendor once, give --vendor NAME)"
-        super().__init__(
-            f"{file}, sheet {sheet!r}: no column holds {missing} for {mapping.kind}{hint}. "
-            f"Matched: {found or 'nothing'}. Other columns: {others or 'none'}. "
-            'Map a column with --map "Header=field"; nothing was imported.'
-        )
-        self.mapping = mapping
-
-
-def _read_options(
-    request: ImportRequest, workbook: Workbook, profile: Profile | None
-) -> ReadOptions:
-    saved = profile.options if profile else {}
-    dayfirst = request.dayfirst or bool(saved.get("dayfirst"))
-    if request.decimal_comma is not None:
-        decimal_comma = request.decimal_comma
-    elif "decimal_comma" in saved:
-        decimal_comma = bool(saved["decimal_comma"])
-    else:
-        decimal_comma = workbook.format == "csv" and workbook.delimiter == ";"
-    return ReadOptions(
-        dayfirst=dayfirst, decimal_comma=decimal_comma, include_hidden=request.include_hidden
-    )
-
-
-def _save(
-    session: Session,
-    request: ImportRequest,
-    mapping: Mapping,
-    signature: str,
-    vendor: str | None,
-    options: ReadOptions,
-    user: str,
-) -> None:
-    from services.records import find_vendor
-
-    assert request.save_profile is not None
-    vendor_row = find_vendor(session, vendor) if vendor else None
-    save_profile(
-        session,
-        request.save_profile,
-        mapping,
-        signature,
-        vendor_row.id if vendor_row else None,
-        {"dayfirst": options.dayfirst, "decimal_comma": options.decimal_comma},
-        user,
-    )

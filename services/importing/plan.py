@@ -32,7 +32,7 @@ from services.errors import Problem, RackbookError
 from services.importing import values as conv
 from services.importing.headers import ColumnMatch, Mapping, normalise_header
 from services.importing.read import Sheet
-from services.importing.values import ReadOptions, converter_for
+from services.importing.values import ReadOptions, column_reader_for, converter_for
 from services.schema import PURCHASE_ORDER_FIELDS, Field, kind
 from services.validation import (
     NAME_FIELDS,
@@ -40,8 +40,8 @@ from services.validation import (
     lookalike,
     name_skeleton,
     type_problem,
+    typed_validator,
     validate,
-    validate_typed,
 )
 
 Record = dict[str, Any]
@@ -313,16 +313,31 @@ def _unknown(field_name: str, value: str, label: str, known: list[str]) -> Probl
 class _Column:
     """One mapped column and its conversion."""
 
-    __slots__ = ("convert", "field", "header", "index", "mistyped", "spec_field", "unreadable")
+    __slots__ = (
+        "convert",
+        "field",
+        "header",
+        "index",
+        "mistyped",
+        "read_whole",
+        "spec_field",
+        "unreadable",
+    )
 
     def __init__(
-        self, match: ColumnMatch, convert: Callable[[Any], Any], spec_field: Field | None
+        self,
+        match: ColumnMatch,
+        convert: Callable[[Any], Any],
+        spec_field: Field | None,
+        read_whole: Callable[[list[Any]], list[Any] | None] | None = None,
     ) -> None:
         self.index = match.index
         self.field = match.field or ""
         self.header = match.header
         self.convert = convert
         self.spec_field = spec_field
+        # A reader of the whole column at once, where one applies (values.column_reader_for).
+        self.read_whole = read_whole
         # Rows whose cell could not be read (a ValueProblem), and rows whose converted value
         # fails its field's type check (too long, not a choice, too many decimals…): only
         # these need more than the required-field and cross-field checks.
@@ -335,6 +350,10 @@ class _Column:
         the cells are looked up by C-level ``map`` in a dict whose ``__missing__`` converts.
         ``shortest``: the fewest cells a row of ``data`` has."""
         raws = _cells(data, self.index, shortest)
+        if self.read_whole is not None:
+            whole = self.read_whole(raws)
+            if whole is not None:
+                return whole
         # True, 1 and 1.0 are equal as dict keys, not as cells: a column that mixes them
         # is looked up by (type, cell).
         types = set(map(type, raws))
@@ -638,6 +657,12 @@ class _Planner:
         self.kept_commitments = 0
         self.key_of = _KEYS[kind_name]
         self.names = _NameLooks(kind_name, known.existing.values())
+        # Looked up once rather than per row.
+        self.complete_new = records.completer(kind_name, trimmed=True)
+        self.complete_merged = records.completer(kind_name)
+        self.check_typed = typed_validator(kind_name)
+        self.key_text = spec.key_of
+        self.orders = kind_name == "orders"
 
     def _columns(self, mapping: Mapping, options: ReadOptions) -> list[_Column]:
         """The mapped columns with their converters (dates day first where the column's
@@ -662,7 +687,8 @@ class _Planner:
             dayfirst = options.dayfirst or match.field in dayfirst_columns
             checked = spec.field("lead_days") if match.field == "lead_time" else spec_field
             convert = converter_for(self.kind, spec_field, match.field, options, dayfirst)
-            columns.append(_Column(match, convert, checked))
+            whole = column_reader_for(spec_field, match.field)
+            columns.append(_Column(match, convert, checked, whole))
         return columns
 
     def _uncalculated(self) -> dict[tuple[int, int], str]:
@@ -772,6 +798,8 @@ class _Planner:
             problems.append(self._placed(problem, excel_row, cells))
         key_value = self.key_of(incoming, row_refs)
         current = self.existing.get(key_value) if key_value is not None else None
+        if current is None and not problems and offset not in self.mistyped:
+            return self._new_row(excel_row, index, cells, incoming, row_refs)
         # A row equal to its stored record writes nothing, so it needs no validation (the
         # record was validated when it was stored): the common case of a re-import, decided
         # first on the cells read, then on the completed record.
@@ -783,12 +811,12 @@ class _Planner:
         orders = self.kind == "orders"
         promise_note = None
         if current is not None:
-            merged = records.complete(self.kind, {**current, **incoming})
+            merged = self.complete_merged({**current, **incoming})
             if orders:
                 promise_note = _take_vendor_dates(current, merged)
         else:
             # Converted cells are trimmed, clean text or None (constants are made so above).
-            merged = records.complete(self.kind, incoming, trimmed=True)
+            merged = self.complete_new(incoming)
         if orders:
             # Kept on the line once known, never overwritten (written by the import writer).
             merged["first_commitment"] = first_commitment(
@@ -827,6 +855,35 @@ class _Planner:
             self.kept_commitments += 1
         return plan_row
 
+    def _new_row(
+        self,
+        excel_row: int,
+        index: int,
+        cells: list[Any],
+        incoming: Record,
+        refs: dict[str, int | None],
+    ) -> RowPlan:
+        """A new record's row whose every cell was read and passed its type check (each row
+        of a first import): ``_row``'s answer for it, by the shortest way. Completed, given
+        its first commitment, checked by the required fields and the kind's rules alone
+        (``validation.typed_validator``), and its name by its look."""
+        merged = self.complete_new(incoming)
+        if self.orders:
+            merged["first_commitment"] = first_commitment(
+                None, merged["promised_date"], merged["eta"]
+            )
+        problems = self.check_typed(merged)
+        looks = self.names.problem(merged, None) if self.names.field is not None else None
+        if looks is not None:
+            problems.append(looks)
+        action = RowAction.CREATE
+        if problems:
+            problems = [self._placed(p, excel_row, cells) for p in problems]
+            action = RowAction.REJECTED
+        return RowPlan(
+            excel_row, index, action, self.key_text(merged), merged, [], problems, None, refs
+        )
+
     def _check(
         self,
         offset: int,
@@ -840,8 +897,7 @@ class _Planner:
         """The record's validation (its problems added to ``problems``), and its name
         refused when it only looks like another's."""
         typed = current is None and offset not in self.mistyped and offset not in self.unreadable
-        check = validate_typed if typed else validate
-        for problem in check(self.kind, merged):
+        for problem in self.check_typed(merged) if typed else validate(self.kind, merged):
             if problem.field in bad_fields:
                 continue  # already said: the cell could not be read
             problems.append(self._placed(problem, excel_row, cells))

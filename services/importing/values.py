@@ -17,13 +17,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from dateutil import parser as dateparser
 
 from models import enums
 from services.schema import Field
+from services.validation import floats_fit
 
 
 class ValueProblem(ValueError):
@@ -433,6 +434,30 @@ class ReadOptions:
     decimal_comma: bool = False
     # Rows hidden in the vendor's sheet are skipped (and listed) unless asked for.
     include_hidden: bool = False
+
+
+def column_reader_for(
+    spec_field: Field | None, name: str
+) -> Callable[[list[Any]], list[Any] | None] | None:
+    """A way to read a whole column at once where there is one, else None: a decimal or money
+    column whose cells are all floats (a vendor's prices: 100,000 distinct values) is read by
+    C-level ``map`` as ``to_decimal`` reads each, once ``validation.floats_fit`` says every
+    one passes its type check. The reader gives None when it does not apply (other cells, a
+    value to refuse): then the column is read cell by cell, which names each problem."""
+    if spec_field is None or spec_field.type not in ("decimal", "money"):
+        return None
+    if name.endswith("_pct") or name in ("currency", "lead_time"):
+        return None
+    return partial(_float_decimals, spec_field)
+
+
+def _float_decimals(spec_field: Field, cells: list[Any]) -> list[Decimal] | None:
+    if set(map(type, cells)) != {float}:
+        return None
+    # Few distinct values are read once each by the cell-by-cell path, as one object each.
+    if 2 * len(set(cells)) < len(cells) or not floats_fit(spec_field, cells):
+        return None
+    return list(map(Decimal, map(repr, cells)))
 
 
 def converter_for(
