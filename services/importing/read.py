@@ -27,6 +27,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -147,12 +148,20 @@ class ReadAhead:
     for a damaged or hostile file, as ``read_file`` would have). The thread is a daemon:
     a command that stops before asking (a usage mistake) does not wait for it."""
 
+    # The GIL's switch interval until the read is done: the reading thread needs the GIL
+    # now and then (file reads, its rows made Python lists) and gets it back sooner while
+    # this one runs Python (measured: a read beside 0.7 s of busy Python ended at 1.19 s
+    # with the default 5 ms, at 1.01 s with 0.5 ms, against 0.96 s alone).
+    SWITCH_INTERVAL = 0.0005
+
     def __init__(self, path: str | Path, sheet: str | None = None) -> None:
         self.path = Path(path)
         self.sheet_name = sheet
         self._done = threading.Event()
         self._workbook: Workbook | None = None
         self._error: BaseException | None = None
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
         threading.Thread(target=self._read, name="rackbook-read-ahead", daemon=True).start()
 
     def _read(self) -> None:
@@ -169,6 +178,7 @@ class ReadAhead:
 
     def workbook(self) -> Workbook:
         self._done.wait()
+        sys.setswitchinterval(self._interval)
         if self._error is not None:
             raise self._error
         assert self._workbook is not None

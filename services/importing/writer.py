@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter, methodcaller
+from itertools import repeat
+from operator import itemgetter, methodcaller, setitem
 from typing import Any
 
 from sqlalchemy import (
@@ -315,8 +316,7 @@ class _Writer:
             columns.update(id=ids[start : start + CHUNK], **self._created_stamp())
             behind.insert_columns(self.table, columns, len(chunk))
             self.step(len(chunk))
-        for row, new_id in zip(rows, ids, strict=True):
-            row.refs["id"] = new_id
+        list(map(setitem, [row.refs for row in rows], repeat("id"), ids))
 
     def _update(self, rows: list[RowPlan]) -> None:
         if not rows:
@@ -427,15 +427,14 @@ class _Writer:
         # Each order's first line gives its vendor, site, date and currency (the plan made
         # sure the lines agree); a new order's lines are all in this file, so its status is
         # known without asking the database again (records.order_status over them).
-        wanted: dict[str, RowPlan] = {}
-        statuses: dict[str, set[str]] = {}
-        for row in rows:
-            po = row.record["po_number"]
-            if po not in wanted:
-                wanted[po] = row
-                statuses[po] = {row.record["status"]}
-            else:
-                statuses[po].add(row.record["status"])
+        # Read a column at a time (C-level ``map``): 100,000 lines name 25,000 orders.
+        plain = [row.record for row in rows]
+        numbers = list(map(itemgetter("po_number"), plain))
+        first = dict(zip(reversed(numbers), reversed(rows), strict=True))
+        wanted = {po: first[po] for po in dict.fromkeys(numbers)}
+        statuses: dict[str, set[str]] = {po: set() for po in wanted}
+        for po, status in set(zip(numbers, map(itemgetter("status"), plain), strict=True)):
+            statuses[po].add(status)
         existing = self._existing_orders()
         new, changed = self._orders_new_and_changed(wanted, existing)
         order_ids = {po: r.id for po, r in existing.items()}
@@ -443,8 +442,8 @@ class _Writer:
             self._update_orders(changed)
         if new:  # the last use of the connection here: the insert is sent by ``behind``
             order_ids.update(self._insert_orders(new, statuses, behind))
-        for row in rows:
-            row.refs["order_id"] = order_ids[row.record["po_number"]]
+        refs = [row.refs for row in rows]
+        list(map(setitem, refs, repeat("order_id"), map(order_ids.__getitem__, numbers)))
         # A line of an existing order keeps its order (the key includes the PO number).
         for row in rows:
             if row.existing is not None and row.existing.get("order_id") not in (
