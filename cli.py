@@ -1041,7 +1041,14 @@ def run(
         return EXIT_USAGE
     # The parser only accepts commands that have a handler (a test holds the two in step).
     handler = COMMANDS.get(args.command) or _figure_commands()[args.command]
-    return guarded(lambda: handler(ctx), err, lambda: ctx._database)
+    try:
+        return guarded(lambda: handler(ctx), err, lambda: ctx._database)
+    finally:
+        if whole_process and ctx._database is not None:
+            # Its connections closed now (a PostgreSQL server told the session ends): the
+            # process may end at once (main.leave).
+            with contextlib.suppress(Exception):
+                ctx._database.dispose()
 
 
 def guarded(

@@ -247,9 +247,14 @@ def references_checked_once(
     ``GRANT SET ON PARAMETER session_replication_role``; without it the triggers check as
     usual). A parent missing is the same IntegrityError the trigger raises, and nothing is
     written. Unique, check and not-null constraints are not triggers and hold as always;
-    the statement-level change notice the triggers off would skip is sent here."""
+    the statement-level change notice the triggers off would skip is sent here. A table
+    with a trigger of another kind (``TRIGGERS_STOOD_IN_FOR``) keeps its triggers."""
     keys = _single_column_keys(table, given) if rows >= CHECK_ONCE_FROM else None
-    if keys is None or not _may_skip_row_triggers(conn, cursor):
+    if (
+        keys is None
+        or not _may_skip_row_triggers(conn, cursor)
+        or not _only_our_triggers(cursor, table)
+    ):
         yield
         return
     for column, parent, parent_column in keys:
@@ -300,6 +305,26 @@ def _single_column_keys(
         parent = element.column
         found.append((element.parent.key, f'"{parent.table.name}"', f'"{parent.name}"'))
     return found
+
+
+# The triggers Rackbook's own writes may go without: the change notice (sent by
+# ``references_checked_once`` itself) and a team database's direct-SQL audit, which leaves
+# every Rackbook transaction to the services' own entries (``models.database.APP_SETTING``).
+# A table with any other trigger (a team database's login stamps on the audit trail) is
+# always copied with its triggers.
+TRIGGERS_STOOD_IN_FOR = frozenset({"rackbook_change_notice", "rackbook_direct_sql"})
+
+
+def _only_our_triggers(cursor: Any, table: Table) -> bool:
+    """Whether every trigger of ``table`` apart from its foreign keys' own is one that
+    ``references_checked_once`` may stand in for (asked for each insert: a team's ``db
+    init`` may add triggers while a connection is open)."""
+    cursor.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass "
+        "AND NOT tgisinternal AND tgenabled <> 'D'",
+        (f'"{table.name}"',),
+    )
+    return {row[0] for row in cursor.fetchall()} <= TRIGGERS_STOOD_IN_FOR
 
 
 def _may_skip_row_triggers(conn: Connection, cursor: Any) -> bool:

@@ -224,3 +224,19 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path) -> N
     errors = command.stderr.read()
     assert command.wait(timeout=120) == 0
     assert errors == b""
+
+
+def test_a_command_process_ends_at_once_with_all_its_output_and_its_status(tmp_path) -> None:
+    """``python main.py COMMAND`` ends its process as soon as the command is done
+    (main.leave): everything it printed is out, in order, and its exit status is the
+    command's."""
+    db = str(tmp_path / "m.db")
+    made = _python(tmp_path, "main.py", "--db", db, "demo")
+    assert made.returncode == 0, made.stderr
+    listed = _python(tmp_path, "main.py", "--db", db, "list", "orders", "--json")
+    assert listed.returncode == 0, listed.stderr
+    status, out, _ = run("--db", db, "list", "orders", "--json")
+    assert status == 0 and json.loads(listed.stdout) == json.loads(out) != []
+    missing = _python(tmp_path, "main.py", "--db", str(tmp_path / "no" / "x.db"), "list", "sites")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("rackbook: there is no database") and missing.stdout == ""

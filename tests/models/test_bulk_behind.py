@@ -197,3 +197,42 @@ def test_a_login_without_the_right_is_checked_row_by_row(database, actor, plain_
         )
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(VendorAlias)) == rows + 1
+
+
+@on_postgresql
+def test_a_table_with_a_trigger_of_its_own_keeps_it(database, actor) -> None:
+    """A table with a row trigger other than Rackbook's own (a team database's login stamp
+    on the audit trail, say) is copied with every trigger firing, its foreign keys too."""
+    with database.write() as session:
+        basic_world(session, actor)
+        session.execute(
+            text(
+                "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "NEW.alias := upper(NEW.alias); RETURN NEW; END $$"
+            )
+        )
+        session.execute(
+            text(
+                "CREATE TRIGGER shout BEFORE INSERT ON vendor_alias "
+                "FOR EACH ROW EXECUTE FUNCTION shout()"
+            )
+        )
+    rows = CHECK_ONCE_FROM
+    with database.write() as session:
+        insert_columns(
+            session.connection(),
+            VendorAlias.__table__,  # type: ignore[arg-type]
+            _aliases([_vendor_id(session)] * rows),
+            rows,
+        )
+    refused = pytest.raises(IntegrityError, match="fk_vendor_alias_vendor_id_vendor")
+    with refused, database.write() as session:
+        insert_columns(
+            session.connection(),
+            VendorAlias.__table__,  # type: ignore[arg-type]
+            _aliases([999] * rows, first=rows),
+            rows,
+        )
+    with database.session() as session:
+        aliases = session.scalars(select(VendorAlias.alias).where(VendorAlias.id > 1)).all()
+    assert len(aliases) == rows and all(a == a.upper() and a.startswith("ALIAS-") for a in aliases)
