@@ -423,8 +423,8 @@ def measure(
         whole_db = fresh_database(server, workdir, f"whole-{round_no}")
         prepare_database(whole_db)
         whole = process_round(file, whole_db)
-        for name, result in measured:
-            task = "read" if name.startswith("read") else name
+        for measure, result in measured:
+            task = "read" if measure.startswith("read") else measure
             seconds = float(result["seconds"])  # type: ignore[arg-type]
             if task not in best or seconds < float(best[task]["seconds"]):  # type: ignore[arg-type]
                 best[task] = result

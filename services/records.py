@@ -1232,6 +1232,8 @@ def follow_receipts(record: Record) -> None:
     """A line's status follows its receipts: all units in makes it ``received``, some of them
     ``partially_received`` (a cancelled line stays cancelled)."""
     quantity, received = record.get("quantity"), record.get("received_qty") or 0
+    if not received and record.get("status") not in _BY_RECEIPTS:
+        return  # nothing received, and no status that receipts set: nothing follows
     if not isinstance(quantity, int) or not isinstance(received, int):
         return
     if record.get("status") == LineStatus.CANCELLED or quantity <= 0:
@@ -1242,6 +1244,10 @@ def follow_receipts(record: Record) -> None:
         record["status"] = LineStatus.PARTIALLY_RECEIVED
     elif record.get("status") in (LineStatus.RECEIVED, LineStatus.PARTIALLY_RECEIVED):
         record["status"] = LineStatus.SHIPPED
+
+
+# The statuses a line's receipts give it (follow_receipts).
+_BY_RECEIPTS = frozenset((LineStatus.RECEIVED, LineStatus.PARTIALLY_RECEIVED))
 
 
 # What completing a record of these kinds does last (given the record and what was given).

@@ -16,7 +16,8 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
-from operator import itemgetter, methodcaller
+from itertools import compress, repeat
+from operator import itemgetter, methodcaller, setitem
 from typing import Any
 
 from sqlalchemy import select
@@ -509,6 +510,22 @@ def _plain_key(cell: Any) -> bool:
     return cell is not None and cell != ""
 
 
+def _data_key(cell: Any) -> bool:
+    """Whether a row's first key cell makes it a data row at once (not blank, not "Total"):
+    the cheap test first (most rows), ``_plain_key`` for the rest."""
+    return (
+        cell.__class__ is str and cell[:1].isalnum() and cell[:3] not in TOTAL_STARTS
+    ) or _plain_key(cell)
+
+
+class _DataKeys(dict[Any, bool]):
+    """Key cell → ``_data_key``, each distinct cell tested once."""
+
+    def __missing__(self, cell: Any) -> bool:
+        found = self[cell] = _data_key(cell)
+        return found
+
+
 def _is_blank_row(cells: list[Any]) -> bool:
     return all(c == "" or c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
@@ -663,6 +680,18 @@ class _Planner:
         self.check_typed = typed_validator(kind_name)
         self.key_text = spec.key_of
         self.orders = kind_name == "orders"
+        # Rows ``_new_rows`` takes a block at a time: every row but these (hidden, a cell
+        # unread or mistyped), when no constant shares a column's field and no column is
+        # renamed (then the per-row path alone).
+        self.special = self.hidden | self.unreadable | self.mistyped
+        self.whole_rows = (
+            bool(self.key_indexes)
+            and not self.renames_lead_time
+            and not any(name in self.fields for name, _ in self.constant_items)
+        )
+        first_key = self.key_indexes[0] if self.key_indexes else 0
+        self.key_cells = _cells(self.data, first_key, self.shortest) if self.whole_rows else []
+        self.data_keys = _DataKeys()
 
     def _columns(self, mapping: Mapping, options: ReadOptions) -> list[_Column]:
         """The mapped columns with their converters (dates day first where the column's
@@ -709,7 +738,9 @@ class _Planner:
     def rows(
         self, progress: Progress | None, cancel: Cancel | None
     ) -> tuple[list[RowPlan], list[tuple[int, str]]]:
-        """Every data row's plan, and the rows skipped (hidden, totals) with why."""
+        """Every data row's plan, and the rows skipped (hidden, totals) with why. Rows go a
+        block at a time: the block's plain new records together (``_new_rows``), every
+        other row by ``_row``."""
         rows: list[RowPlan] = []
         skipped: list[tuple[int, str]] = []
         data = self.data
@@ -721,32 +752,67 @@ class _Planner:
         first_row = self.sheet.first_row + self.start
         plan_row = self._row
         append = rows.append
-        for offset, row_values in enumerate(zip(*self.converted, strict=True)):
-            if offset % PROGRESS_EVERY == 0:
-                if cancel is not None and cancel():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(offset, total)
-            cells = data[offset]
-            if offset in hidden:
-                if not _is_blank_row(cells):
-                    skipped.append((first_row + offset, "a hidden row"))
-                continue
-            key_cell = cells[first_key] if first_key is not None and first_key < len(cells) else ""
-            if not (
-                key_cell.__class__ is str
-                and key_cell[:1].isalnum()
-                and key_cell[:3] not in TOTAL_STARTS
-            ) and not _plain_key(key_cell):
-                if _is_blank_row(cells) and offset not in unreadable:
+        for start in range(0, total, PROGRESS_EVERY):
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(start, total)
+            stop = min(start + PROGRESS_EVERY, total)
+            block = list(zip(*(c[start:stop] for c in self.converted), strict=True))
+            done = self._new_rows(start, block)
+            for offset, row_values in enumerate(block, start):
+                made = done[offset - start]
+                if made is not None:
+                    append(made)
                     continue
-                if _totals_row(cells, key_indexes):
-                    skipped.append((first_row + offset, "a totals row"))
+                cells = data[offset]
+                if offset in hidden:
+                    if not _is_blank_row(cells):
+                        skipped.append((first_row + offset, "a hidden row"))
                     continue
-            append(plan_row(offset, cells, row_values))
+                key_cell = (
+                    cells[first_key] if first_key is not None and first_key < len(cells) else ""
+                )
+                if not _data_key(key_cell):
+                    if _is_blank_row(cells) and offset not in unreadable:
+                        continue
+                    if _totals_row(cells, key_indexes):
+                        skipped.append((first_row + offset, "a totals row"))
+                        continue
+                append(plan_row(offset, cells, row_values))
         if progress is not None:
             progress(total, total)
         return rows, skipped
+
+    def _new_rows(self, start: int, block: list[tuple[Any, ...]]) -> list[RowPlan | None]:
+        """The plans of a block's rows (from offset ``start``) that are plain data rows: a
+        data key, not hidden, no cell unread or mistyped. Each is what ``_row`` makes of it,
+        its record made and its names resolved a column at a time; None for every other
+        row, which ``rows`` gives to ``_row``."""
+        found: list[RowPlan | None] = [None] * len(block)
+        if not self.whole_rows:
+            return found
+        keys = self.key_cells[start : start + len(block)]
+        picked = list(compress(range(len(block)), map(self.data_keys.__getitem__, keys)))
+        if self.special:
+            picked = [i for i in picked if start + i not in self.special]
+        fields = self.fields
+        incoming: list[Record] = list(
+            map(dict, map(zip, repeat(fields), map(block.__getitem__, picked)))
+        )
+        for name, value in self.constant_items:
+            list(map(setitem, incoming, repeat(name), repeat(value)))
+        resolved = list(map(self.checker.resolve, incoming))
+        refs: list[dict[str, int | None]] = list(map(dict, map(itemgetter(1), resolved)))
+        data = self.data
+        made = self._resolved_row
+        no_fields: set[str] = set()  # no cell of these rows failed to be read
+        for i, record, row_refs, (ref_problems, _) in zip(
+            picked, incoming, refs, resolved, strict=True
+        ):
+            offset = start + i
+            found[i] = made(offset, data[offset], record, [], no_fields, ref_problems, row_refs)
+        return found
 
     def _cell_problems(
         self, offset: int, excel_row: int, cells: list[Any], row_values: tuple[Any, ...]
@@ -793,7 +859,23 @@ class _Planner:
             incoming["lead_days"] = incoming.pop("lead_time")
         bad_fields = {p.field for p in problems} if problems else set()
         ref_problems, shared_refs = self.checker.resolve(incoming)
-        row_refs = dict(shared_refs)
+        return self._resolved_row(
+            offset, cells, incoming, problems, bad_fields, ref_problems, dict(shared_refs)
+        )
+
+    def _resolved_row(
+        self,
+        offset: int,
+        cells: list[Any],
+        incoming: Record,
+        problems: list[Problem],
+        bad_fields: set[str],
+        ref_problems: list[Problem],
+        row_refs: dict[str, int | None],
+    ) -> RowPlan:
+        """``_row`` once the row's record is made and its names resolved."""
+        index = self.start + offset
+        excel_row = self.sheet.first_row + index
         for problem in ref_problems:
             problems.append(self._placed(problem, excel_row, cells))
         key_value = self.key_of(incoming, row_refs)
