@@ -151,3 +151,32 @@ def test_a_block_at_a_time_plans_every_row_as_one_at_a_time(
     counts = by_block.counts
     assert all(counts[a] for a in ("create", "update", "unchanged", "rejected")), counts
     assert by_block.skipped
+
+
+def test_the_lines_of_one_order_must_agree_on_its_header(
+    database: Database, tmp_path: Path
+) -> None:
+    """One purchase order has one site, vendor, order date and currency: a line that gives
+    another is refused, naming the line that came first; the lines that agree are kept."""
+    build_world(database)
+    rng = random.Random(5)
+    lines = _lines(rng, 9)  # PO-0000, PO-0001, PO-0002, three lines each
+    lines[4][8] = "Panther Creek" if lines[4][8] != "Panther Creek" else "Moses Lake"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Backlog"
+    sheet.append(HEADERS)
+    for line in lines:
+        sheet.append(line)
+    path = tmp_path / "split.xlsx"
+    book.save(path)
+    plan = _plan(database, path)
+    rejected = [r for r in plan.rows if r.action == "rejected"]
+    assert [r.row for r in rejected] == [6]
+    (problem,) = rejected[0].problems
+    assert problem.field == "site" and problem.column == "Site"
+    assert problem.reason == (
+        f"PO PO-0001 has site {lines[3][8]!r} on row 5; one purchase order has one value"
+    )
+    assert plan.counts["create"] == 8
