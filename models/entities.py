@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -158,7 +159,17 @@ class PurchaseOrder(Versioned, CreatedByImport, Base):
 
 class OrderLine(Versioned, CreatedByImport, Base):
     __tablename__ = "order_line"
-    __table_args__ = (UniqueConstraint("order_id", "line_no"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        # Only the lines reserved for a deployment (few): every other line's NULL stays out
+        # of the index, and a 100,000-line import writes none of them (migration 0008).
+        Index(
+            "ix_order_line_deployment_id",
+            "deployment_id",
+            sqlite_where=text("deployment_id IS NOT NULL"),
+            postgresql_where=text("deployment_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("purchase_order.id", ondelete="CASCADE"))
@@ -179,7 +190,7 @@ class OrderLine(Versioned, CreatedByImport, Base):
     status: Mapped[str] = mapped_column(_choice("line_status", enums.LINE_STATUSES))
     # Reserved for one deployment: the line serves that one only.
     deployment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("deployment.id", ondelete="SET NULL"), index=True
+        ForeignKey("deployment.id", ondelete="SET NULL")
     )
     notes: Mapped[str | None] = mapped_column(Text)
 

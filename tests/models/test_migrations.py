@@ -253,3 +253,39 @@ def test_0007_keeps_the_audit_trail_and_finds_each_records_batch(database, tmp_p
         undone = importing.undo_batch(session, batch.batch_id, "tester")
     assert undone.deleted == 3 + 2  # the lines and their two purchase orders
     assert _counts(database) == (0, 0)
+
+
+def test_the_deployment_index_holds_reserved_lines_only_and_serves_look_ups(
+    backend, tmp_path, request
+) -> None:
+    """Migration 0008: a line's deployment index leaves out the lines reserved for none (a
+    first import writes no entry for them), and a look-up by deployment still uses it."""
+    from sqlalchemy import text
+
+    database = open_database(_empty_url(backend, tmp_path, request))
+    try:
+        with database.engine.connect() as connection:
+            if backend == "sqlite":
+                made = connection.scalar(
+                    text("SELECT sql FROM sqlite_master WHERE name = 'ix_order_line_deployment_id'")
+                )
+                plan = connection.execute(
+                    text("EXPLAIN QUERY PLAN SELECT id FROM order_line WHERE deployment_id = 5")
+                ).all()
+                used = " ".join(str(step[-1]) for step in plan)
+            else:
+                made = connection.scalar(
+                    text(
+                        "SELECT indexdef FROM pg_indexes "
+                        "WHERE indexname = 'ix_order_line_deployment_id'"
+                    )
+                )
+                connection.execute(text("SET enable_seqscan = off"))
+                plan = connection.execute(
+                    text("EXPLAIN SELECT id FROM order_line WHERE deployment_id = 5")
+                ).all()
+                used = " ".join(str(step[0]) for step in plan)
+        assert "WHERE" in made and "deployment_id IS NOT NULL" in made
+        assert "ix_order_line_deployment_id" in used
+    finally:
+        database.dispose()
