@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import compress, repeat
+from itertools import compress, repeat, starmap
 from operator import eq, itemgetter, methodcaller, setitem
 from typing import Any
 
@@ -805,13 +805,20 @@ class _Planner:
         resolved = list(map(self.checker.resolve, incoming))
         refs: list[dict[str, int | None]] = list(map(dict, map(itemgetter(1), resolved)))
         data = self.data
+        stored = list(map(self.existing.get, map(self.key_of, incoming, refs)))
+        new: list[tuple[int, Record, dict[str, int | None]]] = []
         made = self._resolved_row
         no_fields: set[str] = set()  # no cell of these rows failed to be read
-        for i, record, row_refs, (ref_problems, _) in zip(
-            picked, incoming, refs, resolved, strict=True
+        for i, record, row_refs, (ref_problems, _), current in zip(
+            picked, incoming, refs, resolved, stored, strict=True
         ):
+            if current is None and not ref_problems:
+                new.append((start + i, record, row_refs))  # as _resolved_row would
+                continue
             offset = start + i
             found[i] = made(offset, data[offset], record, [], no_fields, ref_problems, row_refs)
+        for (offset, _, _), plan_row in zip(new, self._new_plans(new), strict=True):
+            found[offset - start] = plan_row
         return found
 
     def _cell_problems(
@@ -881,7 +888,7 @@ class _Planner:
         key_value = self.key_of(incoming, row_refs)
         current = self.existing.get(key_value) if key_value is not None else None
         if current is None and not problems and offset not in self.mistyped:
-            return self._new_row(excel_row, index, cells, incoming, row_refs)
+            return self._new_plans([(offset, incoming, row_refs)])[0]
         # A row equal to its stored record writes nothing, so it needs no validation (the
         # record was validated when it was stored): the common case of a re-import, decided
         # first on the cells read, then on the completed record.
@@ -937,34 +944,51 @@ class _Planner:
             self.kept_commitments += 1
         return plan_row
 
-    def _new_row(
-        self,
-        excel_row: int,
-        index: int,
-        cells: list[Any],
-        incoming: Record,
-        refs: dict[str, int | None],
-    ) -> RowPlan:
-        """A new record's row whose every cell was read and passed its type check (each row
-        of a first import): ``_row``'s answer for it, by the shortest way. Completed, given
-        its first commitment, checked by the required fields and the kind's rules alone
-        (``validation.typed_validator``), and its name by its look."""
-        merged = self.complete_new(incoming)
+    def _new_plans(self, rows: list[tuple[int, Record, dict[str, int | None]]]) -> list[RowPlan]:
+        """The plans of new records' rows whose every cell was read and passed its type check
+        (each row of a first import), given as (offset, record, refs): ``_row``'s answer for
+        each, a column at a time. Completed, given its first commitment, checked by the
+        required fields and the kind's rules alone (``validation.typed_validator``), and its
+        name by its look."""
+        if not rows:
+            return []
+        offsets = list(map(itemgetter(0), rows))
+        merged = list(map(self.complete_new, map(itemgetter(1), rows)))
         if self.orders:
-            merged["first_commitment"] = first_commitment(
-                None, merged["promised_date"], merged["eta"]
+            dates = zip(
+                repeat(None),
+                map(itemgetter("promised_date"), merged),
+                map(itemgetter("eta"), merged),
             )
-        problems = self.check_typed(merged)
-        looks = self.names.problem(merged, None) if self.names.field is not None else None
-        if looks is not None:
-            problems.append(looks)
-        action = RowAction.CREATE
-        if problems:
-            problems = [self._placed(p, excel_row, cells) for p in problems]
-            action = RowAction.REJECTED
-        return RowPlan(
-            excel_row, index, action, self.key_text(merged), merged, [], problems, None, refs
+            list(map(setitem, merged, repeat("first_commitment"), starmap(first_commitment, dates)))
+        found = list(map(self.check_typed, merged))
+        if self.names.field is not None:
+            for problems, record in zip(found, merged, strict=True):
+                looks = self.names.problem(record, None)
+                if looks is not None:
+                    problems.append(looks)
+        indexes = [self.start + offset for offset in offsets]
+        first_row = self.sheet.first_row
+        made = list(
+            map(
+                RowPlan,
+                [first_row + index for index in indexes],
+                indexes,
+                repeat(RowAction.CREATE),
+                map(self.key_text, merged),
+                merged,
+                map(list, repeat(())),
+                found,
+                repeat(None),
+                map(itemgetter(2), rows),
+            )
         )
+        for plan_row, offset, problems in zip(made, offsets, found, strict=True):
+            if problems:
+                cells = self.data[offset]
+                plan_row.problems = [self._placed(p, plan_row.row, cells) for p in problems]
+                plan_row.action = RowAction.REJECTED
+        return made
 
     def _check(
         self,
