@@ -72,7 +72,9 @@ def _spoiled(rng: random.Random, lines: list[list[Any]]) -> list[list[Any]]:
     return out
 
 
-def _workbook(path: Path, rows: list[list[Any]], rng: random.Random) -> Path:
+def _workbook(path: Path, rows: list[list[Any]], rng: random.Random | None = None) -> Path:
+    """A sheet "Backlog" of ``rows`` under HEADERS; with ``rng``, blank, totals and hidden
+    rows among them."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
@@ -80,12 +82,13 @@ def _workbook(path: Path, rows: list[list[Any]], rng: random.Random) -> Path:
     sheet.append(HEADERS)
     for row in rows:
         sheet.append(row)
-        if rng.random() < 0.03:
+        if rng is not None and rng.random() < 0.03:
             sheet.append([])  # a blank row
-        if rng.random() < 0.02:
+        if rng is not None and rng.random() < 0.02:
             sheet.append(["Total", None, None, 42])
-    for number in rng.sample(range(3, sheet.max_row), 4):
-        sheet.row_dimensions[number].hidden = True
+    if rng is not None:
+        for number in rng.sample(range(3, sheet.max_row), 4):
+            sheet.row_dimensions[number].hidden = True
     book.save(path)
     return path
 
@@ -162,16 +165,7 @@ def test_the_lines_of_one_order_must_agree_on_its_header(
     rng = random.Random(5)
     lines = _lines(rng, 9)  # PO-0000, PO-0001, PO-0002, three lines each
     lines[4][8] = "Panther Creek" if lines[4][8] != "Panther Creek" else "Moses Lake"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Backlog"
-    sheet.append(HEADERS)
-    for line in lines:
-        sheet.append(line)
-    path = tmp_path / "split.xlsx"
-    book.save(path)
-    plan = _plan(database, path)
+    plan = _plan(database, _workbook(tmp_path / "split.xlsx", lines))
     rejected = [r for r in plan.rows if r.action == "rejected"]
     assert [r.row for r in rejected] == [6]
     (problem,) = rejected[0].problems
