@@ -199,8 +199,18 @@ def test_a_login_without_the_right_is_checked_row_by_row(database, actor, plain_
         assert session.scalar(select(func.count()).select_from(VendorAlias)) == rows + 1
 
 
+@pytest.fixture
+def shouting(database):  # type: ignore[no-untyped-def]
+    """A row trigger of the database's own on vendor_alias (its aliases in capitals),
+    removed afterwards: the test databases are emptied and used again."""
+    yield
+    with database.write() as session:
+        session.execute(text("DROP TRIGGER IF EXISTS shout ON vendor_alias"))
+        session.execute(text("DROP FUNCTION IF EXISTS shout()"))
+
+
 @on_postgresql
-def test_a_table_with_a_trigger_of_its_own_keeps_it(database, actor) -> None:
+def test_a_table_with_a_trigger_of_its_own_keeps_it(database, actor, shouting) -> None:
     """A table with a row trigger other than Rackbook's own (a team database's login stamp
     on the audit trail, say) is copied with every trigger firing, its foreign keys too."""
     with database.write() as session:
