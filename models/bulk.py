@@ -38,6 +38,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.types import TypeDecorator
 
+from models.database import CHANGE_CHANNEL
+
 # Rows per multi-row INSERT on SQLite (fewer when the columns are many: see _insert_values).
 # Each statement is one hand-over of the GIL between the thread sending inserts and the one
 # preparing them (InsertsBehind): fewer, larger statements keep the two from waiting on
@@ -284,10 +286,6 @@ def references_checked_once(
     yield
     cursor.execute(f"SET LOCAL session_replication_role = {before}")
     cursor.execute("SELECT pg_notify(%s, %s)", (CHANGE_CHANNEL, table.name))
-
-
-# The channel of the change notices (services.changes; migration 0001's trigger function).
-CHANGE_CHANNEL = "rackbook_changes"
 
 
 def _single_column_keys(

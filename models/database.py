@@ -77,6 +77,10 @@ def to_url(db: str | Path) -> URL:
 # The PostgreSQL setting every Rackbook transaction sets (see services.team's direct-SQL
 # audit).
 APP_SETTING = "rackbook.app"
+# The PostgreSQL channel of the change notices (migration 0001's trigger function sends the
+# table's name on it; services.changes listens; models.bulk sends it for a copy it makes
+# without the triggers).
+CHANGE_CHANNEL = "rackbook_changes"
 
 
 def is_sqlite(url: URL) -> bool:

@@ -23,10 +23,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.database import Database
+from models.database import CHANGE_CHANNEL, Database
 from services.faults import explain
 
-CHANNEL = "rackbook_changes"
+CHANNEL = CHANGE_CHANNEL
 NOTICE_WAIT_S = 0.01
 RETRY_AFTER_S = 5.0
 
