@@ -816,7 +816,9 @@ class _Planner:
                 new.append((start + i, record, row_refs))  # as _resolved_row would
                 continue
             offset = start + i
-            found[i] = made(offset, data[offset], record, [], no_fields, ref_problems, row_refs)
+            found[i] = made(
+                offset, data[offset], record, [], no_fields, ref_problems, row_refs, current
+            )
         for (offset, _, _), plan_row in zip(new, self._new_plans(new), strict=True):
             found[offset - start] = plan_row
         return found
@@ -879,14 +881,18 @@ class _Planner:
         bad_fields: set[str],
         ref_problems: list[Problem],
         row_refs: dict[str, int | None],
+        stored: Any = _MISSING,
     ) -> RowPlan:
-        """``_row`` once the row's record is made and its names resolved."""
+        """``_row`` once the row's record is made and its names resolved; ``stored``: its
+        stored record (or None), when already looked up."""
         index = self.start + offset
         excel_row = self.sheet.first_row + index
         for problem in ref_problems:
             problems.append(self._placed(problem, excel_row, cells))
-        key_value = self.key_of(incoming, row_refs)
-        current = self.existing.get(key_value) if key_value is not None else None
+        if stored is _MISSING:
+            key_value = self.key_of(incoming, row_refs)
+            stored = self.existing.get(key_value) if key_value is not None else None
+        current: Record | None = stored
         if current is None and not problems and offset not in self.mistyped:
             return self._new_plans([(offset, incoming, row_refs)])[0]
         # A row equal to its stored record writes nothing, so it needs no validation (the

@@ -174,11 +174,13 @@ class ReadAhead:
         except BaseException as exc:  # handed to the thread that asks, raised there
             self._error = exc
         finally:
+            # Given back when the read ends, whether or not anyone asks for the workbook
+            # (a command stopped by a usage mistake, a window's import that failed first).
+            sys.setswitchinterval(self._interval)
             self._done.set()
 
     def workbook(self) -> Workbook:
         self._done.wait()
-        sys.setswitchinterval(self._interval)
         if self._error is not None:
             raise self._error
         assert self._workbook is not None

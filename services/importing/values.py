@@ -444,9 +444,7 @@ def column_reader_for(
     C-level ``map`` as ``to_decimal`` reads each, once ``validation.floats_fit`` says every
     one passes its type check. The reader gives None when it does not apply (other cells, a
     value to refuse): then the column is read cell by cell, which names each problem."""
-    if spec_field is None or spec_field.type not in ("decimal", "money"):
-        return None
-    if name.endswith("_pct") or name in ("currency", "lead_time"):
+    if spec_field is None or spec_field.type not in ("decimal", "money") or name.endswith("_pct"):
         return None
     return partial(_float_decimals, spec_field)
 

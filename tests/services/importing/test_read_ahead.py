@@ -110,3 +110,15 @@ def test_the_import_command_starts_reading_before_the_database_libraries(tmp_pat
     assert done.returncode == 0, done.stderr
     # The vendor is unknown: the rows are refused (status 1), after the read ahead.
     assert done.stdout.strip().splitlines()[-1] == "1", done.stdout + done.stderr
+
+
+def test_the_switch_interval_is_given_back_when_the_read_ends(tmp_path) -> None:
+    """The short GIL switch interval lasts while the file is read, asked for or not (an
+    import that fails before it asks must not leave the window's process with it)."""
+    before = sys.getswitchinterval()
+    ahead = ReadAhead(_orders_file(tmp_path / "orders.xlsx"))
+    ahead._done.wait(30)
+    assert sys.getswitchinterval() == before
+    with pytest.raises(FileProblem):
+        ReadAhead(tmp_path / "gone.xlsx").workbook()
+    assert sys.getswitchinterval() == before
