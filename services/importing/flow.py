@@ -27,7 +27,7 @@ from services.importing.headers import (
 )
 from services.importing.named import NamedVendor, named_vendor
 from services.importing.plan import Known, Plan, plan_import, vendor_names
-from services.importing.read import ReadAhead, Workbook
+from services.importing.read import ReadAhead, Sheet, Workbook
 from services.importing.values import ReadOptions
 from services.importing.writer import BatchResult, UndoResult
 from services.schema import IMPORT_KINDS
@@ -153,6 +153,67 @@ def _import_file(
         options = _read_options(request, workbook, profile)
         if options.decimal_comma and workbook.format == "csv" and request.decimal_comma is None:
             mapping.notes.append("numbers read with decimal commas (a semicolon-separated file)")
+        sheet_report = _write_sheet(
+            session,
+            workbook,
+            sheet,
+            mapping,
+            options,
+            request,
+            user,
+            progress,
+            cancel,
+            # Read before the first sheet was parsed; later sheets see the earlier ones' writes.
+            known if position == 0 else None,
+        )
+        report.sheets.append(sheet_report)
+        if sheet_report.result is None:  # rows rejected, all or nothing: nothing written
+            report.not_reached = [f.sheet for f in fits[position + 1 :]]
+            break
+        if request.save_profile:
+            _save(session, request, mapping, signature, sheet_vendor, options, user)
+    return report
+
+
+def _write_sheet(
+    session: Session,
+    workbook: Workbook,
+    sheet: Sheet,
+    mapping: Mapping,
+    options: ReadOptions,
+    request: ImportRequest,
+    user: str,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+    known: Known | None,
+) -> SheetReport:
+    """One sheet planned and, unless it has rejected rows and they are not skipped (then its
+    report has no result), written. New records are written while the rest of the sheet is
+    planned (both in the session's transaction, all or nothing as ever: writer.StreamedWrite);
+    a sheet that cannot stream is written once its plan is whole (``commit``)."""
+    stream = (
+        writer.StreamedWrite(
+            session,
+            Plan(
+                workbook.name,
+                str(workbook.path),
+                workbook.sha256,
+                workbook.format,
+                sheet.name,
+                mapping.kind,
+                mapping,
+                [],
+                [],
+                [],
+                sheet,
+            ),
+            user,
+            skip_invalid=request.skip_invalid,
+        )
+        if mapping.kind in writer.STREAMED_KINDS
+        else None
+    )
+    try:
         plan = plan_import(
             session,
             sheet,
@@ -164,14 +225,20 @@ def _import_file(
             options=options,
             progress=progress,
             cancel=cancel,
-            # Read before the first sheet was parsed; later sheets see the earlier ones' writes.
-            known=known if position == 0 else None,
+            known=known,
+            sink=stream.feed if stream is not None else None,
         )
         sheet_report = SheetReport(plan)
-        report.sheets.append(sheet_report)
         if plan.count("rejected") and not request.skip_invalid:
-            report.not_reached = [f.sheet for f in fits[position + 1 :]]
-            break
+            return sheet_report
+        streamed = stream.finish(plan) if stream is not None else None
+    finally:
+        if stream is not None:
+            stream.close()
+    if streamed is not None:
+        _attach(session, streamed, plan, user)
+        sheet_report.result = streamed
+    else:
         sheet_report.result = commit(
             session,
             plan,
@@ -180,9 +247,7 @@ def _import_file(
             progress=progress,
             cancel=cancel,
         )
-        if request.save_profile:
-            _save(session, request, mapping, signature, sheet_vendor, options, user)
-    return report
+    return sheet_report
 
 
 def commit(
@@ -199,10 +264,14 @@ def commit(
     result = writer.commit(
         session, plan, user, skip_invalid=skip_invalid, progress=progress, cancel=cancel
     )
+    _attach(session, result, plan, user)
+    return result
+
+
+def _attach(session: Session, result: BatchResult, plan: Plan, user: str) -> None:
     from services.attachments import attach_import_file
 
     attach_import_file(session, result.batch_id, plan.file_path, plan.sha256, user)
-    return result
 
 
 def undo_batch(session: Session, batch_id: int, user: str) -> UndoResult:

@@ -48,6 +48,8 @@ from services.validation import (
 Record = dict[str, Any]
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
+# Given each block of rows' plans as they are made (plan_import's sink).
+Sink = Callable[[list["RowPlan"]], None]
 PROGRESS_EVERY = 2000
 # Existing records are read this many rows at a time (see _existing).
 EXISTING_PART = 10_000
@@ -559,15 +561,28 @@ def plan_import(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     known: Known | None = None,
+    sink: Sink | None = None,
 ) -> Plan:
     """What importing ``sheet`` as ``mapping.kind`` would do. Reads the database, writes nothing.
     ``known`` is the database's side read beforehand (``Known.load``, done while the sheet
-    was parsed); without it, or for another kind, it is read here."""
+    was parsed); without it, or for another kind, it is read here. ``sink`` is given the
+    rows' plans a block at a time as they are made (``writer.StreamedWrite.feed``); the
+    checks of the whole file come after the last block."""
     with collector_paused():
         if known is None or known.kind != mapping.kind:
             known = Known.load(session, mapping.kind)
         return _plan(
-            sheet, mapping, file, file_path, sha256, file_format, options, progress, cancel, known
+            sheet,
+            mapping,
+            file,
+            file_path,
+            sha256,
+            file_format,
+            options,
+            progress,
+            cancel,
+            known,
+            sink,
         )
 
 
@@ -582,9 +597,10 @@ def _plan(
     progress: Progress | None,
     cancel: Cancel | None,
     known: Known,
+    sink: Sink | None = None,
 ) -> Plan:
     planner = _Planner(sheet, mapping, file, options or ReadOptions(), known)
-    rows, skipped = planner.rows(progress, cancel)
+    rows, skipped = planner.rows(progress, cancel, sink)
     notes = planner.notes
     if planner.kept_commitments:
         kept = planner.kept_commitments
@@ -736,11 +752,11 @@ class _Planner:
         return formulas
 
     def rows(
-        self, progress: Progress | None, cancel: Cancel | None
+        self, progress: Progress | None, cancel: Cancel | None, sink: Sink | None = None
     ) -> tuple[list[RowPlan], list[tuple[int, str]]]:
         """Every data row's plan, and the rows skipped (hidden, totals) with why. Rows go a
         block at a time: the block's plain new records together (``_new_rows``), every
-        other row by ``_row``."""
+        other row by ``_row``; ``sink`` is given each block's plans as they are made."""
         rows: list[RowPlan] = []
         skipped: list[tuple[int, str]] = []
         data = self.data
@@ -759,6 +775,7 @@ class _Planner:
                 progress(start, total)
             stop = min(start + PROGRESS_EVERY, total)
             block = list(zip(*(c[start:stop] for c in self.converted), strict=True))
+            planned = len(rows)
             done = self._new_rows(start, block)
             for offset, row_values in enumerate(block, start):
                 made = done[offset - start]
@@ -780,6 +797,8 @@ class _Planner:
                         skipped.append((first_row + offset, "a totals row"))
                         continue
                 append(plan_row(offset, cells, row_values))
+            if sink is not None:
+                sink(rows[planned:])
         if progress is not None:
             progress(total, total)
         return rows, skipped

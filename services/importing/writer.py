@@ -22,21 +22,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from itertools import repeat
-from operator import itemgetter, methodcaller, setitem
+from operator import is_not, itemgetter, methodcaller, setitem
 from typing import Any
 
 from sqlalchemy import (
     Table,
     bindparam,
     delete,
+    func,
     insert,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from models import (
@@ -162,20 +164,8 @@ def commit(
     rejected = [r for r in plan.rows if r.action == "rejected"]
     if rejected and not skip_invalid:
         raise ValidationError(plan.problems, subject=f"{plan.file} ({len(rejected)} rows rejected)")
-    counts = plan.counts
     conn = session.connection()
-    started = utcnow()
-    batch_id = conn.execute(
-        insert(_table(ImportBatch)).returning(_table(ImportBatch).c.id),
-        {
-            "file_name": plan.file[:500],
-            "file_sha256": plan.sha256 or "",
-            "sheet": plan.sheet_name[:120],
-            "kind": plan.kind,
-            "user": user,
-            "started_at": started,
-        },
-    ).scalar_one()
+    batch_id = _open_batch(conn, plan, user)
     actor = Actor(user, "import", batch_id)
     writer = _Writer(conn, plan, actor, progress, cancel)
     try:
@@ -188,6 +178,30 @@ def commit(
             f"{plan.file}: some {kind(plan.kind).label.lower()} were added, changed or removed "
             "by someone else since the preview; nothing was written. Preview the import again."
         ) from exc
+    result = _close_batch(conn, batch_id, plan)
+    session.expire_all()
+    return result
+
+
+def _open_batch(conn: Connection, plan: Plan, user: str) -> int:
+    """The import batch's row (its counts written by ``_close_batch``): its id."""
+    batch_id: int = conn.execute(
+        insert(_table(ImportBatch)).returning(_table(ImportBatch).c.id),
+        {
+            "file_name": plan.file[:500],
+            "file_sha256": plan.sha256 or "",
+            "sheet": plan.sheet_name[:120],
+            "kind": plan.kind,
+            "user": user,
+            "started_at": utcnow(),
+        },
+    ).scalar_one()
+    return batch_id
+
+
+def _close_batch(conn: Connection, batch_id: int, plan: Plan) -> BatchResult:
+    """The batch's counts and end written: what it did."""
+    counts = plan.counts
     conn.execute(
         update(_table(ImportBatch))
         .where(_table(ImportBatch).c.id == batch_id)
@@ -199,7 +213,6 @@ def commit(
             rejected=counts["rejected"],
         )
     )
-    session.expire_all()
     return BatchResult(
         batch_id,
         plan.kind,
@@ -209,6 +222,226 @@ def commit(
         counts["unchanged"],
         counts["rejected"],
     )
+
+
+# Kinds whose new records ``StreamedWrite`` writes while the rest of the sheet is planned:
+# every kind but those whose writes need the whole plan first (a contract's new customers,
+# a vendor's aliases).
+STREAMED_KINDS = frozenset(IMPORT_KINDS) - {"contracts", "vendors"}
+
+
+class _Ids:
+    """New ids for one table's rows written as they come, exactly as many as are written.
+    SQLite: counted on from the largest at the start (the write transaction keeps every
+    other writer out, as ``reserve_ids`` says). PostgreSQL: drawn from the sequence over
+    ``side``, a connection of its own, so that a draw never waits for the inserting thread
+    to be done with the import's connection (a sequence's draws are outside transactions:
+    any connection's are the import's to use, and no other writer gets them)."""
+
+    def __init__(self, conn: Connection, table: Table, side: Connection | None) -> None:
+        self.table = table
+        self.side = side
+        self.next = 0
+        if side is None:
+            (key,) = table.primary_key.columns
+            self.next = (conn.execute(select(func.max(key))).scalar() or 0) + 1
+
+    def take(self, count: int) -> list[int]:
+        if self.side is not None:
+            return reserve_ids(self.side, self.table, count)
+        first, self.next = self.next, self.next + count
+        return list(range(first, first + count))
+
+
+class StreamedWrite:
+    """A sheet's new records written while the rest of it is planned: ``plan_import``'s
+    ``sink`` is ``feed``, which hands each block's new records to a thread that inserts them
+    (``models.bulk.InsertsBehind``) while this one plans the next block, so the database's
+    work of a first import overlaps the planning instead of following it (measured in
+    bench/bench_import.py). ``finish`` then writes the rest (updated records, ETA moves,
+    order headers and statuses) once the whole plan is known, as ``commit`` would.
+
+    All or nothing, as ``commit``: the writes go inside a savepoint of the caller's
+    transaction. A rejected row (unless rejected rows are skipped), an insert the database
+    refuses (a key the file repeats, say: the whole-file checks then name the rows) or a
+    plan whose final checks changed a written row rolls the savepoint back and stops
+    writing; ``finish`` then answers None and the caller writes the plan by ``commit``
+    (or reports its rejected rows), as without streaming."""
+
+    def __init__(self, session: Session, shell: Plan, user: str, *, skip_invalid: bool) -> None:
+        self.session = session
+        self.shell = shell  # the plan's file, sheet, kind and mapping; its rows come at the end
+        self.user = user
+        self.skip_invalid = skip_invalid
+        self.orders = shell.kind == "orders"
+        self.started = False
+        self.stopped = False
+        self.written: list[RowPlan] = []
+        self.waiting: list[RowPlan] = []  # fed, not yet handed to the inserting thread
+        self.order_ids: dict[str, int] = {}
+        self.new_statuses: dict[str, str] = {}  # each order created here: the status given
+        self.side: Connection | None = None  # PostgreSQL: where new ids are drawn (_Ids)
+
+    def feed(self, rows: list[RowPlan]) -> None:
+        """One planned block's rows (in sheet order)."""
+        if self.stopped or not rows:
+            return
+        if not self.skip_invalid and any(r.action == "rejected" for r in rows):
+            self._stop()
+            return
+        self.waiting.extend(r for r in rows if r.action == "create")
+        if len(self.waiting) < CHUNK:
+            return
+        try:
+            self._send()
+        except SQLAlchemyError:
+            self._stop()
+
+    def finish(self, plan: Plan) -> BatchResult | None:
+        """The rest of ``plan`` written and its batch closed; None when nothing was streamed
+        or streaming stopped (then nothing of it is written: the caller commits the plan)."""
+        if self.stopped or not (self.started or self.waiting):
+            self.close()
+            return None
+        creates = [r for r in plan.rows if r.action == "create"]
+        fed = self.written + self.waiting
+        if plan.count("rejected") and not self.skip_invalid:
+            self._stop()
+            return None
+        if len(creates) != len(fed) or any(map(is_not, creates, fed)):
+            self._stop()  # the whole-file checks refused a row already written
+            return None
+        try:
+            if self.waiting:
+                self._send()
+            self.behind.__exit__(None, None, None)
+            self.behind_open = False
+            self._close_side()
+            self._rest(plan, creates)
+        except SQLAlchemyError:
+            self._stop()
+            return None
+        except BaseException:
+            self._stop()
+            raise
+        result = _close_batch(self.conn, self.batch_id, plan)
+        self.savepoint.commit()
+        self.session.expire_all()
+        self.stopped = True  # done: nothing more to write or to undo
+        return result
+
+    def close(self) -> None:
+        """Stopped, what was written undone, unless ``finish`` wrote it all."""
+        if not self.stopped:
+            self._stop()
+
+    def _begin(self) -> None:
+        self.savepoint = self.session.begin_nested()
+        self.conn = conn = self.session.connection()
+        self.batch_id = _open_batch(conn, self.shell, self.user)
+        self.writer = _Writer(conn, self.shell, Actor(self.user, "import", self.batch_id))
+        if self.orders:
+            self.existing_orders = self.writer._existing_orders()
+            self.order_ids = {po: r.id for po, r in self.existing_orders.items()}
+        # Read before the connection is the inserting thread's.
+        self.behind = InsertsBehind(conn).__enter__()
+        self.behind_open = True
+        self.side = conn.engine.connect() if conn.dialect.name == "postgresql" else None
+        self.line_ids = _Ids(conn, self.writer.table, self.side)
+        self.order_id_pool = _Ids(conn, _table(PurchaseOrder), self.side)
+        self.started = True
+
+    def _send(self) -> None:
+        """The waiting new records handed to the inserting thread (their new orders first)."""
+        if not self.started:
+            self._begin()
+        rows, self.waiting = self.waiting, []
+        if self.orders:
+            self._new_orders(rows)
+        ids = self.line_ids.take(len(rows))
+        self.writer._insert(rows, ids, self.behind)
+        self.written.extend(rows)
+
+    def _new_orders(self, rows: list[RowPlan]) -> None:
+        """The orders these new lines are the first to name, created (their status from
+        these lines; ``_rest`` corrects it when later lines change it); every line given
+        its order's id."""
+        numbers, wanted, statuses = _orders_of(rows)
+        fresh = {po: row for po, row in wanted.items() if po not in self.order_ids}
+        if fresh:
+            new, _ = self.writer._orders_new_and_changed(fresh, {})
+            ids = self.order_id_pool.take(len(new))
+            self.order_ids.update(self.writer._insert_orders(new, statuses, self.behind, ids))
+            for po in fresh:
+                self.new_statuses[po] = records.order_status(statuses[po])
+        refs = [row.refs for row in rows]
+        list(map(setitem, refs, repeat("order_id"), map(self.order_ids.__getitem__, numbers)))
+
+    def _rest(self, plan: Plan, creates: list[RowPlan]) -> None:
+        """What ``_Writer.write`` does besides inserting new records, now the plan is whole."""
+        writer = self.writer
+        writer.plan = plan
+        updates = [r for r in plan.rows if r.action == "update"]
+        if self.orders:
+            self._orders_whole(plan, updates)
+        writer._update(updates)
+        if self.orders:
+            writer._eta_changes(updates)
+        writer.flush_audit()
+        if self.orders:
+            refresh_order_statuses(
+                self.conn,
+                {r.refs["order_id"] for r in creates + updates} - writer.new_orders,
+                self.user,
+            )
+
+    def _orders_whole(self, plan: Plan, updates: list[RowPlan]) -> None:
+        """Existing orders' headers as their first line in the file gives them, the
+        statuses of orders created here as all their lines give them, and the updated
+        lines' orders."""
+        lines = [r for r in plan.rows if r.action in ("create", "update")]
+        _, wanted, statuses = _orders_of(lines)
+        existing = self.existing_orders
+        _, changed = self.writer._orders_new_and_changed(
+            {po: row for po, row in wanted.items() if po in existing}, existing
+        )
+        if changed:
+            self.writer._update_orders(changed)
+        table = _table(PurchaseOrder)
+        moved = [
+            {"p_id": self.order_ids[po], "p_status": status}
+            for po, given in self.new_statuses.items()
+            if (status := records.order_status(statuses[po])) != given
+        ]
+        if moved:
+            self.conn.execute(
+                update(table)
+                .where(table.c.id == bindparam("p_id"))
+                .values(status=bindparam("p_status")),
+                moved,
+            )
+        for row in updates:
+            row.refs["order_id"] = self.order_ids[row.record["po_number"]]
+        self.writer._lines_keep_their_orders(updates)
+
+    def _close_side(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+    def _stop(self) -> None:
+        self.stopped = True
+        self.waiting = []
+        if not self.started:
+            return
+        self._close_side()
+        if self.behind_open:
+            self.behind_open = False
+            # The refused insert's error: what it refused is undone with the rest below.
+            with suppress(SQLAlchemyError):
+                self.behind.__exit__(None, None, None)
+        if self.savepoint.is_active:
+            self.savepoint.rollback()
 
 
 class _Writer:
@@ -427,24 +660,21 @@ class _Writer:
         # Each order's first line gives its vendor, site, date and currency (the plan made
         # sure the lines agree); a new order's lines are all in this file, so its status is
         # known without asking the database again (records.order_status over them).
-        # Read a column at a time (C-level ``map``): 100,000 lines name 25,000 orders.
-        plain = [row.record for row in rows]
-        numbers = list(map(itemgetter("po_number"), plain))
-        first = dict(zip(reversed(numbers), reversed(rows), strict=True))
-        wanted = {po: first[po] for po in dict.fromkeys(numbers)}
-        statuses: dict[str, set[str]] = {po: set() for po in wanted}
-        for po, status in set(zip(numbers, map(itemgetter("status"), plain), strict=True)):
-            statuses[po].add(status)
+        numbers, wanted, statuses = _orders_of(rows)
         existing = self._existing_orders()
         new, changed = self._orders_new_and_changed(wanted, existing)
         order_ids = {po: r.id for po, r in existing.items()}
         if changed:
             self._update_orders(changed)
         if new:  # the last use of the connection here: the insert is sent by ``behind``
-            order_ids.update(self._insert_orders(new, statuses, behind))
+            ids = reserve_ids(self.conn, _table(PurchaseOrder), len(new))
+            order_ids.update(self._insert_orders(new, statuses, behind, ids))
         refs = [row.refs for row in rows]
         list(map(setitem, refs, repeat("order_id"), map(order_ids.__getitem__, numbers)))
-        # A line of an existing order keeps its order (the key includes the PO number).
+        self._lines_keep_their_orders(rows)
+
+    def _lines_keep_their_orders(self, rows: list[RowPlan]) -> None:
+        """A line of an existing order keeps its order (the key includes the PO number)."""
         for row in rows:
             if row.existing is not None and row.existing.get("order_id") not in (
                 None,
@@ -475,7 +705,7 @@ class _Writer:
     ) -> tuple[list[tuple[str, dict[str, Any]]], list[dict[str, Any]]]:
         """The orders to create (PO number, values) and the update parameters of those the
         file changes, their changes audited."""
-        names = _names(self.conn)
+        names: dict[str, dict[int, str]] | None = None  # read when an existing order needs it
         # A file without a payment schedule column leaves each order's schedule as it is.
         schedules = "payment_schedule" in self.plan.mapping.by_field or (
             "payment_schedule" in self.plan.mapping.constants
@@ -495,6 +725,8 @@ class _Writer:
             if current is None:
                 new.append((po, values))
                 continue
+            if names is None:
+                names = _names(self.conn)
             before = order_header.header(
                 names["vendor"].get(current.vendor_id),
                 names["site"].get(current.site_id),
@@ -528,11 +760,12 @@ class _Writer:
         new: list[tuple[str, dict[str, Any]]],
         statuses: dict[str, set[str]],
         behind: InsertsBehind,
+        new_ids: list[int],
     ) -> dict[str, int]:
-        """The new orders, each with its lines' status: their ids by PO number."""
+        """The new orders, each with its lines' status (``new_ids`` theirs): their ids by PO
+        number."""
         table = _table(PurchaseOrder)
         numbers = [po for po, _ in new]
-        new_ids = reserve_ids(self.conn, table, len(new))
         behind.insert_columns(
             table,
             {
@@ -603,6 +836,22 @@ class _Writer:
                 )
         for start in range(0, len(moves), CHUNK * 4):
             insert_rows(self.conn, _table(EtaChange), moves[start : start + CHUNK * 4])
+
+
+def _orders_of(
+    rows: list[RowPlan],
+) -> tuple[list[str], dict[str, RowPlan], dict[str, set[str]]]:
+    """Order lines' PO numbers, each order's first line (it gives the order's vendor, site,
+    date and currency: the plan made sure the lines agree) and the statuses of its lines.
+    Read a column at a time (C-level ``map``): 100,000 lines name 25,000 orders."""
+    plain = [row.record for row in rows]
+    numbers = list(map(itemgetter("po_number"), plain))
+    first = dict(zip(reversed(numbers), reversed(rows), strict=True))
+    wanted = {po: first[po] for po in dict.fromkeys(numbers)}
+    statuses: dict[str, set[str]] = {po: set() for po in wanted}
+    for po, status in set(zip(numbers, map(itemgetter("status"), plain), strict=True)):
+        statuses[po].add(status)
+    return numbers, wanted, statuses
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

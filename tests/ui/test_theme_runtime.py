@@ -72,6 +72,9 @@ def test_the_scheme_set_at_run_time_turns_palette_and_marks(demo_template, tmp_p
         timeout=300,
         check=False,
     )
+    if "Could not load the Qt platform plugin" in done.stderr:
+        # The X11 plugin's system libraries (the README's list) are not on this machine.
+        pytest.skip(f"Qt's xcb platform plugin does not load here: {done.stderr[:200]}")
     assert done.returncode == 0, done.stderr[-3000:]
     light, dark, light_again = json.loads(done.stdout.strip().splitlines()[-1])
     if {light["scheme"], dark["scheme"]} == {"Unknown"}:

@@ -24,10 +24,10 @@ SKUS = ["AS-8125GS", "SYS-821GE"]
 SITES = ["Panther Creek", "Moses Lake", "Rio Cuarto"]
 
 
-def _lines(rng: random.Random, count: int) -> list[list[Any]]:
+def _lines(rng: random.Random, count: int, per_order: int = 3) -> list[list[Any]]:
     lines = []
     for n in range(count):
-        po, line = divmod(n, 3)
+        po, line = divmod(n, per_order)
         ordered = dt.datetime(2027, 1, 4) + dt.timedelta(days=po % 20)
         promised = ordered + dt.timedelta(days=rng.randrange(30, 90))
         lines.append(
