@@ -102,6 +102,19 @@ def row_values(
     return {name: values[0] for name, values in value_columns(kind_name, [record], [refs]).items()}
 
 
+def _columns_of(rows: list[dict[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
+    """``rows``' values of ``names``, a list per name, in one pass over the rows (a tuple
+    each, transposed); empty when a row lacks one of them (then ``dict.get`` a column at a
+    time gives None for it) or there is nothing to transpose."""
+    if len(names) < 2 or not rows:
+        return {}
+    try:
+        columns = zip(*map(itemgetter(*names), rows), strict=True)
+        return dict(zip(names, map(list, columns), strict=True))
+    except KeyError:
+        return {}
+
+
 def value_columns(
     kind_name: str, rows: list[dict[str, Any]], refs: list[dict[str, int | None]]
 ) -> dict[str, list[Any]]:
@@ -114,7 +127,8 @@ def value_columns(
     def ref(name: str) -> list[Any]:
         return list(map(itemgetter(name), refs))
 
-    columns = {name: field(name) for name in records.adapter(kind_name).plain}
+    plain = records.adapter(kind_name).plain
+    columns = _columns_of(rows, plain) or {name: field(name) for name in plain}
     if kind_name == "vendors":
         names = [" ".join(str(r["name"]).split()) for r in rows]
         columns["name"] = names
@@ -279,7 +293,10 @@ class StreamedWrite:
         self.written: list[RowPlan] = []
         self.waiting: list[RowPlan] = []  # fed, not yet handed to the inserting thread
         self.order_ids: dict[str, int] = {}
-        self.new_statuses: dict[str, str] = {}  # each order created here: the status given
+        # Each order created here: its lines' statuses so far (by PO number).
+        self.created_statuses: dict[str, set[str]] = {}
+        # Those whose later lines came in a later hand-over: the status first given.
+        self.given_status: dict[str, str] = {}
         self.side: Connection | None = None  # PostgreSQL: where new ids are drawn (_Ids)
 
     def feed(self, rows: list[RowPlan]) -> None:
@@ -368,12 +385,19 @@ class StreamedWrite:
         its order's id."""
         numbers, wanted, statuses = _orders_of(rows)
         fresh = {po: row for po, row in wanted.items() if po not in self.order_ids}
+        created = self.created_statuses
+        # Orders created by an earlier hand-over that these lines add to: their statuses
+        # so far, and the status they were given (``_orders_whole`` sets the final one).
+        for po in wanted.keys() - fresh.keys():
+            seen = created.get(po)
+            if seen is not None and not statuses[po] <= seen:
+                self.given_status.setdefault(po, records.order_status(seen))
+                seen |= statuses[po]
         if fresh:
             new, _ = self.writer._orders_new_and_changed(fresh, {})
             ids = self.order_id_pool.take(len(new))
             self.order_ids.update(self.writer._insert_orders(new, statuses, self.behind, ids))
-            for po in fresh:
-                self.new_statuses[po] = records.order_status(statuses[po])
+            created.update((po, statuses[po]) for po in fresh)
         refs = [row.refs for row in rows]
         list(map(setitem, refs, repeat("order_id"), map(self.order_ids.__getitem__, numbers)))
 
@@ -399,19 +423,22 @@ class StreamedWrite:
         """Existing orders' headers as their first line in the file gives them, the
         statuses of orders created here as all their lines give them, and the updated
         lines' orders."""
-        lines = [r for r in plan.rows if r.action in ("create", "update")]
-        _, wanted, statuses = _orders_of(lines)
         existing = self.existing_orders
-        _, changed = self.writer._orders_new_and_changed(
-            {po: row for po, row in wanted.items() if po in existing}, existing
-        )
-        if changed:
-            self.writer._update_orders(changed)
+        if existing:
+            lines = [
+                r
+                for r in plan.rows
+                if r.action in ("create", "update") and r.record["po_number"] in existing
+            ]
+            _, changed = self.writer._orders_new_and_changed(_orders_of(lines)[1], existing)
+            if changed:
+                self.writer._update_orders(changed)
         table = _table(PurchaseOrder)
+        created = self.created_statuses
         moved = [
             {"p_id": self.order_ids[po], "p_status": status}
-            for po, given in self.new_statuses.items()
-            if (status := records.order_status(statuses[po])) != given
+            for po, given in self.given_status.items()
+            if (status := records.order_status(created[po])) != given
         ]
         if moved:
             self.conn.execute(
