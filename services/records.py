@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -1561,7 +1562,7 @@ def refresh_order_status(order: models.PurchaseOrder) -> None:
         order.status = status
 
 
-def order_status(statuses: set[str]) -> str:
+def order_status(statuses: AbstractSet[str]) -> str:
     """The status of a purchase order whose lines have ``statuses`` (the import's bulk path
     uses this too)."""
     open_statuses = statuses - {LineStatus.RECEIVED, LineStatus.CANCELLED}

@@ -294,7 +294,8 @@ class StreamedWrite:
         self.waiting: list[RowPlan] = []  # fed, not yet handed to the inserting thread
         self.order_ids: dict[str, int] = {}
         # Each order created here: its lines' statuses so far (by PO number).
-        self.created_statuses: dict[str, set[str]] = {}
+        self.created_statuses: dict[str, frozenset[str]] = {}
+        self.status_sets: dict[frozenset[str], frozenset[str]] = {}
         # Those whose later lines came in a later hand-over: the status first given.
         self.given_status: dict[str, str] = {}
         self.side: Connection | None = None  # PostgreSQL: where new ids are drawn (_Ids)
@@ -364,7 +365,6 @@ class StreamedWrite:
         self.behind = InsertsBehind(conn).__enter__()
         self.behind_open = True
         self.side = conn.engine.connect() if conn.dialect.name == "postgresql" else None
-        self.line_ids = _Ids(conn, self.writer.table, self.side)
         self.order_id_pool = _Ids(conn, _table(PurchaseOrder), self.side)
         self.started = True
 
@@ -375,8 +375,9 @@ class StreamedWrite:
         rows, self.waiting = self.waiting, []
         if self.orders:
             self._new_orders(rows)
-        ids = self.line_ids.take(len(rows))
-        self.writer._insert(rows, ids, self.behind)
+        # The new records' ids are the database's to give as it inserts them: nothing of a
+        # streamed kind reads them back (a vendor's aliases would: vendors are not streamed).
+        self.writer._insert(rows, None, self.behind)
         self.written.extend(rows)
 
     def _new_orders(self, rows: list[RowPlan]) -> None:
@@ -386,18 +387,24 @@ class StreamedWrite:
         numbers, wanted, statuses = _orders_of(rows)
         fresh = {po: row for po, row in wanted.items() if po not in self.order_ids}
         created = self.created_statuses
+        # One set object for each distinct set of statuses (most orders share a few): kept
+        # for every order created here, 25,000 sets of their own would weigh 5 MB.
+        shared = self.status_sets
         # Orders created by an earlier hand-over that these lines add to: their statuses
         # so far, and the status they were given (``_orders_whole`` sets the final one).
         for po in wanted.keys() - fresh.keys():
             seen = created.get(po)
             if seen is not None and not statuses[po] <= seen:
                 self.given_status.setdefault(po, records.order_status(seen))
-                seen |= statuses[po]
+                grown = seen | statuses[po]
+                created[po] = shared.setdefault(grown, grown)
         if fresh:
             new, _ = self.writer._orders_new_and_changed(fresh, {})
             ids = self.order_id_pool.take(len(new))
             self.order_ids.update(self.writer._insert_orders(new, statuses, self.behind, ids))
-            created.update((po, statuses[po]) for po in fresh)
+            for po in fresh:
+                found = frozenset(statuses[po])
+                created[po] = shared.setdefault(found, found)
         refs = [row.refs for row in rows]
         list(map(setitem, refs, repeat("order_id"), map(self.order_ids.__getitem__, numbers)))
 
@@ -560,23 +567,27 @@ class _Writer:
 
     # -- main table --
 
-    def _insert(self, rows: list[RowPlan], ids: list[int], behind: InsertsBehind) -> None:
+    def _insert(self, rows: list[RowPlan], ids: list[int] | None, behind: InsertsBehind) -> None:
         """Driver-level bulk inserts (``models.bulk``: executemany on SQLite, COPY on
         PostgreSQL; no RETURNING, which on SQLite runs row by row), with ids reserved first
-        so none has to be read back. Values travel column by column, a chunk at a time, so
-        100,000 rows never sit in memory as statement parameters at once. Each row keeps
-        this batch's id: its creation, in place of an audit entry. Each chunk is sent by
-        ``behind`` while the next is made."""
+        so none has to be read back (each row's ``refs["id"]``); ``ids`` None: the database
+        gives them, for rows whose ids nothing here reads. Values travel column by column,
+        a chunk at a time, so 100,000 rows never sit in memory as statement parameters at
+        once. Each row keeps this batch's id: its creation, in place of an audit entry.
+        Each chunk is sent by ``behind`` while the next is made."""
         kind_name = self.kind
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
             columns: dict[str, Any] = value_columns(
                 kind_name, [r.record for r in chunk], [r.refs for r in chunk]
             )
-            columns.update(id=ids[start : start + CHUNK], **self._created_stamp())
+            if ids is not None:
+                columns["id"] = ids[start : start + CHUNK]
+            columns.update(self._created_stamp())
             behind.insert_columns(self.table, columns, len(chunk))
             self.step(len(chunk))
-        list(map(setitem, [row.refs for row in rows], repeat("id"), ids))
+        if ids is not None:
+            list(map(setitem, [row.refs for row in rows], repeat("id"), ids))
 
     def _update(self, rows: list[RowPlan]) -> None:
         if not rows:
