@@ -87,7 +87,7 @@ def _small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _request(**given: Any) -> ImportRequest:
-    return ImportRequest(kind="orders", vendor="Supermicro", **given)
+    return ImportRequest(**_kw(**given))
 
 
 def _tables(session: Session) -> dict[str, list[tuple[Any, ...]]]:
