@@ -41,6 +41,7 @@ from services.validation import (
     lookalike,
     name_skeleton,
     type_problem,
+    typed_block_validator,
     typed_validator,
     validate,
 )
@@ -694,6 +695,7 @@ class _Planner:
         self.complete_new = records.completer(kind_name, trimmed=True)
         self.complete_merged = records.completer(kind_name)
         self.check_typed = typed_validator(kind_name)
+        self.check_block = typed_block_validator(kind_name)
         self.key_text = spec.key_of
         self.orders = kind_name == "orders"
         # Rows ``_new_rows`` takes a block at a time: every row but these (hidden, a cell
@@ -973,7 +975,7 @@ class _Planner:
         """The plans of new records' rows whose every cell was read and passed its type check
         (each row of a first import), given as (offset, record, refs): ``_row``'s answer for
         each, a column at a time. Completed, given its first commitment, checked by the
-        required fields and the kind's rules alone (``validation.typed_validator``), and its
+        required fields and the kind's rules alone (``validation.typed_block_validator``), and its
         name by its look."""
         if not rows:
             return []
@@ -986,7 +988,7 @@ class _Planner:
                 map(itemgetter("eta"), merged),
             )
             list(map(setitem, merged, repeat("first_commitment"), starmap(first_commitment, dates)))
-        found = list(map(self.check_typed, merged))
+        found = self.check_block(merged)
         if self.names.field is not None:
             for problems, record in zip(found, merged, strict=True):
                 looks = self.names.problem(record, None)
