@@ -311,3 +311,39 @@ def test_read_columns_reads_a_percent_sign_as_sqlalchemy_writes_it(database) -> 
         keys, parts = read_columns(session.connection(), statement, 10)
         assert keys == ["rest", "text"]
         assert list(parts) == [[[3], ["50%"]]]
+
+
+@pytest.mark.parametrize("varying", [True, False])
+def test_columns_of_one_value_are_stored_on_every_row(database, varying) -> None:
+    """Columns with one value for every row (a Constant, or None throughout) are bound once
+    per statement on SQLite; every row still gets them, with or without a column that
+    varies, and across statements."""
+    rows = ROWS_PER_STATEMENT + 3
+    with database.write() as session:
+        insert_columns(
+            session.connection(),
+            AuditEntry.__table__,  # type: ignore[arg-type]
+            {
+                "entity": Constant("sites"),
+                "entity_id": list(range(rows)) if varying else Constant(7),
+                "entity_key": Constant("site"),
+                "action": Constant("create"),
+                "old_value": [None] * rows,
+                "user": Constant("tester"),
+                "source": Constant("user"),
+            },
+            rows,
+        )
+    with database.session() as session:
+        found = session.execute(
+            select(
+                AuditEntry.entity,
+                AuditEntry.entity_id,
+                AuditEntry.entity_key,
+                AuditEntry.old_value,
+                AuditEntry.user,
+            ).order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(r) for r in found] == [
+        ("sites", n if varying else 7, "site", None, "tester") for n in range(rows)
+    ]
