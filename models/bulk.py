@@ -454,11 +454,7 @@ def _insert_values(
     and checks its foreign keys' setup once for all its rows, where ``executemany`` does so
     per row: measured on 100,000 order lines and their 125,000 audit entries, the inserts
     took about two thirds of the time."""
-    dbapi = conn.connection.dbapi_connection
-    getlimit = getattr(dbapi, "getlimit", None)
-    # The most parameters one statement may carry (32,766 since SQLite 3.32, 999 before).
-    limit = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
-    per = max(1, min(ROWS_PER_STATEMENT, limit // width))
+    per = max(1, min(ROWS_PER_STATEMENT, _parameter_limit(conn) // width))
     one = f"({', '.join(['?'] * width)})"
     full, rest = divmod(rows, per)
     if full:
@@ -468,6 +464,13 @@ def _insert_values(
     if rest:
         sql = f"INSERT INTO {target} VALUES {', '.join([one] * rest)}"
         cursor.execute(sql, list(chain.from_iterable(rows_in)))
+
+
+def _parameter_limit(conn: Connection) -> int:
+    """SQLite: the most parameters one statement may carry (32,766 since SQLite 3.32, 999
+    before)."""
+    getlimit = getattr(conn.connection.dbapi_connection, "getlimit", None)
+    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
 
 
 def _shared_columns(prepared: _Prepared) -> list[int]:
@@ -499,10 +502,7 @@ def _insert_shared(cursor: Any, conn: Connection, prepared: _Prepared, shared: l
     picked = ", ".join([f"column{n}" for n in range(1, len(varying) + 1)] + ["?"] * len(shared))
     fixed_values = [values[i][0] for i in shared]
     width = len(varying)
-    dbapi = conn.connection.dbapi_connection
-    getlimit = getattr(dbapi, "getlimit", None)
-    limit = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
-    per = max(1, min(ROWS_PER_STATEMENT, (limit - len(shared)) // width))
+    per = max(1, min(ROWS_PER_STATEMENT, (_parameter_limit(conn) - len(shared)) // width))
     one = f"({', '.join(['?'] * width)})"
     rows_in = zip(*(values[i] for i in varying), strict=True)
     sql = ""
