@@ -420,14 +420,14 @@ def typed_block_validator(kind_name: str) -> Callable[[list[Record]], list[list[
     checks a handful instead of calling the rule 100,000 times."""
     check = typed_validator(kind_name)
     sieve = _SIEVES.get(kind_name)
-    names, _ = _required(kind_name)
+    _, required = _required(kind_name)
 
     def check_block(records: list[Record]) -> list[list[Problem]]:
         if sieve is None:
             return list(map(check, records))
         return [
             [] if passes else check(r)
-            for passes, r in zip(sieve(records, names), records, strict=True)
+            for passes, r in zip(sieve(records, required), records, strict=True)
         ]
 
     return check_block
@@ -448,15 +448,17 @@ _ORDER_SIEVED = (
 )
 
 
-def _orders_sieve(records: list[Record], required: tuple[str, ...]) -> list[bool]:
+def _orders_sieve(
+    records: list[Record], required: Callable[[Record], tuple[Any, ...]]
+) -> list[bool]:
     """For each order line, True when neither the required-field check nor ``_orders``
     can find a problem in it: whole line number and quantity of at least 1, prices not
     below 0, nothing received, a promised date not before the order date, a currency code
     already seen valid, no schedule of its own. Any doubt (another type, a receipt, a
     schedule) says False, and the line is checked in full: this only ever says less than
-    the rule (tests/services/test_validation_block.py holds it to the rule)."""
+    the rule (tests/services/test_validation_block.py holds it to the rule). ``required``:
+    the kind's required values of a record (``_required``)."""
     fields = itemgetter(*_ORDER_SIEVED)
-    given = itemgetter(*required) if len(required) > 1 else lambda r: (r.get(required[0]),)
     seen = _CODES_SEEN
     received_status = LineStatus.RECEIVED
     date = dt.date
@@ -464,7 +466,7 @@ def _orders_sieve(records: list[Record], required: tuple[str, ...]) -> list[bool
     passes: list[bool] = []
     append = passes.append
     try:
-        rows = zip(map(fields, records), map(given, records), strict=True)
+        rows = zip(map(fields, records), map(required, records), strict=True)
         for (line, qty, price, recv, rdate, status, prom, odate, cur, pay), values in rows:
             append(
                 not (
@@ -493,7 +495,7 @@ def _orders_sieve(records: list[Record], required: tuple[str, ...]) -> list[bool
 
 
 # Kinds whose new records' checks go a block at a time (``typed_block_validator``).
-_SIEVES: dict[str, Callable[[list[Record], tuple[str, ...]], list[bool]]] = {
+_SIEVES: dict[str, Callable[[list[Record], Callable[[Record], tuple[Any, ...]]], list[bool]]] = {
     "orders": _orders_sieve,
 }
 

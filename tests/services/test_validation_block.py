@@ -32,7 +32,7 @@ def line(**changed: Any) -> dict[str, Any]:
 
 
 def sieve(records: list[dict[str, Any]]) -> list[bool]:
-    return _orders_sieve(records, _required("orders")[0])
+    return _orders_sieve(records, _required("orders")[1])
 
 
 def test_a_plain_line_passes_the_sieve_and_has_no_problems() -> None:
