@@ -41,7 +41,7 @@ from xml.sax.saxutils import unescape as xml_unescape
 import python_calamine
 from defusedxml import ElementTree as SafeXml
 
-from services.collector import collector_paused
+from services.collector import collector_paused, freed_memory_returned
 from services.errors import RackbookError
 
 MAX_FILE_BYTES = 250 * 1024 * 1024
@@ -129,6 +129,9 @@ class Workbook:
                 raise FileProblem(self.name, f"there is no sheet {name!r} (sheets: {known})")
             assert self._load is not None
             self._cache[name] = self._load(name)
+            # What the parser freed (its own copy of the sheet) given back before the
+            # rows are planned.
+            freed_memory_returned()
         return self._cache[name]
 
     @property
