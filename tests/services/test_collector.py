@@ -55,7 +55,6 @@ def test_a_small_pause_sets_nothing_aside() -> None:
     assert len(kept) == 100
 
 
-
 # Run in a process of its own: in the test run's process, what earlier tests freed and kept
 # would blur the measure. As the reading thread's parse does, many C blocks allocated and
 # freed in a thread of its own, one in fifty kept (as a parse keeps its results among what
