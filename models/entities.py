@@ -429,7 +429,8 @@ class Setting(Versioned, Base):
 
 class AttachmentBlob(Base):
     """The bytes of one attached file, stored once however many records it is attached to
-    (the same quote attached to three order lines is one blob)."""
+    (the same quote attached to three order lines is one blob). On PostgreSQL ``data`` is
+    stored uncompressed (migration 0009): the files are compressed already."""
 
     __tablename__ = "attachment_blob"
 
