@@ -28,6 +28,7 @@ from services.figures import CENT, Converter
 from services.marks import Level as Level
 from services.marks import Mark as Mark
 from services.marks import row_marks
+from services.order_header import DEFAULT_CURRENCY
 
 
 @dataclass
@@ -68,6 +69,16 @@ class ReferenceNames:
 
     # The other names vendors go by (``records.name_key`` of the alias -> the vendor's name).
     vendor_aliases: dict[str, str] = field(default_factory=dict)
+    # Each vendor's usual currency: its latest purchase order's, else the one its products'
+    # list prices are in most often (vendor name -> currency).
+    vendor_currencies: dict[str, str] = field(default_factory=dict)
+
+    def currency_for(self, vendor: str | None) -> str:
+        """The currency a new order from ``vendor`` starts in: the vendor's usual one, else
+        the reporting currency."""
+        named = self.vendor_named(vendor) if vendor else None
+        usual = self.vendor_currencies.get(named) if named is not None else None
+        return usual or (self.currencies[0] if self.currencies else DEFAULT_CURRENCY)
 
     def vendor_named(self, name: str) -> str | None:
         """The vendor called ``name`` or known by it as an alias, whatever the case."""
@@ -120,7 +131,35 @@ def reference_names(session: Session) -> ReferenceNames:
     reporting = str(settings.get(session, "reporting_currency")).upper()
     rated = {str(c).upper() for c in session.scalars(select(models.FxRate.currency).distinct())}
     names.currencies = [reporting, *sorted(rated - {reporting})]
+    names.vendor_currencies = _vendor_currencies(session)
     return names
+
+
+def _vendor_currencies(session: Session) -> dict[str, str]:
+    """Each vendor's usual currency (``ReferenceNames.vendor_currencies``)."""
+    found: dict[str, str] = {}
+    po = models.PurchaseOrder
+    latest_first = (
+        select(models.Vendor.name, po.currency)
+        .join(po, po.vendor_id == models.Vendor.id)
+        .order_by(models.Vendor.id, po.order_date.desc(), po.id.desc())
+    )
+    for vendor, currency in session.execute(latest_first):
+        if currency:
+            found.setdefault(vendor, currency.upper())
+    product = models.Product
+    priced = (
+        select(models.Vendor.name, product.currency, func.count())
+        .join(product, product.vendor_id == models.Vendor.id)
+        .where(product.list_price.is_not(None))
+        .group_by(models.Vendor.name, product.currency)
+        # Most products first; among as many, the currency first in the alphabet.
+        .order_by(models.Vendor.name, func.count().desc(), product.currency)
+    )
+    for vendor, currency, _count in session.execute(priced):
+        if currency:
+            found.setdefault(vendor, currency.upper())
+    return found
 
 
 def list_rows(

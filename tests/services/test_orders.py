@@ -7,7 +7,7 @@ import pytest
 from services import audit, catalogue, lists, orders, records
 from services.audit import Actor
 from services.errors import ConflictError, NotFoundError, ValidationError
-from tests.builders import D, basic_world, day, lead_time, order_line
+from tests.builders import D, basic_world, day, lead_time, make, order_line
 
 
 @pytest.fixture
@@ -483,3 +483,58 @@ def test_chasing_late_lines_is_what_the_alerts_call_late(database):
     assert refs == alerted == {"PO-S/2", "PO-O/1"}
     assert len(everything) == 3  # the draft and the line on hold are not chased
     assert left == []
+
+
+def test_a_new_orders_currency_is_its_vendors_usual_one(database, actor):
+    """A vendor's usual currency: its latest order's, else the one most of its products are
+    priced in (the alphabet's first among as many), else the reporting currency."""
+    from services import settings
+
+    with database.write() as session:
+        basic_world(session, actor)
+        settings.set_value(session, "reporting_currency", "CAD", actor)
+        make(session, "vendors", actor, name="Schneider Electric")
+        make(session, "vendors", actor, name="Eaton")
+        make(session, "vendors", actor, name="Vertiv")
+        for vendor, sku, currency in (
+            ("Eaton", "9395", "EUR"),
+            ("Eaton", "93PM", "EUR"),
+            ("Eaton", "BladeUPS", "USD"),
+            ("Vertiv", "XD", "USD"),
+            ("Vertiv", "CW", "EUR"),
+            ("Schneider Electric", "Galaxy", "EUR"),
+        ):
+            make(
+                session,
+                "products",
+                actor,
+                vendor=vendor,
+                sku=sku,
+                category="power",
+                list_price=D("1000"),
+                currency=currency,
+            )
+        # Schneider: its latest order in USD, the others (entered before and after it) and
+        # its product in EUR; Eaton's one order in GBP outweighs its products.
+        for po, vendor, sku, ordered, currency in (
+            ("SE-1", "Schneider Electric", "Galaxy", "2026-03-01", "EUR"),
+            ("SE-2", "Schneider Electric", "Galaxy", "2026-05-01", "USD"),
+            ("SE-3", "Schneider Electric", "Galaxy", "2026-04-01", "EUR"),
+            ("EA-1", "Eaton", "9395", "2026-01-01", "GBP"),
+        ):
+            order_line(
+                session,
+                po,
+                actor=actor,
+                vendor=vendor,
+                sku=sku,
+                order_date=day(ordered),
+                currency=currency,
+            )
+        names = lists.reference_names(session)
+    assert names.currency_for("Schneider Electric") == "USD"
+    assert names.currency_for("EATON") == "GBP"  # the name in any case
+    assert names.currency_for("Vertiv") == "EUR"  # one product each: EUR before USD
+    assert names.currency_for("NVDA") == "USD"  # by its alias: its product's currency
+    assert names.currency_for("Nobody Inc") == "CAD"  # an unknown vendor: reporting currency
+    assert names.currency_for(None) == "CAD"

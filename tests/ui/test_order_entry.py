@@ -206,3 +206,39 @@ def test_lines_are_added_to_an_order_that_exists(dialog, context):
     dialog.look_up_order()
     assert dialog.existing is None and dialog.vendor.isEnabled()
     assert dialog.windowTitle() == "New purchase order"
+
+
+def test_the_currency_follows_the_vendor_until_one_is_typed(qtbot, context):
+    from services.audit import Actor
+
+    with context.db.write() as session:
+        # Foxconn's latest order is in euros.
+        records.create(
+            session,
+            "orders",
+            {
+                "po_number": "FX-2026-EUR",
+                "line": 1,
+                "vendor": "Foxconn",
+                "sku": "FX-GB300-NVL72",
+                "quantity": 1,
+                "site": "Drummondville",
+                "order_date": dt.date(2026, 12, 1),
+                "currency": "EUR",
+            },
+            Actor("tester"),
+        )
+    with context.db.session() as session:
+        names, items = lists.reference_names(session), catalogue.catalogue(session)
+    dialog = OrderEntryDialog(context, names, items)
+    qtbot.addWidget(dialog)
+    assert dialog.currency.text() == names.currencies[0] == "USD"  # the reporting currency
+    dialog.vendor.setCurrentText("Foxconn")
+    assert dialog.currency.text() == "EUR"
+    dialog.vendor.setCurrentText("Dell Technologies")
+    assert dialog.currency.text() == "USD"
+    # Typed by the person: kept whatever vendor is picked after.
+    dialog.currency.selectAll()
+    qtbot.keyClicks(dialog.currency, "CAD")
+    dialog.vendor.setCurrentText("Foxconn")
+    assert dialog.currency.text() == "CAD"

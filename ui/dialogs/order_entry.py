@@ -170,10 +170,15 @@ class OrderEntryDialog(QDialog):
         self.order_date = DateField(optional=False)
         self.order_date.setObjectName("orderDate")
         self.order_date.set_value(dt.date.today())
-        self.currency = QLineEdit("USD")
+        # The vendor's usual currency (the reporting currency until one is picked), until
+        # the person types one of their own.
+        self.currency = QLineEdit(names.currency_for(None))
         self.currency.setObjectName("currency")
         self.currency.setMaxLength(3)
         self.currency.setMaximumWidth(60)
+        self.currency_typed = False
+        self.currency.textEdited.connect(lambda _t: setattr(self, "currency_typed", True))
+        self.vendor.editTextChanged.connect(self._vendor_currency)
         # The header in two rows, as on a printed order: who and what, then where and when.
         header = QGridLayout()
         header.setHorizontalSpacing(10)
@@ -273,13 +278,21 @@ class OrderEntryDialog(QDialog):
             owner=self,
         )
 
+    def _vendor_currency(self, vendor: str) -> None:
+        """A new order's currency follows its vendor until the person types one."""
+        if self.existing is None and not self.currency_typed:
+            self.currency.setText(self.names.currency_for(vendor.strip()))
+
     def _show_existing(self, order: Any) -> None:
+        was_existing = self.existing is not None
         self.existing = order
         for widget in (self.vendor, self.site, self.order_date, self.currency):
             widget.setEnabled(order is None)
         if order is None:
             self.setWindowTitle("New purchase order")
             self.existing_note.hide()
+            if was_existing:  # the number is a new one again: its currency is the vendor's
+                self._vendor_currency(self.vendor_name())
             return
         self.vendor.setCurrentText(order.vendor)
         self.site.setCurrentText(order.site)
@@ -419,7 +432,9 @@ class OrderEntryDialog(QDialog):
                 units += int(quantity)
                 if price is not None:
                     value += quantity * price
-        currency = self.currency.text().strip().upper() or "USD"
+        currency = self.currency.text().strip().upper() or self.names.currency_for(
+            self.vendor_name()
+        )
         self.totals.setText(
             f"{fmt.counted(lines, 'line')} · {fmt.counted(units, 'unit')} · "
             f"{fmt.money(value, currency)}"
